@@ -1,0 +1,312 @@
+package io.moderato.udfs.model;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.moderato.udfs.vector.SparseVector;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One loaded model version: an ONNX Runtime session plus its manifest. Thread-safe (ORT sessions
+ * allow concurrent {@code run} calls); batch in, per-policy probabilities out. The graph's inputs
+ * and output width are checked against the manifest when it is loaded, so a mismatch fails at
+ * load time rather than on the first event.
+ */
+public final class OnnxModel implements AutoCloseable {
+
+    static final String DENSE_INPUT = "input";
+    static final String SPARSE_INDICES = "indices";
+    static final String SPARSE_VALUES = "values";
+    static final String OUTPUT = "probabilities";
+
+    private final ModelManifest manifest;
+    private final InputEncoding encoding;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final String location;
+    private final Calibration[] calibrations;
+    private final boolean calibrated;
+
+    private OnnxModel(ModelManifest manifest, InputEncoding encoding, OrtEnvironment env, OrtSession session,
+                      String location) {
+        this.manifest = manifest;
+        this.encoding = encoding;
+        this.env = env;
+        this.session = session;
+        this.location = location;
+        this.calibrations = manifest.policies().stream().map(manifest::calibrationFor).toArray(Calibration[]::new);
+        this.calibrated = Arrays.stream(calibrations).anyMatch(c -> !"none".equals(c.method()));
+    }
+
+    /**
+     * Creates a session from {@code graphBytes} and verifies it against the manifest.
+     *
+     * @param location where the bytes came from, for error messages
+     */
+    static OnnxModel load(OrtEnvironment env, ModelManifest manifest, InputEncoding encoding, byte[] graphBytes,
+                          String location, ScoringOptions options) {
+        OrtSession session;
+        try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
+            sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
+            sessionOptions.setInterOpNumThreads(1);
+            sessionOptions.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            sessionOptions.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            session = env.createSession(graphBytes, sessionOptions);
+        } catch (OrtException e) {
+            throw new ModelLoadException("Model " + manifest.id() + ": " + location
+                    + " is not a loadable ONNX graph: " + e.getMessage(), e);
+        }
+        OnnxModel model = new OnnxModel(manifest, encoding, env, session, location);
+        try {
+            model.verifySignature();
+            model.verifyOutputWidth();
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
+    }
+
+    public ModelManifest manifest() {
+        return manifest;
+    }
+
+    public InputEncoding encoding() {
+        return encoding;
+    }
+
+    public int dimensions() {
+        return manifest.inputDimensions();
+    }
+
+    public List<String> policies() {
+        return manifest.policies();
+    }
+
+    /** Scores sparse feature vectors (text); each must have the manifest's dimension. */
+    public ScoreBatch score(List<SparseVector> batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i).dimensions() != dimensions()) {
+                throw dimensionMismatch(i, batch.get(i).dimensions());
+            }
+        }
+        if (encoding == InputEncoding.SPARSE) {
+            return runSparse(batch);
+        }
+        return runDense(batch.size(), (buffer, row) -> {
+            SparseVector v = batch.get(row);
+            int base = row * dimensions();
+            for (int k = 0; k < v.nonZeros(); k++) {
+                buffer.put(base + v.indices()[k], v.values()[k]);
+            }
+        });
+    }
+
+    /** Scores dense vectors (embeddings); each must have the manifest's dimension and finite values. */
+    public ScoreBatch scoreDense(List<float[]> batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            float[] row = batch.get(i);
+            if (row == null || row.length != dimensions()) {
+                throw dimensionMismatch(i, row == null ? 0 : row.length);
+            }
+            for (int d = 0; d < row.length; d++) {
+                if (!Float.isFinite(row[d])) {
+                    throw new IllegalArgumentException("Model " + manifest.id() + ": item " + i
+                            + " has a non-finite value " + row[d] + " at dimension " + d);
+                }
+            }
+        }
+        if (encoding == InputEncoding.SPARSE) {
+            return runSparse(batch.stream().map(OnnxModel::toSparse).toList());
+        }
+        return runDense(batch.size(), (buffer, row) -> buffer.put(row * dimensions(), batch.get(row)));
+    }
+
+    private IllegalArgumentException dimensionMismatch(int item, int actual) {
+        return new IllegalArgumentException("Model " + manifest.id() + " (" + manifest.modality()
+                + ") expects vectors of dimension " + dimensions() + " but item " + item + " has dimension " + actual);
+    }
+
+    private interface RowWriter {
+        void write(FloatBuffer buffer, int row);
+    }
+
+    private ScoreBatch runDense(int rows, RowWriter writer) {
+        if (rows == 0) {
+            return new ScoreBatch(policies(), new float[0], 0);
+        }
+        // allocateDirect zero-fills, and ORT reads a direct buffer without another copy
+        FloatBuffer input = ByteBuffer.allocateDirect(Math.multiplyExact(rows, dimensions()) * Float.BYTES)
+                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        for (int row = 0; row < rows; row++) {
+            writer.write(input, row);
+        }
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, new long[] {rows, dimensions()})) {
+            return run(Map.of(DENSE_INPUT, tensor), rows);
+        } catch (OrtException e) {
+            throw new IllegalStateException("Model " + manifest.id() + " failed to score a batch of " + rows, e);
+        }
+    }
+
+    private ScoreBatch runSparse(List<SparseVector> batch) {
+        int rows = batch.size();
+        if (rows == 0) {
+            return new ScoreBatch(policies(), new float[0], 0);
+        }
+        int width = 1;
+        for (SparseVector v : batch) {
+            width = Math.max(width, v.nonZeros());
+        }
+        int cells = Math.multiplyExact(rows, width);
+        LongBuffer indices = ByteBuffer.allocateDirect(cells * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+        FloatBuffer values = ByteBuffer.allocateDirect(cells * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        for (int row = 0; row < rows; row++) {
+            SparseVector v = batch.get(row);
+            int base = row * width;
+            int[] idx = v.indices();
+            float[] val = v.values();
+            for (int k = 0; k < idx.length; k++) {
+                indices.put(base + k, idx[k]);
+                values.put(base + k, val[k]);
+            }
+        }
+        long[] shape = {rows, width};
+        try (OnnxTensor indexTensor = OnnxTensor.createTensor(env, indices, shape);
+             OnnxTensor valueTensor = OnnxTensor.createTensor(env, values, shape)) {
+            return run(Map.of(SPARSE_INDICES, indexTensor, SPARSE_VALUES, valueTensor), rows);
+        } catch (OrtException e) {
+            throw new IllegalStateException("Model " + manifest.id() + " failed to score a batch of " + rows, e);
+        }
+    }
+
+    private ScoreBatch run(Map<String, OnnxTensor> inputs, int rows) throws OrtException {
+        try (OrtSession.Result result = session.run(inputs)) {
+            OnnxTensor output = (OnnxTensor) result.get(OUTPUT)
+                    .orElseThrow(() -> new IllegalStateException("graph has no output '" + OUTPUT + "'"));
+            FloatBuffer out = output.getFloatBuffer();
+            int columns = policies().size();
+            if (out.remaining() != rows * columns) {
+                throw new IllegalStateException("Model " + manifest.id() + " returned " + out.remaining()
+                        + " values for " + rows + " items × " + columns + " policies");
+            }
+            float[] probabilities = new float[rows * columns];
+            out.get(probabilities);
+            if (calibrated) {
+                for (int i = 0; i < probabilities.length; i++) {
+                    probabilities[i] = calibrations[i % columns].apply(probabilities[i]);
+                }
+            }
+            return new ScoreBatch(policies(), probabilities, rows);
+        }
+    }
+
+    private void verifySignature() {
+        try {
+            Map<String, NodeInfo> inputs = session.getInputInfo();
+            if (encoding == InputEncoding.DENSE) {
+                expectInputs(inputs, List.of(DENSE_INPUT));
+                expectTensor(inputs.get(DENSE_INPUT), DENSE_INPUT, OnnxJavaType.FLOAT, dimensions());
+            } else {
+                expectInputs(inputs, List.of(SPARSE_INDICES, SPARSE_VALUES));
+                expectTensor(inputs.get(SPARSE_INDICES), SPARSE_INDICES, OnnxJavaType.INT64, -1);
+                expectTensor(inputs.get(SPARSE_VALUES), SPARSE_VALUES, OnnxJavaType.FLOAT, -1);
+            }
+            Map<String, NodeInfo> outputs = session.getOutputInfo();
+            if (!outputs.containsKey(OUTPUT)) {
+                throw mismatch("has outputs " + outputs.keySet() + " but the scorer reads '" + OUTPUT + "'");
+            }
+            expectTensor(outputs.get(OUTPUT), OUTPUT, OnnxJavaType.FLOAT, policies().size());
+        } catch (OrtException e) {
+            throw new ModelLoadException("Model " + manifest.id() + ": cannot inspect " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs one all-zero row: proves the graph executes and yields one probability per manifest policy. */
+    private void verifyOutputWidth() {
+        ScoreBatch probe;
+        try {
+            probe = encoding == InputEncoding.SPARSE
+                    ? runSparse(List.of(SparseVector.empty(dimensions())))
+                    : runDense(1, (buffer, row) -> { });
+        } catch (RuntimeException e) {
+            throw mismatch("fails on a probe row of dimension " + dimensions() + ": " + e.getMessage());
+        }
+        for (int p = 0; p < policies().size(); p++) {
+            float value = probe.probability(0, p);
+            if (!(value >= 0f && value <= 1f)) {
+                throw mismatch("returns " + value + " for policy " + policies().get(p) + ", not a probability");
+            }
+        }
+    }
+
+    private void expectInputs(Map<String, NodeInfo> inputs, List<String> expected) {
+        if (!inputs.keySet().equals(new java.util.HashSet<>(expected))) {
+            throw mismatch("has inputs " + inputs.keySet() + " but a " + encoding + " graph must have exactly " + expected);
+        }
+    }
+
+    private void expectTensor(NodeInfo node, String name, OnnxJavaType type, long width) {
+        if (!(node.getInfo() instanceof TensorInfo info)) {
+            throw mismatch("'" + name + "' is not a tensor");
+        }
+        if (info.type != type) {
+            throw mismatch("'" + name + "' has element type " + info.type + ", expected " + type);
+        }
+        long[] shape = info.getShape();
+        if (shape.length != 2) {
+            throw mismatch("'" + name + "' has shape " + Arrays.toString(shape) + ", expected rank 2 [batch, n]");
+        }
+        if (width > 0 && shape[1] > 0 && shape[1] != width) {
+            throw mismatch("'" + name + "' has shape " + Arrays.toString(shape) + " but the manifest implies [batch, "
+                    + width + "]");
+        }
+    }
+
+    private ModelLoadException mismatch(String problem) {
+        return new ModelLoadException("Model " + manifest.id() + ": graph " + location + " " + problem);
+    }
+
+    private static SparseVector toSparse(float[] dense) {
+        int nonZeros = 0;
+        for (float v : dense) {
+            if (v != 0f) {
+                nonZeros++;
+            }
+        }
+        int[] indices = new int[nonZeros];
+        float[] values = new float[nonZeros];
+        int k = 0;
+        for (int i = 0; i < dense.length; i++) {
+            if (dense[i] != 0f) {
+                indices[k] = i;
+                values[k++] = dense[i];
+            }
+        }
+        return new SparseVector(dense.length, indices, values);
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("closing session of " + manifest.id() + " failed", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OnnxModel[" + manifest.id() + ", " + encoding + ", " + location + "]";
+    }
+}
