@@ -101,9 +101,16 @@ public final class BinaryLogisticRegression {
                                                  int loggingInterval, String description) {
         MutableDataset<Label> dataset = new MutableDataset<>(
                 new SimpleDataSourceProvenance(description, EPOCH, LABELS), LABELS);
+        int maxIndex = -1;
+        for (Row row : rows) {
+            for (int index : row.indices()) {
+                maxIndex = Math.max(maxIndex, index);
+            }
+        }
+        String[] names = new String[maxIndex + 1]; // one String per feature, shared by all rows
         for (Row row : rows) {
             if (row.indices().length > 0) {
-                dataset.add(example(prefix, row.indices(), row.values(), row.positive()));
+                dataset.add(example(prefix, row.indices(), row.values(), row.positive(), names));
             }
         }
         LinearSGDTrainer trainer = new LinearSGDTrainer(new LogMulticlass(),
@@ -129,7 +136,7 @@ public final class BinaryLogisticRegression {
         if (!anyKnown) {
             return sigmoid(bias);
         }
-        return model.predict(example(prefix, indices, values, false)).getOutputScores().get(POSITIVE).getScore();
+        return model.predict(example(prefix, indices, values, false, null)).getOutputScores().get(POSITIVE).getScore();
     }
 
     public LinearSGDModel tribuoModel() {
@@ -171,10 +178,19 @@ public final class BinaryLogisticRegression {
         return Integer.parseInt(featureName.substring(prefix.length()));
     }
 
-    private static Example<Label> example(String prefix, int[] indices, double[] values, boolean positive) {
+    private static Example<Label> example(String prefix, int[] indices, double[] values, boolean positive,
+                                          String[] nameCache) {
         String[] names = new String[indices.length];
         for (int i = 0; i < indices.length; i++) {
-            names[i] = featureName(prefix, indices[i]);
+            int index = indices[i];
+            if (nameCache == null) {
+                names[i] = featureName(prefix, index);
+            } else {
+                if (nameCache[index] == null) {
+                    nameCache[index] = featureName(prefix, index);
+                }
+                names[i] = nameCache[index];
+            }
         }
         return new ArrayExample<>(positive ? POSITIVE_LABEL : NEGATIVE_LABEL, names, values.clone());
     }
