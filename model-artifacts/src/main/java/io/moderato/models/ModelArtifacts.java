@@ -36,20 +36,23 @@ public final class ModelArtifacts {
         }
         Path dir = root.resolve(manifest.name()).resolve(manifest.version());
         Files.createDirectories(dir);
-        long onnxVersion = onnxModelVersion(manifest.version());
-        String doc = manifest.name() + " " + manifest.version() + ": sigmoid(x·W + b), one column per policy "
-                + manifest.policies() + "; see " + MODEL_CARD;
         for (Map.Entry<InputEncoding, String> graph : manifest.graphs().entrySet()) {
-            Path file = dir.resolve(graph.getValue());
-            switch (graph.getKey()) {
-                case DENSE -> head.writeDense(file, manifest.name(), onnxVersion, doc);
-                case SPARSE -> head.writeSparse(file, manifest.name(), onnxVersion, doc);
-                default -> throw new IllegalArgumentException("no exporter for encoding " + graph.getKey());
-            }
+            Files.write(dir.resolve(graph.getValue()), graphBytes(manifest, head, graph.getKey()));
         }
         Files.writeString(dir.resolve(MANIFEST), manifest.toJson() + "\n", StandardCharsets.UTF_8);
         Files.writeString(dir.resolve(MODEL_CARD), modelCard, StandardCharsets.UTF_8);
         return dir;
+    }
+
+    /** The ONNX graph of {@code encoding} exactly as {@link #write} stores it. */
+    public static byte[] graphBytes(ModelManifest manifest, LinearHeadOnnxExporter head, InputEncoding encoding) {
+        long onnxVersion = onnxModelVersion(manifest.version());
+        String doc = manifest.name() + " " + manifest.version() + ": sigmoid(x·W + b), one column per policy "
+                + manifest.policies() + "; see " + MODEL_CARD;
+        return switch (encoding) {
+            case DENSE -> head.denseBytes(manifest.name(), onnxVersion, doc);
+            case SPARSE -> head.sparseBytes(manifest.name(), onnxVersion, doc);
+        };
     }
 
     /** ONNX's model_version is an integer: the major version of a semantic version string, else 1. */
