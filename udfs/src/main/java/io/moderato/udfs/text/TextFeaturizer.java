@@ -141,7 +141,7 @@ public final class TextFeaturizer {
             tokens.add(URL_TOKEN);
             return;
         }
-        if (s.indexOf('@', start) >= 0 && s.indexOf('@', start) < end && isEmail(s, start, end)) {
+        if (containsAt(s, start, end) && isEmail(s, start, end)) {
             tokens.add(EMAIL_TOKEN);
             return;
         }
@@ -161,6 +161,15 @@ public final class TextFeaturizer {
                 pos += Character.charCount(cp);
             }
         }
+    }
+
+    private static boolean containsAt(String s, int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (s.charAt(i) == '@') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int wordRunEnd(String s, int start, int end) {
@@ -219,7 +228,7 @@ public final class TextFeaturizer {
             end--;
         }
         int at = s.indexOf('@', start);
-        if (at <= start || at >= end - 1 || s.indexOf('@', at + 1) >= 0 && s.indexOf('@', at + 1) < end) {
+        if (at <= start || at >= end - 1 || containsAt(s, at + 1, end)) {
             return false;
         }
         for (int i = start; i < at; i++) {

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Shared helpers for the scripts: build a module once and cache its classpath.
+set -euo pipefail
+
+MODERATO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# moderato_classpath MODULE SCOPE  -> prints a classpath for running MODULE's classes.
+# SCOPE is 'runtime' (main classes) or 'test' (main + test classes, for benchmarks).
+# Rebuilds (quietly, tests skipped) only when a source under the repository changed since the last build.
+moderato_classpath() {
+  local module="$1" scope="$2"
+  local target="$MODERATO_ROOT/$module/target"
+  local cpfile="$target/classpath-$scope.txt"
+  local stamp="$target/.built-$scope"
+  if [[ ! -f "$cpfile" || ! -f "$stamp" ]] || [[ -n "$(find "$MODERATO_ROOT" -path '*/target' -prune -o -path '*/.git' -prune -o \
+        \( -name '*.java' -o -name 'pom.xml' -o -name '*.avsc' -o -name '*.json' -o -name '*.onnx' \) -newer "$stamp" -print -quit)" ]]; then
+    echo "building $module (first run or sources changed)..." >&2
+    (cd "$MODERATO_ROOT" && mvn -B -q -pl "$module" -am -DskipTests \
+        package dependency:build-classpath -Dmdep.includeScope="$scope" -Dmdep.outputFile="target/classpath-$scope.txt") >&2
+    touch "$stamp"
+  fi
+  local cp="$target/classes:$(cat "$cpfile")"
+  if [[ "$scope" == "test" ]]; then
+    cp="$target/test-classes:$cp"
+  fi
+  echo "$cp"
+}
+
+# JVM flags shared by the scripts: ONNX Runtime unpacks its natives into java.io.tmpdir.
+moderato_java_opts() {
+  local tmp="$MODERATO_ROOT/target/tmp"
+  mkdir -p "$tmp"
+  echo "-Djava.io.tmpdir=$tmp"
+}
