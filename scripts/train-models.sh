@@ -21,14 +21,10 @@ log() { echo "[train-models] $*"; }
 log "1/4 corpus: $CORPUS"
 "$REPO_ROOT/scripts/fetch-spam-corpus.sh" "$CORPUS"
 
-log "2/4 compiling udfs + model-artifacts and resolving the classpath"
-mvn -B -q -pl udfs,model-artifacts compile dependency:build-classpath \
-  -Dmdep.outputFile=target/classpath.txt
-CP="$REPO_ROOT/model-artifacts/target/classes:$(cat "$REPO_ROOT/model-artifacts/target/classpath.txt")"
-# ONNX Runtime unpacks its natives into java.io.tmpdir: keep them inside target/
-TMP="$REPO_ROOT/model-artifacts/target/tmp"
-mkdir -p "$TMP"
-JAVA=(java -Xmx2g "-Djava.io.tmpdir=$TMP" -cp "$CP")
+log "2/4 building udfs + model-artifacts (cached classpath, see scripts/lib.sh)"
+source "$REPO_ROOT/scripts/lib.sh"
+CP="$(moderato_classpath model-artifacts runtime)"
+JAVA=(java -Xmx2g $(moderato_java_opts) -cp "$CP")
 
 START=$(date +%s)
 log "3/4 text-spam (version $VERSION, seed $SEED)"
