@@ -1,0 +1,78 @@
+package io.moderato.models.bench;
+
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs {@link TextScoringBenchmark} in one JMH run and prints a Markdown table of items/s plus the
+ * ratios the README reports (batch 64 vs batch 1, sparse vs dense, end to end vs featurize alone).
+ * Args: [warmup iterations] [measurement iterations] [seconds per iteration] [output file].
+ */
+public final class ScoringBenchmarkReport {
+
+    public static void main(String[] args) throws RunnerException, IOException {
+        int warmups = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        Path output = Path.of(args.length > 3 ? args[3] : "target/bench/scoring.md");
+
+        BenchmarkTexts.Texts texts = BenchmarkTexts.load();
+        System.err.printf(Locale.ROOT, "benchmark texts: %d from %s, mean %.0f chars%n",
+                texts.texts().size(), texts.origin(), texts.meanChars());
+
+        Options options = new OptionsBuilder()
+                .include(TextScoringBenchmark.class.getName() + "\\.")
+                .forks(1)
+                .threads(1)
+                .warmupIterations(warmups)
+                .warmupTime(TimeValue.seconds(seconds))
+                .measurementIterations(iterations)
+                .measurementTime(TimeValue.seconds(seconds))
+                .jvmArgsAppend(System.getProperty("java.io.tmpdir") == null ? "-Xmx2g"
+                        : "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-Xmx2g",
+                        "-Dmoderato.corpus=" + System.getProperty("moderato.corpus", "data/spam-assassin"))
+                .build();
+        Collection<RunResult> results = new Runner(options).run();
+
+        Map<String, double[]> byName = new LinkedHashMap<>();
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark();
+            name = name.substring(name.lastIndexOf('.') + 1);
+            byName.put(name, new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
+        }
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "Texts: %d (%s), mean %.0f chars. JMH: 1 fork, 1 thread, %d×%ds warm-up, %d×%ds measured; ± is JMH's 99.9%% error.%n%n",
+                texts.texts().size(), texts.origin(), texts.meanChars(), warmups, seconds, iterations, seconds));
+        md.append("| step | items/s | ± |\n|---|---:|---:|\n");
+        byName.forEach((name, v) -> md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f |%n", name, v[0], v[1])));
+        md.append("\n| ratio | value |\n|---|---:|\n");
+        ratio(md, byName, "sparse scoring, batch 64 / batch 1", "scoreSparseBatch64", "scoreSparseBatch1");
+        ratio(md, byName, "dense scoring, batch 64 / batch 1", "scoreDenseBatch64", "scoreDenseBatch1");
+        ratio(md, byName, "batch 64: sparse / dense graph", "scoreSparseBatch64", "scoreDenseBatch64");
+        ratio(md, byName, "batch 1: sparse / dense graph", "scoreSparseBatch1", "scoreDenseBatch1");
+        ratio(md, byName, "end to end / featurize alone", "featurizeAndScoreBatch64", "featurize");
+        ratio(md, byName, "end to end / sparse scoring alone (batch 64)", "featurizeAndScoreBatch64", "scoreSparseBatch64");
+        System.out.println(md);
+        Files.createDirectories(output.toAbsolutePath().getParent());
+        Files.writeString(output, md.toString());
+        System.err.println("written to " + output.toAbsolutePath());
+    }
+
+    private static void ratio(StringBuilder md, Map<String, double[]> r, String label, String a, String b) {
+        if (r.containsKey(a) && r.containsKey(b)) {
+            md.append(String.format(Locale.ROOT, "| %s | %.2f× |%n", label, r.get(a)[0] / r.get(b)[0]));
+        }
+    }
+}
