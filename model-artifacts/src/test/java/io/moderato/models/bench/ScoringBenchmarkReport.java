@@ -32,6 +32,8 @@ public final class ScoringBenchmarkReport {
         System.err.printf(Locale.ROOT, "benchmark texts: %d from %s, mean %.0f chars%n",
                 texts.texts().size(), texts.origin(), texts.meanChars());
 
+        // the fork gets its classpath through a manifest jar: ONNX Runtime crashes on long JVM command lines
+        System.setProperty("jmh.separateClasspathJAR", "true");
         Options options = new OptionsBuilder()
                 .include(TextScoringBenchmark.class.getName() + "\\.")
                 .forks(1)
