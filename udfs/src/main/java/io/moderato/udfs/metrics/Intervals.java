@@ -130,7 +130,7 @@ public final class Intervals {
      * @param failureWeight F, summed weight of failures
      * @param successSquaredWeight Σw² over successes
      * @param failureSquaredWeight Σw² over failures
-     * @param itemCount number of items behind the sums (the cap); use {@code Long.MAX_VALUE} for none
+     * @param itemCount number of items behind the sums (the cap); ≤ 0 when unknown (no cap)
      */
     public static double linearizedEffectiveSampleSize(
             double successWeight,
@@ -152,7 +152,7 @@ public final class Intervals {
         } else {
             nEff = p * q * total * total / spread;
         }
-        return Math.min(nEff, (double) itemCount);
+        return itemCount > 0 ? Math.min(nEff, (double) itemCount) : nEff;
     }
 
     // ---------------------------------------------------------------------------------------

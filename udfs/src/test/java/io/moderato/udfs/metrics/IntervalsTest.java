@@ -129,6 +129,8 @@ class IntervalsTest {
         double uncapped = Intervals.linearizedEffectiveSampleSize(100, 1, 10_000, 1, Long.MAX_VALUE);
         assertThat(uncapped).isGreaterThan(50);
         assertThat(Intervals.linearizedEffectiveSampleSize(100, 1, 10_000, 1, 2)).isEqualTo(2.0);
+        // Sums restored without item counts: no cap rather than a zero n_eff.
+        assertThat(Intervals.linearizedEffectiveSampleSize(100, 1, 10_000, 1, 0)).isEqualTo(uncapped);
     }
 
     @Test
