@@ -1,5 +1,6 @@
 package io.moderato.udfs.drift;
 
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -258,9 +259,9 @@ public class Adwin {
         total = 0.0;
         variance = 0.0;
         levels = 0;
-        java.util.Arrays.fill(bucketCounts, 0);
-        java.util.Arrays.fill(bucketTotals, 0.0);
-        java.util.Arrays.fill(bucketVariances, 0.0);
+        Arrays.fill(bucketCounts, 0);
+        Arrays.fill(bucketTotals, 0.0);
+        Arrays.fill(bucketVariances, 0.0);
         lastStatistic = Double.NaN;
         lastThreshold = Double.NaN;
         lastMeanBefore = Double.NaN;

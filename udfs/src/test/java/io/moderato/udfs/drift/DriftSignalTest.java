@@ -2,6 +2,7 @@ package io.moderato.udfs.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.moderato.udfs.drift.DriftSignal.Severity;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class DriftSignalTest {
     void alertAndRatioShouldBeDerivedFromTheFields() {
         DriftSignal signal = DriftSignal.of("ADWIN", 0.3, 0.2);
         assertThat(signal.isAlert()).isTrue();
-        assertThat(signal.ratio()).isCloseTo(1.5, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(signal.ratio()).isCloseTo(1.5, within(1e-12));
         assertThat(signal.detector()).isEqualTo("ADWIN");
     }
 

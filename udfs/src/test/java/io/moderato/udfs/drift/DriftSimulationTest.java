@@ -2,9 +2,11 @@ package io.moderato.udfs.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.moderato.udfs.metrics.WeightedScoreHistogram;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.DoublePredicate;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -183,13 +185,13 @@ class DriftSimulationTest {
     private static double[] histogram(SplittableRandom random, int n, double shiftInSd) {
         double[] counts = new double[BINS];
         for (int i = 0; i < n; i++) {
-            counts[io.moderato.udfs.metrics.WeightedScoreHistogram.binOf(score(random, shiftInSd), BINS)]++;
+            counts[WeightedScoreHistogram.binOf(score(random, shiftInSd), BINS)]++;
         }
         return counts;
     }
 
     /** Indices of the tumbling windows (of {@link #WINDOW} items) that alerted. */
-    private static int[] alertedWindows(long seed, double shiftInSd, java.util.function.Function<double[], DriftSignal> check) {
+    private static int[] alertedWindows(long seed, double shiftInSd, Function<double[], DriftSignal> check) {
         SplittableRandom random = new SplittableRandom(seed);
         int windows = ITEMS / WINDOW;
         int[] alerted = new int[windows];
@@ -199,7 +201,7 @@ class DriftSimulationTest {
             for (int i = 0; i < WINDOW; i++) {
                 int item = w * WINDOW + i;
                 double shift = item < CHANGE_AT ? 0.0 : shiftInSd;
-                counts[io.moderato.udfs.metrics.WeightedScoreHistogram.binOf(score(random, shift), BINS)]++;
+                counts[WeightedScoreHistogram.binOf(score(random, shift), BINS)]++;
             }
             if (check.apply(counts).isAlert()) {
                 alerted[count++] = w;
@@ -208,7 +210,7 @@ class DriftSimulationTest {
         return Arrays.copyOf(alerted, count);
     }
 
-    private static void assertScoreDriftDetector(String name, java.util.function.Function<double[], DriftSignal> check) {
+    private static void assertScoreDriftDetector(String name, Function<double[], DriftSignal> check) {
         int seedsWithFalseAlarm = 0;
         int falseAlarmWindows = 0;
         for (int seed = 0; seed < SEEDS; seed++) {

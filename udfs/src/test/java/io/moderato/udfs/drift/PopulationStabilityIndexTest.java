@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class PopulationStabilityIndexTest {
@@ -84,7 +85,7 @@ class PopulationStabilityIndexTest {
         double[] reference = new double[100];
         Arrays.fill(reference, 1.0);
         double[] window = new double[100];
-        java.util.SplittableRandom random = new java.util.SplittableRandom(4);
+        SplittableRandom random = new SplittableRandom(4);
         for (int i = 0; i < 500; i++) {
             window[random.nextInt(100)]++;
         }

@@ -1,6 +1,7 @@
 package io.moderato.udfs.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -29,14 +30,14 @@ class IpwEstimatorCoverageTest {
     private record Routing(String name, double actionAuditRate, double allowAuditRate) {
 
         /** As in the issue: everything ≥ the review threshold is reviewed, 2% of ALLOW audited. */
-        static final Routing REVIEW_ABOVE_THRESHOLD = new Routing("review>=t_r, audit 2% ALLOW", 1.0, 0.02);
+        static final Routing REVIEW_ABOVE_THRESHOLD = new Routing("review>=t_r, audit 2% ALLOW", 1.0, ALLOW_AUDIT_RATE);
 
         /**
          * As in the DetectionJob's bands: ACTION items are auto-actioned and only a 10% audit
          * sample is reviewed, so that precision at the action threshold is a genuine sample
          * estimate too (under the first routing it is observed on every item).
          */
-        static final Routing THREE_BANDS = new Routing("3 bands, audit 10% ACTION, 2% ALLOW", 0.10, 0.02);
+        static final Routing THREE_BANDS = new Routing("3 bands, audit 10% ACTION, 2% ALLOW", 0.10, ALLOW_AUDIT_RATE);
 
         double propensity(double score) {
             if (score >= ACTION_THRESHOLD) {
@@ -51,7 +52,10 @@ class IpwEstimatorCoverageTest {
         }
     }
 
-    /** One seed's truth and the three estimators' outputs at the action threshold. */
+    /**
+     * One seed's truth and the three estimators (IPW with linearised and with Kish n_eff, naive)
+     * at the action threshold, plus recall at the review threshold ("ReviewRecall").
+     */
     private record SeedResult(
             double truePrecision,
             double trueRecall,
@@ -233,7 +237,7 @@ class IpwEstimatorCoverageTest {
         assertThat(fromHistogram.getFalsePositiveCount()).isEqualTo(r.ipwConfusion().getFalsePositiveCount());
         assertThat(fromHistogram.getFalseNegativeCount()).isEqualTo(r.ipwConfusion().getFalseNegativeCount());
         assertThat(fromHistogram.recall(CONFIDENCE).value())
-                .isCloseTo(r.ipwRecall().value(), org.assertj.core.api.Assertions.within(1e-12));
+                .isCloseTo(r.ipwRecall().value(), within(1e-12));
     }
 
     /**

@@ -1,12 +1,16 @@
 package io.moderato.udfs.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,7 +53,7 @@ class WeightedMetricsBruteForceTest {
     // ---- brute force ------------------------------------------------------------------------
 
     /** The weighted proportion of successes among {@code members}, computed item by item. */
-    private static Estimate bruteProportion(List<Item> members, java.util.function.Predicate<Item> success) {
+    private static Estimate bruteProportion(List<Item> members, Predicate<Item> success) {
         double sumW = 0;
         double sumWSuccess = 0;
         double sumW2 = 0;
@@ -80,11 +84,11 @@ class WeightedMetricsBruteForceTest {
         return new Estimate(p, Math.max(0, centre - half), Math.min(1, centre + half), nEff);
     }
 
-    private static List<Item> where(List<Item> items, java.util.function.Predicate<Item> keep) {
+    private static List<Item> where(List<Item> items, Predicate<Item> keep) {
         return items.stream().filter(keep).toList();
     }
 
-    private static double sum(List<Item> items, java.util.function.ToDoubleFunction<Item> f) {
+    private static double sum(List<Item> items, ToDoubleFunction<Item> f) {
         return items.stream().mapToDouble(f).sum();
     }
 
@@ -329,7 +333,7 @@ class WeightedMetricsBruteForceTest {
 
     @Test
     void mergeShouldRejectHistogramsWithDifferentBins() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(
+        assertThatThrownBy(
                         () -> new WeightedScoreHistogram(100).merge(new WeightedScoreHistogram(50)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -337,7 +341,7 @@ class WeightedMetricsBruteForceTest {
     /** Compares every POJO field, exact for counts and to rounding for sums. */
     private static void assertSameState(Object actual, Object expected) throws Exception {
         for (var field : expected.getClass().getDeclaredFields()) {
-            if (java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
+            if (Modifier.isStatic(field.getModifiers())) {
                 continue;
             }
             field.setAccessible(true);
@@ -376,13 +380,13 @@ class WeightedMetricsBruteForceTest {
         WeightedConfusion c = new WeightedConfusion();
         WeightedScoreHistogram h = new WeightedScoreHistogram();
         for (double score : new double[] {-0.01, 1.01, Double.NaN}) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.add(score, true, true, 1))
+            assertThatThrownBy(() -> c.add(score, true, true, 1))
                     .isInstanceOf(IllegalArgumentException.class);
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.add(score, true, 1))
+            assertThatThrownBy(() -> h.add(score, true, 1))
                     .isInstanceOf(IllegalArgumentException.class);
         }
         for (double weight : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.add(0.5, true, true, weight))
+            assertThatThrownBy(() -> c.add(0.5, true, true, weight))
                     .isInstanceOf(IllegalArgumentException.class);
         }
         assertThat(c.labelCount()).isZero();
