@@ -1,0 +1,417 @@
+package io.moderato.udfs.metrics;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalDouble;
+
+/**
+ * Inverse-propensity-weighted histogram of labelled scores on fixed, equal-width bins over [0, 1]
+ * (100 by default), kept per label with Σw, Σw², item counts and Σw·score per bin; from it the
+ * confusion counts — and so precision, recall, FPR, prevalence with intervals and the whole PR
+ * curve — follow at every bin-edge threshold, as do ECE, Brier and the recommended threshold.
+ * Mergeable and a Flink POJO (primitive arrays, public no-arg constructor, getters/setters).
+ *
+ * <p>Bin i holds scores in [i/B, (i+1)/B); the last bin also holds 1.0. Thresholds are the edges
+ * t_k = k/B for k = 0..B and an item is predicted positive at t_k iff its score ≥ t_k; this is
+ * exact for every score (bin assignment is aligned to the same floating-point edges), except that
+ * at t_B = 1.0 nothing is positive, even a score of exactly 1.0.
+ */
+public class WeightedScoreHistogram {
+
+    /** Bin count when none is given: thresholds resolved to 0.01. */
+    public static final int DEFAULT_BINS = 100;
+
+    /** Reliability bins for {@link #expectedCalibrationError()}: the customary 10. */
+    public static final int DEFAULT_RELIABILITY_BINS = 10;
+
+    private double[] positiveWeight;
+    private double[] negativeWeight;
+    private double[] positiveSquaredWeight;
+    private double[] negativeSquaredWeight;
+    private long[] positiveCount;
+    private long[] negativeCount;
+    /** Σ w·score per bin, for the mean score of a reliability bin (ECE). */
+    private double[] weightedScoreSum;
+    /** Σ w (score - label)² over all items, for the Brier score. */
+    private double weightedSquaredError;
+
+    /** An empty histogram with {@link #DEFAULT_BINS} bins (also the Flink POJO constructor). */
+    public WeightedScoreHistogram() {
+        this(DEFAULT_BINS);
+    }
+
+    /** An empty histogram with {@code bins} equal-width bins on [0, 1]. */
+    public WeightedScoreHistogram(int bins) {
+        if (bins < 1) {
+            throw new IllegalArgumentException("bins must be >= 1, got " + bins);
+        }
+        positiveWeight = new double[bins];
+        negativeWeight = new double[bins];
+        positiveSquaredWeight = new double[bins];
+        negativeSquaredWeight = new double[bins];
+        positiveCount = new long[bins];
+        negativeCount = new long[bins];
+        weightedScoreSum = new double[bins];
+    }
+
+    // ---- bins and edges ---------------------------------------------------------------------
+
+    /** Number of bins. */
+    public int bins() {
+        return positiveWeight.length;
+    }
+
+    /** The k-th bin edge k/bins, k = 0..bins: the thresholds this histogram resolves. */
+    public static double edge(int k, int bins) {
+        return (double) k / bins;
+    }
+
+    /**
+     * Index of the bin holding {@code score}, aligned so that {@code score >= edge(k, bins)} iff
+     * {@code binOf(score, bins) >= k} for k &lt; bins (a plain floor(score·bins) can be off by one
+     * at the edges, e.g. 0.29·100 = 28.999…). Shared with the drift detectors' histograms.
+     *
+     * @throws IllegalArgumentException if score is outside [0, 1] or NaN
+     */
+    public static int binOf(double score, int bins) {
+        WeightedConfusion.requireScore(score);
+        int i = Math.min((int) (score * bins), bins - 1);
+        if (i > 0 && score < edge(i, bins)) {
+            i--;
+        } else if (i + 1 < bins && score >= edge(i + 1, bins)) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The edge index nearest to {@code threshold} (thresholds between edges are rounded). */
+    public int nearestEdge(double threshold) {
+        if (Double.isNaN(threshold)) {
+            throw new IllegalArgumentException("threshold is NaN");
+        }
+        long k = Math.round(threshold * bins());
+        return (int) Math.max(0, Math.min(bins(), k));
+    }
+
+    // ---- accumulation -----------------------------------------------------------------------
+
+    /**
+     * Adds one labelled item.
+     *
+     * @param score calibrated score in [0, 1]
+     * @param actualPositive the adjudicated label
+     * @param weight 1 / propensity, finite and &gt; 0
+     * @return this
+     */
+    public WeightedScoreHistogram add(double score, boolean actualPositive, double weight) {
+        WeightedConfusion.requireWeight(weight);
+        int i = binOf(score, bins());
+        double w2 = weight * weight;
+        if (actualPositive) {
+            positiveWeight[i] += weight;
+            positiveSquaredWeight[i] += w2;
+            positiveCount[i]++;
+        } else {
+            negativeWeight[i] += weight;
+            negativeSquaredWeight[i] += w2;
+            negativeCount[i]++;
+        }
+        weightedScoreSum[i] += weight * score;
+        double error = score - (actualPositive ? 1.0 : 0.0);
+        weightedSquaredError += weight * error * error;
+        return this;
+    }
+
+    /**
+     * Adds all of {@code other} into this.
+     *
+     * @throws IllegalArgumentException if the bin counts differ
+     */
+    public WeightedScoreHistogram merge(WeightedScoreHistogram other) {
+        if (other.bins() != bins()) {
+            throw new IllegalArgumentException(
+                    "cannot merge histograms with " + bins() + " and " + other.bins() + " bins");
+        }
+        for (int i = 0; i < bins(); i++) {
+            positiveWeight[i] += other.positiveWeight[i];
+            negativeWeight[i] += other.negativeWeight[i];
+            positiveSquaredWeight[i] += other.positiveSquaredWeight[i];
+            negativeSquaredWeight[i] += other.negativeSquaredWeight[i];
+            positiveCount[i] += other.positiveCount[i];
+            negativeCount[i] += other.negativeCount[i];
+            weightedScoreSum[i] += other.weightedScoreSum[i];
+        }
+        weightedSquaredError += other.weightedSquaredError;
+        return this;
+    }
+
+    /** A deep copy. */
+    public WeightedScoreHistogram copy() {
+        return new WeightedScoreHistogram(bins()).merge(this);
+    }
+
+    // ---- confusion at any edge --------------------------------------------------------------
+
+    /** Confusion counts at edge threshold k/bins (k = 0..bins): positive iff score ≥ k/bins. */
+    public WeightedConfusion confusionAtEdge(int k) {
+        if (k < 0 || k > bins()) {
+            throw new IllegalArgumentException("edge index must be in [0, " + bins() + "], got " + k);
+        }
+        WeightedConfusion c = new WeightedConfusion();
+        for (int i = 0; i < bins(); i++) {
+            if (i >= k) {
+                c.setTruePositiveWeight(c.getTruePositiveWeight() + positiveWeight[i]);
+                c.setTruePositiveSquaredWeight(c.getTruePositiveSquaredWeight() + positiveSquaredWeight[i]);
+                c.setTruePositiveCount(c.getTruePositiveCount() + positiveCount[i]);
+                c.setFalsePositiveWeight(c.getFalsePositiveWeight() + negativeWeight[i]);
+                c.setFalsePositiveSquaredWeight(c.getFalsePositiveSquaredWeight() + negativeSquaredWeight[i]);
+                c.setFalsePositiveCount(c.getFalsePositiveCount() + negativeCount[i]);
+            } else {
+                c.setFalseNegativeWeight(c.getFalseNegativeWeight() + positiveWeight[i]);
+                c.setFalseNegativeSquaredWeight(c.getFalseNegativeSquaredWeight() + positiveSquaredWeight[i]);
+                c.setFalseNegativeCount(c.getFalseNegativeCount() + positiveCount[i]);
+                c.setTrueNegativeWeight(c.getTrueNegativeWeight() + negativeWeight[i]);
+                c.setTrueNegativeSquaredWeight(c.getTrueNegativeSquaredWeight() + negativeSquaredWeight[i]);
+                c.setTrueNegativeCount(c.getTrueNegativeCount() + negativeCount[i]);
+            }
+        }
+        c.setWeightedSquaredError(weightedSquaredError);
+        return c;
+    }
+
+    /** Confusion counts at the bin edge nearest to {@code threshold}. */
+    public WeightedConfusion confusionAt(double threshold) {
+        return confusionAtEdge(nearestEdge(threshold));
+    }
+
+    /** One point of the threshold sweep; rates are NaN where their denominator has no weight. */
+    public record CurvePoint(
+            double threshold,
+            double truePositiveWeight,
+            double falsePositiveWeight,
+            double trueNegativeWeight,
+            double falseNegativeWeight,
+            double precision,
+            double recall,
+            double falsePositiveRate) {}
+
+    /**
+     * The full threshold sweep, one point per edge k = 0..bins in increasing threshold order: the
+     * (IPW-estimated) PR and ROC curves.
+     */
+    public List<CurvePoint> curve() {
+        int b = bins();
+        double[] tp = suffixSum(positiveWeight);
+        double[] fp = suffixSum(negativeWeight);
+        double positives = tp[0];
+        double negatives = fp[0];
+        List<CurvePoint> points = new ArrayList<>(b + 1);
+        for (int k = 0; k <= b; k++) {
+            double fn = positives - tp[k];
+            double tn = negatives - fp[k];
+            points.add(new CurvePoint(edge(k, b), tp[k], fp[k], tn, fn,
+                    ratio(tp[k], tp[k] + fp[k]), ratio(tp[k], positives), ratio(fp[k], negatives)));
+        }
+        return points;
+    }
+
+    /**
+     * The lowest bin-edge threshold whose precision lower confidence bound (one-sided, at the
+     * obligation's confidence, see {@link Intervals}) is at least the obligation's minimum
+     * precision — the threshold that keeps the most recall while meeting the obligation. Edges are
+     * scanned upwards and the first that qualifies wins, even if precision dips again above it.
+     *
+     * @return the threshold, or empty when no edge below 1.0 qualifies (e.g. too few labels)
+     */
+    public OptionalDouble recommendedThreshold(PrecisionObligation obligation) {
+        int b = bins();
+        double[] tp = suffixSum(positiveWeight);
+        double[] fp = suffixSum(negativeWeight);
+        double[] tp2 = suffixSum(positiveSquaredWeight);
+        double[] fp2 = suffixSum(negativeSquaredWeight);
+        long[] tpn = suffixSum(positiveCount);
+        long[] fpn = suffixSum(negativeCount);
+        for (int k = 0; k < b; k++) {
+            double lower = Intervals.weightedProportionLowerBound(
+                    tp[k], fp[k], tp2[k], fp2[k], tpn[k] + fpn[k], obligation.confidence());
+            if (lower >= obligation.minimumPrecision()) {
+                return OptionalDouble.of(edge(k, b));
+            }
+        }
+        return OptionalDouble.empty();
+    }
+
+    /** {@link #recommendedThreshold(PrecisionObligation)} for "precision ≥ p at confidence c". */
+    public OptionalDouble recommendedThreshold(double minimumPrecision, double confidence) {
+        return recommendedThreshold(new PrecisionObligation(minimumPrecision, confidence));
+    }
+
+    // ---- calibration ------------------------------------------------------------------------
+
+    /**
+     * Weighted expected calibration error over {@code reliabilityBins} groups of consecutive
+     * histogram bins: Σ_g (W_g / W)·|mean score_g − positive rate_g| = Σ_g |Σ_g w·s − Σ_g w·y| / W.
+     * Group g takes histogram bins i with ⌊i·R/B⌋ = g, so groups are equal-width when R divides B.
+     * Few, wide reliability bins keep the estimate's upward small-sample bias low.
+     *
+     * @return the ECE, or NaN when empty
+     */
+    public double expectedCalibrationError(int reliabilityBins) {
+        int b = bins();
+        if (reliabilityBins < 1 || reliabilityBins > b) {
+            throw new IllegalArgumentException(
+                    "reliabilityBins must be in [1, " + b + "], got " + reliabilityBins);
+        }
+        double total = totalWeight();
+        if (!(total > 0.0)) {
+            return Double.NaN;
+        }
+        double[] scoreSum = new double[reliabilityBins];
+        double[] labelSum = new double[reliabilityBins];
+        for (int i = 0; i < b; i++) {
+            int g = (int) ((long) i * reliabilityBins / b);
+            scoreSum[g] += weightedScoreSum[i];
+            labelSum[g] += positiveWeight[i];
+        }
+        double gap = 0.0;
+        for (int g = 0; g < reliabilityBins; g++) {
+            gap += Math.abs(scoreSum[g] - labelSum[g]);
+        }
+        return gap / total;
+    }
+
+    /** ECE over {@link #DEFAULT_RELIABILITY_BINS} (or all bins if there are fewer). */
+    public double expectedCalibrationError() {
+        return expectedCalibrationError(Math.min(DEFAULT_RELIABILITY_BINS, bins()));
+    }
+
+    /** Weighted Brier score Σw(s - y)² / Σw; NaN when empty. */
+    public double brierScore() {
+        double total = totalWeight();
+        return total > 0.0 ? weightedSquaredError / total : Double.NaN;
+    }
+
+    /** Σw over all items. */
+    public double totalWeight() {
+        double total = 0.0;
+        for (int i = 0; i < bins(); i++) {
+            total += positiveWeight[i] + negativeWeight[i];
+        }
+        return total;
+    }
+
+    /** Number of labelled items accumulated. */
+    public long labelCount() {
+        long n = 0;
+        for (int i = 0; i < bins(); i++) {
+            n += positiveCount[i] + negativeCount[i];
+        }
+        return n;
+    }
+
+    /**
+     * A full report at the bin edge nearest to {@code threshold} (the report's threshold is that
+     * edge). For the exact confusion of live decisions off the edges use {@link QualityReport#of}.
+     *
+     * @param obligation the policy's precision obligation, or null for no recommendation
+     */
+    public QualityReport report(double threshold, double confidence, PrecisionObligation obligation) {
+        int k = nearestEdge(threshold);
+        return QualityReport.of(edge(k, bins()), confusionAtEdge(k), this, confidence, obligation);
+    }
+
+    private static double ratio(double numerator, double denominator) {
+        return denominator > 0.0 ? numerator / denominator : Double.NaN;
+    }
+
+    /** s[k] = Σ_{i ≥ k} a[i], with s[length] = 0. */
+    private static double[] suffixSum(double[] a) {
+        double[] s = new double[a.length + 1];
+        for (int i = a.length - 1; i >= 0; i--) {
+            s[i] = s[i + 1] + a[i];
+        }
+        return s;
+    }
+
+    private static long[] suffixSum(long[] a) {
+        long[] s = new long[a.length + 1];
+        for (int i = a.length - 1; i >= 0; i--) {
+            s[i] = s[i + 1] + a[i];
+        }
+        return s;
+    }
+
+    // ---- POJO accessors (Flink state) -------------------------------------------------------
+
+    public double[] getPositiveWeight() {
+        return positiveWeight;
+    }
+
+    public void setPositiveWeight(double[] positiveWeight) {
+        this.positiveWeight = positiveWeight;
+    }
+
+    public double[] getNegativeWeight() {
+        return negativeWeight;
+    }
+
+    public void setNegativeWeight(double[] negativeWeight) {
+        this.negativeWeight = negativeWeight;
+    }
+
+    public double[] getPositiveSquaredWeight() {
+        return positiveSquaredWeight;
+    }
+
+    public void setPositiveSquaredWeight(double[] positiveSquaredWeight) {
+        this.positiveSquaredWeight = positiveSquaredWeight;
+    }
+
+    public double[] getNegativeSquaredWeight() {
+        return negativeSquaredWeight;
+    }
+
+    public void setNegativeSquaredWeight(double[] negativeSquaredWeight) {
+        this.negativeSquaredWeight = negativeSquaredWeight;
+    }
+
+    public long[] getPositiveCount() {
+        return positiveCount;
+    }
+
+    public void setPositiveCount(long[] positiveCount) {
+        this.positiveCount = positiveCount;
+    }
+
+    public long[] getNegativeCount() {
+        return negativeCount;
+    }
+
+    public void setNegativeCount(long[] negativeCount) {
+        this.negativeCount = negativeCount;
+    }
+
+    public double[] getWeightedScoreSum() {
+        return weightedScoreSum;
+    }
+
+    public void setWeightedScoreSum(double[] weightedScoreSum) {
+        this.weightedScoreSum = weightedScoreSum;
+    }
+
+    public double getWeightedSquaredError() {
+        return weightedSquaredError;
+    }
+
+    public void setWeightedSquaredError(double weightedSquaredError) {
+        this.weightedSquaredError = weightedSquaredError;
+    }
+
+    @Override
+    public String toString() {
+        return "WeightedScoreHistogram{bins=" + bins() + ", labels=" + labelCount()
+                + ", positiveWeight=" + Arrays.stream(positiveWeight).sum()
+                + ", negativeWeight=" + Arrays.stream(negativeWeight).sum() + '}';
+    }
+}
