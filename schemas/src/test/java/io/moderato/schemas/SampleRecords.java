@@ -152,6 +152,17 @@ public final class SampleRecords {
                 .build();
     }
 
+    /** A sparse text feature vector as the text featurizer would produce it. */
+    public static FeatureVector textFeatures() {
+        return FeatureVector.newBuilder()
+                .setModality("text")
+                .setModel(new ModelVersion("text", "text-spam", "1.0.0"))
+                .setDimensions(65536)
+                .setIndices(List.of(17, 4711, 60000))
+                .setValues(List.of(0.5f, 0.7f, 0.5f))
+                .build();
+    }
+
     public static RiskDecision riskDecision() {
         return RiskDecision.newBuilder()
                 .setContentId("c-1")
@@ -167,6 +178,7 @@ public final class SampleRecords {
                 .setModelVersions(List.of(model("text", "text-harassment", "3"), model("transcript", "asr-harassment", "1")))
                 .setConfigVersions(Map.of("harassment", 7L))
                 .setContextFeatures(Map.of("account_age_days", 3.0, "prior_strikes", 1.0))
+                .setFeatures(List.of(textFeatures()))
                 .build();
     }
 
@@ -242,6 +254,7 @@ public final class SampleRecords {
                 .setFusedRisk(0.95)
                 .setModalityScores(Map.of("text", 0.97))
                 .setContextFeatures(Map.of("account_age_days", 3.0))
+                .setFeatures(List.of(textFeatures()))
                 .setUserRisk(userRisk())
                 .setShadowScores(List.of(shadowScore()))
                 .setModelVersions(List.of(model("text", "text-harassment", "3")))
