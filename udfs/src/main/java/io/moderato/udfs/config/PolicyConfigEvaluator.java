@@ -16,7 +16,11 @@ public final class PolicyConfigEvaluator {
 
     private PolicyConfigEvaluator() {}
 
-    /** current may be null. Stale = submitted.version <= current.version (an equal version resubmitted is stale, too). Invalid → REJECTED (current stays). */
+    /**
+     * current may be null. Stale = submitted.version <= current.version (an equal version resubmitted is stale, too). Invalid → REJECTED (current stays).
+     *
+     * @throws IllegalArgumentException when both configs are given and their policy ids differ (a wiring bug)
+     */
     public static ConfigVerdict evaluate(PolicyConfig current, PolicyConfig submitted) {
         Long previous = current == null ? null : current.getVersion();
         if (current != null && submitted != null && !Objects.equals(current.getPolicyId(), submitted.getPolicyId())) {
@@ -25,14 +29,11 @@ public final class PolicyConfigEvaluator {
         }
         List<String> violations = PolicyConfigValidator.violations(submitted);
         if (!violations.isEmpty()) {
-            return new ConfigVerdict(ConfigVerdict.REJECTED, violations, previous,
-                    "invalid: " + violations.size() + (violations.size() == 1 ? " violation" : " violations")
-                            + (previous == null ? ", the policy has no config in force" : ", version " + previous + " stays in force"));
+            return new ConfigVerdict(ConfigVerdict.REJECTED, violations, previous);
         }
         if (previous != null && submitted.getVersion() <= previous) {
-            return new ConfigVerdict(ConfigVerdict.IGNORED_STALE, List.of(), previous,
-                    "version " + submitted.getVersion() + " is not above version " + previous + " in force");
+            return new ConfigVerdict(ConfigVerdict.IGNORED_STALE, List.of(), previous);
         }
-        return new ConfigVerdict(ConfigVerdict.ACCEPTED, List.of(), previous, null);
+        return new ConfigVerdict(ConfigVerdict.ACCEPTED, List.of(), previous);
     }
 }

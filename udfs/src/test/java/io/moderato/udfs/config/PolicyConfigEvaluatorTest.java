@@ -17,13 +17,13 @@ class PolicyConfigEvaluatorTest {
         assertThat(verdict.accepted()).isTrue();
         assertThat(verdict.violations()).isEmpty();
         assertThat(verdict.previousVersion()).isNull();
-        assertThat(verdict.reason()).isNull();
+        assertThat(verdict.reason(1)).isNull();
     }
 
     @Test
     void shouldAcceptANewerValidConfig() {
         ConfigVerdict verdict = PolicyConfigEvaluator.evaluate(version(3), version(4));
-        assertThat(verdict).isEqualTo(new ConfigVerdict(ConfigVerdict.ACCEPTED, java.util.List.of(), 3L, null));
+        assertThat(verdict).isEqualTo(new ConfigVerdict(ConfigVerdict.ACCEPTED, java.util.List.of(), 3L));
     }
 
     @Test
@@ -36,7 +36,7 @@ class PolicyConfigEvaluatorTest {
         assertThat(verdict.violations()).containsExactly(
                 "reviewThreshold = 0.95 must be <= actionThreshold = 0.9",
                 "severity = -1.0 must be finite and >= 0");
-        assertThat(verdict.reason()).isEqualTo("invalid: 2 violations, version 4 stays in force");
+        assertThat(verdict.reason(5)).isEqualTo("invalid: 2 violations, version 4 stays in force");
     }
 
     @Test
@@ -44,7 +44,7 @@ class PolicyConfigEvaluatorTest {
         ConfigVerdict verdict = PolicyConfigEvaluator.evaluate(null, valid().setFusionStrategy("nope").build());
         assertThat(verdict.status()).isEqualTo(ConfigVerdict.REJECTED);
         assertThat(verdict.previousVersion()).isNull();
-        assertThat(verdict.reason()).isEqualTo("invalid: 1 violation, the policy has no config in force");
+        assertThat(verdict.reason(1)).isEqualTo("invalid: 1 violation, the policy has no config in force");
     }
 
     @Test
@@ -53,7 +53,7 @@ class PolicyConfigEvaluatorTest {
         assertThat(verdict.status()).isEqualTo(ConfigVerdict.IGNORED_STALE);
         assertThat(verdict.previousVersion()).isEqualTo(7L);
         assertThat(verdict.violations()).isEmpty();
-        assertThat(verdict.reason()).isEqualTo("version 6 is not above version 7 in force");
+        assertThat(verdict.reason(6)).isEqualTo("version 6 is not above version 7 in force");
     }
 
     @Test
