@@ -31,7 +31,7 @@ public final class DeterministicSampler {
         return seed;
     }
 
-    /** uniform in [0,1) from murmur3/SplitMix-style hash of (seed, contentId, salt): replays decide identically. A null salt is the empty salt. */
+    /** Uniform in [0, 1) from the FNV-1a / SplitMix64 hash of (seed, contentId, salt) in the class doc: replays decide identically. A null salt is the empty salt. */
     public double uniform(String contentId, String salt) {
         Objects.requireNonNull(contentId, "contentId");
         long h = mix(seed + GOLDEN_GAMMA);

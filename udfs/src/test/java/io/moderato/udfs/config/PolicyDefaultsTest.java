@@ -136,6 +136,8 @@ class PolicyDefaultsTest {
     void shouldRejectSomethingOtherThanAnArray() {
         assertThatThrownBy(() -> read(MINIMAL)).hasMessage("test.json: expected a JSON array of policy configs, got OBJECT");
         assertThatThrownBy(() -> read("[ {")).hasMessageStartingWith("test.json: not valid JSON");
+        assertThatThrownBy(() -> read("[] []")).hasMessageStartingWith("test.json: not valid JSON");
+        assertThatThrownBy(() -> read("")).hasMessage("test.json: expected a JSON array of policy configs, got nothing");
         assertThatThrownBy(() -> read("[1]")).hasMessage("test.json: element 0 (no policyId): config: expected an object (PolicyConfig), got 1");
     }
 
