@@ -1,0 +1,253 @@
+package io.moderato.jobs.detection;
+
+import io.moderato.jobs.common.DeadLetters;
+import io.moderato.jobs.common.DecodeAvro;
+import io.moderato.jobs.common.JobSettings;
+import io.moderato.jobs.common.KafkaIo;
+import io.moderato.jobs.common.KafkaRecord;
+import io.moderato.jobs.common.RecordCheck;
+import io.moderato.jobs.internal.ReviewCandidate;
+import io.moderato.jobs.internal.ScoredContent;
+import io.moderato.jobs.internal.UserInput;
+import io.moderato.jobs.serde.RegistryAvroDeserializer;
+import io.moderato.schemas.ConfigAudit;
+import io.moderato.schemas.ContentEvent;
+import io.moderato.schemas.DeadLetter;
+import io.moderato.schemas.EnforcementAction;
+import io.moderato.schemas.PolicyConfig;
+import io.moderato.schemas.ReviewTask;
+import io.moderato.schemas.RiskDecision;
+import io.moderato.schemas.UserSignal;
+import io.moderato.udfs.config.PolicyDefaults;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Content in, decisions out: decode → event time → score each modality (ONNX, micro-batched) →
+ * key by user: fuse with user signals, windowed user risk, bands, audit sample → key by queue:
+ * review routing under capacity → exactly-once sinks. Policy config is broadcast to the scorer
+ * (model choice) and to the decider (thresholds, weights, rates, queues), applied without restart.
+ */
+public final class DetectionJob {
+
+    static final String JOB = DecideFunction.JOB;
+
+    /** Raw Kafka records of the three inputs (decoding happens in the graph). */
+    public record Sources(DataStream<KafkaRecord> contentEvents, DataStream<KafkaRecord> userSignals,
+                          DataStream<KafkaRecord> policyConfigs) {}
+
+    /** Where the five outputs go: exactly-once Kafka sinks in production, collecting sinks in tests. */
+    public interface Sinks {
+        Sink<RiskDecision> decisions();
+
+        Sink<ReviewTask> reviewTasks();
+
+        Sink<EnforcementAction> enforcementActions();
+
+        Sink<ConfigAudit> configAudit();
+
+        Sink<DeadLetter> deadLetters();
+    }
+
+    private DetectionJob() {}
+
+    public static void build(StreamExecutionEnvironment env, Sources sources, Sinks sinks, Configuration conf) {
+        List<String> problems = DetectionOptions.validate(conf);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Invalid DetectionJob configuration: " + String.join("; ", problems));
+        }
+        List<PolicyConfig> defaults = loadDefaults(conf.get(DetectionOptions.POLICY_DEFAULTS));
+        String registry = conf.get(DetectionOptions.SCHEMA_REGISTRY_URL);
+        long seed = conf.get(DetectionOptions.SAMPLING_SEED);
+
+        SingleOutputStreamOperator<ContentEvent> content = decode(sources.contentEvents(), ContentEvent.class, registry,
+                DetectionJob::contentProblem, DetectionUids.DECODE_CONTENT, "Decode content.events");
+        SingleOutputStreamOperator<UserSignal> signals = decode(sources.userSignals(), UserSignal.class, registry,
+                s -> RecordCheck.requireText("userId", s.getUserId()), DetectionUids.DECODE_USER_SIGNALS, "Decode user.signals");
+        SingleOutputStreamOperator<PolicyConfig> configs = decode(sources.policyConfigs(), PolicyConfig.class, registry,
+                c -> RecordCheck.requireText("policyId", c.getPolicyId()), DetectionUids.DECODE_POLICY_CONFIG,
+                "Decode policy.config");
+
+        DataStream<ContentEvent> timedContent = content
+                .assignTimestampsAndWatermarks(WatermarkStrategy
+                        .<ContentEvent>forBoundedOutOfOrderness(conf.get(DetectionOptions.OUT_OF_ORDERNESS))
+                        .withTimestampAssigner((event, ts) -> event.getEventTimeMillis())
+                        .withIdleness(conf.get(DetectionOptions.SOURCE_IDLENESS)))
+                .uid(DetectionUids.WATERMARKS_CONTENT).name("Event time (bounded out-of-orderness)");
+        DataStream<PolicyConfig> configChanges = configs
+                .assignTimestampsAndWatermarks(JobSettings.<PolicyConfig>neverHoldsBackWatermarks())
+                .uid(DetectionUids.WATERMARKS_POLICY_CONFIG).name("Policy config (no event time)");
+        DataStream<UserSignal> userSignals = signals
+                .assignTimestampsAndWatermarks(JobSettings.<UserSignal>neverHoldsBackWatermarks())
+                .uid(DetectionUids.WATERMARKS_USER_SIGNALS).name("User signals (no event time)");
+
+        SingleOutputStreamOperator<ScoredContent> scored = timedContent
+                .connect(configChanges.broadcast())
+                .transform("Score modalities (ONNX, micro-batched)", new AvroTypeInfo<>(ScoredContent.class),
+                        new ScoringOperator(conf.get(DetectionOptions.BATCH_MAX_SIZE),
+                                conf.get(DetectionOptions.BATCH_MAX_WAIT).toMillis(),
+                                conf.getOptional(DetectionOptions.MODELS_DIR).orElse(null),
+                                conf.get(DetectionOptions.INTRA_OP_THREADS), defaults,
+                                conf.get(DetectionOptions.CAPTURE_FEATURES)))
+                .uid(DetectionUids.SCORE);
+
+        DataStream<UserInput> byUser = scored
+                .map(s -> new UserInput(s.getEvent().getUserId(), s, null), new AvroTypeInfo<>(UserInput.class))
+                .uid(DetectionUids.TO_USER_INPUT_CONTENT).name("Scored content by user")
+                .union(userSignals
+                        .map(s -> new UserInput(s.getUserId(), null, s), new AvroTypeInfo<>(UserInput.class))
+                        .uid(DetectionUids.TO_USER_INPUT_SIGNAL).name("User signals by user"));
+
+        SingleOutputStreamOperator<RiskDecision> decided = byUser
+                .keyBy(UserInput::getUserId)
+                .connect(configChanges.broadcast(DetectionState.POLICY_CONFIGS))
+                .process(new DecideFunction(defaults, conf.get(DetectionOptions.WINDOW_LENGTH),
+                        conf.get(DetectionOptions.WINDOW_SLIDE), conf.get(DetectionOptions.USER_SIGNAL_TTL), seed),
+                        new AvroTypeInfo<>(RiskDecision.class))
+                .uid(DetectionUids.DECIDE).name("Fuse risk per user, window, decide");
+
+        SingleOutputStreamOperator<RiskDecision> routed = decided
+                .getSideOutput(DetectionState.REVIEW_CANDIDATES)
+                .keyBy(ReviewCandidate::getQueue)
+                .process(new RouteReviewFunction(seed), new AvroTypeInfo<>(RiskDecision.class))
+                .uid(DetectionUids.ROUTE).name("Route review tasks (per-queue capacity)");
+
+        decided.union(routed).sinkTo(sinks.decisions())
+                .uid(DetectionUids.SINK_DECISIONS).name("Write risk.decisions");
+        routed.getSideOutput(DetectionState.REVIEW_TASKS).sinkTo(sinks.reviewTasks())
+                .uid(DetectionUids.SINK_TASKS).name("Write review.tasks");
+        decided.getSideOutput(DetectionState.ACTIONS).sinkTo(sinks.enforcementActions())
+                .uid(DetectionUids.SINK_ACTIONS).name("Write enforcement.actions");
+        decided.getSideOutput(DetectionState.CONFIG_AUDIT).sinkTo(sinks.configAudit())
+                .uid(DetectionUids.SINK_CONFIG_AUDIT).name("Write config.audit");
+        content.getSideOutput(DeadLetters.TAG)
+                .union(signals.getSideOutput(DeadLetters.TAG), configs.getSideOutput(DeadLetters.TAG))
+                .sinkTo(sinks.deadLetters())
+                .uid(DetectionUids.SINK_DEADLETTER).name("Write deadletter");
+    }
+
+    private static <T extends SpecificRecordBase> SingleOutputStreamOperator<T> decode(
+            DataStream<KafkaRecord> raw, Class<T> type, String registry, RecordCheck<T> check, String uid, String name) {
+        return raw.process(new DecodeAvro<>(RegistryAvroDeserializer.of(type, registry), check, JOB),
+                        new AvroTypeInfo<>(type))
+                .uid(uid).name(name);
+    }
+
+    static String contentProblem(ContentEvent event) {
+        String problem = RecordCheck.requireText("contentId", event.getContentId());
+        if (problem == null) {
+            problem = RecordCheck.requireText("userId", event.getUserId());
+        }
+        if (problem == null && event.getEventTimeMillis() <= 0) {
+            problem = "field 'eventTimeMillis' must be positive epoch millis, got " + event.getEventTimeMillis();
+        }
+        return problem;
+    }
+
+    /** Policy configs in force before policy.config has any: a classpath resource or a file. */
+    public static List<PolicyConfig> loadDefaults(String location) {
+        try (InputStream in = open(location)) {
+            return PolicyDefaults.read(in, location);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read policy defaults " + location, e);
+        }
+    }
+
+    private static InputStream open(String location) throws IOException {
+        InputStream in = DetectionJob.class.getClassLoader().getResourceAsStream(location);
+        if (in != null) {
+            return in;
+        }
+        Path path = Path.of(location);
+        if (Files.isRegularFile(path)) {
+            return Files.newInputStream(path);
+        }
+        throw new IOException("no classpath resource or file '" + location + "' (key "
+                + DetectionOptions.POLICY_DEFAULTS.key() + ")");
+    }
+
+    /** Production wiring: Kafka in, exactly-once Kafka out, checkpointing always on. */
+    public static void main(String[] args) throws Exception {
+        Configuration conf = Configuration.fromMap(parseArgs(args));
+        Configuration jobConf = JobSettings.streamingDefaults(conf.get(DetectionOptions.CHECKPOINT_DIR),
+                conf.get(DetectionOptions.CHECKPOINT_INTERVAL));
+        jobConf.addAll(conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConf);
+        KafkaIo kafka = new KafkaIo(conf.get(DetectionOptions.BOOTSTRAP_SERVERS),
+                conf.get(DetectionOptions.SCHEMA_REGISTRY_URL), "moderato-detection",
+                conf.get(DetectionOptions.BOUNDED), conf.get(DetectionOptions.TRANSACTION_TIMEOUT_MS));
+        build(env, kafkaSources(env, kafka, conf), kafkaSinks(kafka, conf), conf);
+        env.execute("Moderato DetectionJob");
+    }
+
+    public static Sources kafkaSources(StreamExecutionEnvironment env, KafkaIo kafka, Configuration conf) {
+        return new Sources(
+                source(env, kafka, conf.get(DetectionOptions.TOPIC_CONTENT), DetectionUids.SOURCE_CONTENT),
+                source(env, kafka, conf.get(DetectionOptions.TOPIC_USER_SIGNALS), DetectionUids.SOURCE_USER_SIGNALS),
+                source(env, kafka, conf.get(DetectionOptions.TOPIC_POLICY_CONFIG), DetectionUids.SOURCE_POLICY_CONFIG));
+    }
+
+    private static DataStream<KafkaRecord> source(StreamExecutionEnvironment env, KafkaIo kafka, String topic, String uid) {
+        return env.fromSource(kafka.source(topic), WatermarkStrategy.noWatermarks(), "Read " + topic).uid(uid);
+    }
+
+    public static Sinks kafkaSinks(KafkaIo kafka, Configuration conf) {
+        return new Sinks() {
+            @Override
+            public Sink<RiskDecision> decisions() {
+                return kafka.sink(conf.get(DetectionOptions.TOPIC_DECISIONS), RiskDecision.class, RiskDecision::getContentId);
+            }
+
+            @Override
+            public Sink<ReviewTask> reviewTasks() {
+                return kafka.sink(conf.get(DetectionOptions.TOPIC_TASKS), ReviewTask.class, ReviewTask::getContentId);
+            }
+
+            @Override
+            public Sink<EnforcementAction> enforcementActions() {
+                return kafka.sink(conf.get(DetectionOptions.TOPIC_ACTIONS), EnforcementAction.class,
+                        EnforcementAction::getContentId);
+            }
+
+            @Override
+            public Sink<ConfigAudit> configAudit() {
+                return kafka.sink(conf.get(DetectionOptions.TOPIC_CONFIG_AUDIT), ConfigAudit.class, ConfigAudit::getPolicyId);
+            }
+
+            @Override
+            public Sink<DeadLetter> deadLetters() {
+                return kafka.sink(conf.get(DetectionOptions.TOPIC_DEADLETTER), DeadLetter.class, null);
+            }
+        };
+    }
+
+    /** {@code --key value} pairs into a map; a key without a value is an error naming it. */
+    static Map<String, String> parseArgs(String[] args) {
+        Map<String, String> map = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --key value, got '" + args[i] + "'");
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option " + args[i] + " needs a value");
+            }
+            map.put(args[i].substring(2), args[++i]);
+        }
+        return map;
+    }
+}

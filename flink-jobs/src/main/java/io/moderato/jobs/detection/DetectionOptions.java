@@ -1,0 +1,147 @@
+package io.moderato.jobs.detection;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every setting of the DetectionJob: key, type, default and description in one place. Pass them as
+ * {@code --key value} arguments or in the Flink configuration; {@link #validate} names the bad key.
+ */
+public final class DetectionOptions {
+
+    private DetectionOptions() {}
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("kafka.bootstrap-servers")
+            .stringType().defaultValue("localhost:9092").withDescription("Kafka bootstrap servers.");
+    public static final ConfigOption<String> SCHEMA_REGISTRY_URL = ConfigOptions.key("schema-registry.url")
+            .stringType().defaultValue("mock://moderato")
+            .withDescription("Confluent-compatible schema registry URL; mock://<scope> is an in-JVM registry for local runs.");
+    public static final ConfigOption<Long> TRANSACTION_TIMEOUT_MS = ConfigOptions.key("kafka.transaction-timeout-ms")
+            .longType().defaultValue(600_000L)
+            .withDescription("Producer transaction.timeout.ms of the exactly-once sinks; must not exceed the broker's transaction.max.timeout.ms.");
+    public static final ConfigOption<Boolean> BOUNDED = ConfigOptions.key("detection.bounded")
+            .booleanType().defaultValue(false)
+            .withDescription("Stop at the input offsets that are latest at start (replays); production runs unbounded.");
+
+    public static final ConfigOption<String> TOPIC_CONTENT = topic("content-events", "content.events");
+    public static final ConfigOption<String> TOPIC_USER_SIGNALS = topic("user-signals", "user.signals");
+    public static final ConfigOption<String> TOPIC_POLICY_CONFIG = topic("policy-config", "policy.config");
+    public static final ConfigOption<String> TOPIC_DECISIONS = topic("risk-decisions", "risk.decisions");
+    public static final ConfigOption<String> TOPIC_TASKS = topic("review-tasks", "review.tasks");
+    public static final ConfigOption<String> TOPIC_ACTIONS = topic("enforcement-actions", "enforcement.actions");
+    public static final ConfigOption<String> TOPIC_CONFIG_AUDIT = topic("config-audit", "config.audit");
+    public static final ConfigOption<String> TOPIC_DEADLETTER = topic("deadletter", "deadletter");
+
+    public static final ConfigOption<Integer> BATCH_MAX_SIZE = ConfigOptions.key("detection.scoring.batch.max-size")
+            .intType().defaultValue(64).withDescription("Most events scored in one ONNX call per subtask.");
+    public static final ConfigOption<Duration> BATCH_MAX_WAIT = ConfigOptions.key("detection.scoring.batch.max-wait")
+            .durationType().defaultValue(Duration.ofMillis(10))
+            .withDescription("Longest an event waits for its batch to fill (processing time); batches also flush at checkpoints and watermarks.");
+    public static final ConfigOption<Integer> INTRA_OP_THREADS = ConfigOptions.key("detection.scoring.intra-op-threads")
+            .intType().defaultValue(1).withDescription("ONNX Runtime intra-op threads per session.");
+    public static final ConfigOption<Boolean> CAPTURE_FEATURES = ConfigOptions.key("detection.features.capture")
+            .booleanType().defaultValue(true)
+            .withDescription("Write each model's input (hashed text features, embeddings) into RiskDecision.features, so labelled items can retrain models.");
+    public static final ConfigOption<String> MODELS_DIR = ConfigOptions.key("detection.models.dir")
+            .stringType().noDefaultValue()
+            .withDescription("Folder with <name>/<version>/manifest.json; unset = the models bundled in the job jar.");
+
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("detection.watermark.out-of-orderness")
+            .durationType().defaultValue(Duration.ofSeconds(5))
+            .withDescription("Bounded out-of-orderness of content event times.");
+    public static final ConfigOption<Duration> SOURCE_IDLENESS = ConfigOptions.key("detection.watermark.idleness")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("A content partition silent this long stops holding back the watermark.");
+    public static final ConfigOption<Duration> WINDOW_LENGTH = ConfigOptions.key("detection.user-window.length")
+            .durationType().defaultValue(Duration.ofMinutes(15)).withDescription("Length of the sliding per-user risk window.");
+    public static final ConfigOption<Duration> WINDOW_SLIDE = ConfigOptions.key("detection.user-window.slide")
+            .durationType().defaultValue(Duration.ofMinutes(1)).withDescription("Bucket size (slide) of the per-user risk window.");
+    public static final ConfigOption<Duration> USER_SIGNAL_TTL = ConfigOptions.key("detection.user-signal.ttl")
+            .durationType().defaultValue(Duration.ofDays(30))
+            .withDescription("A user signal not updated for this long is forgotten (state TTL).");
+    public static final ConfigOption<Long> SAMPLING_SEED = ConfigOptions.key("detection.sampling.seed")
+            .longType().defaultValue(20_251_124L)
+            .withDescription("Seed of the audit-sample and capacity draws (hash of contentId): replays decide identically.");
+    public static final ConfigOption<String> POLICY_DEFAULTS = ConfigOptions.key("detection.policy.defaults")
+            .stringType().defaultValue("policy-defaults.json")
+            .withDescription("Classpath resource (or file path) with the policy configs used until policy.config has some.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("detection.checkpoint.interval")
+            .durationType().defaultValue(Duration.ofSeconds(10)).withDescription("Exactly-once checkpoint interval.");
+    public static final ConfigOption<String> CHECKPOINT_DIR = ConfigOptions.key("detection.checkpoint.dir")
+            .stringType().defaultValue("file:///tmp/moderato/checkpoints/detection")
+            .withDescription("Checkpoint storage URI (s3://, hdfs://, file://).");
+
+    private static ConfigOption<String> topic(String name, String defaultTopic) {
+        return ConfigOptions.key("detection.topic." + name).stringType().defaultValue(defaultTopic)
+                .withDescription("Kafka topic " + defaultTopic + ".");
+    }
+
+    /** All options declared above. */
+    public static List<ConfigOption<?>> all() {
+        List<ConfigOption<?>> options = new ArrayList<>();
+        for (Field field : DetectionOptions.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == ConfigOption.class) {
+                try {
+                    options.add((ConfigOption<?>) field.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return options;
+    }
+
+    /** Problems with {@code conf}, each naming its key; empty when the job can start. */
+    public static List<String> validate(Configuration conf) {
+        List<String> problems = new ArrayList<>();
+        positive(problems, conf, BATCH_MAX_SIZE, 4096);
+        positive(problems, conf, INTRA_OP_THREADS, 64);
+        positive(problems, conf, BATCH_MAX_WAIT);
+        positive(problems, conf, WINDOW_LENGTH);
+        positive(problems, conf, WINDOW_SLIDE);
+        positive(problems, conf, USER_SIGNAL_TTL);
+        positive(problems, conf, CHECKPOINT_INTERVAL);
+        if (conf.get(OUT_OF_ORDERNESS).isNegative()) {
+            problems.add(OUT_OF_ORDERNESS.key() + " must be >= 0, got " + conf.get(OUT_OF_ORDERNESS));
+        }
+        Duration length = conf.get(WINDOW_LENGTH);
+        Duration slide = conf.get(WINDOW_SLIDE);
+        if (!slide.isZero() && !slide.isNegative() && length.toMillis() % slide.toMillis() != 0) {
+            problems.add(WINDOW_LENGTH.key() + " (" + length + ") must be a multiple of " + WINDOW_SLIDE.key() + " (" + slide + ")");
+        }
+        if (conf.get(TRANSACTION_TIMEOUT_MS) <= 0) {
+            problems.add(TRANSACTION_TIMEOUT_MS.key() + " must be positive, got " + conf.get(TRANSACTION_TIMEOUT_MS));
+        }
+        for (ConfigOption<?> option : all()) {
+            if (option.key().startsWith("detection.topic.") && ((String) conf.get(option)).isBlank()) {
+                problems.add(option.key() + " must name a topic");
+            }
+        }
+        if (conf.get(BOOTSTRAP_SERVERS).isBlank()) {
+            problems.add(BOOTSTRAP_SERVERS.key() + " must not be blank");
+        }
+        return problems;
+    }
+
+    private static void positive(List<String> problems, Configuration conf, ConfigOption<Integer> option, int max) {
+        int value = conf.get(option);
+        if (value < 1 || value > max) {
+            problems.add(option.key() + " must be in [1, " + max + "], got " + value);
+        }
+    }
+
+    private static void positive(List<String> problems, Configuration conf, ConfigOption<Duration> option) {
+        Duration value = conf.get(option);
+        if (value.isZero() || value.isNegative()) {
+            problems.add(option.key() + " must be positive, got " + value);
+        }
+    }
+}

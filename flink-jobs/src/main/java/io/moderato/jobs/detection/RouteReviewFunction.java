@@ -1,0 +1,113 @@
+package io.moderato.jobs.detection;
+
+import io.moderato.jobs.internal.ReviewCandidate;
+import io.moderato.schemas.PolicyDecision;
+import io.moderato.schemas.ReviewReason;
+import io.moderato.schemas.ReviewTask;
+import io.moderato.schemas.RiskDecision;
+import io.moderato.udfs.decision.Admission;
+import io.moderato.udfs.decision.CapacityLimiter;
+import io.moderato.udfs.decision.DeterministicSampler;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keyed by review queue. Applies the queue's soft capacity (tasks per event-time minute): an
+ * admitted candidate becomes one {@link ReviewTask}; a shed one does not, but its decision is
+ * still written, with every review propensity multiplied by the admission probability so metrics
+ * weighted by 1/propensity stay unbiased. Either way the decision goes out on the main output:
+ * nothing vanishes without a record. Queue state lives as long as the queue (a handful of keys).
+ */
+public final class RouteReviewFunction extends KeyedProcessFunction<String, ReviewCandidate, RiskDecision> {
+
+    private final long samplingSeed;
+    private transient ValueState<CapacityLimiter> capacity;
+    private transient DeterministicSampler sampler;
+    private transient Map<String, Counter> tasksByQueue;
+    private transient Map<String, Counter> shedByQueue;
+
+    public RouteReviewFunction(long samplingSeed) {
+        this.samplingSeed = samplingSeed;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        capacity = getRuntimeContext().getState(DetectionState.queueCapacity());
+        sampler = new DeterministicSampler(samplingSeed);
+        tasksByQueue = new HashMap<>();
+        shedByQueue = new HashMap<>();
+    }
+
+    @Override
+    public void processElement(ReviewCandidate candidate, Context ctx, Collector<RiskDecision> out) throws Exception {
+        RiskDecision decision = candidate.getDecision();
+        CapacityLimiter limiter = capacity.value();
+        if (limiter == null) {
+            limiter = new CapacityLimiter();
+        }
+        Admission admission = limiter.admit(decision.getEventTimeMillis(), candidate.getPriority(),
+                sampler.uniform(decision.getContentId(), "capacity:" + candidate.getQueue()), candidate.getCapacityPerMinute());
+        capacity.update(limiter);
+
+        double p = admission.probability();
+        List<ReviewReason> reasons = new ArrayList<>(candidate.getReasons().size());
+        double notReviewed = 1.0;
+        for (ReviewReason reason : candidate.getReasons()) {
+            ReviewReason scaled = ReviewReason.newBuilder(reason).setPropensity(reason.getPropensity() * p).build();
+            reasons.add(scaled);
+            notReviewed *= 1.0 - scaled.getPropensity();
+        }
+        if (p < 1.0) {
+            for (PolicyDecision policy : decision.getPolicies()) {
+                if (isReason(candidate, policy.getPolicyId())) {
+                    policy.setPropensity(policy.getPropensity() * p);
+                }
+            }
+        }
+        out.collect(decision);
+
+        String queue = candidate.getQueue();
+        if (!admission.admitted()) {
+            counter(shedByQueue, queue, "tasksShed").inc();
+            return;
+        }
+        counter(tasksByQueue, queue, "tasks").inc();
+        ctx.output(DetectionState.REVIEW_TASKS, ReviewTask.newBuilder()
+                .setContentId(decision.getContentId())
+                .setUserId(decision.getUserId())
+                .setSurface(decision.getSurface())
+                .setLocale(decision.getLocale())
+                .setReachEstimate(decision.getReachEstimate())
+                .setPrePublish(decision.getPrePublish())
+                .setEventTimeMillis(decision.getEventTimeMillis())
+                .setQueue(queue)
+                .setPriority(candidate.getPriority())
+                .setReasons(reasons)
+                .setPropensity(1.0 - notReviewed)
+                .setCreatedAtMillis(decision.getDecidedAtMillis())
+                .setDeadlineMillis(decision.getEventTimeMillis() + candidate.getSlaMillis())
+                .build());
+    }
+
+    private static boolean isReason(ReviewCandidate candidate, String policyId) {
+        for (ReviewReason reason : candidate.getReasons()) {
+            if (reason.getPolicyId().equals(policyId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Counter counter(Map<String, Counter> counters, String queue, String name) {
+        return counters.computeIfAbsent(queue,
+                q -> getRuntimeContext().getMetricGroup().addGroup("queue", q).counter(name));
+    }
+}

@@ -1,0 +1,202 @@
+package io.moderato.jobs.detection;
+
+import io.moderato.jobs.common.PolicyBook;
+import io.moderato.jobs.internal.ScoredContent;
+import io.moderato.schemas.ContentEvent;
+import io.moderato.schemas.PolicyConfig;
+import io.moderato.udfs.model.ModelRegistry;
+import io.moderato.udfs.model.ModelSource;
+import io.moderato.udfs.model.ScoringOptions;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedMultiInput;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Micro-batching ONNX scorer. Input 1: content events; input 2: the policy-config stream,
+ * broadcast to every subtask, which chooses the models (hot swap without restart). Events are
+ * buffered per subtask and scored together when the batch is full, when the oldest has waited
+ * {@code maxWait}, before a checkpoint barrier, before a watermark, and at end of input — so the
+ * buffer is always empty at a checkpoint and nothing waits forever. Accepted configs are kept in
+ * union operator state so a restored job scores with the same models.
+ */
+public final class ScoringOperator extends AbstractStreamOperator<ScoredContent>
+        implements TwoInputStreamOperator<ContentEvent, PolicyConfig, ScoredContent>, BoundedMultiInput {
+
+    private final int maxBatch;
+    private final long maxWaitMillis;
+    private final String modelsDir;
+    private final int intraOpThreads;
+    private final List<PolicyConfig> defaults;
+    private final boolean captureFeatures;
+
+    private transient PolicyBook policies;
+    private transient ListState<PolicyConfig> configState;
+    private transient ModelRegistry registry;
+    private transient ContentScorer scorer;
+    private transient List<StreamRecord<ContentEvent>> buffer;
+    private transient List<Long> ingestTimes;
+    private transient long bufferDeadline;
+    private transient Histogram batchSizes;
+    private transient Histogram batchLatencyMillis;
+    private transient Counter modelLoadFailures;
+    private transient Counter eventsScored;
+
+    public ScoringOperator(int maxBatch, long maxWaitMillis, String modelsDir, int intraOpThreads,
+                           List<PolicyConfig> defaults, boolean captureFeatures) {
+        this.captureFeatures = captureFeatures;
+        this.maxBatch = maxBatch;
+        this.maxWaitMillis = maxWaitMillis;
+        this.modelsDir = modelsDir;
+        this.intraOpThreads = intraOpThreads;
+        this.defaults = List.copyOf(defaults);
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        configState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("scoring-policy-configs", new AvroTypeInfo<>(PolicyConfig.class)));
+        policies = new PolicyBook(defaults);
+        for (PolicyConfig restored : configState.get()) {
+            policies.restore(restored);
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        ModelSource source = modelsDir == null ? ModelSource.classpath("models") : ModelSource.directory(Path.of(modelsDir));
+        registry = ModelRegistry.open(source, new ScoringOptions(intraOpThreads));
+        scorer = new ContentScorer(registry);
+        buffer = new ArrayList<>(maxBatch);
+        ingestTimes = new ArrayList<>(maxBatch);
+        var metrics = getMetricGroup();
+        batchSizes = metrics.histogram("scoringBatchSize", new DescriptiveStatisticsHistogram(1024));
+        batchLatencyMillis = metrics.histogram("scoringBatchLatencyMillis", new DescriptiveStatisticsHistogram(1024));
+        modelLoadFailures = metrics.counter("modelLoadFailures");
+        eventsScored = metrics.counter("eventsScored");
+        metrics.gauge("invalidEmbeddings", () -> scorer.invalidEmbeddings());
+        switchModels();
+    }
+
+    @Override
+    public void processElement1(StreamRecord<ContentEvent> element) throws Exception {
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        ingestTimes.add(now);
+        if (buffer.isEmpty()) {
+            bufferDeadline = now + maxWaitMillis;
+            long deadline = bufferDeadline;
+            getProcessingTimeService().registerTimer(deadline, time -> {
+                if (!buffer.isEmpty() && bufferDeadline == deadline) {
+                    flush();
+                }
+            });
+        }
+        buffer.add(element);
+        if (buffer.size() >= maxBatch) {
+            flush();
+        }
+    }
+
+    @Override
+    public void processElement2(StreamRecord<PolicyConfig> element) throws Exception {
+        if (policies.offer(element.getValue()).accepted()) {
+            // events already buffered were received under the old models: score them first
+            flush();
+            switchModels();
+        }
+    }
+
+    private void switchModels() {
+        List<String> problems = scorer.use(ContentScorer.wanted(policies.current()));
+        modelLoadFailures.inc(problems.size());
+    }
+
+    private void flush() {
+        if (buffer.isEmpty()) {
+            return;
+        }
+        long started = System.nanoTime();
+        List<ContentEvent> events = new ArrayList<>(buffer.size());
+        for (StreamRecord<ContentEvent> r : buffer) {
+            events.add(r.getValue());
+        }
+        List<ContentScorer.Scored> scored = scorer.score(events, captureFeatures);
+        for (int i = 0; i < buffer.size(); i++) {
+            StreamRecord<ContentEvent> record = buffer.get(i);
+            ContentScorer.Scored s = scored.get(i);
+            output.collect(new StreamRecord<>(new ScoredContent(record.getValue(), s.scores(), s.features(),
+                    ingestTimes.get(i)), record.getTimestamp()));
+        }
+        ingestTimes.clear();
+        batchSizes.update(buffer.size());
+        batchLatencyMillis.update((System.nanoTime() - started) / 1_000_000);
+        eventsScored.inc(buffer.size());
+        buffer.clear();
+    }
+
+    /** A buffered event must leave before a watermark that could make it late downstream. */
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        flush();
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flush();
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        configState.update(new ArrayList<>(policies.submitted()));
+    }
+
+    @Override
+    public void endInput(int inputId) throws Exception {
+        if (inputId == 1) {
+            flush();
+        }
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flush();
+        super.finish();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (scorer != null) {
+                scorer.close();
+            }
+            if (registry != null) {
+                registry.close();
+            }
+        } finally {
+            super.close();
+        }
+    }
+
+    Map<ContentScorer.Slot, String> modelsInUse() {
+        return scorer.inUse();
+    }
+}
