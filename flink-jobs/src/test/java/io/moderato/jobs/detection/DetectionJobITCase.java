@@ -1,0 +1,361 @@
+package io.moderato.jobs.detection;
+
+import io.moderato.jobs.common.JobSettings;
+import io.moderato.jobs.common.KafkaIo;
+import io.moderato.jobs.serde.RegistryAvroDeserializer;
+import io.moderato.jobs.serde.RegistryAvroSerializer;
+import io.moderato.jobs.testing.DetectionFixtures;
+import io.moderato.jobs.testing.EmbeddedKafka;
+import io.moderato.jobs.testing.ParitySample;
+import io.moderato.schemas.ConfigAudit;
+import io.moderato.schemas.ContentEvent;
+import io.moderato.schemas.DeadLetter;
+import io.moderato.schemas.EnforcementAction;
+import io.moderato.schemas.PolicyConfig;
+import io.moderato.schemas.PolicyDecision;
+import io.moderato.schemas.ReviewTask;
+import io.moderato.schemas.RiskDecision;
+import io.moderato.schemas.UserSignal;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The DetectionJob end to end on an embedded Kafka broker and a MiniCluster (parallelism 2,
+ * RocksDB, exactly-once checkpoints): Confluent-framed Avro in, decisions, tasks, actions, config
+ * audit and dead letters out, read back with read_committed. Inputs are real messages chosen by
+ * the trainer's own probability, so expected bands never come from the code under test.
+ */
+class DetectionJobITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+
+    private static final double REVIEW = 0.3;
+    private static final double ACTION = 0.97;
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
+    private static EmbeddedKafka kafka;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        kafka.close();
+    }
+
+    /** Topic names and registry scope of one job run, so test methods never share data. */
+    record Run(String prefix, String registry) {
+        static Run create() {
+            String id = UUID.randomUUID().toString().substring(0, 8);
+            return new Run("t" + id + ".", "mock://detection-" + id);
+        }
+
+        String topic(String name) {
+            return prefix + name;
+        }
+
+        void createTopics() throws Exception {
+            kafka.createTopics(2, topic("content.events"), topic("user.signals"), topic("policy.config"),
+                    topic("risk.decisions"), topic("review.tasks"), topic("enforcement.actions"),
+                    topic("config.audit"), topic("deadletter"));
+        }
+
+        Configuration conf(Path defaults, boolean bounded) {
+            Configuration conf = new Configuration();
+            conf.set(DetectionOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+            conf.set(DetectionOptions.SCHEMA_REGISTRY_URL, registry);
+            conf.set(DetectionOptions.BOUNDED, bounded);
+            conf.set(DetectionOptions.TRANSACTION_TIMEOUT_MS, 120_000L);
+            conf.set(DetectionOptions.POLICY_DEFAULTS, defaults.toString());
+            conf.set(DetectionOptions.TOPIC_CONTENT, topic("content.events"));
+            conf.set(DetectionOptions.TOPIC_USER_SIGNALS, topic("user.signals"));
+            conf.set(DetectionOptions.TOPIC_POLICY_CONFIG, topic("policy.config"));
+            conf.set(DetectionOptions.TOPIC_DECISIONS, topic("risk.decisions"));
+            conf.set(DetectionOptions.TOPIC_TASKS, topic("review.tasks"));
+            conf.set(DetectionOptions.TOPIC_ACTIONS, topic("enforcement.actions"));
+            conf.set(DetectionOptions.TOPIC_CONFIG_AUDIT, topic("config.audit"));
+            conf.set(DetectionOptions.TOPIC_DEADLETTER, topic("deadletter"));
+            return conf;
+        }
+
+        <T extends SpecificRecordBase> void produce(String topic, Class<T> type, List<T> records, java.util.function.Function<T, String> key) {
+            RegistryAvroSerializer<T> serializer = RegistryAvroSerializer.forTopic(type, registry, topic(topic));
+            serializer.open(null);
+            List<byte[]> values = new ArrayList<>();
+            List<String> keys = new ArrayList<>();
+            for (T record : records) {
+                values.add(serializer.serialize(record));
+                keys.add(key.apply(record));
+            }
+            kafka.produce(topic(topic), keys, values);
+        }
+
+        <T extends SpecificRecordBase> List<T> read(String topic, Class<T> type, int expected) throws Exception {
+            RegistryAvroDeserializer<T> deserializer = RegistryAvroDeserializer.of(type, registry);
+            List<T> out = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted(topic(topic), expected, READ_TIMEOUT)) {
+                var result = deserializer.decode(r.value());
+                assertThat(result.isOk()).as("output on %s decodes: %s", topic, result.isOk() ? "" : result.error()).isTrue();
+                out.add(result.record());
+            }
+            return out;
+        }
+    }
+
+    private StreamExecutionEnvironment environment() {
+        Configuration conf = JobSettings.streamingDefaults(tmp.resolve("checkpoints").toUri().toString(),
+                Duration.ofMillis(500));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        return env;
+    }
+
+    private void runBounded(Run run, Path defaults) throws Exception {
+        StreamExecutionEnvironment env = environment();
+        Configuration conf = run.conf(defaults, true);
+        KafkaIo io = new KafkaIo(kafka.bootstrapServers(), run.registry(), "it-" + run.prefix(), true, 120_000L);
+        DetectionJob.build(env, DetectionJob.kafkaSources(env, io, conf), DetectionJob.kafkaSinks(io, conf), conf);
+        env.execute("detection-it");
+    }
+
+    /** Content chosen by the trainer's probability: clear ham, borderline, clear spam (margins ≥ 0.02). */
+    private static List<ContentEvent> mixedEvents(int count, String prefix) {
+        List<ParitySample.Message> ham = ParitySample.between(0.0, 0.2);
+        List<ParitySample.Message> borderline = ParitySample.between(0.35, 0.95);
+        List<ParitySample.Message> spam = ParitySample.between(0.985, 1.01);
+        assertThat(ham).hasSizeGreaterThan(50);
+        assertThat(borderline).isNotEmpty();
+        assertThat(spam).hasSizeGreaterThan(10);
+        List<ContentEvent> events = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            List<ParitySample.Message> pool = i % 10 < 7 ? ham : i % 10 < 8 ? borderline : spam;
+            ParitySample.Message m = pool.get((i * 7) % pool.size());
+            // distinct users: no windowed escalation in this test; every fifth item awaits the decision
+            events.add(DetectionFixtures.textEvent(prefix + i, "user-" + i, m.text(),
+                    DetectionFixtures.T0 + i * 250L, i % 5 == 0));
+        }
+        return events;
+    }
+
+    private static String expectedBand(ContentEvent event) {
+        double p = ParitySample.load().stream().filter(m -> m.text().equals(event.getText())).findFirst()
+                .orElseThrow().trainerProbability();
+        boolean pre = event.getPrePublish();
+        if (p >= ACTION) {
+            return pre ? "BLOCK" : "ACTION";
+        }
+        return p >= REVIEW ? (pre ? "HOLD" : "REVIEW") : "ALLOW";
+    }
+
+    @Test
+    void shouldDecideEveryEventAndWriteTasksAndActionsExactlyOnce() throws Exception {
+        Run run = Run.create();
+        run.createTopics();
+        Path defaults = DetectionFixtures.writeDefaults(tmp, List.of(DetectionFixtures.spamPolicy(1, REVIEW, ACTION)));
+        List<ContentEvent> events = mixedEvents(120, "c");
+        run.produce("content.events", ContentEvent.class, events, ContentEvent::getContentId);
+        run.produce("user.signals", UserSignal.class, List.of(new UserSignal("user-3", 400, 0, 0, true,
+                DetectionFixtures.T0, Map.of())), UserSignal::getUserId);
+
+        runBounded(run, defaults);
+
+        Map<String, String> expected = events.stream().collect(Collectors.toMap(ContentEvent::getContentId,
+                DetectionJobITCase::expectedBand, (a, b) -> a, TreeMap::new));
+        long reviews = expected.values().stream().filter(b -> b.equals("REVIEW") || b.equals("HOLD")).count();
+        long actions = expected.values().stream().filter(b -> !b.equals("ALLOW") && !b.equals("REVIEW")).count();
+        assertThat(reviews).isPositive();
+        assertThat(actions).isPositive();
+
+        List<RiskDecision> decisions = run.read("risk.decisions", RiskDecision.class, events.size());
+        List<ReviewTask> tasks = run.read("review.tasks", ReviewTask.class, (int) reviews);
+        List<EnforcementAction> enforcement = run.read("enforcement.actions", EnforcementAction.class, (int) actions);
+
+        assertThat(decisions).hasSize(events.size());
+        Map<String, String> bands = new TreeMap<>();
+        for (RiskDecision d : decisions) {
+            assertThat(d.getPolicies()).as("policies decided for %s", d.getContentId()).hasSize(1);
+            PolicyDecision spam = d.getPolicies().get(0);
+            bands.put(d.getContentId(), spam.getBand());
+            assertThat(d.getConfigVersions()).containsEntry("spam", 1L);
+            assertThat(spam.getModalityScores()).containsOnlyKeys("text");
+            assertThat(d.getModelVersions()).extracting(m -> m.getName() + ":" + m.getVersion())
+                    .containsExactly("text-spam:1.0.0");
+            assertThat(d.getFeatures()).hasSize(1);
+            assertThat(d.getLate()).isFalse();
+        }
+        assertThat(bands).isEqualTo(expected);
+        assertThat(tasks).hasSize((int) reviews);
+        assertThat(tasks).extracting(ReviewTask::getContentId).doesNotHaveDuplicates()
+                .allMatch(id -> expected.get(id).equals("REVIEW") || expected.get(id).equals("HOLD"));
+        assertThat(tasks).allMatch(t -> t.getQueue().equals("spam-en") && t.getPropensity() == 1.0);
+        assertThat(enforcement).hasSize((int) actions);
+        assertThat(enforcement).allMatch(a -> switch (expected.get(a.getContentId())) {
+            case "ACTION" -> a.getAction().equals("LIMIT");
+            case "BLOCK" -> a.getAction().equals("BLOCK_PREPUBLISH");
+            case "HOLD" -> a.getAction().equals("HOLD_PREPUBLISH");
+            default -> false;
+        });
+        assertThat(run.read("deadletter", DeadLetter.class, 0)).isEmpty();
+    }
+
+    @Test
+    void shouldDeadLetterEveryPoisonPillAndDecideTheRestExactlyAsACleanRun() throws Exception {
+        Path defaults = DetectionFixtures.writeDefaults(tmp, List.of(DetectionFixtures.spamPolicy(1, REVIEW, ACTION)));
+        List<ContentEvent> events = mixedEvents(400, "p");
+
+        Run clean = Run.create();
+        clean.createTopics();
+        clean.produce("content.events", ContentEvent.class, events, ContentEvent::getContentId);
+        runBounded(clean, defaults);
+
+        Run poisoned = Run.create();
+        poisoned.createTopics();
+        RegistryAvroSerializer<ContentEvent> serializer =
+                RegistryAvroSerializer.forTopic(ContentEvent.class, poisoned.registry(), poisoned.topic("content.events"));
+        serializer.open(null);
+        byte[] valid = serializer.serialize(events.get(0));
+        byte[] unknownSchemaId = valid.clone();
+        unknownSchemaId[1] = 0x7f; // schema id 0x7f....: never registered
+        byte[] blankUser = serializer.serialize(ContentEvent.newBuilder(events.get(1)).setContentId("poison-blank-user")
+                .setUserId(" ").build());
+        List<byte[]> poison = List.of(
+                "not avro at all".getBytes(java.nio.charset.StandardCharsets.UTF_8), // wrong magic byte
+                unknownSchemaId,
+                java.util.Arrays.copyOf(valid, 9), // truncated body
+                blankUser); // decodes, but a required field is blank
+        List<String> keys = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            if (i % 100 == 50) { // 4 pills in 400 events: 1 %
+                keys.add("poison-" + i);
+                values.add(poison.get(i / 100));
+            }
+            keys.add(events.get(i).getContentId());
+            values.add(serializer.serialize(events.get(i)));
+        }
+        kafka.produce(poisoned.topic("content.events"), keys, values);
+        runBounded(poisoned, defaults);
+
+        List<DeadLetter> deadLetters = poisoned.read("deadletter", DeadLetter.class, poison.size());
+        assertThat(deadLetters).hasSize(poison.size());
+        assertThat(deadLetters).allMatch(d -> d.getSourceTopic().equals(poisoned.topic("content.events"))
+                && d.getOffset() >= 0 && d.getValue() != null && !d.getError().isBlank());
+        assertThat(deadLetters).extracting(DeadLetter::getValue)
+                .containsExactlyInAnyOrderElementsOf(poison.stream().map(ByteBuffer::wrap).toList());
+        assertThat(deadLetters).anyMatch(d -> d.getError().contains("userId"));
+
+        assertThat(comparable(poisoned.read("risk.decisions", RiskDecision.class, events.size())))
+                .isEqualTo(comparable(clean.read("risk.decisions", RiskDecision.class, events.size())));
+        assertThat(comparableTasks(poisoned.read("review.tasks", ReviewTask.class, 1)))
+                .isEqualTo(comparableTasks(clean.read("review.tasks", ReviewTask.class, 1)));
+    }
+
+    @Test
+    void shouldApplyAConfigChangeMidStreamOnlyToLaterEvents() throws Exception {
+        Run run = Run.create();
+        run.createTopics();
+        Path defaults = DetectionFixtures.writeDefaults(tmp, List.of(DetectionFixtures.spamPolicy(1, REVIEW, ACTION)));
+        // v1 is published too: the stream's first config replaces the default whatever its version
+        run.produce("policy.config", PolicyConfig.class, List.of(DetectionFixtures.spamPolicy(1, REVIEW, ACTION)),
+                PolicyConfig::getPolicyId);
+
+        StreamExecutionEnvironment env = environment();
+        Configuration conf = run.conf(defaults, false);
+        KafkaIo io = new KafkaIo(kafka.bootstrapServers(), run.registry(), "it-" + run.prefix(), false, 120_000L);
+        DetectionJob.build(env, DetectionJob.kafkaSources(env, io, conf), DetectionJob.kafkaSinks(io, conf), conf);
+        JobClient job = env.executeAsync("detection-it-config");
+        try {
+            List<ContentEvent> before = mixedEvents(60, "before-");
+            run.produce("content.events", ContentEvent.class, before, ContentEvent::getContentId);
+            assertThat(run.read("risk.decisions", RiskDecision.class, before.size())).hasSize(before.size());
+
+            // v2 lowers the action threshold below every borderline score: REVIEW items become ACTION
+            run.produce("policy.config", PolicyConfig.class, List.of(DetectionFixtures.spamPolicy(2, REVIEW, 0.34)),
+                    PolicyConfig::getPolicyId);
+            // an invalid v3 (review above action) is rejected and changes nothing
+            run.produce("policy.config", PolicyConfig.class, List.of(DetectionFixtures.spamPolicy(3, 0.8, 0.5)),
+                    PolicyConfig::getPolicyId);
+            List<ConfigAudit> audits = run.read("config.audit", ConfigAudit.class, 3);
+            assertThat(audits).extracting(a -> a.getVersion() + ":" + a.getStatus())
+                    .containsExactly("1:ACCEPTED", "2:ACCEPTED", "3:REJECTED");
+            assertThat(audits.get(2).getReason()).contains("reviewThreshold");
+
+            List<ContentEvent> after = mixedEvents(60, "after-");
+            run.produce("content.events", ContentEvent.class, after, ContentEvent::getContentId);
+            List<RiskDecision> decisions = run.read("risk.decisions", RiskDecision.class, before.size() + after.size());
+            assertThat(decisions).hasSize(before.size() + after.size());
+            for (RiskDecision d : decisions) {
+                boolean later = d.getContentId().startsWith("after-");
+                PolicyDecision spam = d.getPolicies().get(0);
+                assertThat(d.getConfigVersions().get("spam")).as(d.getContentId()).isEqualTo(later ? 2L : 1L);
+                assertThat(spam.getActionThreshold()).isEqualTo(later ? 0.34 : ACTION);
+                if (spam.getFusedRisk() >= REVIEW) {
+                    String expected = later ? (d.getPrePublish() ? "BLOCK" : "ACTION") : expectedBandFor(d, spam);
+                    assertThat(spam.getBand()).as(d.getContentId()).isEqualTo(expected);
+                }
+            }
+            assertThat(decisions.stream().filter(d -> d.getContentId().startsWith("before-"))
+                    .map(d -> d.getPolicies().get(0).getBand())).contains("REVIEW");
+            assertThat(decisions.stream().filter(d -> d.getContentId().startsWith("after-"))
+                    .map(d -> d.getPolicies().get(0).getBand())).doesNotContain("REVIEW", "HOLD");
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static String expectedBandFor(RiskDecision d, PolicyDecision spam) {
+        boolean pre = d.getPrePublish();
+        if (spam.getFusedRisk() >= ACTION) {
+            return pre ? "BLOCK" : "ACTION";
+        }
+        return pre ? "HOLD" : "REVIEW";
+    }
+
+    /** Decisions without processing-time fields, by content id. */
+    private static Map<String, String> comparable(List<RiskDecision> decisions) {
+        Map<String, String> byId = new TreeMap<>();
+        for (RiskDecision d : decisions) {
+            byId.put(d.getContentId(), RiskDecision.newBuilder(d).setDecidedAtMillis(0).build().toString());
+        }
+        return byId;
+    }
+
+    private static Map<String, String> comparableTasks(List<ReviewTask> tasks) {
+        Map<String, String> byId = new TreeMap<>();
+        for (ReviewTask t : tasks) {
+            byId.put(t.getContentId(), ReviewTask.newBuilder(t).setCreatedAtMillis(0).build().toString());
+        }
+        return byId;
+    }
+}
