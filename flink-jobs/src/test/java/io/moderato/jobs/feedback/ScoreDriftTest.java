@@ -1,0 +1,152 @@
+package io.moderato.jobs.feedback;
+
+import io.moderato.jobs.testing.FeedbackFixtures;
+import io.moderato.schemas.DriftAlert;
+import io.moderato.schemas.RiskDecision;
+import io.moderato.udfs.metrics.WeightedScoreHistogram;
+import io.moderato.udfs.model.ReferenceHistogram;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.moderato.jobs.testing.FeedbackFixtures.HOUR;
+import static io.moderato.jobs.testing.FeedbackFixtures.MINUTE;
+import static io.moderato.jobs.testing.FeedbackFixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Score-distribution drift: pre-aggregation of every decision's scores and PSI / KS against the manifest reference. */
+class ScoreDriftTest {
+
+    private static final ReferenceHistograms BUNDLED = new ReferenceHistograms(null);
+
+    /** Scores that reproduce the text-spam reference histogram for spam exactly: one per reference item, mid-bin. */
+    static List<Double> referenceLikeScores() {
+        ReferenceHistogram reference = BUNDLED.reference("text-spam", "1.0.0", "spam").orElseThrow().histogram();
+        List<Double> scores = new ArrayList<>();
+        for (int bin = 0; bin < reference.counts().length; bin++) {
+            double mid = (reference.binEdges()[bin] + reference.binEdges()[bin + 1]) / 2;
+            for (int i = 0; i < reference.counts()[bin]; i++) {
+                scores.add(mid);
+            }
+        }
+        return scores;
+    }
+
+    private static ScoreWindow window(long start, List<Double> scores) {
+        ScoreWindow w = ScoreWindow.of("spam", "text", "text-spam", "1.0.0", "1h", start, start + HOUR);
+        scores.forEach(w::add);
+        return w;
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ScoreWindow, DriftAlert> driftHarness(int minItems)
+            throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new ScoreDriftFunction(BUNDLED, minItems, 0.2, 0.001, 0.0, 2.0), ScoreWindow::key, Types.STRING);
+    }
+
+    @Test
+    void shouldMapFineBinsOntoTheManifestBinsExactly() {
+        ReferenceHistograms.Reference reference = BUNDLED.reference("text-spam", "1.0.0", "spam").orElseThrow();
+        assertThat(reference.exact()).isTrue();
+        assertThat(reference.histogram().counts()).hasSize(20);
+        double[] fine = new double[ScoreWindow.BINS];
+        fine[WeightedScoreHistogram.binOf(0.05, ScoreWindow.BINS)] = 1; // lands in reference bin 1, not 0
+        fine[WeightedScoreHistogram.binOf(0.0499, ScoreWindow.BINS)] = 2;
+        fine[WeightedScoreHistogram.binOf(1.0, ScoreWindow.BINS)] = 4;
+        double[] grouped = reference.regroup(fine);
+        assertThat(grouped[0]).isEqualTo(2);
+        assertThat(grouped[1]).isEqualTo(1);
+        assertThat(grouped[19]).isEqualTo(4);
+        assertThat(BUNDLED.reference("text-spam", "1.0.0", "nudity")).isEmpty();
+        assertThat(BUNDLED.reference("no-such-model", "1", "spam")).isEmpty();
+    }
+
+    @Test
+    void shouldAlertPsiAndKsOnlyForTheWindowWhoseScoresShiftedAndLeaveNoState() throws Exception {
+        var harness = driftHarness(100);
+        List<Double> shifted = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            shifted.add(0.4 + (i % 20) * 0.01); // everything in the middle, where the reference has almost nothing
+        }
+        // two partials of the first window (two upstream subtasks), one of the second
+        List<Double> like = referenceLikeScores();
+        harness.processElement(window(T0, like.subList(0, 300)), T0);
+        harness.processElement(window(T0, like.subList(300, like.size())), T0);
+        harness.processElement(window(T0 + HOUR, shifted), T0 + HOUR);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(2);
+
+        harness.processWatermark(T0 + HOUR - 1);
+        assertThat(harness.extractOutputValues()).as("the reference-like window does not alert").isEmpty();
+        harness.processWatermark(T0 + 2 * HOUR - 1);
+
+        List<DriftAlert> alerts = harness.extractOutputValues();
+        assertThat(alerts).extracting(DriftAlert::getDetector).containsExactly("PSI", "KS");
+        DriftAlert psi = alerts.get(0);
+        assertThat(psi.getPolicyId()).isEqualTo("spam");
+        assertThat(psi.getModality()).isEqualTo("text");
+        assertThat(psi.getModelVersion()).isEqualTo("text-spam:1.0.0");
+        assertThat(psi.getThreshold()).isEqualTo(0.2);
+        assertThat(psi.getStatistic()).isGreaterThan(0.4);
+        assertThat(psi.getSeverity()).isEqualTo("CRITICAL");
+        assertThat(psi.getWindowStartMillis()).isEqualTo(T0 + HOUR);
+        assertThat(psi.getWindowEndMillis()).isEqualTo(T0 + 2 * HOUR);
+        assertThat(psi.getDetectedAtMillis()).isEqualTo(T0 + 2 * HOUR - 1);
+        assertThat(psi.getDetails()).containsEntry("items", "600").containsEntry("binsAligned", "true");
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        harness.close();
+    }
+
+    @Test
+    void shouldSkipThinWindowsAndDropPartialsOfWindowsAlreadyTested() throws Exception {
+        var harness = driftHarness(200);
+        List<Double> shifted = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            shifted.add(0.5);
+        }
+        harness.processElement(window(T0, shifted), T0);
+        harness.processWatermark(T0 + HOUR - 1);
+        assertThat(harness.extractOutputValues()).as("150 scores < 200: not tested").isEmpty();
+        harness.processElement(window(T0, shifted), T0 + HOUR);
+        assertThat(harness.numKeyedStateEntries()).as("a late partial starts no window").isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        harness.close();
+    }
+
+    @Test
+    void shouldPreAggregateScoresPerWindowAndFlushOnWatermarkAndBeforeCheckpoints() throws Exception {
+        var harness = new OneInputStreamOperatorTestHarness<RiskDecision, ScoreWindow>(
+                new DecisionPreAggregator(new long[] {HOUR, 24 * HOUR}));
+        harness.open();
+        harness.processElement(FeedbackFixtures.spamDecision("a", T0 + MINUTE, "comment", 0.42), T0);
+        harness.processElement(FeedbackFixtures.spamDecision("b", T0 + 2 * MINUTE, "comment", 0.97), T0);
+        harness.processElement(FeedbackFixtures.spamDecision("c", T0 + HOUR + MINUTE, "comment", 0.97), T0);
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        harness.processWatermark(T0 + HOUR - 1);
+        List<ScoreWindow> flushed = harness.extractOutputValues();
+        assertThat(flushed).hasSize(1);
+        assertThat(flushed.get(0).kind).isEqualTo("1h");
+        assertThat(flushed.get(0).items).isEqualTo(2);
+        assertThat(flushed.get(0).counts[42]).isEqualTo(1);
+        assertThat(flushed.get(0).counts[97]).isEqualTo(1);
+        assertThat(flushed.get(0).key()).isEqualTo("spam|text|text-spam:1.0.0");
+
+        harness.prepareSnapshotPreBarrier(1);
+        assertThat(harness.extractOutputValues()).extracting(w -> w.kind + "@" + (w.start - T0) + ":" + w.items)
+                .containsExactlyInAnyOrder("1h@0:2", "1h@" + HOUR + ":1", "24h@0:3");
+
+        // a decision behind the watermark only counts for the windows still open
+        harness.processElement(FeedbackFixtures.spamDecision("late", T0 + 3 * MINUTE, "comment", 0.1), T0);
+        harness.endInput();
+        harness.close();
+        List<ScoreWindow> all = harness.extractOutputValues();
+        assertThat(all.get(all.size() - 1).kind).isEqualTo("24h");
+        assertThat(all).hasSize(4);
+    }
+}
