@@ -15,8 +15,15 @@ moderato_classpath() {
   if [[ ! -f "$cpfile" || ! -f "$stamp" ]] || [[ -n "$(find "$MODERATO_ROOT" -path '*/target' -prune -o -path '*/.git' -prune -o \
         \( -name '*.java' -o -name 'pom.xml' -o -name '*.avsc' -o -name '*.json' -o -name '*.onnx' \) -newer "$stamp" -print -quit)" ]]; then
     echo "building $module (first run or sources changed)..." >&2
-    (cd "$MODERATO_ROOT" && mvn -B -q -Dstyle.color=never -pl "$module" -am -DskipTests \
-        package dependency:build-classpath -Dmdep.includeScope="$scope" -Dmdep.outputFile="target/classpath-$scope.txt") >&2
+    mkdir -p "$target"
+    local log="$target/build-$scope.log"
+    if ! (cd "$MODERATO_ROOT" && mvn -B -q -pl "$module" -am -DskipTests \
+        package dependency:build-classpath -Dmdep.includeScope="$scope" -Dmdep.outputFile="target/classpath-$scope.txt") \
+        > "$log" 2>&1; then
+      cat "$log" >&2
+      echo "build of $module failed (log: $log)" >&2
+      return 1
+    fi
     touch "$stamp"
   fi
   local cp="$target/classes:$(cat "$cpfile")"

@@ -25,6 +25,8 @@ public enum Topic {
     QUALITY_METRICS("quality.metrics", MetricSnapshot.class, MetricSnapshot.getClassSchema(), "policyId"),
     DRIFT_ALERTS("drift.alerts", DriftAlert.class, DriftAlert.getClassSchema(), "policyId"),
     CONFIG_AUDIT("config.audit", ConfigAudit.class, ConfigAudit.getClassSchema(), "policyId"),
+    COMPLIANCE_REPORTS(
+            "compliance.reports", ComplianceReport.class, ComplianceReport.getClassSchema(), "policyId"),
     DEADLETTER("deadletter", DeadLetter.class, DeadLetter.getClassSchema(), null);
 
     private final String topicName;

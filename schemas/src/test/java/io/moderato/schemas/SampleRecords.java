@@ -32,6 +32,7 @@ public final class SampleRecords {
             case QUALITY_METRICS -> metricSnapshot();
             case DRIFT_ALERTS -> driftAlert();
             case CONFIG_AUDIT -> configAudit();
+            case COMPLIANCE_REPORTS -> complianceReport();
             case DEADLETTER -> deadLetter();
         };
     }
@@ -330,6 +331,32 @@ public final class SampleRecords {
                 .setSubmitted(PolicyConfig.newBuilder(policyConfig()).setVersion(8L).setReviewThreshold(0.95).build())
                 .setJob("detection")
                 .setProcessedAtMillis(DECIDED_AT)
+                .build();
+    }
+
+    public static ComplianceReport complianceReport() {
+        long dayStart = EVENT_TIME - EVENT_TIME % 86_400_000L;
+        return ComplianceReport.newBuilder()
+                .setPolicyId("harassment")
+                .setDayStartMillis(dayStart)
+                .setDayEndMillis(dayStart + 86_400_000L)
+                .setDecisions(12_000L)
+                .setActionsAutomated(310L)
+                .setActionsAfterReview(95L)
+                .setMedianTimeToActionMillis(1_200L)
+                .setMedianTimeToAutomatedActionMillis(850L)
+                .setMedianTimeToReviewedActionMillis(5_400_000L)
+                .setReviewTasks(640L)
+                .setLabelledItems(600L)
+                .setLabelsBySource(Map.of("REVIEW", 580L, "AUDIT", 40L, "APPEAL", 12L, "ADJUDICATION", 3L))
+                .setEstimateItems(598L)
+                .setIntervalConfidence(0.95)
+                .setPrecision(estimate(0.93, 0.88, 0.96))
+                .setRecall(estimate(0.71, 0.52, 0.85))
+                .setAppeals(12L)
+                .setAppealsOverturned(3L)
+                .setAppealOverturnRate(0.25)
+                .setGeneratedAtMillis(dayStart + 90_000_000L)
                 .build();
     }
 

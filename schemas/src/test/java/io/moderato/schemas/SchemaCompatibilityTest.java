@@ -32,7 +32,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class SchemaCompatibilityTest {
 
-    /** The "Topics and records" table of docs/ARCHITECTURE.md: topic to record. */
+    /**
+     * The "Topics and records" table of docs/ARCHITECTURE.md: topic to record, plus compliance.reports
+     * (ComplianceReport), added by the FeedbackJob issue for the DSA-style transparency report.
+     */
     static final Map<String, String> ARCHITECTURE_RECORDS = Map.ofEntries(
             entry("content.events", "ContentEvent"),
             entry("user.signals", "UserSignal"),
@@ -45,6 +48,7 @@ class SchemaCompatibilityTest {
             entry("quality.metrics", "MetricSnapshot"),
             entry("drift.alerts", "DriftAlert"),
             entry("config.audit", "ConfigAudit"),
+            entry("compliance.reports", "ComplianceReport"),
             entry("deadletter", "DeadLetter"));
 
     private static final Path AVRO_SOURCES = Path.of("src/main/avro");

@@ -74,14 +74,25 @@ public final class BinaryLogisticRegression {
         }
     }
 
-    /** One training row: sparse features (ascending indices) and the label. */
-    public record Row(int[] indices, double[] values, boolean positive) {
+    /**
+     * One training row: sparse features (ascending indices), the label, and the example weight Tribuo's SGD
+     * multiplies the row's loss gradient by (1 unless given; e.g. 1/propensity for review-sampled labels).
+     */
+    public record Row(int[] indices, double[] values, boolean positive, double weight) {
         public Row {
             Objects.requireNonNull(indices, "indices");
             Objects.requireNonNull(values, "values");
             if (indices.length != values.length) {
                 throw new IllegalArgumentException("indices and values differ in length");
             }
+            if (!(weight > 0) || Double.isInfinite(weight)) {
+                throw new IllegalArgumentException("row weight must be finite and > 0, got " + weight);
+            }
+        }
+
+        /** An unweighted row (weight 1). */
+        public Row(int[] indices, double[] values, boolean positive) {
+            this(indices, values, positive, 1.0);
         }
     }
 
@@ -92,7 +103,8 @@ public final class BinaryLogisticRegression {
 
     /**
      * Trains on {@code rows} in their given order; the same rows, settings and seed always give the same
-     * weights. Rows without any feature are skipped (Tribuo cannot use them).
+     * weights. Each row's weight becomes its Tribuo example weight (a float). Rows without any feature are
+     * skipped (Tribuo cannot use them).
      *
      * @param prefix          feature-name prefix, e.g. "h" for hashed text features
      * @param loggingInterval Tribuo logs the running loss every so many examples
@@ -110,7 +122,9 @@ public final class BinaryLogisticRegression {
         String[] names = new String[maxIndex + 1]; // one String per feature, shared by all rows
         for (Row row : rows) {
             if (row.indices().length > 0) {
-                dataset.add(example(prefix, row.indices(), row.values(), row.positive(), names));
+                Example<Label> example = example(prefix, row.indices(), row.values(), row.positive(), names);
+                example.setWeight((float) row.weight());
+                dataset.add(example);
             }
         }
         LinearSGDTrainer trainer = new LinearSGDTrainer(new LogMulticlass(),
