@@ -139,12 +139,17 @@ public final class FeedbackOptions {
     /** Problems with {@code conf}, each naming its key; empty when the job can start. */
     public static List<String> validate(Configuration conf) {
         List<String> problems = new ArrayList<>();
-        try {
-            check(conf, problems);
-        } catch (IllegalArgumentException e) {
-            // a value that does not even parse (e.g. "1 fortnight") names its key in the message
-            problems.add(e.getMessage());
+        Configuration parsed = new Configuration(conf);
+        for (ConfigOption<?> option : all()) {
+            try {
+                conf.get(option);
+            } catch (IllegalArgumentException e) {
+                // a value that does not even parse (e.g. "1 fortnight"); Flink's message names the key
+                problems.add(e.getMessage());
+                parsed.removeConfig(option);
+            }
         }
+        check(parsed, problems);
         return problems;
     }
 

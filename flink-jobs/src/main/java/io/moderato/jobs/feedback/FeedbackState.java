@@ -61,12 +61,21 @@ public final class FeedbackState {
         return new MapStateDescriptor<>("score-windows", Types.STRING, TypeInformation.of(ScoreWindow.class));
     }
 
+    // ---------------------------------------------------------------- compliance, keyed by policy|day
+
+    /** The day's accumulator and its emission bookkeeping. */
+    public static ValueStateDescriptor<ComplianceState> complianceDay() {
+        return new ValueStateDescriptor<>("compliance-day", TypeInformation.of(ComplianceState.class));
+    }
+
     // ---------------------------------------------------------------- side outputs
 
     public static final OutputTag<LabelledItem> LABELLED_ITEMS =
             new OutputTag<>("labelled-items", TypeInformation.of(LabelledItem.class));
     public static final OutputTag<ReviewLabel> UNMATCHED_LABELS =
             new OutputTag<>("unmatched-labels", new AvroTypeInfo<>(ReviewLabel.class));
+    public static final OutputTag<ComplianceDelta> COMPLIANCE_DELTAS =
+            new OutputTag<>("compliance-deltas", TypeInformation.of(ComplianceDelta.class));
     public static final OutputTag<DriftAlert> LABEL_DRIFT_ALERTS =
             new OutputTag<>("label-drift-alerts", new AvroTypeInfo<>(DriftAlert.class));
 }

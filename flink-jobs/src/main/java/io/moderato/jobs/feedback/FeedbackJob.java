@@ -1,0 +1,339 @@
+package io.moderato.jobs.feedback;
+
+import io.moderato.jobs.common.DeadLetters;
+import io.moderato.jobs.common.DecodeAvro;
+import io.moderato.jobs.common.JobSettings;
+import io.moderato.jobs.common.KafkaIo;
+import io.moderato.jobs.common.KafkaRecord;
+import io.moderato.jobs.common.RecordCheck;
+import io.moderato.jobs.serde.RegistryAvroDeserializer;
+import io.moderato.schemas.ComplianceReport;
+import io.moderato.schemas.DeadLetter;
+import io.moderato.schemas.DriftAlert;
+import io.moderato.schemas.MetricSnapshot;
+import io.moderato.schemas.PolicyConfig;
+import io.moderato.schemas.ReviewLabel;
+import io.moderato.schemas.ReviewReason;
+import io.moderato.schemas.ReviewTask;
+import io.moderato.schemas.RiskDecision;
+import io.moderato.schemas.TrainingExample;
+import io.moderato.udfs.config.PolicyDefaults;
+import io.moderato.udfs.feedback.ComplianceDay;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Labels in, learning out: decode → event time → join labels to decisions by contentId (keyed
+ * state with TTL, adjudication) → training examples (Kafka exactly once + Avro files) → per policy ×
+ * model × surface windowed IPW quality metrics and label-based change detection → score drift of
+ * every decision against the models' reference histograms → compliance numbers per policy × day.
+ * Policy config is broadcast to the metrics (live threshold, precision obligation). Design notes:
+ * flink-jobs/README-feedback.md.
+ */
+public final class FeedbackJob {
+
+    static final String JOB = "feedback";
+
+    /**
+     * Raw Kafka records of the inputs (decoding happens in the graph). {@code reviewTasks} may be
+     * null: the compliance reports then count no review tasks.
+     */
+    public record Sources(DataStream<KafkaRecord> decisions, DataStream<KafkaRecord> labels,
+                          DataStream<KafkaRecord> policyConfigs, DataStream<KafkaRecord> reviewTasks) {}
+
+    /** Where the outputs go: exactly-once Kafka sinks and a FileSink in production, collecting sinks in tests. */
+    public interface Sinks {
+        Sink<TrainingExample> trainingExamples();
+
+        Sink<TrainingExample> trainingExampleFiles();
+
+        Sink<MetricSnapshot> qualityMetrics();
+
+        Sink<DriftAlert> driftAlerts();
+
+        Sink<ComplianceReport> complianceReports();
+
+        Sink<ReviewLabel> unmatchedLabels();
+
+        Sink<DeadLetter> deadLetters();
+    }
+
+    private FeedbackJob() {}
+
+    public static void build(StreamExecutionEnvironment env, Sources sources, Sinks sinks, Configuration conf) {
+        List<String> problems = FeedbackOptions.validate(conf);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Invalid FeedbackJob configuration: " + String.join("; ", problems));
+        }
+        List<PolicyConfig> defaults = loadDefaults(conf.get(FeedbackOptions.POLICY_DEFAULTS));
+        String registry = conf.get(FeedbackOptions.SCHEMA_REGISTRY_URL);
+        double confidence = conf.get(FeedbackOptions.METRICS_CONFIDENCE);
+
+        // ---- decode (bad bytes → deadletter) and event time
+        SingleOutputStreamOperator<RiskDecision> decisions = decode(sources.decisions(), RiskDecision.class, registry,
+                FeedbackJob::decisionProblem, FeedbackUids.DECODE_DECISIONS, "Decode risk.decisions");
+        SingleOutputStreamOperator<ReviewLabel> labels = decode(sources.labels(), ReviewLabel.class, registry,
+                FeedbackJob::labelProblem, FeedbackUids.DECODE_LABELS, "Decode review.labels");
+        SingleOutputStreamOperator<PolicyConfig> configs = decode(sources.policyConfigs(), PolicyConfig.class, registry,
+                c -> RecordCheck.requireText("policyId", c.getPolicyId()), FeedbackUids.DECODE_POLICY_CONFIG,
+                "Decode policy.config");
+
+        DataStream<RiskDecision> timedDecisions = decisions
+                .assignTimestampsAndWatermarks(eventTime(conf, (RiskDecision d, long ts) -> d.getEventTimeMillis()))
+                .uid(FeedbackUids.WATERMARKS_DECISIONS).name("Event time of decisions");
+        DataStream<ReviewLabel> timedLabels = labels
+                .assignTimestampsAndWatermarks(eventTime(conf, (ReviewLabel l, long ts) -> l.getLabelledAtMillis()))
+                .uid(FeedbackUids.WATERMARKS_LABELS).name("Event time of labels");
+        DataStream<PolicyConfig> configChanges = configs
+                .assignTimestampsAndWatermarks(JobSettings.<PolicyConfig>neverHoldsBackWatermarks())
+                .uid(FeedbackUids.WATERMARKS_POLICY_CONFIG).name("Policy config (no event time)");
+
+        // ---- 1. join labels to decisions, 2. training examples
+        SingleOutputStreamOperator<TrainingExample> examples = timedDecisions
+                .keyBy(RiskDecision::getContentId)
+                .connect(timedLabels.keyBy(ReviewLabel::getContentId))
+                .process(new JoinLabelsFunction(conf.get(FeedbackOptions.JOIN_TTL)), new AvroTypeInfo<>(TrainingExample.class))
+                .uid(FeedbackUids.JOIN).name("Join labels to decisions, adjudicate");
+        examples.sinkTo(sinks.trainingExamples())
+                .uid(FeedbackUids.SINK_TRAINING_EXAMPLES).name("Write training.examples");
+        examples.sinkTo(sinks.trainingExampleFiles())
+                .uid(FeedbackUids.SINK_TRAINING_FILES).name("Write training example files (Avro)");
+        examples.getSideOutput(FeedbackState.UNMATCHED_LABELS).sinkTo(sinks.unmatchedLabels())
+                .uid(FeedbackUids.SINK_UNMATCHED_LABELS).name("Write unmatched labels");
+
+        // ---- 3. quality metrics per policy × model version × surface (+ label-based change detection)
+        SingleOutputStreamOperator<MetricSnapshot> snapshots = examples.getSideOutput(FeedbackState.LABELLED_ITEMS)
+                .flatMap((FlatMapFunction<LabelledItem, LabelledItem>) (item, out) -> {
+                    out.collect(item);
+                    out.collect(item.withSurface(QualityMetricsFunction.ALL_SURFACES));
+                }, TypeInformation.of(LabelledItem.class))
+                .uid(FeedbackUids.SURFACES).name("Labelled items per surface and overall")
+                .keyBy(LabelledItem::key)
+                .connect(configChanges.broadcast(FeedbackState.POLICY_CONFIGS))
+                .process(new QualityMetricsFunction(defaults,
+                                Windows.sizes(conf.get(FeedbackOptions.METRICS_WINDOWS)),
+                                conf.get(FeedbackOptions.METRICS_LABEL_GRACE).toMillis(), confidence,
+                                conf.get(FeedbackOptions.METRICS_MIN_FALSE_NEGATIVES),
+                                conf.get(FeedbackOptions.ADWIN_DELTA), conf.get(FeedbackOptions.PH_DELTA),
+                                conf.get(FeedbackOptions.PH_LAMBDA), conf.get(FeedbackOptions.CRITICAL_RATIO)),
+                        new AvroTypeInfo<>(MetricSnapshot.class))
+                .uid(FeedbackUids.METRICS).name("Quality metrics per policy, model, surface");
+        snapshots.sinkTo(sinks.qualityMetrics())
+                .uid(FeedbackUids.SINK_QUALITY_METRICS).name("Write quality.metrics");
+
+        // ---- 4. score drift of every decision against the manifests' reference histograms
+        SingleOutputStreamOperator<ScoreWindow> scoreCounts = timedDecisions
+                .transform("Pre-aggregate scores and compliance counts", TypeInformation.of(ScoreWindow.class),
+                        new DecisionPreAggregator(Windows.sizes(conf.get(FeedbackOptions.DRIFT_WINDOWS))))
+                .uid(FeedbackUids.PRE_AGGREGATE);
+        SingleOutputStreamOperator<DriftAlert> scoreAlerts = scoreCounts
+                .keyBy(ScoreWindow::key)
+                .process(new ScoreDriftFunction(
+                                new ReferenceHistograms(conf.getOptional(FeedbackOptions.MODELS_DIR).orElse(null)),
+                                conf.get(FeedbackOptions.DRIFT_MIN_ITEMS), conf.get(FeedbackOptions.PSI_THRESHOLD),
+                                conf.get(FeedbackOptions.KS_ALPHA), conf.get(FeedbackOptions.KS_MIN_STATISTIC),
+                                conf.get(FeedbackOptions.CRITICAL_RATIO)),
+                        new AvroTypeInfo<>(DriftAlert.class))
+                .uid(FeedbackUids.SCORE_DRIFT).name("Score drift vs reference (PSI, KS)");
+        scoreAlerts.union(snapshots.getSideOutput(FeedbackState.LABEL_DRIFT_ALERTS))
+                .sinkTo(sinks.driftAlerts())
+                .uid(FeedbackUids.SINK_DRIFT_ALERTS).name("Write drift.alerts");
+
+        // ---- 5. compliance numbers per policy × UTC day
+        DataStream<ComplianceDelta> complianceDeltas = scoreCounts.getSideOutput(FeedbackState.COMPLIANCE_DELTAS)
+                .union(examples.getSideOutput(FeedbackState.COMPLIANCE_DELTAS));
+        DataStream<DeadLetter> deadLetters = decisions.getSideOutput(DeadLetters.TAG)
+                .union(labels.getSideOutput(DeadLetters.TAG), configs.getSideOutput(DeadLetters.TAG));
+        if (sources.reviewTasks() != null) {
+            SingleOutputStreamOperator<ReviewTask> tasks = decode(sources.reviewTasks(), ReviewTask.class, registry,
+                    t -> RecordCheck.requireText("contentId", t.getContentId()), FeedbackUids.DECODE_TASKS,
+                    "Decode review.tasks");
+            complianceDeltas = complianceDeltas.union(tasks
+                    .assignTimestampsAndWatermarks(eventTime(conf, (ReviewTask t, long ts) -> t.getEventTimeMillis()))
+                    .uid(FeedbackUids.WATERMARKS_TASKS).name("Event time of review tasks")
+                    .flatMap((FlatMapFunction<ReviewTask, ComplianceDelta>) (task, out) -> {
+                        long day = ComplianceDay.dayStartMillis(task.getEventTimeMillis());
+                        for (ReviewReason reason : task.getReasons()) {
+                            out.collect(ComplianceDelta.of(reason.getPolicyId(), day, new ComplianceDay().addTask(task, reason)));
+                        }
+                    }, TypeInformation.of(ComplianceDelta.class))
+                    .uid(FeedbackUids.TASKS_TO_COMPLIANCE).name("Review tasks per policy and day"));
+            deadLetters = deadLetters.union(tasks.getSideOutput(DeadLetters.TAG));
+        }
+        complianceDeltas
+                .keyBy(ComplianceDelta::key)
+                .process(new ComplianceFunction(conf.get(FeedbackOptions.COMPLIANCE_UPDATE_INTERVAL).toMillis(),
+                                conf.get(FeedbackOptions.COMPLIANCE_RETENTION).toMillis(), confidence),
+                        new AvroTypeInfo<>(ComplianceReport.class))
+                .uid(FeedbackUids.COMPLIANCE).name("Compliance numbers per policy and day")
+                .sinkTo(sinks.complianceReports())
+                .uid(FeedbackUids.SINK_COMPLIANCE_REPORTS).name("Write compliance.reports");
+
+        deadLetters.sinkTo(sinks.deadLetters())
+                .uid(FeedbackUids.SINK_DEADLETTER).name("Write deadletter");
+    }
+
+    private static <T> WatermarkStrategy<T> eventTime(Configuration conf, SerializableTimestampAssigner<T> time) {
+        return WatermarkStrategy.<T>forBoundedOutOfOrderness(conf.get(FeedbackOptions.OUT_OF_ORDERNESS))
+                .withTimestampAssigner(time)
+                .withIdleness(conf.get(FeedbackOptions.SOURCE_IDLENESS));
+    }
+
+    private static <T extends SpecificRecordBase> SingleOutputStreamOperator<T> decode(
+            DataStream<KafkaRecord> raw, Class<T> type, String registry, RecordCheck<T> check, String uid, String name) {
+        return raw.process(new DecodeAvro<>(RegistryAvroDeserializer.of(type, registry), check, JOB),
+                        new AvroTypeInfo<>(type))
+                .uid(uid).name(name);
+    }
+
+    static String decisionProblem(RiskDecision decision) {
+        String problem = RecordCheck.requireText("contentId", decision.getContentId());
+        if (problem == null && decision.getEventTimeMillis() <= 0) {
+            problem = "field 'eventTimeMillis' must be positive epoch millis, got " + decision.getEventTimeMillis();
+        }
+        return problem;
+    }
+
+    static String labelProblem(ReviewLabel label) {
+        String problem = RecordCheck.requireText("contentId", label.getContentId());
+        if (problem == null) {
+            problem = RecordCheck.requireText("policyId", label.getPolicyId());
+        }
+        if (problem == null) {
+            problem = RecordCheck.requireText("reviewerId", label.getReviewerId());
+        }
+        if (problem == null && label.getLabelledAtMillis() <= 0) {
+            problem = "field 'labelledAtMillis' must be positive epoch millis, got " + label.getLabelledAtMillis();
+        }
+        return problem;
+    }
+
+    /** Production wiring: Kafka in, exactly-once Kafka and Avro files out, checkpointing always on. */
+    public static void main(String[] args) throws Exception {
+        Configuration conf = Configuration.fromMap(parseArgs(args));
+        Configuration jobConf = JobSettings.streamingDefaults(conf.get(FeedbackOptions.CHECKPOINT_DIR),
+                conf.get(FeedbackOptions.CHECKPOINT_INTERVAL));
+        jobConf.addAll(conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConf);
+        KafkaIo kafka = kafkaIo(conf, "moderato-feedback");
+        build(env, kafkaSources(env, kafka, conf), kafkaSinks(kafka, conf), conf);
+        env.execute("Moderato FeedbackJob");
+    }
+
+    public static KafkaIo kafkaIo(Configuration conf, String jobName) {
+        return new KafkaIo(conf.get(FeedbackOptions.BOOTSTRAP_SERVERS), conf.get(FeedbackOptions.SCHEMA_REGISTRY_URL),
+                jobName, conf.get(FeedbackOptions.BOUNDED), conf.get(FeedbackOptions.TRANSACTION_TIMEOUT_MS));
+    }
+
+    public static Sources kafkaSources(StreamExecutionEnvironment env, KafkaIo kafka, Configuration conf) {
+        return new Sources(
+                source(env, kafka, conf.get(FeedbackOptions.TOPIC_DECISIONS), FeedbackUids.SOURCE_DECISIONS),
+                source(env, kafka, conf.get(FeedbackOptions.TOPIC_LABELS), FeedbackUids.SOURCE_LABELS),
+                source(env, kafka, conf.get(FeedbackOptions.TOPIC_POLICY_CONFIG), FeedbackUids.SOURCE_POLICY_CONFIG),
+                conf.get(FeedbackOptions.READ_TASKS)
+                        ? source(env, kafka, conf.get(FeedbackOptions.TOPIC_TASKS), FeedbackUids.SOURCE_TASKS) : null);
+    }
+
+    private static DataStream<KafkaRecord> source(StreamExecutionEnvironment env, KafkaIo kafka, String topic, String uid) {
+        return env.fromSource(kafka.source(topic), WatermarkStrategy.noWatermarks(), "Read " + topic).uid(uid);
+    }
+
+    public static Sinks kafkaSinks(KafkaIo kafka, Configuration conf) {
+        return new Sinks() {
+            @Override
+            public Sink<TrainingExample> trainingExamples() {
+                return kafka.sink(conf.get(FeedbackOptions.TOPIC_TRAINING_EXAMPLES), TrainingExample.class,
+                        TrainingExample::getContentId);
+            }
+
+            @Override
+            public Sink<TrainingExample> trainingExampleFiles() {
+                return TrainingExampleFiles.sink(conf.get(FeedbackOptions.FILES_PATH),
+                        conf.get(FeedbackOptions.FILES_MAX_PART_SIZE).getBytes());
+            }
+
+            @Override
+            public Sink<MetricSnapshot> qualityMetrics() {
+                return kafka.sink(conf.get(FeedbackOptions.TOPIC_QUALITY_METRICS), MetricSnapshot.class,
+                        MetricSnapshot::getPolicyId);
+            }
+
+            @Override
+            public Sink<DriftAlert> driftAlerts() {
+                return kafka.sink(conf.get(FeedbackOptions.TOPIC_DRIFT_ALERTS), DriftAlert.class, DriftAlert::getPolicyId);
+            }
+
+            @Override
+            public Sink<ComplianceReport> complianceReports() {
+                return kafka.sink(conf.get(FeedbackOptions.TOPIC_COMPLIANCE_REPORTS), ComplianceReport.class,
+                        ComplianceReport::getPolicyId);
+            }
+
+            @Override
+            public Sink<ReviewLabel> unmatchedLabels() {
+                return kafka.sink(conf.get(FeedbackOptions.TOPIC_UNMATCHED_LABELS), ReviewLabel.class,
+                        ReviewLabel::getContentId);
+            }
+
+            @Override
+            public Sink<DeadLetter> deadLetters() {
+                return kafka.sink(conf.get(FeedbackOptions.TOPIC_DEADLETTER), DeadLetter.class, null);
+            }
+        };
+    }
+
+    /** Policy configs in force before policy.config has any: a classpath resource or a file (as the DetectionJob's). */
+    public static List<PolicyConfig> loadDefaults(String location) {
+        try (InputStream in = open(location)) {
+            return PolicyDefaults.read(in, location);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read policy defaults " + location, e);
+        }
+    }
+
+    private static InputStream open(String location) throws IOException {
+        InputStream in = FeedbackJob.class.getClassLoader().getResourceAsStream(location);
+        if (in != null) {
+            return in;
+        }
+        Path path = Path.of(location);
+        if (Files.isRegularFile(path)) {
+            return Files.newInputStream(path);
+        }
+        throw new IOException("no classpath resource or file '" + location + "' (key "
+                + FeedbackOptions.POLICY_DEFAULTS.key() + ")");
+    }
+
+    /** {@code --key value} pairs into a map; a key without a value is an error naming it. */
+    static Map<String, String> parseArgs(String[] args) {
+        Map<String, String> map = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --key value, got '" + args[i] + "'");
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option " + args[i] + " needs a value");
+            }
+            map.put(args[i].substring(2), args[++i]);
+        }
+        return map;
+    }
+}
