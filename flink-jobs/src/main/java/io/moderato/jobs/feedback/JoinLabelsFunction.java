@@ -37,9 +37,10 @@ import java.util.TreeMap;
  *       adjudicator would keep it). A second decision for the item is ignored and counted.</li>
  *   <li><b>Adjudication</b>: all labels of the item and policy go through
  *       {@link LabelAdjudicator#adjudicate} (APPEAL, then ADJUDICATION, then one vote per reviewer,
- *       then latest; udfs/docs/feedback.md). An example is emitted when the adjudication differs
- *       from the one before the label; labels that came before the decision give one example when it
- *       arrives.</li>
+ *       then latest; udfs/docs/feedback.md). Each new distinct label yields one example carrying the
+ *       adjudication of all the item's labels so far (it always changes: its label count grows).
+ *       Labels that came before the decision are held and replayed in label-time order when it
+ *       arrives, so the examples do not depend on which input was read first.</li>
  *   <li><b>TTL in event time</b>: the item's state expires {@code ttl} after the latest event time
  *       seen for it (the decision's eventTimeMillis, the labels' labelledAtMillis); one timer per item,
  *       moved (deleted and re-registered) when that time grows. Event time makes expiry reproducible in
@@ -108,61 +109,50 @@ public final class JoinLabelsFunction extends KeyedCoProcessFunction<String, Ris
         decision.update(incoming);
         extendExpiry(incoming.getEventTimeMillis(), ctx);
 
-        // labels that came first: replay them in time order (for the compliance counts), emit the verdict once
-        for (Map.Entry<String, List<Map.Entry<String, ReviewLabel>>> policy : waitingByPolicy().entrySet()) {
-            PolicyDecision policyDecision = policyDecision(incoming, policy.getKey());
-            String problem = unusable(incoming, policyDecision, policy.getKey());
-            if (problem != null) {
-                for (Map.Entry<String, ReviewLabel> label : policy.getValue()) {
-                    labels.remove(label.getKey());
-                    unmatched(label.getValue(), policyDecision == null ? unmatchedNoPolicy : unmatchedUnusable, ctx);
-                }
-                continue;
-            }
-            ComplianceDay delta = new ComplianceDay();
-            List<ReviewLabel> seen = new ArrayList<>();
-            Adjudication adjudication = null;
-            for (Map.Entry<String, ReviewLabel> label : policy.getValue()) {
-                seen.add(label.getValue());
-                Adjudication next = LabelAdjudicator.adjudicate(seen);
-                delta.addLabel(label.getValue(), adjudication, next, incoming, policyDecision);
-                adjudication = next;
-            }
-            emitChange(incoming, policyDecision, null, adjudication, ctx, out);
-            compliance(policy.getKey(), incoming, delta, ctx);
+        // labels that came first are replayed in label-time order, as if they had come after the decision:
+        // what is emitted then does not depend on which input happened to be read first
+        List<ReviewLabel> waiting = waiting();
+        labels.clear();
+        for (ReviewLabel label : waiting) {
+            join(label, incoming, null, ctx, out);
         }
     }
 
-    /** Stored labels by policy, each list in label time order (then by key): deterministic replay. */
-    private Map<String, List<Map.Entry<String, ReviewLabel>>> waitingByPolicy() throws Exception {
-        Map<String, List<Map.Entry<String, ReviewLabel>>> byPolicy = new TreeMap<>();
-        for (Map.Entry<String, ReviewLabel> entry : labels.entries()) {
-            byPolicy.computeIfAbsent(entry.getValue().getPolicyId(), p -> new ArrayList<>())
-                    .add(Map.entry(entry.getKey(), entry.getValue()));
+    /** The stored labels in label-time order (then by key): a deterministic replay order. */
+    private List<ReviewLabel> waiting() throws Exception {
+        List<ReviewLabel> waiting = new ArrayList<>();
+        for (ReviewLabel label : labels.values()) {
+            waiting.add(label);
         }
-        for (List<Map.Entry<String, ReviewLabel>> list : byPolicy.values()) {
-            list.sort(Comparator.comparingLong((Map.Entry<String, ReviewLabel> e) -> e.getValue().getLabelledAtMillis())
-                    .thenComparing(Map.Entry::getKey));
-        }
-        return byPolicy;
+        waiting.sort(Comparator.comparingLong(ReviewLabel::getLabelledAtMillis).thenComparing(JoinLabelsFunction::labelKey));
+        return waiting;
     }
 
     // ---------------------------------------------------------------- labels
 
     @Override
     public void processElement2(ReviewLabel label, Context ctx, Collector<TrainingExample> out) throws Exception {
-        String key = labelKey(label);
-        ReviewLabel stored = labels.get(key);
+        ReviewLabel stored = labels.get(labelKey(label));
         if (stored != null && severityRank(label) <= severityRank(stored)) {
             duplicateLabels.inc();
             return;
         }
         RiskDecision current = decision.value();
         if (current == null) {
-            labels.put(key, label);
+            labels.put(labelKey(label), label);
             extendExpiry(label.getLabelledAtMillis(), ctx);
             return;
         }
+        join(label, current, stored, ctx, out);
+    }
+
+    /**
+     * Adds a new distinct label (or a copy of {@code replaced} with a higher severity) to the item's
+     * labels for its policy and emits what changed: the example of the new adjudication, the metrics'
+     * verdict change, the compliance delta.
+     */
+    private void join(ReviewLabel label, RiskDecision current, ReviewLabel replaced, Context ctx,
+                      Collector<TrainingExample> out) throws Exception {
         PolicyDecision policyDecision = policyDecision(current, label.getPolicyId());
         if (unusable(current, policyDecision, label.getPolicyId()) != null) {
             unmatched(label, policyDecision == null ? unmatchedNoPolicy : unmatchedUnusable, ctx);
@@ -176,10 +166,10 @@ public final class JoinLabelsFunction extends KeyedCoProcessFunction<String, Ris
         }
         Adjudication previous = before.isEmpty() ? null : LabelAdjudicator.adjudicate(before);
         List<ReviewLabel> after = new ArrayList<>(before);
-        after.remove(stored);
+        after.remove(replaced);
         after.add(label);
         Adjudication adjudication = LabelAdjudicator.adjudicate(after);
-        labels.put(key, label);
+        labels.put(labelKey(label), label);
         extendExpiry(label.getLabelledAtMillis(), ctx);
         if (adjudication.equals(previous)) {
             return;
@@ -306,12 +296,10 @@ public final class JoinLabelsFunction extends KeyedCoProcessFunction<String, Ris
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<TrainingExample> out) throws Exception {
         if (decision.value() == null) {
-            for (Map.Entry<String, List<Map.Entry<String, ReviewLabel>>> policy : waitingByPolicy().entrySet()) {
-                for (Map.Entry<String, ReviewLabel> label : policy.getValue()) {
-                    unmatched.inc();
-                    unmatchedExpired.inc();
-                    ctx.output(FeedbackState.UNMATCHED_LABELS, label.getValue());
-                }
+            for (ReviewLabel label : waiting()) {
+                unmatchedExpired.inc();
+                unmatched.inc();
+                ctx.output(FeedbackState.UNMATCHED_LABELS, label);
             }
         }
         decision.clear();

@@ -125,32 +125,39 @@ class JoinLabelsFunctionTest {
     }
 
     @Test
-    void shouldHoldLabelsThatArriveFirstAndEmitOneExampleWithTheirVerdictWhenTheDecisionComes() throws Exception {
-        send(label("c2", true, "r1", "REVIEW", T0 + 10 * MINUTE));
+    void shouldHoldLabelsThatArriveFirstAndReplayThemInLabelTimeOrderWhenTheDecisionComes() throws Exception {
         send(label("c2", false, "r2", "REVIEW", T0 + 20 * MINUTE));
+        send(label("c2", true, "r1", "REVIEW", T0 + 10 * MINUTE));
         assertThat(examples()).isEmpty();
         assertThat(side(FeedbackState.LABELLED_ITEMS)).isEmpty();
 
         send(spamDecision("c2", T0, "comment", 0.7)); // REVIEW band, propensity 1
-        assertThat(examples()).hasSize(1);
-        TrainingExample e = examples().get(0);
-        // one vote each: the tie goes to the latest vote (r2, not violating)
-        assertThat(e.getViolating()).isFalse();
+        // as if both had come after the decision: r1 alone, then the tie that goes to the latest vote (r2)
+        assertThat(examples()).extracting(TrainingExample::getViolating).containsExactly(true, false);
+        TrainingExample e = examples().get(1);
         assertThat(e.getLabelCount()).isEqualTo(2);
         assertThat(e.getConflicting()).isTrue();
         assertThat(e.getWeight()).isEqualTo(1.0);
         assertThat(e.getLabelledAtMillis()).isEqualTo(T0 + 20 * MINUTE);
 
         List<LabelledItem> items = side(FeedbackState.LABELLED_ITEMS);
-        assertThat(items).hasSize(1);
-        assertThat(items.get(0).isFirstVerdict()).isTrue();
-        assertThat(items.get(0).currentViolating).isFalse();
-        ComplianceReport report = side(FeedbackState.COMPLIANCE_DELTAS).get(0).day.toReport("spam", T0, T0);
-        assertThat(report.getLabelledItems()).as("replayed labels count the item once").isEqualTo(1);
-        assertThat(report.getLabelsBySource()).containsEntry("REVIEW", 2L);
+        assertThat(items).extracting(i -> (i.hadPrevious ? String.valueOf(i.previousViolating) : "-") + ">" + i.currentViolating)
+                .containsExactly("->true", "true>false");
+        ComplianceDayCheck total = new ComplianceDayCheck(side(FeedbackState.COMPLIANCE_DELTAS));
+        assertThat(total.report().getLabelledItems()).as("the item counts once").isEqualTo(1);
+        assertThat(total.report().getLabelsBySource()).containsEntry("REVIEW", 2L);
 
         watermark(T0 + 20 * MINUTE + TTL_MILLIS);
         assertNoStateLeft();
+    }
+
+    /** The compliance deltas of one item merged, as the compliance operator would. */
+    record ComplianceDayCheck(List<ComplianceDelta> deltas) {
+        ComplianceReport report() {
+            io.moderato.udfs.feedback.ComplianceDay day = new io.moderato.udfs.feedback.ComplianceDay();
+            deltas.forEach(d -> day.merge(d.day));
+            return day.toReport("spam", T0, T0);
+        }
     }
 
     @Test
@@ -198,7 +205,7 @@ class JoinLabelsFunctionTest {
         assertThat(items).extracting(i -> (i.hadPrevious ? String.valueOf(i.previousViolating) : "-") + ">" + i.currentViolating)
                 .containsExactly("->true", "true>false", "false>true", "true>false", "false>true");
 
-        // the same labels in another order end in the same verdict
+        // the same labels, all before the decision and in reverse order, give the same examples
         for (ReviewLabel l : List.of(
                 label("c5", true, "author", "APPEAL", T0 + 50 * MINUTE),
                 label("c5", false, "panel", "ADJUDICATION", T0 + 40 * MINUTE),
@@ -208,11 +215,12 @@ class JoinLabelsFunctionTest {
             send(l);
         }
         send(spamDecision("c5", T0, "comment", 0.7));
-        TrainingExample last = examples().get(examples().size() - 1);
-        TrainingExample c4 = examples().get(4);
-        assertThat(last.getContentId()).isEqualTo("c5");
-        assertThat(TrainingExample.newBuilder(last).setContentId("c4").setUserId("user-c4").build())
-                .isEqualTo(c4);
+        List<TrainingExample> all = examples();
+        assertThat(all).hasSize(10);
+        for (int i = 0; i < 5; i++) {
+            assertThat(TrainingExample.newBuilder(all.get(5 + i)).setContentId("c4").setUserId("user-c4").build())
+                    .isEqualTo(all.get(i));
+        }
     }
 
     @Test

@@ -1,0 +1,341 @@
+package io.moderato.jobs.feedback;
+
+import io.moderato.jobs.common.JobSettings;
+import io.moderato.jobs.common.KafkaIo;
+import io.moderato.jobs.serde.RegistryAvroDeserializer;
+import io.moderato.jobs.serde.RegistryAvroSerializer;
+import io.moderato.jobs.testing.DetectionFixtures;
+import io.moderato.jobs.testing.EmbeddedKafka;
+import io.moderato.jobs.testing.FeedbackFixtures;
+import io.moderato.schemas.ComplianceReport;
+import io.moderato.schemas.DeadLetter;
+import io.moderato.schemas.DriftAlert;
+import io.moderato.schemas.MetricSnapshot;
+import io.moderato.schemas.PolicyConfig;
+import io.moderato.schemas.PolicyDecision;
+import io.moderato.schemas.ReviewLabel;
+import io.moderato.schemas.ReviewReason;
+import io.moderato.schemas.ReviewTask;
+import io.moderato.schemas.RiskDecision;
+import io.moderato.schemas.TrainingExample;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Function;
+
+import static io.moderato.jobs.testing.FeedbackFixtures.HOUR;
+import static io.moderato.jobs.testing.FeedbackFixtures.MINUTE;
+import static io.moderato.jobs.testing.FeedbackFixtures.SPAM_MODELS;
+import static io.moderato.jobs.testing.FeedbackFixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The FeedbackJob end to end on an embedded Kafka broker and a MiniCluster (parallelism 2, RocksDB,
+ * exactly-once checkpoints): Confluent-framed decisions, labels, tasks and config in; training
+ * examples, metric snapshots, drift alerts, compliance reports, unmatched labels and dead letters
+ * out, read with read_committed; the training example files read back by the retraining hook's
+ * reader. Every expected count is computed here from the inputs.
+ *
+ * <p>Inputs: hour 0 has 600 spam decisions whose text scores reproduce the text-spam manifest's
+ * reference histogram exactly (shuffled); hour 1 has 300 decisions scored in [0.40, 0.60], where the
+ * reference has almost no mass: the injected drift. Every fifth decision is labelled 20 minutes
+ * later (a quarter of them violating, independently of the score, so the label-based detectors see
+ * stationary rates); five labelled items get a second, disagreeing review (the verdict flips), ten
+ * labels are redelivered, one label has no decision, one is for a policy the decision lacks.
+ */
+class FeedbackJobITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+    private static EmbeddedKafka kafka;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        kafka.close();
+    }
+
+    record Run(String prefix, String registry) {
+        static Run create() {
+            String id = UUID.randomUUID().toString().substring(0, 8);
+            return new Run("f" + id + ".", "mock://feedback-" + id);
+        }
+
+        String topic(String name) {
+            return prefix + name;
+        }
+
+        <T extends SpecificRecordBase> List<byte[]> encode(String topic, Class<T> type, List<T> records) {
+            RegistryAvroSerializer<T> serializer = RegistryAvroSerializer.forTopic(type, registry, topic(topic));
+            serializer.open(null);
+            List<byte[]> values = new ArrayList<>();
+            for (T record : records) {
+                values.add(serializer.serialize(record));
+            }
+            return values;
+        }
+
+        <T extends SpecificRecordBase> void produce(String topic, Class<T> type, List<T> records, Function<T, String> key) {
+            kafka.produce(topic(topic), records.stream().map(key).toList(), encode(topic, type, records));
+        }
+
+        <T extends SpecificRecordBase> List<T> read(String topic, Class<T> type, int expected) throws Exception {
+            RegistryAvroDeserializer<T> deserializer = RegistryAvroDeserializer.of(type, registry);
+            List<T> out = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted(topic(topic), expected, READ_TIMEOUT)) {
+                var result = deserializer.decode(r.value());
+                assertThat(result.isOk()).as("output on %s decodes", topic).isTrue();
+                out.add(result.record());
+            }
+            return out;
+        }
+    }
+
+    /** One labelled decision: its item, the final verdict, and whether its verdict flipped. */
+    record Labelled(RiskDecision decision, boolean finalViolating, boolean flipped) {
+        PolicyDecision spam() {
+            return decision.getPolicies().get(0);
+        }
+    }
+
+    @Test
+    void shouldTurnDecisionsAndLabelsIntoExamplesMetricsDriftAlertsAndComplianceExactlyOnce() throws Exception {
+        Run run = Run.create();
+        String[] topics = {"risk.decisions", "review.labels", "review.tasks", "policy.config", "training.examples",
+                "quality.metrics", "drift.alerts", "compliance.reports", "review.labels.unmatched", "deadletter"};
+        String[] created = new String[topics.length];
+        for (int i = 0; i < topics.length; i++) {
+            created[i] = run.topic(topics[i]);
+        }
+        kafka.createTopics(2, created);
+
+        // ---- decisions: hour 0 like the reference, hour 1 shifted
+        List<Double> hour0 = new ArrayList<>(ScoreDriftTest.referenceLikeScores());
+        assertThat(hour0).hasSize(600);
+        Collections.shuffle(hour0, new Random(42));
+        List<RiskDecision> decisions = new ArrayList<>();
+        for (int i = 0; i < hour0.size(); i++) {
+            decisions.add(FeedbackFixtures.spamDecision("a" + i, T0 + i * 5_000L, i % 2 == 0 ? "comment" : "post",
+                    hour0.get(i)));
+        }
+        for (int i = 0; i < 300; i++) {
+            decisions.add(FeedbackFixtures.spamDecision("b" + i, T0 + HOUR + i * 10_000L, i % 2 == 0 ? "comment" : "post",
+                    0.40 + (i % 21) * 0.01));
+        }
+
+        // ---- labels on every fifth decision, conflicts, redeliveries, an orphan, a foreign policy
+        List<ReviewLabel> labels = new ArrayList<>();
+        List<Labelled> labelled = new ArrayList<>();
+        for (int i = 0; i < decisions.size(); i += 5) {
+            RiskDecision d = decisions.get(i);
+            String source = d.getPolicies().get(0).getBand().equals("REVIEW") ? "REVIEW" : "AUDIT";
+            boolean violating = (i / 5) % 4 == 0;
+            labels.add(FeedbackFixtures.label(d.getContentId(), violating, "r1", source, d.getEventTimeMillis() + 20 * MINUTE));
+            boolean flipped = i / 5 >= 10 && i / 5 < 15;
+            if (flipped) {
+                labels.add(FeedbackFixtures.label(d.getContentId(), !violating, "r2", "REVIEW",
+                        d.getEventTimeMillis() + 30 * MINUTE));
+            }
+            if (i / 5 >= 20 && i / 5 < 30) {
+                labels.add(ReviewLabel.newBuilder(labels.get(labels.size() - 1)).build()); // redelivered
+            }
+            labelled.add(new Labelled(d, flipped != violating, flipped));
+        }
+        ReviewLabel orphan = FeedbackFixtures.label("ghost", true, "r1", "REVIEW", T0 + 30 * MINUTE);
+        ReviewLabel foreign = ReviewLabel.newBuilder(FeedbackFixtures.label("a7", true, "r1", "REVIEW", T0 + 40 * MINUTE))
+                .setPolicyId("nudity").build();
+        labels.add(orphan);
+        labels.add(foreign);
+        labels.sort(Comparator.comparingLong(ReviewLabel::getLabelledAtMillis));
+
+        // ---- review tasks for the REVIEW band, the config in force
+        List<ReviewTask> tasks = new ArrayList<>();
+        for (RiskDecision d : decisions) {
+            PolicyDecision spam = d.getPolicies().get(0);
+            if (spam.getBand().equals("REVIEW")) {
+                tasks.add(new ReviewTask(d.getContentId(), d.getUserId(), d.getSurface(), d.getLocale(), 100L, false,
+                        d.getEventTimeMillis(), "spam-en", 1.0,
+                        List.of(new ReviewReason("spam", "REVIEW", "THRESHOLD", spam.getFusedRisk(), 1.0, 1L)), 1.0,
+                        d.getDecidedAtMillis(), d.getDecidedAtMillis() + 86_400_000L));
+            }
+        }
+        assertThat(tasks).isNotEmpty();
+        PolicyConfig config = FeedbackFixtures.spamConfig(1, 0.5, 0.9);
+
+        // one poison pill on each of the two main inputs, among the valid records
+        List<byte[]> decisionBytes = run.encode("risk.decisions", RiskDecision.class, decisions);
+        List<String> decisionKeys = new ArrayList<>(decisions.stream().map(RiskDecision::getContentId).toList());
+        decisionBytes.add(300, "not avro".getBytes(StandardCharsets.UTF_8));
+        decisionKeys.add(300, "poison-decision");
+        kafka.produce(run.topic("risk.decisions"), decisionKeys, decisionBytes);
+        List<byte[]> labelBytes = run.encode("review.labels", ReviewLabel.class, labels);
+        List<String> labelKeys = new ArrayList<>(labels.stream().map(ReviewLabel::getContentId).toList());
+        labelBytes.add(50, new byte[] {0, 0, 0, 0});
+        labelKeys.add(50, "poison-label");
+        kafka.produce(run.topic("review.labels"), labelKeys, labelBytes);
+        run.produce("review.tasks", ReviewTask.class, tasks, ReviewTask::getContentId);
+        run.produce("policy.config", PolicyConfig.class, List.of(config), PolicyConfig::getPolicyId);
+
+        // ---- run the job over everything produced
+        Path files = tmp.resolve("training-files");
+        Configuration conf = new Configuration();
+        conf.set(FeedbackOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        conf.set(FeedbackOptions.SCHEMA_REGISTRY_URL, run.registry());
+        conf.set(FeedbackOptions.BOUNDED, true);
+        conf.set(FeedbackOptions.TRANSACTION_TIMEOUT_MS, 120_000L);
+        conf.set(FeedbackOptions.POLICY_DEFAULTS,
+                DetectionFixtures.writeDefaults(tmp, List.of(config)).toString());
+        for (var option : FeedbackOptions.all()) {
+            if (option.key().startsWith("feedback.topic.")) {
+                conf.setString(option.key(), run.topic((String) option.defaultValue()));
+            }
+        }
+        conf.set(FeedbackOptions.METRICS_LABEL_GRACE, Duration.ofHours(1));
+        conf.set(FeedbackOptions.DRIFT_WINDOWS, List.of(Duration.ofHours(1)));
+        conf.set(FeedbackOptions.DRIFT_MIN_ITEMS, 100);
+        // bounded replay: never let a slow-starting partition be declared idle
+        conf.set(FeedbackOptions.SOURCE_IDLENESS, Duration.ofHours(1));
+        conf.set(FeedbackOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1));
+        conf.set(FeedbackOptions.FILES_PATH, files.toUri().toString());
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                JobSettings.streamingDefaults(tmp.resolve("checkpoints").toUri().toString(), Duration.ofMillis(500)));
+        env.setParallelism(2);
+        KafkaIo kafkaIo = FeedbackJob.kafkaIo(conf, "it-" + run.prefix());
+        FeedbackJob.build(env, FeedbackJob.kafkaSources(env, kafkaIo, conf), FeedbackJob.kafkaSinks(kafkaIo, conf), conf);
+        env.execute("feedback-it");
+
+        // ---- training examples: one per labelled item, one more per flipped verdict, none for redeliveries
+        int flips = (int) labelled.stream().filter(Labelled::flipped).count();
+        assertThat(labelled).hasSize(180);
+        assertThat(flips).isEqualTo(5);
+        int expectedExamples = labelled.size() + flips;
+        List<TrainingExample> examples = run.read("training.examples", TrainingExample.class, expectedExamples);
+        assertThat(examples).hasSize(expectedExamples);
+        Map<String, TrainingExample> latest = new HashMap<>();
+        for (TrainingExample e : examples) {
+            latest.merge(e.getContentId(), e, (a, b) -> a.getLabelCount() >= b.getLabelCount() ? a : b);
+        }
+        assertThat(latest).hasSize(labelled.size());
+        for (Labelled item : labelled) {
+            TrainingExample e = latest.get(item.decision().getContentId());
+            assertThat(e.getViolating()).as(item.decision().getContentId()).isEqualTo(item.finalViolating());
+            assertThat(e.getWeight()).isEqualTo(1.0 / item.spam().getPropensity());
+            assertThat(e.getFusedRisk()).isEqualTo(item.spam().getFusedRisk());
+            assertThat(e.getFeatures()).isEqualTo(item.decision().getFeatures());
+            assertThat(e.getLabelCount()).isEqualTo(item.flipped() ? 2 : 1);
+        }
+
+        // ---- the same examples as Avro container files, read back with the retraining hook's reader
+        List<io.moderato.models.retrain.TrainingExampleFiles.Read> fromFiles =
+                io.moderato.models.retrain.TrainingExampleFiles.read(List.of(files), message -> {});
+        assertThat(fromFiles).hasSize(expectedExamples);
+        assertThat(fromFiles).extracting(r -> r.example().getContentId())
+                .containsExactlyInAnyOrderElementsOf(examples.stream().map(TrainingExample::getContentId).toList());
+        assertThat(fromFiles).allMatch(r -> r.file().toString().contains("policy=spam/day=2026-01-01"));
+
+        // ---- unmatched labels and dead letters
+        assertThat(run.read("review.labels.unmatched", ReviewLabel.class, 2)).containsExactlyInAnyOrder(orphan, foreign);
+        List<DeadLetter> deadLetters = run.read("deadletter", DeadLetter.class, 2);
+        assertThat(deadLetters).extracting(d -> d.getSourceTopic().substring(run.prefix().length()))
+                .containsExactlyInAnyOrder("risk.decisions", "review.labels");
+        assertThat(deadLetters).allMatch(d -> d.getJob().equals("feedback"));
+
+        // ---- metric snapshots: 3 keys (comment, post, *) × (two 1h, one 24h, two cumulative)
+        List<MetricSnapshot> snapshots = run.read("quality.metrics", MetricSnapshot.class, 15);
+        assertThat(snapshots).hasSize(15);
+        assertThat(snapshots).allMatch(s -> s.getPolicyId().equals("spam") && s.getModelVersion().equals(SPAM_MODELS)
+                && s.getModality().equals("fused") && s.getThreshold() == 0.9);
+        for (String surface : List.of("comment", "post", "*")) {
+            assertThat(snapshots.stream().filter(s -> s.getSurface().equals(surface)).map(MetricSnapshot::getWindowKind))
+                    .as(surface).containsExactlyInAnyOrder("1h", "1h", "24h", "cumulative", "cumulative");
+        }
+        // the whole day, all surfaces: weighted confusion of the final verdicts, computed here from the inputs
+        MetricSnapshot day = snapshots.stream().filter(s -> s.getSurface().equals("*") && s.getWindowKind().equals("24h"))
+                .findFirst().orElseThrow();
+        double tp = 0, fp = 0, tn = 0, fn = 0;
+        for (Labelled item : labelled) {
+            double w = 1.0 / item.spam().getPropensity();
+            boolean predicted = item.spam().getFusedRisk() >= 0.9;
+            if (predicted) {
+                if (item.finalViolating()) { tp += w; } else { fp += w; }
+            } else {
+                if (item.finalViolating()) { fn += w; } else { tn += w; }
+            }
+        }
+        assertThat(day.getLabelCount()).isEqualTo(labelled.size());
+        assertThat(day.getTruePositives()).isCloseTo(tp, within(1e-9));
+        assertThat(day.getFalsePositives()).isCloseTo(fp, within(1e-9));
+        assertThat(day.getTrueNegatives()).isCloseTo(tn, within(1e-9));
+        assertThat(day.getFalseNegatives()).isCloseTo(fn, within(1e-9));
+        assertThat(day.getPrecision().getValue()).isCloseTo(tp / (tp + fp), within(1e-12));
+        assertThat(day.getWindowStartMillis()).isEqualTo(T0);
+        MetricSnapshot lastCumulative = snapshots.stream()
+                .filter(s -> s.getSurface().equals("*") && s.getWindowKind().equals("cumulative"))
+                .max(Comparator.comparingLong(MetricSnapshot::getWindowEndMillis)).orElseThrow();
+        assertThat(lastCumulative.getLabelCount()).isEqualTo(labelled.size());
+        assertThat(lastCumulative.getTruePositives()).isCloseTo(tp, within(1e-9));
+
+        // ---- drift: only the shifted hour, by both score detectors; the labelled rates are stationary
+        List<DriftAlert> alerts = run.read("drift.alerts", DriftAlert.class, 2);
+        assertThat(alerts).extracting(DriftAlert::getDetector).containsExactlyInAnyOrder("PSI", "KS");
+        for (DriftAlert alert : alerts) {
+            assertThat(alert.getPolicyId()).isEqualTo("spam");
+            assertThat(alert.getModality()).isEqualTo("text");
+            assertThat(alert.getModelVersion()).isEqualTo("text-spam:1.0.0");
+            assertThat(alert.getWindowStartMillis()).isEqualTo(T0 + HOUR);
+            assertThat(alert.getWindowEndMillis()).isEqualTo(T0 + 2 * HOUR);
+            assertThat(alert.getStatistic()).isGreaterThan(alert.getThreshold());
+            assertThat(alert.getSeverity()).isEqualTo("CRITICAL");
+            assertThat(alert.getDetails()).containsEntry("items", "300");
+        }
+
+        // ---- compliance: one report for the one policy-day
+        List<ComplianceReport> reports = run.read("compliance.reports", ComplianceReport.class, 1);
+        assertThat(reports).hasSize(1);
+        ComplianceReport report = reports.get(0);
+        long automated = decisions.stream().filter(d -> d.getPolicies().get(0).getBand().equals("ACTION")).count();
+        assertThat(report.getPolicyId()).isEqualTo("spam");
+        assertThat(report.getDayStartMillis()).isEqualTo(T0);
+        assertThat(report.getDecisions()).isEqualTo(decisions.size());
+        assertThat(report.getActionsAutomated()).isEqualTo(automated);
+        assertThat(report.getReviewTasks()).isEqualTo(tasks.size());
+        assertThat(report.getLabelledItems()).isEqualTo(labelled.size());
+        assertThat(report.getLabelsBySource().values().stream().mapToLong(Long::longValue).sum())
+                .as("distinct labels, redeliveries once").isEqualTo(labelled.size() + flips);
+        assertThat(report.getGeneratedAtMillis()).isEqualTo(T0 + 86_400_000L - 1);
+    }
+}
