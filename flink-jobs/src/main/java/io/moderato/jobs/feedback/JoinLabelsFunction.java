@@ -107,7 +107,12 @@ public final class JoinLabelsFunction extends KeyedCoProcessFunction<String, Ris
             return;
         }
         decision.update(incoming);
+        // labels that came first set an expiry: without one there is nothing to replay (and no map to scan)
+        boolean labelsWaiting = expiry.value() != null;
         extendExpiry(incoming.getEventTimeMillis(), ctx);
+        if (!labelsWaiting) {
+            return;
+        }
 
         // labels that came first are replayed in label-time order, as if they had come after the decision:
         // what is emitted then does not depend on which input happened to be read first

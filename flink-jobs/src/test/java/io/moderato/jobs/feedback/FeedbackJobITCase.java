@@ -231,8 +231,8 @@ class FeedbackJobITCase {
         conf.set(FeedbackOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1));
         conf.set(FeedbackOptions.FILES_PATH, files.toUri().toString());
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                JobSettings.streamingDefaults(tmp.resolve("checkpoints").toUri().toString(), Duration.ofMillis(500)));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FeedbackJob.objectReuseSafe(
+                JobSettings.streamingDefaults(tmp.resolve("checkpoints").toUri().toString(), Duration.ofMillis(500))));
         env.setParallelism(2);
         KafkaIo kafkaIo = FeedbackJob.kafkaIo(conf, "it-" + run.prefix());
         FeedbackJob.build(env, FeedbackJob.kafkaSources(env, kafkaIo, conf), FeedbackJob.kafkaSinks(kafkaIo, conf), conf);
