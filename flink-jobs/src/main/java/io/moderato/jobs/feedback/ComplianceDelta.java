@@ -25,13 +25,13 @@ public class ComplianceDelta {
         return delta;
     }
 
-    /** The compliance key: policy | day start. */
+    /** The compliance key: policy, day start (NUL-separated; the day is the part after the last NUL). */
     public String key() {
-        return policyId + "|" + dayStartMillis;
+        return policyId + '\u0000' + dayStartMillis;
     }
 
     @Override
     public String toString() {
-        return "ComplianceDelta{" + key() + ", " + day + '}';
+        return "ComplianceDelta{" + policyId + "@" + dayStartMillis + ", " + day + '}';
     }
 }

@@ -83,7 +83,7 @@ public final class ComplianceFunction extends KeyedProcessFunction<String, Compl
             return;
         }
         String key = ctx.getCurrentKey();
-        int bar = key.lastIndexOf('|');
+        int bar = key.lastIndexOf('\u0000');
         String policyId = key.substring(0, bar);
         long dayStart = Long.parseLong(key.substring(bar + 1));
         if (current.dirty) {

@@ -66,7 +66,7 @@ public final class DecisionPreAggregator extends AbstractStreamOperator<ScoreWin
         long eventTime = decision.getEventTimeMillis();
         long day = ComplianceDay.dayStartMillis(eventTime);
         for (PolicyDecision policy : decision.getPolicies()) {
-            days.computeIfAbsent(policy.getPolicyId() + "|" + day,
+            days.computeIfAbsent(policy.getPolicyId() + '\u0000' + day,
                     k -> ComplianceDelta.of(policy.getPolicyId(), day, new ComplianceDay())).day.addDecision(decision, policy);
             for (Map.Entry<String, Double> score : policy.getModalityScores().entrySet()) {
                 ModelVersion model = activeModel(decision, score.getKey());
@@ -82,7 +82,7 @@ public final class DecisionPreAggregator extends AbstractStreamOperator<ScoreWin
                         continue;
                     }
                     String id = ScoreWindow.key(policy.getPolicyId(), score.getKey(), model.getName(), model.getVersion())
-                            + "|" + size + "@" + start;
+                            + '\u0000' + size + "@" + start;
                     ScoreWindow partial = partials.get(id);
                     if (partial == null) {
                         partial = ScoreWindow.of(policy.getPolicyId(), score.getKey(), model.getName(), model.getVersion(),

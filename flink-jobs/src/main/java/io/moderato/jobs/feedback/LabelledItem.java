@@ -63,9 +63,9 @@ public class LabelledItem {
         return copy;
     }
 
-    /** The metrics key: policy | model version | surface. */
+    /** The metrics key: policy, model version, surface (NUL-separated: ids are data and may hold any other character). */
     public String key() {
-        return policyId + "|" + modelVersion + "|" + surface;
+        return policyId + '\u0000' + modelVersion + '\u0000' + surface;
     }
 
     /** True when this is the first review-sample verdict of the item (what the sequential detectors take). */
@@ -90,7 +90,7 @@ public class LabelledItem {
 
     @Override
     public String toString() {
-        return "LabelledItem{" + key() + " @" + eventTimeMillis + ", score=" + score + ", predicted=" + predictedPositive
+        return "LabelledItem{" + policyId + "|" + modelVersion + "|" + surface + " @" + eventTimeMillis + ", score=" + score + ", predicted=" + predictedPositive
                 + ", w=" + weight + ", " + (hadPrevious ? String.valueOf(previousViolating) : "-") + " -> "
                 + (hasCurrent ? String.valueOf(currentViolating) : "-") + '}';
     }

@@ -12,6 +12,9 @@ import io.moderato.udfs.metrics.WeightedScoreHistogram;
  */
 public class MetricWindow {
 
+    public String policyId;
+    public String modelVersion;
+    public String surface;
     public String kind;
     public long start;
     public long end;
@@ -22,8 +25,11 @@ public class MetricWindow {
 
     public MetricWindow() {}
 
-    public static MetricWindow of(String kind, long start, long end) {
+    public static MetricWindow of(LabelledItem key, String kind, long start, long end) {
         MetricWindow window = new MetricWindow();
+        window.policyId = key.policyId;
+        window.modelVersion = key.modelVersion;
+        window.surface = key.surface;
         window.kind = kind;
         window.start = start;
         window.end = end;

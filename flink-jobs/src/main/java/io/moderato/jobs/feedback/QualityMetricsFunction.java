@@ -24,7 +24,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Keyed by policy | model version | surface (and "*" for all surfaces). Accumulates the
+ * Keyed by policy × model version × surface (and "*" for all surfaces). Accumulates the
  * inverse-propensity-weighted confusion and score histograms of labelled items per tumbling
  * event-time window of the decisions' event time ({@code windowSizes}, e.g. 1 h and 24 h) and emits
  * one {@link MetricSnapshot} per window once the watermark is {@code labelGraceMillis} past its end
@@ -74,6 +74,7 @@ public final class QualityMetricsFunction
     private transient Counter driftItemsFromOlderConfig;
     private transient Map<String, MetricSnapshot> latest;
     private transient Map<String, Counter> alertCounters;
+    private transient Map<String, double[]> detectorGauges;
 
     public QualityMetricsFunction(List<PolicyConfig> defaults, long[] windowSizes, long labelGraceMillis,
                                   double confidence, int minFalseNegatives, double adwinDelta, double phDelta,
@@ -107,6 +108,7 @@ public final class QualityMetricsFunction
         driftItemsFromOlderConfig = metrics.counter("labelDriftItemsFromOlderConfig");
         latest = new HashMap<>();
         alertCounters = new HashMap<>();
+        detectorGauges = new HashMap<>();
     }
 
     // ---------------------------------------------------------------- config (broadcast side)
@@ -143,7 +145,7 @@ public final class QualityMetricsFunction
                 String id = Windows.kind(size) + "@" + start;
                 MetricWindow window = windows.get(id);
                 if (window == null) {
-                    window = MetricWindow.of(Windows.kind(size), start, start + size);
+                    window = MetricWindow.of(item, Windows.kind(size), start, start + size);
                     ctx.timerService().registerEventTimeTimer(due);
                 }
                 windows.put(id, window.apply(item));
@@ -151,7 +153,7 @@ public final class QualityMetricsFunction
                 labelsAfterWindowClosed.inc();
                 MetricWindow total = cumulative.value();
                 if (total == null) {
-                    total = MetricWindow.of(Windows.CUMULATIVE, start, start + size);
+                    total = MetricWindow.of(item, Windows.CUMULATIVE, start, start + size);
                 }
                 cumulative.update(total.apply(item));
             } else {
@@ -180,53 +182,48 @@ public final class QualityMetricsFunction
         }
         due.sort(Comparator.comparingLong((Map.Entry<String, MetricWindow> e) -> e.getValue().end - e.getValue().start)
                 .thenComparingLong(e -> e.getValue().start));
-        String[] key = splitKey(ctx.getCurrentKey());
         String kindOfShortest = Windows.kind(windowSizes[0]);
         for (Map.Entry<String, MetricWindow> entry : due) {
             MetricWindow window = entry.getValue();
-            emit(key, window, out);
+            emit(window, out);
             if (window.kind.equals(kindOfShortest)) {
                 MetricWindow total = cumulative.value();
                 if (total == null) {
-                    total = MetricWindow.of(Windows.CUMULATIVE, window.start, window.end);
+                    total = MetricWindow.of(new LabelledItem(), Windows.CUMULATIVE, window.start, window.end);
+                    total.policyId = window.policyId;
+                    total.modelVersion = window.modelVersion;
+                    total.surface = window.surface;
                 }
                 total.merge(window);
                 cumulative.update(total);
-                emit(key, total, out);
+                emit(total, out);
             }
             windows.remove(entry.getKey());
         }
     }
 
-    private void emit(String[] key, MetricWindow window, Collector<MetricSnapshot> out) {
-        PolicyConfig config = book.get(key[0]);
+    private void emit(MetricWindow window, Collector<MetricSnapshot> out) {
+        PolicyConfig config = book.get(window.policyId);
         double threshold = config != null ? config.getActionThreshold()
                 : Double.isNaN(window.lastActionThreshold) ? 1.0 : window.lastActionThreshold;
         PrecisionObligation obligation = config != null
                 ? new PrecisionObligation(config.getPrecisionObligation(), config.getObligationConfidence())
                 : DEFAULT_OBLIGATION;
-        MetricSnapshot snapshot = MetricSnapshots.of(key[0], key[1], key[2], window, threshold, obligation, confidence,
+        MetricSnapshot snapshot = MetricSnapshots.of(window.policyId, window.modelVersion, window.surface, window, threshold, obligation, confidence,
                 minFalseNegatives);
         if (snapshot.getRecall() == null && window.confusion.getTruePositiveCount() + window.confusion.getFalseNegativeCount() > 0) {
             recallSuppressed.inc();
         }
         snapshotsEmitted.inc();
-        track(key, snapshot);
+        track(window, snapshot);
         out.collect(snapshot);
     }
 
-    /** Key parts: policy, model version, surface (the model version string never holds '|'). */
-    static String[] splitKey(String key) {
-        int first = key.indexOf('|');
-        int last = key.lastIndexOf('|');
-        return new String[] {key.substring(0, first), key.substring(first + 1, last), key.substring(last + 1)};
-    }
-
     /** Gauges per policy × surface × window kind, reading the latest snapshot of that kind. */
-    private void track(String[] key, MetricSnapshot snapshot) {
-        String id = key[0] + "|" + key[2] + "|" + snapshot.getWindowKind();
+    private void track(MetricWindow window, MetricSnapshot snapshot) {
+        String id = window.policyId + '\u0000' + window.surface + '\u0000' + snapshot.getWindowKind();
         if (!latest.containsKey(id)) {
-            MetricGroup group = metrics.addGroup("policy", key[0]).addGroup("surface", key[2])
+            MetricGroup group = metrics.addGroup("policy", window.policyId).addGroup("surface", window.surface)
                     .addGroup("window", snapshot.getWindowKind());
             group.gauge("precision", () -> value(latest.get(id).getPrecision()));
             group.gauge("recall", () -> value(latest.get(id).getRecall()));
@@ -277,6 +274,23 @@ public final class QualityMetricsFunction
                     Map.of("direction", state.positivePageHinkley.lastWasIncrease() ? "increase" : "decrease"), ctx);
         }
         labelDrift.update(state);
+        gauge(item.policyId, "error", state.errorAdwin.mean(), state.errorPageHinkley.statistic());
+        gauge(item.policyId, "positive", state.positiveAdwin.mean(), state.positivePageHinkley.statistic());
+    }
+
+    /** Gauges per policy × stream: ADWIN's window mean (the current rate) and Page-Hinkley's statistic. */
+    private void gauge(String policyId, String stream, double adwinMean, double pageHinkley) {
+        double[] values = detectorGauges.get(policyId + '\u0000' + stream);
+        if (values == null) {
+            double[] fresh = new double[2];
+            MetricGroup group = metrics.addGroup("policy", policyId).addGroup("stream", stream);
+            group.addGroup("detector", io.moderato.udfs.drift.Adwin.NAME).gauge("mean", () -> fresh[0]);
+            group.addGroup("detector", io.moderato.udfs.drift.PageHinkley.NAME).gauge("statistic", () -> fresh[1]);
+            detectorGauges.put(policyId + '\u0000' + stream, fresh);
+            values = fresh;
+        }
+        values[0] = adwinMean;
+        values[1] = pageHinkley;
     }
 
     private static Map<String, String> adwinDetails(io.moderato.udfs.drift.Adwin adwin) {
@@ -310,9 +324,9 @@ public final class QualityMetricsFunction
                 .setDetectedAtMillis(item.labelledAtMillis)
                 .setDetails(details)
                 .build();
-        alertCounters.computeIfAbsent(item.policyId + "|" + signal.detector() + "|" + stream,
-                k -> metrics.addGroup("policy", item.policyId).addGroup("detector", signal.detector())
-                        .addGroup("stream", stream).counter("alerts")).inc();
+        alertCounters.computeIfAbsent(item.policyId + '\u0000' + signal.detector() + '\u0000' + stream,
+                k -> metrics.addGroup("policy", item.policyId).addGroup("stream", stream)
+                        .addGroup("detector", signal.detector()).counter("alerts")).inc();
         ctx.output(FeedbackState.LABEL_DRIFT_ALERTS, alert);
     }
 }

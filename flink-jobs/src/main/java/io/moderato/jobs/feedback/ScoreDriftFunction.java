@@ -142,7 +142,7 @@ public final class ScoreDriftFunction extends KeyedProcessFunction<String, Score
         details.put("referenceItems", Long.toString(Math.round(reference.histogram().total())));
         details.put("referenceBins", Integer.toString(reference.histogram().counts().length));
         details.put("binsAligned", Boolean.toString(reference.exact()));
-        alertCounters.computeIfAbsent(window.key() + "|" + signal.detector(),
+        alertCounters.computeIfAbsent(window.key() + '\u0000' + signal.detector(),
                 k -> group(window).addGroup("detector", signal.detector()).counter("alerts")).inc();
         return DriftAlert.newBuilder()
                 .setPolicyId(window.policyId)
@@ -161,7 +161,7 @@ public final class ScoreDriftFunction extends KeyedProcessFunction<String, Score
 
     /** Gauges per policy × modality × model × window kind: the latest PSI and KS statistics. */
     private void track(ScoreWindow window, DriftSignal psiSignal, DriftSignal ksSignal) {
-        String id = window.key() + "|" + window.kind;
+        String id = window.key() + '\u0000' + window.kind;
         double[] values = gaugeValues.get(id);
         if (values == null) {
             double[] fresh = new double[2];

@@ -38,13 +38,13 @@ public class ScoreWindow {
         return w;
     }
 
-    /** The drift key: policy | modality | model:version. */
+    /** The drift key: policy, modality, model:version (NUL-separated). */
     public String key() {
         return key(policyId, modality, model, version);
     }
 
     public static String key(String policyId, String modality, String model, String version) {
-        return policyId + "|" + modality + "|" + model + ":" + version;
+        return policyId + '\u0000' + modality + '\u0000' + model + ":" + version;
     }
 
     /** The window's id within its key. */
@@ -66,6 +66,6 @@ public class ScoreWindow {
 
     @Override
     public String toString() {
-        return "ScoreWindow{" + key() + " " + windowId() + ", items=" + items + '}';
+        return "ScoreWindow{" + policyId + "|" + modality + "|" + model + ":" + version + " " + windowId() + ", items=" + items + '}';
     }
 }

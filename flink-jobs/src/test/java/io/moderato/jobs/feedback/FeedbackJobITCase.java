@@ -337,5 +337,15 @@ class FeedbackJobITCase {
         assertThat(report.getLabelsBySource().values().stream().mapToLong(Long::longValue).sum())
                 .as("distinct labels, redeliveries once").isEqualTo(labelled.size() + flips);
         assertThat(report.getGeneratedAtMillis()).isEqualTo(T0 + 86_400_000L - 1);
+
+        // ---- and rendered from the topic by the CLI
+        Path markdown = tmp.resolve("compliance.md");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int status = ComplianceReportsCli.run(new String[] {"--bootstrap", kafka.bootstrapServers(),
+                "--registry", run.registry(), "--topic", run.topic("compliance.reports"), "--out", markdown.toString()},
+                System.out, new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("1 report(s) read");
+        assertThat(java.nio.file.Files.readString(markdown)).contains("spam").contains("2026-01-01");
     }
 }

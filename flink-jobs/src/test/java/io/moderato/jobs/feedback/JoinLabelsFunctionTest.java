@@ -100,7 +100,7 @@ class JoinLabelsFunctionTest {
         List<LabelledItem> items = side(FeedbackState.LABELLED_ITEMS);
         assertThat(items).hasSize(1);
         LabelledItem item = items.get(0);
-        assertThat(item.key()).isEqualTo("spam|text=text-spam:1.0.0|comment");
+        assertThat(item.key()).isEqualTo("spam\u0000text=text-spam:1.0.0\u0000comment");
         assertThat(item.isFirstVerdict()).isTrue();
         assertThat(item.currentViolating).isTrue();
         assertThat(item.predictedPositive).isFalse();
@@ -109,7 +109,7 @@ class JoinLabelsFunctionTest {
 
         List<ComplianceDelta> deltas = side(FeedbackState.COMPLIANCE_DELTAS);
         assertThat(deltas).hasSize(1);
-        assertThat(deltas.get(0).key()).isEqualTo("spam|" + T0);
+        assertThat(deltas.get(0).key()).isEqualTo("spam\u0000" + T0);
         ComplianceReport report = deltas.get(0).day.toReport("spam", T0, T0);
         assertThat(report.getLabelledItems()).isEqualTo(1);
         assertThat(report.getActionsAfterReview()).isEqualTo(1);

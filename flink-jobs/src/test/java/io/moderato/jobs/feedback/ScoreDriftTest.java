@@ -135,7 +135,7 @@ class ScoreDriftTest {
         assertThat(flushed.get(0).items).isEqualTo(2);
         assertThat(flushed.get(0).counts[42]).isEqualTo(1);
         assertThat(flushed.get(0).counts[97]).isEqualTo(1);
-        assertThat(flushed.get(0).key()).isEqualTo("spam|text|text-spam:1.0.0");
+        assertThat(flushed.get(0).key()).isEqualTo("spam\u0000text\u0000text-spam:1.0.0");
 
         harness.prepareSnapshotPreBarrier(1);
         assertThat(harness.extractOutputValues()).extracting(w -> w.kind + "@" + (w.start - T0) + ":" + w.items)
