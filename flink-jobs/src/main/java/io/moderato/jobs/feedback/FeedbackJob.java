@@ -160,7 +160,10 @@ public final class FeedbackJob {
 
         // ---- 5. compliance numbers per policy × UTC day
         DataStream<ComplianceDelta> complianceDeltas = scoreCounts.getSideOutput(FeedbackState.COMPLIANCE_DELTAS)
-                .union(examples.getSideOutput(FeedbackState.COMPLIANCE_DELTAS));
+                .union(examples.getSideOutput(FeedbackState.COMPLIANCE_DELTAS)
+                        .transform("Combine label compliance deltas per policy and day",
+                                TypeInformation.of(ComplianceDelta.class), new ComplianceCombiner())
+                        .uid(FeedbackUids.COMBINE_LABEL_COMPLIANCE));
         DataStream<DeadLetter> deadLetters = decisions.getSideOutput(DeadLetters.TAG)
                 .union(labels.getSideOutput(DeadLetters.TAG), configs.getSideOutput(DeadLetters.TAG));
         if (sources.reviewTasks() != null) {
@@ -176,7 +179,10 @@ public final class FeedbackJob {
                             out.collect(ComplianceDelta.of(reason.getPolicyId(), day, new ComplianceDay().addTask(task, reason)));
                         }
                     }, TypeInformation.of(ComplianceDelta.class))
-                    .uid(FeedbackUids.TASKS_TO_COMPLIANCE).name("Review tasks per policy and day"));
+                    .uid(FeedbackUids.TASKS_TO_COMPLIANCE).name("Review tasks per policy and day")
+                    .transform("Combine task compliance deltas per policy and day",
+                            TypeInformation.of(ComplianceDelta.class), new ComplianceCombiner())
+                    .uid(FeedbackUids.COMBINE_TASK_COMPLIANCE));
             deadLetters = deadLetters.union(tasks.getSideOutput(DeadLetters.TAG));
         }
         complianceDeltas

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static io.moderato.jobs.testing.FeedbackFixtures.HOUR;
 import static io.moderato.jobs.testing.FeedbackFixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -93,5 +95,31 @@ class ComplianceFunctionTest {
         assertThat(harness.extractOutputValues())
                 .extracting(r -> r.getPolicyId() + "@" + (r.getDayStartMillis() - T0) / DAY + ":" + r.getDecisions())
                 .containsExactlyInAnyOrder("spam@0:1", "nudity@0:2", "spam@1:1");
+    }
+
+    @Test
+    void shouldCombineDeltasPerPolicyAndDayAndFlushThemBeforeTheWatermarkThatEndsTheDay() throws Exception {
+        var combiner = new org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness<ComplianceDelta, ComplianceDelta>(
+                new ComplianceCombiner());
+        combiner.open();
+        combiner.processElement(decisions(0.1, 0.95), T0);
+        combiner.processElement(decisions(0.97), T0);
+        combiner.processElement(ComplianceDelta.of("spam", T0 + DAY, decisions(0.2).day), T0);
+        combiner.processWatermark(T0 + DAY - 2);
+        assertThat(combiner.extractOutputValues()).isEmpty();
+
+        combiner.processWatermark(T0 + DAY - 1);
+        List<Object> out = new java.util.ArrayList<>(combiner.getOutput());
+        assertThat(out).hasSize(3); // watermark, the day's merged delta, the watermark that ends the day
+        assertThat(out.get(1)).isInstanceOf(org.apache.flink.streaming.runtime.streamrecord.StreamRecord.class);
+        ComplianceDelta first = (ComplianceDelta) ((org.apache.flink.streaming.runtime.streamrecord.StreamRecord<?>) out.get(1)).getValue();
+        assertThat(first.dayStartMillis).isEqualTo(T0);
+        assertThat(first.day.getDecisions()).isEqualTo(3);
+        assertThat(out.get(2)).as("the day's deltas precede the watermark that ends it")
+                .isEqualTo(new org.apache.flink.streaming.api.watermark.Watermark(T0 + DAY - 1));
+
+        combiner.prepareSnapshotPreBarrier(1);
+        assertThat(combiner.extractOutputValues()).extracting(d -> d.day.getDecisions()).containsExactly(3L, 1L);
+        combiner.close();
     }
 }
