@@ -1,5 +1,6 @@
 package io.moderato.jobs.detection;
 
+import io.moderato.udfs.window.SlidingRiskWindow;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
@@ -114,8 +115,11 @@ public final class DetectionOptions {
         }
         Duration length = conf.get(WINDOW_LENGTH);
         Duration slide = conf.get(WINDOW_SLIDE);
-        if (!slide.isZero() && !slide.isNegative() && length.toMillis() % slide.toMillis() != 0) {
+        if (slide.toMillis() >= 1 && length.toMillis() % slide.toMillis() != 0) {
             problems.add(WINDOW_LENGTH.key() + " (" + length + ") must be a multiple of " + WINDOW_SLIDE.key() + " (" + slide + ")");
+        } else if (slide.toMillis() >= 1 && length.toMillis() / slide.toMillis() > SlidingRiskWindow.MAX_BUCKETS) {
+            problems.add(WINDOW_LENGTH.key() + " (" + length + ") / " + WINDOW_SLIDE.key() + " (" + slide
+                    + ") must be at most " + SlidingRiskWindow.MAX_BUCKETS + " buckets, got " + length.toMillis() / slide.toMillis());
         }
         if (conf.get(TRANSACTION_TIMEOUT_MS) <= 0) {
             problems.add(TRANSACTION_TIMEOUT_MS.key() + " must be positive, got " + conf.get(TRANSACTION_TIMEOUT_MS));
@@ -140,8 +144,9 @@ public final class DetectionOptions {
 
     private static void positive(List<String> problems, Configuration conf, ConfigOption<Duration> option) {
         Duration value = conf.get(option);
-        if (value.isZero() || value.isNegative()) {
-            problems.add(option.key() + " must be positive, got " + value);
+        // the job works in whole milliseconds (timers, state TTL, window buckets): 0.5 ms would be 0
+        if (value.toMillis() < 1) {
+            problems.add(option.key() + " must be at least 1 ms, got " + value);
         }
     }
 }

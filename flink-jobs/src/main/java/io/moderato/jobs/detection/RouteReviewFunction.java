@@ -59,11 +59,10 @@ public final class RouteReviewFunction extends KeyedProcessFunction<String, Revi
 
         double p = admission.probability();
         List<ReviewReason> reasons = new ArrayList<>(candidate.getReasons().size());
-        double notReviewed = 1.0;
+        double notAsked = 1.0;
         for (ReviewReason reason : candidate.getReasons()) {
-            ReviewReason scaled = ReviewReason.newBuilder(reason).setPropensity(reason.getPropensity() * p).build();
-            reasons.add(scaled);
-            notReviewed *= 1.0 - scaled.getPropensity();
+            reasons.add(ReviewReason.newBuilder(reason).setPropensity(reason.getPropensity() * p).build());
+            notAsked *= 1.0 - reason.getPropensity();
         }
         if (p < 1.0) {
             for (PolicyDecision policy : decision.getPolicies()) {
@@ -91,7 +90,8 @@ public final class RouteReviewFunction extends KeyedProcessFunction<String, Revi
                 .setQueue(queue)
                 .setPriority(candidate.getPriority())
                 .setReasons(reasons)
-                .setPropensity(1.0 - notReviewed)
+                // one admission draw per task: P(some policy asks) × P(admitted), not 1 − Π(1 − p·p_i)
+                .setPropensity(p * (1.0 - notAsked))
                 .setCreatedAtMillis(decision.getDecidedAtMillis())
                 .setDeadlineMillis(decision.getEventTimeMillis() + candidate.getSlaMillis())
                 .build());

@@ -1,7 +1,13 @@
 package io.moderato.jobs.testing;
 
+import io.moderato.jobs.internal.ModelScore;
+import io.moderato.jobs.internal.ScoredContent;
+import io.moderato.jobs.internal.UserInput;
 import io.moderato.schemas.ContentEvent;
+import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyConfig;
+import io.moderato.schemas.ReviewQueue;
+import io.moderato.schemas.UserSignal;
 import io.moderato.udfs.config.PolicyDefaults;
 
 import java.io.IOException;
@@ -61,5 +67,60 @@ public final class DetectionFixtures {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A valid policy for operator tests: {@code max} fusion with no weights, so the fused risk is
+     * exactly the score of the single scored modality; review 0.5, action 0.9, escalation 0.6, no
+     * audit sampling, severity 1, one English queue {@code <policyId>-en} (capacity 100, SLA 1 h),
+     * the text-spam model on text. Adjust with the returned builder.
+     */
+    public static PolicyConfig.Builder policy(String policyId, long version) {
+        return PolicyConfig.newBuilder()
+                .setPolicyId(policyId)
+                .setVersion(version)
+                .setActionThreshold(0.9)
+                .setReviewThreshold(0.5)
+                .setEscalationThreshold(0.6)
+                .setAutoAction("REMOVE")
+                .setFusionStrategy("max")
+                .setFusionWeights(Map.of())
+                .setFusionBias(0.0)
+                .setAuditSampleRateAllow(0.0)
+                .setAuditSampleRateAction(0.0)
+                .setSeverity(1.0)
+                .setReviewQueues(List.of(queue(policyId + "-en", List.of("en"), 100)))
+                .setActiveModels(List.of(new ModelVersion("text", "text-spam", "1.0.0")))
+                .setUpdatedBy("test")
+                .setUpdatedAtMillis(T0);
+    }
+
+    public static ReviewQueue queue(String name, List<String> locales, int capacityPerMinute) {
+        return ReviewQueue.newBuilder().setName(name).setLocales(locales).setCapacityPerMinute(capacityPerMinute)
+                .setSlaMillis(3_600_000L).build();
+    }
+
+    /** The active-model score of {@code policyId} from text-spam 1.0.0 on the text modality. */
+    public static ModelScore textScore(String policyId, double score) {
+        return new ModelScore("text", "text-spam", "1.0.0", policyId, score, false);
+    }
+
+    public static ModelScore score(String modality, String model, String policyId, double score) {
+        return new ModelScore(modality, model, "1.0.0", policyId, score, false);
+    }
+
+    /** A scored item as the DecideFunction receives it (ingested 1 s after its event time). */
+    public static UserInput scored(ContentEvent event, ModelScore... scores) {
+        return new UserInput(event.getUserId(),
+                new ScoredContent(event, List.of(scores), List.of(), event.getEventTimeMillis() + 1_000L), null);
+    }
+
+    public static UserInput signal(UserSignal signal) {
+        return new UserInput(signal.getUserId(), null, signal);
+    }
+
+    public static UserSignal userSignal(String userId, int accountAgeDays, int priorStrikes, int recentReports,
+                                        boolean verified) {
+        return new UserSignal(userId, accountAgeDays, priorStrikes, recentReports, verified, T0, Map.of());
     }
 }

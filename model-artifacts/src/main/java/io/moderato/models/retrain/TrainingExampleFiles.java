@@ -1,21 +1,16 @@
 package io.moderato.models.retrain;
 
 import io.moderato.schemas.TrainingExample;
-import org.apache.avro.AvroRuntimeException;
-import org.apache.avro.file.DataFileReader;
+import io.moderato.udfs.io.AvroContainerFiles;
 import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Reads {@link TrainingExample}s from Avro object container files, as a Flink {@code FileSink} with an
@@ -25,8 +20,6 @@ import java.util.stream.Stream;
  * {@code TrainingExample} schema are resolved to the current one.
  */
 public final class TrainingExampleFiles {
-
-    private static final byte[] AVRO_MAGIC = {'O', 'b', 'j', 1};
 
     private TrainingExampleFiles() {
     }
@@ -45,17 +38,9 @@ public final class TrainingExampleFiles {
         if (!Files.exists(path)) {
             throw new IOException("no such file or folder: " + path.toAbsolutePath());
         }
-        List<Path> candidates;
-        if (Files.isDirectory(path)) {
-            try (Stream<Path> walk = Files.walk(path)) {
-                candidates = walk.filter(Files::isRegularFile).filter(p -> visible(path.relativize(p))).sorted().toList();
-            }
-        } else {
-            candidates = List.of(path);
-        }
         List<Path> files = new ArrayList<>();
-        for (Path file : candidates) {
-            if (isAvroContainer(file)) {
+        for (Path file : AvroContainerFiles.visibleFiles(path)) {
+            if (AvroContainerFiles.isContainer(file)) {
                 files.add(file);
             } else if (file.getFileName().toString().endsWith(".avro") || !Files.isDirectory(path)) {
                 throw new IOException(file.toAbsolutePath() + " is not an Avro container file (no 'Obj\\1' header)");
@@ -81,17 +66,11 @@ public final class TrainingExampleFiles {
         }
         List<Read> out = new ArrayList<>();
         for (Path file : files) {
-            int before = out.size();
-            try (DataFileReader<TrainingExample> reader = new DataFileReader<>(file.toFile(),
-                    new SpecificDatumReader<>(TrainingExample.class))) {
-                for (TrainingExample e : reader) {
-                    out.add(new Read(e, file, out.size()));
-                }
-            } catch (AvroRuntimeException e) {
-                throw new IOException("cannot read TrainingExample records from " + file.toAbsolutePath() + ": "
-                        + e.getMessage(), e);
+            List<TrainingExample> examples = AvroContainerFiles.read(file, TrainingExample.class);
+            for (TrainingExample e : examples) {
+                out.add(new Read(e, file, out.size()));
             }
-            log.accept("read " + (out.size() - before) + " training examples from " + file);
+            log.accept("read " + examples.size() + " training examples from " + file);
         }
         return out;
     }
@@ -107,21 +86,5 @@ public final class TrainingExampleFiles {
                 writer.append(e);
             }
         }
-    }
-
-    private static boolean isAvroContainer(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return Arrays.equals(in.readNBytes(AVRO_MAGIC.length), AVRO_MAGIC);
-        }
-    }
-
-    private static boolean visible(Path relative) {
-        for (Path part : relative) {
-            String name = part.toString();
-            if (name.startsWith(".") || name.startsWith("_")) {
-                return false;
-            }
-        }
-        return true;
     }
 }

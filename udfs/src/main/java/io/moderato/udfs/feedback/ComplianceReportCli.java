@@ -1,8 +1,8 @@
 package io.moderato.udfs.feedback;
 
 import io.moderato.schemas.ComplianceReport;
+import io.moderato.udfs.io.AvroContainerFiles;
 import org.apache.avro.AvroRuntimeException;
-import org.apache.avro.file.DataFileReader;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -16,11 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Command line: reads {@link ComplianceReport} records from files and prints the Markdown
@@ -46,8 +44,6 @@ public final class ComplianceReportCli {
             "--policy  only these policies (repeatable)",
             "--title   the report's title",
             "");
-
-    private static final byte[] AVRO_MAGIC = {'O', 'b', 'j', 1};
 
     private ComplianceReportCli() {}
 
@@ -142,16 +138,8 @@ public final class ComplianceReportCli {
 
     /** Every ComplianceReport in one Avro container file or JSON-lines file. */
     public static List<ComplianceReport> read(Path file) throws IOException {
-        if (isAvroContainer(file)) {
-            List<ComplianceReport> out = new ArrayList<>();
-            try (DataFileReader<ComplianceReport> reader = new DataFileReader<>(file.toFile(), reader())) {
-                for (ComplianceReport r : reader) {
-                    out.add(r);
-                }
-            } catch (AvroRuntimeException e) {
-                throw new IOException("cannot read Avro file " + file + ": " + e.getMessage(), e);
-            }
-            return out;
+        if (AvroContainerFiles.isContainer(file)) {
+            return AvroContainerFiles.read(file, ComplianceReport.class);
         }
         try (InputStream in = Files.newInputStream(file)) {
             return readJsonLines(in, file.toString());
@@ -182,32 +170,8 @@ public final class ComplianceReportCli {
         return new SpecificDatumReader<>(ComplianceReport.class);
     }
 
-    private static boolean isAvroContainer(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return Arrays.equals(in.readNBytes(AVRO_MAGIC.length), AVRO_MAGIC);
-        }
-    }
-
     /** The file itself, or every visible regular file under a folder, sorted by path. */
     static List<Path> files(Path path) throws IOException {
-        if (!Files.isDirectory(path)) {
-            return List.of(path);
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            return walk.filter(Files::isRegularFile)
-                    .filter(p -> path.relativize(p).toString().isEmpty() || visible(path.relativize(p)))
-                    .sorted()
-                    .toList();
-        }
-    }
-
-    private static boolean visible(Path relative) {
-        for (Path part : relative) {
-            String name = part.toString();
-            if (name.startsWith(".") || name.startsWith("_")) {
-                return false;
-            }
-        }
-        return true;
+        return AvroContainerFiles.visibleFiles(path);
     }
 }

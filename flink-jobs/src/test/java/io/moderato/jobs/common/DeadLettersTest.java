@@ -1,0 +1,40 @@
+package io.moderato.jobs.common;
+
+import io.moderato.schemas.DeadLetter;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DeadLettersTest {
+
+    @Test
+    void shouldKeepSmallRecordsWholeWithTheirCoordinates() {
+        KafkaRecord record = new KafkaRecord("content.events", 1, 42L, 7L, "k".getBytes(), new byte[] {1, 2, 3});
+        DeadLetter letter = DeadLetters.of(record, "detection", "bad magic byte", "UNKNOWN_MAGIC_BYTE");
+        assertThat(letter.getSourceTopic()).isEqualTo("content.events");
+        assertThat(letter.getPartition()).isEqualTo(1);
+        assertThat(letter.getOffset()).isEqualTo(42L);
+        assertThat(letter.getTimestampMillis()).isEqualTo(7L);
+        assertThat(letter.getValue()).isEqualTo(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        assertThat(letter.getError()).isEqualTo("bad magic byte");
+    }
+
+    @Test
+    void shouldTruncateOversizedValuesSoTheDeadLetterItselfFitsTheBroker() {
+        byte[] huge = new byte[DeadLetters.MAX_KEPT_BYTES * 2 + 5];
+        huge[0] = 9;
+        DeadLetter letter = DeadLetters.of(new KafkaRecord("t", 0, 1L, 1L, null, huge), "detection", "too big", "X");
+        assertThat(letter.getValue().remaining()).isEqualTo(DeadLetters.MAX_KEPT_BYTES);
+        assertThat(letter.getValue().get(0)).isEqualTo((byte) 9);
+        assertThat(letter.getKey()).isNull();
+        assertThat(letter.getError()).contains("truncated", String.valueOf(huge.length));
+    }
+
+    @Test
+    void shouldKeepTombstonesAsNullValues() {
+        DeadLetter letter = DeadLetters.of(new KafkaRecord("t", 0, 1L, 1L, null, null), "detection", "tombstone", "T");
+        assertThat(letter.getValue()).isNull();
+    }
+}
