@@ -108,9 +108,9 @@ public final class JoinLabelsFunction extends KeyedCoProcessFunction<String, Ris
         }
         decision.update(incoming);
         // labels that came first set an expiry: without one there is nothing to replay (and no map to scan)
-        boolean labelsWaiting = expiry.value() != null;
-        extendExpiry(incoming.getEventTimeMillis(), ctx);
-        if (!labelsWaiting) {
+        Long pending = expiry.value();
+        extendExpiry(incoming.getEventTimeMillis(), pending, ctx);
+        if (pending == null) {
             return;
         }
 
@@ -286,8 +286,11 @@ public final class JoinLabelsFunction extends KeyedCoProcessFunction<String, Ris
 
     /** The item lives until {@code ttl} after the latest event time seen for it: one timer, moved forward. */
     private void extendExpiry(long eventTime, Context ctx) throws Exception {
+        extendExpiry(eventTime, expiry.value(), ctx);
+    }
+
+    private void extendExpiry(long eventTime, Long pending, Context ctx) throws Exception {
         long due = eventTime + ttlMillis;
-        Long pending = expiry.value();
         if (pending != null && pending >= due) {
             return;
         }

@@ -231,7 +231,7 @@ class FeedbackJobITCase {
         conf.set(FeedbackOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1));
         conf.set(FeedbackOptions.FILES_PATH, files.toUri().toString());
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FeedbackJob.objectReuseSafe(
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FeedbackJob.tuned(
                 JobSettings.streamingDefaults(tmp.resolve("checkpoints").toUri().toString(), Duration.ofMillis(500))));
         env.setParallelism(2);
         KafkaIo kafkaIo = FeedbackJob.kafkaIo(conf, "it-" + run.prefix());
