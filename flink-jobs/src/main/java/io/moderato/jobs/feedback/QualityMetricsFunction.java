@@ -174,6 +174,8 @@ public final class QualityMetricsFunction
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricSnapshot> out) throws Exception {
+        // after a restore a timer can come before any element: the live config is in the broadcast state
+        loadBook(ctx.getBroadcastState(FeedbackState.POLICY_CONFIGS).immutableEntries());
         List<Map.Entry<String, MetricWindow>> due = new ArrayList<>();
         for (Map.Entry<String, MetricWindow> entry : windows.entries()) {
             if (emissionTime(entry.getValue().end) <= timestamp) {
