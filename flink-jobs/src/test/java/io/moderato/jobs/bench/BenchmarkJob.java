@@ -15,6 +15,7 @@ import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.checkpoint.AbstractCheckpointStats;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
+import org.apache.flink.runtime.checkpoint.TaskStateStats;
 import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.executiongraph.AccessExecution;
 import org.apache.flink.runtime.executiongraph.AccessExecutionJobVertex;
@@ -49,8 +50,13 @@ final class BenchmarkJob {
     /** Busy, back-pressured and idle time of one operator chain, summed over its subtasks. */
     record TaskLoad(String name, double busyMillis, long backPressuredMillis, long idleMillis, long runningMillis) {}
 
-    /** One checkpoint: trigger time on the {@link System#nanoTime()} clock of the run's timings. */
-    record CheckpointEvent(long id, long triggerNanos, long durationMillis, String status) {}
+    /**
+     * One checkpoint: trigger time on the {@link System#nanoTime()} clock of the run's timings, end-to-end
+     * duration, and the largest synchronous part, barrier alignment and barrier start delay of any subtask
+     * (what can hold records back while it runs).
+     */
+    record CheckpointEvent(long id, long triggerNanos, long durationMillis, String status, long maxSyncMillis,
+                           String maxSyncTask, long maxAlignmentMillis, long maxStartDelayMillis) {}
 
     record Checkpoints(long completed, long failed, long avgDurationMillis, long maxDurationMillis,
                        long avgCheckpointedBytes, long avgStateBytes, List<CheckpointEvent> history) {}
@@ -125,7 +131,7 @@ final class BenchmarkJob {
                 ArchivedExecutionGraph graph = cluster.getArchivedExecutionGraph(client.getJobID()).get();
                 return new Result(label, items, ratePerSecond, wall, result.getNetRuntime(), RunStats.of(timing),
                         sinks.count("tasks"), sinks.count("actions"), sinks.count("audit"), sinks.count("deadletters"),
-                        checkpoints(graph.getCheckpointStatsSnapshot(), wallMinusNanoClock), load(graph), cpu);
+                        checkpoints(graph, wallMinusNanoClock), load(graph), cpu);
             }
         } finally {
             timing.release();
@@ -133,14 +139,29 @@ final class BenchmarkJob {
         }
     }
 
-    private static Checkpoints checkpoints(CheckpointStatsSnapshot stats, long wallMinusNanoClock) {
+    private static Checkpoints checkpoints(ArchivedExecutionGraph graph, long wallMinusNanoClock) {
+        CheckpointStatsSnapshot stats = graph.getCheckpointStatsSnapshot();
         if (stats == null) {
             return new Checkpoints(0, 0, 0, 0, 0, 0, List.of());
         }
         List<CheckpointEvent> history = new ArrayList<>();
         for (AbstractCheckpointStats c : stats.getHistory().getCheckpoints()) {
+            long sync = 0;
+            String syncTask = "";
+            long alignment = 0;
+            long startDelay = 0;
+            for (TaskStateStats task : c.getAllTaskStateStats()) {
+                TaskStateStats.TaskStateStatsSummary summary = task.getSummaryStats();
+                if (summary.getSyncCheckpointDurationStats().getMaximum() > sync) {
+                    sync = summary.getSyncCheckpointDurationStats().getMaximum();
+                    AccessExecutionJobVertex vertex = graph.getJobVertex(task.getJobVertexId());
+                    syncTask = vertex == null ? "?" : vertex.getName();
+                }
+                alignment = Math.max(alignment, summary.getAlignmentDurationStats().getMaximum());
+                startDelay = Math.max(startDelay, summary.getCheckpointStartDelayStats().getMaximum());
+            }
             history.add(new CheckpointEvent(c.getCheckpointId(), c.getTriggerTimestamp() * 1_000_000 - wallMinusNanoClock,
-                    c.getEndToEndDuration(), c.getStatus().toString()));
+                    c.getEndToEndDuration(), c.getStatus().toString(), sync, syncTask, alignment, startDelay));
         }
         history.sort(java.util.Comparator.comparingLong(CheckpointEvent::triggerNanos));
         var summary = stats.getSummaryStats();
