@@ -52,6 +52,14 @@ public record KafkaIo(String bootstrapServers, String registryUrl, String jobNam
 
     /** Exactly-once sink of {@code type} to {@code topic}, keyed by {@code key} (null key: round robin). */
     public <T extends SpecificRecord> KafkaSink<T> sink(String topic, Class<T> type, KeySelector<T> key) {
+        return sink(topic, type, key, null);
+    }
+
+    /**
+     * As {@link #sink(String, Class, KeySelector)}; {@code writer} names a second sink writing the same
+     * topic (transactional ids must differ between sinks), null for the first.
+     */
+    public <T extends SpecificRecord> KafkaSink<T> sink(String topic, Class<T> type, KeySelector<T> key, String writer) {
         var serializer = KafkaRecordSerializationSchema.<T>builder()
                 .setTopic(topic)
                 .setValueSerializationSchema(RegistryAvroSerializer.forTopic(type, registryUrl, topic));
@@ -67,7 +75,7 @@ public record KafkaIo(String bootstrapServers, String registryUrl, String jobNam
                 .setBootstrapServers(bootstrapServers)
                 .setRecordSerializer(serializer.build())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(jobName + "." + topic)
+                .setTransactionalIdPrefix(jobName + "." + topic + (writer == null ? "" : "." + writer))
                 .setKafkaProducerConfig(producer)
                 .build();
     }

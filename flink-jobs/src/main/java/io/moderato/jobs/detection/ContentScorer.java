@@ -3,7 +3,7 @@ package io.moderato.jobs.detection;
 import io.moderato.jobs.internal.ModelScore;
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.Embedding;
-import io.moderato.schemas.FeatureVector;
+import io.moderato.jobs.internal.PackedFeatures;
 import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.udfs.model.Modality;
@@ -142,7 +142,7 @@ public final class ContentScorer implements AutoCloseable {
     }
 
     /** One event's scores, and the inputs of its active (non-shadow) models when capture is on. */
-    public record Scored(List<ModelScore> scores, List<FeatureVector> features) {}
+    public record Scored(List<ModelScore> scores, List<PackedFeatures> features) {}
 
     /** Scores every present modality of every event; result i belongs to event i. */
     public List<Scored> score(List<ContentEvent> events, boolean captureFeatures) {
@@ -186,8 +186,8 @@ public final class ContentScorer implements AutoCloseable {
         if (captureFeatures && !slot.shadow()) {
             for (int r = 0; r < rows.size(); r++) {
                 SparseVector v = vectors.get(r);
-                out.get(rows.get(r)).features().add(new FeatureVector(slot.modality(), versionOf(slot, model),
-                        v.dimensions(), boxed(v.indices()), boxed(v.values())));
+                out.get(rows.get(r)).features().add(FeaturePacking.pack(slot.modality(), versionOf(slot, model),
+                        v.dimensions(), v.indices(), v.values()));
             }
         }
     }
@@ -218,30 +218,14 @@ public final class ContentScorer implements AutoCloseable {
         if (captureFeatures && !slot.shadow()) {
             for (int r = 0; r < rows.size(); r++) {
                 // a dense vector: values only, indices empty (see FeatureVector)
-                out.get(rows.get(r)).features().add(new FeatureVector(slot.modality(), versionOf(slot, model),
-                        model.dimensions(), List.of(), embedding.apply(events.get(rows.get(r))).getVector()));
+                out.get(rows.get(r)).features().add(FeaturePacking.pack(slot.modality(), versionOf(slot, model),
+                        model.dimensions(), new int[0], vectors.get(r)));
             }
         }
     }
 
     private static ModelVersion versionOf(Slot slot, OnnxModel model) {
         return new ModelVersion(slot.modality(), model.manifest().name(), model.manifest().version());
-    }
-
-    private static List<Integer> boxed(int[] values) {
-        List<Integer> list = new ArrayList<>(values.length);
-        for (int v : values) {
-            list.add(v);
-        }
-        return list;
-    }
-
-    private static List<Float> boxed(float[] values) {
-        List<Float> list = new ArrayList<>(values.length);
-        for (float v : values) {
-            list.add(v);
-        }
-        return list;
     }
 
     private static void collect(Slot slot, OnnxModel model, ScoreBatch batch, List<Integer> rows, List<Scored> out) {

@@ -304,7 +304,7 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
                 .setModelVersions(new ArrayList<>(modelsUsed))
                 .setConfigVersions(new TreeMap<>(configVersions))
                 .setContextFeatures(context)
-                .setFeatures(scored.getFeatures())
+                .setFeatures(FeaturePacking.unpackAll(scored.getFeatures()))
                 .build();
         (event.getPrePublish() ? latencyPrePublish : latencyPublished).update(Math.max(0, decidedAt - scored.getIngestMillis()));
 

@@ -374,7 +374,8 @@ class ScoringOperatorTest {
         assertThat(s.getFeatures()).extracting(f -> f.getModality() + "/" + f.getModel().getName())
                 .containsExactlyInAnyOrder("text/text-spam", "transcript/text-spam", "image/image-safety");
 
-        FeatureVector text = s.getFeatures().stream().filter(f -> f.getModality().equals("text")).findFirst().orElseThrow();
+        FeatureVector text = FeaturePacking.unpack(
+                s.getFeatures().stream().filter(f -> f.getModality().equals("text")).findFirst().orElseThrow());
         SparseVector expected = featurizer("text-spam", "1.0.0").featurize(message);
         assertThat(text.getModel()).isEqualTo(TEXT_SPAM);
         assertThat(text.getDimensions()).isEqualTo(65_536);
@@ -386,7 +387,8 @@ class ScoringOperatorTest {
         }
         assertThat(text.getValues()).containsExactlyElementsOf(expectedValues);
 
-        FeatureVector dense = s.getFeatures().stream().filter(f -> f.getModality().equals("image")).findFirst().orElseThrow();
+        FeatureVector dense = FeaturePacking.unpack(
+                s.getFeatures().stream().filter(f -> f.getModality().equals("image")).findFirst().orElseThrow());
         assertThat(dense.getModel()).isEqualTo(IMAGE_SAFETY);
         assertThat(dense.getDimensions()).isEqualTo(512);
         assertThat(dense.getIndices()).isEmpty();
