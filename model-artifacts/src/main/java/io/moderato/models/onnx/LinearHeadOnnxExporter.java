@@ -1,18 +1,23 @@
 package io.moderato.models.onnx;
 
 import ai.onnx.proto.OnnxMl;
+import org.tribuo.util.onnx.ONNXAttribute;
 import org.tribuo.util.onnx.ONNXContext;
 import org.tribuo.util.onnx.ONNXInitializer;
 import org.tribuo.util.onnx.ONNXNode;
+import org.tribuo.util.onnx.ONNXOperator;
 import org.tribuo.util.onnx.ONNXOperators;
 import org.tribuo.util.onnx.ONNXPlaceholder;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Writes a multi-label linear head, {@code probabilities = sigmoid(x·W + b)} with one independent
@@ -20,22 +25,34 @@ import java.util.Objects;
  * <ul>
  *   <li>DENSE: input {@code input} float32 [N, D] → output {@code probabilities} float32 [N, P]
  *       (Gemm, Sigmoid);</li>
- *   <li>SPARSE: inputs {@code indices} int64 [N, K] and {@code values} float32 [N, K], rows padded with
- *       index 0 / value 0 → output {@code probabilities} float32 [N, P]
- *       (Gather rows of W, multiply by the values, ReduceSum over K, add b, Sigmoid).</li>
+ *   <li>SPARSE, flattened (COO) over the whole batch: inputs {@code indices} int64 [NNZ] (feature index of
+ *       every non-zero, row after row), {@code values} float32 [NNZ], {@code rows} int64 [NNZ] (row of each
+ *       non-zero, ascending) and {@code batch_size} int64 [1] (N, so empty rows and an all-empty batch
+ *       work) → output {@code probabilities} float32 [N, P]. No padding: the work is proportional to the
+ *       batch's non-zeros. See {@link #sparseModel} for the nodes.</li>
  * </ul>
  * Row {@code i} of W belongs to feature index {@code i} of the input space (for text: the hash index of
- * the featurizer). Graphs use ONNX opset {@value #OPSET} through Tribuo's ONNX builder; the output is
- * a pure function of W, b and the names given, so the same head always yields the same bytes.
+ * the featurizer). The dense graph uses ONNX opset {@value #OPSET}, the sparse one opset
+ * {@value #SPARSE_OPSET} (ScatterElements with {@code reduction="add"}), both built with Tribuo's ONNX
+ * builder; the output is a pure function of W, b and the names given, so the same head always yields
+ * the same bytes.
  */
 public final class LinearHeadOnnxExporter {
 
     public static final String DENSE_INPUT = "input";
     public static final String SPARSE_INDICES = "indices";
     public static final String SPARSE_VALUES = "values";
+    public static final String SPARSE_ROWS = "rows";
+    public static final String SPARSE_BATCH_SIZE = "batch_size";
     public static final String OUTPUT = "probabilities";
+    /** Opset of the dense graph (Tribuo's operator set). */
     public static final int OPSET = 13;
-    /** ONNX IR version 8 (ONNX 1.10): what opset 13 needs, readable by every ONNX Runtime since 1.10. */
+    /** Opset of the sparse graph: ScatterElements' {@code reduction} attribute needs 16. */
+    public static final int SPARSE_OPSET = 16;
+    /**
+     * ONNX IR version 8: what opsets 13 and 16 need (ONNX 1.10 / 1.11), readable by every ONNX Runtime
+     * since 1.11.
+     */
     public static final long IR_VERSION = 8L;
     private static final String PRODUCER = "moderato-model-artifacts";
 
@@ -110,40 +127,73 @@ public final class LinearHeadOnnxExporter {
         ONNXInitializer b = ctx.array("b", bias);
         ONNXNode logits = input.apply(ONNXOperators.GEMM, List.of(w, b));
         ctx.assignTo(logits.apply(ONNXOperators.SIGMOID), output);
-        return model(ctx.buildGraph(), modelVersion, docString, "DENSE");
+        return model(ctx.buildGraph(), ONNXOperators.getOpsetProto(), modelVersion, docString, "DENSE");
     }
 
     /**
-     * Sparse graph: {@code indices} int64 [N, K] and {@code values} float32 [N, K] →
-     * {@code probabilities} float32 [N, P]. Padding entries (index 0, value 0) contribute nothing.
+     * Sparse graph over a flattened (COO) batch: {@code indices} int64 [NNZ], {@code values} float32 [NNZ],
+     * {@code rows} int64 [NNZ] (ascending), {@code batch_size} int64 [1] → {@code probabilities} float32 [N, P].
+     * <p>
+     * Nodes (opset {@value #SPARSE_OPSET}), computed policy-major so both index kernels walk one long
+     * innermost axis:
+     * <pre>
+     *   idx    = Unsqueeze(indices, [0])  or Expand(indices, [P, 1]) when P &gt; 1   [P, NNZ]
+     *   w      = GatherElements(Wᵀ [P, D], idx, axis=1)                           [P, NNZ]  w[p,k] = W[indices[k], p]
+     *   terms  = Mul(w, values)                                                   [P, NNZ]
+     *   zeros  = ConstantOfShape(Concat([P], batch_size))                         [P, N]
+     *   sums   = ScatterElements(zeros, Unsqueeze/Expand(rows), terms, axis=1, reduction="add")   [P, N]
+     *   probabilities = Transpose(Sigmoid(Add(sums, b [P, 1])))                   [N, P]
+     * </pre>
+     * Why this shape, measured with ONNX Runtime 1.29 on CPU (batches of 64 e-mails, ~20k non-zeros): Gather
+     * of W [D, P] rows spent ~100 µs per batch (one memcpy per index), GatherElements on the innermost axis of
+     * Wᵀ ~20 µs, GatherElements on axis 0 of W [D, P] ~120 µs; ScatterND(reduction add) ~105-120 µs against
+     * ~90 µs for ScatterElements; OneHot(rows) · terms (MatMul) was 3-4× slower overall. For P = 1 the
+     * Unsqueeze variants are free (the Expand copies cost ~7 µs each per batch).
      */
     public OnnxMl.ModelProto sparseModel(String modelName, long modelVersion, String docString) {
         ONNXContext ctx = new ONNXContext();
         ctx.setName(modelName + "-sparse");
         // Tribuo's builder only makes float [batch, n] placeholders; the input declarations are replaced
-        // below by the real int64/float [N, K] ones, the node graph only refers to them by name.
+        // below by the real int64/float ones, the node graph only refers to them by name.
         ONNXPlaceholder indices = ctx.floatInput(SPARSE_INDICES, 1);
         ONNXPlaceholder values = ctx.floatInput(SPARSE_VALUES, 1);
+        ONNXPlaceholder rows = ctx.floatInput(SPARSE_ROWS, 1);
+        ONNXPlaceholder batchSize = ctx.floatInput(SPARSE_BATCH_SIZE, 1);
         ONNXPlaceholder output = ctx.floatOutput(OUTPUT, outputs);
-        ONNXInitializer w = weightInitializer(ctx);
-        ONNXInitializer b = ctx.array("b", bias);
-        ONNXInitializer unsqueezeAxes = ctx.array("values_unsqueeze_axes", new long[]{2});
-        ONNXInitializer sumAxes = ctx.array("nonzero_sum_axes", new long[]{1});
+        ONNXInitializer wt = ctx.floatTensor("W_t", List.of(outputs, dimensions), buf -> {
+            for (int p = 0; p < outputs; p++) {
+                for (float[] row : weights) {
+                    buf.put(row[p]);
+                }
+            }
+        });
+        ONNXInitializer b = ctx.floatTensor("b", List.of(outputs, 1), buf -> buf.put(bias));
+        ONNXInitializer policyCount = ctx.array("policy_count", new long[]{outputs});
+        // [NNZ] → [P, NNZ]: a free Unsqueeze for one policy, an Expand (one copy per policy) otherwise
+        ONNXInitializer perPolicyArg = outputs == 1
+                ? ctx.array("policy_axis", new long[]{0})
+                : ctx.array("per_policy_shape", new long[]{outputs, 1});
+        ONNXOperator perPolicy = outputs == 1 ? ONNXOperators.UNSQUEEZE : SparseOps.EXPAND;
 
-        ONNXNode gathered = w.apply(ONNXOperators.GATHER, indices, Map.of("axis", 0));   // [N, K, P]
-        ONNXNode values3 = values.apply(ONNXOperators.UNSQUEEZE, unsqueezeAxes);          // [N, K, 1]
-        ONNXNode weighted = gathered.apply(ONNXOperators.MUL, values3);                   // [N, K, P]
-        ONNXNode summed = weighted.apply(ONNXOperators.REDUCE_SUM, sumAxes,
-                Map.of("keepdims", 0));                                                    // [N, P]
-        ONNXNode logits = summed.apply(ONNXOperators.ADD, b);
-        ctx.assignTo(logits.apply(ONNXOperators.SIGMOID), output);
+        ONNXNode indicesPerPolicy = indices.apply(perPolicy, perPolicyArg);                      // [P, NNZ]
+        ONNXNode gathered = wt.apply(SparseOps.GATHER_ELEMENTS, indicesPerPolicy, Map.of("axis", 1));
+        ONNXNode terms = gathered.apply(ONNXOperators.MUL, values);                             // [P, NNZ]
+        ONNXNode shape = policyCount.apply(ONNXOperators.CONCAT, batchSize, Map.of("axis", 0));  // (P, N)
+        ONNXNode zeros = shape.apply(ONNXOperators.CONSTANT_OF_SHAPE);                          // float 0 [P, N]
+        Map<String, Object> scatter = new TreeMap<>(Map.of("axis", 1, "reduction", "add"));     // fixed order
+        ONNXNode sums = ctx.operation(SparseOps.SCATTER_ELEMENTS,
+                List.of(zeros, rows.apply(perPolicy, perPolicyArg), terms), "row_sums", scatter);   // [P, N]
+        ONNXNode probabilities = sums.apply(ONNXOperators.ADD, b).apply(ONNXOperators.SIGMOID);
+        ctx.assignTo(probabilities.apply(SparseOps.TRANSPOSE, Map.of("perm", new int[]{1, 0})), output); // [N, P]
 
         OnnxMl.GraphProto graph = ctx.buildGraph().toBuilder()
                 .clearInput()
-                .addInput(valueInfo(SPARSE_INDICES, OnnxMl.TensorProto.DataType.INT64))
-                .addInput(valueInfo(SPARSE_VALUES, OnnxMl.TensorProto.DataType.FLOAT))
+                .addInput(valueInfo(SPARSE_INDICES, OnnxMl.TensorProto.DataType.INT64, "nonzeros"))
+                .addInput(valueInfo(SPARSE_VALUES, OnnxMl.TensorProto.DataType.FLOAT, "nonzeros"))
+                .addInput(valueInfo(SPARSE_ROWS, OnnxMl.TensorProto.DataType.INT64, "nonzeros"))
+                .addInput(valueInfo(SPARSE_BATCH_SIZE, OnnxMl.TensorProto.DataType.INT64, 1L))
                 .build();
-        return model(graph, modelVersion, docString, "SPARSE");
+        return model(graph, SparseOps.opset(), modelVersion, docString, "SPARSE");
     }
 
     public byte[] denseBytes(String modelName, long modelVersion, String docString) {
@@ -177,11 +227,15 @@ public final class LinearHeadOnnxExporter {
         });
     }
 
-    private static OnnxMl.ValueInfoProto valueInfo(String name, OnnxMl.TensorProto.DataType type) {
-        OnnxMl.TensorShapeProto shape = OnnxMl.TensorShapeProto.newBuilder()
-                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
-                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("nonzeros"))
-                .build();
+    /** A rank-1 tensor declaration; {@code length} is a dimension name (String) or a fixed size (Long). */
+    private static OnnxMl.ValueInfoProto valueInfo(String name, OnnxMl.TensorProto.DataType type, Object length) {
+        OnnxMl.TensorShapeProto.Dimension.Builder dim = OnnxMl.TensorShapeProto.Dimension.newBuilder();
+        if (length instanceof String param) {
+            dim.setDimParam(param);
+        } else {
+            dim.setDimValue((Long) length);
+        }
+        OnnxMl.TensorShapeProto shape = OnnxMl.TensorShapeProto.newBuilder().addDim(dim).build();
         return OnnxMl.ValueInfoProto.newBuilder()
                 .setName(name)
                 .setType(OnnxMl.TypeProto.newBuilder().setTensorType(
@@ -189,10 +243,11 @@ public final class LinearHeadOnnxExporter {
                 .build();
     }
 
-    private OnnxMl.ModelProto model(OnnxMl.GraphProto graph, long modelVersion, String docString, String encoding) {
+    private OnnxMl.ModelProto model(OnnxMl.GraphProto graph, OnnxMl.OperatorSetIdProto opset, long modelVersion,
+                                    String docString, String encoding) {
         return OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
-                .addOpsetImport(ONNXOperators.getOpsetProto())
+                .addOpsetImport(opset)
                 .setProducerName(PRODUCER)
                 .setDomain("io.moderato")
                 .setModelVersion(modelVersion)
@@ -206,5 +261,85 @@ public final class LinearHeadOnnxExporter {
 
     private static OnnxMl.StringStringEntryProto meta(String key, String value) {
         return OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
+    }
+
+    /**
+     * The standard ONNX operators the sparse graph needs that Tribuo's opset-13 {@link ONNXOperators} lacks,
+     * declared for Tribuo's builder (which validates inputs and attributes against these declarations).
+     */
+    private enum SparseOps implements ONNXOperator {
+        GATHER_ELEMENTS("GatherElements", 2, attribute("axis", OnnxMl.AttributeProto.AttributeType.INT)),
+        SCATTER_ELEMENTS("ScatterElements", 3, attribute("axis", OnnxMl.AttributeProto.AttributeType.INT),
+                attribute("reduction", OnnxMl.AttributeProto.AttributeType.STRING)),
+        EXPAND("Expand", 2),
+        TRANSPOSE("Transpose", 1, attribute("perm", OnnxMl.AttributeProto.AttributeType.INTS));
+
+        private final String opName;
+        private final int inputs;
+        private final Map<String, ONNXAttribute> attributes;
+
+        SparseOps(String opName, int inputs, ONNXAttribute... attributes) {
+            this.opName = opName;
+            this.inputs = inputs;
+            Map<String, ONNXAttribute> map = new LinkedHashMap<>();
+            for (ONNXAttribute a : attributes) {
+                map.put(a.getName(), a);
+            }
+            this.attributes = java.util.Collections.unmodifiableMap(map);
+        }
+
+        private static ONNXAttribute attribute(String name, OnnxMl.AttributeProto.AttributeType type) {
+            return new ONNXAttribute(name, type, false);
+        }
+
+        /** The default-domain opset import of the sparse graph (Tribuo's own operators keep their meaning in it). */
+        static OnnxMl.OperatorSetIdProto opset() {
+            return ONNXOperators.getOpsetProto().toBuilder().setVersion(SPARSE_OPSET).build();
+        }
+
+        @Override
+        public String getOpName() {
+            return opName;
+        }
+
+        @Override
+        public int getNumInputs() {
+            return inputs;
+        }
+
+        @Override
+        public int getNumOptionalInputs() {
+            return 0;
+        }
+
+        @Override
+        public int getNumOutputs() {
+            return 1;
+        }
+
+        @Override
+        public Map<String, ONNXAttribute> getAttributes() {
+            return attributes;
+        }
+
+        @Override
+        public Set<String> getMandatoryAttributeNames() {
+            return Set.of();
+        }
+
+        @Override
+        public int getOpVersion() {
+            return SPARSE_OPSET;
+        }
+
+        @Override
+        public String getOpDomain() {
+            return null; // the default ONNX domain, as Tribuo's operators
+        }
+
+        @Override
+        public OnnxMl.OperatorSetIdProto opsetProto() {
+            return opset();
+        }
     }
 }

@@ -129,9 +129,12 @@ final class TextSpamModelCard {
         s.append("## Serving artifacts\n\n")
                 .append("| file | contents |\n|---|---|\n")
                 .append("| `manifest.json` | identity, featurizer settings, policies, thresholds, histograms, provenance, metrics |\n")
-                .append("| `model.sparse.onnx` (preferred) | `indices` int64 [N, K] + `values` float32 [N, K] → `probabilities` float32 [N, 1] |\n")
+                .append("| `model.sparse.onnx` (preferred) | the batch's non-zeros flattened row after row (COO): `indices` int64 [NNZ] + `values` float32 [NNZ] + `rows` int64 [NNZ] + `batch_size` int64 [1] → `probabilities` float32 [N, 1] |\n")
                 .append("| `model.dense.onnx` | `input` float32 [N, ").append(m.inputDimensions()).append("] → `probabilities` float32 [N, 1] |\n\n")
-                .append("Both graphs compute sigmoid(x·W + b) (ONNX opset 13). The trainer reloads them through the udfs\n")
+                .append("Both graphs compute sigmoid(x·W + b): the dense one with Gemm over all ").append(m.inputDimensions())
+                .append(" inputs (ONNX opset 13), the sparse one\n")
+                .append("with GatherElements, Mul and ScatterElements(add) over the non-zeros only (opset 16), so its cost follows the\n")
+                .append("number of non-zeros in the batch. The trainer reloads them through the udfs\n")
                 .append("`ModelRegistry` and checks every validation message against Tribuo (tolerance 1e-5); `TextSpamParityTest`\n")
                 .append("repeats the check on the committed parity sample.\n\n");
 

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Text scoring cost split into its steps, every figure in items per second: featurization alone;
  * the scoring step alone (tensor build + ONNX run on pre-computed features) at batch 1 and 64,
- * for the sparse (indices + values, Gather/ReduceSum) and the dense (float[N, D]) graph; and
+ * for the sparse (the batch's non-zeros flattened: indices, values, rows, batch_size;
+ * GatherElements/ScatterElements) and the dense (float[N, D]) graph; and
  * featurize + score end to end. Items cycle through the benchmark texts in a fixed order.
  */
 @State(Scope.Benchmark)

@@ -4,10 +4,13 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -62,73 +65,133 @@ class LinearHeadOnnxExporterTest {
     }
 
     @Test
-    void shouldMatchDirectSigmoidOfLinearMapOnSparseGraphWithPaddedRows() throws OrtException {
-        SplittableRandom rnd = new SplittableRandom(13);
-        int k = 40;
-        long[][] indices = new long[N][k];
-        float[][] values = new float[N][k];
+    void shouldMatchDirectSigmoidOfLinearMapOnFlattenedSparseGraphWithEmptyRows() throws OrtException {
+        assertSparseGraphMatches(exporter, w, b, new SplittableRandom(13));
+    }
+
+    @Test
+    void shouldMatchOnTheSinglePolicySparseGraph() throws OrtException {
+        // P = 1 builds the per-policy copies with Unsqueeze instead of Expand: check that variant too
+        float[][] w1 = new float[D][1];
+        for (int i = 0; i < D; i++) {
+            w1[i][0] = w[i][1];
+        }
+        float[] b1 = {-0.75f};
+        assertSparseGraphMatches(new LinearHeadOnnxExporter(w1, b1), w1, b1, new SplittableRandom(17));
+    }
+
+    private static void assertSparseGraphMatches(LinearHeadOnnxExporter head, float[][] weights, float[] bias,
+                                                 SplittableRandom rnd) throws OrtException {
+        // row n has (n * 7) % 41 non-zeros: rows 0 and the last are empty, one row reaches 40
+        int[][] picked = new int[N][];
+        int nnz = 0;
         for (int n = 0; n < N; n++) {
-            // row n has n*2 non-zeros (row 0 has none: all padding), strictly ascending indices
-            int nnz = Math.min(k, n * 2 + (n == N - 1 ? k : 0));
-            int[] picked = rnd.ints(0, D).distinct().limit(nnz).sorted().toArray();
-            for (int i = 0; i < nnz; i++) {
-                indices[n][i] = picked[i];
-                values[n][i] = (float) rnd.nextDouble(-1, 1);
+            int count = n == N - 1 ? 0 : (n * 7) % 41;
+            picked[n] = rnd.ints(0, D).distinct().limit(count).sorted().toArray();
+            nnz += count;
+        }
+        long[] indices = new long[nnz];
+        float[] values = new float[nnz];
+        long[] rows = new long[nnz];
+        float[][] dense = new float[N][D];
+        int k = 0;
+        for (int n = 0; n < N; n++) {
+            for (int index : picked[n]) {
+                indices[k] = index;
+                values[k] = (float) rnd.nextDouble(-1, 1);
+                rows[k] = n;
+                dense[n][index] = values[k];
+                k++;
             }
         }
-        try (OrtSession session = env.createSession(exporter.sparseBytes("test", 1, "test"));
-             OnnxTensor idx = OnnxTensor.createTensor(env, indices);
-             OnnxTensor val = OnnxTensor.createTensor(env, values);
-             OrtSession.Result result = session.run(Map.of(
-                     LinearHeadOnnxExporter.SPARSE_INDICES, idx, LinearHeadOnnxExporter.SPARSE_VALUES, val))) {
-            float[][] probs = (float[][]) result.get(LinearHeadOnnxExporter.OUTPUT).orElseThrow().getValue();
-            assertThat(probs.length).isEqualTo(N);
-            for (int n = 0; n < N; n++) {
-                float[] dense = new float[D];
-                for (int i = 0; i < k; i++) {
-                    dense[(int) indices[n][i]] += values[n][i];
-                }
-                double[] expected = expectedDense(dense);
-                for (int j = 0; j < P; j++) {
-                    assertThat((double) probs[n][j]).as("row %d policy %d", n, j)
-                            .isCloseTo(expected[j], offset(1e-6));
-                }
+        float[][] probs = runSparse(head, indices, values, rows, N);
+        assertThat(probs.length).isEqualTo(N);
+        for (int n = 0; n < N; n++) {
+            assertThat(probs[n]).hasSize(bias.length);
+            double[] expected = expectedDense(dense[n], weights, bias);
+            for (int j = 0; j < bias.length; j++) {
+                assertThat((double) probs[n][j]).as("row %d policy %d", n, j).isCloseTo(expected[j], offset(1e-6));
             }
-            // the all-padding row scores sigmoid(b)
-            assertThat((double) probs[0][2]).isCloseTo(sigmoid(b[2]), offset(1e-6));
+        }
+        // empty rows score sigmoid(b)
+        for (int j = 0; j < bias.length; j++) {
+            assertThat((double) probs[0][j]).isCloseTo(sigmoid(bias[j]), offset(1e-6));
+            assertThat((double) probs[N - 1][j]).isCloseTo(sigmoid(bias[j]), offset(1e-6));
         }
     }
 
     @Test
     void shouldScoreBiasOnlyWhenTheBatchHasNoNonZerosAtAll() throws OrtException {
-        // a batch of empty texts: K = 0
-        try (OrtSession session = env.createSession(exporter.sparseBytes("test", 1, "test"));
-             OnnxTensor idx = OnnxTensor.createTensor(env, java.nio.LongBuffer.allocate(0), new long[]{2, 0});
-             OnnxTensor val = OnnxTensor.createTensor(env, java.nio.FloatBuffer.allocate(0), new long[]{2, 0});
-             OrtSession.Result result = session.run(Map.of(
-                     LinearHeadOnnxExporter.SPARSE_INDICES, idx, LinearHeadOnnxExporter.SPARSE_VALUES, val))) {
-            float[][] probs = (float[][]) result.get(LinearHeadOnnxExporter.OUTPUT).orElseThrow().getValue();
-            assertThat(probs.length).isEqualTo(2);
-            for (float[] row : probs) {
-                for (int j = 0; j < P; j++) {
-                    assertThat((double) row[j]).isCloseTo(sigmoid(b[j]), offset(1e-6));
-                }
+        // a batch of two empty texts: NNZ = 0, batch_size = 2
+        float[][] probs = runSparse(exporter, new long[0], new float[0], new long[0], 2);
+        assertThat(probs.length).isEqualTo(2);
+        for (float[] row : probs) {
+            for (int j = 0; j < P; j++) {
+                assertThat((double) row[j]).isCloseTo(sigmoid(b[j]), offset(1e-6));
             }
         }
     }
 
     @Test
-    void shouldDeclareTheServingContractOnBothGraphs() throws OrtException {
+    void shouldSumRepeatedIndicesOfOneRow() throws OrtException {
+        // not produced by SparseVector (indices strictly ascending), but the graph's meaning is a sum
+        float[][] probs = runSparse(exporter, new long[]{5, 5, 9}, new float[]{0.5f, 0.25f, 1f}, new long[]{1, 1, 1}, 2);
+        float[] dense = new float[D];
+        dense[5] = 0.75f;
+        dense[9] = 1f;
+        double[] expected = expectedDense(dense, w, b);
+        for (int j = 0; j < P; j++) {
+            assertThat((double) probs[0][j]).isCloseTo(sigmoid(b[j]), offset(1e-6));
+            assertThat((double) probs[1][j]).isCloseTo(expected[j], offset(1e-6));
+        }
+    }
+
+    private static float[][] runSparse(LinearHeadOnnxExporter head, long[] indices, float[] values, long[] rows,
+                                       long batchSize) throws OrtException {
+        long[] shape = {indices.length};
+        try (OrtSession session = env.createSession(head.sparseBytes("test", 1, "test"));
+             OnnxTensor idx = OnnxTensor.createTensor(env, LongBuffer.wrap(indices), shape);
+             OnnxTensor val = OnnxTensor.createTensor(env, FloatBuffer.wrap(values), shape);
+             OnnxTensor row = OnnxTensor.createTensor(env, LongBuffer.wrap(rows), shape);
+             OnnxTensor n = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[]{batchSize}), new long[]{1});
+             OrtSession.Result result = session.run(Map.of(
+                     LinearHeadOnnxExporter.SPARSE_INDICES, idx, LinearHeadOnnxExporter.SPARSE_VALUES, val,
+                     LinearHeadOnnxExporter.SPARSE_ROWS, row, LinearHeadOnnxExporter.SPARSE_BATCH_SIZE, n))) {
+            return (float[][]) result.get(LinearHeadOnnxExporter.OUTPUT).orElseThrow().getValue();
+        }
+    }
+
+    @Test
+    void shouldDeclareTheServingContractOnBothGraphs() throws Exception {
         try (OrtSession dense = env.createSession(exporter.denseBytes("test", 1, "test"));
              OrtSession sparse = env.createSession(exporter.sparseBytes("test", 1, "test"))) {
             assertThat(dense.getInputNames()).containsExactly(LinearHeadOnnxExporter.DENSE_INPUT);
             assertThat(dense.getOutputNames()).containsExactly(LinearHeadOnnxExporter.OUTPUT);
             assertThat(dense.getInputInfo().get("input").getInfo().toString()).contains("FLOAT").contains(", " + D + "]");
-            assertThat(sparse.getInputNames()).containsExactlyInAnyOrder("indices", "values");
+            assertThat(sparse.getInputNames()).containsExactlyInAnyOrder("indices", "values", "rows", "batch_size");
+            assertThat(shape(sparse, "indices")).containsExactly(-1L);
+            assertThat(shape(sparse, "values")).containsExactly(-1L);
+            assertThat(shape(sparse, "rows")).containsExactly(-1L);
+            assertThat(shape(sparse, "batch_size")).containsExactly(1L);
             assertThat(sparse.getInputInfo().get("indices").getInfo().toString()).contains("INT64");
             assertThat(sparse.getInputInfo().get("values").getInfo().toString()).contains("FLOAT");
+            assertThat(sparse.getInputInfo().get("rows").getInfo().toString()).contains("INT64");
+            assertThat(sparse.getInputInfo().get("batch_size").getInfo().toString()).contains("INT64");
             assertThat(sparse.getOutputNames()).containsExactly(LinearHeadOnnxExporter.OUTPUT);
+            assertThat(shape(sparse, LinearHeadOnnxExporter.OUTPUT)).containsExactly(-1L, P);
         }
+        assertThat(exporter.denseModel("test", 1, "test").getOpsetImport(0).getVersion()).isEqualTo(LinearHeadOnnxExporter.OPSET);
+        assertThat(exporter.sparseModel("test", 1, "test").getOpsetImport(0).getVersion())
+                .isEqualTo(LinearHeadOnnxExporter.SPARSE_OPSET);
+        assertThat(exporter.sparseModel("test", 1, "test").getGraph().getNodeList())
+                .extracting(n -> n.getOpType())
+                .contains("GatherElements", "Mul", "ScatterElements", "Sigmoid")
+                .doesNotContain("ReduceSum", "Gather");
+    }
+
+    private static long[] shape(OrtSession session, String name) throws OrtException {
+        var info = session.getInputInfo().containsKey(name) ? session.getInputInfo().get(name) : session.getOutputInfo().get(name);
+        return ((TensorInfo) info.getInfo()).getShape();
     }
 
     @Test
@@ -160,11 +223,15 @@ class LinearHeadOnnxExporterTest {
     }
 
     private static double[] expectedDense(float[] x) {
-        double[] out = new double[P];
-        for (int j = 0; j < P; j++) {
-            double z = b[j];
+        return expectedDense(x, w, b);
+    }
+
+    private static double[] expectedDense(float[] x, float[][] weights, float[] bias) {
+        double[] out = new double[bias.length];
+        for (int j = 0; j < bias.length; j++) {
+            double z = bias[j];
             for (int i = 0; i < D; i++) {
-                z += (double) x[i] * w[i][j];
+                z += (double) x[i] * weights[i][j];
             }
             out[j] = sigmoid(z);
         }
