@@ -75,7 +75,9 @@ public record KafkaIo(String bootstrapServers, String registryUrl, String jobNam
                 .setBootstrapServers(bootstrapServers)
                 .setRecordSerializer(serializer.build())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(jobName + "." + topic + (writer == null ? "" : "." + writer))
+                // every prefix ends in a writer name so no sink's prefix is a prefix of another's: on
+                // start-up a sink aborts lingering transactions by prefix and would fence its sibling
+                .setTransactionalIdPrefix(jobName + "." + topic + "." + (writer == null ? "main" : writer))
                 .setKafkaProducerConfig(producer)
                 .build();
     }
