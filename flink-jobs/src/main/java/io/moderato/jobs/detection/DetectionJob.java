@@ -55,15 +55,6 @@ public final class DetectionJob {
     public interface Sinks {
         Sink<RiskDecision> decisions();
 
-        /**
-         * A second writer of risk.decisions for the decisions that went through review routing: two
-         * sinks let each chain to the operator that produces its decisions (no network hop, no
-         * second serialization of every decision). Kafka needs its own transactional id prefix.
-         */
-        default Sink<RiskDecision> routedDecisions() {
-            return decisions();
-        }
-
         Sink<ReviewTask> reviewTasks();
 
         Sink<EnforcementAction> enforcementActions();
@@ -136,10 +127,8 @@ public final class DetectionJob {
                 .process(new RouteReviewFunction(seed), new AvroTypeInfo<>(RiskDecision.class))
                 .uid(DetectionUids.ROUTE).name("Route review tasks (per-queue capacity)");
 
-        decided.sinkTo(sinks.decisions())
+        decided.union(routed).sinkTo(sinks.decisions())
                 .uid(DetectionUids.SINK_DECISIONS).name("Write risk.decisions");
-        routed.sinkTo(sinks.routedDecisions())
-                .uid(DetectionUids.SINK_ROUTED_DECISIONS).name("Write risk.decisions (routed to review)");
         routed.getSideOutput(DetectionState.REVIEW_TASKS).sinkTo(sinks.reviewTasks())
                 .uid(DetectionUids.SINK_TASKS).name("Write review.tasks");
         decided.getSideOutput(DetectionState.ACTIONS).sinkTo(sinks.enforcementActions())
@@ -222,12 +211,6 @@ public final class DetectionJob {
             @Override
             public Sink<RiskDecision> decisions() {
                 return kafka.sink(conf.get(DetectionOptions.TOPIC_DECISIONS), RiskDecision.class, RiskDecision::getContentId);
-            }
-
-            @Override
-            public Sink<RiskDecision> routedDecisions() {
-                return kafka.sink(conf.get(DetectionOptions.TOPIC_DECISIONS), RiskDecision.class, RiskDecision::getContentId,
-                        "routed");
             }
 
             @Override
