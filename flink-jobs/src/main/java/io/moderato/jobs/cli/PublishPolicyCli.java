@@ -12,6 +12,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -27,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /**
  * How policy teams change thresholds without a redeploy: validates policy configs (plain JSON,
@@ -95,7 +99,12 @@ public final class PublishPolicyCli {
         String bootstrap = options.getOrDefault("bootstrap", "localhost:9092");
         String registry = options.getOrDefault("registry", "http://localhost:8081");
         String topic = options.getOrDefault("topic", "policy.config");
-        publish(configs, bootstrap, registry, topic);
+        try {
+            publish(configs, bootstrap, registry, topic);
+        } catch (IllegalStateException | KafkaException e) {
+            err.println("publish-policy: " + e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
+            return 1;
+        }
         configs.forEach(c -> out.println("published: " + c.getPolicyId() + " v" + c.getVersion() + " to " + topic));
         long waitSeconds = Long.parseLong(options.getOrDefault("wait", "0"));
         if (waitSeconds <= 0) {
@@ -105,6 +114,7 @@ public final class PublishPolicyCli {
                 Duration.ofSeconds(waitSeconds), out, err);
     }
 
+    /** Writes every config and waits for each acknowledgement; throws naming the first config not written. */
     static void publish(List<PolicyConfig> configs, String bootstrap, String registry, String topic) {
         RegistryAvroSerializer<PolicyConfig> serializer = RegistryAvroSerializer.forTopic(PolicyConfig.class, registry, topic);
         serializer.open(null);
@@ -112,13 +122,24 @@ public final class PublishPolicyCli {
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<Future<RecordMetadata>> sends = new ArrayList<>();
             for (PolicyConfig config : configs) {
-                producer.send(new ProducerRecord<>(topic, config.getPolicyId().getBytes(StandardCharsets.UTF_8),
-                        serializer.serialize(config)));
+                sends.add(producer.send(new ProducerRecord<>(topic, config.getPolicyId().getBytes(StandardCharsets.UTF_8),
+                        serializer.serialize(config))));
             }
             producer.flush();
+            for (int i = 0; i < sends.size(); i++) {
+                try {
+                    sends.get(i).get();
+                } catch (InterruptedException | ExecutionException e) {
+                    PolicyConfig config = configs.get(i);
+                    throw new IllegalStateException(config.getPolicyId() + " v" + config.getVersion()
+                            + " was not written to " + topic, e instanceof ExecutionException ? e.getCause() : e);
+                }
+            }
         }
     }
 

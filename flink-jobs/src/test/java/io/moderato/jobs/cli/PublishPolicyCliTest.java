@@ -5,6 +5,8 @@ import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.EmbeddedKafka;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.udfs.config.PolicyDefaults;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,13 +75,24 @@ class PublishPolicyCliTest {
             PolicyConfig config = DetectionFixtures.spamPolicy(5, 0.4, 0.9);
             int code = run("--file", write(PolicyDefaults.toJson(config)).toString(),
                     "--bootstrap", kafka.bootstrapServers(), "--registry", registry);
-            assertThat(code).isZero();
+            assertThat(code).as("%s", err).isZero();
             List<ConsumerRecord<byte[], byte[]>> records = kafka.readCommitted("policy.config", 1, Duration.ofSeconds(30));
             assertThat(records).hasSize(1);
             assertThat(EmbeddedKafka.text(records.get(0).key())).isEqualTo("spam");
             assertThat(records.get(0).value()[0]).isZero();
             PolicyConfig back = RegistryAvroDeserializer.of(PolicyConfig.class, registry).decode(records.get(0).value()).record();
             assertThat(back).isEqualTo(config);
+
+            // a broker that refuses the record: the CLI must fail naming the config, not report success
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic("tiny.config", 1, (short) 1)
+                        .configs(Map.of("max.message.bytes", "64")))).all().get();
+            }
+            int refused = run("--file", write(PolicyDefaults.toJson(config)).toString(), "--topic", "tiny.config",
+                    "--bootstrap", kafka.bootstrapServers(), "--registry", registry);
+            assertThat(refused).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("spam v5 was not written to tiny.config");
+            assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("to tiny.config");
         }
     }
 }

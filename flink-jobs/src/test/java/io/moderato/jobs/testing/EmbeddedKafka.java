@@ -2,12 +2,14 @@ package io.moderato.jobs.testing;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -18,10 +20,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /**
  * A single-node Kafka (KRaft, combined broker + controller) inside the test JVM, with helpers to
@@ -61,23 +66,67 @@ public final class EmbeddedKafka implements AutoCloseable {
                 newTopics.add(new NewTopic(topic, partitions, (short) 1));
             }
             admin.createTopics(newTopics).all().get();
+            awaitLeaders(admin, List.of(topics), partitions);
         }
     }
 
-    /** Produces {@code values} to {@code topic} (keys as UTF-8, null allowed), flushed before returning. */
+    /**
+     * The controller acknowledges a new topic before the broker leads its partitions; a producer
+     * that writes in that gap gets NOT_LEADER_OR_FOLLOWER, and its retried first batch can land
+     * behind later ones as OUT_OF_ORDER_SEQUENCE_NUMBER — the batch is then lost.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics, int partitions) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            var described = admin.describeTopics(topics).allTopicNames().get();
+            boolean ready = described.values().stream().allMatch(d -> d.partitions().size() == partitions
+                    && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()
+                    && !p.isr().isEmpty()));
+            if (ready) {
+                // ListOffsets is answered only by the partition's leader replica, not the metadata cache
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                for (String topic : topics) {
+                    for (int p = 0; p < partitions; p++) {
+                        latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+                    }
+                }
+                admin.listOffsets(latest).all().get();
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("partitions of " + topics + " have no leader after 30 s: " + described);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Produces {@code values} to {@code topic} (keys as UTF-8, null allowed); returns when every
+     * record is acknowledged and fails if any was not, so a test never runs on partial input.
+     */
     public void produce(String topic, List<String> keys, List<byte[]> values) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < values.size(); i++) {
                 String key = keys.get(i);
-                producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                        values.get(i)));
+                sends.add(producer.send(new ProducerRecord<>(topic,
+                        key == null ? null : key.getBytes(StandardCharsets.UTF_8), values.get(i))));
             }
             producer.flush();
+            for (int i = 0; i < sends.size(); i++) {
+                try {
+                    sends.get(i).get();
+                } catch (InterruptedException | ExecutionException e) {
+                    throw new IllegalStateException("record " + i + " of " + sends.size() + " to " + topic
+                            + " was not written", e);
+                }
+            }
         }
     }
 
