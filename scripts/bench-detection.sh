@@ -8,7 +8,7 @@
 #     --bench.*     harness settings, e.g. --bench.users 5000 --bench.latency-share 0.5 --bench.checkpoint-interval 2s
 #     other keys    job configuration, e.g. --detection.scoring.batch.max-size 64 --execution.buffer-timeout.interval 100ms
 #                   --detection.features.capture false --pipeline.object-reuse false
-# Tuned defaults (see DetectionBenchmark.JOB_DEFAULTS): 5 ms buffer timeout, object reuse, and Avro's fast reader
+# The job runs with its production settings (DetectionJob.tuned: 5 ms buffer timeout, object reuse) and Avro's fast reader
 # (-Dorg.apache.avro.fastread=true, a TaskManager JVM option in production); MODERATO_JAVA_OPTS=-Dorg.apache.avro.fastread=false
 # measures without it.
 source "$(dirname "$0")/lib.sh"

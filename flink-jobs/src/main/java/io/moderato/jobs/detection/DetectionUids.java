@@ -23,6 +23,7 @@ public final class DetectionUids {
     public static final String DECIDE = "fuse-window-decide";
     public static final String ROUTE = "route-review";
     public static final String SINK_DECISIONS = "sink-risk-decisions";
+    public static final String SINK_ROUTED_DECISIONS = "sink-risk-decisions-routed";
     public static final String SINK_TASKS = "sink-review-tasks";
     public static final String SINK_ACTIONS = "sink-enforcement-actions";
     public static final String SINK_CONFIG_AUDIT = "sink-config-audit";

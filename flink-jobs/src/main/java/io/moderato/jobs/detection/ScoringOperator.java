@@ -140,14 +140,24 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredContent>
         for (int i = 0; i < buffer.size(); i++) {
             StreamRecord<ContentEvent> record = buffer.get(i);
             ContentScorer.Scored s = scored.get(i);
-            output.collect(new StreamRecord<>(new ScoredContent(record.getValue(), s.scores(), s.features(),
-                    ingestTimes.get(i)), record.getTimestamp()));
+            output.collect(new StreamRecord<>(new ScoredContent(withoutBodies(record.getValue()), s.scores(),
+                    s.features(), ingestTimes.get(i)), record.getTimestamp()));
         }
         ingestTimes.clear();
         batchSizes.update(buffer.size());
         batchLatencyMillis.update((System.nanoTime() - started) / 1_000_000);
         eventsScored.inc(buffer.size());
         buffer.clear();
+    }
+
+    /**
+     * The event minus what was scored (text, transcript, embeddings): downstream decides on the
+     * scores and the metadata, and the bodies — most of an event's bytes — need not cross the shuffle.
+     */
+    static ContentEvent withoutBodies(ContentEvent event) {
+        return new ContentEvent(event.getContentId(), event.getUserId(), event.getSurface(), event.getLocale(),
+                event.getReachEstimate(), event.getEventTimeMillis(), event.getPrePublish(),
+                null, null, null, null, null, event.getAttributes());
     }
 
     /** A buffered event must leave before a watermark that could make it late downstream. */

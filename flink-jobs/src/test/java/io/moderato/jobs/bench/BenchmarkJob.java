@@ -82,12 +82,13 @@ final class BenchmarkJob {
     }
 
     /**
-     * The job configuration: {@link JobSettings#streamingDefaults} (RocksDB, incremental, exactly-once
-     * every {@code interval}, generic types off, explicit uids) plus {@code overrides} (job options
-     * such as batch size, or Flink options such as the buffer timeout).
+     * The production job configuration: {@link JobSettings#streamingDefaults} (RocksDB, incremental,
+     * exactly-once every {@code interval}, generic types off, explicit uids) and
+     * {@link DetectionJob#tuned}, plus {@code overrides} (job options such as batch size, or Flink
+     * options such as the buffer timeout).
      */
     static Configuration jobConfiguration(Path checkpoints, Duration interval, Configuration overrides) {
-        Configuration conf = JobSettings.streamingDefaults(checkpoints.toUri().toString(), interval);
+        Configuration conf = DetectionJob.tuned(JobSettings.streamingDefaults(checkpoints.toUri().toString(), interval));
         conf.addAll(overrides);
         return conf;
     }

@@ -47,6 +47,11 @@ final class BenchmarkSinks implements DetectionJob.Sinks {
     }
 
     @Override
+    public Sink<RiskDecision> routedDecisions() {
+        return new DecisionSink(timingId);
+    }
+
+    @Override
     public Sink<ReviewTask> reviewTasks() {
         return new CountingSink<>(prefix + "tasks");
     }

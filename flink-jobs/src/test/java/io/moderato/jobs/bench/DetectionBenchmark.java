@@ -63,19 +63,6 @@ public final class DetectionBenchmark {
         HARNESS_DEFAULTS.put("bench.seed", "20251124");
     }
 
-    /**
-     * Job settings the benchmark applies unless overridden, both semantics-preserving tuning the
-     * production configuration does not set yet: a 5 ms network buffer timeout (Flink's default
-     * 100 ms lets a half-full buffer wait up to 100 ms on each of the three hops) and object reuse
-     * (chained operators hand records over without an Avro deep copy; safe here because network
-     * inputs always deserialize fresh objects, ScoringOperator buffers only those, and no chained
-     * function keeps or mutates its input). Everything else is the job's own default
-     * (DetectionOptions, JobSettings).
-     */
-    static final Map<String, String> JOB_DEFAULTS = Map.of(
-            ExecutionOptions.BUFFER_TIMEOUT.key(), "5ms",
-            PipelineOptions.OBJECT_REUSE.key(), "true");
-
     /** Warm-up ends once the JIT compilers take less than this share of the process CPU in a run. */
     static final double JIT_SETTLED = 0.10;
 
@@ -88,7 +75,6 @@ public final class DetectionBenchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> harness = new LinkedHashMap<>(HARNESS_DEFAULTS);
         Configuration overrides = new Configuration();
-        JOB_DEFAULTS.forEach(overrides::setString);
         parse(args, harness, overrides);
         String report = run(harness, overrides);
         System.out.println(report);

@@ -134,8 +134,8 @@ class DetectionJobITCase {
     }
 
     private StreamExecutionEnvironment environment() {
-        Configuration conf = JobSettings.streamingDefaults(tmp.resolve("checkpoints").toUri().toString(),
-                Duration.ofMillis(500));
+        Configuration conf = DetectionJob.tuned(JobSettings.streamingDefaults(
+                tmp.resolve("checkpoints").toUri().toString(), Duration.ofMillis(500)));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         return env;

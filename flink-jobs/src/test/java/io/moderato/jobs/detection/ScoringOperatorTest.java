@@ -237,6 +237,25 @@ class ScoringOperatorTest {
     // ------------------------------------------------------------------------------------------ what is scored
 
     @Test
+    void shouldPassOnTheEventsMetadataButNotTheBodiesItScored() throws Exception {
+        var h = harness(64, 60_000, false);
+        ContentEvent event = ContentEvent.newBuilder(withImage(withTranscript(text("c0", "win a free prize now"),
+                "call now"), embedding(512, 1))).setAttributes(Map.of("app", "ios")).setPrePublish(true).build();
+
+        process(h, event);
+        h.endInput1();
+
+        ContentEvent passed = scored(h).get("c0").getEvent();
+        assertThat(scoreKeys(scored(h).get("c0"))).contains("text/text-spam:1.0.0/spam",
+                "transcript/text-spam:1.0.0/spam", "image/image-safety:1.0.0/nudity");
+        assertThat(passed).isEqualTo(ContentEvent.newBuilder(event).setText(null).setTranscript(null)
+                .setImageEmbedding(null).build());
+        assertThat(passed.getUserId()).isEqualTo("u-c0");
+        assertThat(passed.getPrePublish()).isTrue();
+        assertThat(passed.getAttributes()).containsEntry("app", "ios");
+    }
+
+    @Test
     void shouldScoreOnlyTheModalitiesAnEventHas() throws Exception {
         var h = harness(64, 60_000, false);
         List<Float> image = embedding(512, 1);
