@@ -3,8 +3,8 @@ package io.moderato.udfs.window;
 import java.util.Arrays;
 
 /**
- * A user's fused risks over a sliding event-time window, kept as fixed-size buckets instead of
- * items so that state stays O(length / slide) however much the user posts.
+ * A user's fused risks over a sliding event-time window, kept as buckets instead of items so that
+ * state stays O(length / slide) however much the user posts.
  *
  * <p>Buckets are right-closed slide intervals on the epoch grid: an item at event time e belongs to
  * the bucket {@code (E − slide, E]} with {@code E = e} rounded up to a multiple of slide.
@@ -13,9 +13,12 @@ import java.util.Arrays;
  * {@code (t − length, t]} when t is on the grid, otherwise those plus the other items of the two
  * partly covered buckets (at most one slide more at either end).
  *
- * <p>The ring holds two window lengths of buckets, so aggregates stay exact for out-of-order items
- * up to one window length behind the newest one (far more than any watermark delay);
- * {@link #add} refuses an item two lengths behind.
+ * <p>Only buckets holding items are stored, oldest first, and only those within two window lengths
+ * of the newest: aggregates stay exact for out-of-order items up to one window length behind the
+ * newest one (far more than any watermark delay), and {@link #add} refuses an item two lengths
+ * behind. Storing only occupied buckets keeps a typical user's state at a few dozen bytes — this
+ * state is rewritten on every item, and its size is what a RocksDB checkpoint has to flush
+ * synchronously (a dense ring of 2 × length / slide buckets made that flush stall the decider).
  *
  * <p>A Flink POJO (public no-arg constructor, public mutable fields, primitive arrays, no
  * collections), so it lives in keyed state per user and policy. Length must be a multiple of slide.
@@ -31,7 +34,7 @@ public final class SlidingRiskWindow {
 
     public long lengthMillis;
     public long slideMillis;
-    /** Ring of 2 × length / slide buckets; slot = (end / slide) mod size. {@code Long.MIN_VALUE} = unused. */
+    /** Ends of the occupied buckets, ascending; the other arrays are parallel to it. */
     public long[] bucketEnds;
     public int[] counts;
     public int[] borderlineCounts;
@@ -54,20 +57,16 @@ public final class SlidingRiskWindow {
         }
         this.lengthMillis = lengthMillis;
         this.slideMillis = slideMillis;
-        // two lengths: a query up to one length behind the newest bucket still finds all its buckets
-        int n = (int) (2 * (lengthMillis / slideMillis));
-        bucketEnds = new long[n];
-        Arrays.fill(bucketEnds, NO_BUCKET);
-        counts = new int[n];
-        borderlineCounts = new int[n];
-        riskSums = new double[n];
-        riskMaxes = new double[n];
+        bucketEnds = new long[0];
+        counts = new int[0];
+        borderlineCounts = new int[0];
+        riskSums = new double[0];
+        riskMaxes = new double[0];
     }
 
     /**
      * Adds an item. Returns false (and ignores it) when the item's bucket is at least two window
-     * lengths older than the newest bucket, because its slot holds newer data; the job routes late
-     * items to its late side output long before that.
+     * lengths older than the newest bucket; the job routes late items to its late path long before that.
      *
      * @throws IllegalArgumentException for a NaN risk
      */
@@ -77,22 +76,22 @@ public final class SlidingRiskWindow {
         }
         long end = bucketEnd(eventTimeMillis);
         long latest = latestBucketEnd();
-        if (latest != NO_BUCKET && end <= latest - ringMillis()) {
+        if (latest != NO_BUCKET && end <= latest - spanMillis()) {
             return false;
         }
-        int slot = slot(end);
-        if (bucketEnds[slot] != end) {
-            // the slot is free or holds a bucket a whole ring older, which no window near this item covers
-            clear(slot);
-            bucketEnds[slot] = end;
-            riskMaxes[slot] = risk;
+        int at = Arrays.binarySearch(bucketEnds, end);
+        if (at < 0) {
+            at = insert(-at - 1, end, risk);
+            if (at == bucketEnds.length - 1) {
+                at -= dropEndingAtOrBefore(end - spanMillis());
+            }
         }
-        counts[slot]++;
+        counts[at]++;
         if (borderline) {
-            borderlineCounts[slot]++;
+            borderlineCounts[at]++;
         }
-        riskSums[slot] += risk;
-        riskMaxes[slot] = Math.max(riskMaxes[slot], risk);
+        riskSums[at] += risk;
+        riskMaxes[at] = Math.max(riskMaxes[at], risk);
         return true;
     }
 
@@ -105,7 +104,7 @@ public final class SlidingRiskWindow {
         double sum = 0.0;
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < bucketEnds.length; i++) {
-            if (counts[i] > 0 && bucketEnds[i] > lower && bucketEnds[i] <= upper) {
+            if (bucketEnds[i] > lower && bucketEnds[i] <= upper) {
                 items += counts[i];
                 borderline += borderlineCounts[i];
                 sum += riskSums[i];
@@ -117,33 +116,17 @@ public final class SlidingRiskWindow {
 
     /** Drops the buckets that can no longer be inside any window ending at or after t (bucket end ≤ t − length). */
     public void evictBefore(long t) {
-        long lower = t - lengthMillis;
-        for (int i = 0; i < bucketEnds.length; i++) {
-            if (bucketEnds[i] != NO_BUCKET && bucketEnds[i] <= lower) {
-                clear(i);
-            }
-        }
+        dropEndingAtOrBefore(t - lengthMillis);
     }
 
     /** True when no item is held (the job then clears the state and deletes its timer). */
     public boolean isEmpty() {
-        for (int c : counts) {
-            if (c > 0) {
-                return false;
-            }
-        }
-        return true;
+        return bucketEnds.length == 0;
     }
 
     /** End of the newest bucket holding items; {@code Long.MIN_VALUE} when empty. */
     public long latestBucketEnd() {
-        long latest = NO_BUCKET;
-        for (int i = 0; i < bucketEnds.length; i++) {
-            if (counts[i] > 0) {
-                latest = Math.max(latest, bucketEnds[i]);
-            }
-        }
-        return latest;
+        return bucketEnds.length == 0 ? NO_BUCKET : bucketEnds[bucketEnds.length - 1];
     }
 
     /**
@@ -160,19 +143,49 @@ public final class SlidingRiskWindow {
         return -Math.floorDiv(-t, slideMillis) * slideMillis;
     }
 
-    private long ringMillis() {
-        return bucketEnds.length * slideMillis;
+    /** How far behind the newest bucket a bucket is still kept: two window lengths. */
+    private long spanMillis() {
+        return 2 * lengthMillis;
     }
 
-    private int slot(long bucketEnd) {
-        return (int) Math.floorMod(Math.floorDiv(bucketEnd, slideMillis), (long) bucketEnds.length);
+    /** Inserts an empty bucket ending at {@code end} at index {@code at}; returns {@code at}. */
+    private int insert(int at, long end, double risk) {
+        int n = bucketEnds.length;
+        bucketEnds = Arrays.copyOf(bucketEnds, n + 1);
+        counts = Arrays.copyOf(counts, n + 1);
+        borderlineCounts = Arrays.copyOf(borderlineCounts, n + 1);
+        riskSums = Arrays.copyOf(riskSums, n + 1);
+        riskMaxes = Arrays.copyOf(riskMaxes, n + 1);
+        int tail = n - at;
+        if (tail > 0) {
+            System.arraycopy(bucketEnds, at, bucketEnds, at + 1, tail);
+            System.arraycopy(counts, at, counts, at + 1, tail);
+            System.arraycopy(borderlineCounts, at, borderlineCounts, at + 1, tail);
+            System.arraycopy(riskSums, at, riskSums, at + 1, tail);
+            System.arraycopy(riskMaxes, at, riskMaxes, at + 1, tail);
+        }
+        bucketEnds[at] = end;
+        counts[at] = 0;
+        borderlineCounts[at] = 0;
+        riskSums[at] = 0.0;
+        riskMaxes[at] = risk;
+        return at;
     }
 
-    private void clear(int slot) {
-        bucketEnds[slot] = NO_BUCKET;
-        counts[slot] = 0;
-        borderlineCounts[slot] = 0;
-        riskSums[slot] = 0.0;
-        riskMaxes[slot] = 0.0;
+    /** Removes the buckets ending at or before {@code bound} (a prefix); returns how many. */
+    private int dropEndingAtOrBefore(long bound) {
+        int drop = 0;
+        while (drop < bucketEnds.length && bucketEnds[drop] <= bound) {
+            drop++;
+        }
+        if (drop > 0) {
+            int n = bucketEnds.length;
+            bucketEnds = Arrays.copyOfRange(bucketEnds, drop, n);
+            counts = Arrays.copyOfRange(counts, drop, n);
+            borderlineCounts = Arrays.copyOfRange(borderlineCounts, drop, n);
+            riskSums = Arrays.copyOfRange(riskSums, drop, n);
+            riskMaxes = Arrays.copyOfRange(riskMaxes, drop, n);
+        }
+        return drop;
     }
 }

@@ -172,6 +172,25 @@ class SlidingRiskWindowTest {
     }
 
     @Test
+    void shouldStoreOnlyOccupiedBucketsAndNoneTwoLengthsBehindTheNewest() {
+        SlidingRiskWindow w = new SlidingRiskWindow(LENGTH, MINUTE);
+        w.add(T + 10, 0.2, false);
+        w.add(T + 20, 0.4, false);
+        assertThat(w.bucketEnds).hasSize(1);
+
+        // an item every 7 minutes for 3 hours: never more buckets than two window lengths hold
+        for (long time = T; time < T + 180 * MINUTE; time += 7 * MINUTE) {
+            assertThat(w.add(time, 0.1, false)).isTrue();
+            assertThat(w.bucketEnds.length).isLessThanOrEqualTo((int) (2 * LENGTH / MINUTE));
+            assertThat(w.bucketEnds).isSorted();
+            assertThat(w.bucketEnds[0]).isGreaterThan(w.latestBucketEnd() - 2 * LENGTH);
+        }
+        assertThat(w.counts).containsOnly(1);
+        // items at 0, 7, ..., 175 min: two lengths (30 min) behind 175 keeps 175, 168, 161, 154 and 147
+        assertThat(w.bucketEnds).hasSize(5);
+    }
+
+    @Test
     void shouldConvertToTheWireRecord() {
         assertThat(new WindowRisk(0.9, 0.5, 2, 4).toAvro()).isEqualTo(new WindowedUserRisk(0.9, 0.5, 2, 4));
     }
