@@ -42,7 +42,7 @@ public final class DetectionBenchmark {
     static final Map<String, String> HARNESS_DEFAULTS = new LinkedHashMap<>();
 
     static {
-        HARNESS_DEFAULTS.put("bench.events", "20000");
+        HARNESS_DEFAULTS.put("bench.events", "60000");
         HARNESS_DEFAULTS.put("bench.users", "5000");
         HARNESS_DEFAULTS.put("bench.pre-publish-share", "0.2");
         HARNESS_DEFAULTS.put("bench.user-signals", "1000");

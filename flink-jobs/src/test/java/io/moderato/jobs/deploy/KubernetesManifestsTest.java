@@ -1,6 +1,7 @@
 package io.moderato.jobs.deploy;
 
 import io.moderato.jobs.detection.DetectionOptions;
+import io.moderato.jobs.feedback.FeedbackOptions;
 import io.moderato.schemas.Topic;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -206,6 +207,9 @@ class KubernetesManifestsTest {
         }
 
         checkTaskManagerMemory(where, entryClass, spec, flinkConf);
+        // the benchmarks' throughput assumes Avro's fast reader in the TaskManagers
+        assertThat(String.valueOf(flinkConf.get("env.java.opts.taskmanager")))
+                .as(where + ": env.java.opts.taskmanager").contains("-Dorg.apache.avro.fastread=true");
     }
 
     /**
@@ -235,6 +239,7 @@ class KubernetesManifestsTest {
 
     static final List<String> FLINK_OPTION_CLASSES = List.of(
             "org.apache.flink.configuration.CheckpointingOptions",
+            "org.apache.flink.configuration.CoreOptions",
             "org.apache.flink.configuration.StateBackendOptions",
             "org.apache.flink.configuration.PipelineOptions",
             "org.apache.flink.configuration.TaskManagerOptions",
@@ -344,9 +349,11 @@ class KubernetesManifestsTest {
         }
         Set<String> required = new TreeSet<>();
         Arrays.stream(Topic.values()).map(Topic::topicName).forEach(required::add);
-        required.add("compliance.reports"); // FeedbackJob's output (in Topic once the feedback branch lands)
-        for (ConfigOption<?> option : DetectionOptions.all()) {
-            if (option.key().startsWith("detection.topic.")) {
+        // and every topic either job reads or writes by default (e.g. review.labels.unmatched)
+        List<ConfigOption<?>> options = new ArrayList<>(DetectionOptions.all());
+        options.addAll(FeedbackOptions.all());
+        for (ConfigOption<?> option : options) {
+            if (option.key().startsWith("detection.topic.") || option.key().startsWith("feedback.topic.")) {
                 required.add((String) option.defaultValue());
             }
         }
