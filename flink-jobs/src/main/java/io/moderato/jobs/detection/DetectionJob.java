@@ -1,15 +1,14 @@
 package io.moderato.jobs.detection;
 
 import io.moderato.jobs.common.DeadLetters;
-import io.moderato.jobs.common.DecodeAvro;
 import io.moderato.jobs.common.JobSettings;
+import io.moderato.jobs.common.JobWiring;
 import io.moderato.jobs.common.KafkaIo;
 import io.moderato.jobs.common.KafkaRecord;
 import io.moderato.jobs.common.RecordCheck;
 import io.moderato.jobs.internal.ReviewCandidate;
 import io.moderato.jobs.internal.ScoredContent;
 import io.moderato.jobs.internal.UserInput;
-import io.moderato.jobs.serde.RegistryAvroDeserializer;
 import io.moderato.schemas.ConfigAudit;
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.DeadLetter;
@@ -18,8 +17,6 @@ import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.UserSignal;
-import io.moderato.udfs.config.PolicyDefaults;
-import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
@@ -30,15 +27,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Content in, decisions out: decode → event time → score each modality (ONNX, micro-batched) →
@@ -78,16 +68,16 @@ public final class DetectionJob {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid DetectionJob configuration: " + String.join("; ", problems));
         }
-        List<PolicyConfig> defaults = loadDefaults(conf.get(DetectionOptions.POLICY_DEFAULTS));
+        List<PolicyConfig> defaults = JobWiring.policyDefaults(conf.get(DetectionOptions.POLICY_DEFAULTS), DetectionOptions.POLICY_DEFAULTS);
         String registry = conf.get(DetectionOptions.SCHEMA_REGISTRY_URL);
         long seed = conf.get(DetectionOptions.SAMPLING_SEED);
 
-        SingleOutputStreamOperator<ContentEvent> content = decode(sources.contentEvents(), ContentEvent.class, registry,
-                DetectionJob::contentProblem, DetectionUids.DECODE_CONTENT, "Decode content.events");
-        SingleOutputStreamOperator<UserSignal> signals = decode(sources.userSignals(), UserSignal.class, registry,
-                s -> RecordCheck.requireText("userId", s.getUserId()), DetectionUids.DECODE_USER_SIGNALS, "Decode user.signals");
-        SingleOutputStreamOperator<PolicyConfig> configs = decode(sources.policyConfigs(), PolicyConfig.class, registry,
-                c -> RecordCheck.requireText("policyId", c.getPolicyId()), DetectionUids.DECODE_POLICY_CONFIG,
+        SingleOutputStreamOperator<ContentEvent> content = JobWiring.decode(sources.contentEvents(), ContentEvent.class, registry,
+                DetectionJob::contentProblem, JOB, DetectionUids.DECODE_CONTENT, "Decode content.events");
+        SingleOutputStreamOperator<UserSignal> signals = JobWiring.decode(sources.userSignals(), UserSignal.class, registry,
+                s -> RecordCheck.requireText("userId", s.getUserId()), JOB, DetectionUids.DECODE_USER_SIGNALS, "Decode user.signals");
+        SingleOutputStreamOperator<PolicyConfig> configs = JobWiring.decode(sources.policyConfigs(), PolicyConfig.class, registry,
+                c -> RecordCheck.requireText("policyId", c.getPolicyId()), JOB, DetectionUids.DECODE_POLICY_CONFIG,
                 "Decode policy.config");
 
         DataStream<ContentEvent> timedContent = content
@@ -150,13 +140,6 @@ public final class DetectionJob {
                 .uid(DetectionUids.SINK_DEADLETTER).name("Write deadletter");
     }
 
-    private static <T extends SpecificRecordBase> SingleOutputStreamOperator<T> decode(
-            DataStream<KafkaRecord> raw, Class<T> type, String registry, RecordCheck<T> check, String uid, String name) {
-        return raw.process(new DecodeAvro<>(RegistryAvroDeserializer.of(type, registry), check, JOB),
-                        new AvroTypeInfo<>(type))
-                .uid(uid).name(name);
-    }
-
     static String contentProblem(ContentEvent event) {
         String problem = RecordCheck.requireText("contentId", event.getContentId());
         if (problem == null) {
@@ -166,28 +149,6 @@ public final class DetectionJob {
             problem = "field 'eventTimeMillis' must be positive epoch millis, got " + event.getEventTimeMillis();
         }
         return problem;
-    }
-
-    /** Policy configs in force before policy.config has any: a classpath resource or a file. */
-    public static List<PolicyConfig> loadDefaults(String location) {
-        try (InputStream in = open(location)) {
-            return PolicyDefaults.read(in, location);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read policy defaults " + location, e);
-        }
-    }
-
-    private static InputStream open(String location) throws IOException {
-        InputStream in = DetectionJob.class.getClassLoader().getResourceAsStream(location);
-        if (in != null) {
-            return in;
-        }
-        Path path = Path.of(location);
-        if (Files.isRegularFile(path)) {
-            return Files.newInputStream(path);
-        }
-        throw new IOException("no classpath resource or file '" + location + "' (key "
-                + DetectionOptions.POLICY_DEFAULTS.key() + ")");
     }
 
     /**
@@ -209,7 +170,7 @@ public final class DetectionJob {
 
     /** Production wiring: Kafka in, exactly-once Kafka out, checkpointing always on. */
     public static void main(String[] args) throws Exception {
-        Configuration conf = Configuration.fromMap(parseArgs(args));
+        Configuration conf = Configuration.fromMap(JobWiring.parseArgs(args));
         Configuration jobConf = tuned(JobSettings.streamingDefaults(conf.get(DetectionOptions.CHECKPOINT_DIR),
                 conf.get(DetectionOptions.CHECKPOINT_INTERVAL)));
         jobConf.addAll(conf);
@@ -266,20 +227,5 @@ public final class DetectionJob {
                 return kafka.sink(conf.get(DetectionOptions.TOPIC_DEADLETTER), DeadLetter.class, null);
             }
         };
-    }
-
-    /** {@code --key value} pairs into a map; a key without a value is an error naming it. */
-    static Map<String, String> parseArgs(String[] args) {
-        Map<String, String> map = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --key value, got '" + args[i] + "'");
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("option " + args[i] + " needs a value");
-            }
-            map.put(args[i].substring(2), args[++i]);
-        }
-        return map;
     }
 }

@@ -1,12 +1,11 @@
 package io.moderato.jobs.detection;
 
+import io.moderato.jobs.common.JobWiring;
 import io.moderato.udfs.window.SlidingRiskWindow;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,17 +86,7 @@ public final class DetectionOptions {
 
     /** All options declared above. */
     public static List<ConfigOption<?>> all() {
-        List<ConfigOption<?>> options = new ArrayList<>();
-        for (Field field : DetectionOptions.class.getFields()) {
-            if (Modifier.isStatic(field.getModifiers()) && field.getType() == ConfigOption.class) {
-                try {
-                    options.add((ConfigOption<?>) field.get(null));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return options;
+        return JobWiring.optionsOf(DetectionOptions.class);
     }
 
     /** Problems with {@code conf}, each naming its key; empty when the job can start. */

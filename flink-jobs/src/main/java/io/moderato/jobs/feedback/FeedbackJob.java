@@ -1,12 +1,11 @@
 package io.moderato.jobs.feedback;
 
 import io.moderato.jobs.common.DeadLetters;
-import io.moderato.jobs.common.DecodeAvro;
 import io.moderato.jobs.common.JobSettings;
+import io.moderato.jobs.common.JobWiring;
 import io.moderato.jobs.common.KafkaIo;
 import io.moderato.jobs.common.KafkaRecord;
 import io.moderato.jobs.common.RecordCheck;
-import io.moderato.jobs.serde.RegistryAvroDeserializer;
 import io.moderato.schemas.ComplianceReport;
 import io.moderato.schemas.DeadLetter;
 import io.moderato.schemas.DriftAlert;
@@ -17,9 +16,7 @@ import io.moderato.schemas.ReviewReason;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.TrainingExample;
-import io.moderato.udfs.config.PolicyDefaults;
 import io.moderato.udfs.feedback.ComplianceDay;
-import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
@@ -33,14 +30,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Labels in, learning out: decode → event time → join labels to decisions by contentId (keyed
@@ -85,17 +75,17 @@ public final class FeedbackJob {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid FeedbackJob configuration: " + String.join("; ", problems));
         }
-        List<PolicyConfig> defaults = loadDefaults(conf.get(FeedbackOptions.POLICY_DEFAULTS));
+        List<PolicyConfig> defaults = JobWiring.policyDefaults(conf.get(FeedbackOptions.POLICY_DEFAULTS), FeedbackOptions.POLICY_DEFAULTS);
         String registry = conf.get(FeedbackOptions.SCHEMA_REGISTRY_URL);
         double confidence = conf.get(FeedbackOptions.METRICS_CONFIDENCE);
 
         // ---- decode (bad bytes → deadletter) and event time
-        SingleOutputStreamOperator<RiskDecision> decisions = decode(sources.decisions(), RiskDecision.class, registry,
-                FeedbackJob::decisionProblem, FeedbackUids.DECODE_DECISIONS, "Decode risk.decisions");
-        SingleOutputStreamOperator<ReviewLabel> labels = decode(sources.labels(), ReviewLabel.class, registry,
-                FeedbackJob::labelProblem, FeedbackUids.DECODE_LABELS, "Decode review.labels");
-        SingleOutputStreamOperator<PolicyConfig> configs = decode(sources.policyConfigs(), PolicyConfig.class, registry,
-                c -> RecordCheck.requireText("policyId", c.getPolicyId()), FeedbackUids.DECODE_POLICY_CONFIG,
+        SingleOutputStreamOperator<RiskDecision> decisions = JobWiring.decode(sources.decisions(), RiskDecision.class, registry,
+                FeedbackJob::decisionProblem, JOB, FeedbackUids.DECODE_DECISIONS, "Decode risk.decisions");
+        SingleOutputStreamOperator<ReviewLabel> labels = JobWiring.decode(sources.labels(), ReviewLabel.class, registry,
+                FeedbackJob::labelProblem, JOB, FeedbackUids.DECODE_LABELS, "Decode review.labels");
+        SingleOutputStreamOperator<PolicyConfig> configs = JobWiring.decode(sources.policyConfigs(), PolicyConfig.class, registry,
+                c -> RecordCheck.requireText("policyId", c.getPolicyId()), JOB, FeedbackUids.DECODE_POLICY_CONFIG,
                 "Decode policy.config");
 
         DataStream<RiskDecision> timedDecisions = decisions
@@ -168,8 +158,8 @@ public final class FeedbackJob {
         DataStream<DeadLetter> deadLetters = decisions.getSideOutput(DeadLetters.TAG)
                 .union(labels.getSideOutput(DeadLetters.TAG), configs.getSideOutput(DeadLetters.TAG));
         if (sources.reviewTasks() != null) {
-            SingleOutputStreamOperator<ReviewTask> tasks = decode(sources.reviewTasks(), ReviewTask.class, registry,
-                    t -> RecordCheck.requireText("contentId", t.getContentId()), FeedbackUids.DECODE_TASKS,
+            SingleOutputStreamOperator<ReviewTask> tasks = JobWiring.decode(sources.reviewTasks(), ReviewTask.class, registry,
+                    t -> RecordCheck.requireText("contentId", t.getContentId()), JOB, FeedbackUids.DECODE_TASKS,
                     "Decode review.tasks");
             complianceDeltas = complianceDeltas.union(tasks
                     .assignTimestampsAndWatermarks(eventTime(conf, (ReviewTask t, long ts) -> t.getEventTimeMillis()))
@@ -203,13 +193,6 @@ public final class FeedbackJob {
         return WatermarkStrategy.<T>forBoundedOutOfOrderness(conf.get(FeedbackOptions.OUT_OF_ORDERNESS))
                 .withTimestampAssigner(time)
                 .withIdleness(conf.get(FeedbackOptions.SOURCE_IDLENESS));
-    }
-
-    private static <T extends SpecificRecordBase> SingleOutputStreamOperator<T> decode(
-            DataStream<KafkaRecord> raw, Class<T> type, String registry, RecordCheck<T> check, String uid, String name) {
-        return raw.process(new DecodeAvro<>(RegistryAvroDeserializer.of(type, registry), check, JOB),
-                        new AvroTypeInfo<>(type))
-                .uid(uid).name(name);
     }
 
     static String decisionProblem(RiskDecision decision) {
@@ -258,7 +241,7 @@ public final class FeedbackJob {
 
     /** Production wiring: Kafka in, exactly-once Kafka and Avro files out, checkpointing always on. */
     public static void main(String[] args) throws Exception {
-        Configuration conf = Configuration.fromMap(parseArgs(args));
+        Configuration conf = Configuration.fromMap(JobWiring.parseArgs(args));
         Configuration jobConf = JobSettings.streamingDefaults(conf.get(FeedbackOptions.CHECKPOINT_DIR),
                 conf.get(FeedbackOptions.CHECKPOINT_INTERVAL));
         tuned(jobConf);
@@ -329,42 +312,5 @@ public final class FeedbackJob {
                 return kafka.sink(conf.get(FeedbackOptions.TOPIC_DEADLETTER), DeadLetter.class, null);
             }
         };
-    }
-
-    /** Policy configs in force before policy.config has any: a classpath resource or a file (as the DetectionJob's). */
-    public static List<PolicyConfig> loadDefaults(String location) {
-        try (InputStream in = open(location)) {
-            return PolicyDefaults.read(in, location);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read policy defaults " + location, e);
-        }
-    }
-
-    private static InputStream open(String location) throws IOException {
-        InputStream in = FeedbackJob.class.getClassLoader().getResourceAsStream(location);
-        if (in != null) {
-            return in;
-        }
-        Path path = Path.of(location);
-        if (Files.isRegularFile(path)) {
-            return Files.newInputStream(path);
-        }
-        throw new IOException("no classpath resource or file '" + location + "' (key "
-                + FeedbackOptions.POLICY_DEFAULTS.key() + ")");
-    }
-
-    /** {@code --key value} pairs into a map; a key without a value is an error naming it. */
-    static Map<String, String> parseArgs(String[] args) {
-        Map<String, String> map = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --key value, got '" + args[i] + "'");
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("option " + args[i] + " needs a value");
-            }
-            map.put(args[i].substring(2), args[++i]);
-        }
-        return map;
     }
 }

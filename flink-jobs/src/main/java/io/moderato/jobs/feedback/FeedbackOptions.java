@@ -1,13 +1,12 @@
 package io.moderato.jobs.feedback;
 
+import io.moderato.jobs.common.JobWiring;
 import io.moderato.jobs.detection.DetectionOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -123,17 +122,7 @@ public final class FeedbackOptions {
 
     /** All options declared above. */
     public static List<ConfigOption<?>> all() {
-        List<ConfigOption<?>> options = new ArrayList<>();
-        for (Field field : FeedbackOptions.class.getFields()) {
-            if (Modifier.isStatic(field.getModifiers()) && field.getType() == ConfigOption.class) {
-                try {
-                    options.add((ConfigOption<?>) field.get(null));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return options;
+        return JobWiring.optionsOf(FeedbackOptions.class);
     }
 
     /** Problems with {@code conf}, each naming its key; empty when the job can start. */

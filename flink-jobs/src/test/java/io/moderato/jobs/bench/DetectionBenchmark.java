@@ -1,5 +1,6 @@
 package io.moderato.jobs.bench;
 
+import io.moderato.jobs.common.JobWiring;
 import io.moderato.jobs.detection.DetectionJob;
 import io.moderato.jobs.detection.DetectionOptions;
 import io.moderato.schemas.ContentEvent;
@@ -128,7 +129,7 @@ public final class DetectionBenchmark {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid job options: " + problems);
         }
-        List<PolicyConfig> defaults = DetectionJob.loadDefaults(detection.get(DetectionOptions.POLICY_DEFAULTS));
+        List<PolicyConfig> defaults = JobWiring.policyDefaults(detection.get(DetectionOptions.POLICY_DEFAULTS), DetectionOptions.POLICY_DEFAULTS);
         ModelVersion textModel = defaults.stream().filter(PolicyConfig::getEnabled)
                 .flatMap(c -> c.getActiveModels().stream()).filter(m -> m.getModality().equals("text"))
                 .findFirst().orElseThrow(() -> new IllegalStateException("no policy default scores text"));

@@ -1,6 +1,6 @@
 package io.moderato.jobs.bench;
 
-import io.moderato.jobs.detection.DetectionJob;
+import io.moderato.jobs.common.JobWiring;
 import io.moderato.jobs.detection.DetectionOptions;
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.PolicyConfig;
@@ -46,7 +46,7 @@ class DetectionBenchmarkITCase {
         String registry = "mock://bench-it-" + System.nanoTime();
         Configuration overrides = new Configuration();
         overrides.set(DetectionOptions.SCHEMA_REGISTRY_URL, registry);
-        List<PolicyConfig> defaults = DetectionJob.loadDefaults(overrides.get(DetectionOptions.POLICY_DEFAULTS));
+        List<PolicyConfig> defaults = JobWiring.policyDefaults(overrides.get(DetectionOptions.POLICY_DEFAULTS), DetectionOptions.POLICY_DEFAULTS);
         BenchmarkInputs.Texts texts = BenchmarkInputs.texts(null);
         String content = BenchmarkInputs.encode(ContentEvent.class,
                 BenchmarkInputs.contentEvents(events, 50, 0.2, 50, texts.texts(), 7), registry, "content.events",
