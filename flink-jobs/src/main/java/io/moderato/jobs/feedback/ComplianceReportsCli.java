@@ -3,7 +3,7 @@ package io.moderato.jobs.feedback;
 import io.moderato.jobs.serde.DecodeResult;
 import io.moderato.jobs.serde.RegistryAvroDeserializer;
 import io.moderato.schemas.ComplianceReport;
-import io.moderato.udfs.feedback.ComplianceReportRenderer;
+import io.moderato.udfs.feedback.ComplianceReportCli;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -12,8 +12,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,27 +100,8 @@ public final class ComplianceReportsCli {
             err.println("compliance-report-kafka: cannot read " + topic + ": " + e);
             return 1;
         }
-        if (!policies.isEmpty()) {
-            reports.removeIf(r -> !policies.contains(r.getPolicyId()));
-        }
-        String markdown = title == null ? ComplianceReportRenderer.render(reports)
-                : ComplianceReportRenderer.render(reports, title);
-        if (outFile == null) {
-            out.print(markdown);
-            out.flush();
-            return 0;
-        }
-        try {
-            if (outFile.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(outFile.toAbsolutePath().getParent());
-            }
-            Files.writeString(outFile, markdown, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            err.println("compliance-report-kafka: cannot write " + outFile + ": " + e.getMessage());
-            return 1;
-        }
-        err.println("compliance-report-kafka: " + reports.size() + " report(s) read from " + topic + ", wrote " + outFile);
-        return 0;
+        return ComplianceReportCli.emit(reports, policies, title, outFile, "compliance-report-kafka", "read from " + topic,
+                out, err);
     }
 
     /** Every committed report on {@code topic} up to its end offsets at the start of the call. */

@@ -113,26 +113,36 @@ public final class ComplianceReportCli {
             err.println("compliance-report: " + e.getMessage());
             return 1;
         }
+        return emit(reports, policies, title, outFile, "compliance-report", "read", out, err);
+    }
+
+    /**
+     * Keeps the reports of {@code policies} (all when empty), renders them as Markdown and prints it,
+     * or writes it to {@code outFile} and says so on {@code err}. Returns the exit code; {@code cli}
+     * prefixes messages, {@code source} says where the reports came from.
+     */
+    public static int emit(List<ComplianceReport> reports, Set<String> policies, String title, Path outFile,
+                           String cli, String source, PrintStream out, PrintStream err) {
+        List<ComplianceReport> kept = new ArrayList<>(reports);
         if (!policies.isEmpty()) {
-            reports.removeIf(r -> !policies.contains(r.getPolicyId()));
+            kept.removeIf(r -> !policies.contains(r.getPolicyId()));
         }
-        String markdown = title == null ? ComplianceReportRenderer.render(reports)
-                : ComplianceReportRenderer.render(reports, title);
+        String markdown = title == null ? ComplianceReportRenderer.render(kept) : ComplianceReportRenderer.render(kept, title);
         if (outFile == null) {
             out.print(markdown);
             out.flush();
-        } else {
-            try {
-                if (outFile.toAbsolutePath().getParent() != null) {
-                    Files.createDirectories(outFile.toAbsolutePath().getParent());
-                }
-                Files.writeString(outFile, markdown, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                err.println("compliance-report: cannot write " + outFile + ": " + e.getMessage());
-                return 1;
-            }
-            err.println("compliance-report: " + reports.size() + " report(s) read, wrote " + outFile);
+            return 0;
         }
+        try {
+            if (outFile.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(outFile.toAbsolutePath().getParent());
+            }
+            Files.writeString(outFile, markdown, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            err.println(cli + ": cannot write " + outFile + ": " + e.getMessage());
+            return 1;
+        }
+        err.println(cli + ": " + kept.size() + " report(s) " + source + ", wrote " + outFile);
         return 0;
     }
 
