@@ -7,6 +7,7 @@ import io.moderato.schemas.PolicyConfig;
 import io.moderato.udfs.model.ModelRegistry;
 import io.moderato.udfs.model.ModelSource;
 import io.moderato.udfs.model.ScoringOptions;
+import io.moderato.jobs.common.FlushingOperator;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -15,10 +16,8 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 import java.nio.file.Path;
@@ -34,7 +33,7 @@ import java.util.Map;
  * buffer is always empty at a checkpoint and nothing waits forever. Accepted configs are kept in
  * union operator state so a restored job scores with the same models.
  */
-public final class ScoringOperator extends AbstractStreamOperator<ScoredContent>
+public final class ScoringOperator extends FlushingOperator<ScoredContent>
         implements TwoInputStreamOperator<ContentEvent, PolicyConfig, ScoredContent>, BoundedMultiInput {
 
     private final int maxBatch;
@@ -127,6 +126,12 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredContent>
         modelLoadFailures.inc(problems.size());
     }
 
+    /** Scores and emits the whole buffer: an event-time bound changes nothing, every buffered event must go. */
+    @Override
+    protected void flush(long upTo) {
+        flush();
+    }
+
     private void flush() {
         if (buffer.isEmpty()) {
             return;
@@ -160,19 +165,6 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredContent>
                 null, null, null, null, null, event.getAttributes());
     }
 
-    /** A buffered event must leave before a watermark that could make it late downstream. */
-    @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        flush();
-        super.processWatermark(mark);
-    }
-
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush();
-        super.prepareSnapshotPreBarrier(checkpointId);
-    }
-
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
@@ -186,11 +178,6 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredContent>
         }
     }
 
-    @Override
-    public void finish() throws Exception {
-        flush();
-        super.finish();
-    }
 
     @Override
     public void close() throws Exception {

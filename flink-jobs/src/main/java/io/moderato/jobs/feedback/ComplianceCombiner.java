@@ -1,9 +1,8 @@
 package io.moderato.jobs.feedback;
 
+import io.moderato.jobs.common.FlushingOperator;
 import io.moderato.udfs.feedback.ComplianceDay;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 import java.util.ArrayList;
@@ -21,7 +20,7 @@ import java.util.Map;
  * forwarded (afterwards at every watermark, i.e. every auto-watermark interval), before every
  * checkpoint barrier and at end of input — the operator keeps no state and loses nothing.
  */
-public final class ComplianceCombiner extends AbstractStreamOperator<ComplianceDelta>
+public final class ComplianceCombiner extends FlushingOperator<ComplianceDelta>
         implements OneInputStreamOperator<ComplianceDelta, ComplianceDelta> {
 
     private transient Map<String, ComplianceDelta> pending;
@@ -43,26 +42,9 @@ public final class ComplianceCombiner extends AbstractStreamOperator<ComplianceD
         }
     }
 
-    @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        flush(mark.getTimestamp());
-        super.processWatermark(mark);
-    }
-
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush(Long.MAX_VALUE);
-        super.prepareSnapshotPreBarrier(checkpointId);
-    }
-
-    @Override
-    public void finish() throws Exception {
-        flush(Long.MAX_VALUE);
-        super.finish();
-    }
-
     /** Emits the days whose last millisecond is at or before {@code upTo}. */
-    private void flush(long upTo) {
+    @Override
+    protected void flush(long upTo) {
         if (pending.isEmpty()) {
             return;
         }

@@ -4,8 +4,8 @@ import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyDecision;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.udfs.feedback.ComplianceDay;
+import io.moderato.jobs.common.FlushingOperator;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -35,7 +35,7 @@ import java.util.Map;
  * model are skipped and counted. Decisions behind the watermark are counted as late and skipped
  * for windows already closed.
  */
-public final class DecisionPreAggregator extends AbstractStreamOperator<ScoreWindow>
+public final class DecisionPreAggregator extends FlushingOperator<ScoreWindow>
         implements OneInputStreamOperator<RiskDecision, ScoreWindow> {
 
     private final long[] windowSizes;
@@ -107,24 +107,12 @@ public final class DecisionPreAggregator extends AbstractStreamOperator<ScoreWin
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         watermark = mark.getTimestamp();
-        flush(watermark);
         super.processWatermark(mark);
     }
 
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush(Long.MAX_VALUE);
-        super.prepareSnapshotPreBarrier(checkpointId);
-    }
-
-    @Override
-    public void finish() throws Exception {
-        flush(Long.MAX_VALUE);
-        super.finish();
-    }
-
     /** Emits the partials of windows ending at or before {@code upTo} (all of them for Long.MAX_VALUE). */
-    private void flush(long upTo) {
+    @Override
+    protected void flush(long upTo) {
         List<ScoreWindow> ready = new ArrayList<>();
         for (Iterator<ScoreWindow> it = partials.values().iterator(); it.hasNext(); ) {
             ScoreWindow partial = it.next();
