@@ -366,6 +366,9 @@ public final class DetectionBenchmark {
         }
 
         private String settings() {
+            // what the job ran with: its production tuning, then the run's overrides
+            Configuration job = DetectionJob.tuned(new Configuration());
+            job.addAll(this.job);
             Map<String, String> shown = new TreeMap<>();
             shown.put(DetectionOptions.BATCH_MAX_SIZE.key(), String.valueOf(job.get(DetectionOptions.BATCH_MAX_SIZE)));
             shown.put(DetectionOptions.BATCH_MAX_WAIT.key(), fmt(job.get(DetectionOptions.BATCH_MAX_WAIT)));
