@@ -2,11 +2,11 @@ package io.moderato.jobs.detection;
 
 import io.moderato.jobs.common.JobSettings;
 import io.moderato.jobs.common.KafkaIo;
-import io.moderato.jobs.serde.RegistryAvroDeserializer;
 import io.moderato.jobs.serde.RegistryAvroSerializer;
 import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.EmbeddedKafka;
 import io.moderato.jobs.testing.ParitySample;
+import io.moderato.jobs.testing.TopicScope;
 import io.moderato.schemas.ConfigAudit;
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.DeadLetter;
@@ -16,13 +16,11 @@ import io.moderato.schemas.PolicyDecision;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.UserSignal;
-import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +34,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,7 +54,6 @@ class DetectionJobITCase {
 
     private static final double REVIEW = 0.3;
     private static final double ACTION = 0.97;
-    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
     private static EmbeddedKafka kafka;
 
@@ -74,63 +70,29 @@ class DetectionJobITCase {
         kafka.close();
     }
 
-    /** Topic names and registry scope of one job run, so test methods never share data. */
-    record Run(String prefix, String registry) {
-        static Run create() {
-            String id = UUID.randomUUID().toString().substring(0, 8);
-            return new Run("t" + id + ".", "mock://detection-" + id);
-        }
+    private static TopicScope newRun() throws Exception {
+        TopicScope run = TopicScope.create(kafka, "detection");
+        run.createTopics(2, "content.events", "user.signals", "policy.config", "risk.decisions", "review.tasks",
+                "enforcement.actions", "config.audit", "deadletter");
+        return run;
+    }
 
-        String topic(String name) {
-            return prefix + name;
-        }
-
-        void createTopics() throws Exception {
-            kafka.createTopics(2, topic("content.events"), topic("user.signals"), topic("policy.config"),
-                    topic("risk.decisions"), topic("review.tasks"), topic("enforcement.actions"),
-                    topic("config.audit"), topic("deadletter"));
-        }
-
-        Configuration conf(Path defaults, boolean bounded) {
-            Configuration conf = new Configuration();
-            conf.set(DetectionOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-            conf.set(DetectionOptions.SCHEMA_REGISTRY_URL, registry);
-            conf.set(DetectionOptions.BOUNDED, bounded);
-            conf.set(DetectionOptions.TRANSACTION_TIMEOUT_MS, 120_000L);
-            conf.set(DetectionOptions.POLICY_DEFAULTS, defaults.toString());
-            conf.set(DetectionOptions.TOPIC_CONTENT, topic("content.events"));
-            conf.set(DetectionOptions.TOPIC_USER_SIGNALS, topic("user.signals"));
-            conf.set(DetectionOptions.TOPIC_POLICY_CONFIG, topic("policy.config"));
-            conf.set(DetectionOptions.TOPIC_DECISIONS, topic("risk.decisions"));
-            conf.set(DetectionOptions.TOPIC_TASKS, topic("review.tasks"));
-            conf.set(DetectionOptions.TOPIC_ACTIONS, topic("enforcement.actions"));
-            conf.set(DetectionOptions.TOPIC_CONFIG_AUDIT, topic("config.audit"));
-            conf.set(DetectionOptions.TOPIC_DEADLETTER, topic("deadletter"));
-            return conf;
-        }
-
-        <T extends SpecificRecordBase> void produce(String topic, Class<T> type, List<T> records, java.util.function.Function<T, String> key) {
-            RegistryAvroSerializer<T> serializer = RegistryAvroSerializer.forTopic(type, registry, topic(topic));
-            serializer.open(null);
-            List<byte[]> values = new ArrayList<>();
-            List<String> keys = new ArrayList<>();
-            for (T record : records) {
-                values.add(serializer.serialize(record));
-                keys.add(key.apply(record));
-            }
-            kafka.produce(topic(topic), keys, values);
-        }
-
-        <T extends SpecificRecordBase> List<T> read(String topic, Class<T> type, int expected) throws Exception {
-            RegistryAvroDeserializer<T> deserializer = RegistryAvroDeserializer.of(type, registry);
-            List<T> out = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted(topic(topic), expected, READ_TIMEOUT)) {
-                var result = deserializer.decode(r.value());
-                assertThat(result.isOk()).as("output on %s decodes: %s", topic, result.isOk() ? "" : result.error()).isTrue();
-                out.add(result.record());
-            }
-            return out;
-        }
+    private static Configuration conf(TopicScope run, Path defaults, boolean bounded) {
+        Configuration conf = new Configuration();
+        conf.set(DetectionOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        conf.set(DetectionOptions.SCHEMA_REGISTRY_URL, run.registry());
+        conf.set(DetectionOptions.BOUNDED, bounded);
+        conf.set(DetectionOptions.TRANSACTION_TIMEOUT_MS, 120_000L);
+        conf.set(DetectionOptions.POLICY_DEFAULTS, defaults.toString());
+        conf.set(DetectionOptions.TOPIC_CONTENT, run.topic("content.events"));
+        conf.set(DetectionOptions.TOPIC_USER_SIGNALS, run.topic("user.signals"));
+        conf.set(DetectionOptions.TOPIC_POLICY_CONFIG, run.topic("policy.config"));
+        conf.set(DetectionOptions.TOPIC_DECISIONS, run.topic("risk.decisions"));
+        conf.set(DetectionOptions.TOPIC_TASKS, run.topic("review.tasks"));
+        conf.set(DetectionOptions.TOPIC_ACTIONS, run.topic("enforcement.actions"));
+        conf.set(DetectionOptions.TOPIC_CONFIG_AUDIT, run.topic("config.audit"));
+        conf.set(DetectionOptions.TOPIC_DEADLETTER, run.topic("deadletter"));
+        return conf;
     }
 
     private StreamExecutionEnvironment environment() {
@@ -141,9 +103,9 @@ class DetectionJobITCase {
         return env;
     }
 
-    private void runBounded(Run run, Path defaults) throws Exception {
+    private void runBounded(TopicScope run, Path defaults) throws Exception {
         StreamExecutionEnvironment env = environment();
-        Configuration conf = run.conf(defaults, true);
+        Configuration conf = conf(run, defaults, true);
         KafkaIo io = new KafkaIo(kafka.bootstrapServers(), run.registry(), "it-" + run.prefix(), true, 120_000L);
         DetectionJob.build(env, DetectionJob.kafkaSources(env, io, conf), DetectionJob.kafkaSinks(io, conf), conf);
         env.execute("detection-it");
@@ -180,8 +142,7 @@ class DetectionJobITCase {
 
     @Test
     void shouldDecideEveryEventAndWriteTasksAndActionsExactlyOnce() throws Exception {
-        Run run = Run.create();
-        run.createTopics();
+        TopicScope run = newRun();
         Path defaults = DetectionFixtures.writeDefaults(tmp, List.of(DetectionFixtures.spamPolicy(1, REVIEW, ACTION)));
         List<ContentEvent> events = mixedEvents(120, "c");
         run.produce("content.events", ContentEvent.class, events, ContentEvent::getContentId);
@@ -234,13 +195,11 @@ class DetectionJobITCase {
         Path defaults = DetectionFixtures.writeDefaults(tmp, List.of(DetectionFixtures.spamPolicy(1, REVIEW, ACTION)));
         List<ContentEvent> events = mixedEvents(400, "p");
 
-        Run clean = Run.create();
-        clean.createTopics();
+        TopicScope clean = newRun();
         clean.produce("content.events", ContentEvent.class, events, ContentEvent::getContentId);
         runBounded(clean, defaults);
 
-        Run poisoned = Run.create();
-        poisoned.createTopics();
+        TopicScope poisoned = newRun();
         RegistryAvroSerializer<ContentEvent> serializer =
                 RegistryAvroSerializer.forTopic(ContentEvent.class, poisoned.registry(), poisoned.topic("content.events"));
         serializer.open(null);
@@ -283,15 +242,14 @@ class DetectionJobITCase {
 
     @Test
     void shouldApplyAConfigChangeMidStreamOnlyToLaterEvents() throws Exception {
-        Run run = Run.create();
-        run.createTopics();
+        TopicScope run = newRun();
         Path defaults = DetectionFixtures.writeDefaults(tmp, List.of(DetectionFixtures.spamPolicy(1, REVIEW, ACTION)));
         // v1 is published too: the stream's first config replaces the default whatever its version
         run.produce("policy.config", PolicyConfig.class, List.of(DetectionFixtures.spamPolicy(1, REVIEW, ACTION)),
                 PolicyConfig::getPolicyId);
 
         StreamExecutionEnvironment env = environment();
-        Configuration conf = run.conf(defaults, false);
+        Configuration conf = conf(run, defaults, false);
         KafkaIo io = new KafkaIo(kafka.bootstrapServers(), run.registry(), "it-" + run.prefix(), false, 120_000L);
         DetectionJob.build(env, DetectionJob.kafkaSources(env, io, conf), DetectionJob.kafkaSinks(io, conf), conf);
         JobClient job = env.executeAsync("detection-it-config");

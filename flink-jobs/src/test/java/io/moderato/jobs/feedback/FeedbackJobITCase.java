@@ -2,11 +2,10 @@ package io.moderato.jobs.feedback;
 
 import io.moderato.jobs.common.JobSettings;
 import io.moderato.jobs.common.KafkaIo;
-import io.moderato.jobs.serde.RegistryAvroDeserializer;
-import io.moderato.jobs.serde.RegistryAvroSerializer;
 import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.EmbeddedKafka;
 import io.moderato.jobs.testing.FeedbackFixtures;
+import io.moderato.jobs.testing.TopicScope;
 import io.moderato.schemas.ComplianceReport;
 import io.moderato.schemas.DeadLetter;
 import io.moderato.schemas.DriftAlert;
@@ -18,12 +17,10 @@ import io.moderato.schemas.ReviewReason;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.TrainingExample;
-import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,8 +37,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
-import java.util.function.Function;
 
 import static io.moderato.jobs.testing.FeedbackFixtures.HOUR;
 import static io.moderato.jobs.testing.FeedbackFixtures.MINUTE;
@@ -72,7 +67,6 @@ class FeedbackJobITCase {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
     private static EmbeddedKafka kafka;
 
     @TempDir
@@ -88,42 +82,6 @@ class FeedbackJobITCase {
         kafka.close();
     }
 
-    record Run(String prefix, String registry) {
-        static Run create() {
-            String id = UUID.randomUUID().toString().substring(0, 8);
-            return new Run("f" + id + ".", "mock://feedback-" + id);
-        }
-
-        String topic(String name) {
-            return prefix + name;
-        }
-
-        <T extends SpecificRecordBase> List<byte[]> encode(String topic, Class<T> type, List<T> records) {
-            RegistryAvroSerializer<T> serializer = RegistryAvroSerializer.forTopic(type, registry, topic(topic));
-            serializer.open(null);
-            List<byte[]> values = new ArrayList<>();
-            for (T record : records) {
-                values.add(serializer.serialize(record));
-            }
-            return values;
-        }
-
-        <T extends SpecificRecordBase> void produce(String topic, Class<T> type, List<T> records, Function<T, String> key) {
-            kafka.produce(topic(topic), records.stream().map(key).toList(), encode(topic, type, records));
-        }
-
-        <T extends SpecificRecordBase> List<T> read(String topic, Class<T> type, int expected) throws Exception {
-            RegistryAvroDeserializer<T> deserializer = RegistryAvroDeserializer.of(type, registry);
-            List<T> out = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted(topic(topic), expected, READ_TIMEOUT)) {
-                var result = deserializer.decode(r.value());
-                assertThat(result.isOk()).as("output on %s decodes", topic).isTrue();
-                out.add(result.record());
-            }
-            return out;
-        }
-    }
-
     /** One labelled decision: its item, the final verdict, and whether its verdict flipped. */
     record Labelled(RiskDecision decision, boolean finalViolating, boolean flipped) {
         PolicyDecision spam() {
@@ -133,14 +91,9 @@ class FeedbackJobITCase {
 
     @Test
     void shouldTurnDecisionsAndLabelsIntoExamplesMetricsDriftAlertsAndComplianceExactlyOnce() throws Exception {
-        Run run = Run.create();
-        String[] topics = {"risk.decisions", "review.labels", "review.tasks", "policy.config", "training.examples",
-                "quality.metrics", "drift.alerts", "compliance.reports", "review.labels.unmatched", "deadletter"};
-        String[] created = new String[topics.length];
-        for (int i = 0; i < topics.length; i++) {
-            created[i] = run.topic(topics[i]);
-        }
-        kafka.createTopics(2, created);
+        TopicScope run = TopicScope.create(kafka, "feedback");
+        run.createTopics(2, "risk.decisions", "review.labels", "review.tasks", "policy.config", "training.examples",
+                "quality.metrics", "drift.alerts", "compliance.reports", "review.labels.unmatched", "deadletter");
 
         // ---- decisions: hour 0 like the reference, hour 1 shifted
         List<Double> hour0 = new ArrayList<>(ScoreDriftTest.referenceLikeScores());
