@@ -1,5 +1,6 @@
 package io.moderato.jobs.cli;
 
+import io.moderato.jobs.common.AcknowledgedWrites;
 import io.moderato.jobs.serde.RegistryAvroDeserializer;
 import io.moderato.jobs.serde.RegistryAvroSerializer;
 import io.moderato.schemas.ConfigAudit;
@@ -9,14 +10,9 @@ import io.moderato.udfs.config.PolicyDefaults;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 
 /**
  * How policy teams change thresholds without a redeploy: validates policy configs (plain JSON,
@@ -118,29 +112,9 @@ public final class PublishPolicyCli {
     static void publish(List<PolicyConfig> configs, String bootstrap, String registry, String topic) {
         RegistryAvroSerializer<PolicyConfig> serializer = RegistryAvroSerializer.forTopic(PolicyConfig.class, registry, topic);
         serializer.open(null);
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
-        try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            List<Future<RecordMetadata>> sends = new ArrayList<>();
-            for (PolicyConfig config : configs) {
-                sends.add(producer.send(new ProducerRecord<>(topic, config.getPolicyId().getBytes(StandardCharsets.UTF_8),
-                        serializer.serialize(config))));
-            }
-            producer.flush();
-            for (int i = 0; i < sends.size(); i++) {
-                try {
-                    sends.get(i).get();
-                } catch (InterruptedException | ExecutionException e) {
-                    PolicyConfig config = configs.get(i);
-                    throw new IllegalStateException(config.getPolicyId() + " v" + config.getVersion()
-                            + " was not written to " + topic, e instanceof ExecutionException ? e.getCause() : e);
-                }
-            }
-        }
+        AcknowledgedWrites.write(bootstrap, topic, configs.stream().map(PolicyConfig::getPolicyId).toList(),
+                configs.stream().map(serializer::serialize).toList(),
+                i -> configs.get(i).getPolicyId() + " v" + configs.get(i).getVersion());
     }
 
     /** Reads committed audits until each published (policy, version) has a verdict or time runs out. */

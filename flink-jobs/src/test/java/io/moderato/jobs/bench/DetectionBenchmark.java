@@ -367,16 +367,16 @@ public final class DetectionBenchmark {
 
         private String settings() {
             // what the job ran with: its production tuning, then the run's overrides
-            Configuration job = DetectionJob.tuned(new Configuration());
-            job.addAll(this.job);
+            Configuration effective = DetectionJob.tuned(new Configuration());
+            effective.addAll(job);
             Map<String, String> shown = new TreeMap<>();
-            shown.put(DetectionOptions.BATCH_MAX_SIZE.key(), String.valueOf(job.get(DetectionOptions.BATCH_MAX_SIZE)));
-            shown.put(DetectionOptions.BATCH_MAX_WAIT.key(), fmt(job.get(DetectionOptions.BATCH_MAX_WAIT)));
-            shown.put(DetectionOptions.CAPTURE_FEATURES.key(), String.valueOf(job.get(DetectionOptions.CAPTURE_FEATURES)));
-            shown.put(ExecutionOptions.BUFFER_TIMEOUT.key(), job.getOptional(ExecutionOptions.BUFFER_TIMEOUT)
+            shown.put(DetectionOptions.BATCH_MAX_SIZE.key(), String.valueOf(effective.get(DetectionOptions.BATCH_MAX_SIZE)));
+            shown.put(DetectionOptions.BATCH_MAX_WAIT.key(), fmt(effective.get(DetectionOptions.BATCH_MAX_WAIT)));
+            shown.put(DetectionOptions.CAPTURE_FEATURES.key(), String.valueOf(effective.get(DetectionOptions.CAPTURE_FEATURES)));
+            shown.put(ExecutionOptions.BUFFER_TIMEOUT.key(), effective.getOptional(ExecutionOptions.BUFFER_TIMEOUT)
                     .map(Report::fmt).orElse("100 ms (Flink default)"));
-            shown.put(PipelineOptions.OBJECT_REUSE.key(), String.valueOf(job.get(PipelineOptions.OBJECT_REUSE)));
-            job.toMap().forEach((k, v) -> {
+            shown.put(PipelineOptions.OBJECT_REUSE.key(), String.valueOf(effective.get(PipelineOptions.OBJECT_REUSE)));
+            effective.toMap().forEach((k, v) -> {
                 if (!k.equals(DetectionOptions.SCHEMA_REGISTRY_URL.key())) {
                     shown.putIfAbsent(k, v);
                 }

@@ -1,18 +1,14 @@
 package io.moderato.jobs.testing;
 
+import io.moderato.jobs.common.AcknowledgedWrites;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -25,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 
 /**
  * A single-node Kafka (KRaft, combined broker + controller) inside the test JVM, with helpers to
@@ -105,29 +99,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * record is acknowledged and fails if any was not, so a test never runs on partial input.
      */
     public void produce(String topic, List<String> keys, List<byte[]> values) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
-        List<Future<RecordMetadata>> sends = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < values.size(); i++) {
-                String key = keys.get(i);
-                sends.add(producer.send(new ProducerRecord<>(topic,
-                        key == null ? null : key.getBytes(StandardCharsets.UTF_8), values.get(i))));
-            }
-            producer.flush();
-            for (int i = 0; i < sends.size(); i++) {
-                try {
-                    sends.get(i).get();
-                } catch (InterruptedException | ExecutionException e) {
-                    throw new IllegalStateException("record " + i + " of " + sends.size() + " to " + topic
-                            + " was not written", e);
-                }
-            }
-        }
+        AcknowledgedWrites.write(bootstrapServers(), topic, keys, values, i -> "record " + i + " of " + values.size());
     }
 
     /**
