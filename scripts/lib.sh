@@ -52,3 +52,12 @@ moderato_java_opts() {
   mkdir -p "$tmp"
   echo "-Djava.io.tmpdir=$tmp"
 }
+
+# Flag conventions shared by every script: '--help' prints the script's usage and exits 0; an unknown
+# flag is rejected with one line naming it (exit 2). Typical use inside a 'while case' loop:
+#   -h|--help) usage; exit 0 ;;
+#   -*) moderato_reject_flag "$1" ;;
+moderato_reject_flag() {
+  echo "$(basename "$0"): unknown flag '$1' (see $(basename "$0") --help)" >&2
+  exit 2
+}
