@@ -136,7 +136,10 @@ class RouteReviewFunctionTest {
                                 ReviewCandidate c) throws Exception {
         // deep copy: the function may scale propensities of the decision it is given
         ReviewCandidate copy = ReviewCandidate.newBuilder(c).build();
-        h.processElement(new StreamRecord<>(copy, c.getDecision().getEventTimeMillis()));
+        long eventTime = c.getDecision().getEventTimeMillis();
+        h.processElement(new StreamRecord<>(copy, eventTime));
+        // candidates wait for the watermark; these arrive in event-time order, so let each through at once
+        h.processWatermark(eventTime);
     }
 
     private static Map<String, ReviewTask> tasks(KeyedOneInputStreamOperatorTestHarness<String, ReviewCandidate, RiskDecision> h) {

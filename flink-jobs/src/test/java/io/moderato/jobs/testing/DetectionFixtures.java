@@ -2,6 +2,7 @@ package io.moderato.jobs.testing;
 
 import io.moderato.jobs.internal.ModelScore;
 import io.moderato.jobs.internal.ScoredContent;
+import io.moderato.udfs.input.ContentFingerprint;
 import io.moderato.jobs.internal.UserInput;
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.ModelVersion;
@@ -111,8 +112,12 @@ public final class DetectionFixtures {
 
     /** A scored item as the DecideFunction receives it (ingested 1 s after its event time). */
     public static UserInput scored(ContentEvent event, ModelScore... scores) {
-        return new UserInput(event.getUserId(),
-                new ScoredContent(event, List.of(scores), List.of(), event.getEventTimeMillis() + 1_000L), null);
+        return new UserInput(event.getUserId(), ScoredContent.newBuilder()
+                .setEvent(event)
+                .setScores(List.of(scores))
+                .setContentHash(ContentFingerprint.of(event))
+                .setIngestMillis(event.getEventTimeMillis() + 1_000L)
+                .build(), null);
     }
 
     public static UserInput signal(UserSignal signal) {
