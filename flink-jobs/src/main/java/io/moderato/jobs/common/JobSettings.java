@@ -13,6 +13,7 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /** Settings every Moderato job runs with, in production and in tests alike. */
 public final class JobSettings {
@@ -79,7 +80,8 @@ public final class JobSettings {
                                                      Duration quietAfter, Duration idleness) {
         long bound = outOfOrderness.toMillis();
         long quietNanos = quietAfter.toNanos();
-        return WatermarkStrategy.<T>forGenerator(context -> new QuietAdvancingWatermarks<>(bound, quietNanos))
+        return WatermarkStrategy.<T>forGenerator(context -> new QuietAdvancingWatermarks<>(bound, quietNanos,
+                        System::currentTimeMillis, System::nanoTime))
                 .withTimestampAssigner(time)
                 .withIdleness(idleness);
     }
@@ -88,19 +90,24 @@ public final class JobSettings {
     static final class QuietAdvancingWatermarks<T> implements WatermarkGenerator<T> {
         private final long outOfOrdernessMillis;
         private final long quietNanos;
+        private final LongSupplier wallClockMillis;
+        private final LongSupplier nanoClock;
         private long maxTimestamp = Long.MIN_VALUE;
         private long lastEventNanos;
         private long emitted = Long.MIN_VALUE;
 
-        QuietAdvancingWatermarks(long outOfOrdernessMillis, long quietNanos) {
+        QuietAdvancingWatermarks(long outOfOrdernessMillis, long quietNanos, LongSupplier wallClockMillis,
+                                 LongSupplier nanoClock) {
             this.outOfOrdernessMillis = outOfOrdernessMillis;
             this.quietNanos = quietNanos;
+            this.wallClockMillis = wallClockMillis;
+            this.nanoClock = nanoClock;
         }
 
         @Override
         public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
             maxTimestamp = Math.max(maxTimestamp, eventTimestamp);
-            lastEventNanos = System.nanoTime();
+            lastEventNanos = nanoClock.getAsLong();
         }
 
         @Override
@@ -108,8 +115,8 @@ public final class JobSettings {
             if (maxTimestamp == Long.MIN_VALUE) {
                 return; // nothing seen yet: idleness decides whether this input holds the others back
             }
-            long newest = Math.min(maxTimestamp, System.currentTimeMillis());
-            boolean quiet = System.nanoTime() - lastEventNanos >= quietNanos;
+            long newest = Math.min(maxTimestamp, wallClockMillis.getAsLong());
+            boolean quiet = nanoClock.getAsLong() - lastEventNanos >= quietNanos;
             long watermark = quiet ? newest : newest - outOfOrdernessMillis - 1;
             if (watermark > emitted) {
                 emitted = watermark;

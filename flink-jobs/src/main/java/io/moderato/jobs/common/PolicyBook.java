@@ -47,13 +47,18 @@ public final class PolicyBook {
     public Outcome offer(PolicyConfig config, Function<PolicyConfig, List<String>> moreChecks) {
         PolicyConfig previous = submitted.get(config.getPolicyId());
         ConfigVerdict verdict = PolicyConfigEvaluator.evaluate(previous, config);
+        PolicyConfig inForce = previous == null ? defaults.get(config.getPolicyId()) : previous;
+        if (previous == null && inForce != null) {
+            // judged as a first submission, but the reason and the audit name the default it leaves in force
+            verdict = new ConfigVerdict(verdict.status(), verdict.violations(), inForce.getVersion());
+        }
         if (verdict.accepted()) {
             List<String> more = moreChecks.apply(config);
             if (!more.isEmpty()) {
                 verdict = new ConfigVerdict(ConfigVerdict.REJECTED, more, verdict.previousVersion());
             }
         }
-        Outcome outcome = new Outcome(verdict, previous == null ? defaults.get(config.getPolicyId()) : previous);
+        Outcome outcome = new Outcome(verdict, inForce);
         if (outcome.accepted()) {
             submitted.put(config.getPolicyId(), config);
         }

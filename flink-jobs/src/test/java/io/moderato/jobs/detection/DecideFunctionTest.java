@@ -2,6 +2,8 @@ package io.moderato.jobs.detection;
 
 import io.moderato.jobs.internal.ModelScore;
 import io.moderato.jobs.internal.ReviewCandidate;
+import io.moderato.jobs.internal.ScoringProblem;
+import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.internal.UserInput;
 import io.moderato.jobs.testing.Harnesses;
 import io.moderato.jobs.testing.Harnesses.Backend;
@@ -28,6 +30,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Random;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -800,6 +805,168 @@ class DecideFunctionTest {
             assertThat(after.numEventTimeTimers()).isZero();
             assertThat(after.keysWithState(WINDOWS)).isEmpty();
             assertThat(after.keysWithState(DetectionState.USER_SIGNAL)).containsExactly("u1");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ hostile input (issue 7)
+
+    /** As {@link DetectionFixtures#scored}, with scoring problems. */
+    private void decideWithProblems(KeyedBroadcastHarness<String, UserInput, PolicyConfig, RiskDecision> h, ContentEvent event,
+                                    List<ScoringProblem> problems, ModelScore... scores) throws Exception {
+        UserInput input = scored(event, scores);
+        input.getContent().setProblems(problems);
+        h.processElement(input, event.getEventTimeMillis());
+        newestEventTime = Math.max(newestEventTime, event.getEventTimeMillis());
+    }
+
+    @Nested
+    class FailSafe {
+
+        @Test
+        void shouldSendAPolicyWhoseOnlyModalityCouldNotBeScoredToReviewInsteadOfLeavingItOut() throws Exception {
+            var h = harness(Backend.HEAP, List.of(policy("spam", 1).build()));
+            ScoringProblem notLoaded = new ScoringProblem("text", "text-spam", "model text-spam:9.9.9 is not loaded");
+
+            decideWithProblems(h, event("published", "u1", 0), List.of(notLoaded));
+            decideWithProblems(h, prePublish("awaiting", "u2", 0), List.of(notLoaded));
+
+            Map<String, RiskDecision> d = decisions(h);
+            PolicyDecision published = spam(d, "published");
+            assertThat(published.getBand()).isEqualTo("REVIEW");
+            assertThat(published.getScoringProblems()).containsExactly("model text-spam:9.9.9 is not loaded");
+            assertThat(published.getModalityScores()).isEmpty();
+            assertThat(published.getFusedRisk()).as("the review threshold stands in").isEqualTo(0.5);
+            assertThat(published.getUserRisk().getItemCount()).as("a stand-in risk never enters the window").isZero();
+            assertThat(spam(d, "awaiting").getBand()).isEqualTo("HOLD");
+            assertThat(candidates(h)).extracting(c -> c.getDecision().getContentId() + ":" + c.getReasons().get(0).getReason())
+                    .containsExactlyInAnyOrder("published:FAIL_SAFE", "awaiting:FAIL_SAFE");
+            assertThat(h.sideOutputValues(DetectionState.ACTIONS)).extracting(EnforcementAction::getAction)
+                    .containsExactly("HOLD_PREPUBLISH");
+            assertThat(metrics.count("policy.spam.failSafeDecisions")).isEqualTo(2);
+        }
+
+        @Test
+        void shouldDecideOnTheModalitiesThatScoredButNeverAllowAnItemWithAnUnscoredOne() throws Exception {
+            PolicyConfig multimodal = policy("hate", 1).setActiveModels(List.of(
+                    new ModelVersion("text", "text-spam", "1.0.0"), new ModelVersion("audio", "audio-safety", "1.0.0"))).build();
+            var h = harness(Backend.HEAP, List.of(multimodal));
+            ScoringProblem badEmbedding = new ScoringProblem("audio", "audio-safety",
+                    "audio embedding has 3 dimensions, model audio-safety:1.0.0 expects 512");
+            ScoringProblem otherModel = new ScoringProblem("image", "image-safety", "image embedding has NaN or infinite values");
+
+            decideWithProblems(h, event("text-ok-audio-bad", "u1", 0), List.of(badEmbedding), textScore("hate", 0.1));
+            decideWithProblems(h, event("problem-elsewhere", "u2", 0), List.of(otherModel), textScore("hate", 0.1));
+
+            Map<String, RiskDecision> d = decisions(h);
+            PolicyDecision raised = policyOf(d.get("text-ok-audio-bad"), "hate");
+            assertThat(raised.getModalityScores()).containsExactly(Map.entry("text", 0.1));
+            assertThat(raised.getFusedRisk()).isEqualTo(0.1);
+            assertThat(raised.getBand()).as("ALLOW by text alone, but audio was not looked at").isEqualTo("REVIEW");
+            assertThat(raised.getScoringProblems()).containsExactly(badEmbedding.getReason());
+            assertThat(raised.getUserRisk().getItemCount()).as("the text risk is a model's: it counts").isEqualTo(1);
+            // a problem with a model this policy does not use changes nothing for it
+            PolicyDecision untouched = policyOf(d.get("problem-elsewhere"), "hate");
+            assertThat(untouched.getBand()).isEqualTo("ALLOW");
+            assertThat(untouched.getScoringProblems()).isEmpty();
+        }
+    }
+
+    @Nested
+    class Duplicates {
+
+        @ParameterizedTest
+        @EnumSource(Backend.class)
+        void shouldDecideAContentIdOnceButDecideAnEditAgain(Backend backend) throws Exception {
+            var h = harness(backend, List.of(policy("spam", 1).build()));
+            ContentEvent original = event("c1", "u1", 0);
+
+            decide(h, original, textScore("spam", 0.6));
+            decide(h, original, textScore("spam", 0.6)); // redelivered before the first was decided
+            flush(h);
+            decide(h, event("c1", "u1", 10 * SECOND), textScore("spam", 0.6)); // redelivered later, re-stamped
+            ContentEvent edited = ContentEvent.newBuilder(original).setEventTimeMillis(T0 + 20 * SECOND)
+                    .setText("some text, edited").build();
+            decide(h, edited, textScore("spam", 0.95));
+
+            flush(h);
+            List<RiskDecision> all = new ArrayList<>(h.extractOutputValues());
+            candidates(h).forEach(c -> all.add(c.getDecision()));
+            all.sort(Comparator.comparingLong(RiskDecision::getEventTimeMillis));
+            assertThat(all).extracting(RiskDecision::getContentId).containsExactly("c1", "c1");
+            assertThat(all).extracting(r -> policyOf(r, "spam").getFusedRisk()).containsExactly(0.6, 0.95);
+            assertThat(metrics.count("duplicatesDropped")).isEqualTo(2);
+            assertThat(metrics.count("editsDecided")).isEqualTo(1);
+            // the duplicates did not count in the window: the edit sees the original and itself
+            assertThat(policyOf(all.get(1), "spam").getUserRisk().getItemCount()).isEqualTo(2);
+        }
+    }
+
+    @Nested
+    class EventTimeOrder {
+
+        private List<ContentEvent> items() {
+            List<ContentEvent> items = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                // three at each second: equal event times too
+                items.add(event("c" + i, "u1", (i / 3) * SECOND));
+            }
+            return items;
+        }
+
+        private String decideInOrder(List<ContentEvent> order) throws Exception {
+            newestEventTime = Long.MIN_VALUE;
+            var h = harness(Backend.ROCKSDB, List.of(policy("spam", 1).setEscalationThreshold(0.45).build()));
+            for (ContentEvent e : order) {
+                int i = Integer.parseInt(e.getContentId().substring(1));
+                decide(h, e, textScore("spam", i % 4 == 0 ? 0.7 : 0.3));
+            }
+            StringBuilder out = new StringBuilder();
+            decisions(h).values().stream().sorted(Comparator.comparing(RiskDecision::getContentId))
+                    .forEach(d -> out.append(RiskDecision.newBuilder(d).setDecidedAtMillis(0).build()).append('\n'));
+            return out.toString();
+        }
+
+        @Test
+        void shouldDecideTheSameItemsIdenticallyWhateverOrderTheyArriveIn() throws Exception {
+            List<ContentEvent> inOrder = items();
+            List<ContentEvent> reversed = new ArrayList<>(inOrder);
+            Collections.reverse(reversed);
+            List<ContentEvent> shuffled = new ArrayList<>(inOrder);
+            Collections.shuffle(shuffled, new Random(7));
+
+            String expected = decideInOrder(inOrder);
+            assertThat(expected).contains("c11").contains("\"band\": \"REVIEW\"");
+            assertThat(decideInOrder(reversed)).isEqualTo(expected);
+            assertThat(decideInOrder(shuffled)).isEqualTo(expected);
+        }
+
+        @Test
+        void shouldReadOnlyWhatPrecedesAnItemInEventTime() throws Exception {
+            var h = harness(Backend.HEAP, List.of(policy("spam", 1).build()));
+            // the later item arrives first; both fall in the same one-minute bucket
+            decide(h, event("later", "u1", 50 * SECOND), textScore("spam", 0.9));
+            decide(h, event("earlier", "u1", 10 * SECOND), textScore("spam", 0.2));
+
+            Map<String, RiskDecision> d = decisions(h);
+            assertThat(spam(d, "earlier").getUserRisk().getItemCount()).isEqualTo(1);
+            assertThat(spam(d, "earlier").getUserRisk().getMaxRisk()).isEqualTo(0.2);
+            assertThat(spam(d, "later").getUserRisk().getItemCount()).isEqualTo(2);
+        }
+
+        @Test
+        void shouldKeepAFarFutureItemWaitingWithoutHarmingTheUsersOtherItems() throws Exception {
+            var h = harness(Backend.HEAP, List.of(policy("spam", 1).build()));
+            long year3000 = 32_503_680_000_000L;
+            h.processElement(scored(event("from-3000", "u1", year3000 - T0), textScore("spam", 0.9)), year3000);
+            for (int i = 0; i < 5; i++) {
+                decide(h, event("normal-" + i, "u1", i * MINUTE), textScore("spam", 0.3));
+            }
+
+            Map<String, RiskDecision> d = decisions(h);
+            assertThat(d).containsOnlyKeys("normal-0", "normal-1", "normal-2", "normal-3", "normal-4");
+            assertThat(d.values()).noneMatch(RiskDecision::getLate);
+            assertThat(spam(d, "normal-4").getUserRisk().getItemCount()).isEqualTo(5);
+            assertThat(metrics.count("lateEvents")).isZero();
         }
     }
 }

@@ -182,6 +182,8 @@ class FeedbackJobITCase {
         // bounded replay: never let a slow-starting partition be declared idle
         conf.set(FeedbackOptions.SOURCE_IDLENESS, Duration.ofHours(1));
         conf.set(FeedbackOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1));
+        // fixture event times are fixed dates in 2026: accept them whatever today is
+        conf.set(FeedbackOptions.MAX_PAST, DetectionFixtures.FIXTURE_AGE_LIMIT);
         conf.set(FeedbackOptions.FILES_PATH, files.toUri().toString());
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FeedbackJob.tuned(

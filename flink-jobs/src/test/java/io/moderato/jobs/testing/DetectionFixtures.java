@@ -23,6 +23,11 @@ public final class DetectionFixtures {
 
     /** 2026-01-01T00:00:00Z: event times are fixed offsets from here, never the wall clock. */
     public static final long T0 = 1_767_225_600_000L;
+    /**
+     * The event-time age jobs under test accept: fixture times are fixed dates (T0 is 2026-01-01), so a
+     * test must not depend on how long ago that is.
+     */
+    public static final java.time.Duration FIXTURE_AGE_LIMIT = java.time.Duration.ofDays(36_500);
 
     private DetectionFixtures() {}
 

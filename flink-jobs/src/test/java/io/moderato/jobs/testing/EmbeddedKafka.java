@@ -28,6 +28,16 @@ import java.util.UUID;
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
+    /** Largest record a test may write: hostile-input tests send records far above Kafka's 1 MiB default. */
+    public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+    /**
+     * Test topics keep everything (fixture event times are fixed dates, and a record's age must never
+     * decide whether a slow test still finds it) and accept records up to {@link #MAX_RECORD_BYTES}.
+     */
+    private static final Map<String, String> TOPIC_SETTINGS = Map.of(
+            "retention.ms", "-1",
+            "max.message.bytes", Integer.toString(MAX_RECORD_BYTES));
+
     private final KafkaClusterTestKit cluster;
 
     private EmbeddedKafka(KafkaClusterTestKit cluster) {
@@ -57,7 +67,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
             List<NewTopic> newTopics = new ArrayList<>();
             for (String topic : topics) {
-                newTopics.add(new NewTopic(topic, partitions, (short) 1));
+                newTopics.add(new NewTopic(topic, partitions, (short) 1).configs(TOPIC_SETTINGS));
             }
             admin.createTopics(newTopics).all().get();
             awaitLeaders(admin, List.of(topics), partitions);
@@ -99,7 +109,8 @@ public final class EmbeddedKafka implements AutoCloseable {
      * record is acknowledged and fails if any was not, so a test never runs on partial input.
      */
     public void produce(String topic, List<String> keys, List<byte[]> values) {
-        AcknowledgedWrites.write(bootstrapServers(), topic, keys, values, i -> "record " + i + " of " + values.size());
+        AcknowledgedWrites.write(bootstrapServers(), topic, keys, values, i -> "record " + i + " of " + values.size(),
+                Map.of("max.request.size", Integer.toString(MAX_RECORD_BYTES)));
     }
 
     /**

@@ -89,10 +89,13 @@ public final class PolicyDecider {
         }
         WindowRisk userRisk = window.aggregate(item.eventTimeMillis());
         boolean escalate = Escalation.escalate(userRisk, config.getEscalationThreshold());
-        String band = Bands.band(risk, config.getReviewThreshold(), config.getActionThreshold(), escalate || failSafe,
-                item.prePublish());
-        boolean belowReview = risk < config.getReviewThreshold();
-        boolean escalated = escalate && belowReview;
+        String byRisk = Bands.band(risk, config.getReviewThreshold(), config.getActionThreshold(), escalate, item.prePublish());
+        // a policy that could not look at everything is never allowed by omission
+        boolean raisedByFailSafe = failSafe && (modalityScores.isEmpty() || Bands.ALLOW.equals(byRisk));
+        String band = raisedByFailSafe && Bands.ALLOW.equals(byRisk)
+                ? Bands.band(risk, config.getReviewThreshold(), config.getActionThreshold(), true, item.prePublish())
+                : byRisk;
+        boolean escalated = escalate && risk < config.getReviewThreshold();
 
         String policy = config.getPolicyId();
         boolean audited = false;
@@ -100,7 +103,7 @@ public final class PolicyDecider {
         String reason;
         if (Bands.needsReview(band)) {
             propensity = 1.0;
-            reason = escalated ? ESCALATION : failSafe && belowReview ? FAIL_SAFE : THRESHOLD;
+            reason = raisedByFailSafe ? FAIL_SAFE : escalated ? ESCALATION : THRESHOLD;
         } else if (Bands.isAction(band)) {
             propensity = config.getAuditSampleRateAction();
             audited = sampler.sampled(item.contentId(), "audit:" + policy, propensity);
