@@ -94,8 +94,15 @@ public final class EmbeddedKafka implements AutoCloseable {
                         latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
                     }
                 }
-                admin.listOffsets(latest).all().get();
-                return;
+                try {
+                    admin.listOffsets(latest).all().get();
+                    return;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)) {
+                        throw e;
+                    }
+                    // the leader is known but not serving yet: ask again
+                }
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("partitions of " + topics + " have no leader after 30 s: " + described);
