@@ -1,7 +1,9 @@
 package io.moderato.jobs.feedback;
 
 import io.moderato.jobs.testing.DetectionJobRun;
+import io.moderato.jobs.testing.Checkpoints;
 import io.moderato.jobs.testing.EmbeddedKafka;
+import io.moderato.jobs.testing.FailureInjection;
 import io.moderato.jobs.testing.FeedbackFixtures;
 import io.moderato.jobs.testing.FeedbackJobRun;
 import io.moderato.jobs.testing.TopicScope;
@@ -17,6 +19,9 @@ import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.TrainingExample;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -209,10 +214,38 @@ class FeedbackJobITCase {
         run.produce("review.tasks", ReviewTask.class, tasks, ReviewTask::getContentId);
         run.produce("policy.config", PolicyConfig.class, List.of(config), PolicyConfig::getPolicyId);
 
-        // ---- run the job over everything produced
+        // ---- run the job over everything produced, in the style of flink-connector-kafka's KafkaSinkITCase:
+        // a first run (parallelism 2) fails after a completed checkpoint with output that must be rolled
+        // back, and does not restart; a second starts from the checkpoint it retained at parallelism 1,
+        // reads the rest, and is stopped with a drain (end of event time: every window and day closes).
+        // It is unbounded (a bounded KafkaSource restored from a checkpoint never finishes, FLINK-31006)
+        // and its out-of-orderness covers the skew of the two partitions that one reader now takes.
         Path files = tmp.resolve("training-files");
         Configuration conf = options(run, config, files);
-        run(run, conf, DetectionJobRun.noRestarts());
+        FailureInjection failure = FailureInjection.seeded(11, 1, 1, 30, Duration.ofMillis(20));
+        Path checkpoints = tmp.resolve("checkpoints");
+        StreamExecutionEnvironment first = FeedbackJobRun.environment(checkpoints, Checkpoints.retainedWithoutRestarts());
+        FeedbackJobRun.build(first, run, conf, "it-" + run.prefix(), failure::applyTo);
+        Checkpoints.expectPlannedFailure(() -> first.execute("feedback-it-fails"));
+        assertThat(failure.injected()).isEqualTo(1);
+
+        StreamExecutionEnvironment second = FeedbackJobRun.environment(tmp.resolve("checkpoints-2"),
+                Checkpoints.restoreFrom(Checkpoints.latest(checkpoints)));
+        second.setParallelism(1);
+        Configuration restoredConf = new Configuration(conf);
+        restoredConf.set(FeedbackOptions.BOUNDED, false);
+        restoredConf.set(FeedbackOptions.OUT_OF_ORDERNESS, Duration.ofMinutes(10));
+        FeedbackJobRun.build(second, run, restoredConf, "it-" + run.prefix(), failure::applyTo);
+        JobClient restored = second.executeAsync("feedback-it-restored");
+        try {
+            for (String input : List.of("risk.decisions", "review.labels", "review.tasks", "policy.config")) {
+                kafka.awaitConsumed("it-" + run.prefix() + "." + run.topic(input), run.topic(input), Duration.ofSeconds(120));
+            }
+            restored.stopWithSavepoint(true, tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL).get();
+        } catch (Exception e) {
+            restored.cancel();
+            throw e;
+        }
 
         // ---- training examples: one per labelled item, one more per flipped verdict, none for redeliveries
         int flips = (int) labelled.stream().filter(Labelled::flipped).count();

@@ -149,6 +149,38 @@ public final class EmbeddedKafka implements AutoCloseable {
         return records;
     }
 
+    /**
+     * Waits until consumer group {@code group} has committed, for every partition of {@code topic}, the
+     * end offset of that partition: a Flink KafkaSource commits on checkpoint completion, so the job
+     * has then processed (and checkpointed) everything in the topic.
+     */
+    public void awaitConsumed(String group, String topic, Duration timeout) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            Map<TopicPartition, Long> committed = new HashMap<>();
+            while (true) {
+                committed.clear();
+                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                        .forEach((tp, om) -> committed.put(tp, om == null ? -1 : om.offset()));
+                if (ends.entrySet().stream().allMatch(e -> e.getValue() == 0 || committed.getOrDefault(e.getKey(), -1L) >= e.getValue())) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("group " + group + " has committed " + committed + " of " + topic
+                            + ", not the end offsets " + ends + " after " + timeout);
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
     @Override
     public void close() throws Exception {
         cluster.close();
