@@ -177,7 +177,8 @@ public final class FeedbackJob {
         complianceDeltas
                 .keyBy(ComplianceDelta::key)
                 .process(new ComplianceFunction(conf.get(FeedbackOptions.COMPLIANCE_UPDATE_INTERVAL).toMillis(),
-                                conf.get(FeedbackOptions.COMPLIANCE_RETENTION).toMillis(), confidence),
+                                conf.get(FeedbackOptions.COMPLIANCE_RETENTION).toMillis(), confidence,
+                                conf.get(FeedbackOptions.METRICS_MIN_FALSE_NEGATIVES)),
                         new AvroTypeInfo<>(ComplianceReport.class))
                 .uid(FeedbackUids.COMPLIANCE).name("Compliance numbers per policy and day")
                 .sinkTo(sinks.complianceReports())

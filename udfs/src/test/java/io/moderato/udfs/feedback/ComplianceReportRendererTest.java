@@ -67,7 +67,7 @@ class ComplianceReportRendererTest {
                 "overturn rate")) {
             assertThat(md).as(column).contains("| " + column + " | ");
         }
-        assertThat(md).contains("inverse-propensity", "95% confidence interval", "Wilson", "cohort");
+        assertThat(md).contains("inverse-propensity", "95% confidence interval", "Clopper-Pearson", "withheld", "cohort");
     }
 
     @Test
