@@ -1,6 +1,7 @@
 package io.moderato.udfs.metrics;
 
 import org.apache.commons.math3.distribution.BetaDistribution;
+import org.apache.commons.math3.special.Beta;
 
 /**
  * Confidence intervals for weighted proportions: an exact (Clopper–Pearson) binomial interval
@@ -150,6 +151,29 @@ public final class Intervals {
             return 0.0;
         }
         return Math.min(proportion, lowerBound(proportion, effectiveSampleSize, 1.0 - confidence));
+    }
+
+    /**
+     * Whether the one-sided Clopper–Pearson lower bound at {@code confidence} is at least
+     * {@code bound} — the test "proportion ≥ bound" — from one regularised incomplete Beta value
+     * instead of a quantile search: Beta⁻¹(α; x, n − x + 1) ≥ b ⟺ I_b(x, n − x + 1) ≤ α. Agrees
+     * with {@link #clopperPearsonLowerBound} (0 for n &lt; 1); false when undefined.
+     */
+    public static boolean clopperPearsonLowerBoundAtLeast(double proportion, double effectiveSampleSize, double bound,
+                                                          double confidence) {
+        requireConfidence(confidence);
+        if (Double.isNaN(proportion) || !(effectiveSampleSize > 0.0)) {
+            return false;
+        }
+        requireProportion(proportion);
+        if (bound <= 0.0) {
+            return true;
+        }
+        double x = proportion * effectiveSampleSize;
+        if (effectiveSampleSize < 1.0 || x <= 0.0 || bound > proportion) {
+            return false;
+        }
+        return Beta.regularizedBeta(bound, x, effectiveSampleSize - x + 1.0) <= 1.0 - confidence;
     }
 
     /** Beta⁻¹(tail; x, n − x + 1) with x = p·n, or 0 at x = 0. */

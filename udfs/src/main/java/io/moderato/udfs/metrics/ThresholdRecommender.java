@@ -119,7 +119,7 @@ public final class ThresholdRecommender {
         int failed = -1;
         if (start >= 0) {
             for (int k = start; k >= 0; k--) {
-                if (edges.lowerBound(k, 1.0 - level) >= p) {
+                if (edges.passes(k, p, 1.0 - level)) {
                     certified = k;
                 } else {
                     failed = k;
@@ -210,16 +210,16 @@ public final class ThresholdRecommender {
     static double requiredEffectiveSize(double estimate, double p, double confidence) {
         double low = 1.0;
         double high = 2.0;
-        while (Intervals.clopperPearsonLowerBound(estimate, high, confidence) < p) {
+        while (!Intervals.clopperPearsonLowerBoundAtLeast(estimate, high, p, confidence)) {
             low = high;
             high *= 2.0;
             if (high > 1e12) {
                 return Double.POSITIVE_INFINITY;
             }
         }
-        for (int i = 0; i < 60 && high - low > 0.5; i++) {
+        for (int i = 0; i < 60 && high - low > 1e-3; i++) {
             double mid = 0.5 * (low + high);
-            if (Intervals.clopperPearsonLowerBound(estimate, mid, confidence) >= p) {
+            if (Intervals.clopperPearsonLowerBoundAtLeast(estimate, mid, p, confidence)) {
                 high = mid;
             } else {
                 low = mid;
@@ -292,6 +292,12 @@ public final class ThresholdRecommender {
 
         double effectiveSize(int k) {
             return Intervals.conservativeEffectiveSampleSize(tp[k], fp[k], tp2[k], fp2[k], count[k]);
+        }
+
+        /** The fixed-sequence test at edge k: is precision's one-sided lower bound at least p? */
+        boolean passes(int k, double p, double confidence) {
+            double total = tp[k] + fp[k];
+            return total > 0.0 && Intervals.clopperPearsonLowerBoundAtLeast(tp[k] / total, effectiveSize(k), p, confidence);
         }
 
         double lowerBound(int k, double confidence) {

@@ -131,6 +131,23 @@ class IntervalsTest {
     }
 
     @Test
+    void lowerBoundTestShouldAgreeWithTheQuantileEverywhere() {
+        for (double n : new double[] {0.5, 1.0, 2.5, 10, 29, 30, 87.3, 500}) {
+            for (double p : new double[] {0.0, 0.2, 0.5, 0.9, 0.97, 1.0}) {
+                double lower = Intervals.clopperPearsonLowerBound(p, n, 0.95);
+                for (double bound : new double[] {0.0, 0.1, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0}) {
+                    if (Math.abs(lower - bound) < 1e-9) {
+                        continue; // on the boundary the quantile's rounding decides
+                    }
+                    assertThat(Intervals.clopperPearsonLowerBoundAtLeast(p, n, bound, 0.95))
+                            .as("p=%s n=%s bound=%s (lower %s)", p, n, bound, lower).isEqualTo(lower >= bound);
+                }
+            }
+        }
+        assertThat(Intervals.clopperPearsonLowerBoundAtLeast(Double.NaN, 10, 0.5, 0.95)).isFalse();
+    }
+
+    @Test
     void lowerBoundShouldBeOneSided() {
         double oneSided = Intervals.weightedProportionLowerBound(90, 10, 90, 10, 100, 0.95);
         Estimate twoSided90 = Intervals.weightedProportion(90, 10, 90, 10, 100, 0.90);
