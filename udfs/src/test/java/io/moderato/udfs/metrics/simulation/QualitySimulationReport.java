@@ -179,7 +179,9 @@ public final class QualitySimulationReport {
         md.append("\n### Threshold recommendations (precision ≥ p at 95 % confidence)\n\n");
         md.append("Now: Learn-then-Test fixed sequence from the top, level 0.05 / 5. Before: lowest edge whose one-sided"
                 + " Wilson bound meets p. Cells: share of windows with a recommendation · share of those meeting p"
-                + " (true precision ≥ p) · mean recall lost against the oracle threshold. \"need\": median"
+                + " (true precision ≥ p; with the count of those that miss it and by how much at most) · mean recall"
+                + " lost against the oracle threshold (the lowest threshold whose true precision, walking down from"
+                + " the top, stays ≥ p). \"need\": median"
                 + " \"≈ N more audited items\" of the windows without one.\n\n");
         md.append("| scenario | p = 0.90 now | need | before | p = 0.95 now | need | before |\n|---|---|---:|---|---|---:|---|\n");
         for (ScenarioResult r : results) {
@@ -238,7 +240,9 @@ public final class QualitySimulationReport {
         if (s.recommended() == 0) {
             return "0 %";
         }
-        return String.format(Locale.ROOT, "%.1f%% · %.1f%% · %.3f", 100.0 * s.recommended() / seeds, 100 * s.correctShare(),
-                s.meanRecallLost());
+        String misses = s.wrong() == 0 ? "" : String.format(Locale.ROOT, " (%d/%d miss p, by ≤ %.3f)", s.wrong(),
+                s.recommended(), s.worstMiss());
+        return String.format(Locale.ROOT, "%.1f%% · %.1f%%%s · %.3f", 100.0 * s.recommended() / seeds, 100 * s.correctShare(),
+                misses, s.meanRecallLost());
     }
 }

@@ -154,12 +154,14 @@ public final class ScenarioResult {
         int wrong;
         int withOracle;
         double recallLostSum;
+        double worstMiss;
         final List<Long> auditedItemsNeeded = new ArrayList<>();
 
         void recommended(double truePrecision, double minimumPrecision, double oracleRecall, double recall) {
             recommended++;
             if (truePrecision < minimumPrecision) {
                 wrong++;
+                worstMiss = Math.max(worstMiss, minimumPrecision - truePrecision);
             }
             if (!Double.isNaN(oracleRecall)) {
                 withOracle++;
@@ -184,6 +186,11 @@ public final class ScenarioResult {
         /** Share of the recommendations whose true precision is at least p; NaN without any. */
         public double correctShare() {
             return recommended == 0 ? Double.NaN : 1.0 - (double) wrong / recommended;
+        }
+
+        /** The largest shortfall p − true precision among the wrong recommendations; 0 without one. */
+        public double worstMiss() {
+            return worstMiss;
         }
 
         /** Mean true recall of the oracle threshold minus that of the recommendation. */
