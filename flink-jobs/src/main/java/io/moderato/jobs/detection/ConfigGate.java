@@ -38,7 +38,7 @@ import java.util.List;
 public final class ConfigGate extends ProcessFunction<PolicyConfig, PolicyConfig> implements CheckpointedFunction {
 
     /** Policies in force at most: every decision carries one PolicyDecision per policy, so this bounds its size. */
-    public static final int MAX_POLICIES = 100;
+    public static final int MAX_POLICIES = 64;
     /** What an audit record echoes of a rejected submission: strings and lists cut to these. */
     static final int AUDIT_MAX_CHARS = 256;
     static final int AUDIT_MAX_ITEMS = 32;

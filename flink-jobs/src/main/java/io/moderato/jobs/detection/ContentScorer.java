@@ -53,6 +53,8 @@ public final class ContentScorer implements AutoCloseable {
      * whatever the item (a text longer than this has no retraining use as one example anyway).
      */
     public static final int MAX_CAPTURED_VALUES = 32_768;
+    /** Longest scoring-problem reason: every decision of an item with a problem carries it. */
+    static final int MAX_PROBLEM_CHARS = 300;
 
     private final Map<Slot, OnnxModel> active = new TreeMap<>(SLOT_ORDER);
     /** Wanted slots without any loaded version, and why. */
@@ -114,7 +116,9 @@ public final class ContentScorer implements AutoCloseable {
                 if (current != null) {
                     next.put(slot, current);
                 } else {
-                    nextMissing.put(slot, "model " + slot.model() + ":" + entry.getValue() + " is not loaded (" + e.getMessage() + ")");
+                    String reason = "model " + slot.model() + ":" + entry.getValue() + " is not loaded (" + e.getMessage() + ")";
+                    nextMissing.put(slot, reason.length() <= MAX_PROBLEM_CHARS ? reason
+                            : reason.substring(0, MAX_PROBLEM_CHARS - 1) + "…");
                 }
             }
         }

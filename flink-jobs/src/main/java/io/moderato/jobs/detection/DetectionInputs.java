@@ -23,6 +23,10 @@ public final class DetectionInputs {
     public static final int MAX_EMBEDDING_DIMENSIONS = 8192;
     public static final int MAX_EXTRA_FEATURES = 64;
     public static final int MAX_ATTRIBUTES = 64;
+    /** Ids are Kafka keys and state keys, and every output record carries them. */
+    public static final int MAX_ID_CHARS = 256;
+    /** Surfaces and locales are short names (a BCP 47 tag); every decision carries them. */
+    public static final int MAX_NAME_CHARS = 64;
 
     private DetectionInputs() {}
 
@@ -32,6 +36,10 @@ public final class DetectionInputs {
         int maxText = conf.get(DetectionOptions.MAX_TEXT_CHARS);
         String textSetting = DetectionOptions.MAX_TEXT_CHARS.key();
         RecordBounds sizes = RecordBounds.defaults()
+                .with("contentId", MAX_ID_CHARS, "ids")
+                .with("userId", MAX_ID_CHARS, "ids")
+                .with("surface", MAX_NAME_CHARS, "surface names")
+                .with("locale", MAX_NAME_CHARS, "locale tags")
                 .with("text", maxText, textSetting)
                 .with("transcript.text", maxText, textSetting)
                 .with("imageEmbedding.vector", MAX_EMBEDDING_DIMENSIONS, "embedding dimensions")
@@ -47,7 +55,10 @@ public final class DetectionInputs {
     }
 
     public static RecordCheck<UserSignal> userSignal() {
-        RecordBounds sizes = RecordBounds.defaults().with("extraFeatures", MAX_EXTRA_FEATURES, "extra features per user");
+        RecordBounds sizes = RecordBounds.defaults()
+                .with("userId", MAX_ID_CHARS, "ids")
+                .with("extraFeatures", MAX_EXTRA_FEATURES, "extra features per user")
+                .with("extraFeatures key", MAX_NAME_CHARS, "feature names");
         return (signal, now) -> RecordCheck.first(RecordCheck.requireText("userId", signal.getUserId()), sizes.problem(signal));
     }
 

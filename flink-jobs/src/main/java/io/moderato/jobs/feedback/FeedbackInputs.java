@@ -3,6 +3,7 @@ package io.moderato.jobs.feedback;
 import io.moderato.jobs.common.RecordCheck;
 import io.moderato.jobs.detection.ConfigGate;
 import io.moderato.jobs.detection.ContentScorer;
+import io.moderato.jobs.detection.DetectionInputs;
 import io.moderato.schemas.FeatureVector;
 import io.moderato.schemas.ReviewLabel;
 import io.moderato.schemas.ReviewTask;
@@ -59,6 +60,8 @@ public final class FeedbackInputs {
     public static RecordCheck<ReviewLabel> label(Configuration conf) {
         EventTimeBounds time = time(conf);
         RecordBounds sizes = RecordBounds.defaults()
+                .with("contentId", DetectionInputs.MAX_ID_CHARS, "ids")
+                .with("reviewerId", DetectionInputs.MAX_ID_CHARS, "ids")
                 .with("policyId", PolicyConfigValidator.MAX_POLICY_ID_CHARS, "policy ids are keys")
                 .with("notes", MAX_NOTES_CHARS, "reviewer notes");
         return (label, now) -> RecordCheck.first(

@@ -135,6 +135,9 @@ public final class FeedbackBenchmark {
         Path defaults = DetectionFixtures.writeDefaults(checkpoints, List.of(config()));
         conf.set(FeedbackOptions.POLICY_DEFAULTS, defaults.toString());
         conf.set(FeedbackOptions.SOURCE_IDLENESS, Duration.ofHours(1));
+        conf.set(FeedbackOptions.QUIET_ADVANCE, Duration.ofHours(1));
+        // the replay's event times are fixed offsets from 2026-01-01, whatever today is
+        conf.set(FeedbackOptions.MAX_PAST, Duration.ofDays(36_500));
 
         CountingSink.reset();
         FeedbackJob.build(env, new FeedbackJob.Sources(

@@ -182,7 +182,7 @@ class ConfigGateTest {
         List<ConfigAudit> audits = audits(h);
         assertThat(audits.get(ConfigGate.MAX_POLICIES - 1).getStatus()).isEqualTo("REJECTED");
         assertThat(audits.get(ConfigGate.MAX_POLICIES - 1).getViolations()).singleElement().asString()
-                .contains("at most 100 policies");
+                .contains("at most 64 policies");
         assertThat(audits.get(ConfigGate.MAX_POLICIES).getStatus()).isEqualTo("ACCEPTED");
     }
 

@@ -55,7 +55,7 @@ class DetectionInputsTest {
         assertThat(CONTENT.problem(event(NOW).setAudioEmbedding(new Embedding("e", "1", Collections.nCopies(9000, 0f))).build(), NOW))
                 .startsWith("field 'audioEmbedding.vector' has 9000 items, more than 8192");
         assertThat(CONTENT.problem(event(NOW).setContentId("c".repeat(5000)).build(), NOW))
-                .startsWith("field 'contentId' has 5000 characters");
+                .startsWith("field 'contentId' has 5000 characters, more than 256");
         assertThat(CONTENT.problem(event(NOW).setUserId(" ").build(), NOW)).isEqualTo("required field 'userId' is blank");
     }
 

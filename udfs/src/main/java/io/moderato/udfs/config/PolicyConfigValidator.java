@@ -36,10 +36,11 @@ import java.util.TreeMap;
  * slaMillis &gt; 0; active and shadow models with a known modality ({@link ModalityNames#ALL}) and
  * non-blank name and version, and at most one active model per modality. Sizes: at most
  * {@value #MAX_CONFIG_BYTES} bytes serialized, policyId at most {@value #MAX_POLICY_ID_CHARS} characters,
- * changeNote at most {@value #MAX_CHANGE_NOTE_CHARS}, every other string at most
- * {@value RecordBounds#DEFAULT_MAX_STRING_CHARS} and every list or map at most
- * {@value RecordBounds#DEFAULT_MAX_ITEMS} entries — a config is broadcast to every task, kept in state
- * and echoed in its audit record, so an oversized one is refused, not carried.
+ * changeNote at most {@value #MAX_CHANGE_NOTE_CHARS}, model names 128, queue names 160 and model versions 64,
+ * at most 5 active and 10 shadow models, 100 surfaces and queues and 64 fusion weights, every other
+ * string at most {@value RecordBounds#DEFAULT_MAX_STRING_CHARS} characters and list or map at most
+ * {@value RecordBounds#DEFAULT_MAX_ITEMS} entries — a config is broadcast to every task, kept in state,
+ * echoed in its audit record and in every decision it makes, so an oversized one is refused, not carried.
  */
 public final class PolicyConfigValidator {
 
@@ -50,9 +51,21 @@ public final class PolicyConfigValidator {
     /** Longest value quoted inside a violation, so that a violation stays one readable line. */
     static final int MAX_QUOTED_CHARS = 64;
 
+    /** Names that end up in every decision (models, queues) are short; so are the lists a decision echoes. */
     private static final RecordBounds SIZES = RecordBounds.defaults()
             .with("policyId", MAX_POLICY_ID_CHARS, "policy ids are keys")
-            .with("changeNote", MAX_CHANGE_NOTE_CHARS, "a note, not a document");
+            .with("changeNote", MAX_CHANGE_NOTE_CHARS, "a note, not a document")
+            .with("surfaces", 100, "surfaces per policy")
+            .with("surfaces[]", 64, "surface names")
+            .with("fusionWeights", 64, "fusion inputs per policy")
+            .with("reviewQueues", 100, "review queues per policy")
+            .with("reviewQueues[].name", MAX_POLICY_ID_CHARS + 32, "queue names")
+            .with("activeModels", 5, "one active model per modality")
+            .with("activeModels[].name", 128, "model names")
+            .with("activeModels[].version", 64, "model versions")
+            .with("shadowModels", 10, "shadow models per policy")
+            .with("shadowModels[].name", 128, "model names")
+            .with("shadowModels[].version", 64, "model versions");
 
     private PolicyConfigValidator() {}
 
