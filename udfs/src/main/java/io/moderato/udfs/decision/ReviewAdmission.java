@@ -28,6 +28,11 @@ public final class ReviewAdmission {
 
     private ReviewAdmission() {}
 
+    /** Whether a review reason is a random audit draw (AUDIT_ALLOW, AUDIT_ACTION), whose propensity must stay as drawn. */
+    public static boolean isAuditReason(String reason) {
+        return PolicyDecider.AUDIT_ALLOW.equals(reason) || PolicyDecider.AUDIT_ACTION.equals(reason);
+    }
+
     /**
      * Admits one candidate and records it in the limiter of its kind.
      *
