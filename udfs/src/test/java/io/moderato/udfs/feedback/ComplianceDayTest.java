@@ -425,6 +425,19 @@ class ComplianceDayTest {
         return r.build();
     }
 
+    @Test
+    void stateWrittenBeforeTheAuditCountsShouldRestoreWithZeroCounts() {
+        ComplianceDay day = feed(handMadeDay());
+        double[] thirteen = java.util.Arrays.copyOf(day.getConfusion(), 13);
+        ComplianceDay restored = new ComplianceDay();
+        restored.setConfusion(thirteen);
+        assertThat(restored.getConfusion()).hasSize(17);
+        assertThat(restored.confusion().getFalseNegativeAuditedCount()).isZero();
+        assertThat(restored.confusion().getTruePositiveWeight()).isEqualTo(day.confusion().getTruePositiveWeight());
+        // and it merges with new state
+        assertThat(restored.merge(day).confusion().getFalseNegativeAuditedCount()).isEqualTo(1);
+    }
+
     /** The exact lower median, as the histogram reports it (monotone binning keeps the rank). */
     private static Long binnedLowerMedian(List<Long> times) {
         if (times.isEmpty()) {

@@ -91,6 +91,21 @@ class ComplianceReportRendererTest {
     }
 
     @Test
+    void shouldMarkWithheldNumbersAndSayWhy() {
+        ComplianceReport thin = ComplianceReport.newBuilder(report("spam", DAY, 310, DAY + DAY_MILLIS))
+                .setRecall(null)
+                .setWithheld(Map.of("recall", "only 1 audited misses (violating audit samples below the threshold);"
+                        + " recall needs >= 3"))
+                .build();
+
+        String md = ComplianceReportRenderer.render(List.of(thin));
+
+        assertThat(md).contains("| 0.931 (0.880–0.963) | withheld | 12 |");
+        assertThat(md).contains("Not published, because the labels cannot support them at the stated confidence:\n\n"
+                + "- 2025-06-15, recall withheld: only 1 audited misses");
+    }
+
+    @Test
     void shouldSayWhenThereIsNothingToReport() {
         assertThat(ComplianceReportRenderer.render(List.of())).contains("No compliance reports were found.");
     }

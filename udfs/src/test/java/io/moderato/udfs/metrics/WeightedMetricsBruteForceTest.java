@@ -299,6 +299,19 @@ class WeightedMetricsBruteForceTest {
     }
 
     @Test
+    void stateWrittenBeforeTheAuditCountsShouldRestoreAsNotAudited() {
+        // Flink's POJO serializer leaves a field added since the savepoint at null
+        WeightedScoreHistogram restored = histogram(HAND_STREAM, 100);
+        restored.setPositiveAuditedCount(null);
+        restored.setNegativeAuditedCount(null);
+        assertThat(restored.getPositiveAuditedCount()).hasSize(100).containsOnly(0L);
+        restored.add(0.12, true, 50, true);
+        assertThat(restored.confusionAtEdge(50).getFalseNegativeAuditedCount()).isEqualTo(1);
+        assertThat(restored.merge(histogram(HAND_STREAM, 100)).confusionAtEdge(50).getFalseNegativeAuditedCount())
+                .isEqualTo(1 + liveConfusion(HAND_STREAM, 0.5).getFalseNegativeAuditedCount());
+    }
+
+    @Test
     void mergeShouldRejectHistogramsWithDifferentBins() {
         assertThatThrownBy(
                         () -> new WeightedScoreHistogram(100).merge(new WeightedScoreHistogram(50)))

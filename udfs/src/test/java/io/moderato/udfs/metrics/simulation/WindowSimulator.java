@@ -132,28 +132,25 @@ public final class WindowSimulator {
 
         /** True recall at edge k; NaN when the window has no violating item. */
         double trueRecall(int edge) {
-            long caught = 0;
-            long all = 0;
-            for (int b = 0; b < ScoreWorld.BINS; b++) {
-                all += violating[b];
-                if (b >= edge) {
-                    caught += violating[b];
-                }
-            }
-            return all == 0 ? Double.NaN : (double) caught / all;
+            return shareAtOrAbove(violating, edge);
         }
 
         /** True false-positive rate at edge k; NaN when the window has no benign item. */
         double trueFalsePositiveRate(int edge) {
-            long flagged = 0;
+            return shareAtOrAbove(benign, edge);
+        }
+
+        /** The share of the items counted per bin that score at or above edge k; NaN without items. */
+        private static double shareAtOrAbove(long[] perBin, int edge) {
+            long above = 0;
             long all = 0;
             for (int b = 0; b < ScoreWorld.BINS; b++) {
-                all += benign[b];
+                all += perBin[b];
                 if (b >= edge) {
-                    flagged += benign[b];
+                    above += perBin[b];
                 }
             }
-            return all == 0 ? Double.NaN : (double) flagged / all;
+            return all == 0 ? Double.NaN : (double) above / all;
         }
 
         /**
