@@ -61,6 +61,9 @@ public final class DetectionJob {
         Sink<DeadLetter> deadLetters();
     }
 
+    /** The job name shown in the Flink UI. */
+    public static final String NAME = "Moderato DetectionJob";
+
     private DetectionJob() {}
 
     public static void build(StreamExecutionEnvironment env, Sources sources, Sinks sinks, Configuration conf) {
@@ -179,7 +182,7 @@ public final class DetectionJob {
                 conf.get(DetectionOptions.SCHEMA_REGISTRY_URL), "moderato-detection",
                 conf.get(DetectionOptions.BOUNDED), conf.get(DetectionOptions.TRANSACTION_TIMEOUT_MS));
         build(env, kafkaSources(env, kafka, conf), kafkaSinks(kafka, conf), conf);
-        env.execute("Moderato DetectionJob");
+        env.execute(NAME);
     }
 
     public static Sources kafkaSources(StreamExecutionEnvironment env, KafkaIo kafka, Configuration conf) {
