@@ -37,6 +37,18 @@ final class AvroProducer implements AutoCloseable {
         this.registry = registry;
     }
 
+    /**
+     * Registers {@code type}'s schema under {@code topic}'s subject and fetches the topic's metadata now,
+     * so the first {@link #send} does not stall the traffic's pacing.
+     */
+    synchronized <T extends SpecificRecord> void prepare(String topic, Class<T> type) throws java.io.IOException {
+        RegistryAvroSerializer<T> serializer = RegistryAvroSerializer.forTopic(type, registry, topic);
+        serializer.open(null);
+        serializer.writerSchemaId();
+        serializers.put(topic, serializer);
+        producer.partitionsFor(topic);
+    }
+
     @SuppressWarnings("unchecked")
     synchronized <T extends SpecificRecord> void send(String topic, String key, T record) {
         rethrow();

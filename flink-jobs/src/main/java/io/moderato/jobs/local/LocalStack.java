@@ -9,7 +9,9 @@ import io.moderato.jobs.detection.DetectionJob;
 import io.moderato.jobs.detection.DetectionOptions;
 import io.moderato.jobs.feedback.FeedbackJob;
 import io.moderato.jobs.feedback.FeedbackOptions;
+import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.PolicyConfig;
+import io.moderato.schemas.UserSignal;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
@@ -28,6 +30,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -57,7 +61,8 @@ public final class LocalStack implements AutoCloseable {
     private final LocalStackOptions options;
     private final PrintStream out;
     private final long startNanos = System.nanoTime();
-    private final long startMillis;
+    private volatile long trafficStartMillis;
+    private volatile long trafficStartNanos;
     private final Map<String, GroundTruth> truths = new ConcurrentHashMap<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private LocalKafka kafka;
@@ -76,12 +81,21 @@ public final class LocalStack implements AutoCloseable {
     public LocalStack(LocalStackOptions options, PrintStream out) {
         this.options = options;
         this.out = out;
-        this.startMillis = options.startMillis() > 0 ? options.startMillis() : System.currentTimeMillis();
     }
 
     /** Brings up broker, registry, topics, both jobs, reviewers and status board; prints where everything is. */
     public LocalStack start() throws Exception {
         Consumer<String> log = m -> out.println("[moderato] " + m);
+        // the registry's JVM, the corpora and the broker start side by side
+        CompletableFuture<ApicurioRegistry> registryStart = options.registry() != null ? null : CompletableFuture.supplyAsync(() -> {
+            try {
+                return ApicurioRegistry.start(options.registryDir(), options.registryPort());
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        CompletableFuture<Corpora> corporaLoad = CompletableFuture.supplyAsync(
+                () -> Corpora.load(options.dataDir(), options.emailDir(), log));
         if (options.bootstrap() == null) {
             kafka = LocalKafka.start();
             resources.add(kafka);
@@ -90,8 +104,8 @@ public final class LocalStack implements AutoCloseable {
         } else {
             bootstrap = options.bootstrap();
         }
-        if (options.registry() == null) {
-            registry = ApicurioRegistry.start(options.registryDir(), options.registryPort());
+        if (registryStart != null) {
+            registry = join(registryStart);
             resources.add(registry);
             registryUrl = registry.url();
             log.accept(String.format(Locale.ROOT, "schema registry (Apicurio, Confluent API) at %s after %.1f s", registryUrl, seconds()));
@@ -105,9 +119,9 @@ public final class LocalStack implements AutoCloseable {
         List<PolicyConfig> policies = policiesInForce(detection);
         log.accept("policies in force: " + policies.stream().filter(PolicyConfig::getEnabled).map(PolicyConfig::getPolicyId).toList());
 
-        Corpora corpora = Corpora.load(options.dataDir(), options.emailDir(), log);
+        Corpora corpora = join(corporaLoad);
         generator = new TrafficGenerator(corpora, policies, detection.getOptional(DetectionOptions.MODELS_DIR).orElse(null),
-                new TrafficGenerator.Settings(options.rate(), options.seed(), startMillis, options.spamWaveAtSeconds(),
+                new TrafficGenerator.Settings(options.rate(), options.seed(), options.startMillis(), options.spamWaveAtSeconds(),
                         options.spamWaveShare(), 0.2), log);
 
         cluster = startCluster();
@@ -135,8 +149,18 @@ public final class LocalStack implements AutoCloseable {
         resources.add(reviewers);
         producer = new AvroProducer(bootstrap, registryUrl, "moderato-traffic");
         resources.add(producer);
+        producer.prepare(topic(DetectionOptions.TOPIC_CONTENT), ContentEvent.class);
+        producer.prepare(topic(DetectionOptions.TOPIC_USER_SIGNALS), UserSignal.class);
         printWhereEverythingIs();
         return this;
+    }
+
+    private static <T> T join(CompletableFuture<T> future) throws Exception {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     private void printWhereEverythingIs() {
@@ -161,6 +185,8 @@ public final class LocalStack implements AutoCloseable {
      */
     public long run(Duration duration, Duration drain) throws InterruptedException {
         long trafficStart = System.nanoTime();
+        trafficStartNanos = trafficStart;
+        trafficStartMillis = generator.begin();
         long nextStatus = trafficStart + options.statusInterval().toNanos();
         long lastCount = 0;
         long lastStatus = trafficStart;
@@ -208,9 +234,9 @@ public final class LocalStack implements AutoCloseable {
         producer.send(topic(DetectionOptions.TOPIC_CONTENT), item.event().getContentId(), item.event());
     }
 
-    /** The stack's event-time clock: the first item's time plus the time elapsed since start. */
+    /** The stack's event-time clock: the first item's event time plus the time elapsed since the traffic started. */
     private long eventTimeNow() {
-        return startMillis + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        return trafficStartMillis + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - trafficStartNanos);
     }
 
     private double seconds() {

@@ -44,7 +44,7 @@ public final class TrafficGenerator {
 
     /**
      * @param ratePerSecond items per second of event time
-     * @param startMillis event time of the first item
+     * @param startMillis event time of the first item; 0: the wall-clock time of {@link #begin()}
      * @param spamWaveAtSeconds event-time offset at which the spam wave starts; negative: none
      * @param spamWaveShare share of items replaced by spam during the wave, in [0, 1]
      */
@@ -73,7 +73,8 @@ public final class TrafficGenerator {
     private final Corpora corpora;
     private final Settings settings;
     private final Random rnd;
-    private final String runId;
+    private String runId;
+    private long startMillis;
     private final Map<String, Boolean> knownUsers = new HashMap<>();
     private final Head audio;
     private final Head image;
@@ -88,12 +89,21 @@ public final class TrafficGenerator {
         this.corpora = corpora;
         this.settings = settings;
         this.rnd = new Random(settings.seed());
-        this.runId = "s" + settings.seed() + "-" + Long.toString(settings.startMillis() / 1000, 36);
         ModelSource source = modelsDir == null ? ModelSource.classpath("models") : ModelSource.directory(java.nio.file.Path.of(modelsDir));
         this.audio = head(policies, "audio", source, log);
         this.image = head(policies, "image", source, log);
         this.spamComments = corpora.comments().stream().filter(Corpora.Comment::spam).toList();
         this.spamEmails = corpora.emails().stream().filter(Corpora.Email::spam).toList();
+    }
+
+    /**
+     * Fixes the event time of the first item (the settings' start, or now) and so the run's content ids;
+     * the stack calls it when the traffic starts, so event time keeps pace with processing time.
+     */
+    public long begin() {
+        startMillis = settings.startMillis() > 0 ? settings.startMillis() : System.currentTimeMillis();
+        runId = "s" + settings.seed() + "-" + Long.toString(startMillis / 1000, 36);
+        return startMillis;
     }
 
     /** Every policy id that some embedding head drawn by this generator labels. */
@@ -109,7 +119,7 @@ public final class TrafficGenerator {
 
     /** Event time of item number {@code n} (0-based). */
     public long eventTimeOf(long n) {
-        return settings.startMillis() + Math.round(n * 1000.0 / settings.ratePerSecond());
+        return startMillis + Math.round(n * 1000.0 / settings.ratePerSecond());
     }
 
     /** How many items were generated. */
@@ -122,6 +132,9 @@ public final class TrafficGenerator {
     }
 
     public Item next() {
+        if (runId == null) {
+            throw new IllegalStateException("begin() first");
+        }
         long n = seq++;
         long time = eventTimeOf(n);
         String contentId = runId + "-" + String.format(Locale.ROOT, "%07d", n);
