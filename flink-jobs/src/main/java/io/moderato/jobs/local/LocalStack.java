@@ -295,7 +295,11 @@ public final class LocalStack implements AutoCloseable {
 
     private MiniCluster startCluster() throws Exception {
         Configuration conf = new Configuration();
-        conf.set(RestOptions.PORT, options.uiPort());
+        if (options.uiPort() == 0) {
+            conf.set(RestOptions.BIND_PORT, "0");
+        } else {
+            conf.set(RestOptions.PORT, options.uiPort());
+        }
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "localhost");
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(256));
@@ -344,6 +348,11 @@ public final class LocalStack implements AutoCloseable {
 
     public SimulatedReviewers reviewers() {
         return reviewers;
+    }
+
+    /** Ids of every content event sent so far. */
+    public java.util.Set<String> sentContentIds() {
+        return java.util.Set.copyOf(truths.keySet());
     }
 
     public TrafficGenerator generator() {
