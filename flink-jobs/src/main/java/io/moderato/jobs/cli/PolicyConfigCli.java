@@ -27,7 +27,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -85,7 +84,7 @@ public final class PolicyConfigCli {
         System.exit(run(args, System.out, System.err));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || List.of(args).contains("--help")) {
             out.print(USAGE);
             return 0;
@@ -401,6 +400,5 @@ public final class PolicyConfigCli {
             out.println("  (no differences)");
         }
         PolicyConfigDiff.lines(changes).forEach(line -> out.println("  " + line));
-        Objects.requireNonNull(changes);
     }
 }

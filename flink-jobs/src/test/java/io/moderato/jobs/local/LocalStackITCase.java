@@ -1,6 +1,8 @@
 package io.moderato.jobs.local;
 
+import io.moderato.jobs.cli.PolicyConfigCli;
 import io.moderato.jobs.cli.TopicReader;
+import io.moderato.jobs.cli.TuneCli;
 import io.moderato.schemas.DeadLetter;
 import io.moderato.schemas.MetricSnapshot;
 import io.moderato.schemas.PolicyDecision;
@@ -96,6 +98,24 @@ class LocalStackITCase {
                     .isPositive().isLessThanOrEqualTo(firstVerdicts);
             assertThat(stack.status().metricSnapshots()).isPositive();
             assertThat(read(stack, "deadletter", DeadLetter.class)).isEmpty();
+
+            // the policy team's tools against the running stack: set → the jobs' verdict, history, show, tune
+            String[] stackArgs = {"--bootstrap", stack.bootstrapServers(), "--registry", stack.registryUrl()};
+            Cli set = Cli.run(PolicyConfigCli::run, concat(new String[]{"set", "--policy", "spam", "--set", "actionThreshold=0.95",
+                    "--note", "LocalStackITCase", "--wait", "45"}, stackArgs));
+            assertThat(set.code()).as(set.err()).isZero();
+            assertThat(set.out()).contains("- actionThreshold: 0.9").contains("+ actionThreshold: 0.95").contains("spam v2: ACCEPTED");
+            Cli history = Cli.run(PolicyConfigCli::run, concat(new String[]{"history", "--policy", "spam"}, stackArgs));
+            assertThat(history.out()).contains("spam").contains("v2").contains("ACCEPTED").contains("LocalStackITCase");
+            Cli show = Cli.run(PolicyConfigCli::run, concat(new String[]{"show", "--policy", "spam"}, stackArgs));
+            assertThat(show.out()).contains("0.950");
+            Path report = work.resolve("tune-spam.html");
+            Cli tune = Cli.run(TuneCli::run, concat(new String[]{"--policy", "spam", "--target-precision", "0.8",
+                    "--out", report.toString()}, stackArgs));
+            assertThat(tune.code()).as(tune.err()).isIn(0, 1);
+            assertThat(tune.out()).contains("policy spam: target precision >= 0.800").contains("(0.950)");
+            assertThat(report).exists();
+
             System.out.printf("local stack: %d events, %d decisions, %d tasks, %d labels, %d examples, %d snapshots"
                             + " (%d labelled items in closed windows); milestones %s%n", produced, decisions.size(), tasks.size(),
                     labels.size(), examples.size(), metrics.size(), labelsInWindows, stack.status().milestones());
@@ -114,5 +134,27 @@ class LocalStackITCase {
     private static <T extends SpecificRecordBase> List<T> read(LocalStack stack, String topic, Class<T> type) {
         return TopicReader.readAll(stack.bootstrapServers(), stack.registryUrl(), topic, type, Duration.ofSeconds(30))
                 .stream().map(TopicReader.Entry::value).toList();
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    /** A CLI run in-process: exit code and what it printed. */
+    private record Cli(int code, String out, String err) {
+        interface Main {
+            int run(String[] args, java.io.PrintStream out, java.io.PrintStream err);
+        }
+
+        static Cli run(Main main, String... args) {
+            var out = new java.io.ByteArrayOutputStream();
+            var err = new java.io.ByteArrayOutputStream();
+            int code = main.run(args, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                    new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            System.out.print(out.toString(java.nio.charset.StandardCharsets.UTF_8));
+            return new Cli(code, out.toString(java.nio.charset.StandardCharsets.UTF_8), err.toString(java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 }
