@@ -51,6 +51,23 @@ public final class TopicReader {
         return props;
     }
 
+    /**
+     * A consumer assigned every partition of {@code topics} and positioned at their current end: it sees
+     * what is written from now on (the local stack's reviewers and status board).
+     */
+    public static KafkaConsumer<byte[], byte[]> consumerAtEnd(String bootstrap, String client, List<String> topics) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(bootstrap, client),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+
     /** Every record of {@code topic} up to its current end, in (partition, offset) order, decoded as {@code type}. */
     public static <T extends SpecificRecordBase> List<Entry<T>> readAll(String bootstrap, String registry, String topic,
                                                                        Class<T> type, Duration timeout) {

@@ -8,12 +8,9 @@ import io.moderato.schemas.ReviewReason;
 import io.moderato.schemas.ReviewTask;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,15 +93,8 @@ public final class SimulatedReviewers implements AutoCloseable {
 
     /** Starts consuming from the current end of the task and action topics. */
     public SimulatedReviewers start() {
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(TopicReader.consumerProperties(bootstrap, "moderato-reviewers"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(topics.tasks(), topics.actions())) {
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
+        KafkaConsumer<byte[], byte[]> consumer = TopicReader.consumerAtEnd(bootstrap, "moderato-reviewers",
+                List.of(topics.tasks(), topics.actions()));
         thread = new Thread(() -> run(consumer), "simulated-reviewers");
         thread.setDaemon(true);
         thread.start();

@@ -11,8 +11,6 @@ import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,15 +71,7 @@ public final class StatusBoard implements AutoCloseable {
     }
 
     public StatusBoard start() {
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(TopicReader.consumerProperties(bootstrap, "moderato-status"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : topics.all()) {
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
+        KafkaConsumer<byte[], byte[]> consumer = TopicReader.consumerAtEnd(bootstrap, "moderato-status", topics.all());
         thread = new Thread(() -> run(consumer), "status-board");
         thread.setDaemon(true);
         thread.start();
@@ -154,9 +144,11 @@ public final class StatusBoard implements AutoCloseable {
     private void onMetric(MetricSnapshot m) {
         metricSnapshots++;
         milestone("first quality metric");
-        if (m.getModality().equals("fused") && m.getSurface().equals("*")) {
-            MetricSnapshot current = latestMetrics.get(m.getPolicyId());
-            if (current == null || m.getWindowEndMillis() >= current.getWindowEndMillis()) {
+        // one cumulative snapshot stream per policy × model versions (items with a transcript are scored by one
+        // more model): show the stream with the most labels, the policy's main traffic
+        if (m.getModality().equals("fused") && m.getSurface().equals("*") && m.getWindowKind().equals("cumulative")) {
+            MetricSnapshot shown = latestMetrics.get(m.getPolicyId());
+            if (shown == null || shown.getModelVersion().equals(m.getModelVersion()) || m.getLabelCount() >= shown.getLabelCount()) {
                 latestMetrics.put(m.getPolicyId(), m);
             }
         }
@@ -209,7 +201,7 @@ public final class StatusBoard implements AutoCloseable {
         latestMetrics.forEach((policy, m) -> s.append(" | ").append(policy).append(' ')
                 .append("P ").append(estimate(m.getPrecision(), "n/a"))
                 .append(" R ").append(estimate(m.getRecall(), "withheld"))
-                .append(String.format(Locale.ROOT, " (%s, %d labels)", m.getWindowKind(), m.getLabelCount())));
+                .append(String.format(Locale.ROOT, " (%d labels)", m.getLabelCount())));
         if (latestMetrics.isEmpty()) {
             s.append(" | quality: awaiting the first window");
         }
