@@ -1,5 +1,6 @@
 package io.moderato.jobs.local;
 
+import io.moderato.jobs.cli.Reachability;
 import io.moderato.jobs.cli.TopicReader;
 import io.moderato.jobs.common.JobSettings;
 import io.moderato.jobs.common.JobWiring;
@@ -111,6 +112,12 @@ public final class LocalStack implements AutoCloseable {
             log.accept(String.format(Locale.ROOT, "schema registry (Apicurio, Confluent API) at %s after %.1f s", registryUrl, seconds()));
         } else {
             registryUrl = options.registry();
+        }
+        if (kafka == null) {
+            Reachability.requireBroker(bootstrap);
+        }
+        if (registry == null) {
+            Reachability.requireRegistry(registryUrl);
         }
         LocalKafka.createTopics(bootstrap, options.partitions(), TOPICS, COMPACTED);
 
@@ -359,13 +366,19 @@ public final class LocalStack implements AutoCloseable {
         return generator;
     }
 
-    /** Stops traffic, reviewers and status board, cancels both jobs, then stops the cluster, registry and broker. */
+    /**
+     * Stops traffic, reviewers and status board, then the registry's child JVM (first: nothing else would stop
+     * it if this JVM were halted half-way), cancels both jobs, and stops the cluster and the broker.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        for (AutoCloseable client : new AutoCloseable[]{producer, reviewers, status, registry}) {
+            closeQuietly(client);
+        }
         for (JobID job : jobs) {
             try {
                 cluster.cancelJob(job).get(30, TimeUnit.SECONDS);
@@ -374,11 +387,25 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                out.println("[moderato] stopping " + resources.get(i).getClass().getSimpleName() + ": " + e.getMessage());
-            }
+            closeQuietly(resources.get(i));
+        }
+    }
+
+    /** True once {@link #close} has begun: {@link #run} then returns. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private final java.util.Set<AutoCloseable> closedResources = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    private void closeQuietly(AutoCloseable resource) {
+        if (resource == null || !closedResources.add(resource)) {
+            return;
+        }
+        try {
+            resource.close();
+        } catch (Exception e) {
+            out.println("[moderato] stopping " + resource.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 
@@ -397,33 +424,32 @@ public final class LocalStack implements AutoCloseable {
         }
         Files.createDirectories(options.workDir());
         LocalStack stack = new LocalStack(options, System.out);
-        Thread main = Thread.currentThread();
-        Thread hook = new Thread(() -> {
-            System.out.println("\n[moderato] stopping (Ctrl-C) ...");
-            main.interrupt();
-            stack.close();
-            System.out.println("[moderato] stopped");
-        }, "moderato-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        // Ctrl-C: the hook closes the stack; run() sees it and returns, main then waits in System.exit for the hook
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!stack.isClosed()) {
+                System.out.println("\n[moderato] stopping (Ctrl-C) ...");
+                stack.close();
+                System.out.println("[moderato] stopped");
+            }
+        }, "moderato-shutdown"));
+        int exit = 0;
         try {
             stack.start();
             long produced = stack.run(options.duration(), options.duration().isZero() ? Duration.ZERO : Duration.ofSeconds(20));
-            stack.summary(produced);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            if (!stack.isClosed()) {
+                stack.summary(produced);
+            }
         } catch (Exception e) {
-            System.err.println("moderato up: " + e.getMessage());
+            if (!stack.isClosed()) {
+                System.err.println("moderato up: " + e.getMessage());
+                exit = 1;
+            }
+        }
+        if (!stack.isClosed()) {
             stack.close();
-            Runtime.getRuntime().removeShutdownHook(hook);
-            System.exit(1);
+            System.out.println("[moderato] stopped");
         }
-        stack.close();
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // already shutting down
-        }
-        System.exit(0);
+        System.exit(exit);
     }
 
     /** What the run produced and when the milestones came (seconds since start). */
