@@ -150,6 +150,7 @@ public final class SampleRecords {
                 .setAuditSampled(false)
                 .setPropensity(1.0)
                 .setShadowScores(List.of(shadowScore()))
+                .setScoringProblems(List.of("audio embedding has 3 dimensions, model audio-safety:1.0.0 expects 512"))
                 .build();
     }
 

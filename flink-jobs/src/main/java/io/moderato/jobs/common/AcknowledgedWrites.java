@@ -9,6 +9,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -30,11 +31,18 @@ public final class AcknowledgedWrites {
      */
     public static void write(String bootstrapServers, String topic, List<String> keys, List<byte[]> values,
                              IntFunction<String> describe) {
+        write(bootstrapServers, topic, keys, values, describe, Map.of());
+    }
+
+    /** As above, with extra producer settings (e.g. a larger {@code max.request.size}). */
+    public static void write(String bootstrapServers, String topic, List<String> keys, List<byte[]> values,
+                             IntFunction<String> describe, Map<String, String> producerSettings) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
+        props.putAll(producerSettings);
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<Future<RecordMetadata>> sends = new ArrayList<>(values.size());

@@ -48,7 +48,7 @@ public final class DecodeAvro<T extends SpecificRecord> extends ProcessFunction<
         }
         String problem;
         try {
-            problem = check.problem(result.record());
+            problem = check.problem(result.record(), ctx.timerService().currentProcessingTime());
         } catch (RuntimeException e) {
             problem = "check failed: " + e;
         }

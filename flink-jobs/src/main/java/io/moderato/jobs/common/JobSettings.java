@@ -1,5 +1,7 @@
 package io.moderato.jobs.common;
 
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -11,6 +13,7 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /** Settings every Moderato job runs with, in production and in tests alike. */
 public final class JobSettings {
@@ -63,5 +66,67 @@ public final class JobSettings {
                 output.markIdle();
             }
         });
+    }
+
+    /**
+     * Event time for a main input: bounded out-of-orderness, made robust for a safety system.
+     * <ul>
+     *   <li>No record moves the clock beyond wall-clock time: an event time in the future counts as
+     *       "now" for the watermark (the record keeps its own time and waits for it), so one
+     *       future-dated record per partition cannot make everyone else's events late.</li>
+     *   <li>After {@code quietAfter} without a record, the watermark advances to the newest event time
+     *       seen: decisions made in event-time order wait for the watermark, and a quiet input must
+     *       not hold back its last items until the next one arrives.</li>
+     *   <li>An input that has never had a record, or none for {@code idleness}, stops holding back
+     *       the other inputs (Flink's idleness).</li>
+     * </ul>
+     */
+    public static <T> WatermarkStrategy<T> eventTime(SerializableTimestampAssigner<T> time, Duration outOfOrderness,
+                                                     Duration quietAfter, Duration idleness) {
+        long bound = outOfOrderness.toMillis();
+        long quietNanos = quietAfter.toNanos();
+        return WatermarkStrategy.<T>forGenerator(context -> new QuietAdvancingWatermarks<>(bound, quietNanos,
+                        System::currentTimeMillis, System::nanoTime))
+                .withTimestampAssigner(time)
+                .withIdleness(idleness);
+    }
+
+    /** See {@link #eventTime}. Not thread-safe: one per source subtask, as Flink uses generators. */
+    static final class QuietAdvancingWatermarks<T> implements WatermarkGenerator<T> {
+        private final long outOfOrdernessMillis;
+        private final long quietNanos;
+        private final LongSupplier wallClockMillis;
+        private final LongSupplier nanoClock;
+        private long maxTimestamp = Long.MIN_VALUE;
+        private long lastEventNanos;
+        private long emitted = Long.MIN_VALUE;
+
+        QuietAdvancingWatermarks(long outOfOrdernessMillis, long quietNanos, LongSupplier wallClockMillis,
+                                 LongSupplier nanoClock) {
+            this.outOfOrdernessMillis = outOfOrdernessMillis;
+            this.quietNanos = quietNanos;
+            this.wallClockMillis = wallClockMillis;
+            this.nanoClock = nanoClock;
+        }
+
+        @Override
+        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
+            maxTimestamp = Math.max(maxTimestamp, eventTimestamp);
+            lastEventNanos = nanoClock.getAsLong();
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            if (maxTimestamp == Long.MIN_VALUE) {
+                return; // nothing seen yet: idleness decides whether this input holds the others back
+            }
+            long newest = Math.min(maxTimestamp, wallClockMillis.getAsLong());
+            boolean quiet = nanoClock.getAsLong() - lastEventNanos >= quietNanos;
+            long watermark = quiet ? newest : newest - outOfOrdernessMillis - 1;
+            if (watermark > emitted) {
+                emitted = watermark;
+                output.emitWatermark(new Watermark(watermark));
+            }
+        }
     }
 }

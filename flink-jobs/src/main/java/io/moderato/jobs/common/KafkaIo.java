@@ -9,6 +9,8 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -20,16 +22,33 @@ import java.util.Properties;
  * happens in the graph, so bad bytes are dead-lettered) and exactly-once sinks that write
  * Confluent-framed Avro through the schema registry, each sink with its own transactional id prefix.
  *
+ *
+ * <p>Output records carry the processing time at which they are written as their Kafka timestamp,
+ * never the element's event time: the broker refuses a timestamp more than
+ * {@code log.message.timestamp.after.max.ms} (1 h by default in Kafka 4) in the future, and deletes
+ * a record whose timestamp is older than the topic's retention at the next check. Event times stay
+ * in the records' own fields.
+ *
  * @param boundedToLatest stop each source at the offsets that are latest when the job starts
  *                        (replays, tests and benchmarks); production runs unbounded
+ * @param maxRequestBytes producer {@code max.request.size} of every sink, set explicitly (must not
+ *                        exceed the broker's {@code message.max.bytes})
  */
 public record KafkaIo(String bootstrapServers, String registryUrl, String jobName, boolean boundedToLatest,
-                      long transactionTimeoutMillis) implements Serializable {
+                      long transactionTimeoutMillis, int maxRequestBytes) implements Serializable {
+
+    /** Kafka's default {@code max.request.size} and (about) the broker's default {@code message.max.bytes}. */
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 1_048_576;
 
     public KafkaIo {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         Objects.requireNonNull(registryUrl, "registryUrl");
         Objects.requireNonNull(jobName, "jobName");
+    }
+
+    public KafkaIo(String bootstrapServers, String registryUrl, String jobName, boolean boundedToLatest,
+                   long transactionTimeoutMillis) {
+        this(bootstrapServers, registryUrl, jobName, boundedToLatest, transactionTimeoutMillis, DEFAULT_MAX_REQUEST_BYTES);
     }
 
     /** Reads {@code topic} from the committed group offsets, or the earliest offset for a new group. */
@@ -60,26 +79,46 @@ public record KafkaIo(String bootstrapServers, String registryUrl, String jobNam
      * topic (transactional ids must differ between sinks), null for the first.
      */
     public <T extends SpecificRecord> KafkaSink<T> sink(String topic, Class<T> type, KeySelector<T> key, String writer) {
-        var serializer = KafkaRecordSerializationSchema.<T>builder()
-                .setTopic(topic)
-                .setValueSerializationSchema(RegistryAvroSerializer.forTopic(type, registryUrl, topic));
-        if (key != null) {
-            serializer.setKeySerializationSchema((SerializationSchema<T>) record -> {
-                String k = key.key(record);
-                return k == null ? null : k.getBytes(StandardCharsets.UTF_8);
-            });
-        }
         Properties producer = new Properties();
-        producer.setProperty("transaction.timeout.ms", Long.toString(transactionTimeoutMillis));
+        producer.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeoutMillis));
+        producer.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(maxRequestBytes));
         return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers)
-                .setRecordSerializer(serializer.build())
+                .setRecordSerializer(new StampedAtWrite<>(topic, RegistryAvroSerializer.forTopic(type, registryUrl, topic), key))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 // every prefix ends in a writer name so no sink's prefix is a prefix of another's: on
                 // start-up a sink aborts lingering transactions by prefix and would fence its sibling
                 .setTransactionalIdPrefix(jobName + "." + topic + "." + (writer == null ? "main" : writer))
                 .setKafkaProducerConfig(producer)
                 .build();
+    }
+
+    /**
+     * Serializes to {@code topic} with no timestamp of its own, so the producer stamps the write time
+     * (see the class doc), and with the record's key as UTF-8 (none: the default partitioner spreads them).
+     */
+    static final class StampedAtWrite<T> implements KafkaRecordSerializationSchema<T> {
+        private final String topic;
+        private final SerializationSchema<T> value;
+        private final KeySelector<T> key;
+
+        StampedAtWrite(String topic, SerializationSchema<T> value, KeySelector<T> key) {
+            this.topic = Objects.requireNonNull(topic, "topic");
+            this.value = Objects.requireNonNull(value, "value");
+            this.key = key;
+        }
+
+        @Override
+        public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) throws Exception {
+            value.open(context);
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long elementTimestamp) {
+            String k = key == null ? null : key.key(element);
+            return new ProducerRecord<>(topic, null, null, k == null ? null : k.getBytes(StandardCharsets.UTF_8),
+                    value.serialize(element));
+        }
     }
 
     /** The Kafka key of a record. */

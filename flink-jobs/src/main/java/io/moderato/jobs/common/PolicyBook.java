@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The policy configs in force: one per policy id, the latest accepted from the config stream,
@@ -36,9 +37,28 @@ public final class PolicyBook {
     }
 
     public Outcome offer(PolicyConfig config) {
+        return offer(config, c -> List.of());
+    }
+
+    /**
+     * As {@link #offer(PolicyConfig)}, with checks beyond the config's own rules (e.g. that its
+     * models load) run on a config the rules accept; any violation they return rejects it.
+     */
+    public Outcome offer(PolicyConfig config, Function<PolicyConfig, List<String>> moreChecks) {
         PolicyConfig previous = submitted.get(config.getPolicyId());
         ConfigVerdict verdict = PolicyConfigEvaluator.evaluate(previous, config);
-        Outcome outcome = new Outcome(verdict, previous == null ? defaults.get(config.getPolicyId()) : previous);
+        PolicyConfig inForce = previous == null ? defaults.get(config.getPolicyId()) : previous;
+        if (previous == null && inForce != null) {
+            // judged as a first submission, but the reason and the audit name the default it leaves in force
+            verdict = new ConfigVerdict(verdict.status(), verdict.violations(), inForce.getVersion());
+        }
+        if (verdict.accepted()) {
+            List<String> more = moreChecks.apply(config);
+            if (!more.isEmpty()) {
+                verdict = new ConfigVerdict(ConfigVerdict.REJECTED, more, verdict.previousVersion());
+            }
+        }
+        Outcome outcome = new Outcome(verdict, inForce);
         if (outcome.accepted()) {
             submitted.put(config.getPolicyId(), config);
         }

@@ -1,6 +1,7 @@
 package io.moderato.jobs.detection;
 
 import io.moderato.jobs.internal.ModelScore;
+import io.moderato.jobs.internal.ScoringProblem;
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.Embedding;
 import io.moderato.jobs.internal.PackedFeatures;
@@ -27,7 +28,10 @@ import java.util.function.Function;
 
 /**
  * Scores batches of content events with the models the policy configs name, one ONNX call per
- * (model, modality) per batch. A modality an event lacks is skipped, never scored as zero.
+ * (model, modality) per batch. A modality an event lacks is skipped, never scored as zero; a
+ * modality it carries that a wanted model cannot score (no version of the model is loaded, the
+ * embedding has the wrong dimension or non-finite values) comes back as a {@link ScoringProblem},
+ * so that the decider fails safe instead of silently leaving the policy out.
  * Models hot-swap through {@link #use}: a model version that fails to load never replaces the
  * working version of the same slot (modality + model name + shadow). Not thread-safe: one per subtask.
  */
@@ -43,10 +47,18 @@ public final class ContentScorer implements AutoCloseable {
     private static final Comparator<Slot> SLOT_ORDER =
             Comparator.comparing(Slot::modality).thenComparing(Slot::model).thenComparing(Slot::shadow);
 
+    /**
+     * Most model-input values (non-zeros of sparse vectors, dense values) captured per event: about
+     * 32 k values are under 300 kB in a RiskDecision, far below the broker's 1 MiB record limit
+     * whatever the item (a text longer than this has no retraining use as one example anyway).
+     */
+    public static final int MAX_CAPTURED_VALUES = 32_768;
+
     private final Map<Slot, OnnxModel> active = new TreeMap<>(SLOT_ORDER);
+    /** Wanted slots without any loaded version, and why. */
+    private final Map<Slot, String> missing = new TreeMap<>(SLOT_ORDER);
     private final Map<OnnxModel, TextFeaturizer> featurizers = new java.util.IdentityHashMap<>();
     private long invalidEmbeddings;
-    private boolean captureFeatures;
 
     public ContentScorer(ModelRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -81,6 +93,7 @@ public final class ContentScorer implements AutoCloseable {
     public List<String> use(Map<Slot, String> wanted) {
         List<String> problems = new ArrayList<>();
         Map<Slot, OnnxModel> next = new TreeMap<>(SLOT_ORDER);
+        Map<Slot, String> nextMissing = new TreeMap<>(SLOT_ORDER);
         for (Map.Entry<Slot, String> entry : wanted.entrySet()) {
             Slot slot = entry.getKey();
             OnnxModel current = active.get(slot);
@@ -100,6 +113,8 @@ public final class ContentScorer implements AutoCloseable {
                 problems.add(problem);
                 if (current != null) {
                     next.put(slot, current);
+                } else {
+                    nextMissing.put(slot, "model " + slot.model() + ":" + entry.getValue() + " is not loaded (" + e.getMessage() + ")");
                 }
             }
         }
@@ -111,8 +126,20 @@ public final class ContentScorer implements AutoCloseable {
         }
         active.clear();
         active.putAll(next);
+        missing.clear();
+        missing.putAll(nextMissing);
         featurizers.keySet().retainAll(next.values());
         return problems;
+    }
+
+    /** Wanted slots for which no version of the model is loaded (their modality cannot be scored). */
+    public int missingModels() {
+        return missing.size();
+    }
+
+    /** Throws when {@code model} cannot score {@code modality} (e.g. an image model named for text). */
+    static void checkModality(String modality, OnnxModel model) {
+        checkModality(new Slot(modality, model.manifest().name(), false), model);
     }
 
     private static void checkModality(Slot slot, OnnxModel model) {
@@ -141,34 +168,87 @@ public final class ContentScorer implements AutoCloseable {
         return invalidEmbeddings;
     }
 
-    /** One event's scores, and the inputs of its active (non-shadow) models when capture is on. */
-    public record Scored(List<ModelScore> scores, List<PackedFeatures> features) {}
+    /**
+     * One event's scores; the inputs of its active (non-shadow) models when capture is on (empty, with
+     * {@code featuresOmitted}, when they exceed {@link #MAX_CAPTURED_VALUES}); and the modalities it
+     * carries that a wanted model could not score.
+     */
+    public record Scored(List<ModelScore> scores, List<PackedFeatures> features, List<ScoringProblem> problems,
+                         boolean featuresOmitted) {}
 
     /** Scores every present modality of every event; result i belongs to event i. */
     public List<Scored> score(List<ContentEvent> events, boolean captureFeatures) {
         List<Scored> scores = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
-            scores.add(new Scored(new ArrayList<>(), new ArrayList<>()));
+            scores.add(new Scored(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), false));
         }
-        this.captureFeatures = captureFeatures;
         for (Map.Entry<Slot, OnnxModel> entry : active.entrySet()) {
             Slot slot = entry.getKey();
             OnnxModel model = entry.getValue();
-            switch (slot.modality()) {
-                case "text" -> scoreTexts(slot, model, events, ContentEvent::getText, scores);
-                case "transcript" -> scoreTexts(slot, model, events,
-                        e -> e.getTranscript() == null ? null : e.getTranscript().getText(), scores);
-                case "image" -> scoreEmbeddings(slot, model, events, ContentEvent::getImageEmbedding, scores);
-                case "audio" -> scoreEmbeddings(slot, model, events, ContentEvent::getAudioEmbedding, scores);
-                case "video" -> scoreEmbeddings(slot, model, events, ContentEvent::getVideoEmbedding, scores);
-                default -> { }
+            if (isText(slot.modality())) {
+                scoreTexts(slot, model, events, textOf(slot.modality()), scores, captureFeatures);
+            } else {
+                scoreEmbeddings(slot, model, events, embeddingOf(slot.modality()), scores, captureFeatures);
+            }
+        }
+        for (Map.Entry<Slot, String> entry : missing.entrySet()) {
+            Slot slot = entry.getKey();
+            if (slot.shadow()) {
+                continue; // a shadow model decides nothing: nothing to fail safe on
+            }
+            for (int i = 0; i < events.size(); i++) {
+                if (carries(events.get(i), slot.modality())) {
+                    scores.get(i).problems().add(new ScoringProblem(slot.modality(), slot.model(), entry.getValue()));
+                }
+            }
+        }
+        for (int i = 0; i < scores.size(); i++) {
+            Scored s = scores.get(i);
+            if (capturedValues(s.features()) > MAX_CAPTURED_VALUES) {
+                scores.set(i, new Scored(s.scores(), new ArrayList<>(), s.problems(), true));
             }
         }
         return scores;
     }
 
+    private static boolean isText(String modality) {
+        return "text".equals(modality) || "transcript".equals(modality);
+    }
+
+    private static Function<ContentEvent, String> textOf(String modality) {
+        return "text".equals(modality) ? ContentEvent::getText
+                : e -> e.getTranscript() == null ? null : e.getTranscript().getText();
+    }
+
+    private static Function<ContentEvent, Embedding> embeddingOf(String modality) {
+        return switch (modality) {
+            case "image" -> ContentEvent::getImageEmbedding;
+            case "audio" -> ContentEvent::getAudioEmbedding;
+            case "video" -> ContentEvent::getVideoEmbedding;
+            default -> e -> null;
+        };
+    }
+
+    /** True when the event has something to score for {@code modality}. */
+    static boolean carries(ContentEvent event, String modality) {
+        if (isText(modality)) {
+            String t = textOf(modality).apply(event);
+            return t != null && !t.isBlank();
+        }
+        Embedding e = embeddingOf(modality).apply(event);
+        return e != null && e.getVector() != null && !e.getVector().isEmpty();
+    }
+
+    private static long capturedValues(List<PackedFeatures> features) {
+        long values = 0;
+        for (PackedFeatures f : features) {
+            values += f.getValues().remaining() / Float.BYTES;
+        }
+        return values;
+    }
+
     private void scoreTexts(Slot slot, OnnxModel model, List<ContentEvent> events,
-                            Function<ContentEvent, String> text, List<Scored> out) {
+                            Function<ContentEvent, String> text, List<Scored> out, boolean captureFeatures) {
         TextFeaturizer featurizer = featurizers.computeIfAbsent(model, m -> new TextFeaturizer(m.manifest().featurizer()));
         List<Integer> rows = new ArrayList<>();
         List<SparseVector> vectors = new ArrayList<>();
@@ -193,7 +273,7 @@ public final class ContentScorer implements AutoCloseable {
     }
 
     private void scoreEmbeddings(Slot slot, OnnxModel model, List<ContentEvent> events,
-                                 Function<ContentEvent, Embedding> embedding, List<Scored> out) {
+                                 Function<ContentEvent, Embedding> embedding, List<Scored> out, boolean captureFeatures) {
         List<Integer> rows = new ArrayList<>();
         List<float[]> vectors = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
@@ -202,10 +282,16 @@ public final class ContentScorer implements AutoCloseable {
                 continue;
             }
             float[] vector = toArray(e.getVector());
-            if (vector.length != model.dimensions() || !allFinite(vector)) {
-                invalidEmbeddings++;
-                LOG.warn("Skipping {} embedding of content {}: dimension {} (model {} expects {}) or non-finite values",
-                        slot.modality(), events.get(i).getContentId(), vector.length, model.manifest().id(), model.dimensions());
+            String invalid = vector.length != model.dimensions()
+                    ? slot.modality() + " embedding has " + vector.length + " dimensions, model " + model.manifest().id()
+                            + " expects " + model.dimensions()
+                    : allFinite(vector) ? null : slot.modality() + " embedding has NaN or infinite values";
+            if (invalid != null) {
+                if (!slot.shadow()) {
+                    invalidEmbeddings++;
+                    out.get(i).problems().add(new ScoringProblem(slot.modality(), slot.model(), invalid));
+                    LOG.warn("Not scoring content {}: {}", events.get(i).getContentId(), invalid);
+                }
                 continue;
             }
             rows.add(i);

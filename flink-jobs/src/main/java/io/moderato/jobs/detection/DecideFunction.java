@@ -2,10 +2,11 @@ package io.moderato.jobs.detection;
 
 import io.moderato.jobs.common.PolicyBook;
 import io.moderato.jobs.internal.ModelScore;
+import io.moderato.jobs.internal.PendingContent;
 import io.moderato.jobs.internal.ReviewCandidate;
 import io.moderato.jobs.internal.ScoredContent;
+import io.moderato.jobs.internal.ScoringProblem;
 import io.moderato.jobs.internal.UserInput;
-import io.moderato.schemas.ConfigAudit;
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.EnforcementAction;
 import io.moderato.schemas.ModelVersion;
@@ -15,25 +16,16 @@ import io.moderato.schemas.ReviewQueue;
 import io.moderato.schemas.ReviewReason;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.ShadowScore;
-import io.moderato.schemas.Signal;
 import io.moderato.schemas.UserSignal;
-import io.moderato.schemas.WindowedUserRisk;
-import io.moderato.udfs.config.ConfigVerdict;
-import io.moderato.udfs.decision.Bands;
 import io.moderato.udfs.decision.DeterministicSampler;
+import io.moderato.udfs.decision.PolicyDecider;
 import io.moderato.udfs.decision.QueueRouter;
-import io.moderato.udfs.decision.ReviewPriority;
 import io.moderato.udfs.fusion.ContextFeatures;
-import io.moderato.udfs.fusion.Contribution;
-import io.moderato.udfs.fusion.FusedRisk;
-import io.moderato.udfs.fusion.RiskFuser;
-import io.moderato.udfs.window.Escalation;
 import io.moderato.udfs.window.SlidingRiskWindow;
-import io.moderato.udfs.window.WindowRisk;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -55,12 +47,19 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Keyed by user. Keeps the user's latest signal and a sliding risk window per policy; for each
- * scored content item it fuses per-policy risk from the config in force, updates the window (not
- * for late items), escalates on windowed user risk, picks the band, draws the audit sample and
- * emits: the decision (main output) or, when some policy asks for review, a review candidate for
- * the per-queue router; enforcement actions; and, from subtask 0, an audit record for every
- * config submitted on the broadcast side.
+ * Keyed by user. Keeps the user's latest signal, a sliding risk window per policy, the fingerprints
+ * of recently decided content and the items waiting for the watermark. Content is decided in
+ * event-time order: an item waits in keyed state until the watermark passes its event time, then
+ * the items of that time are decided in contentId order — so a window only ever holds what precedes
+ * an item in event time, and the same input gives the same decisions however partitions interleave.
+ * An item that arrives behind the watermark (late) is decided at once, flagged, and does not enter
+ * the window. The same contentId with the same content within the dedup horizon is dropped as a
+ * duplicate; with changed content it is an edit, decided again.
+ *
+ * <p>Per policy, {@link PolicyDecider} fuses, windows, bands (failing safe on scoring problems) and
+ * samples; this function emits the decision (main output) or, when some policy asks for review, a
+ * review candidate for the per-queue router, and enforcement actions. Policy configs arrive already
+ * accepted by the {@link ConfigGate}.
  */
 public final class DecideFunction extends KeyedBroadcastProcessFunction<String, UserInput, PolicyConfig, RiskDecision> {
 
@@ -73,55 +72,71 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
     private final long windowLengthMillis;
     private final long windowSlideMillis;
     private final Duration userSignalTtl;
+    private final Duration dedupHorizon;
     private final long samplingSeed;
 
     private transient ValueState<UserSignal> userSignal;
     private transient MapState<String, SlidingRiskWindow> windows;
     private transient ValueState<Long> cleanupTimer;
-    private transient DeterministicSampler sampler;
+    private transient MapState<Long, PendingContent> pending;
+    private transient MapState<String, Long> decidedContent;
+    private transient PolicyDecider decider;
     private transient PolicyBook book;
     private transient boolean bookLoaded;
 
     private transient MetricGroup metrics;
     private transient Map<String, Counter> decisionCounters;
+    private transient Map<String, Counter> failSafeCounters;
     private transient Map<String, Long> activeVersions;
     private transient Counter lateEvents;
-    private transient Counter configsRejected;
+    private transient Counter duplicatesDropped;
+    private transient Counter editsDecided;
     private transient Histogram latencyPublished;
     private transient Histogram latencyPrePublish;
 
     public DecideFunction(List<PolicyConfig> defaults, Duration windowLength, Duration windowSlide,
-                          Duration userSignalTtl, long samplingSeed) {
+                          Duration userSignalTtl, Duration dedupHorizon, long samplingSeed) {
         this.defaults = List.copyOf(defaults);
         this.windowLengthMillis = windowLength.toMillis();
         this.windowSlideMillis = windowSlide.toMillis();
         this.userSignalTtl = userSignalTtl;
+        this.dedupHorizon = dedupHorizon;
         this.samplingSeed = samplingSeed;
     }
 
     @Override
     public void open(OpenContext openContext) {
         ValueStateDescriptor<UserSignal> signalDescriptor = DetectionState.userSignal();
-        signalDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(userSignalTtl)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .build());
+        signalDescriptor.enableTimeToLive(ttl(userSignalTtl));
         userSignal = getRuntimeContext().getState(signalDescriptor);
         windows = getRuntimeContext().getMapState(DetectionState.riskWindows());
         cleanupTimer = getRuntimeContext().getState(DetectionState.cleanupTimer());
-        sampler = new DeterministicSampler(samplingSeed);
+        pending = getRuntimeContext().getMapState(DetectionState.pendingContent());
+        MapStateDescriptor<String, Long> decided = DetectionState.decidedContent();
+        decided.enableTimeToLive(ttl(dedupHorizon));
+        decidedContent = getRuntimeContext().getMapState(decided);
+        decider = new PolicyDecider(new DeterministicSampler(samplingSeed), TOP_SIGNALS);
         book = new PolicyBook(defaults);
 
         metrics = getRuntimeContext().getMetricGroup();
         decisionCounters = new HashMap<>();
+        failSafeCounters = new HashMap<>();
         activeVersions = new HashMap<>();
         lateEvents = metrics.counter("lateEvents");
-        configsRejected = metrics.counter("configsRejected");
+        duplicatesDropped = metrics.counter("duplicatesDropped");
+        editsDecided = metrics.counter("editsDecided");
         latencyPublished = metrics.histogram("eventToDecisionMillis", new DescriptiveStatisticsHistogram(4096));
         latencyPrePublish = metrics.histogram("prePublishEventToDecisionMillis", new DescriptiveStatisticsHistogram(4096));
         for (PolicyConfig config : defaults) {
             trackVersion(config);
         }
+    }
+
+    private static StateTtlConfig ttl(Duration ttl) {
+        return StateTtlConfig.newBuilder(ttl)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build();
     }
 
     // ---------------------------------------------------------------- policy config (broadcast side)
@@ -130,38 +145,11 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
     public void processBroadcastElement(PolicyConfig config, Context ctx, Collector<RiskDecision> out) throws Exception {
         BroadcastState<String, PolicyConfig> state = ctx.getBroadcastState(DetectionState.POLICY_CONFIGS);
         loadBook(state.immutableEntries());
-        PolicyBook.Outcome outcome = book.offer(config);
-        if (outcome.accepted()) {
+        // the config gate has accepted it; the book only keeps the newest per policy
+        if (book.offer(config).accepted()) {
             state.put(config.getPolicyId(), config);
             trackVersion(config);
-        } else if ("REJECTED".equals(outcome.verdict().status())) {
-            configsRejected.inc();
         }
-        // every subtask sees every config; one audit record per submission is enough
-        if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
-            ctx.output(DetectionState.CONFIG_AUDIT, audit(config, outcome, ctx.currentProcessingTime()));
-        }
-    }
-
-    private ConfigAudit audit(PolicyConfig config, PolicyBook.Outcome outcome, long now) {
-        ConfigVerdict verdict = outcome.verdict();
-        String reason = switch (verdict.status()) {
-            case "ACCEPTED" -> null;
-            case "IGNORED_STALE" -> "version " + config.getVersion() + " is not newer than the accepted version "
-                    + verdict.previousVersion();
-            default -> String.join("; ", verdict.violations());
-        };
-        return ConfigAudit.newBuilder()
-                .setPolicyId(config.getPolicyId())
-                .setVersion(config.getVersion())
-                .setStatus(verdict.status())
-                .setReason(reason)
-                .setViolations(verdict.violations())
-                .setPreviousVersion(outcome.previous() == null ? null : outcome.previous().getVersion())
-                .setSubmitted(config)
-                .setJob(JOB)
-                .setProcessedAtMillis(now)
-                .build();
     }
 
     private void loadBook(Iterable<Map.Entry<String, PolicyConfig>> accepted) {
@@ -191,20 +179,53 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
             userSignal.update(input.getSignal());
             return;
         }
-        ReadOnlyBroadcastState<String, PolicyConfig> state = ctx.getBroadcastState(DetectionState.POLICY_CONFIGS);
-        loadBook(state.immutableEntries());
-        decide(input.getContent(), ctx, out);
+        ScoredContent content = input.getContent();
+        long eventTime = content.getEvent().getEventTimeMillis();
+        if (eventTime <= ctx.timerService().currentWatermark()) {
+            lateEvents.inc();
+            loadBook(ctx.getBroadcastState(DetectionState.POLICY_CONFIGS).immutableEntries());
+            decide(content, true, ctx, out);
+            return;
+        }
+        // wait for the watermark: everything that precedes this item in event time is then here
+        PendingContent waiting = pending.get(eventTime);
+        if (waiting == null) {
+            waiting = new PendingContent(new ArrayList<>());
+            ctx.timerService().registerEventTimeTimer(eventTime);
+        }
+        waiting.getItems().add(content);
+        pending.put(eventTime, waiting);
     }
 
-    private void decide(ScoredContent scored, ReadOnlyContext ctx, Collector<RiskDecision> out) throws Exception {
-        ContentEvent event = scored.getEvent();
-        long eventTime = event.getEventTimeMillis();
-        boolean late = eventTime <= ctx.timerService().currentWatermark();
-        if (late) {
-            lateEvents.inc();
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<RiskDecision> out) throws Exception {
+        PendingContent due = pending.get(timestamp);
+        if (due != null) {
+            pending.remove(timestamp);
+            loadBook(ctx.getBroadcastState(DetectionState.POLICY_CONFIGS).immutableEntries());
+            List<ScoredContent> items = new ArrayList<>(due.getItems());
+            // equal event times: a fixed order, whatever order they arrived in
+            items.sort(Comparator.comparing((ScoredContent c) -> c.getEvent().getContentId())
+                    .thenComparingLong(ScoredContent::getContentHash));
+            for (ScoredContent item : items) {
+                decide(item, false, ctx, out);
+            }
         }
-        UserSignal signal = userSignal.value();
-        Map<String, Double> context = ContextFeatures.of(signal);
+        Long cleanup = cleanupTimer.value();
+        if (cleanup != null && cleanup == timestamp) {
+            cleanUpWindows(timestamp, ctx);
+        }
+    }
+
+    private void decide(ScoredContent scored, boolean late, ReadOnlyContext ctx, Collector<RiskDecision> out) throws Exception {
+        ContentEvent event = scored.getEvent();
+        if (isDuplicate(event.getContentId(), scored.getContentHash())) {
+            return;
+        }
+        long eventTime = event.getEventTimeMillis();
+        Map<String, Double> context = ContextFeatures.of(userSignal.value());
+        PolicyDecider.Item item = new PolicyDecider.Item(event.getContentId(), eventTime, event.getPrePublish(),
+                event.getReachEstimate(), late);
 
         List<PolicyDecision> decisions = new ArrayList<>();
         List<ReviewReason> reasons = new ArrayList<>();
@@ -219,72 +240,38 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
                 continue;
             }
             String policy = config.getPolicyId();
-            Map<String, Double> modalityScores = modalityScores(scored.getScores(), config, modelsUsed);
-            if (modalityScores.isEmpty()) {
-                continue; // nothing the policy's models could score on this item
-            }
-            FusedRisk fused = RiskFuser.fuse(config.getFusionStrategy(), config.getFusionWeights(),
-                    config.getFusionBias(), modalityScores, context, TOP_SIGNALS);
-            double risk = fused.risk();
-            boolean borderline = risk >= config.getReviewThreshold() && risk < config.getActionThreshold();
-
             SlidingRiskWindow window = windows.get(policy);
             if (window == null) {
                 window = new SlidingRiskWindow(windowLengthMillis, windowSlideMillis);
             }
-            if (!late) {
-                window.add(eventTime, risk, borderline);
+            PolicyDecider.Outcome outcome = decider.decide(config, item,
+                    modalityScores(scored.getScores(), config, modelsUsed), problems(scored.getProblems(), config),
+                    context, window, shadowScores(scored.getScores(), config));
+            if (outcome == null) {
+                continue; // nothing the policy's models score is on this item
+            }
+            if (outcome.windowChanged()) {
                 windows.put(policy, window);
             }
-            WindowRisk userRisk = window.aggregate(eventTime);
-            boolean escalate = Escalation.escalate(userRisk, config.getEscalationThreshold());
-            String band = Bands.band(risk, config.getReviewThreshold(), config.getActionThreshold(), escalate,
-                    event.getPrePublish());
-            boolean escalated = escalate && risk < config.getReviewThreshold();
-
-            boolean audited = false;
-            double propensity;
-            String reason = null;
-            if (Bands.needsReview(band)) {
-                propensity = 1.0;
-                reason = escalated ? "ESCALATION" : "THRESHOLD";
-            } else if (Bands.isAction(band)) {
-                propensity = config.getAuditSampleRateAction();
-                audited = sampler.sampled(event.getContentId(), "audit:" + policy, propensity);
-                reason = audited ? "AUDIT_ACTION" : null;
-            } else {
-                propensity = config.getAuditSampleRateAllow();
-                audited = sampler.sampled(event.getContentId(), "audit:" + policy, propensity);
-                reason = audited ? "AUDIT_ALLOW" : null;
+            PolicyDecision decision = outcome.decision();
+            count(decisionCounters, policy, "band", decision.getBand(), "decisions");
+            if (!decision.getScoringProblems().isEmpty()) {
+                count(failSafeCounters, policy, null, null, "failSafeDecisions");
             }
-            count(policy, band);
             configVersions.put(policy, config.getVersion());
-            decisions.add(PolicyDecision.newBuilder()
-                    .setPolicyId(policy)
-                    .setModalityScores(modalityScores)
-                    .setFusedRisk(risk)
-                    .setUserRisk(new WindowedUserRisk(userRisk.maxRisk(), userRisk.meanRisk(),
-                            userRisk.borderlineCount(), userRisk.itemCount()))
-                    .setBand(band)
-                    .setEscalated(escalated)
-                    .setActionThreshold(config.getActionThreshold())
-                    .setReviewThreshold(config.getReviewThreshold())
-                    .setEscalationThreshold(config.getEscalationThreshold())
-                    .setTopSignals(signals(fused.topSignals()))
-                    .setAuditSampled(audited)
-                    .setPropensity(propensity)
-                    .setShadowScores(shadowScores(scored.getScores(), config))
-                    .build());
-
+            decisions.add(decision);
+            ReviewReason reason = outcome.reviewReason();
             if (reason != null) {
-                reasons.add(new ReviewReason(policy, band, reason, risk, propensity, config.getVersion()));
-                double priority = ReviewPriority.priority(config.getSeverity(), event.getReachEstimate(), risk);
+                reasons.add(reason);
+                double priority = outcome.priority();
                 if (priority > winnerPriority || priority == winnerPriority && policy.compareTo(winnerPolicy) < 0) {
                     winnerPriority = priority;
                     winnerPolicy = policy;
                 }
             }
-            emitAction(ctx, event, config, band, risk, decidedAt);
+            if (outcome.action() != null) {
+                ctx.output(DetectionState.ACTIONS, action(event, config, outcome.action(), decision.getFusedRisk(), decidedAt));
+            }
         }
         if (!late) {
             scheduleCleanup(ctx, eventTime);
@@ -305,6 +292,7 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
                 .setConfigVersions(new TreeMap<>(configVersions))
                 .setContextFeatures(context)
                 .setFeatures(FeaturePacking.unpackAll(scored.getFeatures()))
+                .setFeaturesOmitted(scored.getFeaturesOmitted())
                 .build();
         (event.getPrePublish() ? latencyPrePublish : latencyPublished).update(Math.max(0, decidedAt - scored.getIngestMillis()));
 
@@ -327,6 +315,20 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
                 .setSlaMillis(queueConfig == null ? FALLBACK_SLA_MILLIS : queueConfig.getSlaMillis())
                 .setReasons(reasons)
                 .build());
+    }
+
+    /** A contentId already decided with the same content is a duplicate; with other content an edit (decided). */
+    private boolean isDuplicate(String contentId, long contentHash) throws Exception {
+        Long seen = decidedContent.get(contentId);
+        if (seen != null && seen == contentHash) {
+            duplicatesDropped.inc();
+            return true;
+        }
+        if (seen != null) {
+            editsDecided.inc();
+        }
+        decidedContent.put(contentId, contentHash);
+        return false;
     }
 
     private static boolean appliesTo(PolicyConfig config, ContentEvent event) {
@@ -353,6 +355,19 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
         return byModality;
     }
 
+    /** The scoring problems on modalities this policy's active models score. */
+    private static List<String> problems(List<ScoringProblem> problems, PolicyConfig config) {
+        List<String> mine = new ArrayList<>();
+        for (ScoringProblem problem : problems) {
+            for (ModelVersion active : config.getActiveModels()) {
+                if (active.getModality().equals(problem.getModality()) && active.getName().equals(problem.getModel())) {
+                    mine.add(problem.getReason());
+                }
+            }
+        }
+        return mine;
+    }
+
     private static List<ShadowScore> shadowScores(List<ModelScore> scores, PolicyConfig config) {
         List<ShadowScore> shadow = new ArrayList<>();
         for (ModelScore score : scores) {
@@ -364,26 +379,9 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
         return shadow;
     }
 
-    private static List<Signal> signals(List<Contribution> contributions) {
-        List<Signal> signals = new ArrayList<>(contributions.size());
-        for (Contribution c : contributions) {
-            signals.add(new Signal(c.name(), c.contribution()));
-        }
-        return signals;
-    }
-
-    private void emitAction(ReadOnlyContext ctx, ContentEvent event, PolicyConfig config, String band, double risk,
-                            long decidedAt) {
-        String action = switch (band) {
-            case Bands.ACTION -> config.getAutoAction();
-            case Bands.BLOCK -> "BLOCK_PREPUBLISH";
-            case Bands.HOLD -> "HOLD_PREPUBLISH";
-            default -> null;
-        };
-        if (action == null) {
-            return;
-        }
-        ctx.output(DetectionState.ACTIONS, EnforcementAction.newBuilder()
+    private static EnforcementAction action(ContentEvent event, PolicyConfig config, String action, double risk,
+                                            long decidedAt) {
+        return EnforcementAction.newBuilder()
                 .setContentId(event.getContentId())
                 .setUserId(event.getUserId())
                 .setPolicyId(config.getPolicyId())
@@ -394,12 +392,14 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
                 .setModelVersions(new ArrayList<>(config.getActiveModels()))
                 .setEventTimeMillis(event.getEventTimeMillis())
                 .setDecidedAtMillis(decidedAt)
-                .build());
+                .build();
     }
 
-    private void count(String policy, String band) {
-        decisionCounters.computeIfAbsent(policy + "/" + band,
-                k -> metrics.addGroup("policy", policy).addGroup("band", band).counter("decisions")).inc();
+    private void count(Map<String, Counter> counters, String policy, String group, String value, String name) {
+        counters.computeIfAbsent(policy + "/" + value, k -> {
+            MetricGroup g = metrics.addGroup("policy", policy);
+            return (group == null ? g : g.addGroup(group, value)).counter(name);
+        }).inc();
     }
 
     // ---------------------------------------------------------------- window cleanup
@@ -418,8 +418,7 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
         }
     }
 
-    @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<RiskDecision> out) throws Exception {
+    private void cleanUpWindows(long timestamp, OnTimerContext ctx) throws Exception {
         List<String> emptied = new ArrayList<>();
         long next = Long.MIN_VALUE;
         for (Map.Entry<String, SlidingRiskWindow> entry : windows.entries()) {

@@ -5,7 +5,6 @@ import io.moderato.jobs.common.JobSettings;
 import io.moderato.jobs.common.JobWiring;
 import io.moderato.jobs.common.KafkaIo;
 import io.moderato.jobs.common.KafkaRecord;
-import io.moderato.jobs.common.RecordCheck;
 import io.moderato.jobs.internal.ReviewCandidate;
 import io.moderato.jobs.internal.ScoredContent;
 import io.moderato.jobs.internal.UserInput;
@@ -76,33 +75,34 @@ public final class DetectionJob {
         long seed = conf.get(DetectionOptions.SAMPLING_SEED);
 
         SingleOutputStreamOperator<ContentEvent> content = JobWiring.decode(sources.contentEvents(), ContentEvent.class, registry,
-                DetectionJob::contentProblem, JOB, DetectionUids.DECODE_CONTENT, "Decode content.events");
+                DetectionInputs.content(conf), JOB, DetectionUids.DECODE_CONTENT, "Decode content.events");
         SingleOutputStreamOperator<UserSignal> signals = JobWiring.decode(sources.userSignals(), UserSignal.class, registry,
-                s -> RecordCheck.requireText("userId", s.getUserId()), JOB, DetectionUids.DECODE_USER_SIGNALS, "Decode user.signals");
+                DetectionInputs.userSignal(), JOB, DetectionUids.DECODE_USER_SIGNALS, "Decode user.signals");
         SingleOutputStreamOperator<PolicyConfig> configs = JobWiring.decode(sources.policyConfigs(), PolicyConfig.class, registry,
-                c -> RecordCheck.requireText("policyId", c.getPolicyId()), JOB, DetectionUids.DECODE_POLICY_CONFIG,
-                "Decode policy.config");
+                DetectionInputs.policyConfig(), JOB, DetectionUids.DECODE_POLICY_CONFIG, "Decode policy.config");
+        String modelsDir = conf.getOptional(DetectionOptions.MODELS_DIR).orElse(null);
+        int intraOpThreads = conf.get(DetectionOptions.INTRA_OP_THREADS);
 
         DataStream<ContentEvent> timedContent = content
-                .assignTimestampsAndWatermarks(WatermarkStrategy
-                        .<ContentEvent>forBoundedOutOfOrderness(conf.get(DetectionOptions.OUT_OF_ORDERNESS))
-                        .withTimestampAssigner((event, ts) -> event.getEventTimeMillis())
-                        .withIdleness(conf.get(DetectionOptions.SOURCE_IDLENESS)))
+                .assignTimestampsAndWatermarks(JobSettings.eventTime((ContentEvent event, long ts) -> event.getEventTimeMillis(),
+                        conf.get(DetectionOptions.OUT_OF_ORDERNESS), conf.get(DetectionOptions.QUIET_ADVANCE),
+                        conf.get(DetectionOptions.SOURCE_IDLENESS)))
                 .uid(DetectionUids.WATERMARKS_CONTENT).name("Event time (bounded out-of-orderness)");
-        DataStream<PolicyConfig> configChanges = configs
+        SingleOutputStreamOperator<PolicyConfig> acceptedConfigs = configs
                 .assignTimestampsAndWatermarks(JobSettings.<PolicyConfig>neverHoldsBackWatermarks())
-                .uid(DetectionUids.WATERMARKS_POLICY_CONFIG).name("Policy config (no event time)");
+                .uid(DetectionUids.WATERMARKS_POLICY_CONFIG).name("Policy config (no event time)")
+                .process(new ConfigGate(defaults, modelsDir, intraOpThreads), new AvroTypeInfo<>(PolicyConfig.class))
+                .setParallelism(1).setMaxParallelism(1)
+                .uid(DetectionUids.CONFIG_GATE).name("Validate policy config (rules, sizes, models load)");
         DataStream<UserSignal> userSignals = signals
                 .assignTimestampsAndWatermarks(JobSettings.<UserSignal>neverHoldsBackWatermarks())
                 .uid(DetectionUids.WATERMARKS_USER_SIGNALS).name("User signals (no event time)");
 
         SingleOutputStreamOperator<ScoredContent> scored = timedContent
-                .connect(configChanges.broadcast())
+                .connect(acceptedConfigs.broadcast())
                 .transform("Score modalities (ONNX, micro-batched)", new AvroTypeInfo<>(ScoredContent.class),
                         new ScoringOperator(conf.get(DetectionOptions.BATCH_MAX_SIZE),
-                                conf.get(DetectionOptions.BATCH_MAX_WAIT).toMillis(),
-                                conf.getOptional(DetectionOptions.MODELS_DIR).orElse(null),
-                                conf.get(DetectionOptions.INTRA_OP_THREADS), defaults,
+                                conf.get(DetectionOptions.BATCH_MAX_WAIT).toMillis(), modelsDir, intraOpThreads, defaults,
                                 conf.get(DetectionOptions.CAPTURE_FEATURES)))
                 .uid(DetectionUids.SCORE);
 
@@ -115,17 +115,18 @@ public final class DetectionJob {
 
         SingleOutputStreamOperator<RiskDecision> decided = byUser
                 .keyBy(UserInput::getUserId)
-                .connect(configChanges.broadcast(DetectionState.POLICY_CONFIGS))
+                .connect(acceptedConfigs.broadcast(DetectionState.POLICY_CONFIGS))
                 .process(new DecideFunction(defaults, conf.get(DetectionOptions.WINDOW_LENGTH),
-                        conf.get(DetectionOptions.WINDOW_SLIDE), conf.get(DetectionOptions.USER_SIGNAL_TTL), seed),
+                        conf.get(DetectionOptions.WINDOW_SLIDE), conf.get(DetectionOptions.USER_SIGNAL_TTL),
+                        conf.get(DetectionOptions.DEDUP_HORIZON), seed),
                         new AvroTypeInfo<>(RiskDecision.class))
-                .uid(DetectionUids.DECIDE).name("Fuse risk per user, window, decide");
+                .uid(DetectionUids.DECIDE).name("Fuse risk per user, window, decide (event-time order)");
 
         SingleOutputStreamOperator<RiskDecision> routed = decided
                 .getSideOutput(DetectionState.REVIEW_CANDIDATES)
                 .keyBy(ReviewCandidate::getQueue)
                 .process(new RouteReviewFunction(seed), new AvroTypeInfo<>(RiskDecision.class))
-                .uid(DetectionUids.ROUTE).name("Route review tasks (per-queue capacity)");
+                .uid(DetectionUids.ROUTE).name("Route review tasks (per-queue capacity, event-time order)");
 
         decided.sinkTo(sinks.decisions())
                 .uid(DetectionUids.SINK_DECISIONS).name("Write risk.decisions");
@@ -135,23 +136,12 @@ public final class DetectionJob {
                 .uid(DetectionUids.SINK_TASKS).name("Write review.tasks");
         decided.getSideOutput(DetectionState.ACTIONS).sinkTo(sinks.enforcementActions())
                 .uid(DetectionUids.SINK_ACTIONS).name("Write enforcement.actions");
-        decided.getSideOutput(DetectionState.CONFIG_AUDIT).sinkTo(sinks.configAudit())
+        acceptedConfigs.getSideOutput(DetectionState.CONFIG_AUDIT).sinkTo(sinks.configAudit())
                 .uid(DetectionUids.SINK_CONFIG_AUDIT).name("Write config.audit");
         content.getSideOutput(DeadLetters.TAG)
                 .union(signals.getSideOutput(DeadLetters.TAG), configs.getSideOutput(DeadLetters.TAG))
                 .sinkTo(sinks.deadLetters())
                 .uid(DetectionUids.SINK_DEADLETTER).name("Write deadletter");
-    }
-
-    static String contentProblem(ContentEvent event) {
-        String problem = RecordCheck.requireText("contentId", event.getContentId());
-        if (problem == null) {
-            problem = RecordCheck.requireText("userId", event.getUserId());
-        }
-        if (problem == null && event.getEventTimeMillis() <= 0) {
-            problem = "field 'eventTimeMillis' must be positive epoch millis, got " + event.getEventTimeMillis();
-        }
-        return problem;
     }
 
     /**
@@ -180,7 +170,8 @@ public final class DetectionJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConf);
         KafkaIo kafka = new KafkaIo(conf.get(DetectionOptions.BOOTSTRAP_SERVERS),
                 conf.get(DetectionOptions.SCHEMA_REGISTRY_URL), "moderato-detection",
-                conf.get(DetectionOptions.BOUNDED), conf.get(DetectionOptions.TRANSACTION_TIMEOUT_MS));
+                conf.get(DetectionOptions.BOUNDED), conf.get(DetectionOptions.TRANSACTION_TIMEOUT_MS),
+                conf.get(DetectionOptions.MAX_REQUEST_SIZE));
         build(env, kafkaSources(env, kafka, conf), kafkaSinks(kafka, conf), conf);
         env.execute(NAME);
     }

@@ -54,11 +54,36 @@ public final class DetectionOptions {
             .withDescription("Folder with <name>/<version>/manifest.json; unset = the models bundled in the job jar.");
 
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("detection.watermark.out-of-orderness")
-            .durationType().defaultValue(Duration.ofSeconds(5))
-            .withDescription("Bounded out-of-orderness of content event times.");
+            .durationType().defaultValue(Duration.ofSeconds(2))
+            .withDescription("Bounded out-of-orderness of content event times. Items are decided in event-time order once "
+                    + "the watermark passes them, so this is also the wait before a decision while content flows.");
+    public static final ConfigOption<Duration> QUIET_ADVANCE = ConfigOptions.key("detection.watermark.quiet-after")
+            .durationType().defaultValue(Duration.ofSeconds(1))
+            .withDescription("After this long without a content event on a source subtask, its watermark advances to the newest "
+                    + "event time it has seen, so that the last items before a quiet period are decided without waiting for more.");
     public static final ConfigOption<Duration> SOURCE_IDLENESS = ConfigOptions.key("detection.watermark.idleness")
-            .durationType().defaultValue(Duration.ofSeconds(30))
-            .withDescription("A content partition silent this long stops holding back the watermark.");
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("A content source subtask without events this long stops holding back the watermark of the others.");
+    public static final ConfigOption<Duration> MAX_PAST = ConfigOptions.key("detection.event-time.max-past")
+            .durationType().defaultValue(Duration.ofDays(7))
+            .withDescription("Content events whose event time is more than this before processing time are dead-lettered "
+                    + "(the default matches Kafka's default 7-day retention of content.events).");
+    public static final ConfigOption<Duration> MAX_FUTURE = ConfigOptions.key("detection.event-time.max-future")
+            .durationType().defaultValue(Duration.ofMinutes(5))
+            .withDescription("Content events whose event time is more than this after processing time are dead-lettered; "
+                    + "an accepted future time does not move the watermark before wall-clock time reaches it.");
+    public static final ConfigOption<Integer> MAX_TEXT_CHARS = ConfigOptions.key("detection.input.max-text-chars")
+            .intType().defaultValue(200_000)
+            .withDescription("Longest text or transcript accepted (characters); a longer one is dead-lettered. Every other "
+                    + "string field is limited to 1,024 characters and every list or map to 1,024 entries.");
+    public static final ConfigOption<Duration> DEDUP_HORIZON = ConfigOptions.key("detection.dedup.horizon")
+            .durationType().defaultValue(Duration.ofHours(24))
+            .withDescription("A content event with a contentId and content already decided within this horizon (state TTL, "
+                    + "processing time) is a duplicate and is dropped; the same contentId with changed content is an edit and is decided again.");
+    public static final ConfigOption<Integer> MAX_REQUEST_SIZE = ConfigOptions.key("kafka.max-request-size")
+            .intType().defaultValue(1_048_576)
+            .withDescription("Producer max.request.size of every sink, in bytes; must not exceed the broker's message.max.bytes. "
+                    + "Every output record is bounded far below the default (see docs/detection-job.md, limits).");
     public static final ConfigOption<Duration> WINDOW_LENGTH = ConfigOptions.key("detection.user-window.length")
             .durationType().defaultValue(Duration.ofMinutes(15)).withDescription("Length of the sliding per-user risk window.");
     public static final ConfigOption<Duration> WINDOW_SLIDE = ConfigOptions.key("detection.user-window.slide")
@@ -109,6 +134,17 @@ public final class DetectionOptions {
         } else if (slide.toMillis() >= 1 && length.toMillis() / slide.toMillis() > SlidingRiskWindow.MAX_BUCKETS) {
             problems.add(WINDOW_LENGTH.key() + " (" + length + ") / " + WINDOW_SLIDE.key() + " (" + slide
                     + ") must be at most " + SlidingRiskWindow.MAX_BUCKETS + " buckets, got " + length.toMillis() / slide.toMillis());
+        }
+        positive(problems, conf, QUIET_ADVANCE);
+        positive(problems, conf, SOURCE_IDLENESS);
+        positive(problems, conf, DEDUP_HORIZON);
+        positive(problems, conf, MAX_PAST);
+        if (conf.get(MAX_FUTURE).isNegative()) {
+            problems.add(MAX_FUTURE.key() + " must be >= 0, got " + conf.get(MAX_FUTURE));
+        }
+        positive(problems, conf, MAX_TEXT_CHARS, 10_000_000);
+        if (conf.get(MAX_REQUEST_SIZE) < 65_536) {
+            problems.add(MAX_REQUEST_SIZE.key() + " must be at least 65536 bytes, got " + conf.get(MAX_REQUEST_SIZE));
         }
         if (conf.get(TRANSACTION_TIMEOUT_MS) <= 0) {
             problems.add(TRANSACTION_TIMEOUT_MS.key() + " must be positive, got " + conf.get(TRANSACTION_TIMEOUT_MS));

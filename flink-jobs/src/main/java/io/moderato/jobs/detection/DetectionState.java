@@ -1,5 +1,7 @@
 package io.moderato.jobs.detection;
 
+import io.moderato.jobs.internal.PendingCandidates;
+import io.moderato.jobs.internal.PendingContent;
 import io.moderato.jobs.internal.ReviewCandidate;
 import io.moderato.schemas.ConfigAudit;
 import io.moderato.schemas.EnforcementAction;
@@ -39,6 +41,21 @@ public final class DetectionState {
     /** Keyed by user: the pending window-cleanup timer. */
     public static ValueStateDescriptor<Long> cleanupTimer() {
         return new ValueStateDescriptor<>("window-cleanup-timer", Types.LONG);
+    }
+
+    /** Keyed by user: scored items waiting for the watermark to pass their event time (the map key). */
+    public static MapStateDescriptor<Long, PendingContent> pendingContent() {
+        return new MapStateDescriptor<>("pending-content", Types.LONG, new AvroTypeInfo<>(PendingContent.class));
+    }
+
+    /** Keyed by user: fingerprint of each contentId decided within the dedup horizon (state TTL). */
+    public static MapStateDescriptor<String, Long> decidedContent() {
+        return new MapStateDescriptor<>("decided-content", Types.STRING, Types.LONG);
+    }
+
+    /** Keyed by review queue: candidates waiting for the watermark to pass their event time (the map key). */
+    public static MapStateDescriptor<Long, PendingCandidates> pendingCandidates() {
+        return new MapStateDescriptor<>("pending-candidates", Types.LONG, new AvroTypeInfo<>(PendingCandidates.class));
     }
 
     /** Keyed by review queue: admission state of the soft capacity limit. */

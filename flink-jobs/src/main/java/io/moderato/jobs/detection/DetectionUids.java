@@ -17,6 +17,7 @@ public final class DetectionUids {
     public static final String WATERMARKS_CONTENT = "watermarks-content-events";
     public static final String WATERMARKS_USER_SIGNALS = "watermarks-user-signals";
     public static final String WATERMARKS_POLICY_CONFIG = "watermarks-policy-config";
+    public static final String CONFIG_GATE = "config-gate";
     public static final String SCORE = "score-content";
     public static final String TO_USER_INPUT_CONTENT = "user-input-content";
     public static final String TO_USER_INPUT_SIGNAL = "user-input-signal";

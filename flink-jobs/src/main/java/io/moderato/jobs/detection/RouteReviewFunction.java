@@ -1,5 +1,6 @@
 package io.moderato.jobs.detection;
 
+import io.moderato.jobs.internal.PendingCandidates;
 import io.moderato.jobs.internal.ReviewCandidate;
 import io.moderato.schemas.PolicyDecision;
 import io.moderato.schemas.ReviewReason;
@@ -9,12 +10,14 @@ import io.moderato.udfs.decision.Admission;
 import io.moderato.udfs.decision.CapacityLimiter;
 import io.moderato.udfs.decision.DeterministicSampler;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +28,18 @@ import java.util.Map;
  * still written, with every review propensity multiplied by the admission probability so metrics
  * weighted by 1/propensity stay unbiased. Either way the decision goes out on the main output:
  * nothing vanishes without a record. Queue state lives as long as the queue (a handful of keys).
+ *
+ * <p>Candidates are admitted in event-time order: each waits until the watermark passes its event
+ * time, then those of that time are admitted in contentId order, so the limiter's load statistics —
+ * and every admission draw — are the same whatever order the deciders' outputs interleave in, and
+ * the limiter's clock moves with the watermark, never ahead of it because of one record. A candidate
+ * behind the watermark (from a late item) is admitted at once.
  */
 public final class RouteReviewFunction extends KeyedProcessFunction<String, ReviewCandidate, RiskDecision> {
 
     private final long samplingSeed;
     private transient ValueState<CapacityLimiter> capacity;
+    private transient MapState<Long, PendingCandidates> pending;
     private transient DeterministicSampler sampler;
     private transient Map<String, Counter> tasksByQueue;
     private transient Map<String, Counter> shedByQueue;
@@ -41,6 +51,7 @@ public final class RouteReviewFunction extends KeyedProcessFunction<String, Revi
     @Override
     public void open(OpenContext openContext) {
         capacity = getRuntimeContext().getState(DetectionState.queueCapacity());
+        pending = getRuntimeContext().getMapState(DetectionState.pendingCandidates());
         sampler = new DeterministicSampler(samplingSeed);
         tasksByQueue = new HashMap<>();
         shedByQueue = new HashMap<>();
@@ -48,6 +59,35 @@ public final class RouteReviewFunction extends KeyedProcessFunction<String, Revi
 
     @Override
     public void processElement(ReviewCandidate candidate, Context ctx, Collector<RiskDecision> out) throws Exception {
+        long eventTime = candidate.getDecision().getEventTimeMillis();
+        if (eventTime <= ctx.timerService().currentWatermark()) {
+            admit(candidate, ctx, out);
+            return;
+        }
+        PendingCandidates waiting = pending.get(eventTime);
+        if (waiting == null) {
+            waiting = new PendingCandidates(new ArrayList<>());
+            ctx.timerService().registerEventTimeTimer(eventTime);
+        }
+        waiting.getItems().add(candidate);
+        pending.put(eventTime, waiting);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<RiskDecision> out) throws Exception {
+        PendingCandidates due = pending.get(timestamp);
+        if (due == null) {
+            return;
+        }
+        pending.remove(timestamp);
+        List<ReviewCandidate> items = new ArrayList<>(due.getItems());
+        items.sort(Comparator.comparing(c -> c.getDecision().getContentId()));
+        for (ReviewCandidate candidate : items) {
+            admit(candidate, ctx, out);
+        }
+    }
+
+    private void admit(ReviewCandidate candidate, Context ctx, Collector<RiskDecision> out) throws Exception {
         RiskDecision decision = candidate.getDecision();
         CapacityLimiter limiter = capacity.value();
         if (limiter == null) {

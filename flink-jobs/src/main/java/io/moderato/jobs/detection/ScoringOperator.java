@@ -4,6 +4,7 @@ import io.moderato.jobs.common.PolicyBook;
 import io.moderato.jobs.internal.ScoredContent;
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.PolicyConfig;
+import io.moderato.udfs.input.ContentFingerprint;
 import io.moderato.udfs.model.ModelRegistry;
 import io.moderato.udfs.model.ModelSource;
 import io.moderato.udfs.model.ScoringOptions;
@@ -30,8 +31,11 @@ import java.util.Map;
  * broadcast to every subtask, which chooses the models (hot swap without restart). Events are
  * buffered per subtask and scored together when the batch is full, when the oldest has waited
  * {@code maxWait}, before a checkpoint barrier, before a watermark, and at end of input — so the
- * buffer is always empty at a checkpoint and nothing waits forever. Accepted configs are kept in
- * union operator state so a restored job scores with the same models.
+ * buffer is always empty at a checkpoint and nothing waits forever. Configs arrive already accepted
+ * by the config gate (which loaded every model they name); they are kept in union operator state,
+ * so a restored job loads the models of the last configs whose models loaded — and a model that
+ * still fails keeps the version in use, or, with none, makes its modality a scoring problem on
+ * every item that carries it (the decider fails safe), never a silent gap.
  */
 public final class ScoringOperator extends FlushingOperator<ScoredContent>
         implements TwoInputStreamOperator<ContentEvent, PolicyConfig, ScoredContent>, BoundedMultiInput {
@@ -90,6 +94,8 @@ public final class ScoringOperator extends FlushingOperator<ScoredContent>
         modelLoadFailures = metrics.counter("modelLoadFailures");
         eventsScored = metrics.counter("eventsScored");
         metrics.gauge("invalidEmbeddings", () -> scorer.invalidEmbeddings());
+        // wanted models with no loaded version: their modalities fail safe to review (alert on > 0)
+        metrics.gauge("modelsNotLoaded", () -> scorer.missingModels());
         switchModels();
     }
 
@@ -145,8 +151,15 @@ public final class ScoringOperator extends FlushingOperator<ScoredContent>
         for (int i = 0; i < buffer.size(); i++) {
             StreamRecord<ContentEvent> record = buffer.get(i);
             ContentScorer.Scored s = scored.get(i);
-            output.collect(new StreamRecord<>(new ScoredContent(withoutBodies(record.getValue()), s.scores(),
-                    s.features(), ingestTimes.get(i)), record.getTimestamp()));
+            output.collect(new StreamRecord<>(ScoredContent.newBuilder()
+                    .setEvent(withoutBodies(record.getValue()))
+                    .setScores(s.scores())
+                    .setFeatures(s.features())
+                    .setFeaturesOmitted(s.featuresOmitted())
+                    .setProblems(s.problems())
+                    .setContentHash(ContentFingerprint.of(record.getValue()))
+                    .setIngestMillis(ingestTimes.get(i))
+                    .build(), record.getTimestamp()));
         }
         ingestTimes.clear();
         batchSizes.update(buffer.size());

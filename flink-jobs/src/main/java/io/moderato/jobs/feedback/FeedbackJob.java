@@ -5,7 +5,7 @@ import io.moderato.jobs.common.JobSettings;
 import io.moderato.jobs.common.JobWiring;
 import io.moderato.jobs.common.KafkaIo;
 import io.moderato.jobs.common.KafkaRecord;
-import io.moderato.jobs.common.RecordCheck;
+import io.moderato.jobs.detection.DetectionInputs;
 import io.moderato.schemas.ComplianceReport;
 import io.moderato.schemas.DeadLetter;
 import io.moderato.schemas.DriftAlert;
@@ -84,12 +84,11 @@ public final class FeedbackJob {
 
         // ---- decode (bad bytes → deadletter) and event time
         SingleOutputStreamOperator<RiskDecision> decisions = JobWiring.decode(sources.decisions(), RiskDecision.class, registry,
-                FeedbackJob::decisionProblem, JOB, FeedbackUids.DECODE_DECISIONS, "Decode risk.decisions");
+                FeedbackInputs.decision(conf), JOB, FeedbackUids.DECODE_DECISIONS, "Decode risk.decisions");
         SingleOutputStreamOperator<ReviewLabel> labels = JobWiring.decode(sources.labels(), ReviewLabel.class, registry,
-                FeedbackJob::labelProblem, JOB, FeedbackUids.DECODE_LABELS, "Decode review.labels");
+                FeedbackInputs.label(conf), JOB, FeedbackUids.DECODE_LABELS, "Decode review.labels");
         SingleOutputStreamOperator<PolicyConfig> configs = JobWiring.decode(sources.policyConfigs(), PolicyConfig.class, registry,
-                c -> RecordCheck.requireText("policyId", c.getPolicyId()), JOB, FeedbackUids.DECODE_POLICY_CONFIG,
-                "Decode policy.config");
+                DetectionInputs.policyConfig(), JOB, FeedbackUids.DECODE_POLICY_CONFIG, "Decode policy.config");
 
         DataStream<RiskDecision> timedDecisions = decisions
                 .assignTimestampsAndWatermarks(eventTime(conf, (RiskDecision d, long ts) -> d.getEventTimeMillis()))
@@ -162,8 +161,7 @@ public final class FeedbackJob {
                 .union(labels.getSideOutput(DeadLetters.TAG), configs.getSideOutput(DeadLetters.TAG));
         if (sources.reviewTasks() != null) {
             SingleOutputStreamOperator<ReviewTask> tasks = JobWiring.decode(sources.reviewTasks(), ReviewTask.class, registry,
-                    t -> RecordCheck.requireText("contentId", t.getContentId()), JOB, FeedbackUids.DECODE_TASKS,
-                    "Decode review.tasks");
+                    FeedbackInputs.task(conf), JOB, FeedbackUids.DECODE_TASKS, "Decode review.tasks");
             complianceDeltas = complianceDeltas.union(tasks
                     .assignTimestampsAndWatermarks(eventTime(conf, (ReviewTask t, long ts) -> t.getEventTimeMillis()))
                     .uid(FeedbackUids.WATERMARKS_TASKS).name("Event time of review tasks")
@@ -193,31 +191,8 @@ public final class FeedbackJob {
     }
 
     private static <T> WatermarkStrategy<T> eventTime(Configuration conf, SerializableTimestampAssigner<T> time) {
-        return WatermarkStrategy.<T>forBoundedOutOfOrderness(conf.get(FeedbackOptions.OUT_OF_ORDERNESS))
-                .withTimestampAssigner(time)
-                .withIdleness(conf.get(FeedbackOptions.SOURCE_IDLENESS));
-    }
-
-    static String decisionProblem(RiskDecision decision) {
-        String problem = RecordCheck.requireText("contentId", decision.getContentId());
-        if (problem == null && decision.getEventTimeMillis() <= 0) {
-            problem = "field 'eventTimeMillis' must be positive epoch millis, got " + decision.getEventTimeMillis();
-        }
-        return problem;
-    }
-
-    static String labelProblem(ReviewLabel label) {
-        String problem = RecordCheck.requireText("contentId", label.getContentId());
-        if (problem == null) {
-            problem = RecordCheck.requireText("policyId", label.getPolicyId());
-        }
-        if (problem == null) {
-            problem = RecordCheck.requireText("reviewerId", label.getReviewerId());
-        }
-        if (problem == null && label.getLabelledAtMillis() <= 0) {
-            problem = "field 'labelledAtMillis' must be positive epoch millis, got " + label.getLabelledAtMillis();
-        }
-        return problem;
+        return JobSettings.eventTime(time, conf.get(FeedbackOptions.OUT_OF_ORDERNESS), conf.get(FeedbackOptions.QUIET_ADVANCE),
+                conf.get(FeedbackOptions.SOURCE_IDLENESS));
     }
 
     /**
@@ -257,7 +232,8 @@ public final class FeedbackJob {
 
     public static KafkaIo kafkaIo(Configuration conf, String jobName) {
         return new KafkaIo(conf.get(FeedbackOptions.BOOTSTRAP_SERVERS), conf.get(FeedbackOptions.SCHEMA_REGISTRY_URL),
-                jobName, conf.get(FeedbackOptions.BOUNDED), conf.get(FeedbackOptions.TRANSACTION_TIMEOUT_MS));
+                jobName, conf.get(FeedbackOptions.BOUNDED), conf.get(FeedbackOptions.TRANSACTION_TIMEOUT_MS),
+                conf.get(FeedbackOptions.MAX_REQUEST_SIZE));
     }
 
     public static Sources kafkaSources(StreamExecutionEnvironment env, KafkaIo kafka, Configuration conf) {

@@ -56,6 +56,19 @@ public final class FeedbackOptions {
     public static final ConfigOption<Duration> SOURCE_IDLENESS = ConfigOptions.key("feedback.watermark.idleness")
             .durationType().defaultValue(Duration.ofMinutes(1))
             .withDescription("An input partition silent this long stops holding back the watermark (labels are bursty).");
+    public static final ConfigOption<Duration> QUIET_ADVANCE = ConfigOptions.key("feedback.watermark.quiet-after")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("After this long without a record on a source subtask, its watermark advances to the newest event "
+                    + "time it has seen, so that windows of a quiet input close without waiting for more records.");
+    public static final ConfigOption<Duration> MAX_PAST = ConfigOptions.key("feedback.event-time.max-past")
+            .durationType().defaultValue(Duration.ofDays(30))
+            .withDescription("Decisions, labels and review tasks whose event time (labels: labelledAtMillis) is more than this "
+                    + "before processing time are dead-lettered.");
+    public static final ConfigOption<Duration> MAX_FUTURE = ConfigOptions.key("feedback.event-time.max-future")
+            .durationType().defaultValue(Duration.ofMinutes(5))
+            .withDescription("Decisions, labels and review tasks whose event time is more than this after processing time are "
+                    + "dead-lettered; an accepted future time does not move the watermark before wall-clock time reaches it.");
+    public static final ConfigOption<Integer> MAX_REQUEST_SIZE = DetectionOptions.MAX_REQUEST_SIZE;
 
     public static final ConfigOption<Duration> JOIN_TTL = ConfigOptions.key("feedback.join.ttl")
             .durationType().defaultValue(Duration.ofDays(14))
@@ -150,6 +163,12 @@ public final class FeedbackOptions {
         notNegative(problems, conf, OUT_OF_ORDERNESS);
         notNegative(problems, conf, METRICS_LABEL_GRACE);
         positive(problems, conf, SOURCE_IDLENESS);
+        positive(problems, conf, QUIET_ADVANCE);
+        positive(problems, conf, MAX_PAST);
+        notNegative(problems, conf, MAX_FUTURE);
+        if (conf.get(MAX_REQUEST_SIZE) < 65_536) {
+            problems.add(MAX_REQUEST_SIZE.key() + " must be at least 65536 bytes, got " + conf.get(MAX_REQUEST_SIZE));
+        }
         windows(problems, conf, METRICS_WINDOWS);
         windows(problems, conf, DRIFT_WINDOWS);
         if (conf.get(COMPLIANCE_RETENTION).compareTo(conf.get(JOIN_TTL)) < 0) {

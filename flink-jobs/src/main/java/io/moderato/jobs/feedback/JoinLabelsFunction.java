@@ -268,6 +268,10 @@ public final class JoinLabelsFunction extends KeyedCoProcessFunction<String, Ris
         if (policy == null) {
             return "the decision has no entry for policy " + policyId;
         }
+        if (!policy.getScoringProblems().isEmpty()) {
+            return "the decision failed safe (" + policy.getScoringProblems().get(0)
+                    + "): its risk is not a model score";
+        }
         double propensity = policy.getPropensity();
         if (!(propensity > 0.0 && propensity <= 1.0)) {
             return "propensity " + propensity + " is outside (0, 1]";

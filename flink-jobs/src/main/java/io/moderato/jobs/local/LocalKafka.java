@@ -7,12 +7,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Exit;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -21,6 +23,17 @@ import java.util.concurrent.ExecutionException;
  * external cluster and returns only once every partition has a leader that answers.
  */
 public final class LocalKafka implements AutoCloseable {
+
+    /**
+     * Kafka's test kit deletes its log dirs from JVM shutdown hooks. Run beside a broker that is still up (Ctrl-C
+     * on the local stack: the jobs are being cancelled), the broker lost its log dirs and halted the JVM with
+     * exit code 1 half-way through the stack's shutdown. The hooks run when the broker is closed instead.
+     */
+    private static final List<Runnable> DEFERRED_CLEANUP = new CopyOnWriteArrayList<>();
+
+    static {
+        Exit.setShutdownHookAdder((name, hook) -> DEFERRED_CLEANUP.add(hook));
+    }
 
     private final KafkaClusterTestKit cluster;
 
@@ -48,16 +61,20 @@ public final class LocalKafka implements AutoCloseable {
         return cluster.bootstrapServers();
     }
 
-    /** Creates {@code topics} (compacted where {@code compacted} names them); existing topics are left as they are. */
-    public static void createTopics(String bootstrap, int partitions, List<String> topics, List<String> compacted)
-            throws Exception {
+    /**
+     * Creates {@code topics} (compacted where {@code compacted} names them, each with {@code settings}); existing
+     * topics are left as they are.
+     */
+    public static void createTopics(String bootstrap, int partitions, List<String> topics, List<String> compacted,
+                                    Map<String, String> settings) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             List<NewTopic> newTopics = new ArrayList<>();
             for (String topic : topics) {
-                NewTopic t = new NewTopic(topic, partitions, (short) 1);
+                Map<String, String> configs = new HashMap<>(settings);
                 if (compacted.contains(topic)) {
-                    t.configs(Map.of("cleanup.policy", "compact"));
+                    configs.put("cleanup.policy", "compact");
                 }
+                NewTopic t = new NewTopic(topic, partitions, (short) 1).configs(configs);
                 newTopics.add(t);
             }
             for (var entry : admin.createTopics(newTopics).values().entrySet()) {
@@ -104,5 +121,9 @@ public final class LocalKafka implements AutoCloseable {
     @Override
     public void close() throws Exception {
         cluster.close();
+        for (Runnable cleanup : DEFERRED_CLEANUP) {
+            DEFERRED_CLEANUP.remove(cleanup);
+            cleanup.run();
+        }
     }
 }

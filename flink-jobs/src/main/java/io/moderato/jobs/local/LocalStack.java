@@ -10,9 +10,21 @@ import io.moderato.jobs.detection.DetectionJob;
 import io.moderato.jobs.detection.DetectionOptions;
 import io.moderato.jobs.feedback.FeedbackJob;
 import io.moderato.jobs.feedback.FeedbackOptions;
+import io.moderato.jobs.serde.RegistryAvroSerializer;
+import io.moderato.schemas.ComplianceReport;
+import io.moderato.schemas.ConfigAudit;
 import io.moderato.schemas.ContentEvent;
+import io.moderato.schemas.DeadLetter;
+import io.moderato.schemas.DriftAlert;
+import io.moderato.schemas.EnforcementAction;
+import io.moderato.schemas.MetricSnapshot;
 import io.moderato.schemas.PolicyConfig;
+import io.moderato.schemas.ReviewLabel;
+import io.moderato.schemas.ReviewTask;
+import io.moderato.schemas.RiskDecision;
+import io.moderato.schemas.TrainingExample;
 import io.moderato.schemas.UserSignal;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
@@ -119,8 +131,9 @@ public final class LocalStack implements AutoCloseable {
         if (registry == null) {
             Reachability.requireRegistry(registryUrl);
         }
-        LocalKafka.createTopics(bootstrap, options.partitions(), TOPICS, COMPACTED);
+        LocalKafka.createTopics(bootstrap, options.partitions(), TOPICS, COMPACTED, Map.of());
 
+        registerSchemas();
         Configuration detection = detectionConf();
         Configuration feedback = feedbackConf();
         List<PolicyConfig> policies = policiesInForce(detection);
@@ -252,6 +265,36 @@ public final class LocalStack implements AutoCloseable {
 
     private String topic(org.apache.flink.configuration.ConfigOption<String> option) {
         return option.defaultValue();
+    }
+
+    /** The value record of every topic, as the jobs write or read it. */
+    static final Map<String, Class<? extends SpecificRecordBase>> RECORDS = Map.ofEntries(
+            Map.entry(DetectionOptions.TOPIC_CONTENT.defaultValue(), ContentEvent.class),
+            Map.entry(DetectionOptions.TOPIC_USER_SIGNALS.defaultValue(), UserSignal.class),
+            Map.entry(DetectionOptions.TOPIC_POLICY_CONFIG.defaultValue(), PolicyConfig.class),
+            Map.entry(DetectionOptions.TOPIC_DECISIONS.defaultValue(), RiskDecision.class),
+            Map.entry(DetectionOptions.TOPIC_TASKS.defaultValue(), ReviewTask.class),
+            Map.entry(DetectionOptions.TOPIC_ACTIONS.defaultValue(), EnforcementAction.class),
+            Map.entry(DetectionOptions.TOPIC_CONFIG_AUDIT.defaultValue(), ConfigAudit.class),
+            Map.entry(DetectionOptions.TOPIC_DEADLETTER.defaultValue(), DeadLetter.class),
+            Map.entry(FeedbackOptions.TOPIC_LABELS.defaultValue(), ReviewLabel.class),
+            Map.entry(FeedbackOptions.TOPIC_TRAINING_EXAMPLES.defaultValue(), TrainingExample.class),
+            Map.entry(FeedbackOptions.TOPIC_QUALITY_METRICS.defaultValue(), MetricSnapshot.class),
+            Map.entry(FeedbackOptions.TOPIC_DRIFT_ALERTS.defaultValue(), DriftAlert.class),
+            Map.entry(FeedbackOptions.TOPIC_COMPLIANCE_REPORTS.defaultValue(), ComplianceReport.class),
+            Map.entry(FeedbackOptions.TOPIC_UNMATCHED_LABELS.defaultValue(), ReviewLabel.class));
+
+    /**
+     * Registers every topic's value schema before the jobs start: two sinks of one topic (decisions and routed
+     * decisions) registering the same new subject at the same moment got HTTP 409 from Apicurio, and the job restarted.
+     */
+    private void registerSchemas() throws java.io.IOException {
+        for (var entry : RECORDS.entrySet()) {
+            RegistryAvroSerializer<? extends SpecificRecordBase> serializer =
+                    RegistryAvroSerializer.forTopic(entry.getValue(), registryUrl, entry.getKey());
+            serializer.open(null);
+            serializer.writerSchemaId();
+        }
     }
 
     /** The DetectionJob as the local stack runs it: short checkpoints (outputs visible within ~2 s), 1 s out-of-orderness. */

@@ -3,6 +3,8 @@ package io.moderato.jobs.serde;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 import org.apache.avro.io.BinaryDecoder;
@@ -97,15 +99,37 @@ final class BoundedDecoder extends Decoder {
         if (length > 0) {
             in.readFixed(result.getBytes(), 0, length);
         }
+        checkUtf8(result.getBytes(), length, result.toString());
         return result;
     }
 
+    /**
+     * Strict: bytes that are not valid UTF-8 are refused, not replaced. Java's decoder would turn every
+     * malformed sequence into U+FFFD, so two different invalid ids would become one id — one user.
+     */
     @Override
     public String readString() throws IOException {
         int length = checkedLength(in.readLong(), "string");
         byte[] bytes = new byte[length];
         in.readFixed(bytes, 0, length);
-        return new String(bytes, StandardCharsets.UTF_8);
+        String decoded = new String(bytes, StandardCharsets.UTF_8);
+        checkUtf8(bytes, length, decoded);
+        return decoded;
+    }
+
+    private static void checkUtf8(byte[] bytes, int length, String decoded) throws InvalidUtf8Exception {
+        // only a replacement character can hide a malformed sequence; a real U+FFFD is checked strictly
+        if (decoded.indexOf('\uFFFD') < 0) {
+            return;
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, 0, length));
+        } catch (CharacterCodingException e) {
+            throw new InvalidUtf8Exception("a string of " + length + " bytes is not valid UTF-8 (" + e + ")");
+        }
     }
 
     @Override
@@ -182,6 +206,24 @@ final class BoundedDecoder extends Decoder {
     @Override
     public int readIndex() throws IOException {
         return in.readIndex();
+    }
+
+    /** A string whose bytes are not valid UTF-8; {@link #inField} names where it was. */
+    static final class InvalidUtf8Exception extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidUtf8Exception(String message) {
+            super(message);
+        }
+
+        /** The same problem, with the field it was found in prefixed to the path ("transcript.text"). */
+        InvalidUtf8Exception inField(String field) {
+            String message = getMessage();
+            boolean named = message.startsWith("field '");
+            return new InvalidUtf8Exception(named
+                    ? "field '" + field + "." + message.substring("field '".length())
+                    : "field '" + field + "': " + message);
+        }
     }
 
     /** A negative length prefix: the body is not valid Avro. */

@@ -27,7 +27,9 @@ public final class DecodeResult<T> {
         /** The Avro body is not valid for its writer schema. */
         CORRUPT_BODY,
         /** Bytes left over after a complete record. */
-        TRAILING_BYTES
+        TRAILING_BYTES,
+        /** A string field whose bytes are not valid UTF-8 (never repaired: two bad ids would become one). */
+        INVALID_UTF8
     }
 
     private final T record;

@@ -12,6 +12,7 @@ import java.util.Objects;
 import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
+import org.apache.avro.io.ResolvingDecoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
@@ -114,7 +115,7 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
         }
 
         SpecificDatumReader<T> reader = readersByWriterId.computeIfAbsent(
-                schemaId, id -> new SpecificDatumReader<>(writerSchema, readerSchema, data));
+                schemaId, id -> new FieldNamingReader<>(writerSchema, readerSchema, data));
         // A fresh array-backed decoder per payload: nothing from a failed or over-long payload
         // can leak into the next one (flink-avro's shared stream decoder can).
         // Bounded: a garbage length prefix must not make Avro allocate gigabytes.
@@ -126,6 +127,8 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
             return DecodeResult.failed(Failure.TRUNCATED_BODY, schemaId,
                     "Avro body ended early (" + (payload.length - ConfluentSchemaCoder.HEADER_SIZE) + " body bytes, writer schema "
                             + writerSchema.getFullName() + ")" + (e.getMessage() != null ? ": " + e.getMessage() : ""));
+        } catch (BoundedDecoder.InvalidUtf8Exception e) {
+            return DecodeResult.failed(Failure.INVALID_UTF8, schemaId, e.getMessage());
         } catch (AvroTypeException e) {
             return DecodeResult.failed(Failure.SCHEMA_MISMATCH, schemaId,
                     "writer schema id " + schemaId + " (" + writerSchema.getFullName() + ") cannot be read as "
@@ -155,5 +158,22 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
 
     public Class<T> recordClass() {
         return recordClass;
+    }
+
+    /** A reader that names the field (as a path) in which a string was not valid UTF-8. */
+    private static final class FieldNamingReader<T> extends SpecificDatumReader<T> {
+        FieldNamingReader(Schema writer, Schema reader, SpecificData data) {
+            super(writer, reader, data);
+        }
+
+        @Override
+        protected void readField(Object record, Schema.Field field, Object oldDatum, ResolvingDecoder in, Object state)
+                throws IOException {
+            try {
+                super.readField(record, field, oldDatum, in, state);
+            } catch (BoundedDecoder.InvalidUtf8Exception e) {
+                throw e.inField(field.name());
+            }
+        }
     }
 }

@@ -33,6 +33,22 @@ class DeadLettersTest {
     }
 
     @Test
+    void shouldKeepAHugeKeyAndAHugeValueTogetherUnderTheBrokerLimit() throws Exception {
+        byte[] key = new byte[700 * 1024];
+        byte[] value = new byte[900 * 1024];
+        String error = "x".repeat(2 * 1024 * 1024);
+        DeadLetter letter = DeadLetters.of(new KafkaRecord("t", 0, 1L, 1L, key, value), "detection", error, "X");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(bytes, null);
+        new org.apache.avro.specific.SpecificDatumWriter<>(DeadLetter.class).write(letter, encoder);
+        encoder.flush();
+        // the whole Avro record (plus the 5-byte header and Kafka's overhead) fits the 1 MiB default with room to spare
+        assertThat(bytes.size()).isLessThan(DeadLetters.MAX_KEPT_BYTES + 2 * DeadLetters.MAX_ERROR_CHARS + 4096);
+        assertThat(letter.getKey().remaining() + letter.getValue().remaining()).isEqualTo(DeadLetters.MAX_KEPT_BYTES);
+        assertThat(letter.getError()).contains("key truncated", "value truncated");
+    }
+
+    @Test
     void shouldKeepTombstonesAsNullValues() {
         DeadLetter letter = DeadLetters.of(new KafkaRecord("t", 0, 1L, 1L, null, null), "detection", "tombstone", "T");
         assertThat(letter.getValue()).isNull();

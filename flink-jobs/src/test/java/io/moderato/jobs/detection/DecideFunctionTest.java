@@ -2,6 +2,8 @@ package io.moderato.jobs.detection;
 
 import io.moderato.jobs.internal.ModelScore;
 import io.moderato.jobs.internal.ReviewCandidate;
+import io.moderato.jobs.internal.ScoringProblem;
+import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.internal.UserInput;
 import io.moderato.jobs.testing.Harnesses;
 import io.moderato.jobs.testing.Harnesses.Backend;
@@ -28,6 +30,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Random;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +63,7 @@ class DecideFunctionTest {
     private static final Duration WINDOW = Duration.ofMinutes(15);
     private static final Duration SLIDE = Duration.ofMinutes(1);
     private static final Duration SIGNAL_TTL = Duration.ofDays(30);
+    private static final Duration DEDUP_HORIZON = Duration.ofDays(1);
     private static final long SEED = 20_251_124L;
     /** Harness processing time: decisions and audits are stamped with it. */
     private static final long NOW = T0 + Duration.ofHours(1).toMillis();
@@ -66,6 +72,8 @@ class DecideFunctionTest {
 
     private static final String WINDOWS = "user-risk-windows";
     private static final String TIMER = "window-cleanup-timer";
+    private static final String PENDING = "pending-content";
+    private static final String DECIDED = "decided-content";
 
     private final List<AutoCloseable> opened = new ArrayList<>();
     private OperatorMetrics metrics;
@@ -89,7 +97,7 @@ class DecideFunctionTest {
             OperatorSubtaskState restored) throws Exception {
         metrics = new OperatorMetrics();
         var harness = new KeyedBroadcastHarness<>(
-                new DecideFunction(defaults, WINDOW, SLIDE, SIGNAL_TTL, SEED),
+                new DecideFunction(defaults, WINDOW, SLIDE, SIGNAL_TTL, DEDUP_HORIZON, SEED),
                 UserInput::getUserId, Types.STRING, Harnesses.environment(parallelism, subtask, metrics),
                 DetectionState.POLICY_CONFIGS);
         opened.add(harness);
@@ -112,24 +120,41 @@ class DecideFunctionTest {
         return textEvent(contentId, userId, "some text", T0 + offsetMillis, true);
     }
 
-    private static void decide(KeyedBroadcastHarness<String, UserInput, PolicyConfig, RiskDecision> h,
-                               ContentEvent event, ModelScore... scores) throws Exception {
+    /** Newest event time given to {@link #decide} so far. */
+    private long newestEventTime = Long.MIN_VALUE;
+
+    private void decide(KeyedBroadcastHarness<String, UserInput, PolicyConfig, RiskDecision> h,
+                        ContentEvent event, ModelScore... scores) throws Exception {
         h.processElement(scored(event, scores), event.getEventTimeMillis());
+        newestEventTime = Math.max(newestEventTime, event.getEventTimeMillis());
     }
 
-    private static List<ReviewCandidate> candidates(KeyedBroadcastHarness<String, UserInput, PolicyConfig, RiskDecision> h) {
+    /** Lets the watermark pass every item given so far: items are decided in event-time order once it does. */
+    private void flush(KeyedBroadcastHarness<String, UserInput, PolicyConfig, RiskDecision> h) throws Exception {
+        if (newestEventTime != Long.MIN_VALUE) {
+            h.watermark(newestEventTime);
+        }
+    }
+
+    private List<ReviewCandidate> candidates(KeyedBroadcastHarness<String, UserInput, PolicyConfig, RiskDecision> h)
+            throws Exception {
+        flush(h);
         return h.sideOutputValues(DetectionState.REVIEW_CANDIDATES);
     }
 
     /** Every decision, whether it left on the main output or inside a review candidate. */
-    private static Map<String, RiskDecision> decisions(KeyedBroadcastHarness<String, UserInput, PolicyConfig, RiskDecision> h) {
+    private Map<String, RiskDecision> decisions(KeyedBroadcastHarness<String, UserInput, PolicyConfig, RiskDecision> h)
+            throws Exception {
+        flush(h);
         Map<String, RiskDecision> byId = new LinkedHashMap<>();
         h.extractOutputValues().forEach(d -> byId.put(d.getContentId(), d));
         candidates(h).forEach(c -> byId.put(c.getDecision().getContentId(), c.getDecision()));
         return byId;
     }
 
-    private static Set<String> mainOutputIds(KeyedBroadcastHarness<String, UserInput, PolicyConfig, RiskDecision> h) {
+    private Set<String> mainOutputIds(KeyedBroadcastHarness<String, UserInput, PolicyConfig, RiskDecision> h)
+            throws Exception {
+        flush(h);
         Set<String> ids = new TreeSet<>();
         h.extractOutputValues().forEach(d -> ids.add(d.getContentId()));
         return ids;
@@ -166,8 +191,10 @@ class DecideFunctionTest {
             var h = harness(Backend.HEAP, List.of(spam));
 
             decide(h, event("before-signal", "u1", 0), textScore("spam", 0.4));
+            flush(h); // a signal applies to the items decided after it arrives
             h.processElement(signal(userSignal("u1", 15, 3, 2, false)), T0);
             decide(h, event("after-signal", "u1", 10 * SECOND), textScore("spam", 0.4));
+            flush(h);
             h.processElement(signal(userSignal("u1", 15, 3, 2, true)), T0);
             decide(h, event("verified", "u1", 20 * SECOND), textScore("spam", 0.4));
 
@@ -331,7 +358,8 @@ class DecideFunctionTest {
             assertThat(candidates(h)).extracting(c -> c.getDecision().getContentId()).containsExactly("hold");
             assertThat(h.sideOutputValues(DetectionState.ACTIONS))
                     .extracting(a -> a.getContentId() + ":" + a.getAction())
-                    .containsExactly("hold:HOLD_PREPUBLISH", "block:BLOCK_PREPUBLISH", "published-action:LIMIT");
+                    // one per item; across users, items of equal event time come out in timer order
+                    .containsExactlyInAnyOrder("hold:HOLD_PREPUBLISH", "block:BLOCK_PREPUBLISH", "published-action:LIMIT");
         }
 
         @Test
@@ -485,7 +513,9 @@ class DecideFunctionTest {
             decide(h, event("a1", "with-signal", 10 * SECOND), textScore("spam", 0.2));
             decide(h, event("a2", "with-signal", 3 * MINUTE + SECOND), textScore("spam", 0.2));
             decide(h, event("b1", "no-signal", 30 * SECOND), textScore("spam", 0.2));
+            flush(h);
 
+            assertThat(h.keysWithState(PENDING)).isEmpty();
             assertThat(h.keysWithState(WINDOWS)).containsExactly("no-signal", "with-signal");
             assertThat(h.keysWithState(TIMER)).containsExactly("no-signal", "with-signal");
             assertThat(h.keysWithState(DetectionState.USER_SIGNAL)).containsExactly("with-signal");
@@ -506,9 +536,11 @@ class DecideFunctionTest {
             assertThat(h.keysWithState(WINDOWS)).isEmpty();
             assertThat(h.keysWithState(TIMER)).isEmpty();
             // the signal's lifecycle is its TTL (30 days since written), not the user's activity: a
-            // user who posts again next week must still be known, so it outlives the window
+            // user who posts again next week must still be known, so it outlives the window; so do the
+            // fingerprints of decided content, for the dedup horizon (their TTL)
             assertThat(h.keysWithState(DetectionState.USER_SIGNAL)).containsExactly("with-signal");
-            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            assertThat(h.keysWithState(DECIDED)).containsExactly("no-signal", "with-signal");
+            assertThat(h.keysWithState(PENDING)).isEmpty();
             assertThat(h.extractOutputValues()).hasSize(3); // timers emit nothing
         }
 
@@ -521,6 +553,7 @@ class DecideFunctionTest {
 
             h.setStateTtlProcessingTime(SIGNAL_TTL.toMillis() - 1);
             decide(h, event("within-ttl", "u1", 0), textScore("spam", 0.2));
+            flush(h);
             h.setStateTtlProcessingTime(SIGNAL_TTL.toMillis() + 1);
             decide(h, event("after-ttl", "u1", MINUTE), textScore("spam", 0.2));
 
@@ -535,7 +568,16 @@ class DecideFunctionTest {
 
             h.watermark(T0 + 2 * MINUTE + WINDOW.toMillis());
             assertThat(h.numEventTimeTimers()).isZero();
-            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.keysWithState(WINDOWS)).isEmpty();
+            assertThat(h.keysWithState(TIMER)).isEmpty();
+            assertThat(h.keysWithState(PENDING)).isEmpty();
+            // past the dedup horizon the fingerprints are gone too: the same item is decided again
+            h.setStateTtlProcessingTime(SIGNAL_TTL.toMillis() + 1 + DEDUP_HORIZON.toMillis() + 1);
+            decide(h, event("within-ttl", "u1", 20 * MINUTE), textScore("spam", 0.2));
+            flush(h);
+            assertThat(h.extractOutputValues()).extracting(RiskDecision::getContentId)
+                    .containsExactly("within-ttl", "after-ttl", "within-ttl");
+            assertThat(metrics.count("duplicatesDropped")).isZero();
         }
 
         @ParameterizedTest
@@ -553,13 +595,15 @@ class DecideFunctionTest {
                 }
             }
 
+            assertThat(decisions(h)).hasSize(300);
             assertThat(h.numEventTimeTimers()).isEqualTo(4);
             assertThat(h.keysWithState(TIMER)).hasSize(4);
-            assertThat(decisions(h)).hasSize(300);
 
             h.watermark(T0 + 10 * MINUTE + 2 * MINUTE + WINDOW.toMillis());
             assertThat(h.numEventTimeTimers()).isZero();
-            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.keysWithState(WINDOWS)).isEmpty();
+            assertThat(h.keysWithState(TIMER)).isEmpty();
+            assertThat(h.keysWithState(PENDING)).isEmpty();
         }
     }
 
@@ -650,13 +694,14 @@ class DecideFunctionTest {
         private final PolicyConfig v1 = policy("spam", 1).build();
 
         @Test
-        void shouldApplyAnAcceptedConfigToLaterDecisionsAndAuditIt() throws Exception {
+        void shouldApplyAnAcceptedConfigToItemsDecidedAfterIt() throws Exception {
             var h = harness(Backend.HEAP, List.of(v1));
             PolicyConfig v2 = policy("spam", 2).setReviewThreshold(0.3).setActionThreshold(0.8).build();
 
             decide(h, event("before", "u1", 0), textScore("spam", 0.35));
+            flush(h);
             h.processBroadcastElement(v2, T0);
-            decide(h, event("after", "u2", 0), textScore("spam", 0.35));
+            decide(h, event("after", "u2", 10 * SECOND), textScore("spam", 0.35));
 
             Map<String, RiskDecision> d = decisions(h);
             assertThat(spam(d, "before").getBand()).isEqualTo("ALLOW");
@@ -666,78 +711,38 @@ class DecideFunctionTest {
             assertThat(spam(d, "after").getActionThreshold()).isEqualTo(0.8);
             assertThat(d.get("after").getConfigVersions()).containsEntry("spam", 2L);
             assertThat(h.getBroadcastState(DetectionState.POLICY_CONFIGS).get("spam")).isEqualTo(v2);
-
-            assertThat(h.sideOutputValues(DetectionState.CONFIG_AUDIT)).singleElement().satisfies(a -> {
-                assertThat(a.getStatus()).isEqualTo("ACCEPTED");
-                assertThat(a.getPolicyId()).isEqualTo("spam");
-                assertThat(a.getVersion()).isEqualTo(2L);
-                assertThat(a.getPreviousVersion()).as("the default was in force").isEqualTo(1L);
-                assertThat(a.getReason()).isNull();
-                assertThat(a.getViolations()).isEmpty();
-                assertThat(a.getSubmitted()).isEqualTo(v2);
-                assertThat(a.getJob()).isEqualTo("detection");
-                assertThat(a.getProcessedAtMillis()).isEqualTo(NOW);
-            });
         }
 
         @Test
-        void shouldRejectAnInvalidConfigWithItsReasonsAndKeepThePreviousOne() throws Exception {
+        void shouldDecideAWaitingItemWithTheConfigInForceWhenTheWatermarkPassesIt() throws Exception {
             var h = harness(Backend.HEAP, List.of(v1));
             PolicyConfig v2 = policy("spam", 2).setReviewThreshold(0.3).build();
-            PolicyConfig v3 = policy("spam", 3).setReviewThreshold(0.8).setActionThreshold(0.5)
-                    .setAuditSampleRateAllow(1.5).build();
-            PolicyConfig brandNewInvalid = policy("brand-new", 1).setFusionStrategy("average").build();
 
+            decide(h, event("waiting", "u1", 0), textScore("spam", 0.35));
             h.processBroadcastElement(v2, T0);
-            h.processBroadcastElement(v3, T0);
-            h.processBroadcastElement(brandNewInvalid, T0);
-            decide(h, event("after", "u1", 0), textScore("spam", 0.35), textScore("brand-new", 0.99));
 
-            List<ConfigAudit> audits = h.sideOutputValues(DetectionState.CONFIG_AUDIT);
-            assertThat(audits).extracting(a -> a.getPolicyId() + ":v" + a.getVersion() + ":" + a.getStatus())
-                    .containsExactly("spam:v2:ACCEPTED", "spam:v3:REJECTED", "brand-new:v1:REJECTED");
-            ConfigAudit rejected = audits.get(1);
-            assertThat(rejected.getViolations()).containsExactlyInAnyOrder(
-                    "reviewThreshold = 0.8 must be <= actionThreshold = 0.5",
-                    "auditSampleRateAllow = 1.5 must be in [0, 1]");
-            assertThat(rejected.getReason()).contains("reviewThreshold = 0.8").contains("auditSampleRateAllow");
-            assertThat(rejected.getPreviousVersion()).isEqualTo(2L);
-            assertThat(audits.get(2).getPreviousVersion()).as("no config in force for a new policy").isNull();
-            assertThat(audits.get(2).getViolations()).singleElement().asString().contains("fusionStrategy");
-            assertThat(metrics.count("configsRejected")).isEqualTo(2);
-
-            RiskDecision after = decisions(h).get("after");
-            assertThat(after.getConfigVersions()).containsExactly(Map.entry("spam", 2L));
-            assertThat(policyOf(after, "spam").getReviewThreshold()).isEqualTo(0.3);
-            assertThat(h.getBroadcastState(DetectionState.POLICY_CONFIGS).get("spam")).isEqualTo(v2);
-            assertThat(h.getBroadcastState(DetectionState.POLICY_CONFIGS).contains("brand-new")).isFalse();
+            assertThat(spam(decisions(h), "waiting").getBand()).as("decided under v2, in force when it was decided")
+                    .isEqualTo("REVIEW");
         }
 
         @Test
-        void shouldIgnoreAStaleVersion() throws Exception {
+        void shouldKeepTheNewestVersionWhenAStaleOneIsBroadcast() throws Exception {
             var h = harness(Backend.HEAP, List.of(v1));
             PolicyConfig v2 = policy("spam", 2).setReviewThreshold(0.3).build();
-            PolicyConfig otherV2 = policy("spam", 2).setReviewThreshold(0.1).build();
 
             h.processBroadcastElement(v2, T0);
-            h.processBroadcastElement(otherV2, T0);
+            h.processBroadcastElement(policy("spam", 2).setReviewThreshold(0.1).build(), T0);
             h.processBroadcastElement(policy("spam", 1).setReviewThreshold(0.2).build(), T0);
             decide(h, event("after", "u1", 0), textScore("spam", 0.25));
 
-            List<ConfigAudit> audits = h.sideOutputValues(DetectionState.CONFIG_AUDIT);
-            assertThat(audits).extracting(a -> "v" + a.getVersion() + ":" + a.getStatus())
-                    .containsExactly("v2:ACCEPTED", "v2:IGNORED_STALE", "v1:IGNORED_STALE");
-            assertThat(audits.get(1).getPreviousVersion()).isEqualTo(2L);
-            assertThat(audits.get(1).getReason()).contains("2");
-            assertThat(audits.get(2).getReason()).contains("1").contains("2");
-            assertThat(metrics.count("configsRejected")).isZero();
             PolicyDecision after = spam(decisions(h), "after");
             assertThat(after.getReviewThreshold()).isEqualTo(0.3);
             assertThat(after.getBand()).isEqualTo("ALLOW");
+            assertThat(h.getBroadcastState(DetectionState.POLICY_CONFIGS).get("spam")).isEqualTo(v2);
         }
 
         @Test
-        void shouldApplyConfigsOnEverySubtaskButAuditThemOnlyFromSubtaskZero() throws Exception {
+        void shouldApplyConfigsOnEverySubtask() throws Exception {
             PolicyConfig v2 = policy("spam", 2).setReviewThreshold(0.3).build();
             var subtask0 = harness(Backend.HEAP, List.of(v1), 2, 0, null);
             subtask0.processBroadcastElement(v2, T0);
@@ -749,11 +754,10 @@ class DecideFunctionTest {
                     .findFirst().orElseThrow();
             decide(subtask1, event("c1", userOfSubtask1, 0), textScore("spam", 0.35));
 
-            assertThat(subtask0.sideOutputValues(DetectionState.CONFIG_AUDIT)).hasSize(1);
-            assertThat(subtask1.sideOutputValues(DetectionState.CONFIG_AUDIT)).isEmpty();
             RiskDecision decided = decisions(subtask1).get("c1");
             assertThat(decided.getConfigVersions()).containsEntry("spam", 2L);
             assertThat(policyOf(decided, "spam").getBand()).isEqualTo("REVIEW");
+            assertThat(subtask0.getBroadcastState(DetectionState.POLICY_CONFIGS).get("spam")).isEqualTo(v2);
         }
 
         @Test
@@ -766,41 +770,203 @@ class DecideFunctionTest {
             RiskDecision d = decisions(h).get("c1");
             assertThat(d.getConfigVersions()).containsOnlyKeys("scam", "spam");
             assertThat(policyOf(d, "scam").getBand()).isEqualTo("ACTION");
-            assertThat(h.sideOutputValues(DetectionState.CONFIG_AUDIT).get(0).getPreviousVersion()).isNull();
         }
 
         @ParameterizedTest
         @EnumSource(Backend.class)
-        void shouldKeepAcceptedConfigsAndUserStateAcrossSnapshotAndRestore(Backend backend) throws Exception {
+        void shouldKeepAcceptedConfigsUserStateAndWaitingItemsAcrossSnapshotAndRestore(Backend backend) throws Exception {
             PolicyConfig v2 = policy("spam", 2).setReviewThreshold(0.4).setActionThreshold(0.7).build();
             var before = harness(backend, List.of(v1));
             before.processBroadcastElement(v2, T0);
             before.processElement(signal(userSignal("u1", 3, 1, 0, false)), T0);
             decide(before, event("before", "u1", 10 * SECOND), textScore("spam", 0.35));
+            flush(before);
+            decide(before, event("waiting", "u1", 15 * SECOND), textScore("spam", 0.2));
             OperatorSubtaskState snapshot = before.snapshot(1L, NOW);
             before.close();
             opened.remove(before);
 
             var after = harness(backend, List.of(v1), 1, 0, snapshot);
             decide(after, event("after", "u1", 20 * SECOND), textScore("spam", 0.45));
-            after.processBroadcastElement(v2, T0);
 
-            RiskDecision d = decisions(after).get("after");
+            Map<String, RiskDecision> decided = decisions(after);
+            assertThat(decided).containsOnlyKeys("waiting", "after");
+            RiskDecision d = decided.get("after");
             // v2 restored: 0.45 is in its review band (under the default v1 it would be ALLOW)
             assertThat(d.getConfigVersions()).containsEntry("spam", 2L);
             assertThat(policyOf(d, "spam").getBand()).isEqualTo("REVIEW");
-            // the window kept the item decided before the snapshot, the signal survived too
-            assertThat(policyOf(d, "spam").getUserRisk().getItemCount()).isEqualTo(2);
+            // the window kept the item decided before the snapshot and the one waiting in it; the signal survived too
+            assertThat(policyOf(decided.get("waiting"), "spam").getUserRisk().getItemCount()).isEqualTo(2);
+            assertThat(policyOf(d, "spam").getUserRisk().getItemCount()).isEqualTo(3);
             assertThat(d.getContextFeatures().get("ctx.prior_strikes")).isCloseTo(Math.log(2), within(1e-15));
-            // the restored book judges a resubmission of v2 as stale
-            assertThat(after.sideOutputValues(DetectionState.CONFIG_AUDIT)).singleElement()
-                    .satisfies(a -> assertThat(a.getStatus()).isEqualTo("IGNORED_STALE"));
             // the cleanup timer survived and still empties the window
             assertThat(after.numEventTimeTimers()).isEqualTo(1);
             after.watermark(T0 + MINUTE + WINDOW.toMillis());
             assertThat(after.numEventTimeTimers()).isZero();
             assertThat(after.keysWithState(WINDOWS)).isEmpty();
             assertThat(after.keysWithState(DetectionState.USER_SIGNAL)).containsExactly("u1");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ hostile input (issue 7)
+
+    /** As {@link DetectionFixtures#scored}, with scoring problems. */
+    private void decideWithProblems(KeyedBroadcastHarness<String, UserInput, PolicyConfig, RiskDecision> h, ContentEvent event,
+                                    List<ScoringProblem> problems, ModelScore... scores) throws Exception {
+        UserInput input = scored(event, scores);
+        input.getContent().setProblems(problems);
+        h.processElement(input, event.getEventTimeMillis());
+        newestEventTime = Math.max(newestEventTime, event.getEventTimeMillis());
+    }
+
+    @Nested
+    class FailSafe {
+
+        @Test
+        void shouldSendAPolicyWhoseOnlyModalityCouldNotBeScoredToReviewInsteadOfLeavingItOut() throws Exception {
+            var h = harness(Backend.HEAP, List.of(policy("spam", 1).build()));
+            ScoringProblem notLoaded = new ScoringProblem("text", "text-spam", "model text-spam:9.9.9 is not loaded");
+
+            decideWithProblems(h, event("published", "u1", 0), List.of(notLoaded));
+            decideWithProblems(h, prePublish("awaiting", "u2", 0), List.of(notLoaded));
+
+            Map<String, RiskDecision> d = decisions(h);
+            PolicyDecision published = spam(d, "published");
+            assertThat(published.getBand()).isEqualTo("REVIEW");
+            assertThat(published.getScoringProblems()).containsExactly("model text-spam:9.9.9 is not loaded");
+            assertThat(published.getModalityScores()).isEmpty();
+            assertThat(published.getFusedRisk()).as("the review threshold stands in").isEqualTo(0.5);
+            assertThat(published.getUserRisk().getItemCount()).as("a stand-in risk never enters the window").isZero();
+            assertThat(spam(d, "awaiting").getBand()).isEqualTo("HOLD");
+            assertThat(candidates(h)).extracting(c -> c.getDecision().getContentId() + ":" + c.getReasons().get(0).getReason())
+                    .containsExactlyInAnyOrder("published:FAIL_SAFE", "awaiting:FAIL_SAFE");
+            assertThat(h.sideOutputValues(DetectionState.ACTIONS)).extracting(EnforcementAction::getAction)
+                    .containsExactly("HOLD_PREPUBLISH");
+            assertThat(metrics.count("policy.spam.failSafeDecisions")).isEqualTo(2);
+        }
+
+        @Test
+        void shouldDecideOnTheModalitiesThatScoredButNeverAllowAnItemWithAnUnscoredOne() throws Exception {
+            PolicyConfig multimodal = policy("hate", 1).setActiveModels(List.of(
+                    new ModelVersion("text", "text-spam", "1.0.0"), new ModelVersion("audio", "audio-safety", "1.0.0"))).build();
+            var h = harness(Backend.HEAP, List.of(multimodal));
+            ScoringProblem badEmbedding = new ScoringProblem("audio", "audio-safety",
+                    "audio embedding has 3 dimensions, model audio-safety:1.0.0 expects 512");
+            ScoringProblem otherModel = new ScoringProblem("image", "image-safety", "image embedding has NaN or infinite values");
+
+            decideWithProblems(h, event("text-ok-audio-bad", "u1", 0), List.of(badEmbedding), textScore("hate", 0.1));
+            decideWithProblems(h, event("problem-elsewhere", "u2", 0), List.of(otherModel), textScore("hate", 0.1));
+
+            Map<String, RiskDecision> d = decisions(h);
+            PolicyDecision raised = policyOf(d.get("text-ok-audio-bad"), "hate");
+            assertThat(raised.getModalityScores()).containsExactly(Map.entry("text", 0.1));
+            assertThat(raised.getFusedRisk()).isEqualTo(0.1);
+            assertThat(raised.getBand()).as("ALLOW by text alone, but audio was not looked at").isEqualTo("REVIEW");
+            assertThat(raised.getScoringProblems()).containsExactly(badEmbedding.getReason());
+            assertThat(raised.getUserRisk().getItemCount()).as("the text risk is a model's: it counts").isEqualTo(1);
+            // a problem with a model this policy does not use changes nothing for it
+            PolicyDecision untouched = policyOf(d.get("problem-elsewhere"), "hate");
+            assertThat(untouched.getBand()).isEqualTo("ALLOW");
+            assertThat(untouched.getScoringProblems()).isEmpty();
+        }
+    }
+
+    @Nested
+    class Duplicates {
+
+        @ParameterizedTest
+        @EnumSource(Backend.class)
+        void shouldDecideAContentIdOnceButDecideAnEditAgain(Backend backend) throws Exception {
+            var h = harness(backend, List.of(policy("spam", 1).build()));
+            ContentEvent original = event("c1", "u1", 0);
+
+            decide(h, original, textScore("spam", 0.6));
+            decide(h, original, textScore("spam", 0.6)); // redelivered before the first was decided
+            flush(h);
+            decide(h, event("c1", "u1", 10 * SECOND), textScore("spam", 0.6)); // redelivered later, re-stamped
+            ContentEvent edited = ContentEvent.newBuilder(original).setEventTimeMillis(T0 + 20 * SECOND)
+                    .setText("some text, edited").build();
+            decide(h, edited, textScore("spam", 0.95));
+
+            flush(h);
+            List<RiskDecision> all = new ArrayList<>(h.extractOutputValues());
+            candidates(h).forEach(c -> all.add(c.getDecision()));
+            all.sort(Comparator.comparingLong(RiskDecision::getEventTimeMillis));
+            assertThat(all).extracting(RiskDecision::getContentId).containsExactly("c1", "c1");
+            assertThat(all).extracting(r -> policyOf(r, "spam").getFusedRisk()).containsExactly(0.6, 0.95);
+            assertThat(metrics.count("duplicatesDropped")).isEqualTo(2);
+            assertThat(metrics.count("editsDecided")).isEqualTo(1);
+            // the duplicates did not count in the window: the edit sees the original and itself
+            assertThat(policyOf(all.get(1), "spam").getUserRisk().getItemCount()).isEqualTo(2);
+        }
+    }
+
+    @Nested
+    class EventTimeOrder {
+
+        private List<ContentEvent> items() {
+            List<ContentEvent> items = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                // three at each second: equal event times too
+                items.add(event("c" + i, "u1", (i / 3) * SECOND));
+            }
+            return items;
+        }
+
+        private String decideInOrder(List<ContentEvent> order) throws Exception {
+            newestEventTime = Long.MIN_VALUE;
+            var h = harness(Backend.ROCKSDB, List.of(policy("spam", 1).setEscalationThreshold(0.45).build()));
+            for (ContentEvent e : order) {
+                int i = Integer.parseInt(e.getContentId().substring(1));
+                decide(h, e, textScore("spam", i % 4 == 0 ? 0.7 : 0.3));
+            }
+            StringBuilder out = new StringBuilder();
+            decisions(h).values().stream().sorted(Comparator.comparing(RiskDecision::getContentId))
+                    .forEach(d -> out.append(RiskDecision.newBuilder(d).setDecidedAtMillis(0).build()).append('\n'));
+            return out.toString();
+        }
+
+        @Test
+        void shouldDecideTheSameItemsIdenticallyWhateverOrderTheyArriveIn() throws Exception {
+            List<ContentEvent> inOrder = items();
+            List<ContentEvent> reversed = new ArrayList<>(inOrder);
+            Collections.reverse(reversed);
+            List<ContentEvent> shuffled = new ArrayList<>(inOrder);
+            Collections.shuffle(shuffled, new Random(7));
+
+            String expected = decideInOrder(inOrder);
+            assertThat(expected).contains("c11").contains("\"band\": \"REVIEW\"");
+            assertThat(decideInOrder(reversed)).isEqualTo(expected);
+            assertThat(decideInOrder(shuffled)).isEqualTo(expected);
+        }
+
+        @Test
+        void shouldReadOnlyWhatPrecedesAnItemInEventTime() throws Exception {
+            var h = harness(Backend.HEAP, List.of(policy("spam", 1).build()));
+            // the later item arrives first; both fall in the same one-minute bucket
+            decide(h, event("later", "u1", 50 * SECOND), textScore("spam", 0.9));
+            decide(h, event("earlier", "u1", 10 * SECOND), textScore("spam", 0.2));
+
+            Map<String, RiskDecision> d = decisions(h);
+            assertThat(spam(d, "earlier").getUserRisk().getItemCount()).isEqualTo(1);
+            assertThat(spam(d, "earlier").getUserRisk().getMaxRisk()).isEqualTo(0.2);
+            assertThat(spam(d, "later").getUserRisk().getItemCount()).isEqualTo(2);
+        }
+
+        @Test
+        void shouldKeepAFarFutureItemWaitingWithoutHarmingTheUsersOtherItems() throws Exception {
+            var h = harness(Backend.HEAP, List.of(policy("spam", 1).build()));
+            long year3000 = 32_503_680_000_000L;
+            h.processElement(scored(event("from-3000", "u1", year3000 - T0), textScore("spam", 0.9)), year3000);
+            for (int i = 0; i < 5; i++) {
+                decide(h, event("normal-" + i, "u1", i * MINUTE), textScore("spam", 0.3));
+            }
+
+            Map<String, RiskDecision> d = decisions(h);
+            assertThat(d).containsOnlyKeys("normal-0", "normal-1", "normal-2", "normal-3", "normal-4");
+            assertThat(d.values()).noneMatch(RiskDecision::getLate);
+            assertThat(spam(d, "normal-4").getUserRisk().getItemCount()).isEqualTo(5);
+            assertThat(metrics.count("lateEvents")).isZero();
         }
     }
 }

@@ -4,6 +4,7 @@ import io.moderato.jobs.common.JobSettings;
 import io.moderato.jobs.common.KafkaIo;
 import io.moderato.jobs.serde.RegistryAvroSerializer;
 import io.moderato.jobs.testing.DetectionFixtures;
+import io.moderato.jobs.testing.DetectionJobRun;
 import io.moderato.jobs.testing.EmbeddedKafka;
 import io.moderato.jobs.testing.ParitySample;
 import io.moderato.jobs.testing.TopicScope;
@@ -72,43 +73,13 @@ class DetectionJobITCase {
 
     private static TopicScope newRun() throws Exception {
         TopicScope run = TopicScope.create(kafka, "detection");
-        run.createTopics(2, "content.events", "user.signals", "policy.config", "risk.decisions", "review.tasks",
-                "enforcement.actions", "config.audit", "deadletter");
+        DetectionJobRun.createTopics(run, 2);
         return run;
     }
 
-    private static Configuration conf(TopicScope run, Path defaults, boolean bounded) {
-        Configuration conf = new Configuration();
-        conf.set(DetectionOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        conf.set(DetectionOptions.SCHEMA_REGISTRY_URL, run.registry());
-        conf.set(DetectionOptions.BOUNDED, bounded);
-        conf.set(DetectionOptions.TRANSACTION_TIMEOUT_MS, 120_000L);
-        conf.set(DetectionOptions.POLICY_DEFAULTS, defaults.toString());
-        conf.set(DetectionOptions.TOPIC_CONTENT, run.topic("content.events"));
-        conf.set(DetectionOptions.TOPIC_USER_SIGNALS, run.topic("user.signals"));
-        conf.set(DetectionOptions.TOPIC_POLICY_CONFIG, run.topic("policy.config"));
-        conf.set(DetectionOptions.TOPIC_DECISIONS, run.topic("risk.decisions"));
-        conf.set(DetectionOptions.TOPIC_TASKS, run.topic("review.tasks"));
-        conf.set(DetectionOptions.TOPIC_ACTIONS, run.topic("enforcement.actions"));
-        conf.set(DetectionOptions.TOPIC_CONFIG_AUDIT, run.topic("config.audit"));
-        conf.set(DetectionOptions.TOPIC_DEADLETTER, run.topic("deadletter"));
-        return conf;
-    }
-
-    private StreamExecutionEnvironment environment() {
-        Configuration conf = DetectionJob.tuned(JobSettings.streamingDefaults(
-                tmp.resolve("checkpoints").toUri().toString(), Duration.ofMillis(500)));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        return env;
-    }
-
     private void runBounded(TopicScope run, Path defaults) throws Exception {
-        StreamExecutionEnvironment env = environment();
-        Configuration conf = conf(run, defaults, true);
-        KafkaIo io = new KafkaIo(kafka.bootstrapServers(), run.registry(), "it-" + run.prefix(), true, 120_000L);
-        DetectionJob.build(env, DetectionJob.kafkaSources(env, io, conf), DetectionJob.kafkaSinks(io, conf), conf);
-        env.execute("detection-it");
+        DetectionJobRun.runBounded(DetectionJobRun.environment(tmp.resolve("checkpoints")), run,
+                DetectionJobRun.options(run, defaults, true));
     }
 
     /** Content chosen by the trainer's probability: clear ham, borderline, clear spam (margins ≥ 0.02). */
@@ -248,11 +219,8 @@ class DetectionJobITCase {
         run.produce("policy.config", PolicyConfig.class, List.of(DetectionFixtures.spamPolicy(1, REVIEW, ACTION)),
                 PolicyConfig::getPolicyId);
 
-        StreamExecutionEnvironment env = environment();
-        Configuration conf = conf(run, defaults, false);
-        KafkaIo io = new KafkaIo(kafka.bootstrapServers(), run.registry(), "it-" + run.prefix(), false, 120_000L);
-        DetectionJob.build(env, DetectionJob.kafkaSources(env, io, conf), DetectionJob.kafkaSinks(io, conf), conf);
-        JobClient job = env.executeAsync("detection-it-config");
+        JobClient job = DetectionJobRun.start(DetectionJobRun.environment(tmp.resolve("checkpoints")), run,
+                DetectionJobRun.options(run, defaults, false));
         try {
             List<ContentEvent> before = mixedEvents(60, "before-");
             run.produce("content.events", ContentEvent.class, before, ContentEvent::getContentId);

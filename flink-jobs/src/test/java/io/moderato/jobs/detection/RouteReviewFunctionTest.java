@@ -136,7 +136,10 @@ class RouteReviewFunctionTest {
                                 ReviewCandidate c) throws Exception {
         // deep copy: the function may scale propensities of the decision it is given
         ReviewCandidate copy = ReviewCandidate.newBuilder(c).build();
-        h.processElement(new StreamRecord<>(copy, c.getDecision().getEventTimeMillis()));
+        long eventTime = c.getDecision().getEventTimeMillis();
+        h.processElement(new StreamRecord<>(copy, eventTime));
+        // candidates wait for the watermark; these arrive in event-time order, so let each through at once
+        h.processWatermark(eventTime);
     }
 
     private static Map<String, ReviewTask> tasks(KeyedOneInputStreamOperatorTestHarness<String, ReviewCandidate, RiskDecision> h) {
@@ -330,5 +333,54 @@ class RouteReviewFunctionTest {
             runs.add(decisions(h).values() + "\n" + tasks(h).values());
         }
         assertThat(runs.get(1)).isEqualTo(runs.get(0));
+    }
+
+    /** Candidates without advancing the watermark: they wait, in whatever order they arrive. */
+    private static void arrive(KeyedOneInputStreamOperatorTestHarness<String, ReviewCandidate, RiskDecision> h,
+                               ReviewCandidate c) throws Exception {
+        h.processElement(new StreamRecord<>(ReviewCandidate.newBuilder(c).build(), c.getDecision().getEventTimeMillis()));
+    }
+
+    @Test
+    void shouldNotLetOneFarFutureCandidateShiftTheQueuesMinuteForEveryoneElse() throws Exception {
+        // 40 candidates in one minute of a queue of capacity 25, with and without a year-3000 candidate first
+        List<ReviewCandidate> minute = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            minute.add(candidate("n" + i, T0 + i * 1_000L, "spam-en", 2.0, 25, threshold("spam")));
+        }
+        List<String> admitted = new ArrayList<>();
+        for (boolean poisoned : new boolean[] {false, true}) {
+            var h = harness(Backend.ROCKSDB);
+            if (poisoned) {
+                arrive(h, candidate("from-3000", 32_503_680_000_000L, "spam-en", 2.0, 25, threshold("spam")));
+            }
+            for (ReviewCandidate c : minute) {
+                process(h, c);
+            }
+            admitted.add(tasks(h).keySet().toString());
+            if (poisoned) {
+                assertThat(decisions(h)).doesNotContainKey("from-3000"); // it waits for its time
+            }
+        }
+        assertThat(admitted.get(1)).isEqualTo(admitted.get(0));
+        assertThat(admitted.get(0).split(",")).hasSizeGreaterThanOrEqualTo(25);
+    }
+
+    @Test
+    void shouldAdmitTheSameCandidatesWhateverOrderTheDecidersOutputsInterleaveIn() throws Exception {
+        List<ReviewCandidate> input = burst(threshold("spam"));
+        List<ReviewCandidate> shuffled = new ArrayList<>(input);
+        java.util.Collections.shuffle(shuffled, new java.util.Random(11));
+        List<String> runs = new ArrayList<>();
+        for (List<ReviewCandidate> order : List.of(input, shuffled)) {
+            var h = harness(Backend.HEAP);
+            for (ReviewCandidate c : order) {
+                arrive(h, c);
+            }
+            h.processWatermark(Long.MAX_VALUE - 1);
+            runs.add(new TreeMap<>(decisions(h)) + "\n" + new TreeMap<>(tasks(h)));
+        }
+        assertThat(runs.get(1)).isEqualTo(runs.get(0));
+        assertThat(runs.get(0)).contains("c199");
     }
 }

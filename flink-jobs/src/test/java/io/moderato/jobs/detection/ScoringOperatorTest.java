@@ -2,6 +2,7 @@ package io.moderato.jobs.detection;
 
 import io.moderato.jobs.internal.ModelScore;
 import io.moderato.jobs.internal.ScoredContent;
+import io.moderato.udfs.input.ContentFingerprint;
 import io.moderato.jobs.testing.Harnesses;
 import io.moderato.jobs.testing.OperatorMetrics;
 import io.moderato.jobs.testing.ParitySample;
@@ -314,6 +315,53 @@ class ScoringOperatorTest {
                 "image/image-safety:1.0.0/nudity", "image/image-safety:1.0.0/violence");
         assertThat(scoreKeys(s.get("not-finite"))).isEmpty();
         assertThat(metrics.gauge("invalidEmbeddings")).isEqualTo(2L);
+        // never a silent gap: the decider learns which modality of which model could not be scored
+        assertThat(s.get("too-short").getProblems()).singleElement().satisfies(p -> {
+            assertThat(p.getModality()).isEqualTo("image");
+            assertThat(p.getModel()).isEqualTo("image-safety");
+            assertThat(p.getReason()).isEqualTo("image embedding has 100 dimensions, model image-safety:1.0.0 expects 512");
+        });
+        assertThat(s.get("not-finite").getProblems()).extracting(p -> p.getReason())
+                .containsExactly("image embedding has NaN or infinite values");
+        assertThat(s.get("valid").getProblems()).isEmpty();
+    }
+
+    @Test
+    void shouldReportAModalityWhoseModelIsNotLoadedOnEveryItemThatCarriesIt() throws Exception {
+        // a restored config whose model no longer loads (here: a version that never existed), nothing to fall back to
+        PolicyConfig unloadable = policy("nudity", 2).setActiveModels(
+                List.of(new ModelVersion("image", "image-safety", "9.9.9"))).build();
+        var before = harness(64, 60_000, false);
+        before.processElement2(unloadable, T0); // the scorer keeps the working 1.0.0 and checkpoints the config
+        before.prepareSnapshotPreBarrier(1L);
+        OperatorSubtaskState snapshot = before.snapshot(1L, START);
+
+        var after = harness(64, 60_000, false, snapshot);
+        process(after, withImage(text("with-image", "hello"), embedding(512, 1)), text("text-only", "hello"));
+        after.endInput1();
+
+        Map<String, ScoredContent> s = scored(after);
+        assertThat(s.get("with-image").getProblems()).singleElement().satisfies(p -> {
+            assertThat(p.getModality()).isEqualTo("image");
+            assertThat(p.getModel()).isEqualTo("image-safety");
+            assertThat(p.getReason()).startsWith("model image-safety:9.9.9 is not loaded");
+        });
+        assertThat(s.get("text-only").getProblems()).as("no image: nothing left unscored").isEmpty();
+        assertThat(metrics.gauge("modelsNotLoaded")).isEqualTo(1);
+        assertThat(metrics.count("modelLoadFailures")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldFingerprintWhatItScoredSoThatTheDeciderCanTellDuplicatesFromEdits() throws Exception {
+        var h = harness(64, 60_000, false);
+        ContentEvent original = text("c1", "win a free prize");
+        process(h, original, ContentEvent.newBuilder(original).setEventTimeMillis(T0 + 5_000).build());
+        h.endInput1();
+        List<Long> hashes = new ArrayList<>();
+        h.extractOutputValues().forEach(o -> hashes.add(o.getContentHash()));
+        assertThat(hashes).hasSize(2);
+        assertThat(hashes.get(1)).as("re-stamped, same content").isEqualTo(hashes.get(0));
+        assertThat(hashes.get(0)).isNotEqualTo(ContentFingerprint.of(text("c1", "win a free prize!")));
     }
 
     // ------------------------------------------------------------------------------------------ models from config

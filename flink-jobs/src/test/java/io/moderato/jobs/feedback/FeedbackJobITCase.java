@@ -3,6 +3,7 @@ package io.moderato.jobs.feedback;
 import io.moderato.jobs.common.JobSettings;
 import io.moderato.jobs.common.KafkaIo;
 import io.moderato.jobs.testing.DetectionFixtures;
+import io.moderato.jobs.testing.DetectionJobRun;
 import io.moderato.jobs.testing.EmbeddedKafka;
 import io.moderato.jobs.testing.FeedbackFixtures;
 import io.moderato.jobs.testing.TopicScope;
@@ -18,6 +19,7 @@ import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.TrainingExample;
 import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -80,6 +82,87 @@ class FeedbackJobITCase {
     @AfterAll
     static void stopKafka() throws Exception {
         kafka.close();
+    }
+
+    private static final String[] TOPICS = {"risk.decisions", "review.labels", "review.tasks", "policy.config",
+            "training.examples", "quality.metrics", "drift.alerts", "compliance.reports", "review.labels.unmatched", "deadletter"};
+
+    /** Options of a bounded run on {@code run}'s topics with {@code config} as the default policy. */
+    private Configuration options(TopicScope run, PolicyConfig config, Path files) {
+        Configuration conf = new Configuration();
+        conf.set(FeedbackOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        conf.set(FeedbackOptions.SCHEMA_REGISTRY_URL, run.registry());
+        conf.set(FeedbackOptions.BOUNDED, true);
+        conf.set(FeedbackOptions.TRANSACTION_TIMEOUT_MS, 120_000L);
+        conf.set(FeedbackOptions.POLICY_DEFAULTS,
+                DetectionFixtures.writeDefaults(tmp, List.of(config)).toString());
+        for (var option : FeedbackOptions.all()) {
+            if (option.key().startsWith("feedback.topic.")) {
+                conf.setString(option.key(), run.topic((String) option.defaultValue()));
+            }
+        }
+        conf.set(FeedbackOptions.METRICS_LABEL_GRACE, Duration.ofHours(1));
+        conf.set(FeedbackOptions.DRIFT_WINDOWS, List.of(Duration.ofHours(1)));
+        conf.set(FeedbackOptions.DRIFT_MIN_ITEMS, 100);
+        // bounded replay: never let a slow-starting partition be declared idle, nor a pause count as quiet
+        conf.set(FeedbackOptions.SOURCE_IDLENESS, Duration.ofHours(1));
+        conf.set(FeedbackOptions.QUIET_ADVANCE, Duration.ofHours(1));
+        conf.set(FeedbackOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1));
+        // fixture event times are fixed dates in 2026: accept them whatever today is
+        conf.set(FeedbackOptions.MAX_PAST, DetectionFixtures.FIXTURE_AGE_LIMIT);
+        conf.set(FeedbackOptions.FILES_PATH, files.toUri().toString());
+        return conf;
+    }
+
+    /** Runs the job to the end of its input; {@code overrides} on top of the production settings. */
+    private void run(TopicScope run, Configuration conf, Configuration overrides) throws Exception {
+        Configuration jobConf = FeedbackJob.tuned(
+                JobSettings.streamingDefaults(tmp.resolve("checkpoints").toUri().toString(), Duration.ofMillis(500)));
+        jobConf.addAll(overrides);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConf);
+        env.setParallelism(2);
+        KafkaIo kafkaIo = FeedbackJob.kafkaIo(conf, "it-" + run.prefix());
+        FeedbackJob.build(env, FeedbackJob.kafkaSources(env, kafkaIo, conf), FeedbackJob.kafkaSinks(kafkaIo, conf), conf);
+        env.execute("feedback-it");
+    }
+
+    /**
+     * Issue 7, defect 1 on the FeedbackJob: a label dated hours ahead used to reach the unmatched-labels
+     * sink with its own time as the record timestamp, which the broker refuses (more than 1 h ahead);
+     * the exactly-once sink then failed the job on every replay.
+     */
+    @Test
+    void shouldDeadLetterLabelsDatedOutsideTheBoundsAndStampEveryOutputAtWriteTime() throws Exception {
+        TopicScope run = TopicScope.create(kafka, "feedback-hostile");
+        run.createTopics(2, TOPICS);
+        long now = System.currentTimeMillis() / MINUTE * MINUTE; // the bounds are relative to processing time
+        RiskDecision decision = FeedbackFixtures.spamDecision("d1", now - 30 * MINUTE, "comment", 0.6);
+        List<ReviewLabel> labels = List.of(
+                FeedbackFixtures.label("d1", true, "r1", "REVIEW", now - 20 * MINUTE),
+                FeedbackFixtures.label("no-decision", true, "r1", "REVIEW", now + 3 * MINUTE), // within bounds: unmatched
+                FeedbackFixtures.label("ahead-2h", true, "r1", "REVIEW", now + 120 * MINUTE),
+                FeedbackFixtures.label("year-3000", true, "r1", "REVIEW", 32_503_680_000_000L),
+                FeedbackFixtures.label("ancient", true, "r1", "REVIEW", now - 60L * 24 * 60 * MINUTE));
+        run.produce("risk.decisions", RiskDecision.class, List.of(decision), RiskDecision::getContentId);
+        run.produce("review.labels", ReviewLabel.class, labels, ReviewLabel::getContentId);
+        PolicyConfig config = FeedbackFixtures.spamConfig(1, 0.5, 0.9);
+        Configuration conf = options(run, config, tmp.resolve("hostile-files"));
+        conf.set(FeedbackOptions.MAX_PAST, Duration.ofDays(30));
+
+        run(run, conf, DetectionJobRun.noRestarts());
+
+        List<DeadLetter> deadLetters = run.read("deadletter", DeadLetter.class, 3);
+        assertThat(deadLetters).hasSize(3);
+        assertThat(deadLetters).extracting(DeadLetter::getError).allMatch(e -> e.contains("'labelledAtMillis'"))
+                .anyMatch(e -> e.contains("feedback.event-time.max-future"))
+                .anyMatch(e -> e.contains("feedback.event-time.max-past"));
+        assertThat(run.read("training.examples", TrainingExample.class, 1)).extracting(TrainingExample::getContentId)
+                .containsExactly("d1");
+        List<ConsumerRecord<byte[], byte[]>> unmatched = kafka.readCommitted(run.topic("review.labels.unmatched"), 1,
+                TopicScope.READ_TIMEOUT);
+        assertThat(unmatched).hasSize(1);
+        // stamped when written, not with the label's time three minutes ahead
+        assertThat(unmatched.get(0).timestamp()).isLessThanOrEqualTo(System.currentTimeMillis());
     }
 
     /** One labelled decision: its item, the final verdict, and whether its verdict flipped. */
@@ -164,32 +247,8 @@ class FeedbackJobITCase {
 
         // ---- run the job over everything produced
         Path files = tmp.resolve("training-files");
-        Configuration conf = new Configuration();
-        conf.set(FeedbackOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        conf.set(FeedbackOptions.SCHEMA_REGISTRY_URL, run.registry());
-        conf.set(FeedbackOptions.BOUNDED, true);
-        conf.set(FeedbackOptions.TRANSACTION_TIMEOUT_MS, 120_000L);
-        conf.set(FeedbackOptions.POLICY_DEFAULTS,
-                DetectionFixtures.writeDefaults(tmp, List.of(config)).toString());
-        for (var option : FeedbackOptions.all()) {
-            if (option.key().startsWith("feedback.topic.")) {
-                conf.setString(option.key(), run.topic((String) option.defaultValue()));
-            }
-        }
-        conf.set(FeedbackOptions.METRICS_LABEL_GRACE, Duration.ofHours(1));
-        conf.set(FeedbackOptions.DRIFT_WINDOWS, List.of(Duration.ofHours(1)));
-        conf.set(FeedbackOptions.DRIFT_MIN_ITEMS, 100);
-        // bounded replay: never let a slow-starting partition be declared idle
-        conf.set(FeedbackOptions.SOURCE_IDLENESS, Duration.ofHours(1));
-        conf.set(FeedbackOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1));
-        conf.set(FeedbackOptions.FILES_PATH, files.toUri().toString());
-
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FeedbackJob.tuned(
-                JobSettings.streamingDefaults(tmp.resolve("checkpoints").toUri().toString(), Duration.ofMillis(500))));
-        env.setParallelism(2);
-        KafkaIo kafkaIo = FeedbackJob.kafkaIo(conf, "it-" + run.prefix());
-        FeedbackJob.build(env, FeedbackJob.kafkaSources(env, kafkaIo, conf), FeedbackJob.kafkaSinks(kafkaIo, conf), conf);
-        env.execute("feedback-it");
+        Configuration conf = options(run, config, files);
+        run(run, conf, DetectionJobRun.noRestarts());
 
         // ---- training examples: one per labelled item, one more per flipped verdict, none for redeliveries
         int flips = (int) labelled.stream().filter(Labelled::flipped).count();

@@ -2,6 +2,7 @@ package io.moderato.jobs.testing;
 
 import io.moderato.jobs.internal.ModelScore;
 import io.moderato.jobs.internal.ScoredContent;
+import io.moderato.udfs.input.ContentFingerprint;
 import io.moderato.jobs.internal.UserInput;
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.ModelVersion;
@@ -22,6 +23,11 @@ public final class DetectionFixtures {
 
     /** 2026-01-01T00:00:00Z: event times are fixed offsets from here, never the wall clock. */
     public static final long T0 = 1_767_225_600_000L;
+    /**
+     * The event-time age jobs under test accept: fixture times are fixed dates (T0 is 2026-01-01), so a
+     * test must not depend on how long ago that is.
+     */
+    public static final java.time.Duration FIXTURE_AGE_LIMIT = java.time.Duration.ofDays(36_500);
 
     private DetectionFixtures() {}
 
@@ -111,8 +117,12 @@ public final class DetectionFixtures {
 
     /** A scored item as the DecideFunction receives it (ingested 1 s after its event time). */
     public static UserInput scored(ContentEvent event, ModelScore... scores) {
-        return new UserInput(event.getUserId(),
-                new ScoredContent(event, List.of(scores), List.of(), event.getEventTimeMillis() + 1_000L), null);
+        return new UserInput(event.getUserId(), ScoredContent.newBuilder()
+                .setEvent(event)
+                .setScores(List.of(scores))
+                .setContentHash(ContentFingerprint.of(event))
+                .setIngestMillis(event.getEventTimeMillis() + 1_000L)
+                .build(), null);
     }
 
     public static UserInput signal(UserSignal signal) {

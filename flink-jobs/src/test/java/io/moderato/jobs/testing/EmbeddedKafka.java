@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -21,6 +22,16 @@ import java.util.UUID;
  * bytes and read what committed transactions wrote.
  */
 public final class EmbeddedKafka implements AutoCloseable {
+
+    /** Largest record a test may write: hostile-input tests send records far above Kafka's 1 MiB default. */
+    public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+    /**
+     * Test topics keep everything (fixture event times are fixed dates, and a record's age must never
+     * decide whether a slow test still finds it) and accept records up to {@link #MAX_RECORD_BYTES}.
+     */
+    private static final Map<String, String> TOPIC_SETTINGS = Map.of(
+            "retention.ms", "-1",
+            "max.message.bytes", Integer.toString(MAX_RECORD_BYTES));
 
     private final LocalKafka broker;
 
@@ -37,7 +48,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public void createTopics(int partitions, String... topics) throws Exception {
-        LocalKafka.createTopics(bootstrapServers(), partitions, List.of(topics), List.of());
+        LocalKafka.createTopics(bootstrapServers(), partitions, List.of(topics), List.of(), TOPIC_SETTINGS);
     }
 
     /**
@@ -45,7 +56,8 @@ public final class EmbeddedKafka implements AutoCloseable {
      * record is acknowledged and fails if any was not, so a test never runs on partial input.
      */
     public void produce(String topic, List<String> keys, List<byte[]> values) {
-        AcknowledgedWrites.write(bootstrapServers(), topic, keys, values, i -> "record " + i + " of " + values.size());
+        AcknowledgedWrites.write(bootstrapServers(), topic, keys, values, i -> "record " + i + " of " + values.size(),
+                Map.of("max.request.size", Integer.toString(MAX_RECORD_BYTES)));
     }
 
     /**

@@ -22,15 +22,24 @@ public record ConfigVerdict(String status, List<String> violations, Long previou
         return ACCEPTED.equals(status);
     }
 
+    /** Longest {@link #reason}: one line of a config.audit record. */
+    public static final int MAX_REASON_CHARS = 1024;
+
     /**
-     * The one-line {@code ConfigAudit.reason} for this verdict on a config of the given version:
-     * null when accepted.
+     * The one-line {@code ConfigAudit.reason} for this verdict on a config of the given version, at
+     * most {@value #MAX_REASON_CHARS} characters: null when accepted.
      */
     public String reason(long submittedVersion) {
         if (REJECTED.equals(status)) {
             int n = violations.size();
-            return "invalid: " + n + (n == 1 ? " violation" : " violations")
-                    + (previousVersion == null ? ", the policy has no config in force" : ", version " + previousVersion + " stays in force");
+            String stays = previousVersion == null ? ", the policy has no config in force"
+                    : ", version " + previousVersion + " stays in force";
+            String detail = String.join("; ", violations);
+            int room = MAX_REASON_CHARS - 40 - stays.length();
+            if (detail.length() > room) {
+                detail = detail.substring(0, Math.max(0, room)) + "…";
+            }
+            return "invalid: " + n + (n == 1 ? " violation" : " violations") + " (" + detail + ")" + stays;
         }
         if (IGNORED_STALE.equals(status)) {
             return "version " + submittedVersion + " is not above version " + previousVersion + " in force";

@@ -5,6 +5,14 @@ import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.ReviewQueue;
 import io.moderato.udfs.fusion.ModalityNames;
 import io.moderato.udfs.fusion.RiskFuser;
+import io.moderato.udfs.input.RecordBounds;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,11 +34,25 @@ import java.util.TreeMap;
  * obligationConfidence in (0, 1); autoAction REMOVE | LIMIT; surfaces non-blank; review queues with
  * non-blank unique names, non-blank locales, minSeverity finite and ≥ 0, capacityPerMinute ≥ 1,
  * slaMillis &gt; 0; active and shadow models with a known modality ({@link ModalityNames#ALL}) and
- * non-blank name and version, and at most one active model per modality.
+ * non-blank name and version, and at most one active model per modality. Sizes: at most
+ * {@value #MAX_CONFIG_BYTES} bytes serialized, policyId at most {@value #MAX_POLICY_ID_CHARS} characters,
+ * changeNote at most {@value #MAX_CHANGE_NOTE_CHARS}, every other string at most
+ * {@value RecordBounds#DEFAULT_MAX_STRING_CHARS} and every list or map at most
+ * {@value RecordBounds#DEFAULT_MAX_ITEMS} entries — a config is broadcast to every task, kept in state
+ * and echoed in its audit record, so an oversized one is refused, not carried.
  */
 public final class PolicyConfigValidator {
 
     public static final List<String> AUTO_ACTIONS = List.of("REMOVE", "LIMIT");
+    public static final int MAX_CONFIG_BYTES = 64 * 1024;
+    public static final int MAX_POLICY_ID_CHARS = 128;
+    public static final int MAX_CHANGE_NOTE_CHARS = 4096;
+    /** Longest value quoted inside a violation, so that a violation stays one readable line. */
+    static final int MAX_QUOTED_CHARS = 64;
+
+    private static final RecordBounds SIZES = RecordBounds.defaults()
+            .with("policyId", MAX_POLICY_ID_CHARS, "policy ids are keys")
+            .with("changeNote", MAX_CHANGE_NOTE_CHARS, "a note, not a document");
 
     private PolicyConfigValidator() {}
 
@@ -40,6 +62,11 @@ public final class PolicyConfigValidator {
         if (c == null) {
             v.add("config = null must be a PolicyConfig");
             return v;
+        }
+        v.addAll(SIZES.problems(c, 10));
+        long bytes = serializedSize(c);
+        if (bytes > MAX_CONFIG_BYTES) {
+            v.add("config is " + bytes + " bytes serialized, more than " + MAX_CONFIG_BYTES);
         }
         nonBlank(v, "policyId", c.getPolicyId());
         if (!(c.getVersion() >= 1)) {
@@ -196,6 +223,35 @@ public final class PolicyConfigValidator {
     }
 
     private static String quote(String s) {
-        return s == null ? "null" : "'" + s + "'";
+        if (s == null) {
+            return "null";
+        }
+        return s.length() <= MAX_QUOTED_CHARS ? "'" + s + "'"
+                : "'" + s.substring(0, MAX_QUOTED_CHARS) + "…' (" + s.length() + " characters)";
+    }
+
+    /** Bytes of the config's Avro binary encoding (what state, the broadcast and the audit record carry). */
+    static long serializedSize(PolicyConfig c) {
+        long[] count = {0};
+        OutputStream counter = new OutputStream() {
+            @Override
+            public void write(int b) {
+                count[0]++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                count[0] += len;
+            }
+        };
+        try {
+            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(counter, null);
+            new SpecificDatumWriter<>(PolicyConfig.class).write(c, encoder);
+            encoder.flush();
+        } catch (IOException | RuntimeException e) {
+            // a config that cannot even be encoded (a null in a required field) is reported by the other rules
+            return 0;
+        }
+        return count[0];
     }
 }

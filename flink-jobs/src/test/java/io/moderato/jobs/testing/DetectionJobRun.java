@@ -1,0 +1,93 @@
+package io.moderato.jobs.testing;
+
+import io.moderato.jobs.common.JobSettings;
+import io.moderato.jobs.common.KafkaIo;
+import io.moderato.jobs.detection.DetectionJob;
+import io.moderato.jobs.detection.DetectionOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How the DetectionJob ITCases run the real job graph on an {@link EmbeddedKafka} and a MiniCluster
+ * (parallelism 2, RocksDB, exactly-once checkpoints every 500 ms): the options of a {@link TopicScope},
+ * the environment, and bounded or unbounded runs through {@link DetectionJob#build}.
+ */
+public final class DetectionJobRun {
+
+    /** The topics a DetectionJob run reads and writes. */
+    public static final String[] TOPICS = {"content.events", "user.signals", "policy.config", "risk.decisions",
+            "review.tasks", "enforcement.actions", "config.audit", "deadletter"};
+
+    private DetectionJobRun() {}
+
+    /** Creates the run's topics with {@code partitions} partitions each. */
+    public static void createTopics(TopicScope run, int partitions) throws Exception {
+        run.createTopics(partitions, TOPICS);
+    }
+
+    /** Options of a run on {@code run}'s topics; fixture event times (fixed 2026 dates) are accepted whatever today is. */
+    public static Configuration options(TopicScope run, Path defaults, boolean bounded) {
+        Configuration conf = new Configuration();
+        conf.set(DetectionOptions.BOOTSTRAP_SERVERS, run.kafka().bootstrapServers());
+        conf.set(DetectionOptions.SCHEMA_REGISTRY_URL, run.registry());
+        conf.set(DetectionOptions.BOUNDED, bounded);
+        conf.set(DetectionOptions.TRANSACTION_TIMEOUT_MS, 120_000L);
+        conf.set(DetectionOptions.POLICY_DEFAULTS, defaults.toString());
+        conf.set(DetectionOptions.TOPIC_CONTENT, run.topic("content.events"));
+        conf.set(DetectionOptions.TOPIC_USER_SIGNALS, run.topic("user.signals"));
+        conf.set(DetectionOptions.TOPIC_POLICY_CONFIG, run.topic("policy.config"));
+        conf.set(DetectionOptions.TOPIC_DECISIONS, run.topic("risk.decisions"));
+        conf.set(DetectionOptions.TOPIC_TASKS, run.topic("review.tasks"));
+        conf.set(DetectionOptions.TOPIC_ACTIONS, run.topic("enforcement.actions"));
+        conf.set(DetectionOptions.TOPIC_CONFIG_AUDIT, run.topic("config.audit"));
+        conf.set(DetectionOptions.TOPIC_DEADLETTER, run.topic("deadletter"));
+        conf.set(DetectionOptions.MAX_PAST, DetectionFixtures.FIXTURE_AGE_LIMIT);
+        return conf;
+    }
+
+    /** The job's production settings at parallelism 2, checkpointing into {@code checkpoints} every 500 ms. */
+    public static StreamExecutionEnvironment environment(Path checkpoints) {
+        return environment(checkpoints, new Configuration());
+    }
+
+    /** As {@link #environment(Path)} with {@code overrides} on top (e.g. a restart strategy, a savepoint to restore). */
+    public static StreamExecutionEnvironment environment(Path checkpoints, Configuration overrides) {
+        Configuration conf = DetectionJob.tuned(JobSettings.streamingDefaults(
+                checkpoints.toUri().toString(), Duration.ofMillis(500)));
+        conf.addAll(overrides);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        return env;
+    }
+
+    /** No restarts: a run that hits any failure fails, so a test sees what would have been a restart loop. */
+    public static Configuration noRestarts() {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        return conf;
+    }
+
+    /** Builds the job on {@code env} with Kafka I/O for {@code run}, under a transactional prefix of its own. */
+    public static void build(StreamExecutionEnvironment env, TopicScope run, Configuration conf) {
+        KafkaIo io = new KafkaIo(run.kafka().bootstrapServers(), run.registry(), "it-" + run.prefix(),
+                conf.get(DetectionOptions.BOUNDED), 120_000L);
+        DetectionJob.build(env, DetectionJob.kafkaSources(env, io, conf), DetectionJob.kafkaSinks(io, conf), conf);
+    }
+
+    /** Runs to the end of the input that is in the topics now. */
+    public static void runBounded(StreamExecutionEnvironment env, TopicScope run, Configuration conf) throws Exception {
+        build(env, run, conf);
+        env.execute("detection-it");
+    }
+
+    /** Starts an unbounded run; the caller cancels or stops it. */
+    public static JobClient start(StreamExecutionEnvironment env, TopicScope run, Configuration conf) throws Exception {
+        build(env, run, conf);
+        return env.executeAsync("detection-it");
+    }
+}
