@@ -108,8 +108,15 @@ public final class LocalKafka implements AutoCloseable {
                 Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
                 described.forEach((topic, d) -> d.partitions().forEach(p ->
                         latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
-                admin.listOffsets(latest).all().get();
-                return;
+                try {
+                    admin.listOffsets(latest).all().get();
+                    return;
+                } catch (ExecutionException e) {
+                    // metadata names a leader before the broker hosts the partition: ask again
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)) {
+                        throw e;
+                    }
+                }
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("partitions of " + topics + " have no leader after 30 s: " + described);

@@ -297,6 +297,15 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Main inputs are never declared idle here. The side inputs (policy config, user signals) emit a watermark
+     * of +inf; while a main input is idle an operator takes that +inf as its clock, and watermarks never go
+     * back: a FeedbackJob started before any decision exists closed no quality window ever after (every label
+     * counted "after window closed"). Every partition of the stack's topics carries traffic, so waiting for
+     * them holds nothing back for long.
+     */
+    static final Duration MAIN_INPUT_IDLENESS = Duration.ofMinutes(30);
+
     /** The DetectionJob as the local stack runs it: short checkpoints (outputs visible within ~2 s), 1 s out-of-orderness. */
     Configuration detectionConf() {
         Configuration conf = new Configuration();
@@ -305,7 +314,7 @@ public final class LocalStack implements AutoCloseable {
         conf.set(DetectionOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2));
         conf.set(DetectionOptions.CHECKPOINT_DIR, options.workDir().resolve("checkpoints/detection").toUri().toString());
         conf.set(DetectionOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1));
-        conf.set(DetectionOptions.SOURCE_IDLENESS, Duration.ofSeconds(2));
+        conf.set(DetectionOptions.SOURCE_IDLENESS, MAIN_INPUT_IDLENESS);
         conf.set(DetectionOptions.SAMPLING_SEED, options.seed());
         options.policyDefaults().ifPresent(f -> conf.set(DetectionOptions.POLICY_DEFAULTS, f));
         conf.addAll(Configuration.fromMap(options.jobOptions("detection.")));
@@ -321,7 +330,7 @@ public final class LocalStack implements AutoCloseable {
         conf.set(FeedbackOptions.CHECKPOINT_DIR, options.workDir().resolve("checkpoints/feedback").toUri().toString());
         conf.set(FeedbackOptions.FILES_PATH, options.workDir().resolve("training-examples").toUri().toString());
         conf.set(FeedbackOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1));
-        conf.set(FeedbackOptions.SOURCE_IDLENESS, Duration.ofSeconds(3));
+        conf.set(FeedbackOptions.SOURCE_IDLENESS, MAIN_INPUT_IDLENESS);
         conf.set(FeedbackOptions.METRICS_WINDOWS, List.of(options.windowLength()));
         conf.set(FeedbackOptions.METRICS_LABEL_GRACE, options.labelGrace());
         conf.set(FeedbackOptions.DRIFT_WINDOWS, List.of(options.windowLength()));
