@@ -298,11 +298,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Main inputs are never declared idle here. The side inputs (policy config, user signals) emit a watermark
-     * of +inf; while a main input is idle an operator takes that +inf as its clock, and watermarks never go
-     * back: a FeedbackJob started before any decision exists closed no quality window ever after (every label
-     * counted "after window closed"). Every partition of the stack's topics carries traffic, so waiting for
-     * them holds nothing back for long.
+     * Main inputs are never declared idle here: every partition of the stack's topics carries traffic, so
+     * waiting for them holds nothing back for long, and a quiet start (jobs up before the first event) never
+     * lets an idle input's neighbours race ahead. (Side inputs mark themselves idle: JobSettings.)
      */
     static final Duration MAIN_INPUT_IDLENESS = Duration.ofMinutes(30);
 
