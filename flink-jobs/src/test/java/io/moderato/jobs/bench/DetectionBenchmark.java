@@ -123,10 +123,6 @@ public final class DetectionBenchmark {
         double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 
         Configuration detection = new Configuration(overrides);
-        if (!overrides.containsKey(DetectionOptions.MAX_PAST.key())) {
-            // the replay's event times are fixed offsets from 2026-01-01, whatever today is
-            detection.set(DetectionOptions.MAX_PAST, Duration.ofDays(36_500));
-        }
         String registry = "mock://detection-bench-" + Long.toHexString(System.nanoTime());
         detection.set(DetectionOptions.SCHEMA_REGISTRY_URL, registry);
         List<String> problems = DetectionOptions.validate(detection);

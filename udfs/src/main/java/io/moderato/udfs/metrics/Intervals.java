@@ -1,6 +1,7 @@
 package io.moderato.udfs.metrics;
 
 import org.apache.commons.math3.distribution.BetaDistribution;
+import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.special.Beta;
 
 /**
@@ -40,6 +41,14 @@ public final class Intervals {
     public static final double DEFAULT_CONFIDENCE = 0.95;
 
     private Intervals() {}
+
+    /** z such that a two-sided normal interval has the given coverage, e.g. 0.95 → 1.95996. */
+    public static double twoSidedZ(double confidence) {
+        requireConfidence(confidence);
+        return STANDARD_NORMAL.inverseCumulativeProbability(1.0 - (1.0 - confidence) / 2.0);
+    }
+
+    private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(null, 0.0, 1.0);
 
     private static void requireConfidence(double confidence) {
         if (!(confidence > 0.0 && confidence < 1.0)) {

@@ -148,6 +148,14 @@ class IntervalsTest {
     }
 
     @Test
+    void twoSidedZShouldBeTheNormalQuantile() {
+        // Python's statistics.NormalDist().inv_cdf(0.975) and (0.995)
+        assertThat(Intervals.twoSidedZ(0.95)).isCloseTo(1.959963984540054, within(1e-8));
+        assertThat(Intervals.twoSidedZ(0.99)).isCloseTo(2.5758293035489004, within(1e-8));
+        assertThatThrownBy(() -> Intervals.twoSidedZ(1.0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void lowerBoundShouldBeOneSided() {
         double oneSided = Intervals.weightedProportionLowerBound(90, 10, 90, 10, 100, 0.95);
         Estimate twoSided90 = Intervals.weightedProportion(90, 10, 90, 10, 100, 0.90);
