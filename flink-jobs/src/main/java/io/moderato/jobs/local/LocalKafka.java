@@ -99,7 +99,17 @@ public final class LocalKafka implements AutoCloseable {
     private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
-            var described = admin.describeTopics(topics).allTopicNames().get();
+            Map<String, org.apache.kafka.clients.admin.TopicDescription> described;
+            try {
+                described = admin.describeTopics(topics).allTopicNames().get();
+            } catch (ExecutionException e) {
+                // just created: the broker's metadata may not know the topic yet
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(20);
+                continue;
+            }
             boolean ready = described.values().stream().allMatch(d -> !d.partitions().isEmpty()
                     && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()
                     && !p.isr().isEmpty()));
