@@ -43,7 +43,7 @@ public final class DetectionFixtures {
      * (weight 1, no context), given thresholds, no audit sampling, a roomy English queue.
      */
     public static PolicyConfig spamPolicy(long version, double review, double action) {
-        PolicyConfig spam = PolicyDefaults.examplePolicies().stream()
+        PolicyConfig spam = PolicyDefaults.shipped().stream()
                 .filter(p -> p.getPolicyId().equals("spam")).findFirst().orElseThrow();
         return PolicyConfig.newBuilder(spam)
                 .setVersion(version)

@@ -148,7 +148,7 @@ class PolicyDefaultsTest {
 
     @Test
     void shouldShipValidExamplePolicies() {
-        List<PolicyConfig> examples = PolicyDefaults.examplePolicies();
+        List<PolicyConfig> examples = PolicyDefaults.shipped();
         assertThat(examples).extracting(PolicyConfig::getPolicyId).containsExactly("spam", "nudity", "violence", "hate_speech");
         Map<String, List<String>> modalities = examples.stream().collect(Collectors.toMap(PolicyConfig::getPolicyId,
                 c -> c.getActiveModels().stream().map(ModelVersion::getModality).toList()));
@@ -178,7 +178,7 @@ class PolicyDefaultsTest {
 
     @Test
     void shouldRoundTripTheExamplePolicies() {
-        List<PolicyConfig> examples = PolicyDefaults.examplePolicies();
+        List<PolicyConfig> examples = PolicyDefaults.shipped();
         assertThat(read(PolicyDefaults.toJson(examples))).isEqualTo(examples);
     }
 }
