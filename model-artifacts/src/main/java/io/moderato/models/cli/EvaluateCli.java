@@ -8,7 +8,6 @@ import io.moderato.models.eval.ModelEvaluation;
 import io.moderato.udfs.model.ModelLoadException;
 import io.moderato.udfs.model.ModelManifest;
 import io.moderato.udfs.model.ModelRegistry;
-import io.moderato.udfs.model.ModelSource;
 import io.moderato.udfs.model.TextScorer;
 
 import java.io.IOException;
@@ -18,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -72,9 +70,7 @@ public final class EvaluateCli {
             out.print(USAGE);
             return 0;
         }
-        ModelSource source = options.modelsDir() == null
-                ? ModelSource.classpath("models") : ModelSource.directory(options.modelsDir());
-        try (ModelRegistry registry = ModelRegistry.open(source)) {
+        try (ModelRegistry registry = ModelRegistry.open(ScoreCli.modelSource(options.modelsDir()))) {
             String version;
             TextScorer scorer;
             String policy;
@@ -274,9 +270,5 @@ public final class EvaluateCli {
             throw new IllegalArgumentException(option + " needs a value");
         }
         return args[i];
-    }
-
-    static String describe(String[] values) {
-        return Arrays.toString(values);
     }
 }

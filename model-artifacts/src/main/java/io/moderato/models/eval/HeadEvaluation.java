@@ -115,7 +115,8 @@ public record HeadEvaluation(
 
     /**
      * The headline figures as {@code <prefix>.<metric>} → value (prefix: usually the policy, or policy + data set),
-     * the keys a manifest's {@code validationMetrics} holds and the model-card test re-computes.
+     * the keys a manifest's {@code validationMetrics} holds and the model-card test re-computes. Precision at a
+     * threshold that flags nothing is undefined and left out.
      */
     public Map<String, Double> figures(String prefix) {
         Map<String, Double> m = new LinkedHashMap<>();
@@ -125,7 +126,9 @@ public record HeadEvaluation(
         m.put(prefix + ".log_loss", logLoss);
         m.put(prefix + ".brier", brier);
         for (AtThreshold t : thresholds) {
-            m.put(prefix + "." + t.name() + ".precision", t.confusion().precision());
+            if (t.precision().isDefined()) { // nothing flagged: precision is undefined, so it is left out, not 1
+                m.put(prefix + "." + t.name() + ".precision", t.confusion().precision());
+            }
             m.put(prefix + "." + t.name() + ".recall", t.confusion().recall());
             m.put(prefix + "." + t.name() + ".f1", t.confusion().f1());
             m.put(prefix + "." + t.name() + ".false_positive_rate", t.confusion().falsePositiveRate());

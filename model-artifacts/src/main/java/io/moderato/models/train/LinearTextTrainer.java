@@ -101,9 +101,10 @@ public final class LinearTextTrainer {
         return out;
     }
 
-    /** Fits every head on the items whose {@code include} flag is set (null = all). */
-    public static Heads fit(List<SparseVector> features, List<TrainingText> texts, boolean[] include,
-                            BinaryLogisticRegression.Settings sgd, long seed, String description) {
+    /** Fits every head with the recipe's SGD settings and source weights on the items whose {@code include} flag is set (null = all). */
+    public static Heads fit(List<SparseVector> features, List<TrainingText> texts, boolean[] include, Recipe recipe,
+                            long seed, String description) {
+        BinaryLogisticRegression.Settings sgd = recipe.sgd();
         int heads = texts.get(0).targets().length;
         int dimensions = features.get(0).dimensions();
         List<BinaryLogisticRegression> models = new ArrayList<>(heads);
@@ -116,11 +117,12 @@ public final class LinearTextTrainer {
                 SparseVector v = features.get(i);
                 double[] values = toDoubles(v.values());
                 double t = texts.get(i).targets()[h];
+                double w = recipe.weightOf(texts.get(i).source());
                 if (t > 0) {
-                    rows.add(new BinaryLogisticRegression.Row(v.indices(), values, true, t));
+                    rows.add(new BinaryLogisticRegression.Row(v.indices(), values, true, t * w));
                 }
                 if (t < 1) {
-                    rows.add(new BinaryLogisticRegression.Row(v.indices(), values, false, 1 - t));
+                    rows.add(new BinaryLogisticRegression.Row(v.indices(), values, false, (1 - t) * w));
                 }
             }
             models.add(BinaryLogisticRegression.train(rows, FEATURE_PREFIX, sgd, seed + h, Integer.MAX_VALUE,
@@ -131,7 +133,7 @@ public final class LinearTextTrainer {
 
     /** [head][item] probabilities of models that never saw the item's fold (fold f's model trains with seed + f). */
     public static double[][] outOfFold(List<SparseVector> features, List<TrainingText> texts, int[] folds,
-                                       BinaryLogisticRegression.Settings sgd, long seed, Consumer<String> log) {
+                                       Recipe recipe, long seed, Consumer<String> log) {
         int heads = texts.get(0).targets().length;
         int k = java.util.Arrays.stream(folds).max().orElse(0) + 1;
         double[][] out = new double[heads][texts.size()];
@@ -140,7 +142,7 @@ public final class LinearTextTrainer {
             for (int i = 0; i < include.length; i++) {
                 include[i] = folds[i] != fold;
             }
-            Heads model = fit(features, texts, include, sgd, seed + 1000L * (fold + 1), "fold " + fold);
+            Heads model = fit(features, texts, include, recipe, seed + 1000L * (fold + 1), "fold " + fold);
             for (int i = 0; i < include.length; i++) {
                 if (!include[i]) {
                     double[] p = model.probabilities(features.get(i));
@@ -173,7 +175,7 @@ public final class LinearTextTrainer {
             log.accept("cross-validating " + recipe.name() + ": " + recipe.describe());
             List<SparseVector> features = featureCache.computeIfAbsent(recipe.featurizer(),
                     s -> featurize(new TextFeaturizer(s), texts, "training split", log));
-            double[][] raw = outOfFold(features, texts, folds, recipe.sgd(), seed, log);
+            double[][] raw = outOfFold(features, texts, folds, recipe, seed, log);
             Calibration[] calibrations = new Calibration[heads];
             double[][] calibrated = new double[heads][];
             double[] auc = new double[heads];

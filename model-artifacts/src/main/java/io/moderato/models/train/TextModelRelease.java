@@ -54,6 +54,18 @@ public final class TextModelRelease {
                        Calibration[] calibrations, Map<String, Double> thresholds, Provenance provenance, String notes) {
     }
 
+    /** What a training run produces before anything is written. */
+    public record Trained(ModelManifest manifest, String modelCard, LinearHeadOnnxExporter head, List<ParityRow> parity) {
+    }
+
+    /** Writes the version folder (graph, manifest, card) and the parity sample; returns the version folder. */
+    public static Path write(Trained trained, Path outputRoot, Path parityDir, Consumer<String> log) throws IOException {
+        Path dir = ModelArtifacts.write(outputRoot, trained.manifest(), trained.head(), trained.modelCard());
+        Path parity = writeParity(parityDir, trained.manifest().name(), trained.manifest().version(), trained.parity());
+        log.accept("wrote " + dir.toAbsolutePath() + " and " + parity.toAbsolutePath() + " (" + trained.parity().size() + " texts)");
+        return dir;
+    }
+
     /** One committed parity text: the text, its label(s) and the trainer's calibrated probability per policy. */
     public record ParityRow(String id, String label, String text, Map<String, Double> expected) {
     }

@@ -36,7 +36,7 @@ class LinearTextTrainerTest {
                 t.append(SLUR[rnd.nextInt(SLUR.length)]);
             }
             texts.add(new TrainingText(String.format("%05d", i), t.toString(), new double[]{slur ? 0.8 : 0.1, rude ? 1 : 0},
-                    new boolean[]{slur, rude}));
+                    new boolean[]{slur, rude}, "generated"));
         }
         return texts;
     }
@@ -78,13 +78,13 @@ class LinearTextTrainerTest {
         for (int i = 0; i < folds.length; i++) {
             folds[i] = i < 100 ? 0 : 1;
         }
-        double[][] oof = LinearTextTrainer.outOfFold(x, texts, folds, recipe(0).sgd(), 3, m -> { });
+        double[][] oof = LinearTextTrainer.outOfFold(x, texts, folds, recipe(0), 3, m -> { });
         boolean[] firstHalf = new boolean[texts.size()];
         for (int i = 0; i < 100; i++) {
             firstHalf[i] = true;
         }
         // items 100..199 are scored by the model trained on items 0..99 only
-        LinearTextTrainer.Heads trainedOnFirstHalf = LinearTextTrainer.fit(x, texts, firstHalf, recipe(0).sgd(), 3 + 2000, "fold 1");
+        LinearTextTrainer.Heads trainedOnFirstHalf = LinearTextTrainer.fit(x, texts, firstHalf, recipe(0), 3 + 2000, "fold 1");
         assertThat(oof[1][150]).isEqualTo(trainedOnFirstHalf.probabilities(x.get(150))[1]);
     }
 
@@ -93,14 +93,32 @@ class LinearTextTrainerTest {
         // two identical texts, one with target 0.9, one with 0.1: the fitted probability sits near their mean 0.5
         List<TrainingText> texts = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            texts.add(new TrainingText("a" + i, "same words here", new double[]{i % 2 == 0 ? 0.9 : 0.1}, new boolean[]{i % 2 == 0}));
-            texts.add(new TrainingText("b" + i, "other text entirely", new double[]{0.9}, new boolean[]{true}));
+            texts.add(new TrainingText("a" + i, "same words here", new double[]{i % 2 == 0 ? 0.9 : 0.1}, new boolean[]{i % 2 == 0}, "x"));
+            texts.add(new TrainingText("b" + i, "other text entirely", new double[]{0.9}, new boolean[]{true}, "x"));
         }
         TextFeaturizer featurizer = new TextFeaturizer(recipe(0).featurizer());
         List<SparseVector> x = LinearTextTrainer.featurize(featurizer, texts, "t", m -> { });
-        LinearTextTrainer.Heads heads = LinearTextTrainer.fit(x, texts, null, recipe(0).sgd(), 1, "soft");
+        LinearTextTrainer.Heads heads = LinearTextTrainer.fit(x, texts, null, recipe(0), 1, "soft");
         assertThat(heads.probabilities(featurizer.featurize("same words here"))[0]).isBetween(0.35, 0.65);
         assertThat(heads.probabilities(featurizer.featurize("other text entirely"))[0]).isBetween(0.8, 0.97);
         assertThat(heads.export().outputs()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldWeightTextsByTheirSourceAsTheRecipeSays() {
+        // the same text is spam in source "a" and ham in source "b": weighting "a" ×4 moves it towards spam
+        List<TrainingText> texts = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            texts.add(TrainingText.hard("a" + i, "click here now", "a", true));
+            texts.add(TrainingText.hard("b" + i, "click here now", "b", false));
+        }
+        TextFeaturizer featurizer = new TextFeaturizer(recipe(0).featurizer());
+        List<SparseVector> x = LinearTextTrainer.featurize(featurizer, texts, "t", m -> { });
+        Recipe even = recipe(0);
+        Recipe weighted = new Recipe("w", even.featurizer(), even.sgd(), java.util.Map.of("a", 4.0));
+        double p = LinearTextTrainer.fit(x, texts, null, even, 1, "even").probabilities(x.get(0))[0];
+        double q = LinearTextTrainer.fit(x, texts, null, weighted, 1, "weighted").probabilities(x.get(0))[0];
+        assertThat(p).isBetween(0.4, 0.6);
+        assertThat(q).isGreaterThan(0.7);
     }
 }
