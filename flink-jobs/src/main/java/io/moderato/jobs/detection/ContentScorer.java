@@ -10,6 +10,7 @@ import io.moderato.udfs.model.Modality;
 import io.moderato.udfs.model.ModelRegistry;
 import io.moderato.udfs.model.OnnxModel;
 import io.moderato.udfs.model.ScoreBatch;
+import io.moderato.udfs.text.FeaturizerSettings;
 import io.moderato.udfs.text.TextFeaturizer;
 import io.moderato.udfs.vector.SparseVector;
 import org.slf4j.Logger;
@@ -27,7 +28,9 @@ import java.util.function.Function;
 
 /**
  * Scores batches of content events with the models the policy configs name, one ONNX call per
- * (model, modality) per batch. A modality an event lacks is skipped, never scored as zero.
+ * (model, modality) per batch. A modality an event lacks is skipped, never scored as zero. Text
+ * models whose manifests prescribe the same featurizer settings (text-spam 2.x and text-abuse do)
+ * share one featurization of each text per batch: featurizing, not ONNX, is the cost of text scoring.
  * Models hot-swap through {@link #use}: a model version that fails to load never replaces the
  * working version of the same slot (modality + model name + shadow). Not thread-safe: one per subtask.
  */
@@ -151,13 +154,14 @@ public final class ContentScorer implements AutoCloseable {
             scores.add(new Scored(new ArrayList<>(), new ArrayList<>()));
         }
         this.captureFeatures = captureFeatures;
+        Map<TextFeatures.Key, TextFeatures> featurized = new java.util.HashMap<>();
         for (Map.Entry<Slot, OnnxModel> entry : active.entrySet()) {
             Slot slot = entry.getKey();
             OnnxModel model = entry.getValue();
             switch (slot.modality()) {
-                case "text" -> scoreTexts(slot, model, events, ContentEvent::getText, scores);
+                case "text" -> scoreTexts(slot, model, events, ContentEvent::getText, scores, featurized);
                 case "transcript" -> scoreTexts(slot, model, events,
-                        e -> e.getTranscript() == null ? null : e.getTranscript().getText(), scores);
+                        e -> e.getTranscript() == null ? null : e.getTranscript().getText(), scores, featurized);
                 case "image" -> scoreEmbeddings(slot, model, events, ContentEvent::getImageEmbedding, scores);
                 case "audio" -> scoreEmbeddings(slot, model, events, ContentEvent::getAudioEmbedding, scores);
                 case "video" -> scoreEmbeddings(slot, model, events, ContentEvent::getVideoEmbedding, scores);
@@ -167,18 +171,30 @@ public final class ContentScorer implements AutoCloseable {
         return scores;
     }
 
+    /** One batch's featurized texts of one modality under one featurizer setting: rows (event indices) and vectors. */
+    private record TextFeatures(List<Integer> rows, List<SparseVector> vectors) {
+        record Key(String modality, FeaturizerSettings settings) {}
+    }
+
     private void scoreTexts(Slot slot, OnnxModel model, List<ContentEvent> events,
-                            Function<ContentEvent, String> text, List<Scored> out) {
-        TextFeaturizer featurizer = featurizers.computeIfAbsent(model, m -> new TextFeaturizer(m.manifest().featurizer()));
-        List<Integer> rows = new ArrayList<>();
-        List<SparseVector> vectors = new ArrayList<>();
-        for (int i = 0; i < events.size(); i++) {
-            String t = text.apply(events.get(i));
-            if (t != null && !t.isBlank()) {
-                rows.add(i);
-                vectors.add(featurizer.featurize(t));
-            }
-        }
+                            Function<ContentEvent, String> text, List<Scored> out,
+                            Map<TextFeatures.Key, TextFeatures> featurized) {
+        TextFeatures features = featurized.computeIfAbsent(
+                new TextFeatures.Key(slot.modality(), model.manifest().featurizer()), key -> {
+                    TextFeaturizer featurizer = featurizers.computeIfAbsent(model, m -> new TextFeaturizer(m.manifest().featurizer()));
+                    List<Integer> rows = new ArrayList<>();
+                    List<SparseVector> vectors = new ArrayList<>();
+                    for (int i = 0; i < events.size(); i++) {
+                        String t = text.apply(events.get(i));
+                        if (t != null && !t.isBlank()) {
+                            rows.add(i);
+                            vectors.add(featurizer.featurize(t));
+                        }
+                    }
+                    return new TextFeatures(rows, vectors);
+                });
+        List<Integer> rows = features.rows();
+        List<SparseVector> vectors = features.vectors();
         if (rows.isEmpty()) {
             return;
         }
