@@ -67,9 +67,13 @@ public final class TextFeaturizer {
             return SparseVector.empty(settings.dimensions());
         }
         FeatureIndexCollector indices = new FeatureIndexCollector(tokens.size() * (settings.wordNgramMax() + 1));
-        hashWordNgrams(tokens, indices);
+        byte[][] utf8 = new byte[tokens.size()][];
+        for (int i = 0; i < utf8.length; i++) {
+            utf8[i] = tokens.get(i).getBytes(StandardCharsets.UTF_8);
+        }
+        hashWordNgrams(utf8, indices);
         if (settings.charNgramMax() > 0) {
-            hashCharNgrams(tokens, indices);
+            hashCharNgrams(utf8, indices);
         }
         return indices.toWeightedVector();
     }
@@ -109,8 +113,19 @@ public final class TextFeaturizer {
         if (htmlEntities) {
             wellFormed = decodeHtmlEntities(wellFormed);
         }
-        String folded = Normalizer.normalize(wellFormed, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        // NFKC leaves ASCII unchanged: skip the normaliser for the (common) all-ASCII text
+        String normalized = isAscii(wellFormed) ? wellFormed : Normalizer.normalize(wellFormed, Normalizer.Form.NFKC);
+        String folded = normalized.toLowerCase(Locale.ROOT);
         return elongations ? squeezeElongations(folded) : folded;
+    }
+
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Named ({@code &amp; &lt; &gt; &quot; &apos; &nbsp;}) and numeric references → characters; anything else stays. */
@@ -456,11 +471,7 @@ public final class TextFeaturizer {
         return true;
     }
 
-    private void hashWordNgrams(List<String> tokens, FeatureIndexCollector out) {
-        byte[][] utf8 = new byte[tokens.size()][];
-        for (int i = 0; i < utf8.length; i++) {
-            utf8[i] = tokens.get(i).getBytes(StandardCharsets.UTF_8);
-        }
+    private void hashWordNgrams(byte[][] utf8, FeatureIndexCollector out) {
         byte[] buffer = new byte[64];
         for (int n = 1; n <= settings.wordNgramMax(); n++) {
             byte prefix = (byte) ('0' + n);
@@ -493,35 +504,40 @@ public final class TextFeaturizer {
      * excluded), hashed as the UTF-8 bytes of {@code "c " + gram}; the grams are sliced out of one UTF-8
      * encoding of the token at code-point boundaries, so nothing is allocated per gram.
      */
-    private void hashCharNgrams(List<String> tokens, FeatureIndexCollector out) {
+    private void hashCharNgrams(byte[][] utf8, FeatureIndexCollector out) {
         byte[] buffer = new byte[64];
         int[] boundaries = new int[32];
-        for (String token : tokens) {
-            if (token.startsWith("<")) {
+        for (byte[] token : utf8) {
+            if (token.length > 0 && token[0] == '<') {
                 continue; // placeholders carry no sub-word information
             }
-            byte[] bytes = ("<" + token + ">").getBytes(StandardCharsets.UTF_8);
-            int codePoints = 0;
-            if (boundaries.length < bytes.length + 1) {
-                boundaries = new int[bytes.length + 1];
+            // "c " + "<" + token + ">": the grams are slices of the bracketed token behind the prefix
+            int length = token.length + 2;
+            if (buffer.length < length + 2) {
+                buffer = new byte[Math.max(length + 2, buffer.length * 2)];
             }
-            for (int b = 0; b < bytes.length; b++) {
-                if ((bytes[b] & 0xC0) != 0x80) { // not a UTF-8 continuation byte: a code point starts here
+            if (boundaries.length < length + 1) {
+                boundaries = new int[Math.max(length + 1, boundaries.length * 2)];
+            }
+            byte[] bracketed = new byte[length];
+            bracketed[0] = '<';
+            System.arraycopy(token, 0, bracketed, 1, token.length);
+            bracketed[length - 1] = '>';
+            int codePoints = 0;
+            for (int b = 0; b < length; b++) {
+                if ((bracketed[b] & 0xC0) != 0x80) { // not a UTF-8 continuation byte: a code point starts here
                     boundaries[codePoints++] = b;
                 }
             }
-            boundaries[codePoints] = bytes.length;
-            if (buffer.length < bytes.length + 2) {
-                buffer = new byte[bytes.length + 2];
-            }
+            boundaries[codePoints] = length;
             buffer[0] = 'c';
             buffer[1] = SPACE;
             for (int n = settings.charNgramMin(); n <= settings.charNgramMax(); n++) {
                 for (int start = 0; start + n <= codePoints; start++) {
                     int from = boundaries[start];
-                    int length = boundaries[start + n] - from;
-                    System.arraycopy(bytes, from, buffer, 2, length);
-                    out.add(indexOf(buffer, length + 2));
+                    int gram = boundaries[start + n] - from;
+                    System.arraycopy(bracketed, from, buffer, 2, gram);
+                    out.add(indexOf(buffer, gram + 2));
                 }
             }
         }
