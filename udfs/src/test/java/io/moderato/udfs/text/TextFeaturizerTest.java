@@ -184,6 +184,23 @@ class TextFeaturizerTest {
     }
 
     @Test
+    void shouldSortFeatureIndicesLikeArraysSortForEverySizeAndDimension() {
+        SplittableRandom random = new SplittableRandom(5);
+        for (int dimensions : new int[]{7, 1 << 12, 1 << 16, 1 << 18, (1 << 20) + 3, Integer.MAX_VALUE}) {
+            for (int n : new int[]{0, 1, 95, 96, 97, 300, 5000}) {
+                int[] a = new int[n + 3];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = random.nextInt(dimensions);
+                }
+                int[] expected = a.clone();
+                java.util.Arrays.sort(expected, 0, n);
+                TextFeaturizer.sort(a, n, dimensions);
+                assertThat(a).as("n=%d, dimensions=%d", n, dimensions).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
     void shouldApplyNoShortTextRuleWithoutNormalizationSettings() {
         String tweet = "RT @someone: soooo &amp; n1gga b!tch f*ck &#128514;";
         assertThat(featurizer.tokenize(tweet)).containsExactly("rt", "someone", "soooo", "amp", "n1gga", "b", "tch", "f", "ck", "<num>");
