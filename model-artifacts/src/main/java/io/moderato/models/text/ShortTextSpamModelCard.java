@@ -74,7 +74,9 @@ final class ShortTextSpamModelCard {
                 .append("| split | ").append(m.trainingData().split()).append(", seed ").append(m.trainingData().seed()).append(" |\n")
                 .append("| train | e-mail ").append(c.get("train.email.ham")).append(" ham + ").append(c.get("train.email.spam"))
                 .append(" spam; comments (").append(String.join(", ", trainVideos)).append(") ").append(c.get("train.comments.ham"))
-                .append(" ham + ").append(c.get("train.comments.spam")).append(" spam |\n")
+                .append(" ham + ").append(c.get("train.comments.spam")).append(" spam")
+                .append(c.get("train.tweets.ham") > 0 ? "; " + c.get("train.tweets.ham") + " Davidson \"neither\" tweets of text-abuse's"
+                        + " training split as ham (training only: never scored in cross-validation)" : "").append(" |\n")
                 .append("| validation | e-mail ").append(c.get("validation.email.ham")).append(" ham + ").append(c.get("validation.email.spam"))
                 .append(" spam (the 1.0.0 validation split); comments of `").append(heldOut).append("` ")
                 .append(c.get("validation.comments.ham")).append(" ham + ").append(c.get("validation.comments.spam")).append(" spam |\n")
@@ -137,9 +139,11 @@ final class ShortTextSpamModelCard {
         int tweets = (int) Math.round(m.validationMetrics().get("spam." + ShortTextSpamTrainer.CHAT_PROXY + ".items"));
         double z = io.moderato.udfs.metrics.Intervals.twoSidedZ(0.95);
         s.append("\n## Known limits\n\n")
-                .append("- **Chat-like messages score as spam.** Neither corpus holds conversational text: e-mail ham is mailing-list\n")
-                .append("  discussion, comment ham is talk about the video. Measured on the ").append(String.format(Locale.ROOT, "%,d", tweets))
-                .append(" Davidson et al. tweets annotators called \"neither\"\n  (ordinary tweets, not labelled for spam and never")
+                .append("- **Chat-like messages.** Neither spam corpus holds conversational text: e-mail ham is mailing-list discussion,\n")
+                .append("  comment ham is talk about the video")
+                .append(c.get("train.tweets.ham") > 0 ? "; ordinary tweets were added as ham for that reason" : "")
+                .append(". Measured on the ").append(String.format(Locale.ROOT, "%,d", tweets))
+                .append(" \"neither\" tweets of text-abuse's validation split (ordinary\n  tweets, not labelled for spam and never")
                 .append(" trained on — a proxy, not ground truth), the share at or above review is ");
         for (String name : List.of("review", "action")) {
             double rate = m.validationMetrics().get("spam." + ShortTextSpamTrainer.CHAT_PROXY + "." + name + ".flag_rate");
@@ -147,8 +151,8 @@ final class ShortTextSpamModelCard {
             s.append("**").append(f4(rate)).append("** [").append(f4(e.lower())).append(", ").append(f4(e.upper())).append(']')
                     .append(name.equals("review") ? " and at or above action " : "");
         }
-        s.append(" (95% Wilson).\n  Until reviewed chat traffic retrains it, do not let `spam` act automatically on direct messages or chat\n")
-                .append("  surfaces (`surfaces` in the policy), and expect review load from friendly short messages.\n")
+        s.append(" (95% Wilson).\n  Check it on reviewed chat traffic before letting `spam` act automatically on direct messages or chat\n")
+                .append("  surfaces (`surfaces` in the policy).\n")
                 .append("- **Two sources, one calibration.** E-mail (1 in 6 spam) and comments (about 1 in 2) are calibrated together;\n")
                 .append("  per-source reliability is in the tables above. Platform traffic with rarer spam will see lower precision at the\n")
                 .append("  same threshold.\n")

@@ -1,5 +1,6 @@
 package io.moderato.models.text;
 
+import io.moderato.models.data.DavidsonTweets;
 import io.moderato.models.data.YouTubeComments;
 import io.moderato.models.eval.HeadEvaluation;
 import io.moderato.models.eval.ModelEvaluation;
@@ -67,7 +68,13 @@ public final class ShortTextSpamTrainer {
     public static final String COMMENTS = "comments";
     public static final String EMAIL = "email";
     public static final String EMAIL_SAMPLE = "email_parity_sample";
-    /** Conversational text no spam corpus has: the Davidson tweets annotators called "neither" (not spam-labelled). */
+    /**
+     * Conversational text neither spam corpus has: Davidson tweets the annotators called "neither" (ordinary tweets,
+     * not labelled for spam). Those of text-abuse's training split may serve as extra ham (source {@value #TWEETS},
+     * training only, when the recipe weighs them); those of its validation split are never trained on and measure
+     * how often chat-like messages are flagged ({@value #CHAT_PROXY} figures).
+     */
+    public static final String TWEETS = "tweets";
     public static final String CHAT_PROXY = "tweets_neither";
 
     private ShortTextSpamTrainer() {
@@ -83,12 +90,22 @@ public final class ShortTextSpamTrainer {
         BinaryLogisticRegression.Settings faster = new BinaryLogisticRegression.Settings(5, 0.3, 0.1, 1);
         FeaturizerSettings words = new FeaturizerSettings(1 << 18, 42, 2, 0, 0, true, true, MAX_CHARS,
                 TextNormalization.SHORT_TEXT);
+        Map<String, Double> noTweets = Map.of(TWEETS, 0.0);
         return List.of(
-                new Recipe("words", words, sgd),
-                new Recipe("words+chars", words.withCharNgrams(2, 5), sgd),
-                new Recipe("words, lr 0.3", words, faster),
-                new Recipe("words, lr 0.3, comments ×3", words, faster, Map.of(COMMENTS, 3.0)),
-                new Recipe("words, comments ×3", words, sgd, Map.of(COMMENTS, 3.0)));
+                new Recipe("words", words, sgd, noTweets),
+                new Recipe("words+chars", words.withCharNgrams(2, 5), sgd, noTweets),
+                new Recipe("words, lr 0.3", words, faster, noTweets),
+                new Recipe("words, lr 0.3, comments ×3", words, faster, Map.of(COMMENTS, 3.0, TWEETS, 0.0)),
+                new Recipe("words, comments ×3", words, sgd, Map.of(COMMENTS, 3.0, TWEETS, 0.0)),
+                new Recipe("words, lr 0.3, comments ×3, chat tweets as ham", words, faster, Map.of(COMMENTS, 3.0, TWEETS, 1.0)));
+    }
+
+    /** Davidson "neither" tweets of text-abuse's split (same seed): [0] its training split's, [1] its validation split's. */
+    public static List<List<DavidsonTweets.Tweet>> chatTweets(Path data, long seed) {
+        StratifiedSplit.Parts<DavidsonTweets.Tweet> split = StratifiedSplit.splitBy(DavidsonTweets.load(data),
+                DavidsonTweets.Tweet::majority, DavidsonTweets.Tweet::id, TextAbuseTrainer.VALIDATION_FRACTION, seed);
+        return List.of(split.first().stream().filter(t -> t.majority() == DavidsonTweets.NEITHER).toList(),
+                split.second().stream().filter(t -> t.majority() == DavidsonTweets.NEITHER).toList());
     }
 
     /** The validation video: drawn from the sorted video names with {@code new Random(seed)}. */
@@ -133,19 +150,23 @@ public final class ShortTextSpamTrainer {
                 + "; comments: train videos " + trainVideos + " (" + trainComments.size() + "), validation video " + heldOut
                 + " (" + validationComments.size() + ")");
 
+        List<List<DavidsonTweets.Tweet>> chat = chatTweets(data, seed);
         List<Item> train = new ArrayList<>();
         emailSplit.first().forEach(m -> train.add(new Item(m.id(), EMAIL, m.text(), m.spam())));
         trainComments.forEach(c -> train.add(new Item(c.id(), c.video(), c.text(), c.spam())));
+        chat.get(0).forEach(t -> train.add(new Item("davidson/" + t.id(), TWEETS, t.text(), false)));
         int[] emailFolds = StratifiedSplit.folds(emailSplit.first(), SpamCorpus.Message::spam, SpamCorpus.Message::id, FOLDS, seed);
         int[] folds = new int[train.size()];
         for (int i = 0; i < train.size(); i++) {
-            folds[i] = i < emailFolds.length ? emailFolds[i] : trainVideos.indexOf(train.get(i).source());
+            String source = train.get(i).source();
+            folds[i] = i < emailFolds.length ? emailFolds[i]
+                    : source.equals(TWEETS) ? LinearTextTrainer.TRAINING_ONLY : trainVideos.indexOf(source);
         }
-        List<TrainingText> trainTexts = train.stream()
-                .map(t -> TrainingText.hard(t.id(), t.text(), t.source().equals(EMAIL) ? EMAIL : COMMENTS, t.spam())).toList();
+        List<TrainingText> trainTexts = train.stream().map(t -> TrainingText.hard(t.id(), t.text(),
+                t.source().equals(EMAIL) || t.source().equals(TWEETS) ? t.source() : COMMENTS, t.spam())).toList();
         LinearTextTrainer.Selection selection = LinearTextTrainer.select(trainTexts, folds, recipes, seed, log);
         Recipe recipe = selection.recipe();
-        boolean[] trainLabels = LinearTextTrainer.labels(trainTexts)[0];
+        boolean[] trainLabels = selection.labels()[0];
         ThresholdChoice.Choice review = ThresholdChoice.bestF1(selection.oofCalibrated()[0], trainLabels);
         ThresholdChoice.Choice action = ThresholdChoice.precisionObligation(selection.oofCalibrated()[0], trainLabels,
                 ACTION_PRECISION, ACTION_CONFIDENCE, ACTION_FLOOR);
@@ -155,7 +176,7 @@ public final class ShortTextSpamTrainer {
 
         TextFeaturizer featurizer = new TextFeaturizer(recipe.featurizer());
         List<SparseVector> features = LinearTextTrainer.featurize(featurizer, trainTexts, "train", log);
-        log.accept("training the final model on " + train.size() + " texts: " + recipe.describe());
+        log.accept("training the final model: " + recipe.describe());
         LinearTextTrainer.Heads heads = LinearTextTrainer.fit(features, trainTexts, null, recipe, seed,
                 NAME + " e-mail + comment train split");
         Calibration calibration = selection.calibrations()[0];
@@ -167,7 +188,7 @@ public final class ShortTextSpamTrainer {
         List<String> emailSampleTexts = emailSample.stream().map(m -> TextSpamTrainer.truncate(m.text(), PARITY_MAX_CHARS)).toList();
 
         Provenance provenance = provenance(data, emailSplit, trainVideos, heldOut, trainComments, validationComments, seed,
-                heads.knownFeatures());
+                heads.knownFeatures(), recipe.weightOf(TWEETS) > 0 ? chat.get(0).size() : 0, chat.get(1).size());
         TextModelRelease.Spec spec = new TextModelRelease.Spec(NAME, version, List.of(POLICY), recipe.featurizer(),
                 new Calibration[]{calibration}, thresholds, provenance, "Tribuo logistic regression on udfs TextFeaturizer"
                 + " features of e-mails (SpamAssassin, as 1.0.0) and YouTube comments, Platt-calibrated on cross-validated"
@@ -199,7 +220,7 @@ public final class ShortTextSpamTrainer {
             for (String probe : ShortTextSpamModelCard.PROBES) {
                 probes.put(probe, (double) staged.scorer().scoreTexts(List.of(probe)).probability(0, 0));
             }
-            metrics.putAll(chatFlagRates(provisional, staged.scorer(), data));
+            metrics.putAll(chatFlagRates(provisional, staged.scorer(), chat.get(1)));
             try (ModelRegistry registry = ModelRegistry.open(baselineSource(baselineRoot))) {
                 ModelManifest v1 = registry.manifest(NAME, TextSpamTrainer.DEFAULT_VERSION);
                 TextScorer old = registry.textScorer(NAME, TextSpamTrainer.DEFAULT_VERSION);
@@ -237,14 +258,12 @@ public final class ShortTextSpamTrainer {
     }
 
     /**
-     * Share of the Davidson "neither" tweets (ordinary conversational tweets; nobody labelled them for spam, and the
-     * spam model never trained on them) at or above the review and action thresholds: a measured proxy of false
-     * positives on chat-like messages, which neither spam corpus contains.
+     * Share of held-out Davidson "neither" tweets (ordinary conversational tweets of text-abuse's validation split;
+     * nobody labelled them for spam, and no spam recipe trains on them) at or above the review and action thresholds:
+     * a measured proxy of false positives on chat-like messages.
      */
-    public static Map<String, Double> chatFlagRates(ModelManifest manifest, TextScorer scorer, Path data) {
-        List<String> tweets = io.moderato.models.data.DavidsonTweets.load(data).stream()
-                .filter(t -> t.majority() == io.moderato.models.data.DavidsonTweets.NEITHER)
-                .map(io.moderato.models.data.DavidsonTweets.Tweet::text).toList();
+    public static Map<String, Double> chatFlagRates(ModelManifest manifest, TextScorer scorer, List<DavidsonTweets.Tweet> heldOut) {
+        List<String> tweets = heldOut.stream().map(DavidsonTweets.Tweet::text).toList();
         double[] scores = ModelEvaluation.score(scorer, tweets, m -> { }).get(POLICY);
         Map<String, Double> rates = new TreeMap<>();
         ModelEvaluation.policyThresholds(manifest, POLICY).forEach((name, threshold) -> {
@@ -292,7 +311,8 @@ public final class ShortTextSpamTrainer {
 
     private static Provenance provenance(Path data, StratifiedSplit.Parts<SpamCorpus.Message> emails, List<String> trainVideos,
                                          String heldOut, List<YouTubeComments.Comment> trainComments,
-                                         List<YouTubeComments.Comment> validationComments, long seed, int knownFeatures) {
+                                         List<YouTubeComments.Comment> validationComments, long seed, int knownFeatures,
+                                         int trainTweets, int heldOutTweets) {
         Map<String, Integer> counts = new TreeMap<>();
         counts.put("train.email.ham", (int) emails.first().stream().filter(m -> !m.spam()).count());
         counts.put("train.email.spam", (int) emails.first().stream().filter(SpamCorpus.Message::spam).count());
@@ -303,19 +323,27 @@ public final class ShortTextSpamTrainer {
         counts.put("validation.comments.ham", (int) validationComments.stream().filter(c -> !c.spam()).count());
         counts.put("validation.comments.spam", (int) validationComments.stream().filter(YouTubeComments.Comment::spam).count());
         counts.put("features.seen_in_training", knownFeatures);
+        counts.put("train.tweets.ham", trainTweets);
+        counts.put("chat_proxy.tweets", heldOutTweets);
         List<String> groups = new ArrayList<>(TextSpamTrainer.TRAINING_GROUPS);
         trainVideos.forEach(v -> groups.add(YouTubeComments.FOLDER + "/" + v));
+        if (trainTweets > 0) {
+            groups.add(DavidsonTweets.FOLDER + " \"neither\" tweets of text-abuse's training split (as ham)");
+        }
         groups.add(YouTubeComments.FOLDER + "/" + heldOut + " (validation only)");
         StringBuilder hashes = new StringBuilder(SpamCorpus.PACKAGE + "@" + SpamCorpus.PACKAGE_VERSION);
         for (String v : YouTubeComments.videos(data)) {
             hashes.append("; ").append(v).append(' ').append(TextModelRelease.sha256(data.resolve(YouTubeComments.FOLDER).resolve(v + ".csv")));
         }
+        hashes.append("; ").append(DavidsonTweets.FILE).append(' ')
+                .append(TextModelRelease.sha256(data.resolve(DavidsonTweets.FOLDER).resolve(DavidsonTweets.FILE)));
         return new Provenance("SpamAssassin public corpus (raw e-mails, npm " + SpamCorpus.PACKAGE + ") and "
                 + YouTubeComments.CITATION, SpamCorpus.PACKAGE + " + model-artifacts/data/" + YouTubeComments.FOLDER,
                 hashes.toString(), SpamCorpus.LICENSE + "; comments " + YouTubeComments.LICENSE, groups,
                 "e-mails as text-spam 1.0.0 (stratified 20% validation, same seed); comments: video " + heldOut
                         + " held out whole (drawn with java.util.Random(seed) from the sorted video names); " + FOLDS
-                        + "-fold cross-validation inside train, fold k = k-th training video + a stratified third of the e-mails",
+                        + "-fold cross-validation inside train, fold k = k-th training video + a stratified third of the e-mails"
+                        + " (chat tweets, when used, are training data in every fold and never scored)",
                 seed, counts);
     }
 

@@ -125,14 +125,16 @@ final class TextAbuseModelCard {
                          Map<String, ThresholdChoice.Choice> action, List<HeadEvaluation> evaluations,
                          MulticlassEvaluation threeClass, Bias bias) {
         var c = m.trainingData().counts();
+        int trainSize = c.get("train.hate") + c.get("train.offensive") + c.get("train.neither");
         long falseHate = threeClass.confusion()[DavidsonTweets.OFFENSIVE][DavidsonTweets.HATE]
                 + threeClass.confusion()[DavidsonTweets.NEITHER][DavidsonTweets.HATE];
         FeaturizerSettings f = m.featurizer();
         StringBuilder s = new StringBuilder();
         s.append("# Model card: ").append(m.name()).append(' ').append(m.version()).append("\n\n");
         s.append("Two calibrated text heads for short user content (comments, messages, posts, transcripts):\n\n")
-                .append("- `hate_speech`: P(the majority of annotators would call the text **hate speech**) — \"language used to\n")
-                .append("  express hatred towards a targeted group or intended to be derogatory, to humiliate, or to insult its members\";\n")
+                .append("- `hate_speech`: P(the majority of annotators would call the text **hate speech**) — as Davidson et al. define it,\n")
+                .append("  language used to express hatred towards a targeted group or meant to be derogatory, humiliating or insulting\n")
+                .append("  to its members;\n")
                 .append("- `harassment`: P(they would call it **hate speech or offensive language**) — anything but \"neither\".\n\n")
                 .append("Trained on the Davidson et al. (ICWSM 2017) annotated tweets. On the held-out validation split: `hate_speech`\n")
                 .append("ROC-AUC **").append(f4(m.validationMetrics().get("hate_speech.roc_auc"))).append("**, `harassment` ROC-AUC **")
@@ -228,9 +230,11 @@ final class TextAbuseModelCard {
                 .append(" |\n\n")
                 .append("The protocols differ: Davidson et al. report 5-fold cross-validation on all 24,783 tweets with a one-vs-rest\n")
                 .append("logistic regression over TF-IDF word n-grams, part-of-speech n-grams, readability, sentiment and count features,\n")
-                .append("with an argmax decision; here a single fixed 20% split of the 19,807 committed tweets is scored (training on\n")
-                .append("80% of them, so with about 36% less training data than each of their folds), with hashed word and character\n")
-                .append("n-grams and two independently calibrated heads. The figures are comparable in kind, not identical in protocol.\n\n");
+                .append("with an argmax decision; here a single fixed 20% split of the 19,807 committed tweets is scored, training on\n")
+                .append(String.format(Locale.ROOT, "%,d tweets — %.0f%% fewer than each of their folds (80%% of 24,783)", trainSize,
+                        100 * (1 - trainSize / (0.8 * 24_783))))
+                .append(" — with hashed word and character n-grams\nand two independently calibrated heads. The figures are comparable")
+                .append(" in kind, not identical in protocol.\n\n");
 
         s.append("## Known failure modes and bias\n\n")
                 .append("- **Dialect bias (documented for this data set).** Davidson et al. (2017) and Davidson, Bhattacharya and Weber\n")

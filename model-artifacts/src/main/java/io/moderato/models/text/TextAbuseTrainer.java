@@ -113,7 +113,7 @@ public final class TextAbuseTrainer {
         int[] folds = StratifiedSplit.folds(train, DavidsonTweets.Tweet::majority, DavidsonTweets.Tweet::id, FOLDS, seed);
         LinearTextTrainer.Selection selection = LinearTextTrainer.select(trainTexts, folds, recipes, seed, log);
         Recipe recipe = selection.recipe();
-        boolean[][] trainLabels = LinearTextTrainer.labels(trainTexts);
+        boolean[][] trainLabels = selection.labels();
 
         Map<String, ThresholdChoice.Choice> review = new LinkedHashMap<>();
         Map<String, ThresholdChoice.Choice> action = new LinkedHashMap<>();

@@ -26,11 +26,15 @@ import java.util.function.Consumer;
  * cross-validation inside the training split (folds given by the caller: stratified, or grouped by source), on
  * the calibrated out-of-fold log loss of every head relative to a constant predictor at that head's base rate
  * (so heads with different base rates weigh alike). The chosen recipe's out-of-fold scores then calibrate the
- * final model and choose the policy thresholds.
+ * final model and choose the policy thresholds. A text in fold {@value #TRAINING_ONLY} is training data only:
+ * every fold's model learns from it (if its recipe weighs its source), and it is never scored, so it takes no part
+ * in the comparison, the calibration or the thresholds.
  */
 public final class LinearTextTrainer {
 
     static final String FEATURE_PREFIX = "h";
+    /** The fold number of a training-only text. */
+    public static final int TRAINING_ONLY = -1;
 
     private LinearTextTrainer() {
     }
@@ -77,12 +81,13 @@ public final class LinearTextTrainer {
     /**
      * The outcome of model selection.
      *
-     * @param oofRaw        [head][item] out-of-fold probabilities of the chosen recipe, before calibration
+     * @param oofRaw        [head][scored item] out-of-fold probabilities of the chosen recipe, before calibration
      * @param calibrations  Platt calibration per head, fitted on {@code oofRaw}
-     * @param oofCalibrated [head][item] the out-of-fold probabilities after calibration (as served)
+     * @param oofCalibrated [head][scored item] the out-of-fold probabilities after calibration (as served)
+     * @param labels        [head][scored item] the hard labels of the scored items (all but training-only ones)
      */
     public record Selection(List<CandidateResult> results, int chosen, double[][] oofRaw, Calibration[] calibrations,
-                            double[][] oofCalibrated) {
+                            double[][] oofCalibrated, boolean[][] labels) {
 
         public Recipe recipe() {
             return results.get(chosen).recipe();
@@ -111,13 +116,13 @@ public final class LinearTextTrainer {
         for (int h = 0; h < heads; h++) {
             List<BinaryLogisticRegression.Row> rows = new ArrayList<>();
             for (int i = 0; i < texts.size(); i++) {
-                if (include != null && !include[i]) {
+                double w = recipe.weightOf(texts.get(i).source());
+                if (include != null && !include[i] || w == 0) {
                     continue;
                 }
                 SparseVector v = features.get(i);
                 double[] values = toDoubles(v.values());
                 double t = texts.get(i).targets()[h];
-                double w = recipe.weightOf(texts.get(i).source());
                 if (t > 0) {
                     rows.add(new BinaryLogisticRegression.Row(v.indices(), values, true, t * w));
                 }
@@ -131,11 +136,14 @@ public final class LinearTextTrainer {
         return new Heads(List.copyOf(models), dimensions);
     }
 
-    /** [head][item] probabilities of models that never saw the item's fold (fold f's model trains with seed + f). */
+    /**
+     * [head][item] probabilities of models that never saw the item's fold (fold f's model trains with seed + 1000·(f + 1));
+     * training-only items ({@value #TRAINING_ONLY}) are in every fold's training data and keep probability 0 here.
+     */
     public static double[][] outOfFold(List<SparseVector> features, List<TrainingText> texts, int[] folds,
                                        Recipe recipe, long seed, Consumer<String> log) {
         int heads = texts.get(0).targets().length;
-        int k = java.util.Arrays.stream(folds).max().orElse(0) + 1;
+        int k = java.util.Arrays.stream(folds).max().orElse(-1) + 1;
         double[][] out = new double[heads][texts.size()];
         for (int fold = 0; fold < k; fold++) {
             boolean[] include = new boolean[texts.size()];
@@ -163,7 +171,8 @@ public final class LinearTextTrainer {
             throw new IllegalArgumentException("no recipe to choose from");
         }
         int heads = texts.get(0).targets().length;
-        boolean[][] labels = labels(texts);
+        int[] scored = java.util.stream.IntStream.range(0, texts.size()).filter(i -> folds[i] != TRAINING_ONLY).toArray();
+        boolean[][] labels = subset(labels(texts), scored);
         Map<FeaturizerSettings, List<SparseVector>> featureCache = new HashMap<>();
         List<CandidateResult> results = new ArrayList<>();
         double[][] bestRaw = null;
@@ -175,7 +184,7 @@ public final class LinearTextTrainer {
             log.accept("cross-validating " + recipe.name() + ": " + recipe.describe());
             List<SparseVector> features = featureCache.computeIfAbsent(recipe.featurizer(),
                     s -> featurize(new TextFeaturizer(s), texts, "training split", log));
-            double[][] raw = outOfFold(features, texts, folds, recipe, seed, log);
+            double[][] raw = subset(outOfFold(features, texts, folds, recipe, seed, log), scored);
             Calibration[] calibrations = new Calibration[heads];
             double[][] calibrated = new double[heads][];
             double[] auc = new double[heads];
@@ -203,7 +212,27 @@ public final class LinearTextTrainer {
             }
         }
         log.accept("chosen by cross-validation: " + results.get(best).recipe().name());
-        return new Selection(List.copyOf(results), best, bestRaw, bestCalibrations, bestCalibrated);
+        return new Selection(List.copyOf(results), best, bestRaw, bestCalibrations, bestCalibrated, labels);
+    }
+
+    private static double[][] subset(double[][] perHead, int[] items) {
+        double[][] out = new double[perHead.length][items.length];
+        for (int h = 0; h < perHead.length; h++) {
+            for (int k = 0; k < items.length; k++) {
+                out[h][k] = perHead[h][items[k]];
+            }
+        }
+        return out;
+    }
+
+    private static boolean[][] subset(boolean[][] perHead, int[] items) {
+        boolean[][] out = new boolean[perHead.length][items.length];
+        for (int h = 0; h < perHead.length; h++) {
+            for (int k = 0; k < items.length; k++) {
+                out[h][k] = perHead[h][items[k]];
+            }
+        }
+        return out;
     }
 
     /** The probabilities as serving returns them: {@link Calibration#apply} on the float the graph outputs. */

@@ -6,7 +6,8 @@ import io.moderato.udfs.text.FeaturizerSettings;
 /**
  * One candidate configuration that cross-validation compares: the featurizer settings (they go into the manifest
  * when chosen), the SGD settings of the per-head logistic regressions, and a training weight per text source
- * (a source not listed weighs 1), e.g. to keep 2,400 long e-mails from outweighing 1,100 short comments.
+ * (a source not listed weighs 1; 0 leaves the source out), e.g. to keep 2,400 long e-mails from outweighing 1,100
+ * short comments.
  */
 public record Recipe(String name, FeaturizerSettings featurizer, BinaryLogisticRegression.Settings sgd,
                      java.util.Map<String, Double> sourceWeights) {
@@ -14,8 +15,8 @@ public record Recipe(String name, FeaturizerSettings featurizer, BinaryLogisticR
     public Recipe {
         sourceWeights = java.util.Map.copyOf(sourceWeights);
         sourceWeights.forEach((source, w) -> {
-            if (!(w > 0) || Double.isInfinite(w)) {
-                throw new IllegalArgumentException("recipe " + name + ": weight of source " + source + " must be finite and > 0, got " + w);
+            if (!(w >= 0) || Double.isInfinite(w)) {
+                throw new IllegalArgumentException("recipe " + name + ": weight of source " + source + " must be finite and >= 0, got " + w);
             }
         });
     }

@@ -33,6 +33,9 @@ public final class ThresholdChoice {
     public record Choice(double threshold, String rule, BinaryMetrics.Confusion atTraining) {
 
         public String describe() {
+            if (atTraining.truePositives() + atTraining.falsePositives() == 0) {
+                return String.format(Locale.ROOT, "%.2f (%s; flags nothing out of fold)", threshold, rule);
+            }
             return String.format(Locale.ROOT, "%.2f (%s; out-of-fold precision %.4f, recall %.4f)", threshold, rule,
                     atTraining.precision(), atTraining.recall());
         }

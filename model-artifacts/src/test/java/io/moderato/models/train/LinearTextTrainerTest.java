@@ -70,6 +70,29 @@ class LinearTextTrainerTest {
     }
 
     @Test
+    void shouldTrainOnTrainingOnlyTextsWithoutScoringThem() {
+        List<TrainingText> texts = new ArrayList<>(corpus(200, 4));
+        int[] folds = new int[texts.size() + 50];
+        for (int i = 0; i < texts.size(); i++) {
+            folds[i] = i % 2;
+        }
+        for (int i = 0; i < 50; i++) {
+            texts.add(new TrainingText("extra" + i, "kind words only", new double[]{0, 0}, new boolean[]{false, false}, "extra"));
+            folds[200 + i] = LinearTextTrainer.TRAINING_ONLY;
+        }
+        LinearTextTrainer.Selection s = LinearTextTrainer.select(texts, folds, List.of(recipe(0)), 7, m -> { });
+        assertThat(s.oofRaw()[0]).hasSize(200);
+        assertThat(s.labels()[1]).hasSize(200);
+        // weight 0 leaves the source out of training altogether
+        Recipe without = new Recipe("w0", recipe(0).featurizer(), recipe(0).sgd(), java.util.Map.of("extra", 0.0));
+        LinearTextTrainer.Selection t = LinearTextTrainer.select(texts, folds, List.of(without), 7, m -> { });
+        LinearTextTrainer.Selection u = LinearTextTrainer.select(texts.subList(0, 200), java.util.Arrays.copyOf(folds, 200),
+                List.of(recipe(0)), 7, m -> { });
+        assertThat(t.oofRaw()).isDeepEqualTo(u.oofRaw());
+        assertThat(java.util.Arrays.deepEquals(s.oofRaw(), u.oofRaw())).as("extra texts change the fold models").isFalse();
+    }
+
+    @Test
     void shouldScoreEachItemOutOfFoldWithAModelThatNeverSawIt() {
         List<TrainingText> texts = corpus(200, 2);
         TextFeaturizer featurizer = new TextFeaturizer(recipe(0).featurizer());
