@@ -24,9 +24,6 @@ class ScriptsTest {
     private static final Path SCRIPTS = Path.of("../scripts").toAbsolutePath().normalize();
     /** Not run by hand: sourced by the others. */
     private static final Set<String> LIBRARIES = Set.of("lib.sh");
-    /** Scripts whose flag handling is being rewritten on the text-models branch (issue 8); checked there. */
-    private static final Set<String> CONVERTED_ELSEWHERE = Set.of("train-models.sh", "fetch-spam-corpus.sh", "bench-scoring.sh",
-            "evaluate.sh");
 
     private record Result(int code, String out, String err) {}
 
@@ -51,7 +48,6 @@ class ScriptsTest {
         try (Stream<Path> files = Files.list(SCRIPTS)) {
             scripts = files.filter(Files::isRegularFile)
                     .filter(p -> !LIBRARIES.contains(p.getFileName().toString()))
-                    .filter(p -> !CONVERTED_ELSEWHERE.contains(p.getFileName().toString()))
                     .sorted().toList();
         }
         assertThat(scripts).extracting(p -> p.getFileName().toString()).contains("moderato", "score.sh", "publish-policy.sh");

@@ -48,6 +48,40 @@ public final class Intervals {
         return STANDARD_NORMAL.inverseCumulativeProbability(1.0 - (1.0 - confidence) / 2.0);
     }
 
+    /** z such that a one-sided bound holds with the given confidence, e.g. 0.95 → 1.64485. */
+    public static double oneSidedZ(double confidence) {
+        requireConfidence(confidence);
+        return STANDARD_NORMAL.inverseCumulativeProbability(confidence);
+    }
+
+    /**
+     * The Wilson score interval for a proportion of {@code sampleSize} unweighted observations (model
+     * evaluation on a labelled split, where every item counts once): centre (p + z²/2n) / (1 + z²/n),
+     * half-width z/(1 + z²/n) · √(p(1-p)/n + z²/4n²). The weighted metrics of the FeedbackJob use
+     * {@link #weightedProportion} instead. NaN proportion or n = 0 → {@link Estimate#undefined()};
+     * n &lt; 1 → [0, 1].
+     */
+    public static Estimate wilson(double proportion, double sampleSize, double z) {
+        if (Double.isNaN(proportion) || !(sampleSize > 0.0)) {
+            return Estimate.undefined();
+        }
+        if (proportion < 0.0 || proportion > 1.0) {
+            throw new IllegalArgumentException("proportion must be in [0, 1], got " + proportion);
+        }
+        if (sampleSize < 1.0) {
+            return new Estimate(proportion, 0.0, 1.0, sampleSize);
+        }
+        double n = sampleSize;
+        double z2 = z * z;
+        double denominator = 1.0 + z2 / n;
+        double centre = (proportion + z2 / (2.0 * n)) / denominator;
+        double half = z / denominator * Math.sqrt(proportion * (1.0 - proportion) / n + z2 / (4.0 * n * n));
+        // At p = 0 (1) the lower (upper) bound is exactly 0 (1); pin it so rounding never excludes the estimate.
+        double lower = proportion == 0.0 ? 0.0 : Math.max(0.0, Math.min(proportion, centre - half));
+        double upper = proportion == 1.0 ? 1.0 : Math.min(1.0, Math.max(proportion, centre + half));
+        return new Estimate(proportion, lower, upper, n);
+    }
+
     private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(null, 0.0, 1.0);
 
     private static void requireConfidence(double confidence) {
