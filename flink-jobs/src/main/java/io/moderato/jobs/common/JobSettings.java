@@ -48,8 +48,13 @@ public final class JobSettings {
     }
 
     /**
-     * For side inputs with no meaningful event time (config changelogs, user signals): a watermark
-     * of +∞, so joining them never holds back the event-time clock of the main stream.
+     * For side inputs with no meaningful event time (config changelogs, user signals): the input
+     * marks itself idle and never emits a watermark, so joining it never holds back the event-time
+     * clock of the main stream. Not a watermark of +∞: when the main stream is idle too (a quiet
+     * start, a pause in labels) an operator would take that +∞ as its clock, and since watermarks
+     * never go back, every later event would count as late and every event-time timer would fire at
+     * once (seen on the local stack: no quality window ever emitted, all labels "after window
+     * closed"). Idle inputs are left out of an operator's watermark; when all are idle, so is it.
      */
     public static <T> WatermarkStrategy<T> neverHoldsBackWatermarks() {
         return WatermarkStrategy.forGenerator(context -> new WatermarkGenerator<T>() {
@@ -58,7 +63,7 @@ public final class JobSettings {
 
             @Override
             public void onPeriodicEmit(WatermarkOutput output) {
-                output.emitWatermark(new Watermark(Long.MAX_VALUE));
+                output.markIdle();
             }
         });
     }

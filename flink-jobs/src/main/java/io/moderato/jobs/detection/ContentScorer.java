@@ -11,6 +11,7 @@ import io.moderato.udfs.model.Modality;
 import io.moderato.udfs.model.ModelRegistry;
 import io.moderato.udfs.model.OnnxModel;
 import io.moderato.udfs.model.ScoreBatch;
+import io.moderato.udfs.text.FeaturizerSettings;
 import io.moderato.udfs.text.TextFeaturizer;
 import io.moderato.udfs.vector.SparseVector;
 import org.slf4j.Logger;
@@ -31,7 +32,9 @@ import java.util.function.Function;
  * (model, modality) per batch. A modality an event lacks is skipped, never scored as zero; a
  * modality it carries that a wanted model cannot score (no version of the model is loaded, the
  * embedding has the wrong dimension or non-finite values) comes back as a {@link ScoringProblem},
- * so that the decider fails safe instead of silently leaving the policy out.
+ * so that the decider fails safe instead of silently leaving the policy out. Text models whose
+ * manifests prescribe the same featurizer settings (text-spam 2.x and text-abuse do) share one
+ * featurization of each text per batch: featurizing, not ONNX, is the cost of text scoring.
  * Models hot-swap through {@link #use}: a model version that fails to load never replaces the
  * working version of the same slot (modality + model name + shadow). Not thread-safe: one per subtask.
  */
@@ -186,11 +189,12 @@ public final class ContentScorer implements AutoCloseable {
         for (int i = 0; i < events.size(); i++) {
             scores.add(new Scored(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), false));
         }
+        Map<TextFeatures.Key, TextFeatures> featurized = new java.util.HashMap<>();
         for (Map.Entry<Slot, OnnxModel> entry : active.entrySet()) {
             Slot slot = entry.getKey();
             OnnxModel model = entry.getValue();
             if (isText(slot.modality())) {
-                scoreTexts(slot, model, events, textOf(slot.modality()), scores, captureFeatures);
+                scoreTexts(slot, model, events, textOf(slot.modality()), scores, captureFeatures, featurized);
             } else {
                 scoreEmbeddings(slot, model, events, embeddingOf(slot.modality()), scores, captureFeatures);
             }
@@ -251,18 +255,20 @@ public final class ContentScorer implements AutoCloseable {
         return values;
     }
 
+    /** One batch's featurized texts of one modality under one featurizer setting: rows (event indices) and vectors. */
+    private record TextFeatures(List<Integer> rows, List<SparseVector> vectors) {
+        record Key(String modality, FeaturizerSettings settings) {}
+    }
+
     private void scoreTexts(Slot slot, OnnxModel model, List<ContentEvent> events,
-                            Function<ContentEvent, String> text, List<Scored> out, boolean captureFeatures) {
-        TextFeaturizer featurizer = featurizers.computeIfAbsent(model, m -> new TextFeaturizer(m.manifest().featurizer()));
-        List<Integer> rows = new ArrayList<>();
-        List<SparseVector> vectors = new ArrayList<>();
-        for (int i = 0; i < events.size(); i++) {
-            String t = text.apply(events.get(i));
-            if (t != null && !t.isBlank()) {
-                rows.add(i);
-                vectors.add(featurizer.featurize(t));
-            }
-        }
+                            Function<ContentEvent, String> text, List<Scored> out, boolean captureFeatures,
+                            Map<TextFeatures.Key, TextFeatures> featurized) {
+        TextFeatures features = featurized.computeIfAbsent(
+                new TextFeatures.Key(slot.modality(), model.manifest().featurizer()),
+                key -> featurize(featurizers.computeIfAbsent(model, m -> new TextFeaturizer(m.manifest().featurizer())),
+                        events, text));
+        List<Integer> rows = features.rows();
+        List<SparseVector> vectors = features.vectors();
         if (rows.isEmpty()) {
             return;
         }
@@ -274,6 +280,20 @@ public final class ContentScorer implements AutoCloseable {
                         v.dimensions(), v.indices(), v.values()));
             }
         }
+    }
+
+    private static TextFeatures featurize(TextFeaturizer featurizer, List<ContentEvent> events,
+                                          Function<ContentEvent, String> text) {
+        List<Integer> rows = new ArrayList<>();
+        List<SparseVector> vectors = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            String t = text.apply(events.get(i));
+            if (t != null && !t.isBlank()) {
+                rows.add(i);
+                vectors.add(featurizer.featurize(t));
+            }
+        }
+        return new TextFeatures(rows, vectors);
     }
 
     private void scoreEmbeddings(Slot slot, OnnxModel model, List<ContentEvent> events,

@@ -60,6 +60,9 @@ public final class DetectionJob {
         Sink<DeadLetter> deadLetters();
     }
 
+    /** The job name shown in the Flink UI. */
+    public static final String NAME = "Moderato DetectionJob";
+
     private DetectionJob() {}
 
     public static void build(StreamExecutionEnvironment env, Sources sources, Sinks sinks, Configuration conf) {
@@ -170,7 +173,7 @@ public final class DetectionJob {
                 conf.get(DetectionOptions.BOUNDED), conf.get(DetectionOptions.TRANSACTION_TIMEOUT_MS),
                 conf.get(DetectionOptions.MAX_REQUEST_SIZE));
         build(env, kafkaSources(env, kafka, conf), kafkaSinks(kafka, conf), conf);
-        env.execute("Moderato DetectionJob");
+        env.execute(NAME);
     }
 
     public static Sources kafkaSources(StreamExecutionEnvironment env, KafkaIo kafka, Configuration conf) {

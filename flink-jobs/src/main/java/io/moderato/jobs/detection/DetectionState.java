@@ -58,9 +58,14 @@ public final class DetectionState {
         return new MapStateDescriptor<>("pending-candidates", Types.LONG, new AvroTypeInfo<>(PendingCandidates.class));
     }
 
-    /** Keyed by review queue: admission state of the soft capacity limit. */
+    /** Keyed by review queue: admission state of the soft capacity limit (routed candidates). */
     public static ValueStateDescriptor<CapacityLimiter> queueCapacity() {
         return new ValueStateDescriptor<>("queue-capacity", TypeInformation.of(CapacityLimiter.class));
+    }
+
+    /** Keyed by review queue: the audit-sample load, admitted first ({@code ReviewAdmission}). */
+    public static ValueStateDescriptor<CapacityLimiter> queueAuditLoad() {
+        return new ValueStateDescriptor<>("queue-audit-load", TypeInformation.of(CapacityLimiter.class));
     }
 
     public static final OutputTag<EnforcementAction> ACTIONS =

@@ -9,6 +9,7 @@ import io.moderato.schemas.RiskDecision;
 import io.moderato.udfs.decision.Admission;
 import io.moderato.udfs.decision.CapacityLimiter;
 import io.moderato.udfs.decision.DeterministicSampler;
+import io.moderato.udfs.decision.ReviewAdmission;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
@@ -23,11 +24,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Keyed by review queue. Applies the queue's soft capacity (tasks per event-time minute): an
- * admitted candidate becomes one {@link ReviewTask}; a shed one does not, but its decision is
- * still written, with every review propensity multiplied by the admission probability so metrics
- * weighted by 1/propensity stay unbiased. Either way the decision goes out on the main output:
- * nothing vanishes without a record. Queue state lives as long as the queue (a handful of keys).
+ * Keyed by review queue. Applies the queue's soft capacity (tasks per event-time minute) with the
+ * audit sample admitted first ({@link ReviewAdmission}): a candidate carrying an audit reason is
+ * always admitted, so audit propensities stay the rates they were drawn at; routed candidates share
+ * what the audit load leaves. An admitted candidate becomes one {@link ReviewTask}; a shed one does
+ * not, but its decision is still written, with every review propensity multiplied by the admission
+ * probability so metrics weighted by 1/propensity stay unbiased. Either way the decision goes out
+ * on the main output: nothing vanishes without a record. Queue state lives as long as the queue (a
+ * handful of keys).
  *
  * <p>Candidates are admitted in event-time order: each waits until the watermark passes its event
  * time, then those of that time are admitted in contentId order, so the limiter's load statistics —
@@ -39,6 +43,7 @@ public final class RouteReviewFunction extends KeyedProcessFunction<String, Revi
 
     private final long samplingSeed;
     private transient ValueState<CapacityLimiter> capacity;
+    private transient ValueState<CapacityLimiter> auditLoad;
     private transient MapState<Long, PendingCandidates> pending;
     private transient DeterministicSampler sampler;
     private transient Map<String, Counter> tasksByQueue;
@@ -51,6 +56,7 @@ public final class RouteReviewFunction extends KeyedProcessFunction<String, Revi
     @Override
     public void open(OpenContext openContext) {
         capacity = getRuntimeContext().getState(DetectionState.queueCapacity());
+        auditLoad = getRuntimeContext().getState(DetectionState.queueAuditLoad());
         pending = getRuntimeContext().getMapState(DetectionState.pendingCandidates());
         sampler = new DeterministicSampler(samplingSeed);
         tasksByQueue = new HashMap<>();
@@ -89,13 +95,17 @@ public final class RouteReviewFunction extends KeyedProcessFunction<String, Revi
 
     private void admit(ReviewCandidate candidate, Context ctx, Collector<RiskDecision> out) throws Exception {
         RiskDecision decision = candidate.getDecision();
-        CapacityLimiter limiter = capacity.value();
-        if (limiter == null) {
-            limiter = new CapacityLimiter();
+        CapacityLimiter routed = orNew(capacity.value());
+        CapacityLimiter audits = orNew(auditLoad.value());
+        boolean auditSample = candidate.getReasons().stream().anyMatch(r -> ReviewAdmission.isAuditReason(r.getReason()));
+        Admission admission = ReviewAdmission.admit(routed, audits, auditSample, decision.getEventTimeMillis(),
+                candidate.getPriority(), sampler.uniform(decision.getContentId(), "capacity:" + candidate.getQueue()),
+                candidate.getCapacityPerMinute());
+        if (auditSample) {
+            auditLoad.update(audits);
+        } else {
+            capacity.update(routed);
         }
-        Admission admission = limiter.admit(decision.getEventTimeMillis(), candidate.getPriority(),
-                sampler.uniform(decision.getContentId(), "capacity:" + candidate.getQueue()), candidate.getCapacityPerMinute());
-        capacity.update(limiter);
 
         double p = admission.probability();
         List<ReviewReason> reasons = new ArrayList<>(candidate.getReasons().size());
@@ -135,6 +145,10 @@ public final class RouteReviewFunction extends KeyedProcessFunction<String, Revi
                 .setCreatedAtMillis(decision.getDecidedAtMillis())
                 .setDeadlineMillis(decision.getEventTimeMillis() + candidate.getSlaMillis())
                 .build());
+    }
+
+    private static CapacityLimiter orNew(CapacityLimiter limiter) {
+        return limiter == null ? new CapacityLimiter() : limiter;
     }
 
     private static boolean isReason(ReviewCandidate candidate, String policyId) {

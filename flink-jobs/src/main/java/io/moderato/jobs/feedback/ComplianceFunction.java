@@ -23,15 +23,18 @@ public final class ComplianceFunction extends KeyedProcessFunction<String, Compl
     private final long updateIntervalMillis;
     private final long retentionMillis;
     private final double confidence;
+    private final int minimumAuditedLabels;
 
     private transient ValueState<ComplianceState> state;
     private transient Counter reports;
     private transient Counter afterRetention;
 
-    public ComplianceFunction(long updateIntervalMillis, long retentionMillis, double confidence) {
+    /** @param minimumAuditedLabels recall's guard (feedback.metrics.recall.min-false-negative-labels) */
+    public ComplianceFunction(long updateIntervalMillis, long retentionMillis, double confidence, int minimumAuditedLabels) {
         this.updateIntervalMillis = updateIntervalMillis;
         this.retentionMillis = retentionMillis;
         this.confidence = confidence;
+        this.minimumAuditedLabels = minimumAuditedLabels;
     }
 
     @Override
@@ -87,7 +90,7 @@ public final class ComplianceFunction extends KeyedProcessFunction<String, Compl
         String policyId = key.substring(0, bar);
         long dayStart = Long.parseLong(key.substring(bar + 1));
         if (current.dirty) {
-            out.collect(current.day.toReport(policyId, dayStart, timestamp, confidence));
+            out.collect(current.day.toReport(policyId, dayStart, timestamp, confidence, minimumAuditedLabels));
             reports.inc();
             current.dirty = false;
         }

@@ -68,6 +68,9 @@ public final class FeedbackJob {
         Sink<DeadLetter> deadLetters();
     }
 
+    /** The job name shown in the Flink UI. */
+    public static final String NAME = "Moderato FeedbackJob";
+
     private FeedbackJob() {}
 
     public static void build(StreamExecutionEnvironment env, Sources sources, Sinks sinks, Configuration conf) {
@@ -177,7 +180,8 @@ public final class FeedbackJob {
         complianceDeltas
                 .keyBy(ComplianceDelta::key)
                 .process(new ComplianceFunction(conf.get(FeedbackOptions.COMPLIANCE_UPDATE_INTERVAL).toMillis(),
-                                conf.get(FeedbackOptions.COMPLIANCE_RETENTION).toMillis(), confidence),
+                                conf.get(FeedbackOptions.COMPLIANCE_RETENTION).toMillis(), confidence,
+                                conf.get(FeedbackOptions.METRICS_MIN_FALSE_NEGATIVES)),
                         new AvroTypeInfo<>(ComplianceReport.class))
                 .uid(FeedbackUids.COMPLIANCE).name("Compliance numbers per policy and day")
                 .sinkTo(sinks.complianceReports())
@@ -224,7 +228,7 @@ public final class FeedbackJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConf);
         KafkaIo kafka = kafkaIo(conf, "moderato-feedback");
         build(env, kafkaSources(env, kafka, conf), kafkaSinks(kafka, conf), conf);
-        env.execute("Moderato FeedbackJob");
+        env.execute(NAME);
     }
 
     public static KafkaIo kafkaIo(Configuration conf, String jobName) {

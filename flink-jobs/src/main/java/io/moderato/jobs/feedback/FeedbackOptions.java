@@ -84,7 +84,7 @@ public final class FeedbackOptions {
             .doubleType().defaultValue(0.95).withDescription("Two-sided confidence level of the metric intervals.");
     public static final ConfigOption<Integer> METRICS_MIN_FALSE_NEGATIVES = ConfigOptions.key("feedback.metrics.recall.min-false-negative-labels")
             .intType().defaultValue(3)
-            .withDescription("Recall is published only when the window holds at least this many labelled false negatives (audited misses); with fewer no interval can be trusted (udfs/docs/statistics.md).");
+            .withDescription("Recall (in quality.metrics and compliance.reports) is published only when at least this many audited misses back it: violating items below the action threshold that were audit samples (PolicyDecision.auditSampled), not the routed review band; and, when the items at or above the threshold are audited rather than all reviewed, at least this many audited hits. With fewer, recall is withheld with its reason: its interval could not keep its confidence (udfs/docs/statistics.md).");
 
     public static final ConfigOption<List<Duration>> DRIFT_WINDOWS = ConfigOptions.key("feedback.drift.windows")
             .durationType().asList().defaultValues(Duration.ofHours(1), Duration.ofHours(24))

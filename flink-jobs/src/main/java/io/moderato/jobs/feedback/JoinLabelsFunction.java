@@ -214,6 +214,7 @@ public final class JoinLabelsFunction extends KeyedCoProcessFunction<String, Ris
         item.predictedPositive = policy.getFusedRisk() >= policy.getActionThreshold();
         item.actionThreshold = policy.getActionThreshold();
         item.weight = 1.0 / policy.getPropensity();
+        item.auditSampled = policy.getAuditSampled();
         item.configVersion = d.getConfigVersions().get(policy.getPolicyId());
         item.hadPrevious = hadPrevious;
         item.previousViolating = hadPrevious && previous.violating();

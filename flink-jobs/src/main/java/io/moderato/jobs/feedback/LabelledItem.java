@@ -32,6 +32,8 @@ public class LabelledItem {
     public double actionThreshold;
     /** 1 / PolicyDecision.propensity. */
     public double weight;
+    /** PolicyDecision.auditSampled: the item reached review through the random audit sample (recall's guard counts these). */
+    public boolean auditSampled;
     /** PolicyConfig version the decision used. */
     public long configVersion;
     /** Whether the item had a review-sample verdict before this change. */
@@ -55,6 +57,7 @@ public class LabelledItem {
         copy.predictedPositive = predictedPositive;
         copy.actionThreshold = actionThreshold;
         copy.weight = weight;
+        copy.auditSampled = auditSampled;
         copy.configVersion = configVersion;
         copy.hadPrevious = hadPrevious;
         copy.previousViolating = previousViolating;
@@ -77,7 +80,7 @@ public class LabelledItem {
     public boolean equals(Object o) {
         return o instanceof LabelledItem i && eventTimeMillis == i.eventTimeMillis && labelledAtMillis == i.labelledAtMillis
                 && score == i.score && predictedPositive == i.predictedPositive && actionThreshold == i.actionThreshold
-                && weight == i.weight && configVersion == i.configVersion && hadPrevious == i.hadPrevious
+                && weight == i.weight && auditSampled == i.auditSampled && configVersion == i.configVersion && hadPrevious == i.hadPrevious
                 && previousViolating == i.previousViolating && hasCurrent == i.hasCurrent
                 && currentViolating == i.currentViolating && Objects.equals(policyId, i.policyId)
                 && Objects.equals(modelVersion, i.modelVersion) && Objects.equals(surface, i.surface);
@@ -91,7 +94,7 @@ public class LabelledItem {
     @Override
     public String toString() {
         return "LabelledItem{" + policyId + "|" + modelVersion + "|" + surface + " @" + eventTimeMillis + ", score=" + score + ", predicted=" + predictedPositive
-                + ", w=" + weight + ", " + (hadPrevious ? String.valueOf(previousViolating) : "-") + " -> "
+                + ", w=" + weight + (auditSampled ? " (audit)" : "") + ", " + (hadPrevious ? String.valueOf(previousViolating) : "-") + " -> "
                 + (hasCurrent ? String.valueOf(currentViolating) : "-") + '}';
     }
 }

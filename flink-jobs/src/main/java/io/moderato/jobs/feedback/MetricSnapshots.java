@@ -3,23 +3,26 @@ package io.moderato.jobs.feedback;
 import io.moderato.schemas.Estimate;
 import io.moderato.schemas.MetricSnapshot;
 import io.moderato.schemas.ScoreHistogram;
-import io.moderato.udfs.metrics.PrecisionObligation;
 import io.moderato.udfs.metrics.QualityReport;
+import io.moderato.udfs.metrics.ThresholdRecommendation;
 import io.moderato.udfs.metrics.WeightedScoreHistogram;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Turns a closed {@link MetricWindow} into a {@link MetricSnapshot} through the udfs'
  * {@link QualityReport}: confusion of the decisions actually taken, precision / recall / FPR /
- * prevalence with Wilson intervals on the effective sample size, ECE and Brier from the histogram,
- * and the lowest threshold meeting the policy's precision obligation.
+ * prevalence with Clopper–Pearson intervals on a conservative effective sample size, ECE and
+ * Brier from the histogram, and the threshold recommendation for the policy's precision
+ * obligation (Learn-then-Test, udfs {@link io.moderato.udfs.metrics.ThresholdRecommender}).
  *
- * <p>Thin windows: recall's interval rests on the few audited items below the threshold that
- * turned out violating (udfs/docs/statistics.md, "Limitation"); with fewer than
- * {@code minFalseNegatives} of them recall is published as null rather than as a number whose
- * interval cannot be trusted.
+ * <p>A number whose interval cannot keep its confidence is withheld, not published: its field is
+ * null and {@code withheld} says why — recall without enough audited misses
+ * (udfs/docs/statistics.md), any estimate on less than one effective label. Without a certified
+ * threshold, {@code recommendationNote} says how many more audited items are needed.
  */
 public final class MetricSnapshots {
 
@@ -29,15 +32,15 @@ public final class MetricSnapshots {
     private MetricSnapshots() {}
 
     /**
-     * @param threshold  the live action threshold (config at window end), reported as the snapshot's threshold
-     * @param obligation the policy's precision obligation the recommendation targets
+     * @param threshold the live action threshold (config at window end), reported as the snapshot's threshold
+     * @param settings  interval confidence, recall's guard, the policy's obligation and review threshold
      */
     public static MetricSnapshot of(String policyId, String modelVersion, String surface, MetricWindow window,
-                                    double threshold, PrecisionObligation obligation, double confidence,
-                                    int minFalseNegatives) {
-        QualityReport report = QualityReport.of(threshold, window.confusion, window.histogram, confidence, obligation);
-        boolean recallTrusted = window.confusion.getFalseNegativeCount() >= minFalseNegatives;
-        return MetricSnapshot.newBuilder()
+                                    double threshold, QualityReport.Settings settings) {
+        QualityReport report = QualityReport.of(threshold, window.confusion, window.histogram, settings);
+        ThresholdRecommendation recommendation = report.recommendation();
+        Map<String, String> withheld = new TreeMap<>();
+        MetricSnapshot.Builder snapshot = MetricSnapshot.newBuilder()
                 .setPolicyId(policyId)
                 .setModelVersion(modelVersion)
                 .setModality(FUSED)
@@ -52,27 +55,39 @@ public final class MetricSnapshots {
                 .setFalseNegatives(report.falseNegativeWeight())
                 .setLabelCount(report.labelCount())
                 .setEffectiveSampleSize(finiteOr(report.effectiveSampleSize(), 0.0))
-                .setIntervalConfidence(confidence)
-                .setPrecision(estimate(report.precision()))
-                .setRecall(recallTrusted ? estimate(report.recall()) : null)
-                .setFalsePositiveRate(estimate(report.falsePositiveRate()))
-                .setPrevalence(estimate(report.prevalence()))
+                .setIntervalConfidence(settings.confidence())
+                .setPrecision(estimate("precision", report.precision(), withheld))
+                .setRecall(estimate("recall", report.recall(), withheld))
+                .setFalsePositiveRate(estimate("falsePositiveRate", report.falsePositiveRate(), withheld))
+                .setPrevalence(estimate("prevalence", report.prevalence(), withheld))
                 .setExpectedCalibrationError(finiteOrNull(report.expectedCalibrationError()))
                 .setBrierScore(finiteOrNull(report.brierScore()))
                 .setHistogram(histogram(window.histogram))
-                .setPrecisionObligation(obligation.minimumPrecision())
-                .setRecommendedThreshold(report.recommendedThreshold().isPresent()
-                        ? report.recommendedThreshold().getAsDouble() : null)
-                .build();
+                .setPrecisionObligation(settings.obligation().minimumPrecision());
+        if (recommendation.isRecommended()) {
+            snapshot.setRecommendedThreshold(recommendation.threshold().getAsDouble())
+                    .setRecommendedPrecision(estimate("recommendedPrecision", recommendation.precision(), withheld))
+                    .setRecommendedRecall(estimate("recommendedRecall", recommendation.recall(), withheld))
+                    .setRecommendedActionVolume(finiteOrNull(recommendation.actionVolume()))
+                    .setRecommendedReviewVolume(finiteOrNull(recommendation.reviewVolume()));
+        } else {
+            snapshot.setRecommendationNote(recommendation.insufficientReason())
+                    .setAdditionalAuditedItemsNeeded(recommendation.additionalAuditedItems() >= 0
+                            ? recommendation.additionalAuditedItems() : null);
+        }
+        return snapshot.setWithheld(withheld).build();
     }
 
-    static Estimate estimate(io.moderato.udfs.metrics.Estimate e) {
+    /** The schema's Estimate, or null (with the reason in {@code withheld} when it was withheld). */
+    static Estimate estimate(String field, io.moderato.udfs.metrics.Estimate e, Map<String, String> withheld) {
+        if (e.isWithheld()) {
+            withheld.put(field, e.withheldReason());
+        }
         if (!e.isDefined()) {
             return null;
         }
         return new Estimate(e.value(), e.lower(), e.upper());
     }
-
     static ScoreHistogram histogram(WeightedScoreHistogram h) {
         int bins = h.bins();
         List<Double> edges = new ArrayList<>(bins + 1);

@@ -41,11 +41,11 @@ public class MetricWindow {
     /** Retracts the item's previous verdict (if any) and adds its current one (if any). */
     public MetricWindow apply(LabelledItem item) {
         if (item.hadPrevious) {
-            retract(item.score, item.predictedPositive, item.previousViolating, item.weight);
+            retract(item.score, item.predictedPositive, item.previousViolating, item.weight, item.auditSampled);
         }
         if (item.hasCurrent) {
-            confusion.add(item.score, item.predictedPositive, item.currentViolating, item.weight);
-            histogram.add(item.score, item.currentViolating, item.weight);
+            confusion.add(item.score, item.predictedPositive, item.currentViolating, item.weight, item.auditSampled);
+            histogram.add(item.score, item.currentViolating, item.weight, item.auditSampled);
         }
         lastActionThreshold = item.actionThreshold;
         return this;
@@ -63,13 +63,17 @@ public class MetricWindow {
         return this;
     }
 
-    private void retract(double score, boolean predicted, boolean violating, double weight) {
-        WeightedConfusion one = new WeightedConfusion().add(score, predicted, violating, weight);
+    private void retract(double score, boolean predicted, boolean violating, double weight, boolean audited) {
+        WeightedConfusion one = new WeightedConfusion().add(score, predicted, violating, weight, audited);
         WeightedConfusion c = confusion;
         c.setTruePositiveCount(c.getTruePositiveCount() - one.getTruePositiveCount());
         c.setFalsePositiveCount(c.getFalsePositiveCount() - one.getFalsePositiveCount());
         c.setTrueNegativeCount(c.getTrueNegativeCount() - one.getTrueNegativeCount());
         c.setFalseNegativeCount(c.getFalseNegativeCount() - one.getFalseNegativeCount());
+        c.setTruePositiveAuditedCount(c.getTruePositiveAuditedCount() - one.getTruePositiveAuditedCount());
+        c.setFalsePositiveAuditedCount(c.getFalsePositiveAuditedCount() - one.getFalsePositiveAuditedCount());
+        c.setTrueNegativeAuditedCount(c.getTrueNegativeAuditedCount() - one.getTrueNegativeAuditedCount());
+        c.setFalseNegativeAuditedCount(c.getFalseNegativeAuditedCount() - one.getFalseNegativeAuditedCount());
         c.setTruePositiveWeight(residueFree(c.getTruePositiveWeight() - one.getTruePositiveWeight(), c.getTruePositiveCount()));
         c.setFalsePositiveWeight(residueFree(c.getFalsePositiveWeight() - one.getFalsePositiveWeight(), c.getFalsePositiveCount()));
         c.setTrueNegativeWeight(residueFree(c.getTrueNegativeWeight() - one.getTrueNegativeWeight(), c.getTrueNegativeCount()));
@@ -87,11 +91,14 @@ public class MetricWindow {
         WeightedScoreHistogram h = histogram;
         int bin = WeightedScoreHistogram.binOf(score, h.bins());
         double w2 = weight * weight;
+        int auditedOne = audited ? 1 : 0;
         if (violating) {
+            h.getPositiveAuditedCount()[bin] -= auditedOne;
             long n = --h.getPositiveCount()[bin];
             h.getPositiveWeight()[bin] = residueFree(h.getPositiveWeight()[bin] - weight, n);
             h.getPositiveSquaredWeight()[bin] = residueFree(h.getPositiveSquaredWeight()[bin] - w2, n);
         } else {
+            h.getNegativeAuditedCount()[bin] -= auditedOne;
             long n = --h.getNegativeCount()[bin];
             h.getNegativeWeight()[bin] = residueFree(h.getNegativeWeight()[bin] - weight, n);
             h.getNegativeSquaredWeight()[bin] = residueFree(h.getNegativeSquaredWeight()[bin] - w2, n);

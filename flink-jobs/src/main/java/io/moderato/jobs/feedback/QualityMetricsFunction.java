@@ -6,6 +6,7 @@ import io.moderato.schemas.MetricSnapshot;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.udfs.drift.DriftSignal;
 import io.moderato.udfs.metrics.PrecisionObligation;
+import io.moderato.udfs.metrics.QualityReport;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
@@ -37,8 +38,9 @@ import java.util.TreeMap;
  * version of the decisions changes, and emits a {@link DriftAlert} to
  * {@link FeedbackState#LABEL_DRIFT_ALERTS} when one fires.
  *
- * <p>The broadcast policy config gives the live action threshold reported with each snapshot and
- * the precision obligation behind {@code recommendedThreshold}. The counts themselves are those of
+ * <p>The broadcast policy config gives the live action threshold reported with each snapshot, the
+ * precision obligation behind {@code recommendedThreshold} and the review threshold behind its
+ * review volume. The counts themselves are those of
  * the decisions actually taken (the decision's own threshold), exact across threshold changes.
  */
 public final class QualityMetricsFunction
@@ -211,9 +213,10 @@ public final class QualityMetricsFunction
         PrecisionObligation obligation = config != null
                 ? new PrecisionObligation(config.getPrecisionObligation(), config.getObligationConfidence())
                 : DEFAULT_OBLIGATION;
-        MetricSnapshot snapshot = MetricSnapshots.of(window.policyId, window.modelVersion, window.surface, window, threshold, obligation, confidence,
-                minFalseNegatives);
-        if (snapshot.getRecall() == null && window.confusion.getTruePositiveCount() + window.confusion.getFalseNegativeCount() > 0) {
+        double reviewThreshold = config != null ? config.getReviewThreshold() : Double.NaN;
+        MetricSnapshot snapshot = MetricSnapshots.of(window.policyId, window.modelVersion, window.surface, window, threshold,
+                new QualityReport.Settings(confidence, minFalseNegatives, obligation, reviewThreshold));
+        if (snapshot.getWithheld().containsKey("recall")) {
             recallSuppressed.inc();
         }
         snapshotsEmitted.inc();

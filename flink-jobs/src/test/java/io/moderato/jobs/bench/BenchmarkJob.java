@@ -3,7 +3,9 @@ package io.moderato.jobs.bench;
 import io.moderato.jobs.common.JobSettings;
 import io.moderato.jobs.common.KafkaRecord;
 import io.moderato.jobs.detection.DetectionJob;
+import io.moderato.jobs.detection.DetectionOptions;
 import io.moderato.jobs.detection.DetectionUids;
+import io.moderato.jobs.testing.DetectionFixtures;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -89,6 +91,9 @@ final class BenchmarkJob {
      */
     static Configuration jobConfiguration(Path checkpoints, Duration interval, Configuration overrides) {
         Configuration conf = DetectionJob.tuned(JobSettings.streamingDefaults(checkpoints.toUri().toString(), interval));
+        // replayed event times are fixed offsets from BenchmarkInputs.T0: older than the default 7-day bound,
+        // which would dead-letter every event (0 decided); the fixtures' limit, as DetectionJobRun sets it
+        conf.set(DetectionOptions.MAX_PAST, DetectionFixtures.FIXTURE_AGE_LIMIT);
         conf.addAll(overrides);
         return conf;
     }

@@ -1,6 +1,6 @@
 package io.moderato.jobs.bench;
 
-import io.moderato.jobs.testing.DetectionFixtures;
+
 import io.moderato.jobs.common.JobWiring;
 import io.moderato.jobs.detection.DetectionOptions;
 import io.moderato.schemas.ContentEvent;
@@ -47,7 +47,6 @@ class DetectionBenchmarkITCase {
         String registry = "mock://bench-it-" + System.nanoTime();
         Configuration overrides = new Configuration();
         overrides.set(DetectionOptions.SCHEMA_REGISTRY_URL, registry);
-        overrides.set(DetectionOptions.MAX_PAST, DetectionFixtures.FIXTURE_AGE_LIMIT);
         List<PolicyConfig> defaults = JobWiring.policyDefaults(overrides.get(DetectionOptions.POLICY_DEFAULTS), DetectionOptions.POLICY_DEFAULTS);
         BenchmarkInputs.Texts texts = BenchmarkInputs.texts(null);
         String content = BenchmarkInputs.encode(ContentEvent.class,

@@ -1,25 +1,33 @@
 package io.moderato.jobs.bench;
 
+import io.moderato.schemas.ModelVersion;
 import io.moderato.udfs.model.ModelRegistry;
 import io.moderato.udfs.model.ModelSource;
+import io.moderato.udfs.model.OnnxModel;
 import io.moderato.udfs.model.ScoringOptions;
 import io.moderato.udfs.model.TextScorer;
+import io.moderato.udfs.text.FeaturizerSettings;
+import io.moderato.udfs.text.TextFeaturizer;
+import io.moderato.udfs.vector.SparseVector;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The pure scoring bound: featurize + ONNX with {@link TextScorer}, nothing else, on the same texts
- * the job scores, in batches. Each thread has its own {@link ModelRegistry} and session with one
- * intra-op thread, exactly like one scoring subtask of the job; threads start together after a
- * warm-up and count items scored until a common deadline.
+ * The pure scoring bound: featurize + ONNX, nothing else, on the same texts the job scores, in batches,
+ * with every text model the policy defaults run on the {@code text} modality — each text featurized once
+ * per distinct featurizer setting and scored by each model, as the job's {@code ContentScorer} does. Each
+ * thread has its own {@link ModelRegistry} and sessions with one intra-op thread, exactly like one scoring
+ * subtask of the job; threads start together after a warm-up and count items scored until a common deadline.
  */
 final class ScoringBound {
 
@@ -50,7 +58,7 @@ final class ScoringBound {
 
     private ScoringBound() {}
 
-    static Result measure(List<String> texts, String model, String version, int threads, int batch,
+    static Result measure(List<String> texts, List<ModelVersion> models, int threads, int batch,
                           long warmupMillis, long roundMillis, int rounds) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -64,7 +72,7 @@ final class ScoringBound {
                 for (int i = t; i < texts.size(); i += threads) {
                     share.add(texts.get(i));
                 }
-                futures.add(pool.submit(() -> run(share, model, version, batch, warmupMillis, roundMillis, rounds, barrier)));
+                futures.add(pool.submit(() -> run(share, models, batch, warmupMillis, roundMillis, rounds, barrier)));
             }
             long[][] perThread = new long[threads][];
             for (int t = 0; t < threads; t++) {
@@ -86,10 +94,25 @@ final class ScoringBound {
         }
     }
 
-    private static long[] run(List<String> share, String model, String version, int batch, long warmupMillis,
+    /** The models grouped by featurizer setting: texts are featurized once per group. */
+    private record Scorers(Map<FeaturizerSettings, List<OnnxModel>> byFeaturizer, Map<FeaturizerSettings, TextFeaturizer> featurizers) {
+        static Scorers of(ModelRegistry registry, List<ModelVersion> models) {
+            Map<FeaturizerSettings, List<OnnxModel>> byFeaturizer = new LinkedHashMap<>();
+            Map<FeaturizerSettings, TextFeaturizer> featurizers = new LinkedHashMap<>();
+            for (ModelVersion m : models) {
+                TextScorer scorer = registry.textScorer(m.getName(), m.getVersion());
+                FeaturizerSettings settings = scorer.model().manifest().featurizer();
+                byFeaturizer.computeIfAbsent(settings, s -> new ArrayList<>()).add(scorer.model());
+                featurizers.putIfAbsent(settings, scorer.featurizer());
+            }
+            return new Scorers(byFeaturizer, featurizers);
+        }
+    }
+
+    private static long[] run(List<String> share, List<ModelVersion> models, int batch, long warmupMillis,
                               long roundMillis, int rounds, CyclicBarrier barrier) throws Exception {
         try (ModelRegistry registry = ModelRegistry.open(ModelSource.classpath("models"), new ScoringOptions(1))) {
-            TextScorer scorer = registry.textScorer(model, version);
+            Scorers scorer = Scorers.of(registry, models);
             int[] cursor = {0};
             long sink = 0;
             long warmupEnd = System.nanoTime() + warmupMillis * 1_000_000;
@@ -121,12 +144,23 @@ final class ScoringBound {
         }
     }
 
-    private static long scoreNext(TextScorer scorer, List<String> share, int batch, int[] cursor) {
+    private static long scoreNext(Scorers scorers, List<String> share, int batch, int[] cursor) {
         List<String> texts = new ArrayList<>(batch);
         for (int k = 0; k < batch; k++) {
             texts.add(share.get(cursor[0]));
             cursor[0] = (cursor[0] + 1) % share.size();
         }
-        return Float.floatToIntBits(scorer.scoreTexts(texts).probability(batch - 1, 0));
+        long sink = 0;
+        for (Map.Entry<FeaturizerSettings, List<OnnxModel>> group : scorers.byFeaturizer().entrySet()) {
+            TextFeaturizer featurizer = scorers.featurizers().get(group.getKey());
+            List<SparseVector> vectors = new ArrayList<>(batch);
+            for (String text : texts) {
+                vectors.add(featurizer.featurize(text));
+            }
+            for (OnnxModel model : group.getValue()) {
+                sink += Float.floatToIntBits(model.score(vectors).probability(batch - 1, 0));
+            }
+        }
+        return sink;
     }
 }

@@ -95,4 +95,19 @@ class PublishPolicyCliTest {
             assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("to tiny.config");
         }
     }
+
+    @Test
+    void shouldNameAnUnreachableRegistryOrBrokerInOneLineAndFailFast() throws Exception {
+        Path file = write(PolicyDefaults.toJson(DetectionFixtures.spamPolicy(2, 0.3, 0.9)));
+        long start = System.nanoTime();
+
+        assertThat(run("--file", file.toString(), "--bootstrap", "127.0.0.1:1", "--registry", "http://127.0.0.1:1")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip()).doesNotContain("\n")
+                .startsWith("publish-policy: schema registry at http://127.0.0.1:1 is unreachable");
+        err.reset();
+        assertThat(run("--file", file.toString(), "--bootstrap", "127.0.0.1:1", "--registry", "mock://unreachable-broker")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip()).doesNotContain("\n")
+                .isEqualTo("publish-policy: Kafka at 127.0.0.1:1 is unreachable (no answer within 8 s)");
+        assertThat((System.nanoTime() - start) / 1e9).as("seconds").isLessThan(25);
+    }
 }

@@ -35,8 +35,11 @@ class JobWiringTest {
 
     @Test
     void shouldLoadPolicyDefaultsFromTheClasspathOrAFileAndNameTheKeyWhenNeitherExists() throws Exception {
-        List<PolicyConfig> bundled = JobWiring.policyDefaults("policy-defaults.json", DetectionOptions.POLICY_DEFAULTS);
-        assertThat(bundled).isNotEmpty();
+        // both jobs default to the one shipped file in the udfs jar
+        assertThat(DetectionOptions.POLICY_DEFAULTS.defaultValue()).isEqualTo(PolicyDefaults.RESOURCE);
+        assertThat(FeedbackOptions.POLICY_DEFAULTS.defaultValue()).isEqualTo(PolicyDefaults.RESOURCE);
+        List<PolicyConfig> bundled = JobWiring.policyDefaults(PolicyDefaults.RESOURCE, DetectionOptions.POLICY_DEFAULTS);
+        assertThat(bundled).isEqualTo(PolicyDefaults.shipped());
 
         Path file = tmp.resolve("defaults.json");
         Files.writeString(file, "[" + PolicyDefaults.toJson(bundled.get(0)) + "]", StandardCharsets.UTF_8);

@@ -9,7 +9,10 @@ import io.moderato.schemas.ReviewReason;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.WindowedUserRisk;
+import io.moderato.udfs.decision.Admission;
+import io.moderato.udfs.decision.CapacityLimiter;
 import io.moderato.udfs.decision.DeterministicSampler;
+import io.moderato.udfs.decision.ReviewAdmission;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -252,7 +255,7 @@ class RouteReviewFunctionTest {
     @Test
     void shouldScaleTheTaskPropensityByTheAdmissionProbabilityOnceWhenSeveralPoliciesAsk() throws Exception {
         var h = harness(Backend.HEAP);
-        List<ReviewCandidate> input = burst(threshold("spam"), reason("scam", "ALLOW", "AUDIT_ALLOW", 0.3));
+        List<ReviewCandidate> input = burst(threshold("spam"), reason("scam", "REVIEW", "ESCALATION", 1.0));
         for (ReviewCandidate c : input) {
             process(h, c);
         }
@@ -264,17 +267,62 @@ class RouteReviewFunctionTest {
             String id = "c" + (k - 1);
             double p = Math.min(1.0, 10.0 / k);
             assertThat(policyOf(decisions.get(id), "spam").getPropensity()).isCloseTo(p, within(1e-12));
-            assertThat(policyOf(decisions.get(id), "scam").getPropensity()).isCloseTo(0.3 * p, within(1e-12));
+            assertThat(policyOf(decisions.get(id), "scam").getPropensity()).isCloseTo(p, within(1e-12));
             ReviewTask task = tasks.get(id);
             if (task != null) {
-                assertThat(task.getReasons()).extracting(ReviewReason::getPropensity)
-                        .containsExactly(p, 0.3 * p);
-                // P(task) = P(some policy asks) × P(admitted) = (1 − (1 − 1)(1 − 0.3)) × p = p: one
-                // admission draw per task, not one per reason
+                assertThat(task.getReasons()).extracting(ReviewReason::getPropensity).containsExactly(p, p);
+                // P(task) = P(some policy asks) × P(admitted) = 1 × p: one admission draw per task,
+                // not one per reason
                 assertThat(task.getPropensity()).as("task propensity of %s at p = %s", id, p)
                         .isCloseTo(p, within(1e-12));
             }
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void shouldAdmitEveryAuditSampleWithItsDrawnPropensityAndShedOnlyRoutedCandidates(Backend backend) throws Exception {
+        var h = harness(backend);
+        // one minute at 20x a capacity of 10: routed candidates (high priority) and audit samples
+        // (low priority: confident scores), alternating; one routed candidate also carries an audit
+        List<ReviewCandidate> input = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ReviewReason[] reasons = i % 2 == 0 ? new ReviewReason[] {threshold("spam")}
+                    : new ReviewReason[] {reason("spam", "ALLOW", "AUDIT_ALLOW", 0.02)};
+            input.add(candidate("c" + i, T0 + i * 250L, "spam-en", i % 2 == 0 ? 2.0 : 0.1, 10, reasons));
+        }
+        input.set(100, candidate("c100", T0 + 100 * 250L, "spam-en", 2.0, 10, threshold("spam"),
+                reason("scam", "ALLOW", "AUDIT_ALLOW", 0.3)));
+        for (ReviewCandidate c : input) {
+            process(h, c);
+        }
+
+        // the rule, replayed on its own: the operator must apply it with the documented draw
+        CapacityLimiter routed = new CapacityLimiter();
+        CapacityLimiter audits = new CapacityLimiter();
+        Map<String, RiskDecision> decisions = decisions(h);
+        Map<String, ReviewTask> tasks = tasks(h);
+        int routedShed = 0;
+        for (ReviewCandidate c : input) {
+            String id = c.getDecision().getContentId();
+            boolean audit = c.getReasons().stream().anyMatch(r -> ReviewAdmission.isAuditReason(r.getReason()));
+            Admission expected = ReviewAdmission.admit(routed, audits, audit, c.getDecision().getEventTimeMillis(),
+                    c.getPriority(), draw(id, "spam-en"), 10);
+            assertThat(tasks.containsKey(id)).as("task for %s", id).isEqualTo(expected.admitted());
+            assertThat(policyOf(decisions.get(id), "spam").getPropensity()).as(id)
+                    .isCloseTo(c.getReasons().get(0).getPropensity() * expected.probability(), within(1e-12));
+            if (audit) {
+                // audits are never shed and keep the rate they were drawn at
+                assertThat(expected.probability()).isEqualTo(1.0);
+                assertThat(tasks.get(id).getReasons()).extracting(ReviewReason::getPropensity)
+                        .containsExactlyElementsOf(c.getReasons().stream().map(ReviewReason::getPropensity).toList());
+            } else if (!expected.admitted()) {
+                routedShed++;
+            }
+        }
+        assertThat(routedShed).as("capacity pressure sheds routed candidates").isGreaterThan(50);
+        assertThat(policyOf(decisions.get("c100"), "scam").getPropensity()).isEqualTo(0.3);
+        assertThat(tasks.get("c100").getPropensity()).isEqualTo(1.0);
     }
 
     @Test

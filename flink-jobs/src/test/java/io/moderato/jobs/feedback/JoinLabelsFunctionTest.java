@@ -105,6 +105,7 @@ class JoinLabelsFunctionTest {
         assertThat(item.currentViolating).isTrue();
         assertThat(item.predictedPositive).isFalse();
         assertThat(item.weight).isEqualTo(10.0);
+        assertThat(item.auditSampled).as("the decision's audit draw, which recall's guard counts").isTrue();
         assertThat(item.eventTimeMillis).isEqualTo(T0);
 
         List<ComplianceDelta> deltas = side(FeedbackState.COMPLIANCE_DELTAS);

@@ -58,6 +58,12 @@ class QualityMetricsFunctionTest {
         return item;
     }
 
+    /** The same verdict on an item that reached review as a random audit sample. */
+    static LabelledItem audited(LabelledItem item) {
+        item.auditSampled = true;
+        return item;
+    }
+
     static LabelledItem change(LabelledItem first, boolean violating) {
         LabelledItem item = first.withSurface(first.surface);
         item.hadPrevious = true;
@@ -177,7 +183,43 @@ class QualityMetricsFunctionTest {
         harness.watermark(T0 + HOUR + GRACE);
         MetricSnapshot hour = snapshots().get(0);
         assertThat(hour.getRecommendedThreshold()).isEqualTo(0.7);
-        assertThat(hour.getRecall()).as("50 missed positives below 0.9").isNotNull();
+        assertThat(hour.getRecommendedPrecision().getValue()).isEqualTo(1.0);
+        assertThat(hour.getRecommendedActionVolume()).isEqualTo(100.0);
+        // the config's review threshold is 0.5: everything between it and 0.7 would be reviewed
+        assertThat(hour.getRecommendedReviewVolume()).isEqualTo(100.0);
+        assertThat(hour.getRecommendationNote()).isNull();
+        // 50 missed positives below 0.9, but all routed (weight 1): none audited, so recall says nothing
+        // about the misses nobody reviews, and is withheld with the reason
+        assertThat(hour.getRecall()).isNull();
+        assertThat(hour.getWithheld()).containsKey("recall");
+        assertThat(hour.getWithheld().get("recall")).startsWith("only 0 audited misses");
+    }
+
+    @Test
+    void shouldPublishRecallOnlyWithEnoughAuditedMissesAndSayWhyNot() throws Exception {
+        start(HOUR);
+        for (int i = 0; i < 20; i++) {
+            harness.processElement(verdict("*", T0 + i * MINUTE, 0.95, true, 1.0), T0);     // TP, reviewed
+            harness.processElement(verdict("*", T0 + i * MINUTE, 0.7, true, 1.0), T0);      // FN, routed
+        }
+        for (int i = 0; i < 2; i++) {
+            harness.processElement(audited(verdict("*", T0 + 30 * MINUTE + i, 0.2, true, 50.0)), T0);  // audited misses
+        }
+        harness.processElement(verdict("*", T0 + 2 * HOUR, 0.2, true, 50.0), T0);  // next hour: routed, not an audit
+        for (int i = 0; i < 3; i++) {
+            harness.processElement(audited(verdict("*", T0 + 2 * HOUR + i, 0.2, true, 50.0)), T0);
+        }
+        harness.processElement(verdict("*", T0 + 2 * HOUR + MINUTE, 0.95, true, 1.0), T0);
+        harness.watermark(T0 + 3 * HOUR + GRACE);
+        List<MetricSnapshot> out = snapshots().stream().filter(s -> s.getWindowKind().equals("1h")).toList();
+
+        assertThat(out.get(0).getRecall()).isNull();
+        assertThat(out.get(0).getWithheld().get("recall")).startsWith("only 2 audited misses");
+        assertThat(out.get(0).getPrecision()).as("precision is not guarded").isNotNull();
+        assertThat(out.get(0).getWithheld()).doesNotContainKey("precision");
+        // 1 caught of weight 1; misses: 1 routed + 3 audited, weight 50 each
+        assertThat(out.get(1).getWithheld()).doesNotContainKey("recall");
+        assertThat(out.get(1).getRecall().getValue()).isCloseTo(1.0 / 201.0, within(1e-12));
     }
 
     @Test

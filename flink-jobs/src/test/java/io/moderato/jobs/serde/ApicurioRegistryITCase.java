@@ -5,9 +5,6 @@ import static io.moderato.jobs.serde.Probes.frame;
 import static io.moderato.jobs.serde.Probes.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,11 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterAll;
@@ -30,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.moderato.jobs.local.ApicurioRegistry;
 import io.moderato.jobs.serde.DecodeResult.Failure;
 import io.moderato.jobs.serde.testing.ProbeEvent;
 
@@ -41,78 +35,25 @@ import io.moderato.jobs.serde.testing.ProbeEvent;
  */
 class ApicurioRegistryITCase {
 
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private static Process registry;
+    private static ApicurioRegistry registry;
     private static Path log;
     private static String ccompatUrl;
 
     @BeforeAll
     static void startRegistry() throws Exception {
-        Path dir = Path.of(System.getProperty("apicurio.dir", "target/apicurio"));
-        Path runner;
-        try (Stream<Path> files = Files.list(dir)) {
-            runner = files.filter(p -> p.getFileName().toString().endsWith("-runner.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("No *-runner.jar in " + dir));
-        } catch (IOException e) {
-            throw new IllegalStateException("Apicurio Registry not unpacked in " + dir
-                    + ": run through Maven (mvn verify), which unpacks it in pre-integration-test", e);
-        }
-        int port = freeLoopbackPort();
-        Path tmp = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
-        log = dir.resolveSibling("apicurio-registry.log");
-
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m",
-                "-Djava.io.tmpdir=" + tmp,
-                // loopback only, on the port we picked
-                "-Dquarkus.http.host=127.0.0.1",
-                "-Dquarkus.http.port=" + port,
-                // defaults of the 2.6 runner, stated so that a changed default cannot reach out:
-                // no authentication / OIDC server, no Kafka event sink, in-memory H2 storage
-                "-Dregistry.auth.enabled=false",
-                "-Dquarkus.oidc.tenant-enabled=false",
-                "-Dregistry.events.kafka.config.bootstrap.servers=",
-                "-Dquarkus.datasource.jdbc.url=jdbc:h2:mem:registry_db",
-                "-jar", runner.getFileName().toString()));
-        long start = System.nanoTime();
-        registry = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-
-        String base = "http://127.0.0.1:" + port;
-        ccompatUrl = base + "/apis/ccompat/v7";
-        long deadline = start + STARTUP_TIMEOUT.toNanos();
-        while (true) {
-            if (!registry.isAlive()) {
-                throw new IllegalStateException("Apicurio Registry exited with " + registry.exitValue() + ":\n" + tail());
-            }
-            if (isReady(ccompatUrl + "/subjects")) {
-                break;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Apicurio Registry not ready within " + STARTUP_TIMEOUT + ":\n" + tail());
-            }
-            Thread.sleep(100);
-        }
-        System.out.printf("Apicurio Registry ready at %s in %d ms%n", ccompatUrl,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        registry = ApicurioRegistry.start(Path.of(System.getProperty("apicurio.dir", "target/apicurio")), 0);
+        log = registry.log();
+        ccompatUrl = registry.url();
+        System.out.printf("Apicurio Registry ready at %s in %d ms%n", ccompatUrl, registry.startupMillis());
     }
 
     @AfterAll
     static void stopRegistry() throws InterruptedException {
-        if (registry == null) {
-            return;
-        }
-        registry.destroy();
-        if (!registry.waitFor(20, TimeUnit.SECONDS)) {
-            registry.destroyForcibly();
-            registry.waitFor(10, TimeUnit.SECONDS);
+        if (registry != null) {
+            registry.close();
         }
     }
 
@@ -201,33 +142,5 @@ class ApicurioRegistryITCase {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
-    }
-
-    private static boolean isReady(String url) {
-        try {
-            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static int freeLoopbackPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String tail() {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
     }
 }

@@ -46,10 +46,12 @@ public final class DetectionFixtures {
 
     /**
      * The shipped spam default with test-friendly settings: fused risk = the text model's score
-     * (weight 1, no context), given thresholds, no audit sampling, a roomy English queue.
+     * (weight 1, no context), given thresholds, no audit sampling, a roomy English queue, scored by
+     * text-spam 1.0.0 on text and transcript — the model whose committed parity sample ({@link ParitySample}) the
+     * tests pick their inputs from, so expected bands come from the trainer, not the code under test.
      */
     public static PolicyConfig spamPolicy(long version, double review, double action) {
-        PolicyConfig spam = PolicyDefaults.examplePolicies().stream()
+        PolicyConfig spam = PolicyDefaults.shipped().stream()
                 .filter(p -> p.getPolicyId().equals("spam")).findFirst().orElseThrow();
         return PolicyConfig.newBuilder(spam)
                 .setVersion(version)
@@ -61,6 +63,8 @@ public final class DetectionFixtures {
                 .setFusionBias(0.0)
                 .setAuditSampleRateAllow(0.0)
                 .setAuditSampleRateAction(0.0)
+                .setActiveModels(List.of(new ModelVersion("text", "text-spam", "1.0.0"),
+                        new ModelVersion("transcript", "text-spam", "1.0.0")))
                 .build();
     }
 

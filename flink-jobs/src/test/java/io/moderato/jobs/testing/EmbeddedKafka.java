@@ -1,16 +1,14 @@
 package io.moderato.jobs.testing;
 
 import io.moderato.jobs.common.AcknowledgedWrites;
+import io.moderato.jobs.local.LocalKafka;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,8 +21,8 @@ import java.util.Properties;
 import java.util.UUID;
 
 /**
- * A single-node Kafka (KRaft, combined broker + controller) inside the test JVM, with helpers to
- * create topics, produce raw bytes and read what committed transactions wrote.
+ * The {@link LocalKafka} broker inside the test JVM, with helpers to create topics, produce raw
+ * bytes and read what committed transactions wrote.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -38,77 +36,22 @@ public final class EmbeddedKafka implements AutoCloseable {
             "retention.ms", "-1",
             "max.message.bytes", Integer.toString(MAX_RECORD_BYTES));
 
-    private final KafkaClusterTestKit cluster;
+    private final LocalKafka broker;
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster) {
-        this.cluster = cluster;
+    private EmbeddedKafka(LocalKafka broker) {
+        this.broker = broker;
     }
 
     public static EmbeddedKafka start() throws Exception {
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("num.partitions", "2")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
-        return new EmbeddedKafka(cluster);
+        return new EmbeddedKafka(LocalKafka.start());
     }
 
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return broker.bootstrapServers();
     }
 
     public void createTopics(int partitions, String... topics) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
-            List<NewTopic> newTopics = new ArrayList<>();
-            for (String topic : topics) {
-                newTopics.add(new NewTopic(topic, partitions, (short) 1).configs(TOPIC_SETTINGS));
-            }
-            admin.createTopics(newTopics).all().get();
-            awaitLeaders(admin, List.of(topics), partitions);
-        }
-    }
-
-    /**
-     * The controller acknowledges a new topic before the broker leads its partitions; a producer
-     * that writes in that gap gets NOT_LEADER_OR_FOLLOWER, and its retried first batch can land
-     * behind later ones as OUT_OF_ORDER_SEQUENCE_NUMBER — the batch is then lost.
-     */
-    private static void awaitLeaders(Admin admin, List<String> topics, int partitions) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            var described = admin.describeTopics(topics).allTopicNames().get();
-            boolean ready = described.values().stream().allMatch(d -> d.partitions().size() == partitions
-                    && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()
-                    && !p.isr().isEmpty()));
-            if (ready) {
-                // ListOffsets is answered only by the partition's leader replica, not the metadata cache
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                for (String topic : topics) {
-                    for (int p = 0; p < partitions; p++) {
-                        latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-                    }
-                }
-                try {
-                    admin.listOffsets(latest).all().get();
-                    return;
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)) {
-                        throw e;
-                    }
-                    // the leader is known but not serving yet: ask again
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("partitions of " + topics + " have no leader after 30 s: " + described);
-            }
-            Thread.sleep(20);
-        }
+        LocalKafka.createTopics(bootstrapServers(), partitions, List.of(topics), List.of(), TOPIC_SETTINGS);
     }
 
     /**
@@ -183,7 +126,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        cluster.close();
+        broker.close();
     }
 
     public static String text(byte[] bytes) {

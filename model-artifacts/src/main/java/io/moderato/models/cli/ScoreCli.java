@@ -64,9 +64,7 @@ public final class ScoreCli {
             out.print(USAGE);
             return 0;
         }
-        ModelSource source = options.modelsDir() == null
-                ? ModelSource.classpath("models") : ModelSource.directory(options.modelsDir());
-        try (ModelRegistry registry = ModelRegistry.open(source)) {
+        try (ModelRegistry registry = ModelRegistry.open(modelSource(options.modelsDir()))) {
             String version = resolveVersion(registry, options.model(), options.version());
             TextScorer scorer = registry.textScorer(options.model(), version);
             Printer printer = options.jsonlOutput()
@@ -157,6 +155,11 @@ public final class ScoreCli {
         }
         JsonNode id = node.get("id");
         return new Item(id == null ? String.valueOf(lineNo) : id.asText(), text.asText());
+    }
+
+    /** The bundled models (classpath {@code models/}), or {@code DIR/<name>/<version>/} when a directory is given. */
+    static ModelSource modelSource(Path modelsDir) {
+        return modelsDir == null ? ModelSource.classpath("models") : ModelSource.directory(modelsDir);
     }
 
     static String resolveVersion(ModelRegistry registry, String model, String version) {

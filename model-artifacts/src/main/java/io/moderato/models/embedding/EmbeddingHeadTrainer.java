@@ -88,12 +88,25 @@ public final class EmbeddingHeadTrainer {
         System.out.printf(Locale.ROOT, "[embedding-heads] done in %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 
+    /**
+     * The generative model {@code head} was trained on with {@code seed} (the manifest's
+     * {@code trainingData.seed}): the local stack's traffic draws fresh embeddings from it, so the head
+     * scores them as it scored its validation data.
+     */
+    public static SyntheticEmbeddingGenerator generatorFor(Head head, long seed) {
+        return new SyntheticEmbeddingGenerator(new SyntheticEmbeddingGenerator.Spec(
+                head.dimensions(), head.policies(), head.prevalence(), SEPARATION, headSeed(head, seed)));
+    }
+
+    private static long headSeed(Head head, long seed) {
+        return seed ^ (head.name().hashCode() * 0x9E3779B97F4A7C15L);
+    }
+
     /** Generates data, trains one LR per policy, evaluates on a fresh synthetic draw. Pure in (head, version, seed, sizes). */
     public static Result train(Head head, String version, long seed, int trainSize, int validationSize,
                                Consumer<String> log) {
-        long headSeed = seed ^ (head.name().hashCode() * 0x9E3779B97F4A7C15L);
-        SyntheticEmbeddingGenerator generator = new SyntheticEmbeddingGenerator(new SyntheticEmbeddingGenerator.Spec(
-                head.dimensions(), head.policies(), head.prevalence(), SEPARATION, headSeed));
+        long headSeed = headSeed(head, seed);
+        SyntheticEmbeddingGenerator generator = generatorFor(head, seed);
         SyntheticEmbeddingGenerator.Samples train = generator.generate(trainSize, headSeed + 1);
         SyntheticEmbeddingGenerator.Samples validation = generator.generate(validationSize, headSeed + 2);
         log.accept("generated " + trainSize + " train / " + validationSize + " validation synthetic embeddings of dim "

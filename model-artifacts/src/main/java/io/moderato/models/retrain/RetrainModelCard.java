@@ -63,7 +63,7 @@ final class RetrainModelCard {
 
         s.append("## Validation (holdout, IPW-weighted)\n\n")
                 .append("Every metric weights each holdout example by 1/propensity: an estimate for all scored items.")
-                .append(" Intervals are 95% Wilson intervals on the effective sample size (udfs `WeightedConfusion`).")
+                .append(" Intervals are 95% Clopper-Pearson intervals on a conservative effective sample size (udfs `WeightedConfusion`).")
                 .append(" The parent is scored as served (its ONNX graph) on the same holdout.\n\n")
                 .append("| metric | ").append(m.version()).append(" | parent ").append(parent.version()).append(" |\n|---|---|---|\n")
                 .append("| ROC-AUC (weighted) | **").append(f4(eval.rocAuc())).append("** | ").append(f4(parentEval.rocAuc())).append(" |\n");

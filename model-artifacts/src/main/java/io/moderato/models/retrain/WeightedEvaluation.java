@@ -14,7 +14,9 @@ import java.util.Objects;
  * 1/propensity so that it estimates the quality on all scored items rather than on the reviewed ones:
  * ROC-AUC (weighted Mann–Whitney: a positive–negative pair counts w⁺·w⁻, a tied pair half),
  * log loss, Brier score, and at each named threshold precision, recall and false-positive rate with
- * Wilson intervals from the udfs {@link WeightedConfusion} (flagged when {@code score >= threshold}).
+ * the udfs {@link WeightedConfusion}'s intervals (flagged when {@code score >= threshold}). Recall is
+ * not guarded by audited misses here: the examples are a held-out evaluation set, not a window of
+ * review-sampled labels.
  *
  * @param thresholds per name (e.g. {@code review}, {@code action}), in the order given
  */
@@ -61,7 +63,7 @@ public record WeightedEvaluation(double rocAuc, double logLoss, double brier, do
             for (int i = 0; i < scores.length; i++) {
                 c.add(Math.min(1, Math.max(0, scores[i])), scores[i] >= t.getValue(), labels[i], weights[i]);
             }
-            at.put(t.getKey(), new AtThreshold(t.getValue(), c.precision(CONFIDENCE), c.recall(CONFIDENCE),
+            at.put(t.getKey(), new AtThreshold(t.getValue(), c.precision(CONFIDENCE), c.recall(CONFIDENCE, 0),
                     c.falsePositiveRate(CONFIDENCE)));
         }
         return new WeightedEvaluation(rocAuc(scores, labels, weights), logLoss / total, all.brierScore(),

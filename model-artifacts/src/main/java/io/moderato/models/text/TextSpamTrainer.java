@@ -1,6 +1,5 @@
 package io.moderato.models.text;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moderato.models.ModelArtifacts;
 import io.moderato.models.eval.BinaryMetrics;
 import io.moderato.models.eval.StratifiedSplit;
@@ -21,9 +20,6 @@ import io.moderato.udfs.text.TextFeaturizer;
 import io.moderato.udfs.vector.SparseVector;
 
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -275,21 +271,9 @@ public final class TextSpamTrainer {
     }
 
     static Path writeParity(Path dir, String version, List<ParityRow> rows) throws IOException {
-        Files.createDirectories(dir);
-        Path file = dir.resolve(NAME + "-" + version + ".jsonl");
-        ObjectMapper json = new ObjectMapper();
-        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (ParityRow row : rows) {
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("id", row.id());
-                line.put("label", row.label());
-                line.put("text", row.text());
-                line.put("expected", new TreeMap<>(row.expected()));
-                out.write(json.writeValueAsString(line));
-                out.write('\n');
-            }
-        }
-        return file;
+        return io.moderato.models.train.TextModelRelease.writeParity(dir, NAME, version, rows.stream()
+                .map(r -> new io.moderato.models.train.TextModelRelease.ParityRow(r.id(), r.label(), r.text(), r.expected()))
+                .toList());
     }
 
     /** First {@code maxChars} UTF-16 units, never splitting a surrogate pair (as the featurizer truncates). */

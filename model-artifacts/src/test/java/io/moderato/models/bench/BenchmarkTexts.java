@@ -2,6 +2,8 @@ package io.moderato.models.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.moderato.models.data.DavidsonTweets;
+import io.moderato.models.data.YouTubeComments;
 import io.moderato.models.text.SpamCorpus;
 
 import java.io.BufferedReader;
@@ -18,7 +20,8 @@ import java.util.List;
 /**
  * Texts the benchmarks score: the full SpamAssassin training groups when the corpus has been
  * fetched (system property {@code moderato.corpus}, default {@code data/spam-assassin}), else the
- * committed parity sample (real messages, cut at 2,000 chars).
+ * committed parity sample (real messages, cut at 2,000 chars); and short texts: the committed Davidson tweets and
+ * YouTube comments (system property {@code moderato.data}, default {@code model-artifacts/data}).
  */
 public final class BenchmarkTexts {
 
@@ -38,6 +41,18 @@ public final class BenchmarkTexts {
             return new Texts("SpamAssassin easy-ham-1 + spam-1, as the trainer reads them", interleave(texts));
         }
         return new Texts("committed parity sample (corpus not fetched)", parityTexts());
+    }
+
+    /** All committed short texts (tweets and comments, mean about 90 characters), interleaved. */
+    public static Texts shortTexts() {
+        Path data = Path.of(System.getProperty("moderato.data", "model-artifacts/data"));
+        if (!Files.isDirectory(data.resolve(DavidsonTweets.FOLDER))) {
+            data = Path.of("data"); // running inside the module
+        }
+        List<String> texts = new ArrayList<>();
+        DavidsonTweets.load(data).forEach(t -> texts.add(t.text()));
+        YouTubeComments.load(data, YouTubeComments.videos(data)).forEach(c -> texts.add(c.text()));
+        return new Texts("committed Davidson tweets + YouTube comments", interleave(texts));
     }
 
     /** Mixes the groups so every batch holds both ham and spam, as live traffic would. */

@@ -107,9 +107,9 @@ class SparseScoringTest {
     }
 
     @Test
-    void shouldScoreBatchesLargerThanTheRetainedPerThreadBuffers() {
-        // 20 rows with every one of the 65,536 features set: 1.3 M non-zeros, more than OnnxModel keeps
-        // per thread (1 Mi), so this batch runs on buffers of its own; then a small batch reuses the kept ones
+    void shouldScoreHugeBatchesInSlicesWithTheScoresOfRowByRowScoring() {
+        // 20 rows with every one of the 65,536 features set: 1.3 M non-zeros, ten times what one ONNX call carries
+        // (OnnxModel.MAX_NON_ZEROS_PER_RUN), so the batch is scored in slices of rows; then a small batch in one call
         int d = sparse.dimensions();
         List<SparseVector> huge = new ArrayList<>();
         for (int r = 0; r < 20; r++) {

@@ -39,8 +39,12 @@ import java.util.TreeMap;
  */
 public final class PolicyDefaults {
 
-    /** Classpath location of the example default policies shipped with the udfs. */
-    public static final String EXAMPLE_RESOURCE = "/io/moderato/udfs/config/example-policies.json";
+    /**
+     * Classpath resource (root of the udfs jar, and so of the job jar) holding the default policy configs the
+     * jobs apply until {@code policy.config} has some: the one copy of the shipped defaults, and the default
+     * of the jobs' {@code detection.policy.defaults} / {@code feedback.policy.defaults} options.
+     */
+    public static final String RESOURCE = "policy-defaults.json";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -97,13 +101,13 @@ public final class PolicyDefaults {
         return List.copyOf(configs);
     }
 
-    /** The example default policies shipped in {@value #EXAMPLE_RESOURCE}, validated. */
-    public static List<PolicyConfig> examplePolicies() {
-        try (InputStream in = PolicyDefaults.class.getResourceAsStream(EXAMPLE_RESOURCE)) {
+    /** The shipped default policies in {@value #RESOURCE}, validated. */
+    public static List<PolicyConfig> shipped() {
+        try (InputStream in = PolicyDefaults.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("missing classpath resource " + EXAMPLE_RESOURCE);
+                throw new IllegalStateException("missing classpath resource " + RESOURCE);
             }
-            return read(in, EXAMPLE_RESOURCE);
+            return read(in, RESOURCE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

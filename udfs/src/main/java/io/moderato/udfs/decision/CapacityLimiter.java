@@ -81,6 +81,33 @@ public final class CapacityLimiter {
         return Math.max(warm ? ewmaArrivals : 0.0, arrivals);
     }
 
+    /**
+     * The expected load L at event time t without recording an arrival: the current minute's L
+     * when t falls in it (or before it: the clock only moves forward), else the EWMA after closing
+     * the current minute and decaying through the empty minutes up to t's — what {@link #admit}
+     * would see before counting its own arrival. 0 before the first arrival.
+     */
+    public double expectedLoadAt(long eventTimeMillis) {
+        long eventMinute = Math.floorDiv(eventTimeMillis, MINUTE_MILLIS);
+        if (minute == Long.MIN_VALUE) {
+            return 0.0;
+        }
+        if (eventMinute <= minute) {
+            return expectedLoad();
+        }
+        return closedEwma() * decay(eventMinute - minute - 1);
+    }
+
+    /** The arrivals EWMA once the current minute is closed. */
+    private double closedEwma() {
+        return warm ? ALPHA * arrivals + (1 - ALPHA) * ewmaArrivals : arrivals;
+    }
+
+    /** (1 − α)^k for k empty minutes; underflows to 0 for long gaps, which is the right limit. */
+    private static double decay(long emptyMinutes) {
+        return emptyMinutes > 0 ? Math.pow(1 - ALPHA, Math.min(emptyMinutes, 10_000L)) : 1.0;
+    }
+
     private double probability(double priority, int capacity) {
         double load = expectedLoad();
         if (load <= capacity) {
@@ -104,20 +131,14 @@ public final class CapacityLimiter {
         // close the current minute, then decay through the empty minutes in between
         double meanPriority = arrivals > 0 ? prioritySum / arrivals : 0.0;
         if (warm) {
-            ewmaArrivals = ALPHA * arrivals + (1 - ALPHA) * ewmaArrivals;
             if (arrivals > 0) {
                 ewmaMeanPriority = ALPHA * meanPriority + (1 - ALPHA) * ewmaMeanPriority;
             }
         } else {
-            ewmaArrivals = arrivals;
             ewmaMeanPriority = meanPriority;
-            warm = true;
         }
-        long emptyMinutes = eventMinute - minute - 1;
-        if (emptyMinutes > 0) {
-            // (1 − α)^k underflows to 0 for long gaps, which is the right limit
-            ewmaArrivals *= Math.pow(1 - ALPHA, Math.min(emptyMinutes, 10_000L));
-        }
+        ewmaArrivals = closedEwma() * decay(eventMinute - minute - 1);
+        warm = true;
         minute = eventMinute;
         arrivals = 0;
         admitted = 0;

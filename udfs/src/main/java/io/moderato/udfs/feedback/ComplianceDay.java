@@ -8,6 +8,7 @@ import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.udfs.metrics.Estimate;
 import io.moderato.udfs.metrics.Intervals;
+import io.moderato.udfs.metrics.QualityReport;
 import io.moderato.udfs.metrics.WeightedConfusion;
 
 import java.util.Arrays;
@@ -35,7 +36,8 @@ import java.util.Objects;
  *       earlier labels' adjudication or, with none, from the automated decision (ACTION / BLOCK =
  *       violating); and, when it came through the review sample (a REVIEW or AUDIT label and a
  *       propensity in (0, 1]), one observation of a {@link WeightedConfusion} at the decision's own
- *       action threshold with weight 1/propensity, from which precision and recall are estimated.</li>
+ *       action threshold with weight 1/propensity (an audit sample when PolicyDecision.auditSampled),
+ *       from which precision and recall are estimated.</li>
  * </ul>
  *
  * <p>Times to action go into two fixed log-scale histograms ({@value #BINS_PER_DECADE} bins per decade
@@ -61,7 +63,8 @@ public class ComplianceDay {
         LabelAdjudicator.REVIEW, LabelAdjudicator.AUDIT, LabelAdjudicator.APPEAL, LabelAdjudicator.ADJUDICATION, "OTHER"
     };
 
-    private static final int CONFUSION_CELLS = 13;
+    /** The 13 sums of a {@link WeightedConfusion} and its 4 counts of audit samples. */
+    private static final int CONFUSION_CELLS = 17;
 
     private long decisions;
     private long actionsAutomated;
@@ -72,7 +75,7 @@ public class ComplianceDay {
     private long appeals;
     private long appealsOverturned;
     private long[] labelsBySource = new long[SOURCES.length];
-    /** The net {@link WeightedConfusion} of the items in the estimate, as its 13 sums (see {@link #confusion()}). */
+    /** The net {@link WeightedConfusion} of the items in the estimate, as its 17 sums (see {@link #confusion()}). */
     private double[] confusion = new double[CONFUSION_CELLS];
     private long[] automatedActionTimes = new long[TIME_BINS];
     private long[] reviewedActionTimes = new long[TIME_BINS];
@@ -174,9 +177,10 @@ public class ComplianceDay {
         return new ComplianceDay().merge(this);
     }
 
-    /** {@link #toReport(String, long, long, double)} at the default 95% confidence. */
+    /** {@link #toReport(String, long, long, double, int)} at the default 95% confidence and recall guard. */
     public ComplianceReport toReport(String policyId, long dayStartMillis, long generatedAtMillis) {
-        return toReport(policyId, dayStartMillis, generatedAtMillis, Intervals.DEFAULT_CONFIDENCE);
+        return toReport(policyId, dayStartMillis, generatedAtMillis, Intervals.DEFAULT_CONFIDENCE,
+                QualityReport.DEFAULT_MINIMUM_AUDITED_LABELS);
     }
 
     /**
@@ -185,13 +189,17 @@ public class ComplianceDay {
      * @param dayStartMillis    the UTC midnight the inputs were keyed by
      * @param generatedAtMillis when the report is produced (the caller's clock or watermark, never read here)
      * @param confidence        two-sided confidence level of the precision and recall intervals
+     * @param minimumAuditedLabels recall's guard ({@link WeightedConfusion#recall(double, int)})
      */
-    public ComplianceReport toReport(String policyId, long dayStartMillis, long generatedAtMillis, double confidence) {
+    public ComplianceReport toReport(String policyId, long dayStartMillis, long generatedAtMillis, double confidence,
+                                     int minimumAuditedLabels) {
         Objects.requireNonNull(policyId, "policyId");
         if (dayStartMillis(dayStartMillis) != dayStartMillis) {
             throw new IllegalArgumentException("dayStartMillis " + dayStartMillis + " is not a UTC midnight");
         }
         WeightedConfusion c = confusion();
+        Estimate precision = c.precision(confidence);
+        Estimate recall = c.recall(confidence, minimumAuditedLabels);
         Map<String, Long> bySource = new LinkedHashMap<>();
         for (int i = 0; i < SOURCES.length; i++) {
             if (i < SOURCES.length - 1 || labelsBySource[i] != 0) {
@@ -215,8 +223,9 @@ public class ComplianceDay {
                 .setLabelsBySource(bySource)
                 .setEstimateItems(estimateItems)
                 .setIntervalConfidence(confidence)
-                .setPrecision(toSchema(c.precision(confidence)))
-                .setRecall(toSchema(c.recall(confidence)))
+                .setPrecision(toSchema(precision))
+                .setRecall(toSchema(recall))
+                .setWithheld(withheld(precision, recall))
                 .setAppeals(appeals)
                 .setAppealsOverturned(appealsOverturned)
                 .setAppealOverturnRate(appeals > 0 ? (double) appealsOverturned / appeals : null)
@@ -248,6 +257,10 @@ public class ComplianceDay {
         c.setTrueNegativeCount(Math.round(v[10]));
         c.setFalseNegativeCount(Math.round(v[11]));
         c.setWeightedSquaredError(v[12]);
+        c.setTruePositiveAuditedCount(Math.round(v[13]));
+        c.setFalsePositiveAuditedCount(Math.round(v[14]));
+        c.setTrueNegativeAuditedCount(Math.round(v[15]));
+        c.setFalseNegativeAuditedCount(Math.round(v[16]));
         return c;
     }
 
@@ -324,7 +337,7 @@ public class ComplianceDay {
             estimateItems += sign;
             double risk = policy.getFusedRisk();
             WeightedConfusion one = new WeightedConfusion()
-                    .add(risk, risk >= policy.getActionThreshold(), a.violating(), 1.0 / propensity);
+                    .add(risk, risk >= policy.getActionThreshold(), a.violating(), 1.0 / propensity, policy.getAuditSampled());
             double[] cells = cells(one);
             for (int i = 0; i < CONFUSION_CELLS; i++) {
                 confusion[i] += sign * cells[i];
@@ -338,8 +351,21 @@ public class ComplianceDay {
             c.getTruePositiveSquaredWeight(), c.getFalsePositiveSquaredWeight(),
             c.getTrueNegativeSquaredWeight(), c.getFalseNegativeSquaredWeight(),
             c.getTruePositiveCount(), c.getFalsePositiveCount(), c.getTrueNegativeCount(), c.getFalseNegativeCount(),
-            c.getWeightedSquaredError()
+            c.getWeightedSquaredError(),
+            c.getTruePositiveAuditedCount(), c.getFalsePositiveAuditedCount(),
+            c.getTrueNegativeAuditedCount(), c.getFalseNegativeAuditedCount()
         };
+    }
+
+    private static Map<String, String> withheld(Estimate precision, Estimate recall) {
+        Map<String, String> reasons = new LinkedHashMap<>();
+        if (precision.isWithheld()) {
+            reasons.put("precision", precision.withheldReason());
+        }
+        if (recall.isWithheld()) {
+            reasons.put("recall", recall.withheldReason());
+        }
+        return reasons;
     }
 
     private static io.moderato.schemas.Estimate toSchema(Estimate e) {
@@ -452,8 +478,12 @@ public class ComplianceDay {
         return confusion;
     }
 
+    /**
+     * State written before the audit counts existed holds 13 sums: padded with zero counts, which
+     * can only make recall's guard withhold more.
+     */
     public void setConfusion(double[] confusion) {
-        this.confusion = confusion;
+        this.confusion = confusion.length < CONFUSION_CELLS ? Arrays.copyOf(confusion, CONFUSION_CELLS) : confusion;
     }
 
     public long[] getAutomatedActionTimes() {

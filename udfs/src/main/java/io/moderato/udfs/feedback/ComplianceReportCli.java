@@ -66,8 +66,7 @@ public final class ComplianceReportCli {
                 }
                 case "--out", "--policy", "--title" -> {
                     if (i + 1 >= args.length) {
-                        err.println("compliance-report: " + a + " needs a value");
-                        err.print(USAGE);
+                        err.println("compliance-report: flag '" + a + "' needs a value (see --help)");
                         return 2;
                     }
                     String value = args[++i];
@@ -79,8 +78,7 @@ public final class ComplianceReportCli {
                 }
                 default -> {
                     if (a.startsWith("--")) {
-                        err.println("compliance-report: unknown option " + a);
-                        err.print(USAGE);
+                        err.println("compliance-report: unknown flag '" + a + "' (see --help)");
                         return 2;
                     }
                     inputs.add(a);
@@ -88,8 +86,7 @@ public final class ComplianceReportCli {
             }
         }
         if (inputs.isEmpty()) {
-            err.println("compliance-report: no input given");
-            err.print(USAGE);
+            err.println("compliance-report: no input given: name report files or folders, or '-' for standard input (see --help)");
             return 2;
         }
 
@@ -125,6 +122,14 @@ public final class ComplianceReportCli {
                            String cli, String source, PrintStream out, PrintStream err) {
         List<ComplianceReport> kept = new ArrayList<>(reports);
         if (!policies.isEmpty()) {
+            Set<String> present = new java.util.TreeSet<>();
+            reports.forEach(r -> present.add(r.getPolicyId()));
+            List<String> absent = policies.stream().filter(p -> !present.contains(p)).toList();
+            if (!absent.isEmpty()) {
+                err.println(cli + ": no reports for policy " + String.join(", ", absent) + " (policies " + source + ": "
+                        + (present.isEmpty() ? "none" : String.join(", ", present)) + ")");
+                return 1;
+            }
             kept.removeIf(r -> !policies.contains(r.getPolicyId()));
         }
         String markdown = title == null ? ComplianceReportRenderer.render(kept) : ComplianceReportRenderer.render(kept, title);

@@ -70,7 +70,10 @@ public final class ComplianceReportRenderer {
                     .append(" | estimated precision | estimated recall | appeals | overturned | overturn rate |\n");
             md.append("|---|---:|---:|---:|---|---:|---|---|---|---:|---:|---:|\n");
             Totals totals = new Totals();
+            List<String> withheld = new ArrayList<>();
             for (ComplianceReport r : policy.getValue().values()) {
+                r.getWithheld().forEach((field, reason) -> withheld.add("- " + DAY.format(Instant.ofEpochMilli(
+                        r.getDayStartMillis())) + ", " + field + " withheld: " + reason));
                 confidences.add(r.getIntervalConfidence());
                 totals.add(r);
                 md.append("| ").append(DAY.format(Instant.ofEpochMilli(r.getDayStartMillis())))
@@ -82,8 +85,8 @@ public final class ComplianceReportRenderer {
                         .append(duration(r.getMedianTimeToReviewedActionMillis()))
                         .append(" | ").append(count(r.getReviewTasks()))
                         .append(" | ").append(labels(r.getLabelsBySource()))
-                        .append(" | ").append(estimate(r.getPrecision()))
-                        .append(" | ").append(estimate(r.getRecall()))
+                        .append(" | ").append(estimate(r.getPrecision(), r.getWithheld().containsKey("precision")))
+                        .append(" | ").append(estimate(r.getRecall(), r.getWithheld().containsKey("recall")))
                         .append(" | ").append(count(r.getAppeals()))
                         .append(" | ").append(count(r.getAppealsOverturned()))
                         .append(" | ").append(percent(r.getAppealOverturnRate()))
@@ -103,6 +106,11 @@ public final class ComplianceReportRenderer {
                         .append(" |\n");
             }
             md.append('\n');
+            if (!withheld.isEmpty()) {
+                md.append("Not published, because the labels cannot support them at the stated confidence:\n\n");
+                withheld.forEach(line -> md.append(line).append('\n'));
+                md.append('\n');
+            }
         }
         appendExplanation(md, confidences);
         return md.toString();
@@ -168,11 +176,13 @@ public final class ComplianceReportRenderer {
                 .append(" item counts once, with its final verdict (appeal over senior ruling over the reviewers'")
                 .append(" majority). \"Actioned automatically\" means the item's risk score was at or above the action")
                 .append(" threshold in force when it was decided.\n\n")
-                .append("The range after each estimate is a ").append(level).append("% confidence interval (Wilson score")
-                .append(" interval on the effective sample size of the weighted labels): with the labels available, the")
-                .append(" true value lies in that range with ").append(level).append("% confidence. Few labels, or labels")
-                .append(" with large weights, give wide ranges; recall is usually the least certain because missed")
-                .append(" violations are only found by the audit sample.\n");
+                .append("The range after each estimate is a ").append(level).append("% confidence interval (exact")
+                .append(" Clopper-Pearson interval on a conservative effective sample size of the weighted labels): with")
+                .append(" the labels available, the true value lies in that range with ").append(level).append("% confidence.")
+                .append(" Few labels, or labels with large weights, give wide ranges; recall is usually the least certain")
+                .append(" because missed violations are only found by the audit sample. A number the labels cannot")
+                .append(" support at that confidence (for recall: fewer than three audited misses) is withheld, and the")
+                .append(" report says why.\n");
     }
 
     private static final class Totals {
@@ -222,9 +232,9 @@ public final class ComplianceReportRenderer {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
-    static String estimate(Estimate e) {
+    static String estimate(Estimate e, boolean withheld) {
         if (e == null) {
-            return DASH;
+            return withheld ? "withheld" : DASH;
         }
         return String.format(Locale.ROOT, "%.3f (%.3f–%.3f)", e.getValue(), e.getLower(), e.getUpper());
     }

@@ -1,30 +1,39 @@
 package io.moderato.udfs.metrics;
 
+import org.apache.commons.math3.distribution.BetaDistribution;
+import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.commons.math3.special.Beta;
+
 /**
- * Confidence intervals for weighted proportions: the Wilson score interval evaluated on an
- * effective sample size, plus the inverse normal CDF that turns a confidence level into z.
+ * Confidence intervals for weighted proportions: an exact (Clopper–Pearson) binomial interval
+ * evaluated on a conservative effective sample size.
  *
  * <p>A weighted proportion is p = S / (S + F) where S (F) is the summed weight of the items that
- * are (are not) "successes" inside the population the proportion is a share of. Two effective
- * sample sizes are offered:
+ * are (are not) "successes" inside the population the proportion is a share of. Its interval is
+ * the Clopper–Pearson interval of p·n successes in n trials at n = n_eff (Korn &amp; Graubard 1998):
+ * the Beta(x, n − x + 1) and Beta(x + 1, n − x) quantiles, with real-valued x and n. The effective
+ * sample size is the smallest of three (see {@link #conservativeEffectiveSampleSize}):
  *
  * <ul>
- *   <li>{@link #kishEffectiveSampleSize Kish}: n_eff = (Σw)² / Σw². It is exact when the weights
- *       are unrelated to the outcome, and it is what the estimate would be worth if they were.
- *   <li>{@link #linearizedEffectiveSampleSize Linearised} (the default used by the metrics):
- *       n_eff = p(1-p) / V with V = Σ w²(y - p)² / (Σw)², the Taylor-linearised ("sandwich")
- *       variance of the weighted ratio. It equals the Kish value in expectation when weights and
- *       outcome are independent, equals n for unweighted data (so the interval is the textbook
- *       Wilson interval), and, unlike Kish, grows the interval when the heavy weights sit on one
- *       outcome — exactly what review sampling does to recall (missed positives are only seen
- *       through heavily weighted audit samples). It is capped at the raw item count n
- *       (Korn &amp; Graubard 1998) because a variance estimated from a handful of items can be
- *       arbitrarily small, and falls back to Kish when p is 0 or 1 (then V is 0 by construction).
+ *   <li>{@link #kishEffectiveSampleSize Kish}: n_eff = (Σw)² / Σw², what the labels would be worth
+ *       if the weights were unrelated to the outcome. It catches a heavily weighted group that
+ *       happens to be all one outcome (18 audited items all positive look like certainty to a
+ *       variance estimated from them);
+ *   <li>{@link #linearizedEffectiveSampleSize linearised}: n_eff = p(1-p) / V with
+ *       V = Σ w²(y - p)² / (Σw)², the Taylor-linearised variance of the weighted ratio. It catches
+ *       heavy weights sitting on one outcome, which is what review sampling does to recall (missed
+ *       positives are only seen through heavily weighted audit samples) and which Kish ignores;
+ *   <li>the raw item count.
  * </ul>
  *
- * <p>Degenerate inputs never throw: a population with no weight gives {@link Estimate#undefined()};
- * fewer than one effective observation (n_eff &lt; 1) gives the point estimate with the
- * uninformative interval [0, 1].
+ * <p>Why this method: on 1,000 seeded review-sampling worlds per scenario (62 scenarios: windows of
+ * 130 to 10,000 labels, prevalence 1 % to 5 %, audit rates 1 % to 20 %, review capacity at 60 % of
+ * load) every published 95 % interval covered the truth in ≥ 95.4 % of windows; the Wilson interval
+ * on the linearised n_eff alone, used before, fell to 91.1 % for precision, 88.8 % for FPR and 39.4 %
+ * for recall on the same windows (udfs/docs/statistics.md has the
+ * table). Degenerate inputs never throw: a population with no weight gives
+ * {@link Estimate#undefined()}; fewer than one effective observation gives the point estimate
+ * with the uninformative interval [0, 1].
  */
 public final class Intervals {
 
@@ -33,76 +42,47 @@ public final class Intervals {
 
     private Intervals() {}
 
-    // ---------------------------------------------------------------------------------------
-    // Inverse normal CDF (Acklam's rational approximation, relative error < 1.15e-9)
-    // ---------------------------------------------------------------------------------------
-
-    private static final double[] A = {
-        -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-        1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00
-    };
-    private static final double[] B = {
-        -5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-        6.680131188771972e+01, -1.328068155288572e+01
-    };
-    private static final double[] C = {
-        -7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-        -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00
-    };
-    private static final double[] D = {
-        7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-        3.754408661907416e+00
-    };
-    private static final double P_LOW = 0.02425;
-
-    /**
-     * The standard normal quantile Φ⁻¹(p) by Acklam's algorithm (relative error below 1.15e-9 over
-     * the whole range, which is far below anything a confidence bound needs, so no refinement step).
-     *
-     * @param p probability in (0, 1); 0 and 1 give -∞ and +∞
-     * @throws IllegalArgumentException if p is outside [0, 1] or NaN
-     */
-    public static double normalQuantile(double p) {
-        if (!(p >= 0.0 && p <= 1.0)) {
-            throw new IllegalArgumentException("probability must be in [0, 1], got " + p);
-        }
-        if (p == 0.0) {
-            return Double.NEGATIVE_INFINITY;
-        }
-        if (p == 1.0) {
-            return Double.POSITIVE_INFINITY;
-        }
-        if (p > 0.5) {
-            // 1 - p is exact for p >= 0.5 (Sterbenz), so this makes Φ⁻¹(1 - p) = -Φ⁻¹(p) hold
-            // exactly, also at the region boundaries where the approximations differ by ~1e-9.
-            return -normalQuantile(1.0 - p);
-        }
-        if (p < P_LOW) {
-            return lowerTail(p);
-        }
-        double q = p - 0.5;
-        double r = q * q;
-        return (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
-                / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0);
-    }
-
-    private static double lowerTail(double p) {
-        double q = Math.sqrt(-2.0 * Math.log(p));
-        return (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
-                / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0);
-    }
-
-    /** z such that a two-sided interval has the given coverage, e.g. 0.95 → 1.95996. */
+    /** z such that a two-sided normal interval has the given coverage, e.g. 0.95 → 1.95996. */
     public static double twoSidedZ(double confidence) {
         requireConfidence(confidence);
-        return normalQuantile(1.0 - (1.0 - confidence) / 2.0);
+        return STANDARD_NORMAL.inverseCumulativeProbability(1.0 - (1.0 - confidence) / 2.0);
     }
 
     /** z such that a one-sided bound holds with the given confidence, e.g. 0.95 → 1.64485. */
     public static double oneSidedZ(double confidence) {
         requireConfidence(confidence);
-        return normalQuantile(confidence);
+        return STANDARD_NORMAL.inverseCumulativeProbability(confidence);
     }
+
+    /**
+     * The Wilson score interval for a proportion of {@code sampleSize} unweighted observations (model
+     * evaluation on a labelled split, where every item counts once): centre (p + z²/2n) / (1 + z²/n),
+     * half-width z/(1 + z²/n) · √(p(1-p)/n + z²/4n²). The weighted metrics of the FeedbackJob use
+     * {@link #weightedProportion} instead. NaN proportion or n = 0 → {@link Estimate#undefined()};
+     * n &lt; 1 → [0, 1].
+     */
+    public static Estimate wilson(double proportion, double sampleSize, double z) {
+        if (Double.isNaN(proportion) || !(sampleSize > 0.0)) {
+            return Estimate.undefined();
+        }
+        if (proportion < 0.0 || proportion > 1.0) {
+            throw new IllegalArgumentException("proportion must be in [0, 1], got " + proportion);
+        }
+        if (sampleSize < 1.0) {
+            return new Estimate(proportion, 0.0, 1.0, sampleSize);
+        }
+        double n = sampleSize;
+        double z2 = z * z;
+        double denominator = 1.0 + z2 / n;
+        double centre = (proportion + z2 / (2.0 * n)) / denominator;
+        double half = z / denominator * Math.sqrt(proportion * (1.0 - proportion) / n + z2 / (4.0 * n * n));
+        // At p = 0 (1) the lower (upper) bound is exactly 0 (1); pin it so rounding never excludes the estimate.
+        double lower = proportion == 0.0 ? 0.0 : Math.max(0.0, Math.min(proportion, centre - half));
+        double upper = proportion == 1.0 ? 1.0 : Math.min(1.0, Math.max(proportion, centre + half));
+        return new Estimate(proportion, lower, upper, n);
+    }
+
+    private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(null, 0.0, 1.0);
 
     private static void requireConfidence(double confidence) {
         if (!(confidence > 0.0 && confidence < 1.0)) {
@@ -155,42 +135,117 @@ public final class Intervals {
         return itemCount > 0 ? Math.min(nEff, (double) itemCount) : nEff;
     }
 
+    /**
+     * The effective sample size the intervals use: the smallest of Kish's (Σw)²/Σw² over the whole
+     * population, the {@link #linearizedEffectiveSampleSize linearised} one and {@code itemCount}
+     * (when &gt; 0). Each guards against a way weights can make labels look more informative than
+     * they are (class comment).
+     */
+    public static double conservativeEffectiveSampleSize(
+            double successWeight,
+            double failureWeight,
+            double successSquaredWeight,
+            double failureSquaredWeight,
+            long itemCount) {
+        double kish = kishEffectiveSampleSize(successWeight + failureWeight,
+                successSquaredWeight + failureSquaredWeight);
+        return Math.min(kish, linearizedEffectiveSampleSize(successWeight, failureWeight,
+                successSquaredWeight, failureSquaredWeight, itemCount));
+    }
+
     // ---------------------------------------------------------------------------------------
-    // Wilson intervals
+    // Clopper–Pearson intervals
     // ---------------------------------------------------------------------------------------
 
     /**
-     * The Wilson score interval for a proportion observed on {@code effectiveSampleSize} effective
-     * observations: centre (p + z²/2n) / (1 + z²/n), half-width z/(1 + z²/n) · √(p(1-p)/n + z²/4n²).
-     * NaN proportion or n_eff = 0 → {@link Estimate#undefined()}; n_eff &lt; 1 → [0, 1].
+     * The two-sided Clopper–Pearson interval for a proportion observed on
+     * {@code effectiveSampleSize} effective trials: x = proportion × n successes,
+     * [Beta⁻¹(α/2; x, n − x + 1), Beta⁻¹(1 − α/2; x + 1, n − x)] with α = 1 − confidence, the
+     * lower end 0 at x = 0 and the upper end 1 at x = n. NaN proportion or n = 0 →
+     * {@link Estimate#undefined()}; n &lt; 1 → [0, 1].
      */
-    public static Estimate wilson(double proportion, double effectiveSampleSize, double z) {
+    public static Estimate clopperPearson(double proportion, double effectiveSampleSize, double confidence) {
+        requireConfidence(confidence);
         if (Double.isNaN(proportion) || !(effectiveSampleSize > 0.0)) {
             return Estimate.undefined();
         }
-        if (proportion < 0.0 || proportion > 1.0) {
-            throw new IllegalArgumentException("proportion must be in [0, 1], got " + proportion);
-        }
+        requireProportion(proportion);
         if (effectiveSampleSize < 1.0) {
             // Less than one observation's worth of information: say so rather than pretend.
             return new Estimate(proportion, 0.0, 1.0, effectiveSampleSize);
         }
-        double n = effectiveSampleSize;
-        double z2 = z * z;
-        double denominator = 1.0 + z2 / n;
-        double centre = (proportion + z2 / (2.0 * n)) / denominator;
-        double half = z / denominator
-                * Math.sqrt(proportion * (1.0 - proportion) / n + z2 / (4.0 * n * n));
-        // At p = 0 (1) the lower (upper) bound is exactly 0 (1) in exact arithmetic; pin it so that
-        // rounding never excludes the point estimate.
-        double lower = proportion == 0.0 ? 0.0 : Math.max(0.0, Math.min(proportion, centre - half));
-        double upper = proportion == 1.0 ? 1.0 : Math.min(1.0, Math.max(proportion, centre + half));
-        return new Estimate(proportion, lower, upper, n);
+        double alpha = 1.0 - confidence;
+        double lower = lowerBound(proportion, effectiveSampleSize, alpha / 2.0);
+        double upper = 1.0 - lowerBound(1.0 - proportion, effectiveSampleSize, alpha / 2.0);
+        // rounding of the Beta quantiles must never exclude the point estimate
+        return new Estimate(proportion, Math.min(lower, proportion), Math.max(upper, proportion), effectiveSampleSize);
     }
 
     /**
-     * Weighted proportion S / (S + F) with a two-sided Wilson interval on the
-     * {@link #linearizedEffectiveSampleSize linearised effective sample size}.
+     * The one-sided Clopper–Pearson lower bound at {@code confidence}: Beta⁻¹(1 − confidence;
+     * x, n − x + 1) with x = proportion × n; 0 when x = 0 or n &lt; 1, NaN when undefined.
+     */
+    public static double clopperPearsonLowerBound(double proportion, double effectiveSampleSize, double confidence) {
+        requireConfidence(confidence);
+        if (Double.isNaN(proportion) || !(effectiveSampleSize > 0.0)) {
+            return Double.NaN;
+        }
+        requireProportion(proportion);
+        if (effectiveSampleSize < 1.0) {
+            return 0.0;
+        }
+        return Math.min(proportion, lowerBound(proportion, effectiveSampleSize, 1.0 - confidence));
+    }
+
+    /**
+     * Whether the one-sided Clopper–Pearson lower bound at {@code confidence} is at least
+     * {@code bound} — the test "proportion ≥ bound" — from one regularised incomplete Beta value
+     * instead of a quantile search: Beta⁻¹(α; x, n − x + 1) ≥ b ⟺ I_b(x, n − x + 1) ≤ α. Agrees
+     * with {@link #clopperPearsonLowerBound} (0 for n &lt; 1); false when undefined.
+     */
+    public static boolean clopperPearsonLowerBoundAtLeast(double proportion, double effectiveSampleSize, double bound,
+                                                          double confidence) {
+        requireConfidence(confidence);
+        if (Double.isNaN(proportion) || !(effectiveSampleSize > 0.0)) {
+            return false;
+        }
+        requireProportion(proportion);
+        if (bound <= 0.0) {
+            return true;
+        }
+        double x = proportion * effectiveSampleSize;
+        if (effectiveSampleSize < 1.0 || x <= 0.0 || bound > proportion) {
+            return false;
+        }
+        return Beta.regularizedBeta(bound, x, effectiveSampleSize - x + 1.0) <= 1.0 - confidence;
+    }
+
+    /** Beta⁻¹(tail; x, n − x + 1) with x = p·n, or 0 at x = 0. */
+    private static double lowerBound(double p, double n, double tail) {
+        double x = p * n;
+        if (x <= 0.0) {
+            return 0.0;
+        }
+        // (RandomGenerator) null: no sampling, so no Mersenne-Twister seeding per call
+        return new BetaDistribution(null, x, n - x + 1.0, QUANTILE_ACCURACY).inverseCumulativeProbability(tail);
+    }
+
+    /** Absolute accuracy of the Beta quantiles: far below anything a reported bound shows. */
+    private static final double QUANTILE_ACCURACY = 1e-10;
+
+    private static void requireProportion(double proportion) {
+        if (proportion < 0.0 || proportion > 1.0) {
+            throw new IllegalArgumentException("proportion must be in [0, 1], got " + proportion);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Weighted proportions
+    // ---------------------------------------------------------------------------------------
+
+    /**
+     * Weighted proportion S / (S + F) with a two-sided Clopper–Pearson interval on the
+     * {@link #conservativeEffectiveSampleSize conservative effective sample size}.
      */
     public static Estimate weightedProportion(
             double successWeight,
@@ -199,13 +254,19 @@ public final class Intervals {
             double failureSquaredWeight,
             long itemCount,
             double confidence) {
-        return weightedProportionWithZ(successWeight, failureWeight, successSquaredWeight,
-                failureSquaredWeight, itemCount, twoSidedZ(confidence));
+        double total = successWeight + failureWeight;
+        if (!(total > 0.0)) {
+            requireConfidence(confidence);
+            return Estimate.undefined();
+        }
+        return clopperPearson(clamp01(successWeight / total), conservativeEffectiveSampleSize(successWeight,
+                failureWeight, successSquaredWeight, failureSquaredWeight, itemCount), confidence);
     }
 
     /**
-     * The one-sided lower confidence bound of the weighted proportion S / (S + F): the lower end of
-     * a Wilson interval with z = Φ⁻¹(confidence). NaN when the population has no weight.
+     * The one-sided lower confidence bound of the weighted proportion S / (S + F) at
+     * {@code confidence}: the Clopper–Pearson lower bound on the conservative effective sample
+     * size. NaN when the population has no weight.
      */
     public static double weightedProportionLowerBound(
             double successWeight,
@@ -214,41 +275,13 @@ public final class Intervals {
             double failureSquaredWeight,
             long itemCount,
             double confidence) {
-        Estimate e = weightedProportionWithZ(successWeight, failureWeight, successSquaredWeight,
-                failureSquaredWeight, itemCount, oneSidedZ(confidence));
-        return e.isDefined() ? e.lower() : Double.NaN;
-    }
-
-    /**
-     * Weighted proportion with a two-sided Wilson interval on Kish's effective sample size; kept
-     * for comparison (it under-covers when weights correlate with the outcome, see the class
-     * comment) and for callers that only have Σw and Σw² of the whole population.
-     */
-    public static Estimate kishWeightedProportion(
-            double successWeight, double totalWeight, double totalSquaredWeight, double confidence) {
-        if (!(totalWeight > 0.0)) {
-            return Estimate.undefined();
-        }
-        double p = clamp01(successWeight / totalWeight);
-        return wilson(p, kishEffectiveSampleSize(totalWeight, totalSquaredWeight),
-                twoSidedZ(confidence));
-    }
-
-    private static Estimate weightedProportionWithZ(
-            double successWeight,
-            double failureWeight,
-            double successSquaredWeight,
-            double failureSquaredWeight,
-            long itemCount,
-            double z) {
         double total = successWeight + failureWeight;
         if (!(total > 0.0)) {
-            return Estimate.undefined();
+            requireConfidence(confidence);
+            return Double.NaN;
         }
-        double p = clamp01(successWeight / total);
-        double nEff = linearizedEffectiveSampleSize(successWeight, failureWeight,
-                successSquaredWeight, failureSquaredWeight, itemCount);
-        return wilson(p, nEff, z);
+        return clopperPearsonLowerBound(clamp01(successWeight / total), conservativeEffectiveSampleSize(successWeight,
+                failureWeight, successSquaredWeight, failureSquaredWeight, itemCount), confidence);
     }
 
     private static double clamp01(double x) {

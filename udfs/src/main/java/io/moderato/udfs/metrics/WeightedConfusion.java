@@ -15,7 +15,9 @@ package io.moderato.udfs.metrics;
  * precision = TP / (TP + FP) over predicted positives, recall = TP / (TP + FN) over actual
  * positives, false-positive rate = FP / (FP + TN) over actual negatives, prevalence =
  * (TP + FN) / all. Every cell keeps Σw, Σw² and a count so that each interval is computed on the
- * items of its own denominator only.
+ * items of its own denominator only, plus how many of its items were audit samples (the random
+ * AUDIT_ALLOW / AUDIT_ACTION draws): the missed violations below the threshold are only ever seen
+ * through the audit sample, so recall's guard counts those.
  */
 public class WeightedConfusion {
 
@@ -34,11 +36,26 @@ public class WeightedConfusion {
     private long trueNegativeCount;
     private long falseNegativeCount;
 
+    /** Items per cell that reached review as audit samples (PolicyDecision.auditSampled). */
+    private long truePositiveAuditedCount;
+    private long falsePositiveAuditedCount;
+    private long trueNegativeAuditedCount;
+    private long falseNegativeAuditedCount;
+
     /** Σ w (score - label)², numerator of the weighted Brier score. */
     private double weightedSquaredError;
 
     /** An empty accumulator. */
     public WeightedConfusion() {}
+
+    /**
+     * Adds one labelled item that was not an audit sample (routed to review, or reviewed for another reason).
+     *
+     * @see #add(double, boolean, boolean, double, boolean)
+     */
+    public WeightedConfusion add(double score, boolean predictedPositive, boolean actualPositive, double weight) {
+        return add(score, predictedPositive, actualPositive, weight, false);
+    }
 
     /**
      * Adds one labelled item.
@@ -47,33 +64,39 @@ public class WeightedConfusion {
      * @param predictedPositive whether the item was on the positive side of the threshold
      * @param actualPositive the adjudicated label
      * @param weight 1 / propensity, finite and &gt; 0
+     * @param auditSample whether the item reached review as a random audit sample
      * @return this
      * @throws IllegalArgumentException for a score outside [0, 1] or a non-positive/non-finite weight
      */
     public WeightedConfusion add(
-            double score, boolean predictedPositive, boolean actualPositive, double weight) {
+            double score, boolean predictedPositive, boolean actualPositive, double weight, boolean auditSample) {
         requireScore(score);
         requireWeight(weight);
         double w2 = weight * weight;
+        int audited = auditSample ? 1 : 0;
         if (predictedPositive) {
             if (actualPositive) {
                 truePositiveWeight += weight;
                 truePositiveSquaredWeight += w2;
                 truePositiveCount++;
+                truePositiveAuditedCount += audited;
             } else {
                 falsePositiveWeight += weight;
                 falsePositiveSquaredWeight += w2;
                 falsePositiveCount++;
+                falsePositiveAuditedCount += audited;
             }
         } else {
             if (actualPositive) {
                 falseNegativeWeight += weight;
                 falseNegativeSquaredWeight += w2;
                 falseNegativeCount++;
+                falseNegativeAuditedCount += audited;
             } else {
                 trueNegativeWeight += weight;
                 trueNegativeSquaredWeight += w2;
                 trueNegativeCount++;
+                trueNegativeAuditedCount += audited;
             }
         }
         double error = score - (actualPositive ? 1.0 : 0.0);
@@ -95,6 +118,10 @@ public class WeightedConfusion {
         falsePositiveCount += other.falsePositiveCount;
         trueNegativeCount += other.trueNegativeCount;
         falseNegativeCount += other.falseNegativeCount;
+        truePositiveAuditedCount += other.truePositiveAuditedCount;
+        falsePositiveAuditedCount += other.falsePositiveAuditedCount;
+        trueNegativeAuditedCount += other.trueNegativeAuditedCount;
+        falseNegativeAuditedCount += other.falseNegativeAuditedCount;
         weightedSquaredError += other.weightedSquaredError;
         return this;
     }
@@ -108,33 +135,71 @@ public class WeightedConfusion {
 
     /** Precision TP / (TP + FP) with a two-sided interval at {@code confidence}. */
     public Estimate precision(double confidence) {
-        return Intervals.weightedProportion(truePositiveWeight, falsePositiveWeight,
+        return published(Intervals.weightedProportion(truePositiveWeight, falsePositiveWeight,
                 truePositiveSquaredWeight, falsePositiveSquaredWeight,
-                truePositiveCount + falsePositiveCount, confidence);
+                truePositiveCount + falsePositiveCount, confidence));
     }
 
-    /** Recall TP / (TP + FN) with a two-sided interval at {@code confidence}. */
-    public Estimate recall(double confidence) {
-        return Intervals.weightedProportion(truePositiveWeight, falseNegativeWeight,
+    /**
+     * Recall TP / (TP + FN) with a two-sided interval at {@code confidence}, or withheld when the
+     * labels cannot support it. Recall's uncertainty sits in the audit sample: the violations below
+     * the threshold are seen only through it, each audited miss standing for 1/rate of them. So
+     * recall is withheld with fewer than {@code minimumAuditedLabels} audited misses (false
+     * negatives that were audit samples); likewise when the labels at or above the threshold come
+     * from the audit sample (auto-actions are only audited) but fewer than that many audited hits
+     * back them, and when no violating item at or above the threshold was labelled at all (recall 0
+     * would then only mean the audit missed them). Without the hits side, coverage fell to 41–89 %
+     * in windows whose ACTION items were audited at 1 % (udfs/docs/statistics.md).
+     *
+     * @param minimumAuditedLabels the guard, ≥ 0 (0 publishes every defined recall)
+     */
+    public Estimate recall(double confidence, int minimumAuditedLabels) {
+        if (minimumAuditedLabels < 0) {
+            throw new IllegalArgumentException("minimumAuditedLabels must be >= 0, got " + minimumAuditedLabels);
+        }
+        if (truePositiveCount + falseNegativeCount == 0) {
+            return Estimate.undefined();
+        }
+        if (falseNegativeAuditedCount < minimumAuditedLabels) {
+            return Estimate.withheld("only " + falseNegativeAuditedCount + " audited misses (violating audit samples"
+                    + " below the threshold); recall needs >= " + minimumAuditedLabels);
+        }
+        if (minimumAuditedLabels > 0 && truePositiveCount == 0) {
+            return Estimate.withheld("no labelled violating item at or above the threshold");
+        }
+        if (truePositiveAuditedCount + falsePositiveAuditedCount > 0 && truePositiveAuditedCount < minimumAuditedLabels) {
+            return Estimate.withheld("only " + truePositiveAuditedCount + " audited hits (violating audit samples"
+                    + " at or above the threshold); recall needs >= " + minimumAuditedLabels);
+        }
+        return published(Intervals.weightedProportion(truePositiveWeight, falseNegativeWeight,
                 truePositiveSquaredWeight, falseNegativeSquaredWeight,
-                truePositiveCount + falseNegativeCount, confidence);
+                truePositiveCount + falseNegativeCount, confidence));
     }
 
     /** False-positive rate FP / (FP + TN) with a two-sided interval at {@code confidence}. */
     public Estimate falsePositiveRate(double confidence) {
-        return Intervals.weightedProportion(falsePositiveWeight, trueNegativeWeight,
+        return published(Intervals.weightedProportion(falsePositiveWeight, trueNegativeWeight,
                 falsePositiveSquaredWeight, trueNegativeSquaredWeight,
-                falsePositiveCount + trueNegativeCount, confidence);
+                falsePositiveCount + trueNegativeCount, confidence));
     }
 
     /** Prevalence (TP + FN) / all with a two-sided interval at {@code confidence}. */
     public Estimate prevalence(double confidence) {
-        return Intervals.weightedProportion(
+        return published(Intervals.weightedProportion(
                 truePositiveWeight + falseNegativeWeight,
                 falsePositiveWeight + trueNegativeWeight,
                 truePositiveSquaredWeight + falseNegativeSquaredWeight,
                 falsePositiveSquaredWeight + trueNegativeSquaredWeight,
-                labelCount(), confidence);
+                labelCount(), confidence));
+    }
+
+    /** An estimate on less than one effective labelled item says nothing: withhold it instead. */
+    private static Estimate published(Estimate e) {
+        if (e.isDefined() && e.effectiveSampleSize() < 1.0) {
+            return Estimate.withheld(String.format(java.util.Locale.ROOT,
+                    "%.2f effective labelled items: less than one observation's worth", e.effectiveSampleSize()));
+        }
+        return e;
     }
 
     /**
@@ -169,6 +234,11 @@ public class WeightedConfusion {
         return Intervals.kishEffectiveSampleSize(totalWeight(), totalSquaredWeight());
     }
 
+    /** Audited misses: false negatives that were audit samples (recall's guard counts these). */
+    public long auditedMisses() {
+        return falseNegativeAuditedCount;
+    }
+
     /** Number of labelled items accumulated. */
     public long labelCount() {
         return truePositiveCount + falsePositiveCount + trueNegativeCount + falseNegativeCount;
@@ -178,8 +248,8 @@ public class WeightedConfusion {
      * A report at this confusion's threshold without calibration or recommendation (those need
      * the score histogram: see {@link QualityReport#of}).
      */
-    public QualityReport report(double threshold, double confidence) {
-        return QualityReport.of(threshold, this, null, confidence, null);
+    public QualityReport report(double threshold, QualityReport.Settings settings) {
+        return QualityReport.of(threshold, this, null, settings);
     }
 
     static void requireScore(double score) {
@@ -291,6 +361,38 @@ public class WeightedConfusion {
 
     public void setFalseNegativeCount(long falseNegativeCount) {
         this.falseNegativeCount = falseNegativeCount;
+    }
+
+    public long getTruePositiveAuditedCount() {
+        return truePositiveAuditedCount;
+    }
+
+    public void setTruePositiveAuditedCount(long truePositiveAuditedCount) {
+        this.truePositiveAuditedCount = truePositiveAuditedCount;
+    }
+
+    public long getFalsePositiveAuditedCount() {
+        return falsePositiveAuditedCount;
+    }
+
+    public void setFalsePositiveAuditedCount(long falsePositiveAuditedCount) {
+        this.falsePositiveAuditedCount = falsePositiveAuditedCount;
+    }
+
+    public long getTrueNegativeAuditedCount() {
+        return trueNegativeAuditedCount;
+    }
+
+    public void setTrueNegativeAuditedCount(long trueNegativeAuditedCount) {
+        this.trueNegativeAuditedCount = trueNegativeAuditedCount;
+    }
+
+    public long getFalseNegativeAuditedCount() {
+        return falseNegativeAuditedCount;
+    }
+
+    public void setFalseNegativeAuditedCount(long falseNegativeAuditedCount) {
+        this.falseNegativeAuditedCount = falseNegativeAuditedCount;
     }
 
     public double getWeightedSquaredError() {

@@ -3,13 +3,13 @@ package io.moderato.udfs.metrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /**
  * Inverse-propensity-weighted histogram of labelled scores on fixed, equal-width bins over [0, 1]
- * (100 by default), kept per label with Σw, Σw², item counts and Σw·score per bin; from it the
- * confusion counts — and so precision, recall, FPR, prevalence with intervals and the whole PR
- * curve — follow at every bin-edge threshold, as do ECE, Brier and the recommended threshold.
+ * (100 by default), kept per label with Σw, Σw², item counts, counts of audit samples and
+ * Σw·score per bin; from it the confusion counts — and so precision,
+ * recall, FPR, prevalence with intervals and the whole PR curve — follow at every bin-edge
+ * threshold, as do ECE, Brier and the threshold recommendation ({@link ThresholdRecommender}).
  * Mergeable and a Flink POJO (primitive arrays, public no-arg constructor, getters/setters).
  *
  * <p>Bin i holds scores in [i/B, (i+1)/B); the last bin also holds 1.0. Thresholds are the edges
@@ -31,6 +31,9 @@ public class WeightedScoreHistogram {
     private double[] negativeSquaredWeight;
     private long[] positiveCount;
     private long[] negativeCount;
+    /** Audit samples per bin, per label: recall's guard, and where more audits would land (recommendations). */
+    private long[] positiveAuditedCount;
+    private long[] negativeAuditedCount;
     /** Σ w·score per bin, for the mean score of a reliability bin (ECE). */
     private double[] weightedScoreSum;
     /** Σ w (score - label)² over all items, for the Brier score. */
@@ -52,6 +55,8 @@ public class WeightedScoreHistogram {
         negativeSquaredWeight = new double[bins];
         positiveCount = new long[bins];
         negativeCount = new long[bins];
+        positiveAuditedCount = new long[bins];
+        negativeAuditedCount = new long[bins];
         weightedScoreSum = new double[bins];
     }
 
@@ -96,26 +101,35 @@ public class WeightedScoreHistogram {
 
     // ---- accumulation -----------------------------------------------------------------------
 
+    /** Adds one labelled item that was not an audit sample; see {@link #add(double, boolean, double, boolean)}. */
+    public WeightedScoreHistogram add(double score, boolean actualPositive, double weight) {
+        return add(score, actualPositive, weight, false);
+    }
+
     /**
      * Adds one labelled item.
      *
      * @param score calibrated score in [0, 1]
      * @param actualPositive the adjudicated label
      * @param weight 1 / propensity, finite and &gt; 0
+     * @param auditSample whether the item reached review as a random audit sample
      * @return this
      */
-    public WeightedScoreHistogram add(double score, boolean actualPositive, double weight) {
+    public WeightedScoreHistogram add(double score, boolean actualPositive, double weight, boolean auditSample) {
         WeightedConfusion.requireWeight(weight);
         int i = binOf(score, bins());
         double w2 = weight * weight;
+        int audited = auditSample ? 1 : 0;
         if (actualPositive) {
             positiveWeight[i] += weight;
             positiveSquaredWeight[i] += w2;
             positiveCount[i]++;
+            getPositiveAuditedCount()[i] += audited;
         } else {
             negativeWeight[i] += weight;
             negativeSquaredWeight[i] += w2;
             negativeCount[i]++;
+            getNegativeAuditedCount()[i] += audited;
         }
         weightedScoreSum[i] += weight * score;
         double error = score - (actualPositive ? 1.0 : 0.0);
@@ -140,6 +154,8 @@ public class WeightedScoreHistogram {
             negativeSquaredWeight[i] += other.negativeSquaredWeight[i];
             positiveCount[i] += other.positiveCount[i];
             negativeCount[i] += other.negativeCount[i];
+            getPositiveAuditedCount()[i] += other.getPositiveAuditedCount()[i];
+            getNegativeAuditedCount()[i] += other.getNegativeAuditedCount()[i];
             weightedScoreSum[i] += other.weightedScoreSum[i];
         }
         weightedSquaredError += other.weightedSquaredError;
@@ -167,6 +183,8 @@ public class WeightedScoreHistogram {
                 c.setFalsePositiveWeight(c.getFalsePositiveWeight() + negativeWeight[i]);
                 c.setFalsePositiveSquaredWeight(c.getFalsePositiveSquaredWeight() + negativeSquaredWeight[i]);
                 c.setFalsePositiveCount(c.getFalsePositiveCount() + negativeCount[i]);
+                c.setTruePositiveAuditedCount(c.getTruePositiveAuditedCount() + getPositiveAuditedCount()[i]);
+                c.setFalsePositiveAuditedCount(c.getFalsePositiveAuditedCount() + getNegativeAuditedCount()[i]);
             } else {
                 c.setFalseNegativeWeight(c.getFalseNegativeWeight() + positiveWeight[i]);
                 c.setFalseNegativeSquaredWeight(c.getFalseNegativeSquaredWeight() + positiveSquaredWeight[i]);
@@ -174,6 +192,8 @@ public class WeightedScoreHistogram {
                 c.setTrueNegativeWeight(c.getTrueNegativeWeight() + negativeWeight[i]);
                 c.setTrueNegativeSquaredWeight(c.getTrueNegativeSquaredWeight() + negativeSquaredWeight[i]);
                 c.setTrueNegativeCount(c.getTrueNegativeCount() + negativeCount[i]);
+                c.setFalseNegativeAuditedCount(c.getFalseNegativeAuditedCount() + getPositiveAuditedCount()[i]);
+                c.setTrueNegativeAuditedCount(c.getTrueNegativeAuditedCount() + getNegativeAuditedCount()[i]);
             }
         }
         c.setWeightedSquaredError(weightedSquaredError);
@@ -214,37 +234,6 @@ public class WeightedScoreHistogram {
                     ratio(tp[k], tp[k] + fp[k]), ratio(tp[k], positives), ratio(fp[k], negatives)));
         }
         return points;
-    }
-
-    /**
-     * The lowest bin-edge threshold whose precision lower confidence bound (one-sided, at the
-     * obligation's confidence, see {@link Intervals}) is at least the obligation's minimum
-     * precision — the threshold that keeps the most recall while meeting the obligation. Edges are
-     * scanned upwards and the first that qualifies wins, even if precision dips again above it.
-     *
-     * @return the threshold, or empty when no edge below 1.0 qualifies (e.g. too few labels)
-     */
-    public OptionalDouble recommendedThreshold(PrecisionObligation obligation) {
-        int b = bins();
-        double[] tp = suffixSum(positiveWeight);
-        double[] fp = suffixSum(negativeWeight);
-        double[] tp2 = suffixSum(positiveSquaredWeight);
-        double[] fp2 = suffixSum(negativeSquaredWeight);
-        long[] tpn = suffixSum(positiveCount);
-        long[] fpn = suffixSum(negativeCount);
-        for (int k = 0; k < b; k++) {
-            double lower = Intervals.weightedProportionLowerBound(
-                    tp[k], fp[k], tp2[k], fp2[k], tpn[k] + fpn[k], obligation.confidence());
-            if (lower >= obligation.minimumPrecision()) {
-                return OptionalDouble.of(edge(k, b));
-            }
-        }
-        return OptionalDouble.empty();
-    }
-
-    /** {@link #recommendedThreshold(PrecisionObligation)} for "precision ≥ p at confidence c". */
-    public OptionalDouble recommendedThreshold(double minimumPrecision, double confidence) {
-        return recommendedThreshold(new PrecisionObligation(minimumPrecision, confidence));
     }
 
     // ---- calibration ------------------------------------------------------------------------
@@ -313,12 +302,10 @@ public class WeightedScoreHistogram {
     /**
      * A full report at the bin edge nearest to {@code threshold} (the report's threshold is that
      * edge). For the exact confusion of live decisions off the edges use {@link QualityReport#of}.
-     *
-     * @param obligation the policy's precision obligation, or null for no recommendation
      */
-    public QualityReport report(double threshold, double confidence, PrecisionObligation obligation) {
+    public QualityReport report(double threshold, QualityReport.Settings settings) {
         int k = nearestEdge(threshold);
-        return QualityReport.of(edge(k, bins()), confusionAtEdge(k), this, confidence, obligation);
+        return QualityReport.of(edge(k, bins()), confusionAtEdge(k), this, settings);
     }
 
     private static double ratio(double numerator, double denominator) {
@@ -326,7 +313,7 @@ public class WeightedScoreHistogram {
     }
 
     /** s[k] = Σ_{i ≥ k} a[i], with s[length] = 0. */
-    private static double[] suffixSum(double[] a) {
+    static double[] suffixSum(double[] a) {
         double[] s = new double[a.length + 1];
         for (int i = a.length - 1; i >= 0; i--) {
             s[i] = s[i + 1] + a[i];
@@ -334,7 +321,7 @@ public class WeightedScoreHistogram {
         return s;
     }
 
-    private static long[] suffixSum(long[] a) {
+    static long[] suffixSum(long[] a) {
         long[] s = new long[a.length + 1];
         for (int i = a.length - 1; i >= 0; i--) {
             s[i] = s[i + 1] + a[i];
@@ -390,6 +377,33 @@ public class WeightedScoreHistogram {
 
     public void setNegativeCount(long[] negativeCount) {
         this.negativeCount = negativeCount;
+    }
+
+    /**
+     * Never null: state written before these counts existed restores without them; its labels then
+     * count as not audited, which can only make recall's guard withhold more.
+     */
+    public long[] getPositiveAuditedCount() {
+        if (positiveAuditedCount == null) {
+            positiveAuditedCount = new long[bins()];
+        }
+        return positiveAuditedCount;
+    }
+
+    public void setPositiveAuditedCount(long[] positiveAuditedCount) {
+        this.positiveAuditedCount = positiveAuditedCount;
+    }
+
+    /** Never null (see {@link #getPositiveAuditedCount()}). */
+    public long[] getNegativeAuditedCount() {
+        if (negativeAuditedCount == null) {
+            negativeAuditedCount = new long[bins()];
+        }
+        return negativeAuditedCount;
+    }
+
+    public void setNegativeAuditedCount(long[] negativeAuditedCount) {
+        this.negativeAuditedCount = negativeAuditedCount;
     }
 
     public double[] getWeightedScoreSum() {

@@ -173,10 +173,48 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     /**
+     * Most non-zeros one SPARSE call carries: a larger batch is scored in consecutive slices of rows (a row alone
+     * may exceed it). ONNX Runtime's arena keeps the largest intermediate tensors it ever allocated, and with
+     * character n-grams 64 long texts reach millions of non-zeros (hundreds of MB of [P, NNZ] intermediates);
+     * slicing bounds that native memory without changing a score, since every row sums on its own.
+     */
+    static final int MAX_NON_ZEROS_PER_RUN = 1 << 17;
+
+    private ScoreBatch runSparse(List<SparseVector> batch) {
+        int rows = batch.size();
+        long total = 0;
+        for (SparseVector v : batch) {
+            total += v.nonZeros();
+        }
+        if (total <= MAX_NON_ZEROS_PER_RUN || rows == 1) {
+            return runSparseOnce(batch);
+        }
+        int columns = policies().size();
+        float[] probabilities = new float[rows * columns];
+        int from = 0;
+        while (from < rows) {
+            int to = from;
+            long sliceNonZeros = 0;
+            while (to < rows && (to == from || sliceNonZeros + batch.get(to).nonZeros() <= MAX_NON_ZEROS_PER_RUN)) {
+                sliceNonZeros += batch.get(to).nonZeros();
+                to++;
+            }
+            ScoreBatch slice = runSparseOnce(batch.subList(from, to));
+            for (int i = 0; i < slice.size(); i++) {
+                for (int p = 0; p < columns; p++) {
+                    probabilities[(from + i) * columns + p] = slice.probability(i, p);
+                }
+            }
+            from = to;
+        }
+        return new ScoreBatch(policies(), probabilities, rows);
+    }
+
+    /**
      * Flattens the batch into the SPARSE (COO) inputs: the non-zeros of all rows back to back, each with
      * its row number, plus the batch size so empty rows (and an all-empty batch) still get a score.
      */
-    private ScoreBatch runSparse(List<SparseVector> batch) {
+    private ScoreBatch runSparseOnce(List<SparseVector> batch) {
         int rows = batch.size();
         if (rows == 0) {
             return new ScoreBatch(policies(), new float[0], 0);
@@ -310,7 +348,7 @@ public final class OnnxModel implements AutoCloseable {
         ScoreBatch probe;
         try {
             probe = encoding == InputEncoding.SPARSE
-                    ? runSparse(List.of(SparseVector.empty(dimensions())))
+                    ? runSparseOnce(List.of(SparseVector.empty(dimensions())))
                     : runDense(1, (buffer, row) -> { });
         } catch (RuntimeException e) {
             throw mismatch("fails on a probe row of dimension " + dimensions() + ": " + e.getMessage());

@@ -1,5 +1,7 @@
 package io.moderato.udfs.text;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * Settings of {@link TextFeaturizer}. They are stored in each text model's manifest, so the
  * trainer and the serving path build features from the same settings and cannot diverge.
@@ -12,6 +14,8 @@ package io.moderato.udfs.text;
  * @param sublinearTf  use 1 + ln(tf) instead of the raw term frequency
  * @param l2Normalize  scale each vector to unit Euclidean length
  * @param maxChars     only the first maxChars UTF-16 units (never splitting a surrogate pair) are read; 0 = no limit
+ * @param normalization optional short-text rules ({@link TextNormalization}); null = none, and then the field is
+ *                      not written, so manifests of models trained before it existed read and write unchanged
  */
 public record FeaturizerSettings(
         int dimensions,
@@ -21,7 +25,8 @@ public record FeaturizerSettings(
         int charNgramMax,
         boolean sublinearTf,
         boolean l2Normalize,
-        int maxChars) {
+        int maxChars,
+        @JsonInclude(JsonInclude.Include.NON_NULL) TextNormalization normalization) {
 
     public static final int DEFAULT_DIMENSIONS = 1 << 16;
     public static final int DEFAULT_MAX_CHARS = 100_000;
@@ -37,6 +42,12 @@ public record FeaturizerSettings(
         require(maxChars >= 0, "maxChars", maxChars, "must be >= 0 (0 = no limit)");
     }
 
+    /** Settings without short-text normalization (the shape of every manifest written before it existed). */
+    public FeaturizerSettings(int dimensions, int hashSeed, int wordNgramMax, int charNgramMin, int charNgramMax,
+                              boolean sublinearTf, boolean l2Normalize, int maxChars) {
+        this(dimensions, hashSeed, wordNgramMax, charNgramMin, charNgramMax, sublinearTf, l2Normalize, maxChars, null);
+    }
+
     /** Word 1–2-grams, no character n-grams, 2^16 dimensions, seed 42, sublinear TF, L2, 100k chars. */
     public static FeaturizerSettings defaults() {
         return new FeaturizerSettings(DEFAULT_DIMENSIONS, 42, 2, 0, 0, true, true, DEFAULT_MAX_CHARS);
@@ -44,11 +55,27 @@ public record FeaturizerSettings(
 
     public FeaturizerSettings withDimensions(int newDimensions) {
         return new FeaturizerSettings(newDimensions, hashSeed, wordNgramMax, charNgramMin, charNgramMax,
-                sublinearTf, l2Normalize, maxChars);
+                sublinearTf, l2Normalize, maxChars, normalization);
     }
 
     public FeaturizerSettings withCharNgrams(int min, int max) {
-        return new FeaturizerSettings(dimensions, hashSeed, wordNgramMax, min, max, sublinearTf, l2Normalize, maxChars);
+        return new FeaturizerSettings(dimensions, hashSeed, wordNgramMax, min, max, sublinearTf, l2Normalize, maxChars,
+                normalization);
+    }
+
+    public FeaturizerSettings withWordNgramMax(int max) {
+        return new FeaturizerSettings(dimensions, hashSeed, max, charNgramMin, charNgramMax, sublinearTf, l2Normalize,
+                maxChars, normalization);
+    }
+
+    public FeaturizerSettings withMaxChars(int newMaxChars) {
+        return new FeaturizerSettings(dimensions, hashSeed, wordNgramMax, charNgramMin, charNgramMax, sublinearTf,
+                l2Normalize, newMaxChars, normalization);
+    }
+
+    public FeaturizerSettings withNormalization(TextNormalization newNormalization) {
+        return new FeaturizerSettings(dimensions, hashSeed, wordNgramMax, charNgramMin, charNgramMax, sublinearTf,
+                l2Normalize, maxChars, newNormalization);
     }
 
     private static void require(boolean ok, String key, int value, String rule) {

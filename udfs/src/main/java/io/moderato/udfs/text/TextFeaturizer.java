@@ -15,9 +15,11 @@ import java.util.Objects;
  * text and {@link FeaturizerSettings} always give the same vector, on any JVM.
  *
  * <p>Pipeline: truncate to {@code maxChars} (never splitting a surrogate pair) → replace lone
- * surrogates with U+FFFD → Unicode NFKC → lower-case (root locale) → tokenize → word n-grams
- * (and optional character n-grams) → feature hashing → term frequency (optionally 1 + ln tf) →
- * optional L2 normalisation.
+ * surrogates with U+FFFD → [decode HTML entities] → Unicode NFKC → lower-case (root locale) →
+ * [cut elongated letters] → tokenize → word n-grams (and optional character n-grams) → feature
+ * hashing → term frequency (optionally 1 + ln tf) → optional L2 normalisation. Steps in brackets,
+ * the {@code <mention>} token and leetspeak reading are the optional {@link TextNormalization}
+ * rules; without them (a manifest with no {@code normalization}) nothing else changes.
  *
  * <p>Tokens: a whitespace-separated chunk starting with {@code http://}, {@code https://} or
  * {@code www.} is the token {@code <url>}; a chunk that (stripped of surrounding punctuation) is
@@ -36,13 +38,23 @@ public final class TextFeaturizer {
     public static final String URL_TOKEN = "<url>";
     public static final String EMAIL_TOKEN = "<email>";
     public static final String NUMBER_TOKEN = "<num>";
+    public static final String MENTION_TOKEN = "<mention>";
 
     private static final byte SPACE = ' ';
 
     private final FeaturizerSettings settings;
+    private final boolean htmlEntities;
+    private final boolean mentions;
+    private final boolean elongations;
+    private final boolean leetspeak;
 
     public TextFeaturizer(FeaturizerSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        TextNormalization rules = settings.normalization();
+        this.htmlEntities = rules != null && rules.htmlEntities();
+        this.mentions = rules != null && rules.mentions();
+        this.elongations = rules != null && rules.elongations();
+        this.leetspeak = rules != null && rules.leetspeak();
     }
 
     public FeaturizerSettings settings() {
@@ -54,10 +66,21 @@ public final class TextFeaturizer {
         if (tokens.isEmpty()) {
             return SparseVector.empty(settings.dimensions());
         }
-        FeatureIndexCollector indices = new FeatureIndexCollector(tokens.size() * (settings.wordNgramMax() + 1));
-        hashWordNgrams(tokens, indices);
+        int capacity = tokens.size() * settings.wordNgramMax();
         if (settings.charNgramMax() > 0) {
-            hashCharNgrams(tokens, indices);
+            int sizes = settings.charNgramMax() - settings.charNgramMin() + 1;
+            for (String token : tokens) {
+                capacity += (token.length() + 2) * sizes;
+            }
+        }
+        FeatureIndexCollector indices = new FeatureIndexCollector(capacity);
+        byte[][] utf8 = new byte[tokens.size()][];
+        for (int i = 0; i < utf8.length; i++) {
+            utf8[i] = tokens.get(i).getBytes(StandardCharsets.UTF_8);
+        }
+        hashWordNgrams(utf8, indices);
+        if (settings.charNgramMax() > 0) {
+            hashCharNgrams(utf8, indices);
         }
         return indices.toWeightedVector();
     }
@@ -94,7 +117,107 @@ public final class TextFeaturizer {
     String normalize(String text) {
         String bounded = truncate(text, settings.maxChars());
         String wellFormed = replaceLoneSurrogates(bounded);
-        return Normalizer.normalize(wellFormed, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        if (htmlEntities) {
+            wellFormed = decodeHtmlEntities(wellFormed);
+        }
+        // NFKC leaves ASCII unchanged: skip the normaliser for the (common) all-ASCII text
+        String normalized = isAscii(wellFormed) ? wellFormed : Normalizer.normalize(wellFormed, Normalizer.Form.NFKC);
+        String folded = normalized.toLowerCase(Locale.ROOT);
+        return elongations ? squeezeElongations(folded) : folded;
+    }
+
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Named ({@code &amp; &lt; &gt; &quot; &apos; &nbsp;}) and numeric references → characters; anything else stays. */
+    static String decodeHtmlEntities(String text) {
+        int amp = text.indexOf('&');
+        if (amp < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length()).append(text, 0, amp);
+        int pos = amp;
+        int length = text.length();
+        while (pos < length) {
+            char c = text.charAt(pos);
+            if (c != '&') {
+                out.append(c);
+                pos++;
+                continue;
+            }
+            int semicolon = text.indexOf(';', pos + 1);
+            int decoded = semicolon < 0 || semicolon - pos > 10 ? -1 : entity(text, pos + 1, semicolon);
+            if (decoded < 0) {
+                out.append(c);
+                pos++;
+            } else {
+                out.appendCodePoint(decoded);
+                pos = semicolon + 1;
+            }
+        }
+        return out.toString();
+    }
+
+    /** The code point of the entity name in text[from, to), or -1. */
+    private static int entity(String text, int from, int to) {
+        String name = text.substring(from, to);
+        switch (name) {
+            case "amp": return '&';
+            case "lt": return '<';
+            case "gt": return '>';
+            case "quot": return '"';
+            case "apos": return '\'';
+            case "nbsp": return '\u00a0';
+            default: break;
+        }
+        if (name.length() < 2 || name.charAt(0) != '#') {
+            return -1;
+        }
+        boolean hex = name.charAt(1) == 'x' || name.charAt(1) == 'X';
+        String digits = name.substring(hex ? 2 : 1);
+        if (digits.isEmpty() || digits.length() > (hex ? 6 : 7)) {
+            return -1;
+        }
+        int cp = 0;
+        for (int i = 0; i < digits.length(); i++) {
+            int d = Character.digit(digits.charAt(i), hex ? 16 : 10);
+            if (d < 0) {
+                return -1;
+            }
+            cp = cp * (hex ? 16 : 10) + d;
+        }
+        boolean valid = cp > 0 && cp <= Character.MAX_CODE_POINT
+                && !(cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE);
+        return valid ? cp : -1;
+    }
+
+    /** Runs of three or more of the same letter are cut to two. */
+    static String squeezeElongations(String text) {
+        StringBuilder out = null;
+        int length = text.length();
+        int previous = -1;
+        int run = 0;
+        for (int pos = 0; pos < length; ) {
+            int cp = text.codePointAt(pos);
+            int next = pos + Character.charCount(cp);
+            run = cp == previous ? run + 1 : 1;
+            previous = cp;
+            boolean drop = run > 2 && Character.isLetter(cp);
+            if (drop && out == null) {
+                out = new StringBuilder(length).append(text, 0, pos);
+            }
+            if (out != null && !drop) {
+                out.appendCodePoint(cp);
+            }
+            pos = next;
+        }
+        return out == null ? text : out.toString();
     }
 
     static String truncate(String text, int maxChars) {
@@ -136,7 +259,7 @@ public final class TextFeaturizer {
         return out == null ? text : out.toString();
     }
 
-    private static void tokenizeChunk(String s, int start, int end, List<String> tokens) {
+    private void tokenizeChunk(String s, int start, int end, List<String> tokens) {
         if (s.startsWith("http://", start) || s.startsWith("https://", start) || s.startsWith("www.", start)) {
             tokens.add(URL_TOKEN);
             return;
@@ -144,6 +267,14 @@ public final class TextFeaturizer {
         if (containsAt(s, start, end) && isEmail(s, start, end)) {
             tokens.add(EMAIL_TOKEN);
             return;
+        }
+        if (leetspeak) {
+            String read = readLeetspeak(s, start, end);
+            if (read != null) {
+                s = read;
+                start = 0;
+                end = read.length();
+            }
         }
         int pos = start;
         while (pos < end) {
@@ -153,6 +284,13 @@ public final class TextFeaturizer {
                 String run = s.substring(pos, runEnd);
                 tokens.add(isNumber(run) ? NUMBER_TOKEN : run);
                 pos = runEnd;
+            } else if (mentions && cp == '@' && pos + 1 < end && isHandleChar(s.codePointAt(pos + 1))
+                    && (pos == start || !Character.isLetterOrDigit(s.codePointBefore(pos)))) {
+                tokens.add(MENTION_TOKEN);
+                pos++;
+                while (pos < end && isHandleChar(s.codePointAt(pos))) {
+                    pos += Character.charCount(s.codePointAt(pos));
+                }
             } else {
                 int type = Character.getType(cp);
                 if (type == Character.OTHER_SYMBOL || type == Character.CURRENCY_SYMBOL) {
@@ -161,6 +299,96 @@ public final class TextFeaturizer {
                 pos += Character.charCount(cp);
             }
         }
+    }
+
+    private static boolean isHandleChar(int cp) {
+        return Character.isLetterOrDigit(cp) || cp == '_';
+    }
+
+    /**
+     * The chunk s[start, end) with leetspeak read as letters (see {@link TextNormalization#leetspeak}), or null
+     * when nothing changes. Works on runs of letters, digits, marks and leet symbols: within a run, a group of
+     * consecutive non-letters strictly between the run's first and last letter is rewritten when every member of
+     * the group has a reading.
+     */
+    static String readLeetspeak(String s, int start, int end) {
+        StringBuilder out = null;
+        int pos = start;
+        while (pos < end) {
+            int cp = s.codePointAt(pos);
+            if (!isLeetRunChar(cp)) {
+                if (out != null) {
+                    out.appendCodePoint(cp);
+                }
+                pos += Character.charCount(cp);
+                continue;
+            }
+            int runEnd = pos;
+            int firstLetter = -1;
+            int lastLetter = -1;
+            while (runEnd < end) {
+                int c = s.codePointAt(runEnd);
+                if (!isLeetRunChar(c)) {
+                    break;
+                }
+                if (Character.isLetter(c)) {
+                    if (firstLetter < 0) {
+                        firstLetter = runEnd;
+                    }
+                    lastLetter = runEnd;
+                }
+                runEnd += Character.charCount(c);
+            }
+            int i = pos;
+            while (i < runEnd) {
+                int c = s.codePointAt(i);
+                int groupEnd = i;
+                while (groupEnd < runEnd && !Character.isLetter(s.codePointAt(groupEnd))) {
+                    groupEnd += Character.charCount(s.codePointAt(groupEnd));
+                }
+                if (groupEnd == i) { // a letter
+                    if (out != null) {
+                        out.appendCodePoint(c);
+                    }
+                    i += Character.charCount(c);
+                    continue;
+                }
+                boolean inner = firstLetter >= 0 && i > firstLetter && groupEnd <= lastLetter;
+                boolean readable = inner;
+                for (int k = i; readable && k < groupEnd; k++) {
+                    readable = leetReading(s.charAt(k)) != 0;
+                }
+                if (readable && out == null) {
+                    out = new StringBuilder(end - start).append(s, start, i);
+                }
+                for (int k = i; k < groupEnd; k++) {
+                    if (out != null) {
+                        out.append(readable ? leetReading(s.charAt(k)) : s.charAt(k));
+                    }
+                }
+                i = groupEnd;
+            }
+            pos = runEnd;
+        }
+        return out == null ? null : out.toString();
+    }
+
+    private static boolean isLeetRunChar(int cp) {
+        return isWordChar(cp) || leetReading(cp) != 0;
+    }
+
+    /** The letter a leetspeak character stands for ('_' for a masking '*'), or 0 when it has no reading. */
+    private static char leetReading(int cp) {
+        return switch (cp) {
+            case '0' -> 'o';
+            case '1', '!', '|' -> 'i';
+            case '3' -> 'e';
+            case '4', '@' -> 'a';
+            case '5', '$' -> 's';
+            case '7' -> 't';
+            case '*' -> '_';
+            default -> 0;
+        };
     }
 
     private static boolean containsAt(String s, int start, int end) {
@@ -250,11 +478,7 @@ public final class TextFeaturizer {
         return true;
     }
 
-    private void hashWordNgrams(List<String> tokens, FeatureIndexCollector out) {
-        byte[][] utf8 = new byte[tokens.size()][];
-        for (int i = 0; i < utf8.length; i++) {
-            utf8[i] = tokens.get(i).getBytes(StandardCharsets.UTF_8);
-        }
+    private void hashWordNgrams(byte[][] utf8, FeatureIndexCollector out) {
         byte[] buffer = new byte[64];
         for (int n = 1; n <= settings.wordNgramMax(); n++) {
             byte prefix = (byte) ('0' + n);
@@ -282,16 +506,45 @@ public final class TextFeaturizer {
         }
     }
 
-    private void hashCharNgrams(List<String> tokens, FeatureIndexCollector out) {
-        for (String token : tokens) {
-            if (token.startsWith("<")) {
+    /**
+     * Character n-grams of {@code "<" + token + ">"} for every word token (placeholders such as {@code <url>}
+     * excluded), hashed as the UTF-8 bytes of {@code "c " + gram}; the grams are sliced out of one UTF-8
+     * encoding of the token at code-point boundaries, so nothing is allocated per gram.
+     */
+    private void hashCharNgrams(byte[][] utf8, FeatureIndexCollector out) {
+        byte[] buffer = new byte[64];
+        int[] boundaries = new int[32];
+        for (byte[] token : utf8) {
+            if (token.length > 0 && token[0] == '<') {
                 continue; // placeholders carry no sub-word information
             }
-            int[] cps = ("<" + token + ">").codePoints().toArray();
+            // "c " + "<" + token + ">": the grams are slices of the bracketed token behind the prefix
+            int length = token.length + 2;
+            if (buffer.length < length + 2) {
+                buffer = new byte[Math.max(length + 2, buffer.length * 2)];
+            }
+            if (boundaries.length < length + 1) {
+                boundaries = new int[Math.max(length + 1, boundaries.length * 2)];
+            }
+            byte[] bracketed = new byte[length];
+            bracketed[0] = '<';
+            System.arraycopy(token, 0, bracketed, 1, token.length);
+            bracketed[length - 1] = '>';
+            int codePoints = 0;
+            for (int b = 0; b < length; b++) {
+                if ((bracketed[b] & 0xC0) != 0x80) { // not a UTF-8 continuation byte: a code point starts here
+                    boundaries[codePoints++] = b;
+                }
+            }
+            boundaries[codePoints] = length;
+            buffer[0] = 'c';
+            buffer[1] = SPACE;
             for (int n = settings.charNgramMin(); n <= settings.charNgramMax(); n++) {
-                for (int start = 0; start + n <= cps.length; start++) {
-                    byte[] gram = ("c " + new String(cps, start, n)).getBytes(StandardCharsets.UTF_8);
-                    out.add(indexOf(gram, gram.length));
+                for (int start = 0; start + n <= codePoints; start++) {
+                    int from = boundaries[start];
+                    int gram = boundaries[start + n] - from;
+                    System.arraycopy(bracketed, from, buffer, 2, gram);
+                    out.add(indexOf(buffer, gram + 2));
                 }
             }
         }
@@ -319,35 +572,70 @@ public final class TextFeaturizer {
         }
 
         SparseVector toWeightedVector() {
-            Arrays.sort(indices, 0, size);
+            sort(indices, size, settings.dimensions());
+            int[] outIndices = new int[size];
+            int[] counts = new int[size];
             int distinct = 0;
             for (int i = 0; i < size; i++) {
-                if (i == 0 || indices[i] != indices[i - 1]) {
-                    distinct++;
+                if (distinct == 0 || indices[i] != outIndices[distinct - 1]) {
+                    outIndices[distinct++] = indices[i];
                 }
+                counts[distinct - 1]++;
             }
-            int[] outIndices = new int[distinct];
             double[] weights = new double[distinct];
-            int k = -1;
-            for (int i = 0; i < size; i++) {
-                if (i == 0 || indices[i] != indices[i - 1]) {
-                    outIndices[++k] = indices[i];
-                }
-                weights[k]++;
-            }
             double squaredNorm = 0;
             for (int i = 0; i < distinct; i++) {
-                if (settings.sublinearTf()) {
-                    weights[i] = 1.0 + Math.log(weights[i]);
+                double w = counts[i];
+                if (settings.sublinearTf() && counts[i] != 1) { // 1 + ln 1 = 1 exactly: most features occur once
+                    w = 1.0 + Math.log(w);
                 }
-                squaredNorm += weights[i] * weights[i];
+                weights[i] = w;
+                squaredNorm += w * w;
             }
             double scale = settings.l2Normalize() && squaredNorm > 0 ? 1.0 / Math.sqrt(squaredNorm) : 1.0;
             float[] values = new float[distinct];
             for (int i = 0; i < distinct; i++) {
                 values[i] = (float) (weights[i] * scale);
             }
-            return new SparseVector(settings.dimensions(), outIndices, values);
+            return new SparseVector(settings.dimensions(), Arrays.copyOf(outIndices, distinct), values);
+        }
+    }
+
+    /**
+     * Sorts a[0, n) ascending; the values are in [0, dimensions). Small arrays use {@link Arrays#sort}; larger ones
+     * (character n-grams give a short text a few hundred features) an LSD radix sort in two or three passes, which
+     * profiling showed to be the featurizer's largest single cost with a comparison sort.
+     */
+    static void sort(int[] a, int n, int dimensions) {
+        if (n < 96) {
+            Arrays.sort(a, 0, n);
+            return;
+        }
+        int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, dimensions - 1));
+        int passes = (bits + 10) / 11;
+        int digitBits = (bits + passes - 1) / passes;
+        int buckets = 1 << digitBits;
+        int mask = buckets - 1;
+        int[] from = a;
+        int[] to = new int[n];
+        int[] count = new int[buckets + 1];
+        for (int shift = 0; shift < bits; shift += digitBits) {
+            Arrays.fill(count, 0);
+            for (int i = 0; i < n; i++) {
+                count[((from[i] >>> shift) & mask) + 1]++;
+            }
+            for (int b = 0; b < buckets; b++) {
+                count[b + 1] += count[b];
+            }
+            for (int i = 0; i < n; i++) {
+                to[count[(from[i] >>> shift) & mask]++] = from[i];
+            }
+            int[] swap = from;
+            from = to;
+            to = swap;
+        }
+        if (from != a) {
+            System.arraycopy(from, 0, a, 0, n);
         }
     }
 }

@@ -122,6 +122,28 @@ class CapacityLimiterTest {
     }
 
     @Test
+    void expectedLoadAtShouldBeWhatAdmitSeesBeforeCountingItsArrival() {
+        CapacityLimiter limiter = new CapacityLimiter();
+        assertThat(limiter.expectedLoadAt(T0)).isZero();
+        for (int i = 0; i < 40; i++) {
+            limiter.admit(T0 + i, 1.0, 0.0, 1_000);
+        }
+        assertThat(limiter.expectedLoadAt(T0 + 50)).isEqualTo(40.0);       // same minute: the running count
+        assertThat(limiter.expectedLoadAt(T0 + MINUTE)).isEqualTo(40.0);   // next minute: the closed minute
+        assertThat(limiter.expectedLoadAt(T0 + 3 * MINUTE)).isEqualTo(10.0); // two empty minutes: × 0.5²
+        // it does not move the clock: admitting in the next minute sees the same load plus itself
+        CapacityLimiter copy = new CapacityLimiter();
+        for (int i = 0; i < 40; i++) {
+            copy.admit(T0 + i, 1.0, 0.0, 1_000);
+        }
+        limiter.expectedLoadAt(T0 + 3 * MINUTE);
+        copy.admit(T0 + 3 * MINUTE, 1.0, 0.0, 1_000);
+        limiter.admit(T0 + 3 * MINUTE, 1.0, 0.0, 1_000);
+        assertThat(limiter.ewmaArrivals).isEqualTo(copy.ewmaArrivals);
+        assertThat(limiter.expectedLoad()).isEqualTo(copy.expectedLoad()).isEqualTo(10.0);
+    }
+
+    @Test
     void shouldDownsampleWithinTheFirstMinuteOnceItsOwnCountExceedsCapacity() {
         CapacityLimiter limiter = new CapacityLimiter();
         for (int i = 0; i < 10; i++) {

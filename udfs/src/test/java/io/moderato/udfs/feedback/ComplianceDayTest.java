@@ -20,6 +20,7 @@ import io.moderato.schemas.ReviewReason;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.udfs.metrics.PojoContract;
+import io.moderato.udfs.metrics.QualityReport;
 import io.moderato.udfs.metrics.WeightedConfusion;
 
 import java.util.ArrayList;
@@ -124,7 +125,11 @@ class ComplianceDayTest {
         assertThat(r.getEstimateItems()).isEqualTo(5);
         // TP 10, FP 10, FN 1 + 50, TN 1
         assertThat(r.getPrecision().getValue()).isCloseTo(0.5, within(1e-12));
-        assertThat(r.getRecall().getValue()).isCloseTo(10.0 / 61.0, within(1e-12));
+        // one audited miss (c-e) is too few to publish recall (the guard wants 3): withheld, with why
+        assertThat(r.getRecall()).isNull();
+        assertThat(r.getWithheld()).containsOnlyKeys("recall");
+        assertThat(r.getWithheld().get("recall")).startsWith("only 1 audited misses");
+        assertThat(feed(handMadeDay()).confusion().recall(0.95, 0).value()).isCloseTo(10.0 / 61.0, within(1e-12));
         assertThat(r.getPrecision().getLower()).isLessThan(0.5);
         assertThat(r.getPrecision().getUpper()).isGreaterThan(0.5);
         assertThat(r.getIntervalConfidence()).isEqualTo(0.95);
@@ -376,7 +381,7 @@ class ComplianceDayTest {
                 estimateItems++;
                 double w = 1.0 / p.getPropensity();
                 boolean predicted = p.getFusedRisk() >= p.getActionThreshold();
-                confusion.add(p.getFusedRisk(), predicted, a.violating(), w);
+                confusion.add(p.getFusedRisk(), predicted, a.violating(), w, p.getAuditSampled());
                 tp += predicted && a.violating() ? w : 0;
                 fp += predicted && !a.violating() ? w : 0;
                 fn += !predicted && a.violating() ? w : 0;
@@ -404,12 +409,33 @@ class ComplianceDayTest {
         r.setLabelsBySource(sources);
         // point estimates from plain sums, intervals from a WeightedConfusion of the final verdicts
         var precision = confusion.precision(0.95);
-        var recall = confusion.recall(0.95);
-        r.setPrecision(tp + fp > 0 ? io.moderato.schemas.Estimate.newBuilder().setValue(tp / (tp + fp))
+        var recall = confusion.recall(0.95, QualityReport.DEFAULT_MINIMUM_AUDITED_LABELS);
+        r.setPrecision(precision.isDefined() ? io.moderato.schemas.Estimate.newBuilder().setValue(tp / (tp + fp))
                 .setLower(precision.lower()).setUpper(precision.upper()).build() : null);
-        r.setRecall(tp + fn > 0 ? io.moderato.schemas.Estimate.newBuilder().setValue(tp / (tp + fn))
+        r.setRecall(recall.isDefined() ? io.moderato.schemas.Estimate.newBuilder().setValue(tp / (tp + fn))
                 .setLower(recall.lower()).setUpper(recall.upper()).build() : null);
+        Map<String, String> withheld = new java.util.LinkedHashMap<>();
+        if (precision.isWithheld()) {
+            withheld.put("precision", precision.withheldReason());
+        }
+        if (recall.isWithheld()) {
+            withheld.put("recall", recall.withheldReason());
+        }
+        r.setWithheld(withheld);
         return r.build();
+    }
+
+    @Test
+    void stateWrittenBeforeTheAuditCountsShouldRestoreWithZeroCounts() {
+        ComplianceDay day = feed(handMadeDay());
+        double[] thirteen = java.util.Arrays.copyOf(day.getConfusion(), 13);
+        ComplianceDay restored = new ComplianceDay();
+        restored.setConfusion(thirteen);
+        assertThat(restored.getConfusion()).hasSize(17);
+        assertThat(restored.confusion().getFalseNegativeAuditedCount()).isZero();
+        assertThat(restored.confusion().getTruePositiveWeight()).isEqualTo(day.confusion().getTruePositiveWeight());
+        // and it merges with new state
+        assertThat(restored.merge(day).confusion().getFalseNegativeAuditedCount()).isEqualTo(1);
     }
 
     /** The exact lower median, as the histogram reports it (monotone binning keeps the rank). */

@@ -120,8 +120,21 @@ class ComplianceReportCliTest {
         assertThat(run()).isEqualTo(2);
         assertThat(run("--colour", "x.avro")).isEqualTo(2);
         assertThat(run(dir.resolve("missing.avro").toString())).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Usage: compliance-report", "unknown option --colour",
-                "no such file");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no input given", "unknown flag '--colour' (see --help)",
+                "no such file").doesNotContain("Usage:");
         assertThat(run("--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: compliance-report");
+    }
+
+    @Test
+    void shouldSayWhichPolicyHasNoReportsInsteadOfPrintingAnEmptyReport() throws IOException {
+        Path file = dir.resolve("spam.jsonl");
+        Files.writeString(file, jsonLines(List.of(report("spam", DAY, 310, DAY))));
+
+        int status = run("--policy", "nope", file.toString());
+
+        assertThat(status).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(err.toString(StandardCharsets.UTF_8).strip()).isEqualTo("compliance-report: no reports for policy nope (policies read: spam)");
     }
 }

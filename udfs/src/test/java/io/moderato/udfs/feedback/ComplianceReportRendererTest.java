@@ -67,7 +67,7 @@ class ComplianceReportRendererTest {
                 "overturn rate")) {
             assertThat(md).as(column).contains("| " + column + " | ");
         }
-        assertThat(md).contains("inverse-propensity", "95% confidence interval", "Wilson", "cohort");
+        assertThat(md).contains("inverse-propensity", "95% confidence interval", "Clopper-Pearson", "withheld", "cohort");
     }
 
     @Test
@@ -88,6 +88,21 @@ class ComplianceReportRendererTest {
         String md = ComplianceReportRenderer.render(List.of(empty));
 
         assertThat(md).contains("| 2025-06-15 | 0 | 0 | 0 | — / — / — | 0 | 0 / 0 / 0 / 0 | — | — | 0 | 0 | — |");
+    }
+
+    @Test
+    void shouldMarkWithheldNumbersAndSayWhy() {
+        ComplianceReport thin = ComplianceReport.newBuilder(report("spam", DAY, 310, DAY + DAY_MILLIS))
+                .setRecall(null)
+                .setWithheld(Map.of("recall", "only 1 audited misses (violating audit samples below the threshold);"
+                        + " recall needs >= 3"))
+                .build();
+
+        String md = ComplianceReportRenderer.render(List.of(thin));
+
+        assertThat(md).contains("| 0.931 (0.880–0.963) | withheld | 12 |");
+        assertThat(md).contains("Not published, because the labels cannot support them at the stated confidence:\n\n"
+                + "- 2025-06-15, recall withheld: only 1 audited misses");
     }
 
     @Test

@@ -9,92 +9,83 @@ import org.junit.jupiter.api.Test;
 class IntervalsTest {
 
     @Test
-    void normalQuantileShouldMatchReferenceValuesInAllThreeRegions() {
-        // Reference values from Python's statistics.NormalDist().inv_cdf (Wichura's AS 241, ~1e-16).
-        assertThat(Intervals.normalQuantile(0.5)).isCloseTo(0.0, within(1e-12));
-        assertThat(Intervals.normalQuantile(0.975)).isCloseTo(1.959963984540054, within(1e-8));
-        assertThat(Intervals.normalQuantile(0.95)).isCloseTo(1.6448536269514722, within(1e-8));
-        assertThat(Intervals.normalQuantile(0.995)).isCloseTo(2.5758293035489004, within(1e-8));
-        assertThat(Intervals.normalQuantile(0.999)).isCloseTo(3.090232306167813, within(1e-8));
-        assertThat(Intervals.normalQuantile(0.01)).isCloseTo(-2.3263478740408408, within(1e-8));
-        assertThat(Intervals.normalQuantile(0.02425)).isCloseTo(-1.9729610513118845, within(1e-8));
-        assertThat(Intervals.normalQuantile(0.1)).isCloseTo(-1.2815515655446004, within(1e-8));
-        assertThat(Intervals.normalQuantile(1e-6)).isCloseTo(-4.753424308822899, within(1e-8));
-        assertThat(Intervals.normalQuantile(0.3)).isCloseTo(-0.5244005127080407, within(1e-8));
-        assertThat(Intervals.normalQuantile(1e-12)).isCloseTo(-7.034483825301132, within(1e-7));
-    }
-
-    @Test
-    void normalQuantileShouldBeAntisymmetricAndMonotoneAcrossRegionBoundaries() {
-        double previous = Double.NEGATIVE_INFINITY;
-        for (int i = 1; i < 100_000; i++) {
-            double p = i / 100_000.0;
-            double z = Intervals.normalQuantile(p);
-            assertThat(z).isGreaterThan(previous);
-            // Not exact: 1 - p is rounded when p < 0.5 and may land in the other region, whose
-            // approximation differs by up to ~4e-9 (2 x Acklam relative error 1.15e-9 x abs(z)).
-            assertThat(z).isCloseTo(-Intervals.normalQuantile(1.0 - p), within(1e-8));
-            previous = z;
-        }
-    }
-
-    @Test
-    void normalQuantileShouldMapTheEndpointsToInfinityAndRejectOutOfRange() {
-        assertThat(Intervals.normalQuantile(0.0)).isEqualTo(Double.NEGATIVE_INFINITY);
-        assertThat(Intervals.normalQuantile(1.0)).isEqualTo(Double.POSITIVE_INFINITY);
-        assertThatThrownBy(() -> Intervals.normalQuantile(1.5)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Intervals.normalQuantile(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Intervals.twoSidedZ(1.0)).isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void zShouldBeOneOrTwoSidedAsNamed() {
-        assertThat(Intervals.twoSidedZ(0.95)).isCloseTo(1.959963984540054, within(1e-8));
-        assertThat(Intervals.oneSidedZ(0.95)).isCloseTo(1.6448536269514722, within(1e-8));
-    }
-
-    @Test
-    void wilsonShouldMatchTheTextbookInterval() {
-        // 8 successes out of 10 at 95%: Wilson interval [0.4902, 0.9433] (Newcombe 1998, Table I style).
-        Estimate e = Intervals.wilson(0.8, 10, Intervals.twoSidedZ(0.95));
+    void clopperPearsonShouldMatchReferenceBetaQuantiles() {
+        // Reference: scipy.stats.beta.ppf(0.025, 8, 3) and beta.ppf(0.975, 9, 2) (8 of 10 at 95 %).
+        Estimate e = Intervals.clopperPearson(0.8, 10, 0.95);
         assertThat(e.value()).isEqualTo(0.8);
-        assertThat(e.lower()).isCloseTo(0.4901625, within(1e-6));
-        assertThat(e.upper()).isCloseTo(0.9433178, within(1e-6));
+        assertThat(e.lower()).isCloseTo(0.4439045376923585, within(1e-9));
+        assertThat(e.upper()).isCloseTo(0.9747892736731666, within(1e-9));
+        assertThat(e.effectiveSampleSize()).isEqualTo(10.0);
+        // Real-valued counts, as effective sample sizes give: x = 7.5 of n = 12.3.
+        Estimate fractional = Intervals.clopperPearson(7.5 / 12.3, 12.3, 0.95);
+        assertThat(fractional.lower()).isCloseTo(0.30259479964615627, within(1e-9));
+        assertThat(fractional.upper()).isCloseTo(0.8632534697504283, within(1e-9));
+        // One-sided lower bound: beta.ppf(0.05, 90, 11).
+        assertThat(Intervals.clopperPearsonLowerBound(0.9, 100, 0.95)).isCloseTo(0.8362823767241852, within(1e-9));
     }
 
     @Test
-    void wilsonShouldPinTheBoundAtZeroAndOneProportions() {
-        double z = Intervals.twoSidedZ(0.95);
-        Estimate none = Intervals.wilson(0.0, 20, z);
+    void clopperPearsonShouldPinTheBoundAtZeroAndOneProportions() {
+        Estimate none = Intervals.clopperPearson(0.0, 20, 0.95);
         assertThat(none.lower()).isEqualTo(0.0);
-        assertThat(none.upper()).isCloseTo(z * z / (20 + z * z), within(1e-12));
-        Estimate all = Intervals.wilson(1.0, 20, z);
+        assertThat(none.upper()).isCloseTo(0.1684334709830853, within(1e-9)); // 1 − 0.025^(1/20)
+        Estimate all = Intervals.clopperPearson(1.0, 20, 0.95);
         assertThat(all.upper()).isEqualTo(1.0);
-        assertThat(all.lower()).isCloseTo(20 / (20 + z * z), within(1e-12));
+        assertThat(all.lower()).isCloseTo(Math.pow(0.025, 1.0 / 20), within(1e-9));
+        assertThat(Intervals.clopperPearsonLowerBound(0.0, 20, 0.95)).isEqualTo(0.0);
     }
 
     @Test
-    void wilsonShouldReturnUninformativeIntervalBelowOneEffectiveObservationAndUndefinedWithout() {
-        Estimate tiny = Intervals.wilson(0.3, 0.5, 1.96);
+    void clopperPearsonShouldReturnUninformativeIntervalBelowOneEffectiveObservationAndUndefinedWithout() {
+        Estimate tiny = Intervals.clopperPearson(0.3, 0.5, 0.95);
         assertThat(tiny.value()).isEqualTo(0.3);
         assertThat(tiny.lower()).isEqualTo(0.0);
         assertThat(tiny.upper()).isEqualTo(1.0);
+        assertThat(Intervals.clopperPearsonLowerBound(0.3, 0.5, 0.95)).isEqualTo(0.0);
 
         Estimate empty = Intervals.weightedProportion(0, 0, 0, 0, 0, 0.95);
         assertThat(empty.isDefined()).isFalse();
+        assertThat(empty.isWithheld()).isFalse();
         assertThat(empty.lower()).isEqualTo(0.0);
         assertThat(empty.upper()).isEqualTo(1.0);
         assertThat(empty.effectiveSampleSize()).isEqualTo(0.0);
+        assertThatThrownBy(() -> Intervals.clopperPearson(0.5, 10, 1.0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Intervals.clopperPearson(1.5, 10, 0.95)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
-    void unweightedProportionShouldGiveThePlainWilsonIntervalOnTheItemCount() {
+    void unweightedProportionShouldGiveThePlainClopperPearsonIntervalOnTheItemCount() {
         // 30 successes and 70 failures, all weight 1: n_eff must be exactly 100.
         Estimate e = Intervals.weightedProportion(30, 70, 30, 70, 100, 0.95);
-        Estimate plain = Intervals.wilson(0.3, 100, Intervals.twoSidedZ(0.95));
+        Estimate plain = Intervals.clopperPearson(0.3, 100, 0.95);
         assertThat(e.effectiveSampleSize()).isCloseTo(100.0, within(1e-9));
         assertThat(e.lower()).isCloseTo(plain.lower(), within(1e-12));
         assertThat(e.upper()).isCloseTo(plain.upper(), within(1e-12));
+    }
+
+    @Test
+    void conservativeEffectiveSampleSizeShouldTakeKishWhenAHeavyGroupIsAllOneOutcome() {
+        // The case: 18 audited ACTION items of weight 20, all violating, beside 100 routed
+        // items (weight 1) of which 70 violate. The linearised n_eff sees no spread in the heavy group
+        // and reaches the item-count cap; Kish does not.
+        double s = 70 + 18 * 20;
+        double f = 30;
+        double s2 = 70 + 18 * 400;
+        double f2 = 30;
+        double linearised = Intervals.linearizedEffectiveSampleSize(s, f, s2, f2, 118);
+        double kish = Intervals.kishEffectiveSampleSize(s + f, s2 + f2);
+        assertThat(linearised).isGreaterThan(100);
+        assertThat(kish).isLessThan(30);
+        assertThat(Intervals.conservativeEffectiveSampleSize(s, f, s2, f2, 118)).isEqualTo(kish);
+    }
+
+    @Test
+    void conservativeEffectiveSampleSizeShouldTakeTheLinearisedOneWhenHeavyWeightsSitOnOneOutcome() {
+        // Recall at the review threshold: 750 caught (weight 1), 5 audited misses of weight 50.
+        double linearised = Intervals.linearizedEffectiveSampleSize(750, 250, 750, 5 * 2500, 755);
+        double kish = Intervals.kishEffectiveSampleSize(1000, 750 + 5 * 2500);
+        assertThat(linearised).isLessThan(kish);
+        assertThat(Intervals.conservativeEffectiveSampleSize(750, 250, 750, 5 * 2500, 755)).isEqualTo(linearised);
     }
 
     @Test
@@ -140,10 +131,36 @@ class IntervalsTest {
     }
 
     @Test
+    void lowerBoundTestShouldAgreeWithTheQuantileEverywhere() {
+        for (double n : new double[] {0.5, 1.0, 2.5, 10, 29, 30, 87.3, 500}) {
+            for (double p : new double[] {0.0, 0.2, 0.5, 0.9, 0.97, 1.0}) {
+                double lower = Intervals.clopperPearsonLowerBound(p, n, 0.95);
+                for (double bound : new double[] {0.0, 0.1, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0}) {
+                    if (Math.abs(lower - bound) < 1e-9) {
+                        continue; // on the boundary the quantile's rounding decides
+                    }
+                    assertThat(Intervals.clopperPearsonLowerBoundAtLeast(p, n, bound, 0.95))
+                            .as("p=%s n=%s bound=%s (lower %s)", p, n, bound, lower).isEqualTo(lower >= bound);
+                }
+            }
+        }
+        assertThat(Intervals.clopperPearsonLowerBoundAtLeast(Double.NaN, 10, 0.5, 0.95)).isFalse();
+    }
+
+    @Test
+    void twoSidedZShouldBeTheNormalQuantile() {
+        // Python's statistics.NormalDist().inv_cdf(0.975) and (0.995)
+        assertThat(Intervals.twoSidedZ(0.95)).isCloseTo(1.959963984540054, within(1e-8));
+        assertThat(Intervals.twoSidedZ(0.99)).isCloseTo(2.5758293035489004, within(1e-8));
+        assertThatThrownBy(() -> Intervals.twoSidedZ(1.0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void lowerBoundShouldBeOneSided() {
         double oneSided = Intervals.weightedProportionLowerBound(90, 10, 90, 10, 100, 0.95);
         Estimate twoSided90 = Intervals.weightedProportion(90, 10, 90, 10, 100, 0.90);
         assertThat(oneSided).isCloseTo(twoSided90.lower(), within(1e-12));
+        assertThat(oneSided).isCloseTo(0.8362823767241852, within(1e-9));
         assertThat(Intervals.weightedProportionLowerBound(0, 0, 0, 0, 0, 0.95)).isNaN();
     }
 }

@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.within;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
+import org.apache.commons.math3.distribution.BetaDistribution;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,11 +20,14 @@ import org.junit.jupiter.api.Test;
 class WeightedMetricsBruteForceTest {
 
     private static final double CONFIDENCE = 0.95;
-    /** Φ⁻¹(0.975), written out so the brute force does not depend on Intervals. */
-    private static final double Z95 = 1.959963984540054;
     private static final double TOLERANCE = 1e-9;
 
-    private record Item(double score, boolean positive, double weight) {}
+    /** A labelled item; here every item of weight above 1 is taken to be an audit sample. */
+    private record Item(double score, boolean positive, double weight) {
+        boolean audited() {
+            return weight > 1;
+        }
+    }
 
     /** Weights as review sampling makes them: 1 for routed items, 2 to 50 for audit samples. */
     private static final List<Item> HAND_STREAM = List.of(
@@ -73,15 +76,17 @@ class WeightedMetricsBruteForceTest {
             double y = success.test(i) ? 1 : 0;
             spread += i.weight() * i.weight() * (y - p) * (y - p);
         }
-        double nEff = (p > 0 && p < 1) ? p * (1 - p) * sumW * sumW / spread : sumW * sumW / sumW2;
-        nEff = Math.min(nEff, members.size());
+        double kish = sumW * sumW / sumW2;
+        double linearised = (p > 0 && p < 1) ? p * (1 - p) * sumW * sumW / spread : kish;
+        double nEff = Math.min(Math.min(kish, linearised), members.size());
         if (nEff < 1) {
-            return new Estimate(p, 0, 1, nEff);
+            return Estimate.withheld("less than one effective item");
         }
-        double centre = (p + Z95 * Z95 / (2 * nEff)) / (1 + Z95 * Z95 / nEff);
-        double half = Z95 / (1 + Z95 * Z95 / nEff)
-                * Math.sqrt(p * (1 - p) / nEff + Z95 * Z95 / (4 * nEff * nEff));
-        return new Estimate(p, Math.max(0, centre - half), Math.min(1, centre + half), nEff);
+        // Clopper–Pearson on x = p·n_eff successes of n_eff trials, straight from the Beta quantiles
+        double x = p * nEff;
+        double lower = x == 0 ? 0 : new BetaDistribution(x, nEff - x + 1).inverseCumulativeProbability(0.025);
+        double upper = x == nEff ? 1 : new BetaDistribution(x + 1, nEff - x).inverseCumulativeProbability(0.975);
+        return new Estimate(p, Math.min(lower, p), Math.max(upper, p), nEff);
     }
 
     private static List<Item> where(List<Item> items, Predicate<Item> keep) {
@@ -119,7 +124,7 @@ class WeightedMetricsBruteForceTest {
 
         assertEstimate(c.precision(CONFIDENCE),
                 bruteProportion(where(items, i -> i.score() >= t), Item::positive), "precision" + at);
-        assertEstimate(c.recall(CONFIDENCE),
+        assertEstimate(c.recall(CONFIDENCE, 0),
                 bruteProportion(where(items, Item::positive), i -> i.score() >= t), "recall" + at);
         assertEstimate(c.falsePositiveRate(CONFIDENCE),
                 bruteProportion(where(items, i -> !i.positive()), i -> i.score() >= t), "FPR" + at);
@@ -147,38 +152,15 @@ class WeightedMetricsBruteForceTest {
         return ece / sum(items, Item::weight);
     }
 
-    private static OptionalDouble bruteRecommendedThreshold(List<Item> items, int bins, double minPrecision, double confidence) {
-        double z = Intervals.oneSidedZ(confidence);
-        for (int k = 0; k < bins; k++) {
-            double t = (double) k / bins;
-            Estimate e = bruteProportion(where(items, i -> i.score() >= t), Item::positive);
-            if (!e.isDefined()) {
-                continue;
-            }
-            // Re-derive the one-sided bound from the brute-force n_eff with the one-sided z.
-            double p = e.value();
-            double n = e.effectiveSampleSize();
-            double lower = n < 1 ? 0
-                    : (p + z * z / (2 * n) - z * Math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))) / (1 + z * z / n);
-            if (p == 0) {
-                lower = 0;
-            }
-            if (lower >= minPrecision) {
-                return OptionalDouble.of(t);
-            }
-        }
-        return OptionalDouble.empty();
-    }
-
     private static WeightedConfusion liveConfusion(List<Item> items, double threshold) {
         WeightedConfusion c = new WeightedConfusion();
-        items.forEach(i -> c.add(i.score(), i.score() >= threshold, i.positive(), i.weight()));
+        items.forEach(i -> c.add(i.score(), i.score() >= threshold, i.positive(), i.weight(), i.audited()));
         return c;
     }
 
     private static WeightedScoreHistogram histogram(List<Item> items, int bins) {
         WeightedScoreHistogram h = new WeightedScoreHistogram(bins);
-        items.forEach(i -> h.add(i.score(), i.positive(), i.weight()));
+        items.forEach(i -> h.add(i.score(), i.positive(), i.weight(), i.audited()));
         return h;
     }
 
@@ -194,16 +176,25 @@ class WeightedMetricsBruteForceTest {
         assertThat(c.getFalseNegativeWeight()).isEqualTo(51.0);
         assertThat(c.getTrueNegativeWeight()).isEqualTo(53.0);
         assertThat(c.precision(CONFIDENCE).value()).isCloseTo(33.5 / 48.5, within(1e-15));
-        assertThat(c.recall(CONFIDENCE).value()).isCloseTo(33.5 / 84.5, within(1e-15));
+        assertThat(c.recall(CONFIDENCE, 0).value()).isCloseTo(33.5 / 84.5, within(1e-15));
         assertThat(c.falsePositiveRate(CONFIDENCE).value()).isCloseTo(15.0 / 68.0, within(1e-15));
         assertThat(c.prevalence(CONFIDENCE).value()).isCloseTo(84.5 / 152.5, within(1e-15));
-        // Recall's n_eff by hand: p = 33.5/84.5; Σw² is 304.25 over TP and 2500 + 1 over FN, so
-        // n_eff = p(1-p)·84.5² / ((1-p)²·304.25 + p²·2501) = 3.39: the one 50-weight audit sample
-        // among the missed positives makes 8 positive labels worth about 3.4.
+        // Recall's n_eff by hand: p = 33.5/84.5; Σw² is 304.25 over TP and 2500 + 1 over FN. The
+        // linearised n_eff = p(1-p)·84.5² / ((1-p)²·304.25 + p²·2501) = 3.39 and Kish's
+        // 84.5² / 2805.25 = 2.55: the interval takes the smaller — the one 50-weight audit sample
+        // among the missed positives makes 8 positive labels worth about 2.5.
         double p = 33.5 / 84.5;
-        double nEff = p * (1 - p) * 84.5 * 84.5 / ((1 - p) * (1 - p) * 304.25 + p * p * 2501);
-        assertThat(nEff).isCloseTo(3.39, within(0.005));
-        assertThat(c.recall(CONFIDENCE).effectiveSampleSize()).isCloseTo(nEff, within(1e-12));
+        double linearised = p * (1 - p) * 84.5 * 84.5 / ((1 - p) * (1 - p) * 304.25 + p * p * 2501);
+        double kish = 84.5 * 84.5 / (304.25 + 2501);
+        assertThat(linearised).isCloseTo(3.39, within(0.005));
+        assertThat(kish).isCloseTo(2.55, within(0.005));
+        assertThat(c.recall(CONFIDENCE, 0).effectiveSampleSize()).isCloseTo(kish, within(1e-12));
+        // ... and the guard withholds it: one audited miss (the 50-weight one; the FN of weight 1 was
+        // routed), fewer than the default 3.
+        assertThat(c.auditedMisses()).isEqualTo(1L);
+        Estimate guarded = c.recall(CONFIDENCE, QualityReport.DEFAULT_MINIMUM_AUDITED_LABELS);
+        assertThat(guarded.isDefined()).isFalse();
+        assertThat(guarded.withheldReason()).startsWith("only 1 audited misses");
     }
 
     @Test
@@ -235,7 +226,7 @@ class WeightedMetricsBruteForceTest {
         WeightedScoreHistogram h = histogram(HAND_STREAM, 10);
         assertThat(h.nearestEdge(0.72)).isEqualTo(7);
         assertMatchesBruteForce(h.confusionAt(0.72), HAND_STREAM, 0.7);
-        assertThat(h.report(0.72, CONFIDENCE, null).threshold()).isEqualTo(0.7);
+        assertThat(h.report(0.72, QualityReport.Settings.of(CONFIDENCE)).threshold()).isEqualTo(0.7);
     }
 
     @Test
@@ -287,30 +278,6 @@ class WeightedMetricsBruteForceTest {
     }
 
     @Test
-    void recommendedThresholdShouldBeTheLowestEdgeWhosePrecisionLowerBoundMeetsTheObligation() {
-        List<Item> items = randomStream(5, 2_000);
-        WeightedScoreHistogram h = histogram(items, 100);
-        for (double minPrecision : new double[] {0.5, 0.7, 0.8, 0.9}) {
-            for (double confidence : new double[] {0.8, 0.95}) {
-                OptionalDouble expected = bruteRecommendedThreshold(items, 100, minPrecision, confidence);
-                assertThat(h.recommendedThreshold(minPrecision, confidence))
-                        .as("obligation %s at %s", minPrecision, confidence).isEqualTo(expected);
-            }
-        }
-        assertThat(bruteRecommendedThreshold(items, 100, 0.8, 0.95)).isPresent();
-    }
-
-    @Test
-    void recommendedThresholdShouldBeEmptyWhenNoEdgeCanMeetTheObligation() {
-        assertThat(new WeightedScoreHistogram().recommendedThreshold(0.9, 0.95)).isEmpty();
-        // A perfect model but only three labels: the lower bound cannot reach 0.95.
-        WeightedScoreHistogram few = new WeightedScoreHistogram();
-        few.add(0.9, true, 1).add(0.95, true, 1).add(0.1, false, 1);
-        assertThat(few.recommendedThreshold(0.95, 0.95)).isEmpty();
-        assertThat(few.recommendedThreshold(0.3, 0.95)).isPresent();
-    }
-
-    @Test
     void mergeShouldEqualAccumulatingTheUnion() throws Exception {
         List<Item> items = randomStream(99, 1_000);
         List<Item> a = items.subList(0, 300);
@@ -321,14 +288,27 @@ class WeightedMetricsBruteForceTest {
 
         WeightedScoreHistogram mergedHistogram = histogram(a, 100).merge(histogram(b, 100));
         assertSameState(mergedHistogram, histogram(items, 100));
-        assertThat(mergedHistogram.recommendedThreshold(0.8, 0.95))
-                .isEqualTo(histogram(items, 100).recommendedThreshold(0.8, 0.95));
+        ThresholdRecommender recommender = new ThresholdRecommender(new PrecisionObligation(0.8, 0.95), CONFIDENCE, 3, 0.5);
+        assertThat(recommender.recommend(mergedHistogram)).isEqualTo(recommender.recommend(histogram(items, 100)));
 
         // Merging into an empty accumulator is the identity; copies are independent.
         assertSameState(new WeightedScoreHistogram().merge(histogram(a, 100)), histogram(a, 100));
         WeightedScoreHistogram copy = mergedHistogram.copy();
         copy.add(0.5, true, 1);
         assertThat(copy.labelCount()).isEqualTo(mergedHistogram.labelCount() + 1);
+    }
+
+    @Test
+    void stateWrittenBeforeTheAuditCountsShouldRestoreAsNotAudited() {
+        // Flink's POJO serializer leaves a field added since the savepoint at null
+        WeightedScoreHistogram restored = histogram(HAND_STREAM, 100);
+        restored.setPositiveAuditedCount(null);
+        restored.setNegativeAuditedCount(null);
+        assertThat(restored.getPositiveAuditedCount()).hasSize(100).containsOnly(0L);
+        restored.add(0.12, true, 50, true);
+        assertThat(restored.confusionAtEdge(50).getFalseNegativeAuditedCount()).isEqualTo(1);
+        assertThat(restored.merge(histogram(HAND_STREAM, 100)).confusionAtEdge(50).getFalseNegativeAuditedCount())
+                .isEqualTo(1 + liveConfusion(HAND_STREAM, 0.5).getFalseNegativeAuditedCount());
     }
 
     @Test
@@ -394,13 +374,15 @@ class WeightedMetricsBruteForceTest {
 
     @Test
     void emptyAccumulatorsShouldReportUndefinedEstimatesNotThrow() {
-        QualityReport report = new WeightedScoreHistogram().report(0.5, CONFIDENCE, new PrecisionObligation(0.9, 0.95));
+        QualityReport report = new WeightedScoreHistogram().report(0.5,
+                QualityReport.Settings.of(CONFIDENCE).withObligation(new PrecisionObligation(0.9, 0.95), 0.3));
         assertThat(report.precision().isDefined()).isFalse();
         assertThat(report.recall().isDefined()).isFalse();
         assertThat(report.brierScore()).isNaN();
         assertThat(report.expectedCalibrationError()).isNaN();
         assertThat(report.labelCount()).isZero();
-        assertThat(report.recommendedThreshold()).isEmpty();
+        assertThat(report.recommendation().isRecommended()).isFalse();
+        assertThat(report.recommendation().insufficientReason()).startsWith("insufficient labels");
     }
 
     @Test
@@ -410,20 +392,23 @@ class WeightedMetricsBruteForceTest {
         WeightedScoreHistogram h = histogram(items, 100);
         PrecisionObligation obligation = new PrecisionObligation(0.8, 0.95);
 
-        QualityReport report = QualityReport.of(0.873, live, h, CONFIDENCE, obligation);
+        QualityReport.Settings settings = QualityReport.Settings.of(CONFIDENCE).withObligation(obligation, 0.5);
+        QualityReport report = QualityReport.of(0.873, live, h, settings);
 
         assertThat(report.threshold()).isEqualTo(0.873);
         assertThat(report.truePositiveWeight()).isEqualTo(live.getTruePositiveWeight());
         assertThat(report.precision()).isEqualTo(live.precision(CONFIDENCE));
-        assertThat(report.recall()).isEqualTo(live.recall(CONFIDENCE));
+        assertThat(report.recall()).isEqualTo(live.recall(CONFIDENCE, QualityReport.DEFAULT_MINIMUM_AUDITED_LABELS));
+        assertThat(report.auditedMisses()).isEqualTo(live.auditedMisses());
         assertThat(report.falsePositiveRate()).isEqualTo(live.falsePositiveRate(CONFIDENCE));
         assertThat(report.prevalence()).isEqualTo(live.prevalence(CONFIDENCE));
         assertThat(report.expectedCalibrationError()).isEqualTo(h.expectedCalibrationError());
         assertThat(report.brierScore()).isCloseTo(h.brierScore(), within(1e-12));
         assertThat(report.labelCount()).isEqualTo(2_000);
-        assertThat(report.recommendedThreshold()).isEqualTo(h.recommendedThreshold(obligation));
-        assertThat(live.report(0.873, CONFIDENCE).recommendedThreshold()).isEmpty();
-        assertThat(live.report(0.873, CONFIDENCE).expectedCalibrationError()).isNaN();
+        assertThat(report.recommendation())
+                .isEqualTo(new ThresholdRecommender(obligation, CONFIDENCE, 3, 0.5).recommend(h));
+        assertThat(live.report(0.873, QualityReport.Settings.of(CONFIDENCE)).recommendation().isRecommended()).isFalse();
+        assertThat(live.report(0.873, QualityReport.Settings.of(CONFIDENCE)).expectedCalibrationError()).isNaN();
     }
 
     @Test
@@ -435,8 +420,9 @@ class WeightedMetricsBruteForceTest {
         WeightedScoreHistogram h = histogram(items, 100);
         WeightedScoreHistogram restored = PojoContract.copyViaAccessors(h);
         assertSameState(restored, h);
-        assertThat(restored.report(0.5, CONFIDENCE, new PrecisionObligation(0.7, 0.9)))
-                .isEqualTo(h.report(0.5, CONFIDENCE, new PrecisionObligation(0.7, 0.9)));
+        QualityReport.Settings settings = QualityReport.Settings.of(CONFIDENCE)
+                .withObligation(new PrecisionObligation(0.7, 0.9), 0.3);
+        assertThat(restored.report(0.5, settings)).isEqualTo(h.report(0.5, settings));
 
         WeightedConfusion c = liveConfusion(items, 0.5);
         assertSameState(PojoContract.copyViaAccessors(c), c);

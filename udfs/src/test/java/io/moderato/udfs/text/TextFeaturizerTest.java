@@ -158,6 +158,93 @@ class TextFeaturizerTest {
     }
 
     @Test
+    void shouldHashCharacterNgramsAsTheDocumentedFeatureStrings() {
+        FeaturizerSettings settings = new FeaturizerSettings(1 << 18, 42, 1, 2, 5, false, false, 0);
+        TextFeaturizer chars = new TextFeaturizer(settings);
+        for (String text : List.of("viagra", "naïve café", "great👍🏽 job", "日本語のテキスト", "x")) {
+            java.util.TreeMap<Integer, Float> expected = new java.util.TreeMap<>();
+            for (String token : chars.tokenize(text)) {
+                addFeature(expected, "1 " + token, settings);
+                if (token.startsWith("<")) {
+                    continue;
+                }
+                int[] cps = ("<" + token + ">").codePoints().toArray();
+                for (int n = 2; n <= 5; n++) {
+                    for (int start = 0; start + n <= cps.length; start++) {
+                        addFeature(expected, "c " + new String(cps, start, n), settings);
+                    }
+                }
+            }
+            SparseVector v = chars.featurize(text);
+            assertThat(java.util.Arrays.stream(v.indices()).boxed().toList()).as(text).containsExactlyElementsOf(expected.keySet());
+            for (int i = 0; i < v.nonZeros(); i++) {
+                assertThat(v.values()[i]).as(text).isEqualTo(expected.get(v.indices()[i]));
+            }
+        }
+    }
+
+    @Test
+    void shouldSortFeatureIndicesLikeArraysSortForEverySizeAndDimension() {
+        SplittableRandom random = new SplittableRandom(5);
+        for (int dimensions : new int[]{7, 1 << 12, 1 << 16, 1 << 18, (1 << 20) + 3, Integer.MAX_VALUE}) {
+            for (int n : new int[]{0, 1, 95, 96, 97, 300, 5000}) {
+                int[] a = new int[n + 3];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = random.nextInt(dimensions);
+                }
+                int[] expected = a.clone();
+                java.util.Arrays.sort(expected, 0, n);
+                TextFeaturizer.sort(a, n, dimensions);
+                assertThat(a).as("n=%d, dimensions=%d", n, dimensions).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void shouldApplyNoShortTextRuleWithoutNormalizationSettings() {
+        String tweet = "RT @someone: soooo &amp; n1gga b!tch f*ck &#128514;";
+        assertThat(featurizer.tokenize(tweet)).containsExactly("rt", "someone", "soooo", "amp", "n1gga", "b", "tch", "f", "ck", "<num>");
+    }
+
+    @Test
+    void shouldReplaceMentionsWithAPlaceholderWhenEnabled() {
+        TextFeaturizer rules = new TextFeaturizer(FeaturizerSettings.defaults()
+                .withNormalization(new TextNormalization(false, true, false, false)));
+        assertThat(rules.tokenize("RT @some_one: hi .@Other, mail me@example.com x@y"))
+                .containsExactly("rt", "<mention>", "hi", "<mention>", "mail", "<email>", "x", "y");
+    }
+
+    @Test
+    void shouldDecodeHtmlEntitiesWhenEnabled() {
+        TextFeaturizer rules = new TextFeaturizer(FeaturizerSettings.defaults()
+                .withNormalization(new TextNormalization(true, false, false, false)));
+        assertThat(rules.tokenize("fish &amp; chips &#128514;&#x1F525; &lt;3 &bogus; &#55296; &")).containsExactly(
+                "fish", "chips", "😂", "🔥", "<num>", "bogus", "<num>");
+        assertThat(TextFeaturizer.decodeHtmlEntities("a&quot;b&apos;c&nbsp;d")).isEqualTo("a\"b'c\u00a0d");
+        assertThat(TextFeaturizer.decodeHtmlEntities("no entity")).isSameAs("no entity");
+    }
+
+    @Test
+    void shouldCutElongatedLettersToTwoWhenEnabled() {
+        TextFeaturizer rules = new TextFeaturizer(FeaturizerSettings.defaults()
+                .withNormalization(new TextNormalization(false, false, true, false)));
+        assertThat(rules.tokenize("Sooooo GOOOOD hiiii 1000 aa")).containsExactly("soo", "good", "hii", "<num>", "aa");
+        assertThat(rules.featurize("soooooo")).isEqualTo(rules.featurize("sooo"));
+    }
+
+    @Test
+    void shouldReadLeetspeakInsideWordsOnlyWhenEnabled() {
+        TextFeaturizer rules = new TextFeaturizer(FeaturizerSettings.defaults()
+                .withNormalization(new TextNormalization(false, false, false, true)));
+        assertThat(rules.tokenize("n1gga b!tch a$$hole f*ck c00l sh|t")).containsExactly(
+                "nigga", "bitch", "asshole", "f_ck", "cool", "shit");
+        // leading and trailing digits or symbols, and digit groups without a reading, are left alone
+        assertThat(rules.tokenize("4ever win10 lol!!! covid19s $100 b4")).containsExactly(
+                "4ever", "win10", "lol", "covid19s", "$", "<num>", "b4");
+        assertThat(rules.featurize("n1gga")).isEqualTo(rules.featurize("nigga"));
+    }
+
+    @Test
     void shouldRejectInvalidSettingsNamingTheKey() {
         assertThatThrownBy(() -> new FeaturizerSettings(0, 42, 2, 0, 0, true, true, 0))
                 .hasMessageContaining("featurizer.dimensions");
@@ -165,6 +252,12 @@ class TextFeaturizerTest {
                 .hasMessageContaining("featurizer.wordNgramMax");
         assertThatThrownBy(() -> new FeaturizerSettings(16, 42, 2, 5, 3, true, true, 0))
                 .hasMessageContaining("featurizer.charNgramMin");
+    }
+
+    private static void addFeature(java.util.Map<Integer, Float> features, String feature, FeaturizerSettings settings) {
+        byte[] bytes = feature.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int index = (int) (Integer.toUnsignedLong(Murmur3.hash32(bytes, 0, bytes.length, settings.hashSeed())) % settings.dimensions());
+        features.merge(index, 1f, Float::sum);
     }
 
     private static double l2(SparseVector v) {

@@ -82,6 +82,9 @@ public final class JobJarProbe {
             models.embeddingScorer("image-safety", "1.0.0");
             models.embeddingScorer("audio-safety", "1.0.0");
             models.embeddingScorer("video-safety", "1.0.0");
+            // the text models the shipped policy defaults score with (2 MB and 1 MB of weights)
+            models.textScorer("text-abuse", "1.0.0").scoreTexts(longTexts);
+            models.textScorer("text-spam", "2.0.0").scoreTexts(longTexts);
             long rssAll = rssKiB();
             report.add("memory rssKiB.start=" + rssBefore + " afterTextModel=" + rssLoaded + " afterMaxBatches+allModels=" + rssAll
                     + " directBytes.heldAfterBatches=" + (directAfter - directBefore));

@@ -1,0 +1,270 @@
+package io.moderato.models.text;
+
+import io.moderato.models.data.DavidsonTweets;
+import io.moderato.models.eval.HeadEvaluation;
+import io.moderato.models.eval.ModelEvaluation;
+import io.moderato.models.eval.MulticlassEvaluation;
+import io.moderato.models.eval.StratifiedSplit;
+import io.moderato.models.onnx.LinearHeadOnnxExporter;
+import io.moderato.models.train.LinearTextTrainer;
+import io.moderato.models.train.Recipe;
+import io.moderato.models.train.TextModelRelease;
+import io.moderato.models.train.ThresholdChoice;
+import io.moderato.models.train.TrainingText;
+import io.moderato.models.tribuo.BinaryLogisticRegression;
+import io.moderato.udfs.model.Calibration;
+import io.moderato.udfs.model.ModelManifest;
+import io.moderato.udfs.model.Provenance;
+import io.moderato.udfs.model.TextScorer;
+import io.moderato.udfs.text.FeaturizerSettings;
+import io.moderato.udfs.text.TextFeaturizer;
+import io.moderato.udfs.text.TextNormalization;
+import io.moderato.udfs.vector.SparseVector;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Trains {@code text-abuse}: two calibrated heads on the Davidson et al. (2017) tweets committed under
+ * {@code model-artifacts/data} — {@code hate_speech} = P(the annotators' majority says hate speech) and
+ * {@code harassment} = P(the majority says hate speech or offensive language, i.e. not "neither").
+ *
+ * <p>Protocol (recorded in the manifest and the model card): a seeded 80/20 split stratified by the majority class;
+ * inside the 80%, {@value #FOLDS}-fold stratified cross-validation chooses the recipe (featurizer settings and SGD
+ * settings), fits Platt calibration per head on the out-of-fold scores and chooses the policy thresholds
+ * ({@link ThresholdChoice}); the final model is trained on the whole 80% with vote shares as soft targets, exported,
+ * loaded back through the udfs registry and evaluated on the untouched 20%.
+ *
+ * <p>Usage: {@code TextAbuseTrainer [dataDir [outputRoot [version [seed [parityDir]]]]]}, defaults
+ * {@code model-artifacts/data}, {@code model-artifacts/src/main/resources/models}, {@value #DEFAULT_VERSION},
+ * {@value #DEFAULT_SEED}, {@code model-artifacts/src/test/resources/parity}.
+ */
+public final class TextAbuseTrainer {
+
+    public static final String NAME = "text-abuse";
+    public static final String DEFAULT_VERSION = "1.0.0";
+    public static final long DEFAULT_SEED = 42L;
+    public static final String HATE = "hate_speech";
+    public static final String HARASSMENT = "harassment";
+    public static final List<String> POLICIES = List.of(HATE, HARASSMENT);
+    public static final double VALIDATION_FRACTION = 0.2;
+    public static final int FOLDS = 5;
+    /** Precision an automatic action must keep, and the confidence it must keep it at (the policies' obligation). */
+    public static final double ACTION_PRECISION = 0.95;
+    public static final double ACTION_CONFIDENCE = 0.95;
+    /** Automatic action also needs the calibrated probability itself to reach this (see {@link ThresholdChoice}). */
+    public static final double ACTION_FLOOR = 0.90;
+    public static final int PARITY_SAMPLE_SIZE = 300;
+    public static final int MAX_CHARS = 4_000;
+
+    private TextAbuseTrainer() {
+    }
+
+    /** The candidates cross-validation compares (chosen before any validation data was looked at). */
+    public static List<Recipe> recipes() {
+        BinaryLogisticRegression.Settings sgd = new BinaryLogisticRegression.Settings(5, 0.1, 0.1, 1);
+        FeaturizerSettings words = new FeaturizerSettings(1 << 18, 42, 2, 0, 0, true, true, MAX_CHARS,
+                TextNormalization.SHORT_TEXT);
+        return List.of(
+                new Recipe("words", words, sgd),
+                new Recipe("words+chars", words.withCharNgrams(2, 5), sgd),
+                new Recipe("words+chars, no short-text rules", words.withCharNgrams(2, 5).withNormalization(null), sgd));
+    }
+
+    /** Soft targets (vote shares) and majority labels of the two heads. */
+    static TrainingText trainingText(DavidsonTweets.Tweet t) {
+        return new TrainingText(t.id(), t.text(),
+                new double[]{t.share(DavidsonTweets.HATE), 1 - t.share(DavidsonTweets.NEITHER)},
+                new boolean[]{t.hate(), t.abusive()}, DavidsonTweets.FOLDER);
+    }
+
+    public static void main(String[] args) throws IOException {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "[tribuo] %5$s%n");
+        Path data = Path.of(arg(args, 0, "model-artifacts/data"));
+        Path outputRoot = Path.of(arg(args, 1, "model-artifacts/src/main/resources/models"));
+        String version = arg(args, 2, DEFAULT_VERSION);
+        long seed = Long.parseLong(arg(args, 3, Long.toString(DEFAULT_SEED)));
+        Path parityDir = Path.of(arg(args, 4, "model-artifacts/src/test/resources/parity"));
+        Consumer<String> log = m -> System.out.println("[" + NAME + "] " + m);
+        long start = System.nanoTime();
+        TextModelRelease.Trained result = train(data, version, seed, recipes(), log);
+        TextModelRelease.write(result, outputRoot, parityDir, log);
+        log.accept(String.format(Locale.ROOT, "done in %.0f s", (System.nanoTime() - start) / 1e9));
+    }
+
+    public static TextModelRelease.Trained train(Path data, String version, long seed, List<Recipe> recipes, Consumer<String> log)
+            throws IOException {
+        List<DavidsonTweets.Tweet> tweets = DavidsonTweets.load(data);
+        StratifiedSplit.Parts<DavidsonTweets.Tweet> split = StratifiedSplit.splitBy(tweets, DavidsonTweets.Tweet::majority,
+                DavidsonTweets.Tweet::id, VALIDATION_FRACTION, seed);
+        List<DavidsonTweets.Tweet> train = split.first();
+        List<DavidsonTweets.Tweet> validation = split.second();
+        log.accept("split (seed " + seed + "): train " + train.size() + " " + classCounts(train) + ", validation "
+                + validation.size() + " " + classCounts(validation));
+
+        List<TrainingText> trainTexts = train.stream().map(TextAbuseTrainer::trainingText).toList();
+        int[] folds = StratifiedSplit.folds(train, DavidsonTweets.Tweet::majority, DavidsonTweets.Tweet::id, FOLDS, seed);
+        LinearTextTrainer.Selection selection = LinearTextTrainer.select(trainTexts, folds, recipes, seed, log);
+        Recipe recipe = selection.recipe();
+        boolean[][] trainLabels = selection.labels();
+
+        Map<String, ThresholdChoice.Choice> review = new LinkedHashMap<>();
+        Map<String, ThresholdChoice.Choice> action = new LinkedHashMap<>();
+        Map<String, Double> thresholds = new TreeMap<>();
+        for (int h = 0; h < POLICIES.size(); h++) {
+            String policy = POLICIES.get(h);
+            review.put(policy, ThresholdChoice.bestF1(selection.oofCalibrated()[h], trainLabels[h]));
+            action.put(policy, ThresholdChoice.precisionObligation(selection.oofCalibrated()[h], trainLabels[h],
+                    ACTION_PRECISION, ACTION_CONFIDENCE, ACTION_FLOOR));
+            thresholds.put(policy + ".review", review.get(policy).threshold());
+            thresholds.put(policy + ".action", Math.max(review.get(policy).threshold(), action.get(policy).threshold()));
+            log.accept(policy + ": review " + review.get(policy).describe() + "; action " + action.get(policy).describe());
+        }
+
+        TextFeaturizer featurizer = new TextFeaturizer(recipe.featurizer());
+        List<SparseVector> trainFeatures = LinearTextTrainer.featurize(featurizer, trainTexts, "train", log);
+        log.accept("training the final model on all " + train.size() + " training tweets: " + recipe.describe());
+        LinearTextTrainer.Heads heads = LinearTextTrainer.fit(trainFeatures, trainTexts, null, recipe, seed,
+                NAME + " Davidson train split");
+        Calibration[] calibrations = selection.calibrations();
+
+        List<String> validationTexts = validation.stream().map(DavidsonTweets.Tweet::text).toList();
+        double[][] expected = new double[POLICIES.size()][validation.size()];
+        for (int i = 0; i < validation.size(); i++) {
+            double[] raw = heads.probabilities(featurizer.featurize(validationTexts.get(i)));
+            for (int h = 0; h < raw.length; h++) {
+                expected[h][i] = calibrations[h].apply((float) raw[h]);
+            }
+        }
+
+        Provenance provenance = provenance(data, train, validation, seed, heads.knownFeatures());
+        TextModelRelease.Spec spec = new TextModelRelease.Spec(NAME, version, POLICIES, recipe.featurizer(), calibrations,
+                thresholds, provenance, "Two independent logistic-regression heads (Tribuo, soft targets = annotator vote"
+                + " shares) on udfs TextFeaturizer features, Platt-calibrated on cross-validated scores; recipe '"
+                + recipe.name() + "' chosen by " + FOLDS + "-fold cross-validation inside the training split. See MODEL_CARD.md.");
+        LinearHeadOnnxExporter head = heads.export();
+        Map<String, double[]> served;
+        List<HeadEvaluation> evaluations = new ArrayList<>();
+        Map<String, Double> metrics = new TreeMap<>();
+        MulticlassEvaluation threeClass;
+        TextAbuseModelCard.Bias bias;
+        ModelManifest provisional = TextModelRelease.manifest(spec, Map.of(), Map.of());
+        try (TextModelRelease.Staged staged = TextModelRelease.stage(spec, head)) {
+            served = TextModelRelease.checkParity(staged.scorer(), validationTexts, expected, "the validation split", log);
+            for (int h = 0; h < POLICIES.size(); h++) {
+                HeadEvaluation e = evaluateHead(provisional, POLICIES.get(h), served.get(POLICIES.get(h)), validation);
+                evaluations.add(e);
+                metrics.putAll(e.figures(e.policy()));
+            }
+            threeClass = threeClass(served, validation);
+            metrics.putAll(threeClassFigures(threeClass));
+            bias = TextAbuseModelCard.Bias.measure(staged.scorer(), validation, provisional, served);
+        }
+        ModelManifest manifest = TextModelRelease.manifest(spec, TextModelRelease.histograms(served), metrics);
+        log.accept(String.format(Locale.ROOT, "validation: hate_speech ROC-AUC %.4f F1@review %.4f ECE %.4f; harassment "
+                        + "ROC-AUC %.4f ECE %.4f; three-class weighted F1 %.4f",
+                metrics.get("hate_speech.roc_auc"), metrics.get("hate_speech.review.f1"), metrics.get("hate_speech.ece"),
+                metrics.get("harassment.roc_auc"), metrics.get("harassment.ece"), threeClass.weightedF1()));
+
+        List<DavidsonTweets.Tweet> paritySample = StratifiedSplit.sample(validation, DavidsonTweets.Tweet::abusive,
+                DavidsonTweets.Tweet::id, PARITY_SAMPLE_SIZE, seed);
+        List<TextModelRelease.ParityRow> parity = new ArrayList<>();
+        for (DavidsonTweets.Tweet t : paritySample) {
+            int i = validation.indexOf(t);
+            Map<String, Double> probabilities = new TreeMap<>();
+            for (int h = 0; h < POLICIES.size(); h++) {
+                probabilities.put(POLICIES.get(h), expected[h][i]);
+            }
+            parity.add(new TextModelRelease.ParityRow(t.id(), DavidsonTweets.CLASS_NAMES.get(t.majority()), t.text(), probabilities));
+        }
+        String card = TextAbuseModelCard.render(manifest, selection, review, action, evaluations, threeClass, bias);
+        return new TextModelRelease.Trained(manifest, card, head, parity);
+    }
+
+    /** Evaluates one head on the validation tweets with the positive class that head is trained for. */
+    public static HeadEvaluation evaluateHead(ModelManifest manifest, String policy, double[] scores,
+                                              List<DavidsonTweets.Tweet> tweets) {
+        boolean hate = policy.equals(HATE);
+        boolean[] positive = new boolean[tweets.size()];
+        String[] labels = new String[tweets.size()];
+        for (int i = 0; i < positive.length; i++) {
+            positive[i] = hate ? tweets.get(i).hate() : tweets.get(i).abusive();
+            labels[i] = tweets.get(i).majority() + " (" + DavidsonTweets.CLASS_NAMES.get(tweets.get(i).majority()) + ")";
+        }
+        return ModelEvaluation.evaluate(manifest, policy, scores, positive,
+                hate ? "majority class = hate speech" : "majority class = hate speech or offensive language", labels, Map.of());
+    }
+
+    /**
+     * The three Davidson classes from the two heads, as the most probable one (the argmax decision of the
+     * published protocol): P(hate) = {@code hate_speech}, P(offensive) = {@code harassment} − {@code hate_speech}
+     * (0 when negative: the heads are fitted independently), P(neither) = 1 − {@code harassment}; ties go to the
+     * lower class number.
+     */
+    public static MulticlassEvaluation threeClass(Map<String, double[]> served, List<DavidsonTweets.Tweet> tweets) {
+        int[] truth = new int[tweets.size()];
+        int[] predicted = new int[tweets.size()];
+        for (int i = 0; i < truth.length; i++) {
+            truth[i] = tweets.get(i).majority();
+            double hate = served.get(HATE)[i];
+            double abusive = served.get(HARASSMENT)[i];
+            double[] p = {hate, Math.max(0, abusive - hate), 1 - abusive};
+            int best = 0;
+            for (int c = 1; c < p.length; c++) {
+                if (p[c] > p[best]) {
+                    best = c;
+                }
+            }
+            predicted[i] = best;
+        }
+        return MulticlassEvaluation.of(DavidsonTweets.CLASS_NAMES, truth, predicted);
+    }
+
+    public static Map<String, Double> threeClassFigures(MulticlassEvaluation e) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("three_class.weighted_precision", e.weightedPrecision());
+        m.put("three_class.weighted_recall", e.weightedRecall());
+        m.put("three_class.weighted_f1", e.weightedF1());
+        m.put("three_class.accuracy", e.accuracy());
+        m.put("three_class.hate.precision", e.precision(DavidsonTweets.HATE));
+        m.put("three_class.hate.recall", e.recall(DavidsonTweets.HATE));
+        return m;
+    }
+
+    private static Provenance provenance(Path data, List<DavidsonTweets.Tweet> train, List<DavidsonTweets.Tweet> validation,
+                                         long seed, int knownFeatures) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (int c = 0; c < 3; c++) {
+            int cls = c;
+            String name = List.of("hate", "offensive", "neither").get(c);
+            counts.put("train." + name, (int) train.stream().filter(t -> t.majority() == cls).count());
+            counts.put("validation." + name, (int) validation.stream().filter(t -> t.majority() == cls).count());
+        }
+        counts.put("features.seen_in_training", knownFeatures);
+        Path file = data.resolve(DavidsonTweets.FOLDER).resolve(DavidsonTweets.FILE);
+        return new Provenance(DavidsonTweets.CITATION + " (labeled_data.dev.csv: 19,807 of the 24,783 tweets)",
+                "model-artifacts/data/" + DavidsonTweets.FOLDER + "/" + DavidsonTweets.FILE, TextModelRelease.sha256(file),
+                DavidsonTweets.LICENSE, List.of(DavidsonTweets.FOLDER),
+                "stratified by majority class: " + Math.round(VALIDATION_FRACTION * 100) + "% validation, rest train; "
+                        + "java.util.Random(seed + class) shuffle of row ids sorted per class; " + FOLDS
+                        + "-fold stratified cross-validation inside train for recipe, calibration and thresholds",
+                seed, counts);
+    }
+
+    private static String classCounts(List<DavidsonTweets.Tweet> tweets) {
+        int[] n = new int[3];
+        tweets.forEach(t -> n[t.majority()]++);
+        return "(hate " + n[0] + ", offensive " + n[1] + ", neither " + n[2] + ")";
+    }
+
+    private static String arg(String[] args, int i, String fallback) {
+        return args.length > i && !args[i].isBlank() ? args[i] : fallback;
+    }
+}
