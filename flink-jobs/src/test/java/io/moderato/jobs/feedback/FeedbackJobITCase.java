@@ -20,7 +20,6 @@ import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.TrainingExample;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -241,11 +240,11 @@ class FeedbackJobITCase {
             for (String input : List.of("risk.decisions", "review.labels", "review.tasks", "policy.config")) {
                 kafka.awaitConsumed("it-" + run.prefix() + "." + run.topic(input), run.topic(input), Duration.ofSeconds(120));
             }
-            restored.stopWithSavepoint(true, tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL).get();
         } catch (Exception e) {
             restored.cancel();
             throw e;
         }
+        Checkpoints.stopWithSavepoint(restored, tmp.resolve("savepoints"), true);
 
         // ---- training examples: one per labelled item, one more per flipped verdict, none for redeliveries
         int flips = (int) labelled.stream().filter(Labelled::flipped).count();

@@ -9,15 +9,13 @@ import io.moderato.jobs.testing.FailureInjection;
 import io.moderato.jobs.testing.FeedbackFixtures;
 import io.moderato.jobs.testing.FeedbackJobRun;
 import io.moderato.jobs.testing.OutputComparison;
+import io.moderato.jobs.testing.RunComparison;
 import io.moderato.jobs.testing.SequenceCheck;
 import io.moderato.jobs.testing.TopicScope;
 import io.moderato.schemas.ComplianceReport;
 import io.moderato.schemas.ContentEvent;
-import io.moderato.schemas.DeadLetter;
-import io.moderato.schemas.DriftAlert;
 import io.moderato.schemas.EnforcementAction;
 import io.moderato.schemas.MetricSnapshot;
-import io.moderato.schemas.ReviewLabel;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.TrainingExample;
@@ -115,17 +113,7 @@ class ExactlyOnceRecoveryITCase {
         List<Committed<RiskDecision>> decisions = run.readCommitted("failing.risk.decisions", RiskDecision.class, events.size());
         List<Committed<ReviewTask>> tasks = run.readCommitted("failing.review.tasks", ReviewTask.class, 1);
         List<Committed<EnforcementAction>> actions = run.readCommitted("failing.enforcement.actions", EnforcementAction.class, 0);
-        List<OutputComparison.Report> reports = List.of(
-                OutputComparison.compare("risk.decisions",
-                        run.readCommitted("clean.risk.decisions", RiskDecision.class, events.size()), decisions,
-                        OutputComparison::decision, c -> c.value().getUserId() + " " + OutputComparison.writerOf(c.value())),
-                OutputComparison.compare("review.tasks", run.readCommitted("clean.review.tasks", ReviewTask.class, tasks.size()),
-                        tasks, OutputComparison::task, c -> c.value().getQueue()),
-                OutputComparison.compare("enforcement.actions",
-                        run.readCommitted("clean.enforcement.actions", EnforcementAction.class, actions.size()), actions,
-                        OutputComparison::action, c -> c.value().getUserId()),
-                OutputComparison.compare("deadletter", run.readCommitted("clean.deadletter", DeadLetter.class, 0),
-                        run.readCommitted("failing.deadletter", DeadLetter.class, 0), DeadLetter::toString, null));
+        List<OutputComparison.Report> reports = RunComparison.detection(run, "clean", "failing", events.size());
         System.out.printf("DetectionJob, %d events, %d planned failures (records after a checkpoint: %s) after checkpoints %s, "
                 + "%d s:%n", events.size(), FAILURES, failures.points(), failures.afterCheckpoints(), seconds);
         reports.forEach(r -> System.out.println("  " + r));
@@ -180,22 +168,7 @@ class ExactlyOnceRecoveryITCase {
         List<Committed<TrainingExample>> examples = read(run, "failing.training.examples", TrainingExample.class, 1);
         List<Committed<MetricSnapshot>> snapshots = read(run, "failing.quality.metrics", MetricSnapshot.class, 1);
         List<Committed<ComplianceReport>> compliance = read(run, "failing.compliance.reports", ComplianceReport.class, 1);
-        List<Committed<DriftAlert>> alerts = read(run, "failing.drift.alerts", DriftAlert.class, 0);
-        List<OutputComparison.Report> reports = List.of(
-                OutputComparison.compare("training.examples", read(run, "clean.training.examples", TrainingExample.class,
-                        examples.size()), examples, TrainingExample::toString, c -> c.value().getContentId()),
-                OutputComparison.compare("quality.metrics", read(run, "clean.quality.metrics", MetricSnapshot.class,
-                        snapshots.size()), snapshots, s -> OutputComparison.roundedDecimals(s.toString()),
-                        c -> metricKey(c.value())),
-                OutputComparison.compare("compliance.reports", read(run, "clean.compliance.reports", ComplianceReport.class,
-                        compliance.size()), compliance, ComplianceReport::toString, c -> c.value().getPolicyId()),
-                OutputComparison.compare("drift.alerts", read(run, "clean.drift.alerts", DriftAlert.class, alerts.size()),
-                        alerts, DriftAlert::toString, c -> c.value().getPolicyId() + " " + c.value().getDetector()),
-                OutputComparison.compare("review.labels.unmatched", read(run, "clean.review.labels.unmatched",
-                        ReviewLabel.class, 0), read(run, "failing.review.labels.unmatched", ReviewLabel.class, 0),
-                        ReviewLabel::toString, c -> c.value().getContentId()),
-                OutputComparison.compare("deadletter", read(run, "clean.deadletter", DeadLetter.class, 0),
-                        read(run, "failing.deadletter", DeadLetter.class, 0), DeadLetter::toString, null));
+        List<OutputComparison.Report> reports = RunComparison.feedback(run, "clean", "failing");
         System.out.printf("FeedbackJob, %d decisions + %d labels, %d planned failures (records after a checkpoint: %s) "
                         + "after checkpoints %s, %d s:%n", input.decisions().size(), input.labels().size(), FAILURES,
                 failures.points(), failures.afterCheckpoints(), seconds);
@@ -218,7 +191,7 @@ class ExactlyOnceRecoveryITCase {
         assertThat(SequenceCheck.gaps(labelCounts, fromOne)).as("training examples per item: gaps").isEmpty();
         assertThat(SequenceCheck.repeatsOrDisorder(labelCounts)).as("training examples per item").isEmpty();
         assertThat(SequenceCheck.repeatsOrDisorder(SequenceCheck.sequences(snapshots,
-                c -> c.partition() + " " + metricKey(c.value()), MetricSnapshot::getWindowEndMillis)))
+                c -> c.partition() + " " + RunComparison.metricKey(c.value()), MetricSnapshot::getWindowEndMillis)))
                 .as("metric snapshots per key and window kind").isEmpty();
         assertThat(SequenceCheck.repeatsOrDisorder(SequenceCheck.sequences(compliance,
                 c -> c.partition() + " " + c.value().getPolicyId() + " " + c.value().getDayStartMillis(),
@@ -228,10 +201,6 @@ class ExactlyOnceRecoveryITCase {
     private static List<String> exampleFiles(Path dir) throws Exception {
         return io.moderato.models.retrain.TrainingExampleFiles.read(List.of(dir), message -> {}).stream()
                 .map(r -> r.example().toString()).toList();
-    }
-
-    private static String metricKey(MetricSnapshot s) {
-        return s.getPolicyId() + " " + s.getModelVersion() + " " + s.getSurface() + " " + s.getWindowKind();
     }
 
     private static <T extends SpecificRecordBase> List<Committed<T>> read(TopicScope run, String topic, Class<T> type,

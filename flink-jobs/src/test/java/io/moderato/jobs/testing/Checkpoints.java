@@ -5,11 +5,14 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.test.util.TestUtils;
 import org.apache.flink.util.ExceptionUtils;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -40,6 +43,21 @@ public final class Checkpoints {
     /** The most recent completed checkpoint under {@code checkpointDir} (its {@code chk-N} directory). */
     public static String latest(Path checkpointDir) throws Exception {
         return TestUtils.getMostRecentCompletedCheckpoint(checkpointDir.toFile()).toURI().toString();
+    }
+
+    /**
+     * Stops {@code job} with a savepoint (canonical format, the one that may be restored at another
+     * parallelism or after a state schema change) under {@code dir}; with {@code drain} the job first
+     * ends event time, so every window and timer fires. Returns the savepoint's path.
+     */
+    public static String stopWithSavepoint(JobClient job, Path dir, boolean drain) throws Exception {
+        try {
+            return job.stopWithSavepoint(drain, dir.toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get(2, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            job.cancel();
+            throw e;
+        }
     }
 
     /** Runs {@code run}, which must end in a {@link FailureInjection.PlannedFailure} (and nothing else). */
