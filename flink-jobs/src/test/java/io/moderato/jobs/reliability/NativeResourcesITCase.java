@@ -6,18 +6,12 @@ import io.moderato.jobs.detection.DetectionOptions;
 import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.DetectionJobRun;
 import io.moderato.jobs.testing.EmbeddedKafka;
+import io.moderato.jobs.testing.InMemorySinks;
 import io.moderato.jobs.testing.ParitySample;
 import io.moderato.jobs.testing.TopicScope;
-import io.moderato.schemas.ConfigAudit;
 import io.moderato.schemas.ContentEvent;
-import io.moderato.schemas.DeadLetter;
-import io.moderato.schemas.EnforcementAction;
-import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.udfs.model.OnnxModel;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -36,11 +30,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Collections;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -122,16 +111,16 @@ class NativeResourcesITCase {
         StreamExecutionEnvironment env = DetectionJobRun.environment(tmp.resolve("checkpoints-" + run.prefix()), restarts);
         Configuration conf = DetectionJobRun.options(run, defaults, true);
         KafkaIo io = new KafkaIo(kafka.bootstrapServers(), run.registry(), "it-" + run.prefix(), true, 120_000L);
-        FailingSinks sinks = new FailingSinks(failures);
+        InMemorySinks sinks = InMemorySinks.failingFirstAttempts(failures);
         DetectionJob.build(env, DetectionJob.kafkaSources(env, io, conf), sinks, conf);
         env.execute("native-resources-it");
 
         // the last attempt scored every event with the model: ONNX Runtime loaded at every attempt
-        List<RiskDecision> decided = sinks.written();
+        List<RiskDecision> decided = sinks.writtenDecisions();
         assertThat(decided).extracting(RiskDecision::getContentId).containsAll(
                 events.stream().map(ContentEvent::getContentId).toList());
         assertThat(decided).allSatisfy(d -> assertThat(d.getPolicies().get(0).getScoringProblems()).isEmpty());
-        return FailingSinks.ATTEMPTS.get(sinks.id).get();
+        return sinks.restarts();
     }
 
     private static long residentKb() throws IOException {
@@ -146,111 +135,5 @@ class NativeResourcesITCase {
 
     private static long heapCommittedKb() {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1024;
-    }
-
-    /**
-     * Sinks of one run that keep decisions in memory and fail the decisions writer of subtask 0 at its
-     * first write (or at the end of input) in each of the first {@code failures} attempts; the highest
-     * attempt number seen is the number of restarts.
-     */
-    static final class FailingSinks implements DetectionJob.Sinks {
-
-        static final Map<String, AtomicInteger> ATTEMPTS = new ConcurrentHashMap<>();
-        static final Map<String, List<RiskDecision>> RECORDS = new ConcurrentHashMap<>();
-        private final String id = UUID.randomUUID().toString();
-        private final int failures;
-
-        FailingSinks(int failures) {
-            this.failures = failures;
-            ATTEMPTS.put(id, new AtomicInteger());
-            RECORDS.put(id, Collections.synchronizedList(new ArrayList<>()));
-        }
-
-        /** Every decision written, by every attempt. */
-        List<RiskDecision> written() {
-            synchronized (RECORDS.get(id)) {
-                return new ArrayList<>(RECORDS.get(id));
-            }
-        }
-
-        @Override
-        public Sink<RiskDecision> decisions() {
-            String sinkId = id;
-            int failAttempts = failures;
-            return (Sink<RiskDecision>) context -> new FailingWriter(sinkId, failAttempts, context);
-        }
-
-        @Override
-        public Sink<RiskDecision> routedDecisions() {
-            return decisions();
-        }
-
-        @Override
-        public Sink<ReviewTask> reviewTasks() {
-            return discarding();
-        }
-
-        @Override
-        public Sink<EnforcementAction> enforcementActions() {
-            return discarding();
-        }
-
-        @Override
-        public Sink<ConfigAudit> configAudit() {
-            return discarding();
-        }
-
-        @Override
-        public Sink<DeadLetter> deadLetters() {
-            return discarding();
-        }
-
-        private static <T> Sink<T> discarding() {
-            return context -> new SinkWriter<>() {
-                @Override
-                public void write(T element, Context ctx) {}
-
-                @Override
-                public void flush(boolean endOfInput) {}
-
-                @Override
-                public void close() {}
-            };
-        }
-    }
-
-    /** Fails at the first write or at end of input while the attempt number is below the failures wanted. */
-    private static final class FailingWriter implements SinkWriter<RiskDecision> {
-        private final String id;
-        private final boolean fail;
-
-        FailingWriter(String id, int failures, WriterInitContext context) {
-            this.id = id;
-            int attempt = context.getTaskInfo().getAttemptNumber();
-            FailingSinks.ATTEMPTS.get(id).accumulateAndGet(attempt, Math::max);
-            this.fail = context.getTaskInfo().getIndexOfThisSubtask() == 0 && attempt < failures;
-        }
-
-        @Override
-        public void write(RiskDecision element, Context ctx) {
-            failIfWanted();
-            FailingSinks.RECORDS.get(id).add(element);
-        }
-
-        @Override
-        public void flush(boolean endOfInput) {
-            if (endOfInput) {
-                failIfWanted();
-            }
-        }
-
-        private void failIfWanted() {
-            if (fail) {
-                throw new IllegalStateException("injected failure (issue 10, item 11)");
-            }
-        }
-
-        @Override
-        public void close() {}
     }
 }
