@@ -29,7 +29,15 @@ public final class JobWiring {
     /** Decodes Confluent-framed Avro into {@code type}; bad bytes and records failing {@code check} go to {@link DeadLetters#TAG}. */
     public static <T extends SpecificRecordBase> SingleOutputStreamOperator<T> decode(DataStream<KafkaRecord> raw,
             Class<T> type, String registry, RecordCheck<T> check, String job, String uid, String name) {
-        return raw.process(new DecodeAvro<>(RegistryAvroDeserializer.of(type, registry), check, job), new AvroTypeInfo<>(type))
+        return decode(raw, type, registry, RegistryAvroDeserializer.DEFAULT_OUTAGE_MAX_WAIT, check, job, uid, name);
+    }
+
+    /** As above; a registry outage stalls decoding at most {@code outageMaxWait}, then records needing it are dead-lettered. */
+    public static <T extends SpecificRecordBase> SingleOutputStreamOperator<T> decode(DataStream<KafkaRecord> raw,
+            Class<T> type, String registry, java.time.Duration outageMaxWait, RecordCheck<T> check, String job, String uid,
+            String name) {
+        return raw.process(new DecodeAvro<>(RegistryAvroDeserializer.of(type, registry).withOutageMaxWait(outageMaxWait),
+                        check, job), new AvroTypeInfo<>(type))
                 .uid(uid).name(name);
     }
 

@@ -72,13 +72,14 @@ public final class DetectionJob {
         }
         List<PolicyConfig> defaults = JobWiring.policyDefaults(conf.get(DetectionOptions.POLICY_DEFAULTS), DetectionOptions.POLICY_DEFAULTS);
         String registry = conf.get(DetectionOptions.SCHEMA_REGISTRY_URL);
+        Duration outage = conf.get(DetectionOptions.REGISTRY_OUTAGE_MAX_WAIT);
         long seed = conf.get(DetectionOptions.SAMPLING_SEED);
 
-        SingleOutputStreamOperator<ContentEvent> content = JobWiring.decode(sources.contentEvents(), ContentEvent.class, registry,
+        SingleOutputStreamOperator<ContentEvent> content = JobWiring.decode(sources.contentEvents(), ContentEvent.class, registry, outage,
                 DetectionInputs.content(conf), JOB, DetectionUids.DECODE_CONTENT, "Decode content.events");
-        SingleOutputStreamOperator<UserSignal> signals = JobWiring.decode(sources.userSignals(), UserSignal.class, registry,
+        SingleOutputStreamOperator<UserSignal> signals = JobWiring.decode(sources.userSignals(), UserSignal.class, registry, outage,
                 DetectionInputs.userSignal(), JOB, DetectionUids.DECODE_USER_SIGNALS, "Decode user.signals");
-        SingleOutputStreamOperator<PolicyConfig> configs = JobWiring.decode(sources.policyConfigs(), PolicyConfig.class, registry,
+        SingleOutputStreamOperator<PolicyConfig> configs = JobWiring.decode(sources.policyConfigs(), PolicyConfig.class, registry, outage,
                 DetectionInputs.policyConfig(), JOB, DetectionUids.DECODE_POLICY_CONFIG, "Decode policy.config");
         String modelsDir = conf.getOptional(DetectionOptions.MODELS_DIR).orElse(null);
         int intraOpThreads = conf.get(DetectionOptions.INTRA_OP_THREADS);

@@ -23,6 +23,10 @@ public final class DetectionOptions {
     public static final ConfigOption<String> SCHEMA_REGISTRY_URL = ConfigOptions.key("schema-registry.url")
             .stringType().defaultValue("mock://moderato")
             .withDescription("Confluent-compatible schema registry URL; mock://<scope> is an in-JVM registry for local runs.");
+    public static final ConfigOption<Duration> REGISTRY_OUTAGE_MAX_WAIT = ConfigOptions.key("schema-registry.outage-max-wait")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("How long one schema registry outage may stall decoding (retries with backoff) before records "
+                    + "whose writer schema is not cached yet are dead-lettered as REGISTRY_UNAVAILABLE; cached schemas never wait.");
     public static final ConfigOption<Long> TRANSACTION_TIMEOUT_MS = ConfigOptions.key("kafka.transaction-timeout-ms")
             .longType().defaultValue(600_000L)
             .withDescription("Producer transaction.timeout.ms of the exactly-once sinks; must not exceed the broker's transaction.max.timeout.ms.");
@@ -141,6 +145,9 @@ public final class DetectionOptions {
         positive(problems, conf, MAX_PAST);
         if (conf.get(MAX_FUTURE).isNegative()) {
             problems.add(MAX_FUTURE.key() + " must be >= 0, got " + conf.get(MAX_FUTURE));
+        }
+        if (conf.get(REGISTRY_OUTAGE_MAX_WAIT).isNegative()) {
+            problems.add(REGISTRY_OUTAGE_MAX_WAIT.key() + " must be >= 0, got " + conf.get(REGISTRY_OUTAGE_MAX_WAIT));
         }
         positive(problems, conf, MAX_TEXT_CHARS, 10_000_000);
         if (conf.get(MAX_REQUEST_SIZE) < 65_536) {

@@ -29,7 +29,9 @@ public final class DecodeResult<T> {
         /** Bytes left over after a complete record. */
         TRAILING_BYTES,
         /** A string field whose bytes are not valid UTF-8 (never repaired: two bad ids would become one). */
-        INVALID_UTF8
+        INVALID_UTF8,
+        /** The registry stayed unreachable beyond the outage budget while this record's schema was fetched. */
+        REGISTRY_UNAVAILABLE
     }
 
     private final T record;

@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -29,9 +30,14 @@ import io.moderato.registry.RegistryException;
  *
  * <p>Never throws on bad bytes: every payload problem (wrong magic byte, truncated header or body,
  * unknown schema id, reader/writer mismatch, corrupt or trailing bytes) comes back as a
- * {@link DecodeResult} failure for the dead-letter topic. It throws (a {@link RegistryException}) only
- * when the registry itself is unreachable or refuses the client (5xx, auth): that is an outage,
- * not bad data, and the job should fail and restart rather than dead-letter every record.
+ * {@link DecodeResult} failure for the dead-letter topic. Writer schemas are cached by id, so records
+ * whose id was seen before never need the registry. When the registry is unreachable (no answer, a
+ * 5xx, 408, 429: {@link RegistryException#isTransient()}) while a schema is fetched, decoding retries with backoff for at most the <em>outage
+ * budget</em> ({@link #DEFAULT_OUTAGE_MAX_WAIT} unless set), counted from the outage's first failed
+ * call — so one outage stalls the task for at most that long, however many records it meets — then
+ * answers {@link Failure#REGISTRY_UNAVAILABLE} (dead-lettered with the reason; the raw record can be
+ * replayed). The first successful call ends the outage. It throws (a {@link RegistryException}) only
+ * when the registry refuses the client (401, 403, other 4xx): a misconfiguration to fail on.
  *
  * <p>Serializable; the registry client is created on the task, in {@link #open()} or on first use.
  * An instance is not thread-safe (one per task, as Flink uses deserializers).
@@ -40,18 +46,40 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
 
     private static final long serialVersionUID = 1L;
 
+    /** Default outage budget: long enough for a registry pod to restart, short against checkpoint timeouts. */
+    public static final Duration DEFAULT_OUTAGE_MAX_WAIT = Duration.ofSeconds(30);
+    private static final long FIRST_RETRY_MILLIS = 50;
+    private static final long MAX_RETRY_MILLIS = 2_000;
+
     private final Class<T> recordClass;
     private final ConfluentSchemaCoder.Provider coderProvider;
+    private final long outageMaxWaitMillis;
 
     private transient ConfluentSchemaCoder coder;
     private transient SpecificData data;
     private transient Schema readerSchema;
     private transient Map<Integer, SpecificDatumReader<T>> readersByWriterId;
     private transient BoundedDecoder decoder;
+    /** When the current registry outage began (first failed call), or -1 while the registry answers. */
+    private transient long unreachableSinceMillis;
 
     public RegistryAvroDeserializer(Class<T> recordClass, ConfluentSchemaCoder.Provider coderProvider) {
+        this(recordClass, coderProvider, DEFAULT_OUTAGE_MAX_WAIT);
+    }
+
+    /** @param outageMaxWait how long one registry outage may stall decoding before records needing it are dead-lettered */
+    public RegistryAvroDeserializer(Class<T> recordClass, ConfluentSchemaCoder.Provider coderProvider, Duration outageMaxWait) {
         this.recordClass = Objects.requireNonNull(recordClass, "recordClass");
         this.coderProvider = Objects.requireNonNull(coderProvider, "coderProvider");
+        if (outageMaxWait.isNegative()) {
+            throw new IllegalArgumentException("outageMaxWait must be >= 0, got " + outageMaxWait);
+        }
+        this.outageMaxWaitMillis = outageMaxWait.toMillis();
+    }
+
+    /** This deserializer with another outage budget. */
+    public RegistryAvroDeserializer<T> withOutageMaxWait(Duration outageMaxWait) {
+        return new RegistryAvroDeserializer<>(recordClass, coderProvider, outageMaxWait);
     }
 
     /** Deserializer reading from the registry at {@code registryUrl}. */
@@ -73,6 +101,7 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
             readerSchema = data.getSchema(recordClass);
             readersByWriterId = new HashMap<>();
             decoder = new BoundedDecoder();
+            unreachableSinceMillis = -1;
             coder = coderProvider.get();
         }
     }
@@ -80,8 +109,8 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
     /**
      * Decodes one Kafka value.
      *
-     * @throws IOException only if the registry is unreachable or refuses the client (a
-     *     {@link RegistryException} that is not "not found"); never for bad bytes
+     * @throws IOException only if the registry refuses the client (a {@link RegistryException} with a
+     *     4xx status other than "not found", 408, 422 and 429); never for bad bytes, never for an outage
      */
     public DecodeResult<T> decode(byte[] payload) throws IOException {
         if (payload == null) {
@@ -101,7 +130,9 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
         Schema writerSchema;
         try {
             // Through flink-avro's SchemaCoder contract, on the header only.
-            writerSchema = coder.readSchema(new ByteArrayInputStream(payload, 0, ConfluentSchemaCoder.HEADER_SIZE));
+            writerSchema = readSchemaThroughOutages(payload);
+        } catch (RegistryOutage e) {
+            return DecodeResult.failed(Failure.REGISTRY_UNAVAILABLE, schemaId, e.getMessage());
         } catch (RegistryException e) {
             if (e.isNotFound()) {
                 return DecodeResult.failed(Failure.UNKNOWN_SCHEMA_ID, schemaId, "schema id " + schemaId + " is not in the registry: " + e.getMessage());
@@ -145,6 +176,52 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
             return DecodeResult.failed(Failure.CORRUPT_BODY, schemaId, e.toString());
         }
         return DecodeResult.ok(record, schemaId);
+    }
+
+    /**
+     * The writer schema named by the header, retrying while the registry is unreachable until the outage
+     * budget (shared by every record during one outage) is spent.
+     */
+    private Schema readSchemaThroughOutages(byte[] payload) throws IOException {
+        long backoff = FIRST_RETRY_MILLIS;
+        while (true) {
+            try {
+                // Through flink-avro's SchemaCoder contract, on the header only.
+                Schema schema = coder.readSchema(new ByteArrayInputStream(payload, 0, ConfluentSchemaCoder.HEADER_SIZE));
+                unreachableSinceMillis = -1;
+                return schema;
+            } catch (RegistryException e) {
+                if (!e.isTransient()) {
+                    throw e;
+                }
+                long now = System.currentTimeMillis();
+                if (unreachableSinceMillis < 0) {
+                    unreachableSinceMillis = now;
+                }
+                long left = unreachableSinceMillis + outageMaxWaitMillis - now;
+                if (left <= 0) {
+                    throw new RegistryOutage("schema registry unreachable for " + (now - unreachableSinceMillis)
+                            + " ms (outage budget " + outageMaxWaitMillis + " ms, schema-registry.outage-max-wait): "
+                            + e.getMessage());
+                }
+                try {
+                    Thread.sleep(Math.min(backoff, left));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while waiting for the schema registry");
+                }
+                backoff = Math.min(backoff * 2, MAX_RETRY_MILLIS);
+            }
+        }
+    }
+
+    /** The outage budget is spent. */
+    private static final class RegistryOutage extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        RegistryOutage(String message) {
+            super(message);
+        }
     }
 
     /** Flink type information for the decoded records (Avro-serialized, no Kryo). */

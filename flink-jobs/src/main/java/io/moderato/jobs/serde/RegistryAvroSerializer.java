@@ -57,9 +57,18 @@ public final class RegistryAvroSerializer<T extends SpecificRecord> implements S
                 registryUrl, ConfluentSchemaCoder.valueSubject(topic), true, clientConfig));
     }
 
+    /**
+     * Registers (or looks up) the writer schema now, so that a running sink never needs the registry
+     * again: a registry outage then cannot fail a write. Unreachable here, the task fails and restarts.
+     */
     @Override
     public void open(InitializationContext context) {
-        ensureOpen();
+        try {
+            writerSchemaId();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not register the writer schema of " + recordClass.getName()
+                    + " for subject " + coderProvider.subject() + ": " + e.getMessage(), e);
+        }
     }
 
     private void ensureOpen() {

@@ -273,15 +273,23 @@ class RegistrySerdeTest {
     }
 
     @Test
-    void shouldThrowRatherThanDeadLetterWhenTheRegistryIsUnreachable() {
+    void shouldRetryAnUnreachableRegistryForTheOutageBudgetOnceThenAnswerRegistryUnavailable() throws Exception {
         // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
-        RegistryAvroDeserializer<ProbeEvent> offline = RegistryAvroDeserializer.of(ProbeEvent.class, "http://127.0.0.1:9");
+        RegistryAvroDeserializer<ProbeEvent> offline = RegistryAvroDeserializer.of(ProbeEvent.class, "http://127.0.0.1:9")
+                .withOutageMaxWait(java.time.Duration.ofMillis(300));
 
-        assertThatThrownBy(() -> offline.decode(frame(1, new byte[] {2, 'a'})))
-                .isInstanceOfSatisfying(RegistryException.class, e -> {
-                    assertThat(e.status()).isEqualTo(RegistryException.UNREACHABLE);
-                    assertThat(e.isTransient()).isTrue();
-                });
+        long started = System.nanoTime();
+        DecodeResult<ProbeEvent> first = offline.decode(frame(1, new byte[] {2, 'a'}));
+        long firstMillis = (System.nanoTime() - started) / 1_000_000;
+        assertThat(first.failure()).isEqualTo(DecodeResult.Failure.REGISTRY_UNAVAILABLE);
+        assertThat(first.error()).startsWith("REGISTRY_UNAVAILABLE: schema registry unreachable for ")
+                .contains("outage budget 300 ms");
+        assertThat(firstMillis).isGreaterThanOrEqualTo(300);
+
+        // the budget belongs to the outage, not to each record: the next record is not held another 300 ms
+        started = System.nanoTime();
+        assertThat(offline.decode(frame(2, new byte[] {2, 'b'})).failure()).isEqualTo(DecodeResult.Failure.REGISTRY_UNAVAILABLE);
+        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(300);
     }
 
     @Test
