@@ -140,7 +140,10 @@ public final class DetectionJob {
                 .uid(DetectionUids.SINK_TASKS).name("Write review.tasks");
         decided.getSideOutput(DetectionState.ACTIONS).sinkTo(sinks.enforcementActions())
                 .uid(DetectionUids.SINK_ACTIONS).name("Write enforcement.actions");
+        // one writer, chained to the single config gate: two writers would interleave one policy's verdicts in
+        // its partition, and config.audit is read as the policy's history in order
         acceptedConfigs.getSideOutput(DetectionState.CONFIG_AUDIT).sinkTo(sinks.configAudit())
+                .setParallelism(1)
                 .uid(DetectionUids.SINK_CONFIG_AUDIT).name("Write config.audit");
         content.getSideOutput(DeadLetters.TAG)
                 .union(signals.getSideOutput(DeadLetters.TAG), configs.getSideOutput(DeadLetters.TAG))

@@ -2,7 +2,6 @@ package io.moderato.jobs.reliability;
 
 import io.moderato.jobs.detection.DetectionOptions;
 import io.moderato.jobs.feedback.FeedbackOptions;
-import io.moderato.jobs.testing.Checkpoints;
 import io.moderato.jobs.testing.Committed;
 import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.DetectionJobRun;
@@ -11,6 +10,7 @@ import io.moderato.jobs.testing.FeedbackFixtures;
 import io.moderato.jobs.testing.FeedbackJobRun;
 import io.moderato.jobs.testing.OutputComparison;
 import io.moderato.jobs.testing.RunComparison;
+import io.moderato.jobs.testing.RunningJob;
 import io.moderato.jobs.testing.TopicScope;
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.PolicyConfig;
@@ -21,9 +21,7 @@ import io.moderato.schemas.TrainingExample;
 import io.moderato.schemas.UserSignal;
 import io.moderato.udfs.fusion.ContextFeatures;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -40,7 +38,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,7 +66,6 @@ class SavepointUpgradeITCase {
             .setNumberSlotsPerTaskManager(4) // the reference and the upgraded run, parallelism 2 each
             .build());
 
-    private static final Duration AWAIT = Duration.ofSeconds(120);
     /** The parallelism of the upgraded run in stages 1, 2 and 3. */
     private static final int[] PARALLELISM = {2, 1, 2};
 
@@ -89,14 +85,12 @@ class SavepointUpgradeITCase {
     }
 
     /** The runs of the current test, cancelled after it whatever its outcome, so the next test finds free slots. */
-    private final List<Job> jobs = new ArrayList<>();
+    private final List<RunningJob> jobs = new ArrayList<>();
 
     @AfterEach
     void cancelRuns() throws Exception {
-        for (Job job : jobs) {
-            if (job.client != null) {
-                job.client.cancel().get();
-            }
+        for (RunningJob job : jobs) {
+            job.cancelIfRunning();
         }
     }
 
@@ -112,10 +106,10 @@ class SavepointUpgradeITCase {
         options.set(DetectionOptions.QUIET_ADVANCE, Duration.ofHours(1));
         options.set(DetectionOptions.SOURCE_IDLENESS, Duration.ofHours(1));
         options.set(DetectionOptions.OUT_OF_ORDERNESS, Duration.ofMinutes(3)); // a stage spans 2.5 min
-        Job reference = new Job("it-reference-" + run.prefix(), DetectionJobRun.writingTo(options, run, "reference", 2),
+        RunningJob reference = new RunningJob("it-reference-" + run.prefix(), DetectionJobRun.writingTo(options, run, "reference", 2),
                 true, List.of("content.events", "user.signals", "policy.config"));
-        Job upgraded = new Job("it-upgraded-" + run.prefix(), DetectionJobRun.writingTo(options, run, "upgraded", 2),
-                true, reference.inputs);
+        RunningJob upgraded = new RunningJob("it-upgraded-" + run.prefix(), DetectionJobRun.writingTo(options, run, "upgraded", 2),
+                true, reference.inputs());
         PolicyConfig published = PolicyConfig.newBuilder(DetectionFixtures.statefulSpamPolicy(2)).setReviewThreshold(0.45).build();
         int strikes = 5;
         List<UserSignal> signals = new ArrayList<>();
@@ -139,7 +133,7 @@ class SavepointUpgradeITCase {
                     .filter(e -> DetectionFixtures.sequenceOf(e.getContentId()) / 10 == s).toList();
             run.produce("content.events", ContentEvent.class, batch, ContentEvent::getContentId); // stages 2, 3: run is down
             if (stage > 0) {
-                upgraded.start(run, tmp, PARALLELISM[stage], upgraded.savepoint);
+                upgraded.start(run, tmp, PARALLELISM[stage], upgraded.savepoint());
             }
             reference.awaitConsumed(run);
             upgraded.awaitConsumed(run);
@@ -194,10 +188,10 @@ class SavepointUpgradeITCase {
                 tmp.resolve("files"), false);
         // one reader of both partitions at parallelism 1 sees a stage's records up to its span apart
         options.set(FeedbackOptions.OUT_OF_ORDERNESS, Duration.ofHours(1));
-        Job reference = new Job("it-reference-" + run.prefix(), FeedbackJobRun.writingTo(options, run, "reference", 2,
+        RunningJob reference = new RunningJob("it-reference-" + run.prefix(), FeedbackJobRun.writingTo(options, run, "reference", 2,
                 tmp.resolve("reference-files")), false, List.of("risk.decisions", "review.labels", "review.tasks"));
-        Job upgraded = new Job("it-upgraded-" + run.prefix(), FeedbackJobRun.writingTo(options, run, "upgraded", 2,
-                tmp.resolve("upgraded-files")), false, reference.inputs);
+        RunningJob upgraded = new RunningJob("it-upgraded-" + run.prefix(), FeedbackJobRun.writingTo(options, run, "upgraded", 2,
+                tmp.resolve("upgraded-files")), false, reference.inputs());
 
         // stage 1: decisions of the first third, labels of the second (they wait for their decisions);
         // stage 2: decisions of the second and third thirds, labels of the first; stage 3: labels of the third
@@ -216,7 +210,7 @@ class SavepointUpgradeITCase {
             run.produce("review.labels", ReviewLabel.class, input.labels().stream()
                     .filter(l -> labelsNow.test(l.getContentId())).toList(), ReviewLabel::getContentId);
             if (stage > 0) {
-                upgraded.start(run, tmp, PARALLELISM[stage], upgraded.savepoint);
+                upgraded.start(run, tmp, PARALLELISM[stage], upgraded.savepoint());
             }
             reference.awaitConsumed(run);
             upgraded.awaitConsumed(run);
@@ -244,63 +238,5 @@ class SavepointUpgradeITCase {
     /** Which third of the FeedbackJob's input item {@code "u<i>"} is in. */
     private static int stage(String contentId) {
         return Integer.parseInt(contentId.substring(1)) / 200;
-    }
-
-    /** One of the two runs: its job name (consumer groups, transactional ids), options, current client and savepoint. */
-    private static final class Job {
-        final String name;
-        final Configuration conf;
-        final boolean detection;
-        final List<String> inputs;
-        JobClient client;
-        String savepoint;
-
-        Job(String name, Configuration conf, boolean detection, List<String> inputs) {
-            this.name = name;
-            this.conf = conf;
-            this.detection = detection;
-            this.inputs = inputs;
-        }
-
-        void start(TopicScope run, Path tmp, int parallelism, String fromSavepoint) throws Exception {
-            Path checkpoints = tmp.resolve(name + "-checkpoints-" + System.nanoTime());
-            Configuration overrides = DetectionJobRun.noRestarts();
-            if (fromSavepoint != null) {
-                overrides.addAll(Checkpoints.restoreFrom(fromSavepoint));
-            }
-            StreamExecutionEnvironment env = detection ? DetectionJobRun.environment(checkpoints, overrides)
-                    : FeedbackJobRun.environment(checkpoints, overrides);
-            env.setParallelism(parallelism);
-            if (detection) {
-                DetectionJobRun.build(env, run, conf, name, UnaryOperator.identity());
-            } else {
-                FeedbackJobRun.build(env, run, conf, name, UnaryOperator.identity());
-            }
-            client = env.executeAsync(name);
-        }
-
-        /** Until a checkpoint holds every record now in the job's input topics (their offsets are committed). */
-        void awaitConsumed(TopicScope run) throws Exception {
-            try {
-                for (String input : inputs) {
-                    run.kafka().awaitConsumed(name + "." + run.topic(input), run.topic(input), AWAIT);
-                }
-            } catch (IllegalStateException notConsumed) {
-                if (client.getJobStatus().get().isGloballyTerminalState()) {
-                    try {
-                        client.getJobExecutionResult().get();
-                    } catch (Exception ended) {
-                        notConsumed.addSuppressed(ended); // why the run ended: the test's real failure
-                    }
-                }
-                throw notConsumed;
-            }
-        }
-
-        /** Stop with a savepoint; {@code drain} first ends event time, so every window and timer fires. */
-        void stop(Path tmp, boolean drain) throws Exception {
-            savepoint = Checkpoints.stopWithSavepoint(client, tmp.resolve(name + "-savepoints"), drain);
-            client = null;
-        }
     }
 }

@@ -49,6 +49,12 @@ public final class Harnesses {
 
     /** Subtask {@code subtaskIndex} of {@code parallelism}, generic types disabled, metrics into {@code metrics}. */
     public static MockEnvironment environment(int parallelism, int subtaskIndex, OperatorMetrics metrics) {
+        return environment(parallelism, subtaskIndex, metrics, Harnesses.class.getClassLoader());
+    }
+
+    /** As {@link #environment(int, int, OperatorMetrics)}, restoring state classes through {@code userCode}. */
+    public static MockEnvironment environment(int parallelism, int subtaskIndex, OperatorMetrics metrics,
+                                              ClassLoader userCode) {
         ExecutionConfig executionConfig = new ExecutionConfig();
         Configuration strict = new Configuration();
         strict.set(PipelineOptions.GENERIC_TYPES, false);
@@ -60,6 +66,7 @@ public final class Harnesses {
                 .setSubtaskIndex(subtaskIndex)
                 .setExecutionConfig(executionConfig)
                 .setMetricGroup(metrics.taskGroup())
+                .setUserCodeClassLoader(userCode)
                 .build();
     }
 
