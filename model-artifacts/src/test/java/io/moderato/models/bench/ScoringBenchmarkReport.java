@@ -85,8 +85,9 @@ public final class ScoringBenchmarkReport {
         ratio(md, byName, "end to end / featurize alone", "featurizeAndScoreBatch64", "featurize");
         ratio(md, byName, "end to end / sparse scoring alone (batch 64)", "featurizeAndScoreBatch64", "scoreSparseBatch64");
         String baseline = "shortFeaturizeAndScoreBatch64 [text-spam:1.0.0]";
-        for (String model : new String[]{"text-spam:2.0.0", "text-abuse:1.0.0"}) {
-            String name = "shortFeaturizeAndScoreBatch64 [" + model + "]";
+        String prefix = "shortFeaturizeAndScoreBatch64 [";
+        for (String name : byName.keySet().stream().filter(n -> n.startsWith(prefix) && !n.equals(baseline)).toList()) {
+            String model = name.substring(prefix.length(), name.length() - 1);
             ratio(md, byName, "short texts end to end: " + model + " / text-spam:1.0.0", name, baseline);
             if (byName.containsKey(name)) {
                 double v = byName.get(name)[0];
