@@ -31,8 +31,15 @@ public final class ShortTextCpuThroughput {
     public static void main(String[] args) {
         double warmup = args.length > 0 ? Double.parseDouble(args[0]) : 5;
         double measured = args.length > 1 ? Double.parseDouble(args[1]) : 10;
-        List<String> models = args.length > 2 ? List.of(args).subList(2, args.length)
-                : List.of("text-spam:1.0.0", "text-spam:2.0.0", "text-abuse:1.0.0");
+        List<String> models = args.length > 2 ? List.of(args).subList(2, args.length) : MODELS;
+        System.out.println(report(warmup, measured, models));
+    }
+
+    /** The models {@link ShortTextScoringBenchmark} measures, text-spam 1.0.0 (the baseline) first. */
+    static final List<String> MODELS = List.of("text-spam:1.0.0", "text-spam:2.0.0", "text-abuse:1.0.0");
+
+    /** A Markdown table: per model, items/s by wall clock and per CPU-second, and the ratio to the first model. */
+    static String report(double warmup, double measured, List<String> models) {
         List<String> texts = BenchmarkTexts.shortTexts().texts();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
@@ -63,7 +70,7 @@ public final class ShortTextCpuThroughput {
                 System.err.print(line);
             }
         }
-        System.out.println(md);
+        return md.toString();
     }
 
     /** Featurizes and scores batches of 64 until {@code seconds} of this thread's CPU time have passed; returns items. */
