@@ -21,8 +21,16 @@ public final class JobSettings {
     private JobSettings() {}
 
     /**
+     * How long a checkpoint barrier may wait for alignment before the checkpoint turns unaligned: under
+     * back pressure (a slow sink, a slow broker) barriers would otherwise queue behind full network
+     * buffers and checkpoints, hence exactly-once commits, would stall for as long as it lasts.
+     */
+    public static final Duration ALIGNED_CHECKPOINT_TIMEOUT = Duration.ofSeconds(1);
+
+    /**
      * RocksDB with incremental checkpoints, exactly-once checkpointing at {@code interval} into
-     * {@code checkpointDir}, a bounded fixed-delay restart strategy, and the two safety rules:
+     * {@code checkpointDir} (aligned, turning unaligned after {@link #ALIGNED_CHECKPOINT_TIMEOUT} of
+     * back pressure), a bounded fixed-delay restart strategy, and the two safety rules:
      * no silent Kryo fallback ({@code pipeline.generic-types=false}) and no operator without an
      * explicit uid ({@code pipeline.auto-generate-uids=false}).
      */
@@ -34,6 +42,8 @@ public final class JobSettings {
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval);
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         conf.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, interval.dividedBy(4));
+        conf.set(CheckpointingOptions.ENABLE_UNALIGNED, true);
+        conf.set(CheckpointingOptions.ALIGNED_CHECKPOINT_TIMEOUT, ALIGNED_CHECKPOINT_TIMEOUT);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(5));

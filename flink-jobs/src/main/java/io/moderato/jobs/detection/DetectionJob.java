@@ -92,7 +92,10 @@ public final class DetectionJob {
                 .assignTimestampsAndWatermarks(JobSettings.<PolicyConfig>neverHoldsBackWatermarks())
                 .uid(DetectionUids.WATERMARKS_POLICY_CONFIG).name("Policy config (no event time)")
                 .process(new ConfigGate(defaults, modelsDir, intraOpThreads), new AvroTypeInfo<>(PolicyConfig.class))
-                .setParallelism(1).setMaxParallelism(1)
+                // one gate, but no explicit max parallelism: at job parallelism 1 the gate chains to its source and
+                // a savepoint records the chain's 128; an explicit 1 then refused that savepoint at parallelism 2
+                // (SavepointUpgradeITCase). Left implicit, a restore adopts whatever the savepoint recorded.
+                .setParallelism(1)
                 .uid(DetectionUids.CONFIG_GATE).name("Validate policy config (rules, sizes, models load)");
         DataStream<UserSignal> userSignals = signals
                 .assignTimestampsAndWatermarks(JobSettings.<UserSignal>neverHoldsBackWatermarks())

@@ -154,6 +154,9 @@ class KubernetesManifestsTest {
         assertThat(flinkConf).as(where + " flinkConfiguration").containsAllEntriesOf(Map.of(
                 "state.backend.type", "rocksdb",
                 "execution.checkpointing.incremental", "true",
+                "execution.checkpointing.unaligned.enabled", "true",
+                "execution.checkpointing.aligned-checkpoint-timeout",
+                io.moderato.jobs.common.JobSettings.ALIGNED_CHECKPOINT_TIMEOUT.toSeconds() + "s",
                 "pipeline.generic-types", "false",
                 "pipeline.auto-generate-uids", "false",
                 "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory"));

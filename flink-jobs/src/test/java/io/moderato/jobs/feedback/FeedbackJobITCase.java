@@ -1,11 +1,11 @@
 package io.moderato.jobs.feedback;
 
-import io.moderato.jobs.common.JobSettings;
-import io.moderato.jobs.common.KafkaIo;
-import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.DetectionJobRun;
+import io.moderato.jobs.testing.Checkpoints;
 import io.moderato.jobs.testing.EmbeddedKafka;
+import io.moderato.jobs.testing.FailureInjection;
 import io.moderato.jobs.testing.FeedbackFixtures;
+import io.moderato.jobs.testing.FeedbackJobRun;
 import io.moderato.jobs.testing.TopicScope;
 import io.moderato.schemas.ComplianceReport;
 import io.moderato.schemas.DeadLetter;
@@ -19,9 +19,10 @@ import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.TrainingExample;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,46 +85,14 @@ class FeedbackJobITCase {
         kafka.close();
     }
 
-    private static final String[] TOPICS = {"risk.decisions", "review.labels", "review.tasks", "policy.config",
-            "training.examples", "quality.metrics", "drift.alerts", "compliance.reports", "review.labels.unmatched", "deadletter"};
-
     /** Options of a bounded run on {@code run}'s topics with {@code config} as the default policy. */
     private Configuration options(TopicScope run, PolicyConfig config, Path files) {
-        Configuration conf = new Configuration();
-        conf.set(FeedbackOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        conf.set(FeedbackOptions.SCHEMA_REGISTRY_URL, run.registry());
-        conf.set(FeedbackOptions.BOUNDED, true);
-        conf.set(FeedbackOptions.TRANSACTION_TIMEOUT_MS, 120_000L);
-        conf.set(FeedbackOptions.POLICY_DEFAULTS,
-                DetectionFixtures.writeDefaults(tmp, List.of(config)).toString());
-        for (var option : FeedbackOptions.all()) {
-            if (option.key().startsWith("feedback.topic.")) {
-                conf.setString(option.key(), run.topic((String) option.defaultValue()));
-            }
-        }
-        conf.set(FeedbackOptions.METRICS_LABEL_GRACE, Duration.ofHours(1));
-        conf.set(FeedbackOptions.DRIFT_WINDOWS, List.of(Duration.ofHours(1)));
-        conf.set(FeedbackOptions.DRIFT_MIN_ITEMS, 100);
-        // bounded replay: never let a slow-starting partition be declared idle, nor a pause count as quiet
-        conf.set(FeedbackOptions.SOURCE_IDLENESS, Duration.ofHours(1));
-        conf.set(FeedbackOptions.QUIET_ADVANCE, Duration.ofHours(1));
-        conf.set(FeedbackOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1));
-        // fixture event times are fixed dates in 2026: accept them whatever today is
-        conf.set(FeedbackOptions.MAX_PAST, DetectionFixtures.FIXTURE_AGE_LIMIT);
-        conf.set(FeedbackOptions.FILES_PATH, files.toUri().toString());
-        return conf;
+        return FeedbackJobRun.options(run, config, tmp, files, true);
     }
 
     /** Runs the job to the end of its input; {@code overrides} on top of the production settings. */
     private void run(TopicScope run, Configuration conf, Configuration overrides) throws Exception {
-        Configuration jobConf = FeedbackJob.tuned(
-                JobSettings.streamingDefaults(tmp.resolve("checkpoints").toUri().toString(), Duration.ofMillis(500)));
-        jobConf.addAll(overrides);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConf);
-        env.setParallelism(2);
-        KafkaIo kafkaIo = FeedbackJob.kafkaIo(conf, "it-" + run.prefix());
-        FeedbackJob.build(env, FeedbackJob.kafkaSources(env, kafkaIo, conf), FeedbackJob.kafkaSinks(kafkaIo, conf), conf);
-        env.execute("feedback-it");
+        FeedbackJobRun.runBounded(FeedbackJobRun.environment(tmp.resolve("checkpoints"), overrides), run, conf);
     }
 
     /**
@@ -134,7 +103,7 @@ class FeedbackJobITCase {
     @Test
     void shouldDeadLetterLabelsDatedOutsideTheBoundsAndStampEveryOutputAtWriteTime() throws Exception {
         TopicScope run = TopicScope.create(kafka, "feedback-hostile");
-        run.createTopics(2, TOPICS);
+        FeedbackJobRun.createTopics(run, 2);
         long now = System.currentTimeMillis() / MINUTE * MINUTE; // the bounds are relative to processing time
         RiskDecision decision = FeedbackFixtures.spamDecision("d1", now - 30 * MINUTE, "comment", 0.6);
         List<ReviewLabel> labels = List.of(
@@ -175,8 +144,7 @@ class FeedbackJobITCase {
     @Test
     void shouldTurnDecisionsAndLabelsIntoExamplesMetricsDriftAlertsAndComplianceExactlyOnce() throws Exception {
         TopicScope run = TopicScope.create(kafka, "feedback");
-        run.createTopics(2, "risk.decisions", "review.labels", "review.tasks", "policy.config", "training.examples",
-                "quality.metrics", "drift.alerts", "compliance.reports", "review.labels.unmatched", "deadletter");
+        FeedbackJobRun.createTopics(run, 2);
 
         // ---- decisions: hour 0 like the reference, hour 1 shifted
         List<Double> hour0 = new ArrayList<>(ScoreDriftTest.referenceLikeScores());
@@ -245,10 +213,38 @@ class FeedbackJobITCase {
         run.produce("review.tasks", ReviewTask.class, tasks, ReviewTask::getContentId);
         run.produce("policy.config", PolicyConfig.class, List.of(config), PolicyConfig::getPolicyId);
 
-        // ---- run the job over everything produced
+        // ---- run the job over everything produced, in the style of flink-connector-kafka's KafkaSinkITCase:
+        // a first run (parallelism 2) fails after a completed checkpoint with output that must be rolled
+        // back, and does not restart; a second starts from the checkpoint it retained at parallelism 1,
+        // reads the rest, and is stopped with a drain (end of event time: every window and day closes).
+        // It is unbounded (a bounded KafkaSource restored from a checkpoint never finishes, FLINK-31006)
+        // and its out-of-orderness covers the skew of the two partitions that one reader now takes.
         Path files = tmp.resolve("training-files");
         Configuration conf = options(run, config, files);
-        run(run, conf, DetectionJobRun.noRestarts());
+        FailureInjection failure = FailureInjection.seeded(11, 1, 1, 30, Duration.ofMillis(20));
+        Path checkpoints = tmp.resolve("checkpoints");
+        StreamExecutionEnvironment first = FeedbackJobRun.environment(checkpoints, Checkpoints.retainedWithoutRestarts());
+        FeedbackJobRun.build(first, run, conf, "it-" + run.prefix(), failure::applyTo);
+        Checkpoints.expectPlannedFailure(() -> first.execute("feedback-it-fails"));
+        assertThat(failure.injected()).isEqualTo(1);
+
+        StreamExecutionEnvironment second = FeedbackJobRun.environment(tmp.resolve("checkpoints-2"),
+                Checkpoints.restoreFrom(Checkpoints.latest(checkpoints)));
+        second.setParallelism(1);
+        Configuration restoredConf = new Configuration(conf);
+        restoredConf.set(FeedbackOptions.BOUNDED, false);
+        restoredConf.set(FeedbackOptions.OUT_OF_ORDERNESS, Duration.ofMinutes(10));
+        FeedbackJobRun.build(second, run, restoredConf, "it-" + run.prefix(), failure::applyTo);
+        JobClient restored = second.executeAsync("feedback-it-restored");
+        try {
+            for (String input : List.of("risk.decisions", "review.labels", "review.tasks", "policy.config")) {
+                kafka.awaitConsumed("it-" + run.prefix() + "." + run.topic(input), run.topic(input), Duration.ofSeconds(120));
+            }
+        } catch (Exception e) {
+            restored.cancel();
+            throw e;
+        }
+        Checkpoints.stopWithSavepoint(restored, tmp.resolve("savepoints"), true);
 
         // ---- training examples: one per labelled item, one more per flipped verdict, none for redeliveries
         int flips = (int) labelled.stream().filter(Labelled::flipped).count();

@@ -137,4 +137,43 @@ public final class DetectionFixtures {
                                         boolean verified) {
         return new UserSignal(userId, accountAgeDays, priorStrikes, recentReports, verified, T0, Map.of());
     }
+
+    /**
+     * {@code items} text events for each of {@code users} users: {@code <prefix>u<u>-<k>} of user
+     * {@code user-<u>}, at {@code start + k·15 s + u·100 ms} (every event time distinct, a user's in
+     * order), texts from the parity sample in a fixed rotation. The k in the id is the user's sequence
+     * number, so outputs can be checked for gaps and repeats per user.
+     */
+    public static List<ContentEvent> numberedEvents(String prefix, int users, int items, long start) {
+        List<ParitySample.Message> messages = ParitySample.load();
+        List<ContentEvent> events = new java.util.ArrayList<>();
+        for (int k = 0; k < items; k++) {
+            for (int u = 0; u < users; u++) {
+                int i = k * users + u;
+                ParitySample.Message m = messages.get((i * 7) % messages.size());
+                events.add(textEvent(prefix + "u" + u + "-" + k, "user-" + u, m.text(), start + k * 15_000L + u * 100L,
+                        false));
+            }
+        }
+        return events;
+    }
+
+    /** The user's sequence number k of a {@link #numberedEvents} content id. */
+    public static long sequenceOf(String contentId) {
+        return Long.parseLong(contentId.substring(contentId.lastIndexOf('-') + 1));
+    }
+
+    /**
+     * The spam policy with everything stateful in play: escalation from the user's window at mean risk
+     * 0.3, 20 % of ALLOW audited, and a review queue of 3 per minute, so windows, sampling and admission
+     * under capacity all shape the decisions (review 0.5, action 0.98).
+     */
+    public static PolicyConfig statefulSpamPolicy(long version) {
+        return PolicyConfig.newBuilder(spamPolicy(version, 0.5, 0.98))
+                .setEscalationThreshold(0.3)
+                .setAuditSampleRateAllow(0.2)
+                .setReviewQueues(List.of(ReviewQueue.newBuilder().setName("spam-en").setLocales(List.of())
+                        .setCapacityPerMinute(3).setSlaMillis(3_600_000L).build()))
+                .build();
+    }
 }

@@ -2,15 +2,20 @@ package io.moderato.jobs.testing;
 
 import io.moderato.jobs.common.JobSettings;
 import io.moderato.jobs.common.KafkaIo;
+import io.moderato.jobs.common.KafkaRecord;
 import io.moderato.jobs.detection.DetectionJob;
 import io.moderato.jobs.detection.DetectionOptions;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * How the DetectionJob ITCases run the real job graph on an {@link EmbeddedKafka} and a MiniCluster
@@ -72,11 +77,57 @@ public final class DetectionJobRun {
         return conf;
     }
 
+    /**
+     * Up to {@code attempts} restarts, 100 ms apart (production waits 5 s), with checkpoints every
+     * {@code checkpointInterval}: for runs that fail on purpose.
+     */
+    public static Configuration fastRestarts(int attempts, Duration checkpointInterval) {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, attempts);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
+        conf.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, checkpointInterval.dividedBy(4));
+        return conf;
+    }
+
+    /** The topics a DetectionJob run writes. */
+    public static final List<String> OUTPUTS = List.of("risk.decisions", "review.tasks", "enforcement.actions",
+            "config.audit", "deadletter");
+
     /** Builds the job on {@code env} with Kafka I/O for {@code run}, under a transactional prefix of its own. */
     public static void build(StreamExecutionEnvironment env, TopicScope run, Configuration conf) {
-        KafkaIo io = new KafkaIo(run.kafka().bootstrapServers(), run.registry(), "it-" + run.prefix(),
+        build(env, run, conf, "it-" + run.prefix(), UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #build(StreamExecutionEnvironment, TopicScope, Configuration)} under {@code jobName} (its
+     * consumer groups and transactional ids), with {@code contentSeam} applied to the raw content.events
+     * stream — where tests put failure injection or throttling, through the job's own source seam.
+     */
+    public static void build(StreamExecutionEnvironment env, TopicScope run, Configuration conf, String jobName,
+                             UnaryOperator<DataStream<KafkaRecord>> contentSeam) {
+        KafkaIo io = new KafkaIo(run.kafka().bootstrapServers(), run.registry(), jobName,
                 conf.get(DetectionOptions.BOUNDED), 120_000L);
-        DetectionJob.build(env, DetectionJob.kafkaSources(env, io, conf), DetectionJob.kafkaSinks(io, conf), conf);
+        DetectionJob.Sources kafka = DetectionJob.kafkaSources(env, io, conf);
+        DetectionJob.build(env, new DetectionJob.Sources(contentSeam.apply(kafka.contentEvents()), kafka.userSignals(),
+                kafka.policyConfigs()), DetectionJob.kafkaSinks(io, conf), conf);
+    }
+
+    /**
+     * Points the outputs of {@code conf} at topics of their own, {@code <label>.<topic>}, created here: a
+     * second run over the same input topics then writes apart from the first.
+     */
+    public static Configuration writingTo(Configuration conf, TopicScope run, String label, int partitions)
+            throws Exception {
+        Configuration copy = new Configuration(conf);
+        copy.set(DetectionOptions.TOPIC_DECISIONS, run.topic(label + ".risk.decisions"));
+        copy.set(DetectionOptions.TOPIC_TASKS, run.topic(label + ".review.tasks"));
+        copy.set(DetectionOptions.TOPIC_ACTIONS, run.topic(label + ".enforcement.actions"));
+        copy.set(DetectionOptions.TOPIC_CONFIG_AUDIT, run.topic(label + ".config.audit"));
+        copy.set(DetectionOptions.TOPIC_DEADLETTER, run.topic(label + ".deadletter"));
+        run.createTopics(partitions, OUTPUTS.stream().map(t -> label + "." + t).toArray(String[]::new));
+        return copy;
     }
 
     /** Runs to the end of the input that is in the topics now. */

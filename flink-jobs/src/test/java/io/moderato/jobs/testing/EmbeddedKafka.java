@@ -2,6 +2,8 @@ package io.moderato.jobs.testing;
 
 import io.moderato.jobs.common.AcknowledgedWrites;
 import io.moderato.jobs.local.LocalKafka;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -12,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -87,6 +90,38 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
         }
         return records;
+    }
+
+    /**
+     * Waits until consumer group {@code group} has committed, for every partition of {@code topic}, the
+     * end offset of that partition: a Flink KafkaSource commits on checkpoint completion, so the job
+     * has then processed (and checkpointed) everything in the topic.
+     */
+    public void awaitConsumed(String group, String topic, Duration timeout) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            Map<TopicPartition, Long> committed = new HashMap<>();
+            while (true) {
+                committed.clear();
+                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                        .forEach((tp, om) -> committed.put(tp, om == null ? -1 : om.offset()));
+                if (ends.entrySet().stream().allMatch(e -> e.getValue() == 0 || committed.getOrDefault(e.getKey(), -1L) >= e.getValue())) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("group " + group + " has committed " + committed + " of " + topic
+                            + ", not the end offsets " + ends + " after " + timeout);
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     @Override

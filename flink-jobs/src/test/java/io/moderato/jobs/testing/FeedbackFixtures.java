@@ -5,6 +5,7 @@ import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.PolicyDecision;
 import io.moderato.schemas.ReviewLabel;
+import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.WindowedUserRisk;
 
@@ -87,5 +88,55 @@ public final class FeedbackFixtures {
                 .setSource(source)
                 .setLabelledAtMillis(at)
                 .build();
+    }
+
+    /** Decisions, the labels reviewers sent on some of them and the review tasks of the REVIEW band, ready to produce. */
+    public record Input(List<RiskDecision> decisions, List<ReviewLabel> labels, List<ReviewTask> tasks) {
+
+        /** Produces everything to {@code run}'s risk.decisions, review.labels and review.tasks. */
+        public void produceTo(TopicScope run) {
+            run.produce("risk.decisions", RiskDecision.class, decisions, RiskDecision::getContentId);
+            run.produce("review.labels", ReviewLabel.class, labels, ReviewLabel::getContentId);
+            run.produce("review.tasks", ReviewTask.class, tasks, ReviewTask::getContentId);
+        }
+    }
+
+    /**
+     * {@code count} spam decisions {@code <prefix><i>} from {@code start}, one every 4 s, with seeded
+     * scores; every third is labelled 20 minutes later (violating with the score's probability), every
+     * tenth of those gets a second, disagreeing review 10 minutes after the first, every seventh label
+     * is redelivered; labels are in time order. A review task for each REVIEW decision.
+     */
+    public static Input mixed(String prefix, long start, int count, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        List<RiskDecision> decisions = new java.util.ArrayList<>();
+        List<ReviewLabel> labels = new java.util.ArrayList<>();
+        List<ReviewTask> tasks = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            RiskDecision d = spamDecision(prefix + i, start + i * 4_000L, i % 2 == 0 ? "comment" : "post",
+                    Math.round(random.nextDouble() * 1000) / 1000.0);
+            decisions.add(d);
+            PolicyDecision spam = d.getPolicies().get(0);
+            if (spam.getBand().equals("REVIEW")) {
+                tasks.add(new ReviewTask(d.getContentId(), d.getUserId(), d.getSurface(), d.getLocale(), 100L, false,
+                        d.getEventTimeMillis(), "spam-en", 1.0,
+                        List.of(new io.moderato.schemas.ReviewReason(SPAM, "REVIEW", "THRESHOLD", spam.getFusedRisk(), 1.0, 1L)),
+                        1.0, d.getDecidedAtMillis(), d.getEventTimeMillis() + 86_400_000L));
+            }
+            if (i % 3 == 0) {
+                boolean violating = random.nextDouble() < spam.getFusedRisk();
+                String source = spam.getBand().equals("REVIEW") ? "REVIEW" : "AUDIT";
+                ReviewLabel first = label(d.getContentId(), violating, "r1", source, d.getEventTimeMillis() + 20 * MINUTE);
+                labels.add(first);
+                if (i % 30 == 0) {
+                    labels.add(label(d.getContentId(), !violating, "r2", "REVIEW", d.getEventTimeMillis() + 30 * MINUTE));
+                }
+                if (i % 21 == 0) {
+                    labels.add(ReviewLabel.newBuilder(first).build()); // redelivered
+                }
+            }
+        }
+        labels.sort(java.util.Comparator.comparingLong(ReviewLabel::getLabelledAtMillis));
+        return new Input(decisions, labels, tasks);
     }
 }

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
@@ -59,13 +60,20 @@ public record TopicScope(EmbeddedKafka kafka, String prefix, String registry) {
 
     /** What committed transactions wrote to the scoped topic, decoded; every record must decode. */
     public <T extends SpecificRecordBase> List<T> read(String topic, Class<T> type, int expected) throws Exception {
+        return readCommitted(topic, type, expected).stream().map(Committed::value).toList();
+    }
+
+    /** As {@link #read}, with each record's partition, offset and key (in partition, then offset order). */
+    public <T extends SpecificRecordBase> List<Committed<T>> readCommitted(String topic, Class<T> type, int expected)
+            throws Exception {
         RegistryAvroDeserializer<T> deserializer = RegistryAvroDeserializer.of(type, registry);
-        List<T> out = new ArrayList<>();
+        List<Committed<T>> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted(topic(topic), expected, READ_TIMEOUT)) {
             var result = deserializer.decode(r.value());
             assertThat(result.isOk()).as("output on %s decodes: %s", topic, result.isOk() ? "" : result.error()).isTrue();
-            out.add(result.record());
+            out.add(new Committed<>(r.partition(), r.offset(), EmbeddedKafka.text(r.key()), result.record()));
         }
+        out.sort(Comparator.comparingInt((Committed<T> c) -> c.partition()).thenComparingLong(Committed::offset));
         return out;
     }
 }

@@ -16,6 +16,8 @@ import java.nio.LongBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One loaded model version: an ONNX Runtime session plus its manifest. Thread-safe (ORT sessions
@@ -43,6 +45,10 @@ public final class OnnxModel implements AutoCloseable {
      */
     private static final ThreadLocal<SparseInputBuffers> SPARSE_BUFFERS = ThreadLocal.withInitial(SparseInputBuffers::new);
 
+    /** Sessions created and not yet closed in this JVM: native memory ONNX Runtime holds for us. */
+    private static final AtomicInteger OPEN_SESSIONS = new AtomicInteger();
+
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final ModelManifest manifest;
     private final InputEncoding encoding;
     private final OrtEnvironment env;
@@ -76,6 +82,7 @@ public final class OnnxModel implements AutoCloseable {
             sessionOptions.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             sessionOptions.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             session = env.createSession(graphBytes, sessionOptions);
+            OPEN_SESSIONS.incrementAndGet();
         } catch (OrtException e) {
             throw new ModelLoadException("Model " + manifest.id() + ": " + location
                     + " is not a loadable ONNX graph: " + e.getMessage(), e);
@@ -424,8 +431,21 @@ public final class OnnxModel implements AutoCloseable {
         return new SparseVector(dense.length, indices, values);
     }
 
+    /**
+     * How many ONNX Runtime sessions this JVM has open (created and not closed): an operator that restarts
+     * or swaps models must leave it where it found it, or native memory leaks with every restart.
+     */
+    public static int openSessions() {
+        return OPEN_SESSIONS.get();
+    }
+
+    /** Closes the native session; a second call does nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        OPEN_SESSIONS.decrementAndGet();
         try {
             session.close();
         } catch (OrtException e) {
