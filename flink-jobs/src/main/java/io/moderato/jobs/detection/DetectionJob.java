@@ -139,7 +139,10 @@ public final class DetectionJob {
                 .uid(DetectionUids.SINK_TASKS).name("Write review.tasks");
         decided.getSideOutput(DetectionState.ACTIONS).sinkTo(sinks.enforcementActions())
                 .uid(DetectionUids.SINK_ACTIONS).name("Write enforcement.actions");
+        // parallelism 1 like the gate: the sink chains to it and writes the verdicts in the gate's order (two
+        // sink subtasks fed round-robin wrote v3's rejection before v2's acceptance in DetectionJobITCase)
         acceptedConfigs.getSideOutput(DetectionState.CONFIG_AUDIT).sinkTo(sinks.configAudit())
+                .setParallelism(1)
                 .uid(DetectionUids.SINK_CONFIG_AUDIT).name("Write config.audit");
         content.getSideOutput(DeadLetters.TAG)
                 .union(signals.getSideOutput(DeadLetters.TAG), configs.getSideOutput(DeadLetters.TAG))
