@@ -2,6 +2,8 @@
 # JMH benchmark of text scoring: e-mails with text-spam 1.0.0 (featurize, sparse/dense graph at batch 1/64, end to
 # end) and short texts (the committed tweets and comments) with every shipped text model. Uses the full
 # SpamAssassin training groups when fetched (scripts/fetch-spam-corpus.sh), else the committed parity sample.
+# With short texts it also times the featurize + score loop against its thread's CPU time (ShortTextCpuThroughput):
+# on a shared machine the wall-clock rate mostly measures the share of a core the thread got.
 # Writes a Markdown table to target/bench/scoring.md.
 source "$(dirname "$0")/lib.sh"
 
@@ -15,7 +17,8 @@ Usage: scripts/bench-scoring.sh [--warmup N] [--iterations N] [--seconds S] [--o
   --output FILE    Markdown report (default target/bench/scoring.md)
   --help           this text
 Env: MODERATO_CORPUS (default data/spam-assassin), MODERATO_FETCH_CORPUS=0 to never fetch it.
-Report throughput as ratios from one run: the machine may be shared.
+Report throughput as ratios from one run: the machine may be shared. With short texts the report adds items per
+CPU-second of the scoring thread (what one core given wholly to it does).
 USAGE
 }
 

@@ -130,10 +130,35 @@ public final class LinearTextTrainer {
                     rows.add(new BinaryLogisticRegression.Row(v.indices(), values, false, (1 - t) * w));
                 }
             }
+            if (recipe.classBalance() > 0) {
+                rows = balanced(rows, recipe.classBalance());
+            }
             models.add(BinaryLogisticRegression.train(rows, FEATURE_PREFIX, sgd, seed + h, Integer.MAX_VALUE,
                     description + " head " + h));
         }
         return new Heads(List.copyOf(models), dimensions);
+    }
+
+    /** The rows with every positive weight multiplied by (total negative weight / total positive weight)^balance. */
+    static List<BinaryLogisticRegression.Row> balanced(List<BinaryLogisticRegression.Row> rows, double balance) {
+        double positive = 0;
+        double negative = 0;
+        for (BinaryLogisticRegression.Row row : rows) {
+            if (row.positive()) {
+                positive += row.weight();
+            } else {
+                negative += row.weight();
+            }
+        }
+        if (positive == 0 || negative == 0) {
+            return rows;
+        }
+        double factor = Math.pow(negative / positive, balance);
+        List<BinaryLogisticRegression.Row> out = new ArrayList<>(rows.size());
+        for (BinaryLogisticRegression.Row row : rows) {
+            out.add(row.positive() ? new BinaryLogisticRegression.Row(row.indices(), row.values(), true, row.weight() * factor) : row);
+        }
+        return out;
     }
 
     /**

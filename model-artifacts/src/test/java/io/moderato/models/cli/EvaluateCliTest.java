@@ -1,5 +1,8 @@
 package io.moderato.models.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,6 +11,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,6 +58,48 @@ class EvaluateCliTest {
                 .contains("Recall at fixed precision").contains("| `ham` |").contains("| `spam` |");
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("skipped 1 row(s) with a blank 'body' (rows [5])");
         assertThat(Files.readString(plot)).contains("<svg").contains("text-spam:1.0.0 on comments.csv");
+    }
+
+    /**
+     * The same labelled tweets (the committed text-abuse parity sample) written as CSV, TSV and JSON Lines give the
+     * same report: the file format changes no figure.
+     */
+    @Test
+    void shouldReportTheSameFiguresForTheSameRowsAsCsvTsvAndJsonLines() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<String[]> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("src/test/resources/parity/text-abuse-1.0.0.jsonl"), StandardCharsets.UTF_8)) {
+            JsonNode row = json.readTree(line);
+            // tabs and line breaks become spaces in every format alike, so TSV rows stay one line each
+            rows.add(new String[]{row.get("id").asText(), row.get("text").asText().replaceAll("[\\t\\r\\n]", " "),
+                    row.get("label").asText()});
+        }
+        StringBuilder csv = new StringBuilder("id,tweet,class\n");
+        StringBuilder tsv = new StringBuilder("id\ttweet\tclass\n");
+        StringBuilder jsonl = new StringBuilder();
+        for (String[] r : rows) {
+            String quoted = "\"" + r[1].replace("\"", "\"\"") + "\"";
+            csv.append(r[0]).append(',').append(quoted).append(',').append(r[2]).append('\n');
+            tsv.append(r[0]).append('\t').append(quoted).append('\t').append(r[2]).append('\n');
+            ObjectNode o = json.createObjectNode().put("id", r[0]).put("tweet", r[1]).put("class", r[2]);
+            jsonl.append(json.writeValueAsString(o)).append('\n');
+        }
+        List<String> reports = new ArrayList<>();
+        for (String[] file : List.of(new String[]{"tweets.csv", csv.toString()}, new String[]{"tweets.tsv", tsv.toString()},
+                new String[]{"tweets.jsonl", jsonl.toString()})) {
+            Path input = dir.resolve(file[0]);
+            Files.writeString(input, file[1], StandardCharsets.UTF_8);
+            out.reset();
+            int code = run("--model", "text-abuse", "--policy", "hate_speech", "--input", input.toString(),
+                    "--text-column", "tweet", "--label-column", "class", "--positive", "hate speech",
+                    "--plot", dir.resolve(file[0] + ".html").toString());
+            assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+            String report = out.toString(StandardCharsets.UTF_8);
+            assertThat(report).contains(file[0]).contains(rows.size() + " items").contains("| ROC-AUC | ");
+            reports.add(report.replace(file[0], "tweets.*"));
+        }
+        assertThat(reports.get(1)).isEqualTo(reports.get(0));
+        assertThat(reports.get(2)).isEqualTo(reports.get(0));
     }
 
     @Test

@@ -13,13 +13,15 @@ import io.moderato.udfs.model.ModelSource;
 import io.moderato.udfs.model.TextScorer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
@@ -48,9 +50,26 @@ class TextModelCardTest {
         registry.close();
     }
 
-    @Test
-    void shouldReproduceEveryTextAbuseFigureFromTheCommittedDavidsonSplit() {
-        ModelManifest m = registry.manifest(TextAbuseTrainer.NAME, TextAbuseTrainer.DEFAULT_VERSION);
+    /** Every shipped version of {@code name} whose major version is {@code major} (older ones stay for past decisions). */
+    private static Stream<String> versions(String name, String major) {
+        List<String> versions = ShippedTextModels.all().stream().filter(m -> m.name().equals(name))
+                .map(ModelManifest::version).filter(v -> v.startsWith(major + ".")).toList();
+        assertThat(versions).as("shipped versions of " + name + " " + major + ".x").isNotEmpty();
+        return versions.stream();
+    }
+
+    static Stream<String> textAbuseVersions() {
+        return versions(TextAbuseTrainer.NAME, "1");
+    }
+
+    static Stream<String> textSpam2Versions() {
+        return versions(ShortTextSpamTrainer.NAME, "2");
+    }
+
+    @ParameterizedTest(name = "text-abuse {0}")
+    @MethodSource("textAbuseVersions")
+    void shouldReproduceEveryTextAbuseFigureFromTheCommittedDavidsonSplit(String version) {
+        ModelManifest m = registry.manifest(TextAbuseTrainer.NAME, version);
         List<DavidsonTweets.Tweet> validation = StratifiedSplit.splitBy(DavidsonTweets.load(DATA),
                 DavidsonTweets.Tweet::majority, DavidsonTweets.Tweet::id, TextAbuseTrainer.VALIDATION_FRACTION,
                 m.trainingData().seed()).second();
@@ -83,9 +102,10 @@ class TextModelCardTest {
         assertThat(recomputed.get("harassment.ece")).isLessThan(0.03);
     }
 
-    @Test
-    void shouldReproduceTheTextSpam2CommentAndEmailSampleFiguresFromCommittedFiles() {
-        ModelManifest m = registry.manifest(ShortTextSpamTrainer.NAME, ShortTextSpamTrainer.DEFAULT_VERSION);
+    @ParameterizedTest(name = "text-spam {0}")
+    @MethodSource("textSpam2Versions")
+    void shouldReproduceTheTextSpam2CommentAndEmailSampleFiguresFromCommittedFiles(String version) {
+        ModelManifest m = registry.manifest(ShortTextSpamTrainer.NAME, version);
         long seed = m.trainingData().seed();
         String heldOut = ShortTextSpamTrainer.heldOutVideo(YouTubeComments.videos(DATA), seed);
         List<YouTubeComments.Comment> comments = YouTubeComments.load(DATA, List.of(heldOut));

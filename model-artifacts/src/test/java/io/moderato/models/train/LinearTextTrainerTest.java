@@ -144,4 +144,27 @@ class LinearTextTrainerTest {
         assertThat(p).isBetween(0.4, 0.6);
         assertThat(q).isGreaterThan(0.7);
     }
+
+    @Test
+    void shouldWeighPositivesUpToTheNegativesByTheClassBalanceExponent() {
+        int[] idx = {0};
+        double[] val = {1.0};
+        List<BinaryLogisticRegression.Row> rows = List.of(
+                new BinaryLogisticRegression.Row(idx, val, true, 0.5),
+                new BinaryLogisticRegression.Row(idx, val, false, 4.0),
+                new BinaryLogisticRegression.Row(idx, val, false, 4.0));
+        // negatives weigh 8, positives 0.5: full balance multiplies positives by 16, half balance by 4
+        assertThat(LinearTextTrainer.balanced(rows, 1.0).get(0).weight()).isEqualTo(8.0);
+        assertThat(LinearTextTrainer.balanced(rows, 0.5).get(0).weight()).isCloseTo(2.0, org.assertj.core.api.Assertions.offset(1e-12));
+        assertThat(LinearTextTrainer.balanced(rows, 1.0).subList(1, 3)).isEqualTo(rows.subList(1, 3));
+        assertThat(LinearTextTrainer.balanced(rows.subList(1, 3), 1.0)).isEqualTo(rows.subList(1, 3));
+    }
+
+    @Test
+    void shouldRejectAClassBalanceOutsideZeroToOne() {
+        Recipe r = recipe(0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.withClassBalance("bad", 1.5))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("classBalance").hasMessageContaining("1.5");
+        assertThat(r.withClassBalance("half", 0.5).describe()).contains("positives ×(neg/pos)^0.5");
+    }
 }

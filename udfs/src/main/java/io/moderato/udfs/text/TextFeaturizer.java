@@ -43,6 +43,8 @@ public final class TextFeaturizer {
     private static final byte SPACE = ' ';
 
     private final FeaturizerSettings settings;
+    /** dimensions − 1 when dimensions is a power of two, else −1. */
+    private final int dimensionMask;
     private final boolean htmlEntities;
     private final boolean mentions;
     private final boolean elongations;
@@ -55,6 +57,8 @@ public final class TextFeaturizer {
         this.mentions = rules != null && rules.mentions();
         this.elongations = rules != null && rules.elongations();
         this.leetspeak = rules != null && rules.leetspeak();
+        int d = settings.dimensions();
+        this.dimensionMask = (d & (d - 1)) == 0 ? d - 1 : -1;
     }
 
     public FeaturizerSettings settings() {
@@ -552,7 +556,8 @@ public final class TextFeaturizer {
 
     private int indexOf(byte[] feature, int length) {
         int hash = Murmur3.hash32(feature, 0, length, settings.hashSeed());
-        return (int) (Integer.toUnsignedLong(hash) % settings.dimensions());
+        // unsigned hash mod D; for a power of two that is a mask (the same index, without a long division per n-gram)
+        return dimensionMask >= 0 ? hash & dimensionMask : (int) (Integer.toUnsignedLong(hash) % settings.dimensions());
     }
 
     /** Collects hashed indices, then turns them into a sorted, weighted, normalised vector. */

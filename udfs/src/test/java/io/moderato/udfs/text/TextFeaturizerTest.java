@@ -277,4 +277,16 @@ class TextFeaturizerTest {
         java.util.Arrays.sort(copy);
         return copy;
     }
+
+    @Test
+    void shouldIndexEachFeatureAtItsUnsignedHashModuloTheDimensionsWhetherOrNotThatIsAPowerOfTwo() {
+        for (int dimensions : new int[]{1 << 18, 1000, 1 << 16, 7}) {
+            TextFeaturizer unigrams = new TextFeaturizer(new FeaturizerSettings(dimensions, 42, 1, 0, 0, true, true, 0));
+            for (String word : List.of("hello", "spam", "zebra", "qwerty")) {
+                byte[] feature = ("1 " + word).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                int expected = Integer.remainderUnsigned(Murmur3.hash32(feature, 0, feature.length, 42), dimensions);
+                assertThat(unigrams.featurize(word).indices()).as("%s in %d dimensions", word, dimensions).containsExactly(expected);
+            }
+        }
+    }
 }
