@@ -43,7 +43,8 @@ class OperationsManifestsTest {
     @Test
     void shouldAlertOnEveryFailureTheRunbookNames() throws IOException {
         assertThat(alerts()).containsKeys("ModeratoDeadLettersRising", "ModeratoScoreDrift", "ModeratoLabelDrift",
-                "ModeratoCheckpointsFailing", "ModeratoBackpressure", "ModeratoReviewBacklogPastSla", "ModeratoModelFailedToLoad");
+                "ModeratoCheckpointsFailing", "ModeratoBackpressure", "ModeratoReviewBacklogPastSla", "ModeratoModelFailedToLoad",
+                "ModeratoFailSafeDecisions", "ModeratoModelNotLoaded");
         assertThat(Files.readString(KubernetesManifestsTest.K8S.resolve("base/kustomization.yaml"))).contains("- prometheusrule.yaml");
     }
 
@@ -59,7 +60,8 @@ class OperationsManifestsTest {
                 String metric = parts[parts.length - 1];
                 List<String> groups = List.of(parts).subList(0, parts.length - 1);
                 boolean registered = code.contains("counter(\"" + metric + "\")") || code.contains("gauge(\"" + metric + "\"")
-                        || code.contains("counter(shedByQueue, queue, \"" + metric + "\")");
+                        || code.contains("counter(shedByQueue, queue, \"" + metric + "\")")
+                        || code.contains("count(failSafeCounters, policy, null, null, \"" + metric + "\")");
                 boolean grouped = groups.stream().allMatch(g -> code.contains("addGroup(\"" + g + "\""));
                 if (!registered || !grouped) {
                     missing.add(alert.getKey() + ": " + m.group());
