@@ -53,7 +53,7 @@ public final class PrepublishVisibility {
         Map<String, String> flags = parse(args);
         int rate = Integer.parseInt(flags.getOrDefault("rate", "100"));
         int seconds = Integer.parseInt(flags.getOrDefault("seconds", "60"));
-        Duration checkpointInterval = Duration.parse("PT" + flags.getOrDefault("checkpoint-interval", "10s").toUpperCase(Locale.ROOT));
+        Duration checkpointInterval = DetectionBenchmark.parseDuration(flags.getOrDefault("checkpoint-interval", "10s"));
         Path output = Path.of(flags.getOrDefault("output", "target/bench/prepublish.md"));
         Path work = Files.createDirectories(Path.of(flags.getOrDefault("work-dir", "target/bench/prepublish-work")));
 
@@ -173,12 +173,9 @@ public final class PrepublishVisibility {
             return;
         }
         out.append(String.format(Locale.ROOT, "| %s | %d / %d | %d | %d | %d | %d |%n", name, latencies.length, total,
-                quantile(latencies, 0.50), quantile(latencies, 0.90), quantile(latencies, 0.99),
+                (long) BenchmarkJob.RunStats.quantile(latencies, 0.50), (long) BenchmarkJob.RunStats.quantile(latencies, 0.90),
+                (long) BenchmarkJob.RunStats.quantile(latencies, 0.99),
                 latencies[latencies.length - 1]));
-    }
-
-    private static long quantile(long[] sorted, double q) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
     }
 
     private static Map<String, String> parse(String[] args) {

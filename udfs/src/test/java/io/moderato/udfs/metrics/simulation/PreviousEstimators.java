@@ -4,7 +4,6 @@ import io.moderato.udfs.metrics.Estimate;
 import io.moderato.udfs.metrics.Intervals;
 import io.moderato.udfs.metrics.WeightedConfusion;
 import io.moderato.udfs.metrics.WeightedScoreHistogram;
-import org.apache.commons.math3.distribution.NormalDistribution;
 
 /**
  * The estimators as they were before issue 11, kept here only as the baseline the simulation
@@ -15,13 +14,11 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  */
 final class PreviousEstimators {
 
-    private static final NormalDistribution NORMAL = new NormalDistribution(null, 0.0, 1.0);
-
     private PreviousEstimators() {}
 
     static Estimate precision(WeightedConfusion c, double confidence) {
         return wilson(c.getTruePositiveWeight(), c.getFalsePositiveWeight(), c.getTruePositiveSquaredWeight(),
-                c.getFalsePositiveSquaredWeight(), c.getTruePositiveCount() + c.getFalsePositiveCount(), twoSided(confidence));
+                c.getFalsePositiveSquaredWeight(), c.getTruePositiveCount() + c.getFalsePositiveCount(), Intervals.twoSidedZ(confidence));
     }
 
     /** Published when at least 3 false negatives were labelled, audited or not (the guard that never fired). */
@@ -30,17 +27,17 @@ final class PreviousEstimators {
             return Estimate.withheld("fewer than 3 labelled false negatives");
         }
         return wilson(c.getTruePositiveWeight(), c.getFalseNegativeWeight(), c.getTruePositiveSquaredWeight(),
-                c.getFalseNegativeSquaredWeight(), c.getTruePositiveCount() + c.getFalseNegativeCount(), twoSided(confidence));
+                c.getFalseNegativeSquaredWeight(), c.getTruePositiveCount() + c.getFalseNegativeCount(), Intervals.twoSidedZ(confidence));
     }
 
     static Estimate falsePositiveRate(WeightedConfusion c, double confidence) {
         return wilson(c.getFalsePositiveWeight(), c.getTrueNegativeWeight(), c.getFalsePositiveSquaredWeight(),
-                c.getTrueNegativeSquaredWeight(), c.getFalsePositiveCount() + c.getTrueNegativeCount(), twoSided(confidence));
+                c.getTrueNegativeSquaredWeight(), c.getFalsePositiveCount() + c.getTrueNegativeCount(), Intervals.twoSidedZ(confidence));
     }
 
     /** The lowest edge whose one-sided Wilson lower bound meets p; -1 when none does. */
     static int recommendedEdge(WeightedScoreHistogram h, double minimumPrecision, double confidence) {
-        double z = NORMAL.inverseCumulativeProbability(confidence);
+        double z = Intervals.oneSidedZ(confidence);
         for (int k = 0; k < h.bins(); k++) {
             WeightedConfusion c = h.confusionAtEdge(k);
             Estimate e = wilson(c.getTruePositiveWeight(), c.getFalsePositiveWeight(), c.getTruePositiveSquaredWeight(),
@@ -50,10 +47,6 @@ final class PreviousEstimators {
             }
         }
         return -1;
-    }
-
-    private static double twoSided(double confidence) {
-        return NORMAL.inverseCumulativeProbability(1.0 - (1.0 - confidence) / 2.0);
     }
 
     private static Estimate wilson(double s, double f, double s2, double f2, long count, double z) {
@@ -66,12 +59,6 @@ final class PreviousEstimators {
         if (n < 1.0) {
             return new Estimate(p, 0.0, 1.0, n);
         }
-        double z2 = z * z;
-        double denominator = 1.0 + z2 / n;
-        double centre = (p + z2 / (2.0 * n)) / denominator;
-        double half = z / denominator * Math.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n));
-        double lower = p == 0.0 ? 0.0 : Math.max(0.0, Math.min(p, centre - half));
-        double upper = p == 1.0 ? 1.0 : Math.min(1.0, Math.max(p, centre + half));
-        return new Estimate(p, lower, upper, n);
+        return Intervals.wilson(p, n, z);
     }
 }
