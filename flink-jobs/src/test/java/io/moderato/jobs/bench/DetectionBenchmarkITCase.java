@@ -58,7 +58,9 @@ class DetectionBenchmarkITCase {
                 registry, "policy.config", PolicyConfig::getPolicyId);
         Configuration jobConf = BenchmarkJob.jobConfiguration(tmp.resolve("checkpoints"), Duration.ofMillis(300), overrides);
 
-        double rate = 200;
+        // 4 s of emission: the first checkpoints of a cold MiniCluster can be declined while tasks start, and the
+        // sink must still be running (not at end of input) when a later one reaches it
+        double rate = 100;
         BenchmarkJob.Result result = BenchmarkJob.run(cluster, jobConf,
                 new BenchmarkJob.Inputs(content, events, signals, 10, configs), events, rate, "it");
 
@@ -75,7 +77,7 @@ class DetectionBenchmarkITCase {
         assertThat(result.checkpoints().completed()).as("checkpoints complete with the throttle chained to the source")
                 .isPositive();
         assertThat(stats.sinkFlushes()).as("the decision sink saw checkpoint barriers").isPositive();
-        // 400 events at 200/s: even with the rate limiter's initial burst (≤ 1 s of permits), emission spans ≥ 1 s
+        // 400 events at 100/s: even with the rate limiter's initial burst (≤ 1 s of permits), emission spans ≥ 3 s
         assertThat((stats.lastEmissionNanos() - stats.firstEmissionNanos()) / 1e9).isGreaterThan(0.8);
         assertThat(result.cpu().processMillis()).isPositive();
     }
