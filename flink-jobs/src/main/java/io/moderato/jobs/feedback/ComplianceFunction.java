@@ -8,6 +8,8 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
+import java.io.Serializable;
+
 /**
  * Keyed by policy | UTC day (of the decisions' event time: the day is a cohort). Merges the
  * day's {@link ComplianceDelta}s and emits its {@link ComplianceReport} when the watermark passes
@@ -29,12 +31,19 @@ public final class ComplianceFunction extends KeyedProcessFunction<String, Compl
     private transient Counter reports;
     private transient Counter afterRetention;
 
-    /** @param minimumAuditedLabels recall's guard (feedback.metrics.recall.min-false-negative-labels) */
-    public ComplianceFunction(long updateIntervalMillis, long retentionMillis, double confidence, int minimumAuditedLabels) {
-        this.updateIntervalMillis = updateIntervalMillis;
-        this.retentionMillis = retentionMillis;
-        this.confidence = confidence;
-        this.minimumAuditedLabels = minimumAuditedLabels;
+    /**
+     * A changed day is re-emitted at most every {@code updateIntervalMillis} of event time and dropped
+     * {@code retentionMillis} after its end; its intervals have {@code confidence}, and recall is
+     * withheld below {@code minimumAuditedLabels} (feedback.metrics.recall.min-false-negative-labels).
+     */
+    public record Settings(long updateIntervalMillis, long retentionMillis, double confidence, int minimumAuditedLabels)
+            implements Serializable {}
+
+    public ComplianceFunction(Settings settings) {
+        this.updateIntervalMillis = settings.updateIntervalMillis();
+        this.retentionMillis = settings.retentionMillis();
+        this.confidence = settings.confidence();
+        this.minimumAuditedLabels = settings.minimumAuditedLabels();
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.moderato.jobs.feedback;
 import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyDecision;
 import io.moderato.schemas.RiskDecision;
-import io.moderato.udfs.feedback.ComplianceDay;
 import io.moderato.jobs.common.FlushingOperator;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -26,10 +25,6 @@ import java.util.Map;
  * own and loses nothing on failure. Partials are emitted before the watermark that closes their
  * window, so downstream they are never late unless the decision itself was.
  *
- * <p>The same way it counts every decision into a {@link ComplianceDay} per policy × UTC day
- * ({@link ComplianceDay#addDecision}), emitted to {@link FeedbackState#COMPLIANCE_DELTAS} when
- * the watermark passes the day's end, before every checkpoint barrier and at end of input.
- *
  * <p>A decision's score for a policy and modality is attributed to the active model of that
  * modality listed in {@code RiskDecision.modelVersions}; scores outside [0, 1] or without such a
  * model are skipped and counted. Decisions behind the watermark are counted as late and skipped
@@ -41,7 +36,6 @@ public final class DecisionPreAggregator extends FlushingOperator<ScoreWindow>
     private final long[] windowSizes;
 
     private transient Map<String, ScoreWindow> partials;
-    private transient Map<String, ComplianceDelta> days;
     private transient long watermark;
     private transient Counter lateScores;
     private transient Counter unattributedScores;
@@ -54,7 +48,6 @@ public final class DecisionPreAggregator extends FlushingOperator<ScoreWindow>
     public void open() throws Exception {
         super.open();
         partials = new HashMap<>();
-        days = new HashMap<>();
         watermark = Long.MIN_VALUE;
         lateScores = getMetricGroup().counter("lateScores");
         unattributedScores = getMetricGroup().counter("unattributedScores");
@@ -64,10 +57,7 @@ public final class DecisionPreAggregator extends FlushingOperator<ScoreWindow>
     public void processElement(StreamRecord<RiskDecision> element) throws Exception {
         RiskDecision decision = element.getValue();
         long eventTime = decision.getEventTimeMillis();
-        long day = ComplianceDay.dayStartMillis(eventTime);
         for (PolicyDecision policy : decision.getPolicies()) {
-            days.computeIfAbsent(policy.getPolicyId() + '\u0000' + day,
-                    k -> ComplianceDelta.of(policy.getPolicyId(), day, new ComplianceDay())).day.addDecision(decision, policy);
             for (Map.Entry<String, Double> score : policy.getModalityScores().entrySet()) {
                 ModelVersion model = activeModel(decision, score.getKey());
                 Double value = score.getValue();
@@ -123,18 +113,6 @@ public final class DecisionPreAggregator extends FlushingOperator<ScoreWindow>
         }
         for (ScoreWindow partial : ready) {
             output.collect(new StreamRecord<>(partial, partial.end - 1));
-        }
-        List<ComplianceDelta> complete = new ArrayList<>();
-        for (Iterator<ComplianceDelta> it = days.values().iterator(); it.hasNext(); ) {
-            ComplianceDelta delta = it.next();
-            long lastMilli = delta.dayStartMillis + ComplianceDay.DAY_MILLIS - 1;
-            if (upTo == Long.MAX_VALUE || lastMilli <= upTo) {
-                complete.add(delta);
-                it.remove();
-            }
-        }
-        for (ComplianceDelta delta : complete) {
-            output.collect(FeedbackState.COMPLIANCE_DELTAS, new StreamRecord<>(delta, delta.dayStartMillis));
         }
     }
 }

@@ -12,11 +12,9 @@ import io.moderato.schemas.DriftAlert;
 import io.moderato.schemas.MetricSnapshot;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.ReviewLabel;
-import io.moderato.schemas.ReviewReason;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.TrainingExample;
-import io.moderato.udfs.feedback.ComplianceDay;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
@@ -29,6 +27,7 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
 
 import java.util.List;
 
@@ -78,32 +77,55 @@ public final class FeedbackJob {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid FeedbackJob configuration: " + String.join("; ", problems));
         }
-        List<PolicyConfig> defaults = JobWiring.policyDefaults(conf.get(FeedbackOptions.POLICY_DEFAULTS), FeedbackOptions.POLICY_DEFAULTS);
-        String registry = conf.get(FeedbackOptions.SCHEMA_REGISTRY_URL);
-        double confidence = conf.get(FeedbackOptions.METRICS_CONFIDENCE);
+        Decoded in = decode(sources, conf);
+        SingleOutputStreamOperator<TrainingExample> examples = joinLabels(in.decisions(), in.labels(), conf, sinks);
+        SingleOutputStreamOperator<MetricSnapshot> snapshots = qualityMetrics(examples, in.configs(), conf, sinks);
+        scoreDrift(in.decisions(), snapshots.getSideOutput(FeedbackState.LABEL_DRIFT_ALERTS), conf, sinks);
+        compliance(in.decisions(), examples, in.tasks(), conf, sinks);
+        in.deadLetters().sinkTo(sinks.deadLetters())
+                .uid(FeedbackUids.SINK_DEADLETTER).name("Write deadletter");
+    }
 
-        // ---- decode (bad bytes → deadletter) and event time
+    /** The decoded inputs with event time, and every input's undecodable records. {@code tasks} may be null. */
+    private record Decoded(DataStream<RiskDecision> decisions, DataStream<ReviewLabel> labels,
+                           DataStream<PolicyConfig> configs, DataStream<ReviewTask> tasks,
+                           DataStream<DeadLetter> deadLetters) {}
+
+    /** Decode (bad bytes → deadletter) and assign event time; policy config never holds back watermarks. */
+    private static Decoded decode(Sources sources, Configuration conf) {
+        String registry = conf.get(FeedbackOptions.SCHEMA_REGISTRY_URL);
         SingleOutputStreamOperator<RiskDecision> decisions = JobWiring.decode(sources.decisions(), RiskDecision.class, registry,
                 FeedbackInputs.decision(conf), JOB, FeedbackUids.DECODE_DECISIONS, "Decode risk.decisions");
         SingleOutputStreamOperator<ReviewLabel> labels = JobWiring.decode(sources.labels(), ReviewLabel.class, registry,
                 FeedbackInputs.label(conf), JOB, FeedbackUids.DECODE_LABELS, "Decode review.labels");
         SingleOutputStreamOperator<PolicyConfig> configs = JobWiring.decode(sources.policyConfigs(), PolicyConfig.class, registry,
                 DetectionInputs.policyConfig(), JOB, FeedbackUids.DECODE_POLICY_CONFIG, "Decode policy.config");
+        DataStream<DeadLetter> deadLetters = decisions.getSideOutput(DeadLetters.TAG)
+                .union(labels.getSideOutput(DeadLetters.TAG), configs.getSideOutput(DeadLetters.TAG));
+        DataStream<ReviewTask> timedTasks = null;
+        if (sources.reviewTasks() != null) {
+            SingleOutputStreamOperator<ReviewTask> tasks = JobWiring.decode(sources.reviewTasks(), ReviewTask.class, registry,
+                    FeedbackInputs.task(conf), JOB, FeedbackUids.DECODE_TASKS, "Decode review.tasks");
+            timedTasks = tasks.assignTimestampsAndWatermarks(eventTime(conf, (ReviewTask t, long ts) -> t.getEventTimeMillis()))
+                    .uid(FeedbackUids.WATERMARKS_TASKS).name("Event time of review tasks");
+            deadLetters = deadLetters.union(tasks.getSideOutput(DeadLetters.TAG));
+        }
+        return new Decoded(
+                decisions.assignTimestampsAndWatermarks(eventTime(conf, (RiskDecision d, long ts) -> d.getEventTimeMillis()))
+                        .uid(FeedbackUids.WATERMARKS_DECISIONS).name("Event time of decisions"),
+                labels.assignTimestampsAndWatermarks(eventTime(conf, (ReviewLabel l, long ts) -> l.getLabelledAtMillis()))
+                        .uid(FeedbackUids.WATERMARKS_LABELS).name("Event time of labels"),
+                configs.assignTimestampsAndWatermarks(JobSettings.<PolicyConfig>neverHoldsBackWatermarks())
+                        .uid(FeedbackUids.WATERMARKS_POLICY_CONFIG).name("Policy config (no event time)"),
+                timedTasks, deadLetters);
+    }
 
-        DataStream<RiskDecision> timedDecisions = decisions
-                .assignTimestampsAndWatermarks(eventTime(conf, (RiskDecision d, long ts) -> d.getEventTimeMillis()))
-                .uid(FeedbackUids.WATERMARKS_DECISIONS).name("Event time of decisions");
-        DataStream<ReviewLabel> timedLabels = labels
-                .assignTimestampsAndWatermarks(eventTime(conf, (ReviewLabel l, long ts) -> l.getLabelledAtMillis()))
-                .uid(FeedbackUids.WATERMARKS_LABELS).name("Event time of labels");
-        DataStream<PolicyConfig> configChanges = configs
-                .assignTimestampsAndWatermarks(JobSettings.<PolicyConfig>neverHoldsBackWatermarks())
-                .uid(FeedbackUids.WATERMARKS_POLICY_CONFIG).name("Policy config (no event time)");
-
-        // ---- 1. join labels to decisions, 2. training examples
-        SingleOutputStreamOperator<TrainingExample> examples = timedDecisions
+    /** 1. join labels to decisions, 2. training examples (Kafka and files); unmatched labels go to their topic. */
+    private static SingleOutputStreamOperator<TrainingExample> joinLabels(DataStream<RiskDecision> decisions,
+            DataStream<ReviewLabel> labels, Configuration conf, Sinks sinks) {
+        SingleOutputStreamOperator<TrainingExample> examples = decisions
                 .keyBy(RiskDecision::getContentId)
-                .connect(timedLabels.keyBy(ReviewLabel::getContentId))
+                .connect(labels.keyBy(ReviewLabel::getContentId))
                 .process(new JoinLabelsFunction(conf.get(FeedbackOptions.JOIN_TTL)), new AvroTypeInfo<>(TrainingExample.class))
                 .uid(FeedbackUids.JOIN).name("Join labels to decisions, adjudicate");
         examples.sinkTo(sinks.trainingExamples())
@@ -112,83 +134,79 @@ public final class FeedbackJob {
                 .uid(FeedbackUids.SINK_TRAINING_FILES).name("Write training example files (Avro)");
         examples.getSideOutput(FeedbackState.UNMATCHED_LABELS).sinkTo(sinks.unmatchedLabels())
                 .uid(FeedbackUids.SINK_UNMATCHED_LABELS).name("Write unmatched labels");
+        return examples;
+    }
 
-        // ---- 3. quality metrics per policy × model version × surface (+ label-based change detection)
+    /** 3. quality metrics per policy × model version × surface (+ label-based change detection). */
+    private static SingleOutputStreamOperator<MetricSnapshot> qualityMetrics(
+            SingleOutputStreamOperator<TrainingExample> examples, DataStream<PolicyConfig> configChanges,
+            Configuration conf, Sinks sinks) {
+        List<PolicyConfig> defaults = JobWiring.policyDefaults(conf.get(FeedbackOptions.POLICY_DEFAULTS),
+                FeedbackOptions.POLICY_DEFAULTS);
         SingleOutputStreamOperator<MetricSnapshot> snapshots = examples.getSideOutput(FeedbackState.LABELLED_ITEMS)
-                .flatMap((FlatMapFunction<LabelledItem, LabelledItem>) (item, out) -> {
-                    out.collect(item);
-                    out.collect(item.withSurface(QualityMetricsFunction.ALL_SURFACES));
-                }, TypeInformation.of(LabelledItem.class))
+                .flatMap(new PerSurfaceAndOverall(), TypeInformation.of(LabelledItem.class))
                 .uid(FeedbackUids.SURFACES).name("Labelled items per surface and overall")
                 .keyBy(LabelledItem::key)
                 .connect(configChanges.broadcast(FeedbackState.POLICY_CONFIGS))
-                .process(new QualityMetricsFunction(defaults,
-                                Windows.sizes(conf.get(FeedbackOptions.METRICS_WINDOWS)),
-                                conf.get(FeedbackOptions.METRICS_LABEL_GRACE).toMillis(), confidence,
-                                conf.get(FeedbackOptions.METRICS_MIN_FALSE_NEGATIVES),
-                                conf.get(FeedbackOptions.ADWIN_DELTA), conf.get(FeedbackOptions.PH_DELTA),
-                                conf.get(FeedbackOptions.PH_LAMBDA), conf.get(FeedbackOptions.CRITICAL_RATIO)),
+                .process(new QualityMetricsFunction(defaults, FeedbackOptions.qualityMetrics(conf)),
                         new AvroTypeInfo<>(MetricSnapshot.class))
                 .uid(FeedbackUids.METRICS).name("Quality metrics per policy, model, surface");
         snapshots.sinkTo(sinks.qualityMetrics())
                 .uid(FeedbackUids.SINK_QUALITY_METRICS).name("Write quality.metrics");
+        return snapshots;
+    }
 
-        // ---- 4. score drift of every decision against the manifests' reference histograms
-        SingleOutputStreamOperator<ScoreWindow> scoreCounts = timedDecisions
-                .transform("Pre-aggregate scores and compliance counts", TypeInformation.of(ScoreWindow.class),
+    /** Each labelled item counts for its own surface and for all surfaces. */
+    private static final class PerSurfaceAndOverall implements FlatMapFunction<LabelledItem, LabelledItem> {
+        @Override
+        public void flatMap(LabelledItem item, Collector<LabelledItem> out) {
+            out.collect(item);
+            out.collect(item.withSurface(QualityMetricsFunction.ALL_SURFACES));
+        }
+    }
+
+    /** 4. score drift of every decision against the manifests' reference histograms, with the label drift alerts. */
+    private static void scoreDrift(DataStream<RiskDecision> decisions, DataStream<DriftAlert> labelDriftAlerts,
+                                   Configuration conf, Sinks sinks) {
+        decisions
+                .transform("Pre-aggregate scores", TypeInformation.of(ScoreWindow.class),
                         new DecisionPreAggregator(Windows.sizes(conf.get(FeedbackOptions.DRIFT_WINDOWS))))
-                .uid(FeedbackUids.PRE_AGGREGATE);
-        SingleOutputStreamOperator<DriftAlert> scoreAlerts = scoreCounts
+                .uid(FeedbackUids.PRE_AGGREGATE)
                 .keyBy(ScoreWindow::key)
                 .process(new ScoreDriftFunction(
                                 new ReferenceHistograms(conf.getOptional(FeedbackOptions.MODELS_DIR).orElse(null)),
-                                conf.get(FeedbackOptions.DRIFT_MIN_ITEMS), conf.get(FeedbackOptions.PSI_THRESHOLD),
-                                conf.get(FeedbackOptions.KS_ALPHA), conf.get(FeedbackOptions.KS_MIN_STATISTIC),
-                                conf.get(FeedbackOptions.CRITICAL_RATIO)),
+                                FeedbackOptions.scoreDrift(conf)),
                         new AvroTypeInfo<>(DriftAlert.class))
-                .uid(FeedbackUids.SCORE_DRIFT).name("Score drift vs reference (PSI, KS)");
-        scoreAlerts.union(snapshots.getSideOutput(FeedbackState.LABEL_DRIFT_ALERTS))
+                .uid(FeedbackUids.SCORE_DRIFT).name("Score drift vs reference (PSI, KS)")
+                .union(labelDriftAlerts)
                 .sinkTo(sinks.driftAlerts())
                 .uid(FeedbackUids.SINK_DRIFT_ALERTS).name("Write drift.alerts");
+    }
 
-        // ---- 5. compliance numbers per policy × UTC day
-        DataStream<ComplianceDelta> complianceDeltas = scoreCounts.getSideOutput(FeedbackState.COMPLIANCE_DELTAS)
+    /** 5. compliance numbers per policy × UTC day, from every decision, label and (if read) review task. */
+    private static void compliance(DataStream<RiskDecision> decisions, SingleOutputStreamOperator<TrainingExample> examples,
+                                   DataStream<ReviewTask> tasks, Configuration conf, Sinks sinks) {
+        DataStream<ComplianceDelta> deltas = decisions
+                .transform("Count decisions per policy and day", TypeInformation.of(ComplianceDelta.class),
+                        new DecisionComplianceCounter())
+                .uid(FeedbackUids.COUNT_DECISION_COMPLIANCE)
                 .union(examples.getSideOutput(FeedbackState.COMPLIANCE_DELTAS)
                         .transform("Combine label compliance deltas per policy and day",
                                 TypeInformation.of(ComplianceDelta.class), new ComplianceCombiner())
                         .uid(FeedbackUids.COMBINE_LABEL_COMPLIANCE));
-        DataStream<DeadLetter> deadLetters = decisions.getSideOutput(DeadLetters.TAG)
-                .union(labels.getSideOutput(DeadLetters.TAG), configs.getSideOutput(DeadLetters.TAG));
-        if (sources.reviewTasks() != null) {
-            SingleOutputStreamOperator<ReviewTask> tasks = JobWiring.decode(sources.reviewTasks(), ReviewTask.class, registry,
-                    FeedbackInputs.task(conf), JOB, FeedbackUids.DECODE_TASKS, "Decode review.tasks");
-            complianceDeltas = complianceDeltas.union(tasks
-                    .assignTimestampsAndWatermarks(eventTime(conf, (ReviewTask t, long ts) -> t.getEventTimeMillis()))
-                    .uid(FeedbackUids.WATERMARKS_TASKS).name("Event time of review tasks")
-                    .flatMap((FlatMapFunction<ReviewTask, ComplianceDelta>) (task, out) -> {
-                        long day = ComplianceDay.dayStartMillis(task.getEventTimeMillis());
-                        for (ReviewReason reason : task.getReasons()) {
-                            out.collect(ComplianceDelta.of(reason.getPolicyId(), day, new ComplianceDay().addTask(task, reason)));
-                        }
-                    }, TypeInformation.of(ComplianceDelta.class))
+        if (tasks != null) {
+            deltas = deltas.union(tasks
+                    .flatMap(new ReviewTaskCompliance(), TypeInformation.of(ComplianceDelta.class))
                     .uid(FeedbackUids.TASKS_TO_COMPLIANCE).name("Review tasks per policy and day")
                     .transform("Combine task compliance deltas per policy and day",
                             TypeInformation.of(ComplianceDelta.class), new ComplianceCombiner())
                     .uid(FeedbackUids.COMBINE_TASK_COMPLIANCE));
-            deadLetters = deadLetters.union(tasks.getSideOutput(DeadLetters.TAG));
         }
-        complianceDeltas
-                .keyBy(ComplianceDelta::key)
-                .process(new ComplianceFunction(conf.get(FeedbackOptions.COMPLIANCE_UPDATE_INTERVAL).toMillis(),
-                                conf.get(FeedbackOptions.COMPLIANCE_RETENTION).toMillis(), confidence,
-                                conf.get(FeedbackOptions.METRICS_MIN_FALSE_NEGATIVES)),
-                        new AvroTypeInfo<>(ComplianceReport.class))
+        deltas.keyBy(ComplianceDelta::key)
+                .process(new ComplianceFunction(FeedbackOptions.compliance(conf)), new AvroTypeInfo<>(ComplianceReport.class))
                 .uid(FeedbackUids.COMPLIANCE).name("Compliance numbers per policy and day")
                 .sinkTo(sinks.complianceReports())
                 .uid(FeedbackUids.SINK_COMPLIANCE_REPORTS).name("Write compliance.reports");
-
-        deadLetters.sinkTo(sinks.deadLetters())
-                .uid(FeedbackUids.SINK_DEADLETTER).name("Write deadletter");
     }
 
     private static <T> WatermarkStrategy<T> eventTime(Configuration conf, SerializableTimestampAssigner<T> time) {

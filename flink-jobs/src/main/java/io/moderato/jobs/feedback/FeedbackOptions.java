@@ -219,6 +219,27 @@ public final class FeedbackOptions {
         }
     }
 
+    /** The quality metrics operator's settings from {@code conf}. */
+    static QualityMetricsFunction.Settings qualityMetrics(Configuration conf) {
+        return new QualityMetricsFunction.Settings(Windows.sizes(conf.get(METRICS_WINDOWS)),
+                conf.get(METRICS_LABEL_GRACE).toMillis(), conf.get(METRICS_CONFIDENCE), conf.get(METRICS_MIN_FALSE_NEGATIVES),
+                new QualityMetricsFunction.LabelDrift(conf.get(ADWIN_DELTA), conf.get(PH_DELTA), conf.get(PH_LAMBDA),
+                        conf.get(CRITICAL_RATIO)));
+    }
+
+    /** The score drift operator's settings from {@code conf}. */
+    static ScoreDriftFunction.Settings scoreDrift(Configuration conf) {
+        return new ScoreDriftFunction.Settings(conf.get(DRIFT_MIN_ITEMS), conf.get(PSI_THRESHOLD), conf.get(KS_ALPHA),
+                conf.get(KS_MIN_STATISTIC), conf.get(CRITICAL_RATIO));
+    }
+
+    /** The compliance operator's settings from {@code conf}: the same confidence and recall guard as the metrics. */
+    static ComplianceFunction.Settings compliance(Configuration conf) {
+        return new ComplianceFunction.Settings(conf.get(COMPLIANCE_UPDATE_INTERVAL).toMillis(),
+                conf.get(COMPLIANCE_RETENTION).toMillis(), conf.get(METRICS_CONFIDENCE),
+                conf.get(METRICS_MIN_FALSE_NEGATIVES));
+    }
+
     private static void windows(List<String> problems, Configuration conf, ConfigOption<List<Duration>> option) {
         List<Duration> windows = conf.get(option);
         if (windows.isEmpty()) {

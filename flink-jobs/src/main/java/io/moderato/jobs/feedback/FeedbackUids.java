@@ -26,6 +26,7 @@ public final class FeedbackUids {
     public static final String PRE_AGGREGATE = "pre-aggregate-decisions";
     public static final String SCORE_DRIFT = "score-drift";
     public static final String TASKS_TO_COMPLIANCE = "review-tasks-to-compliance";
+    public static final String COUNT_DECISION_COMPLIANCE = "count-decision-compliance";
     public static final String COMBINE_LABEL_COMPLIANCE = "combine-label-compliance";
     public static final String COMBINE_TASK_COMPLIANCE = "combine-task-compliance";
     public static final String COMPLIANCE = "compliance-days";

@@ -25,15 +25,15 @@ public class LabelDriftState {
     public LabelDriftState() {}
 
     /** Fresh detectors watching {@code version}. */
-    public static LabelDriftState watching(long version, double adwinDelta, double phDelta, double phLambda) {
+    public static LabelDriftState watching(long version, QualityMetricsFunction.LabelDrift settings) {
         LabelDriftState state = new LabelDriftState();
         state.configVersion = version;
-        state.errorAdwin = new Adwin(adwinDelta);
-        state.positiveAdwin = new Adwin(adwinDelta);
+        state.errorAdwin = new Adwin(settings.adwinDelta());
+        state.positiveAdwin = new Adwin(settings.adwinDelta());
         // errors matter when they rise; the positive rate (prevalence among reviewed items) either way
-        state.errorPageHinkley = new PageHinkley(phDelta, phLambda, PageHinkley.DEFAULT_ALPHA,
+        state.errorPageHinkley = new PageHinkley(settings.phDelta(), settings.phLambda(), PageHinkley.DEFAULT_ALPHA,
                 PageHinkley.DEFAULT_MIN_INSTANCES, false);
-        state.positivePageHinkley = new PageHinkley(phDelta, phLambda, PageHinkley.DEFAULT_ALPHA,
+        state.positivePageHinkley = new PageHinkley(settings.phDelta(), settings.phLambda(), PageHinkley.DEFAULT_ALPHA,
                 PageHinkley.DEFAULT_MIN_INSTANCES, true);
         return state;
     }

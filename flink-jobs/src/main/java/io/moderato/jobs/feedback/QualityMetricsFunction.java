@@ -4,7 +4,9 @@ import io.moderato.jobs.common.PolicyBook;
 import io.moderato.schemas.DriftAlert;
 import io.moderato.schemas.MetricSnapshot;
 import io.moderato.schemas.PolicyConfig;
+import io.moderato.udfs.drift.Adwin;
 import io.moderato.udfs.drift.DriftSignal;
+import io.moderato.udfs.drift.PageHinkley;
 import io.moderato.udfs.metrics.PrecisionObligation;
 import io.moderato.udfs.metrics.QualityReport;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -16,7 +18,9 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -52,15 +56,32 @@ public final class QualityMetricsFunction
     /** Defaults of the PolicyConfig schema, for policies the job has no config for. */
     static final PrecisionObligation DEFAULT_OBLIGATION = new PrecisionObligation(0.95, 0.95);
 
+    /**
+     * How the metrics are computed: tumbling window sizes, how long after a window's end labels are
+     * still awaited, the confidence and thin-window floor of every interval, and the label-based
+     * change detectors' parameters.
+     */
+    public record Settings(long[] windowSizes, long labelGraceMillis, double confidence, int minFalseNegatives,
+                           LabelDrift labelDrift) implements Serializable {
+        public Settings {
+            if (windowSizes.length == 0) {
+                throw new IllegalArgumentException("at least one window size is needed");
+            }
+            windowSizes = windowSizes.clone();
+            Arrays.sort(windowSizes);
+        }
+    }
+
+    /** ADWIN δ, Page-Hinkley δ and λ, and the ratio to the threshold at which an alert is critical. */
+    public record LabelDrift(double adwinDelta, double phDelta, double phLambda, double criticalRatio)
+            implements Serializable {}
+
     private final List<PolicyConfig> defaults;
     private final long[] windowSizes;
     private final long labelGraceMillis;
     private final double confidence;
     private final int minFalseNegatives;
-    private final double adwinDelta;
-    private final double phDelta;
-    private final double phLambda;
-    private final double criticalRatio;
+    private final LabelDrift labelDriftSettings;
 
     private transient MapState<String, MetricWindow> windows;
     private transient ValueState<MetricWindow> cumulative;
@@ -78,22 +99,14 @@ public final class QualityMetricsFunction
     private transient Map<String, Counter> alertCounters;
     private transient Map<String, double[]> detectorGauges;
 
-    public QualityMetricsFunction(List<PolicyConfig> defaults, long[] windowSizes, long labelGraceMillis,
-                                  double confidence, int minFalseNegatives, double adwinDelta, double phDelta,
-                                  double phLambda, double criticalRatio) {
-        if (windowSizes.length == 0) {
-            throw new IllegalArgumentException("at least one window size is needed");
-        }
+    /** {@code defaults}: the policy configs used for policies the broadcast side has not yet configured. */
+    public QualityMetricsFunction(List<PolicyConfig> defaults, Settings settings) {
         this.defaults = List.copyOf(defaults);
-        this.windowSizes = windowSizes.clone();
-        java.util.Arrays.sort(this.windowSizes);
-        this.labelGraceMillis = labelGraceMillis;
-        this.confidence = confidence;
-        this.minFalseNegatives = minFalseNegatives;
-        this.adwinDelta = adwinDelta;
-        this.phDelta = phDelta;
-        this.phLambda = phLambda;
-        this.criticalRatio = criticalRatio;
+        this.windowSizes = settings.windowSizes();
+        this.labelGraceMillis = settings.labelGraceMillis();
+        this.confidence = settings.confidence();
+        this.minFalseNegatives = settings.minFalseNegatives();
+        this.labelDriftSettings = settings.labelDrift();
     }
 
     @Override
@@ -256,7 +269,7 @@ public final class QualityMetricsFunction
     private void detectChange(LabelledItem item, ReadOnlyContext ctx) throws Exception {
         LabelDriftState state = labelDrift.value();
         if (state == null || item.configVersion > state.configVersion) {
-            state = LabelDriftState.watching(item.configVersion, adwinDelta, phDelta, phLambda);
+            state = LabelDriftState.watching(item.configVersion, labelDriftSettings);
         } else if (item.configVersion < state.configVersion) {
             driftItemsFromOlderConfig.inc();
             return;
@@ -289,8 +302,8 @@ public final class QualityMetricsFunction
         if (values == null) {
             double[] fresh = new double[2];
             MetricGroup group = metrics.addGroup("policy", policyId).addGroup("stream", stream);
-            group.addGroup("detector", io.moderato.udfs.drift.Adwin.NAME).gauge("mean", () -> fresh[0]);
-            group.addGroup("detector", io.moderato.udfs.drift.PageHinkley.NAME).gauge("statistic", () -> fresh[1]);
+            group.addGroup("detector", Adwin.NAME).gauge("mean", () -> fresh[0]);
+            group.addGroup("detector", PageHinkley.NAME).gauge("statistic", () -> fresh[1]);
             detectorGauges.put(policyId + '\u0000' + stream, fresh);
             values = fresh;
         }
@@ -298,7 +311,7 @@ public final class QualityMetricsFunction
         values[1] = pageHinkley;
     }
 
-    private static Map<String, String> adwinDetails(io.moderato.udfs.drift.Adwin adwin) {
+    private static Map<String, String> adwinDetails(Adwin adwin) {
         return Map.of("meanBefore", Double.toString(adwin.getLastMeanBefore()),
                 "meanAfter", Double.toString(adwin.getLastMeanAfter()),
                 "width", Long.toString(adwin.width()));
@@ -310,7 +323,7 @@ public final class QualityMetricsFunction
             return;
         }
         DriftSignal signal = DriftSignal.of(fired.get().detector(), fired.get().statistic(), fired.get().threshold(),
-                criticalRatio);
+                labelDriftSettings.criticalRatio());
         Map<String, String> details = new TreeMap<>(extra);
         details.put("stream", stream);
         details.put("configVersion", Long.toString(state.configVersion));

@@ -11,6 +11,7 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -31,6 +32,14 @@ import java.util.TreeMap;
  */
 public final class ScoreDriftFunction extends KeyedProcessFunction<String, ScoreWindow, DriftAlert> {
 
+    /**
+     * Windows with fewer than {@code minItems} scores are not tested; PSI alerts above
+     * {@code psiThreshold}, KS at significance {@code ksAlpha} and only above {@code ksMinStatistic};
+     * an alert is CRITICAL at {@code criticalRatio} × its threshold.
+     */
+    public record Settings(int minItems, double psiThreshold, double ksAlpha, double ksMinStatistic,
+                           double criticalRatio) implements Serializable {}
+
     private final ReferenceHistograms references;
     private final int minItems;
     private final double psiThreshold;
@@ -49,14 +58,13 @@ public final class ScoreDriftFunction extends KeyedProcessFunction<String, Score
     private transient Map<String, double[]> gaugeValues;
     private transient Map<String, Counter> alertCounters;
 
-    public ScoreDriftFunction(ReferenceHistograms references, int minItems, double psiThreshold, double ksAlpha,
-                              double ksMinStatistic, double criticalRatio) {
+    public ScoreDriftFunction(ReferenceHistograms references, Settings settings) {
         this.references = references;
-        this.minItems = minItems;
-        this.psiThreshold = psiThreshold;
-        this.ksAlpha = ksAlpha;
-        this.ksMinStatistic = ksMinStatistic;
-        this.criticalRatio = criticalRatio;
+        this.minItems = settings.minItems();
+        this.psiThreshold = settings.psiThreshold();
+        this.ksAlpha = settings.ksAlpha();
+        this.ksMinStatistic = settings.ksMinStatistic();
+        this.criticalRatio = settings.criticalRatio();
     }
 
     @Override

@@ -25,7 +25,7 @@ class ComplianceFunctionTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ComplianceFunction(HOUR, RETENTION, 0.95, 3),
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ComplianceFunction(new ComplianceFunction.Settings(HOUR, RETENTION, 0.95, 3)),
                 ComplianceDelta::key, Types.STRING);
     }
 

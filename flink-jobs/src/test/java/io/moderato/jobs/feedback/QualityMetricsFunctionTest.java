@@ -28,8 +28,9 @@ class QualityMetricsFunctionTest {
 
     private void start(long... windowSizes) throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new QualityMetricsFunction(List.of(FeedbackFixtures.spamConfig(1, 0.5, 0.9)), windowSizes, GRACE, 0.95, 3,
-                        0.002, 0.02, 50.0, 2.0),
+                new QualityMetricsFunction(List.of(FeedbackFixtures.spamConfig(1, 0.5, 0.9)),
+                        new QualityMetricsFunction.Settings(windowSizes, GRACE, 0.95, 3,
+                                new QualityMetricsFunction.LabelDrift(0.002, 0.02, 50.0, 2.0))),
                 LabelledItem::key, Types.STRING, FeedbackState.POLICY_CONFIGS);
     }
 

@@ -46,7 +46,7 @@ class ScoreDriftTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, ScoreWindow, DriftAlert> driftHarness(int minItems)
             throws Exception {
         return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new ScoreDriftFunction(BUNDLED, minItems, 0.2, 0.001, 0.0, 2.0), ScoreWindow::key, Types.STRING);
+                new ScoreDriftFunction(BUNDLED, new ScoreDriftFunction.Settings(minItems, 0.2, 0.001, 0.0, 2.0)), ScoreWindow::key, Types.STRING);
     }
 
     @Test
