@@ -6,4 +6,4 @@
 #          --timeout SECONDS, --help.
 source "$(dirname "$0")/lib.sh"
 moderato_flags "--bootstrap --registry --topic --policy --title --out --timeout" "" "" "$@"
-moderato_java flink-jobs runtime io.moderato.jobs.feedback.ComplianceReportsCli "$@"
+moderato_java flink-jobs runtime io.moderato.jobs.feedback.ComplianceReportFromKafkaCli "$@"

@@ -6,4 +6,4 @@
 # Options: --out FILE.md, --policy ID (repeatable; a policy with no reports is an error), --title TEXT, --help.
 source "$(dirname "$0")/lib.sh"
 moderato_flags "--out --policy --title" "" "" "$@"
-moderato_java udfs runtime io.moderato.udfs.feedback.ComplianceReportCli "$@"
+moderato_java udfs runtime io.moderato.udfs.feedback.ComplianceReportFromFilesCli "$@"

@@ -10,7 +10,8 @@ import org.apache.avro.specific.SpecificRecord;
  * Every Moderato Kafka topic with the Avro record its values carry (Schema Registry subject
  * {@code <topic>-value}) and the record field its key is taken from. This is the single list the
  * schema-compatibility gate runs over: a record on the wire without a frozen released schema fails
- * the build.
+ * the build. Two topics may carry the same record (review.labels.unmatched holds review.labels'
+ * records); the record is then frozen once.
  */
 public enum Topic {
     CONTENT_EVENTS("content.events", ContentEvent.class, ContentEvent.getClassSchema(), "contentId"),
@@ -21,6 +22,9 @@ public enum Topic {
     ENFORCEMENT_ACTIONS(
             "enforcement.actions", EnforcementAction.class, EnforcementAction.getClassSchema(), "contentId"),
     REVIEW_LABELS("review.labels", ReviewLabel.class, ReviewLabel.getClassSchema(), "contentId"),
+    /** Labels the FeedbackJob could not join to a decision within its TTL: the review.labels record, unchanged. */
+    REVIEW_LABELS_UNMATCHED(
+            "review.labels.unmatched", ReviewLabel.class, ReviewLabel.getClassSchema(), "contentId"),
     TRAINING_EXAMPLES("training.examples", TrainingExample.class, TrainingExample.getClassSchema(), "contentId"),
     QUALITY_METRICS("quality.metrics", MetricSnapshot.class, MetricSnapshot.getClassSchema(), "policyId"),
     DRIFT_ALERTS("drift.alerts", DriftAlert.class, DriftAlert.getClassSchema(), "policyId"),

@@ -3,6 +3,7 @@ package io.moderato.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ class FreezeReleasedSchemasTest {
 
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(f -> f.getFileName().toString()))
-                    .hasSize(Topic.values().length)
+                    .hasSize((int) Arrays.stream(Topic.values()).map(t -> t.schema().getName()).distinct().count())
                     .allMatch(f -> f.endsWith(".v1.avsc"));
         }
     }

@@ -27,7 +27,7 @@ public final class SampleRecords {
             case RISK_DECISIONS -> riskDecision();
             case REVIEW_TASKS -> reviewTask();
             case ENFORCEMENT_ACTIONS -> enforcementAction();
-            case REVIEW_LABELS -> reviewLabel();
+            case REVIEW_LABELS, REVIEW_LABELS_UNMATCHED -> reviewLabel();
             case TRAINING_EXAMPLES -> trainingExample();
             case QUALITY_METRICS -> metricSnapshot();
             case DRIFT_ALERTS -> driftAlert();

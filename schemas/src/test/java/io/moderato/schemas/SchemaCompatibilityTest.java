@@ -44,6 +44,7 @@ class SchemaCompatibilityTest {
             entry("review.tasks", "ReviewTask"),
             entry("enforcement.actions", "EnforcementAction"),
             entry("review.labels", "ReviewLabel"),
+            entry("review.labels.unmatched", "ReviewLabel"),
             entry("training.examples", "TrainingExample"),
             entry("quality.metrics", "MetricSnapshot"),
             entry("drift.alerts", "DriftAlert"),

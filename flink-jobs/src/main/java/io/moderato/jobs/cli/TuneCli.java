@@ -3,7 +3,7 @@ package io.moderato.jobs.cli;
 import io.moderato.jobs.common.JobWiring;
 import io.moderato.jobs.common.PolicyBook;
 import io.moderato.jobs.detection.DetectionOptions;
-import io.moderato.models.retrain.TrainingExampleFiles;
+import io.moderato.udfs.io.TrainingExampleFiles;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.TrainingExample;
 import io.moderato.udfs.tuning.ThresholdTuning;

@@ -1,5 +1,6 @@
 package io.moderato.jobs.detection;
 
+import io.moderato.udfs.vector.FeaturePacking;
 import io.moderato.jobs.common.PolicyBook;
 import io.moderato.jobs.internal.ModelScore;
 import io.moderato.jobs.internal.PendingContent;

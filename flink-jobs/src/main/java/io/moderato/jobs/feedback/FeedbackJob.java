@@ -278,7 +278,7 @@ public final class FeedbackJob {
 
             @Override
             public Sink<TrainingExample> trainingExampleFiles() {
-                return TrainingExampleFiles.sink(conf.get(FeedbackOptions.FILES_PATH),
+                return TrainingExampleFileSink.sink(conf.get(FeedbackOptions.FILES_PATH),
                         conf.get(FeedbackOptions.FILES_MAX_PART_SIZE).getBytes());
             }
 

@@ -2,6 +2,7 @@ package io.moderato.jobs.feedback;
 
 import io.moderato.jobs.common.JobWiring;
 import io.moderato.jobs.detection.DetectionOptions;
+import io.moderato.schemas.Topic;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
@@ -29,16 +30,16 @@ public final class FeedbackOptions {
             .booleanType().defaultValue(false)
             .withDescription("Stop at the input offsets that are latest at start (replays); production runs unbounded.");
 
-    public static final ConfigOption<String> TOPIC_DECISIONS = topic("risk-decisions", "risk.decisions");
-    public static final ConfigOption<String> TOPIC_LABELS = topic("review-labels", "review.labels");
-    public static final ConfigOption<String> TOPIC_TASKS = topic("review-tasks", "review.tasks");
-    public static final ConfigOption<String> TOPIC_POLICY_CONFIG = topic("policy-config", "policy.config");
-    public static final ConfigOption<String> TOPIC_TRAINING_EXAMPLES = topic("training-examples", "training.examples");
-    public static final ConfigOption<String> TOPIC_QUALITY_METRICS = topic("quality-metrics", "quality.metrics");
-    public static final ConfigOption<String> TOPIC_DRIFT_ALERTS = topic("drift-alerts", "drift.alerts");
-    public static final ConfigOption<String> TOPIC_COMPLIANCE_REPORTS = topic("compliance-reports", "compliance.reports");
-    public static final ConfigOption<String> TOPIC_UNMATCHED_LABELS = topic("unmatched-labels", "review.labels.unmatched");
-    public static final ConfigOption<String> TOPIC_DEADLETTER = topic("deadletter", "deadletter");
+    public static final ConfigOption<String> TOPIC_DECISIONS = topic("risk-decisions", Topic.RISK_DECISIONS);
+    public static final ConfigOption<String> TOPIC_LABELS = topic("review-labels", Topic.REVIEW_LABELS);
+    public static final ConfigOption<String> TOPIC_TASKS = topic("review-tasks", Topic.REVIEW_TASKS);
+    public static final ConfigOption<String> TOPIC_POLICY_CONFIG = topic("policy-config", Topic.POLICY_CONFIG);
+    public static final ConfigOption<String> TOPIC_TRAINING_EXAMPLES = topic("training-examples", Topic.TRAINING_EXAMPLES);
+    public static final ConfigOption<String> TOPIC_QUALITY_METRICS = topic("quality-metrics", Topic.QUALITY_METRICS);
+    public static final ConfigOption<String> TOPIC_DRIFT_ALERTS = topic("drift-alerts", Topic.DRIFT_ALERTS);
+    public static final ConfigOption<String> TOPIC_COMPLIANCE_REPORTS = topic("compliance-reports", Topic.COMPLIANCE_REPORTS);
+    public static final ConfigOption<String> TOPIC_UNMATCHED_LABELS = topic("unmatched-labels", Topic.REVIEW_LABELS_UNMATCHED);
+    public static final ConfigOption<String> TOPIC_DEADLETTER = topic("deadletter", Topic.DEADLETTER);
 
     public static final ConfigOption<Boolean> READ_TASKS = ConfigOptions.key("feedback.review-tasks.enabled")
             .booleanType().defaultValue(true)
@@ -128,9 +129,9 @@ public final class FeedbackOptions {
             .stringType().defaultValue("file:///tmp/moderato/checkpoints/feedback")
             .withDescription("Checkpoint storage URI (s3://, hdfs://, file://).");
 
-    private static ConfigOption<String> topic(String name, String defaultTopic) {
-        return ConfigOptions.key("feedback.topic." + name).stringType().defaultValue(defaultTopic)
-                .withDescription("Kafka topic " + defaultTopic + ".");
+    private static ConfigOption<String> topic(String name, Topic defaultTopic) {
+        return ConfigOptions.key("feedback.topic." + name).stringType().defaultValue(defaultTopic.topicName())
+                .withDescription("Kafka topic " + defaultTopic.topicName() + ".");
     }
 
     /** All options declared above. */

@@ -6,6 +6,7 @@ import io.moderato.schemas.ScoreHistogram;
 import io.moderato.udfs.metrics.QualityReport;
 import io.moderato.udfs.metrics.ThresholdRecommendation;
 import io.moderato.udfs.metrics.WeightedScoreHistogram;
+import io.moderato.udfs.metrics.ProportionEstimate;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +80,7 @@ public final class MetricSnapshots {
     }
 
     /** The schema's Estimate, or null (with the reason in {@code withheld} when it was withheld). */
-    static Estimate estimate(String field, io.moderato.udfs.metrics.Estimate e, Map<String, String> withheld) {
+    static Estimate estimate(String field, ProportionEstimate e, Map<String, String> withheld) {
         if (e.isWithheld()) {
             withheld.put(field, e.withheldReason());
         }

@@ -1,5 +1,6 @@
 package io.moderato.jobs.feedback;
 
+import io.moderato.schemas.Estimate;
 import io.moderato.jobs.common.PolicyBook;
 import io.moderato.schemas.DriftAlert;
 import io.moderato.schemas.MetricSnapshot;
@@ -260,7 +261,7 @@ public final class QualityMetricsFunction
         latest.put(id, snapshot);
     }
 
-    private static double value(io.moderato.schemas.Estimate estimate) {
+    private static double value(Estimate estimate) {
         return estimate == null ? Double.NaN : estimate.getValue();
     }
 

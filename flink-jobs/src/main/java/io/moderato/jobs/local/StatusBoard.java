@@ -1,5 +1,7 @@
 package io.moderato.jobs.local;
 
+import io.moderato.jobs.feedback.MetricSnapshots;
+import io.moderato.jobs.feedback.QualityMetricsFunction;
 import io.moderato.jobs.cli.TopicReader;
 import io.moderato.jobs.serde.RegistryAvroDeserializer;
 import io.moderato.schemas.DriftAlert;
@@ -146,7 +148,8 @@ public final class StatusBoard implements AutoCloseable {
         milestone("first quality metric");
         // one cumulative snapshot stream per policy × model versions (items with a transcript are scored by one
         // more model): show the stream with the most labels, the policy's main traffic
-        if (m.getModality().equals("fused") && m.getSurface().equals("*") && m.getWindowKind().equals("cumulative")) {
+        if (m.getModality().equals(MetricSnapshots.FUSED) && m.getSurface().equals(QualityMetricsFunction.ALL_SURFACES)
+                && m.getWindowKind().equals("cumulative")) {
             MetricSnapshot shown = latestMetrics.get(m.getPolicyId());
             if (shown == null || shown.getModelVersion().equals(m.getModelVersion()) || m.getLabelCount() >= shown.getLabelCount()) {
                 latestMetrics.put(m.getPolicyId(), m);

@@ -2,7 +2,7 @@ package io.moderato.jobs.cli;
 
 import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.FeedbackFixtures;
-import io.moderato.models.retrain.TrainingExampleFiles;
+import io.moderato.udfs.io.TrainingExampleFiles;
 import io.moderato.schemas.PolicyDecision;
 import io.moderato.schemas.ReviewLabel;
 import io.moderato.schemas.RiskDecision;

@@ -1,5 +1,6 @@
 package io.moderato.jobs.detection;
 
+import io.moderato.udfs.vector.FeaturePacking;
 import io.moderato.jobs.common.KafkaIo;
 import io.moderato.jobs.internal.ModelScore;
 import io.moderato.jobs.internal.ReviewCandidate;
@@ -22,7 +23,7 @@ import io.moderato.schemas.UserSignal;
 import io.moderato.udfs.config.PolicyConfigValidator;
 import io.moderato.udfs.feedback.LabelAdjudicator;
 import io.moderato.udfs.feedback.TrainingExamples;
-import io.moderato.udfs.fusion.ModalityNames;
+import io.moderato.udfs.model.Modality;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
@@ -63,7 +64,7 @@ class OutputBoundsTest {
     private static PolicyConfig largestPolicy(int i) {
         String id = longest("p" + i + "-", PolicyConfigValidator.MAX_POLICY_ID_CHARS);
         List<ModelVersion> active = new ArrayList<>();
-        for (String modality : ModalityNames.ALL) {
+        for (String modality : Modality.WIRE_NAMES) {
             active.add(new ModelVersion(modality, longest("m" + i + "-" + modality + "-", 128), longest("v", 64)));
         }
         List<ModelVersion> shadow = new ArrayList<>();
@@ -137,9 +138,9 @@ class OutputBoundsTest {
             RiskDecision decision = candidate.getDecision();
             assertThat(decision.getPolicies()).hasSize(ConfigGate.MAX_POLICIES);
             assertThat(decision.getFeatures().get(0).getValues()).hasSize(ContentScorer.MAX_CAPTURED_VALUES);
-            assertThat(decision.getModelVersions()).hasSize(ConfigGate.MAX_POLICIES * ModalityNames.ALL.size());
+            assertThat(decision.getModelVersions()).hasSize(ConfigGate.MAX_POLICIES * Modality.WIRE_NAMES.size());
             assertThat(decision.getPolicies()).allSatisfy(p -> {
-                assertThat(p.getScoringProblems()).hasSize(ModalityNames.ALL.size());
+                assertThat(p.getScoringProblems()).hasSize(Modality.WIRE_NAMES.size());
                 assertThat(p.getShadowScores()).hasSize(10);
             });
             int decisionBytes = bytes(decision);

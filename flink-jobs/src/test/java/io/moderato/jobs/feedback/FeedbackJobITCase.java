@@ -268,8 +268,8 @@ class FeedbackJobITCase {
         }
 
         // ---- the same examples as Avro container files, read back with the retraining hook's reader
-        List<io.moderato.models.retrain.TrainingExampleFiles.Read> fromFiles =
-                io.moderato.models.retrain.TrainingExampleFiles.read(List.of(files), message -> {});
+        List<io.moderato.udfs.io.TrainingExampleFiles.Read> fromFiles =
+                io.moderato.udfs.io.TrainingExampleFiles.read(List.of(files), message -> {});
         assertThat(fromFiles).hasSize(expectedExamples);
         assertThat(fromFiles).extracting(r -> r.example().getContentId())
                 .containsExactlyInAnyOrderElementsOf(examples.stream().map(TrainingExample::getContentId).toList());
@@ -349,7 +349,7 @@ class FeedbackJobITCase {
         // ---- and rendered from the topic by the CLI
         Path markdown = tmp.resolve("compliance.md");
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int status = ComplianceReportsCli.run(new String[] {"--bootstrap", kafka.bootstrapServers(),
+        int status = ComplianceReportFromKafkaCli.run(new String[] {"--bootstrap", kafka.bootstrapServers(),
                 "--registry", run.registry(), "--topic", run.topic("compliance.reports"), "--out", markdown.toString()},
                 System.out, new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();

@@ -64,7 +64,7 @@ class FeedbackOptionsTest {
                 .setFusedRisk(0.5).setUserRisk(new io.moderato.schemas.WindowedUserRisk(0.5, 0.5, 0, 1))
                 .setConfigVersion(1).setEventTimeMillis(FeedbackFixtures.T0 + 86_400_000L - 1)
                 .setDecidedAtMillis(FeedbackFixtures.T0).setLabelledAtMillis(FeedbackFixtures.T0).build();
-        assertThat(new TrainingExampleFiles.ByPolicyAndDay().getBucketId(example, null))
+        assertThat(new TrainingExampleFileSink.ByPolicyAndDay().getBucketId(example, null))
                 .isEqualTo("policy=hate_speech_x/day=2026-01-01");
     }
 }

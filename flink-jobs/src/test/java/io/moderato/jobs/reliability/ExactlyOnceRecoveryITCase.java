@@ -199,7 +199,7 @@ class ExactlyOnceRecoveryITCase {
     }
 
     private static List<String> exampleFiles(Path dir) throws Exception {
-        return io.moderato.models.retrain.TrainingExampleFiles.read(List.of(dir), message -> {}).stream()
+        return io.moderato.udfs.io.TrainingExampleFiles.read(List.of(dir), message -> {}).stream()
                 .map(r -> r.example().toString()).toList();
     }
 

@@ -1,6 +1,6 @@
 package io.moderato.models.eval;
 
-import io.moderato.udfs.metrics.Estimate;
+import io.moderato.udfs.metrics.ProportionEstimate;
 
 import java.util.List;
 import java.util.Locale;
@@ -100,7 +100,7 @@ public final class EvaluationMarkdown {
         s.append(" |\n");
     }
 
-    static String estimate(Estimate e) {
+    static String estimate(ProportionEstimate e) {
         if (!e.isDefined()) {
             return "— (nothing flagged)";
         }

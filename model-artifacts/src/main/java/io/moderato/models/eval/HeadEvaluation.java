@@ -1,6 +1,6 @@
 package io.moderato.models.eval;
 
-import io.moderato.udfs.metrics.Estimate;
+import io.moderato.udfs.metrics.ProportionEstimate;
 import io.moderato.udfs.metrics.Intervals;
 
 import java.util.ArrayList;
@@ -50,12 +50,12 @@ public record HeadEvaluation(
 
     /** One named policy threshold: confusion counts, and precision / recall / F1 of each class. */
     public record AtThreshold(String name, double threshold, BinaryMetrics.Confusion confusion,
-                              Estimate precision, Estimate recall, double f1,
-                              Estimate negativePrecision, Estimate negativeRecall, double negativeF1) {
+                              ProportionEstimate precision, ProportionEstimate recall, double f1,
+                              ProportionEstimate negativePrecision, ProportionEstimate negativeRecall, double negativeF1) {
     }
 
     /** Recall at a precision target: the curve point (null when never reached) and its precision's Wilson bounds. */
-    public record AtPrecision(double target, RankedScores.CurvePoint point, Estimate precision) {
+    public record AtPrecision(double target, RankedScores.CurvePoint point, ProportionEstimate precision) {
 
         /** True when the precision target holds at 95% confidence (Wilson lower bound ≥ target). */
         public boolean supported() {
@@ -86,18 +86,18 @@ public record HeadEvaluation(
             BinaryMetrics.Confusion c = ranked.at(threshold);
             long flagged = c.truePositives() + c.falsePositives();
             long cleared = c.trueNegatives() + c.falseNegatives();
-            Estimate precision = Intervals.wilson(flagged == 0 ? Double.NaN : c.precision(), flagged, z);
-            Estimate recall = Intervals.wilson(c.recall(), ranked.positives(), z);
-            Estimate negativePrecision = Intervals.wilson(cleared == 0 ? Double.NaN
+            ProportionEstimate precision = Intervals.wilson(flagged == 0 ? Double.NaN : c.precision(), flagged, z);
+            ProportionEstimate recall = Intervals.wilson(c.recall(), ranked.positives(), z);
+            ProportionEstimate negativePrecision = Intervals.wilson(cleared == 0 ? Double.NaN
                     : (double) c.trueNegatives() / cleared, cleared, z);
-            Estimate negativeRecall = Intervals.wilson((double) c.trueNegatives() / ranked.negatives(), ranked.negatives(), z);
+            ProportionEstimate negativeRecall = Intervals.wilson((double) c.trueNegatives() / ranked.negatives(), ranked.negatives(), z);
             at.add(new AtThreshold(name, threshold, c, precision, recall, f1(precision.value(), recall.value()),
                     negativePrecision, negativeRecall, f1(negativePrecision.value(), negativeRecall.value())));
         });
         List<AtPrecision> atPrecision = new ArrayList<>();
         for (double target : PRECISION_TARGETS) {
             RankedScores.CurvePoint point = ranked.recallAtPrecision(target);
-            Estimate precision = point == null ? Estimate.undefined()
+            ProportionEstimate precision = point == null ? ProportionEstimate.undefined()
                     : Intervals.wilson(point.precision(), point.truePositives() + point.falsePositives(), z);
             atPrecision.add(new AtPrecision(target, point, precision));
         }

@@ -1,6 +1,7 @@
 package io.moderato.models.retrain;
 
 import io.moderato.models.ModelArtifacts;
+import io.moderato.udfs.io.TrainingExampleFiles;
 import io.moderato.models.eval.StratifiedSplit;
 import io.moderato.models.onnx.LinearHeadOnnxExporter;
 import io.moderato.models.tribuo.BinaryLogisticRegression;
@@ -16,7 +17,9 @@ import io.moderato.udfs.model.ModelSource;
 import io.moderato.udfs.model.Provenance;
 import io.moderato.udfs.model.ReferenceHistogram;
 import io.moderato.udfs.model.ScoreBatch;
+import io.moderato.udfs.vector.FeaturePacking;
 import io.moderato.udfs.vector.SparseVector;
+import io.moderato.udfs.metrics.ProportionEstimate;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,7 +65,7 @@ import java.util.stream.Stream;
  */
 public final class RetrainFromExamples {
 
-    public static final String DEFAULT_MODALITY = "text";
+    public static final String DEFAULT_MODALITY = Modality.TEXT.wireName();
     public static final String DEFAULT_MODEL = "text-spam";
     public static final String DEFAULT_POLICY = "spam";
     public static final String DEFAULT_MODELS = "model-artifacts/src/main/resources/models";
@@ -479,13 +482,8 @@ public final class RetrainFromExamples {
             throw new IllegalArgumentException("parent " + parent.id() + " outputs several policies " + parent.policies()
                     + "; retraining one column of a multi-policy head is not supported");
         }
-        Modality expected = switch (options.modality()) {
-            case "text", "transcript" -> Modality.TEXT;
-            case "image" -> Modality.IMAGE;
-            case "audio" -> Modality.AUDIO;
-            case "video" -> Modality.VIDEO;
-            default -> throw new IllegalArgumentException("unknown modality '" + options.modality() + "'");
-        };
+        Modality expected = Modality.ofWireName(options.modality())
+                .orElseThrow(() -> new IllegalArgumentException("unknown modality '" + options.modality() + "'"));
         if (parent.modality() != expected) {
             throw new IllegalArgumentException("parent " + parent.id() + " is a " + parent.modality() + " model, but "
                     + options.modality() + " features were asked for");
@@ -517,39 +515,8 @@ public final class RetrainFromExamples {
             }
             checked.put(version, scoredBy);
         }
-        int dims = f.getDimensions();
-        List<Integer> indices = f.getIndices();
-        List<Float> values = f.getValues();
-        if (indices.isEmpty()) {
-            if (values.size() != dims) {
-                throw new IllegalArgumentException(where + ": a dense vector of " + values.size() + " values for "
-                        + dims + " dimensions");
-            }
-            int nonZero = 0;
-            for (Float v : values) {
-                nonZero += v != 0f ? 1 : 0;
-            }
-            int[] idx = new int[nonZero];
-            float[] val = new float[nonZero];
-            for (int i = 0, k = 0; i < dims; i++) {
-                if (values.get(i) != 0f) {
-                    idx[k] = i;
-                    val[k++] = values.get(i);
-                }
-            }
-            return new SparseVector(dims, idx, val);
-        }
-        if (indices.size() != values.size()) {
-            throw new IllegalArgumentException(where + ": " + indices.size() + " indices but " + values.size() + " values");
-        }
-        int[] idx = new int[indices.size()];
-        float[] val = new float[values.size()];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = indices.get(i);
-            val[i] = values.get(i);
-        }
         try {
-            return new SparseVector(dims, idx, val);
+            return FeaturePacking.toSparse(f);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }
@@ -600,7 +567,7 @@ public final class RetrainFromExamples {
         }
     }
 
-    private static void putEstimate(Map<String, Double> m, String key, io.moderato.udfs.metrics.Estimate e) {
+    private static void putEstimate(Map<String, Double> m, String key, ProportionEstimate e) {
         if (e.isDefined()) {
             m.put(key, e.value());
             m.put(key + "_lower", e.lower());
@@ -694,7 +661,7 @@ public final class RetrainFromExamples {
         return out;
     }
 
-    static String fmt(io.moderato.udfs.metrics.Estimate e) {
+    static String fmt(ProportionEstimate e) {
         return e.isDefined() ? String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", e.value(), e.lower(), e.upper()) : "n/a";
     }
 

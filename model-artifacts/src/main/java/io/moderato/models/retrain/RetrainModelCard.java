@@ -1,7 +1,7 @@
 package io.moderato.models.retrain;
 
 import io.moderato.models.tribuo.BinaryLogisticRegression;
-import io.moderato.udfs.metrics.Estimate;
+import io.moderato.udfs.metrics.ProportionEstimate;
 import io.moderato.udfs.model.ModelManifest;
 
 import java.util.Locale;
@@ -102,7 +102,7 @@ final class RetrainModelCard {
         return s.toString();
     }
 
-    private static String est(Estimate e) {
+    private static String est(ProportionEstimate e) {
         return e.isDefined() ? String.format(Locale.ROOT, "%.4f (%.4f–%.4f)", e.value(), e.lower(), e.upper()) : "n/a";
     }
 

@@ -1,6 +1,6 @@
 package io.moderato.models.retrain;
 
-import io.moderato.udfs.metrics.Estimate;
+import io.moderato.udfs.metrics.ProportionEstimate;
 import io.moderato.udfs.metrics.WeightedConfusion;
 
 import java.util.Arrays;
@@ -28,7 +28,7 @@ public record WeightedEvaluation(double rocAuc, double logLoss, double brier, do
     public static final double CONFIDENCE = 0.95;
 
     /** Precision, recall and false-positive rate at one threshold, each with its 95% interval. */
-    public record AtThreshold(double threshold, Estimate precision, Estimate recall, Estimate falsePositiveRate) {
+    public record AtThreshold(double threshold, ProportionEstimate precision, ProportionEstimate recall, ProportionEstimate falsePositiveRate) {
     }
 
     /**

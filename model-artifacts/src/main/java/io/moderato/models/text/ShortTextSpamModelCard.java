@@ -147,7 +147,7 @@ final class ShortTextSpamModelCard {
                 .append(" trained on — a proxy, not ground truth), the share at or above review is ");
         for (String name : List.of("review", "action")) {
             double rate = m.validationMetrics().get("spam." + ShortTextSpamTrainer.CHAT_PROXY + "." + name + ".flag_rate");
-            io.moderato.udfs.metrics.Estimate e = io.moderato.udfs.metrics.Intervals.wilson(rate, tweets, z);
+            io.moderato.udfs.metrics.ProportionEstimate e = io.moderato.udfs.metrics.Intervals.wilson(rate, tweets, z);
             s.append("**").append(f4(rate)).append("** [").append(f4(e.lower())).append(", ").append(f4(e.upper())).append(']')
                     .append(name.equals("review") ? " and at or above action " : "");
         }

@@ -7,7 +7,7 @@ import io.moderato.models.eval.ModelEvaluation;
 import io.moderato.models.eval.MulticlassEvaluation;
 import io.moderato.models.train.LinearTextTrainer;
 import io.moderato.models.train.ThresholdChoice;
-import io.moderato.udfs.metrics.Estimate;
+import io.moderato.udfs.metrics.ProportionEstimate;
 import io.moderato.udfs.metrics.Intervals;
 import io.moderato.udfs.model.Calibration;
 import io.moderato.udfs.model.ModelManifest;
@@ -300,7 +300,7 @@ final class TextAbuseModelCard {
         if (g.items() < MIN_GROUP) {
             return flagged + " of " + g.items() + " (rate withheld: fewer than " + MIN_GROUP + " tweets)";
         }
-        Estimate e = Intervals.wilson((double) flagged / g.items(), g.items(), Intervals.twoSidedZ(0.95));
+        ProportionEstimate e = Intervals.wilson((double) flagged / g.items(), g.items(), Intervals.twoSidedZ(0.95));
         return f4(e.value()) + " [" + f4(e.lower()) + ", " + f4(e.upper()) + "] (" + flagged + ")";
     }
 }

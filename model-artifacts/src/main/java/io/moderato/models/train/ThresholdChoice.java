@@ -2,7 +2,7 @@ package io.moderato.models.train;
 
 import io.moderato.models.eval.BinaryMetrics;
 import io.moderato.models.eval.RankedScores;
-import io.moderato.udfs.metrics.Estimate;
+import io.moderato.udfs.metrics.ProportionEstimate;
 import io.moderato.udfs.metrics.Intervals;
 
 import java.util.Locale;
@@ -65,7 +65,7 @@ public final class ThresholdChoice {
             if (flagged == 0) {
                 break;
             }
-            Estimate precision = Intervals.wilson(c.precision(), flagged, z);
+            ProportionEstimate precision = Intervals.wilson(c.precision(), flagged, z);
             if (precision.lower() >= minimumPrecision) {
                 return new Choice(round(c.threshold()), rule, c);
             }

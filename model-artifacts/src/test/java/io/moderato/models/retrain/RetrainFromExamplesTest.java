@@ -3,6 +3,7 @@ package io.moderato.models.retrain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moderato.models.ModelArtifacts;
+import io.moderato.udfs.io.TrainingExampleFiles;
 import io.moderato.models.eval.BinaryMetrics;
 import io.moderato.models.eval.StratifiedSplit;
 import io.moderato.schemas.FeatureVector;

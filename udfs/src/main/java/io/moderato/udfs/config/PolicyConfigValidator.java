@@ -3,7 +3,7 @@ package io.moderato.udfs.config;
 import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.ReviewQueue;
-import io.moderato.udfs.fusion.ModalityNames;
+import io.moderato.udfs.model.Modality;
 import io.moderato.udfs.fusion.RiskFuser;
 import io.moderato.udfs.input.RecordBounds;
 import org.apache.avro.io.BinaryEncoder;
@@ -33,7 +33,7 @@ import java.util.TreeMap;
  * [0, 1]; both audit sample rates in [0, 1]; severity finite and ≥ 0; precisionObligation and
  * obligationConfidence in (0, 1); autoAction REMOVE | LIMIT; surfaces non-blank; review queues with
  * non-blank unique names, non-blank locales, minSeverity finite and ≥ 0, capacityPerMinute ≥ 1,
- * slaMillis &gt; 0; active and shadow models with a known modality ({@link ModalityNames#ALL}) and
+ * slaMillis &gt; 0; active and shadow models with a known modality ({@link Modality#WIRE_NAMES}) and
  * non-blank name and version, and at most one active model per modality. Sizes: at most
  * {@value #MAX_CONFIG_BYTES} bytes serialized, policyId at most {@value #MAX_POLICY_ID_CHARS} characters,
  * changeNote at most {@value #MAX_CHANGE_NOTE_CHARS}, model names 128, queue names 160 and model versions 64,
@@ -197,8 +197,8 @@ public final class PolicyConfigValidator {
                 v.add(at + " = null must be a ModelVersion");
                 continue;
             }
-            if (!ModalityNames.isKnown(m.getModality())) {
-                v.add(at + ".modality = " + quote(m.getModality()) + " must be one of " + ModalityNames.ALL);
+            if (!Modality.isKnownWireName(m.getModality())) {
+                v.add(at + ".modality = " + quote(m.getModality()) + " must be one of " + Modality.WIRE_NAMES);
             } else if (onePerModality && !modalities.add(m.getModality())) {
                 v.add(at + ".modality = " + quote(m.getModality()) + " must be unique (at most one active model per modality)");
             }

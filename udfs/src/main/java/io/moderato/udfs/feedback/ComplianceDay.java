@@ -1,12 +1,13 @@
 package io.moderato.udfs.feedback;
 
+import io.moderato.schemas.Estimate;
 import io.moderato.schemas.ComplianceReport;
 import io.moderato.schemas.PolicyDecision;
 import io.moderato.schemas.ReviewLabel;
 import io.moderato.schemas.ReviewReason;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
-import io.moderato.udfs.metrics.Estimate;
+import io.moderato.udfs.metrics.ProportionEstimate;
 import io.moderato.udfs.metrics.Intervals;
 import io.moderato.udfs.metrics.QualityReport;
 import io.moderato.udfs.metrics.WeightedConfusion;
@@ -198,8 +199,8 @@ public class ComplianceDay {
             throw new IllegalArgumentException("dayStartMillis " + dayStartMillis + " is not a UTC midnight");
         }
         WeightedConfusion c = confusion();
-        Estimate precision = c.precision(confidence);
-        Estimate recall = c.recall(confidence, minimumAuditedLabels);
+        ProportionEstimate precision = c.precision(confidence);
+        ProportionEstimate recall = c.recall(confidence, minimumAuditedLabels);
         Map<String, Long> bySource = new LinkedHashMap<>();
         for (int i = 0; i < SOURCES.length; i++) {
             if (i < SOURCES.length - 1 || labelsBySource[i] != 0) {
@@ -357,7 +358,7 @@ public class ComplianceDay {
         };
     }
 
-    private static Map<String, String> withheld(Estimate precision, Estimate recall) {
+    private static Map<String, String> withheld(ProportionEstimate precision, ProportionEstimate recall) {
         Map<String, String> reasons = new LinkedHashMap<>();
         if (precision.isWithheld()) {
             reasons.put("precision", precision.withheldReason());
@@ -368,11 +369,11 @@ public class ComplianceDay {
         return reasons;
     }
 
-    private static io.moderato.schemas.Estimate toSchema(Estimate e) {
+    private static Estimate toSchema(ProportionEstimate e) {
         if (!e.isDefined()) {
             return null;
         }
-        return io.moderato.schemas.Estimate.newBuilder()
+        return Estimate.newBuilder()
                 .setValue(e.value()).setLower(e.lower()).setUpper(e.upper()).build();
     }
 

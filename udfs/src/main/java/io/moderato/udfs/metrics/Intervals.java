@@ -32,7 +32,7 @@ import org.apache.commons.math3.special.Beta;
  * on the linearised n_eff alone, used before, fell to 91.1 % for precision, 88.8 % for FPR and 39.4 %
  * for recall on the same windows (udfs/docs/statistics.md has the
  * table). Degenerate inputs never throw: a population with no weight gives
- * {@link Estimate#undefined()}; fewer than one effective observation gives the point estimate
+ * {@link ProportionEstimate#undefined()}; fewer than one effective observation gives the point estimate
  * with the uninformative interval [0, 1].
  */
 public final class Intervals {
@@ -58,18 +58,18 @@ public final class Intervals {
      * The Wilson score interval for a proportion of {@code sampleSize} unweighted observations (model
      * evaluation on a labelled split, where every item counts once): centre (p + z²/2n) / (1 + z²/n),
      * half-width z/(1 + z²/n) · √(p(1-p)/n + z²/4n²). The weighted metrics of the FeedbackJob use
-     * {@link #weightedProportion} instead. NaN proportion or n = 0 → {@link Estimate#undefined()};
+     * {@link #weightedProportion} instead. NaN proportion or n = 0 → {@link ProportionEstimate#undefined()};
      * n &lt; 1 → [0, 1].
      */
-    public static Estimate wilson(double proportion, double sampleSize, double z) {
+    public static ProportionEstimate wilson(double proportion, double sampleSize, double z) {
         if (Double.isNaN(proportion) || !(sampleSize > 0.0)) {
-            return Estimate.undefined();
+            return ProportionEstimate.undefined();
         }
         if (proportion < 0.0 || proportion > 1.0) {
             throw new IllegalArgumentException("proportion must be in [0, 1], got " + proportion);
         }
         if (sampleSize < 1.0) {
-            return new Estimate(proportion, 0.0, 1.0, sampleSize);
+            return new ProportionEstimate(proportion, 0.0, 1.0, sampleSize);
         }
         double n = sampleSize;
         double z2 = z * z;
@@ -79,7 +79,7 @@ public final class Intervals {
         // At p = 0 (1) the lower (upper) bound is exactly 0 (1); pin it so rounding never excludes the estimate.
         double lower = proportion == 0.0 ? 0.0 : Math.max(0.0, Math.min(proportion, centre - half));
         double upper = proportion == 1.0 ? 1.0 : Math.min(1.0, Math.max(proportion, centre + half));
-        return new Estimate(proportion, lower, upper, n);
+        return new ProportionEstimate(proportion, lower, upper, n);
     }
 
     private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(null, 0.0, 1.0);
@@ -162,23 +162,23 @@ public final class Intervals {
      * {@code effectiveSampleSize} effective trials: x = proportion × n successes,
      * [Beta⁻¹(α/2; x, n − x + 1), Beta⁻¹(1 − α/2; x + 1, n − x)] with α = 1 − confidence, the
      * lower end 0 at x = 0 and the upper end 1 at x = n. NaN proportion or n = 0 →
-     * {@link Estimate#undefined()}; n &lt; 1 → [0, 1].
+     * {@link ProportionEstimate#undefined()}; n &lt; 1 → [0, 1].
      */
-    public static Estimate clopperPearson(double proportion, double effectiveSampleSize, double confidence) {
+    public static ProportionEstimate clopperPearson(double proportion, double effectiveSampleSize, double confidence) {
         requireConfidence(confidence);
         if (Double.isNaN(proportion) || !(effectiveSampleSize > 0.0)) {
-            return Estimate.undefined();
+            return ProportionEstimate.undefined();
         }
         requireProportion(proportion);
         if (effectiveSampleSize < 1.0) {
             // Less than one observation's worth of information: say so rather than pretend.
-            return new Estimate(proportion, 0.0, 1.0, effectiveSampleSize);
+            return new ProportionEstimate(proportion, 0.0, 1.0, effectiveSampleSize);
         }
         double alpha = 1.0 - confidence;
         double lower = lowerBound(proportion, effectiveSampleSize, alpha / 2.0);
         double upper = 1.0 - lowerBound(1.0 - proportion, effectiveSampleSize, alpha / 2.0);
         // rounding of the Beta quantiles must never exclude the point estimate
-        return new Estimate(proportion, Math.min(lower, proportion), Math.max(upper, proportion), effectiveSampleSize);
+        return new ProportionEstimate(proportion, Math.min(lower, proportion), Math.max(upper, proportion), effectiveSampleSize);
     }
 
     /**
@@ -247,7 +247,7 @@ public final class Intervals {
      * Weighted proportion S / (S + F) with a two-sided Clopper–Pearson interval on the
      * {@link #conservativeEffectiveSampleSize conservative effective sample size}.
      */
-    public static Estimate weightedProportion(
+    public static ProportionEstimate weightedProportion(
             double successWeight,
             double failureWeight,
             double successSquaredWeight,
@@ -257,7 +257,7 @@ public final class Intervals {
         double total = successWeight + failureWeight;
         if (!(total > 0.0)) {
             requireConfidence(confidence);
-            return Estimate.undefined();
+            return ProportionEstimate.undefined();
         }
         return clopperPearson(clamp01(successWeight / total), conservativeEffectiveSampleSize(successWeight,
                 failureWeight, successSquaredWeight, failureSquaredWeight, itemCount), confidence);

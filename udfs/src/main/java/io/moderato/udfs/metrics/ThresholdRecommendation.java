@@ -30,9 +30,9 @@ import java.util.OptionalDouble;
  */
 public record ThresholdRecommendation(
         OptionalDouble threshold,
-        Estimate precision,
+        ProportionEstimate precision,
         double precisionLowerBound,
-        Estimate recall,
+        ProportionEstimate recall,
         double actionVolume,
         double reviewVolume,
         String insufficientReason,
@@ -49,16 +49,16 @@ public record ThresholdRecommendation(
         }
     }
 
-    static ThresholdRecommendation recommended(double threshold, Estimate precision, double precisionLowerBound,
-                                               Estimate recall, double actionVolume, double reviewVolume) {
+    static ThresholdRecommendation recommended(double threshold, ProportionEstimate precision, double precisionLowerBound,
+                                               ProportionEstimate recall, double actionVolume, double reviewVolume) {
         return new ThresholdRecommendation(OptionalDouble.of(threshold), precision, precisionLowerBound, recall,
                 actionVolume, reviewVolume, null, -1, OptionalDouble.empty());
     }
 
     static ThresholdRecommendation insufficient(String reason, long additionalAuditedItems,
                                                 OptionalDouble candidateThreshold) {
-        return new ThresholdRecommendation(OptionalDouble.empty(), Estimate.undefined(), Double.NaN,
-                Estimate.undefined(), Double.NaN, Double.NaN, reason, additionalAuditedItems, candidateThreshold);
+        return new ThresholdRecommendation(OptionalDouble.empty(), ProportionEstimate.undefined(), Double.NaN,
+                ProportionEstimate.undefined(), Double.NaN, Double.NaN, reason, additionalAuditedItems, candidateThreshold);
     }
 
     /** No recommendation was asked for (no obligation configured). */

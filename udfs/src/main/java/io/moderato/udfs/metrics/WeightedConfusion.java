@@ -134,7 +134,7 @@ public class WeightedConfusion {
     // ---- derived metrics --------------------------------------------------------------------
 
     /** Precision TP / (TP + FP) with a two-sided interval at {@code confidence}. */
-    public Estimate precision(double confidence) {
+    public ProportionEstimate precision(double confidence) {
         return published(Intervals.weightedProportion(truePositiveWeight, falsePositiveWeight,
                 truePositiveSquaredWeight, falsePositiveSquaredWeight,
                 truePositiveCount + falsePositiveCount, confidence));
@@ -153,22 +153,22 @@ public class WeightedConfusion {
      *
      * @param minimumAuditedLabels the guard, ≥ 0 (0 publishes every defined recall)
      */
-    public Estimate recall(double confidence, int minimumAuditedLabels) {
+    public ProportionEstimate recall(double confidence, int minimumAuditedLabels) {
         if (minimumAuditedLabels < 0) {
             throw new IllegalArgumentException("minimumAuditedLabels must be >= 0, got " + minimumAuditedLabels);
         }
         if (truePositiveCount + falseNegativeCount == 0) {
-            return Estimate.undefined();
+            return ProportionEstimate.undefined();
         }
         if (falseNegativeAuditedCount < minimumAuditedLabels) {
-            return Estimate.withheld("only " + falseNegativeAuditedCount + " audited misses (violating audit samples"
+            return ProportionEstimate.withheld("only " + falseNegativeAuditedCount + " audited misses (violating audit samples"
                     + " below the threshold); recall needs >= " + minimumAuditedLabels);
         }
         if (minimumAuditedLabels > 0 && truePositiveCount == 0) {
-            return Estimate.withheld("no labelled violating item at or above the threshold");
+            return ProportionEstimate.withheld("no labelled violating item at or above the threshold");
         }
         if (truePositiveAuditedCount + falsePositiveAuditedCount > 0 && truePositiveAuditedCount < minimumAuditedLabels) {
-            return Estimate.withheld("only " + truePositiveAuditedCount + " audited hits (violating audit samples"
+            return ProportionEstimate.withheld("only " + truePositiveAuditedCount + " audited hits (violating audit samples"
                     + " at or above the threshold); recall needs >= " + minimumAuditedLabels);
         }
         return published(Intervals.weightedProportion(truePositiveWeight, falseNegativeWeight,
@@ -177,14 +177,14 @@ public class WeightedConfusion {
     }
 
     /** False-positive rate FP / (FP + TN) with a two-sided interval at {@code confidence}. */
-    public Estimate falsePositiveRate(double confidence) {
+    public ProportionEstimate falsePositiveRate(double confidence) {
         return published(Intervals.weightedProportion(falsePositiveWeight, trueNegativeWeight,
                 falsePositiveSquaredWeight, trueNegativeSquaredWeight,
                 falsePositiveCount + trueNegativeCount, confidence));
     }
 
     /** Prevalence (TP + FN) / all with a two-sided interval at {@code confidence}. */
-    public Estimate prevalence(double confidence) {
+    public ProportionEstimate prevalence(double confidence) {
         return published(Intervals.weightedProportion(
                 truePositiveWeight + falseNegativeWeight,
                 falsePositiveWeight + trueNegativeWeight,
@@ -194,9 +194,9 @@ public class WeightedConfusion {
     }
 
     /** An estimate on less than one effective labelled item says nothing: withhold it instead. */
-    private static Estimate published(Estimate e) {
+    private static ProportionEstimate published(ProportionEstimate e) {
         if (e.isDefined() && e.effectiveSampleSize() < 1.0) {
-            return Estimate.withheld(String.format(java.util.Locale.ROOT,
+            return ProportionEstimate.withheld(String.format(java.util.Locale.ROOT,
                     "%.2f effective labelled items: less than one observation's worth", e.effectiveSampleSize()));
         }
         return e;

@@ -1,6 +1,6 @@
 package io.moderato.udfs.tuning;
 
-import io.moderato.udfs.metrics.Estimate;
+import io.moderato.udfs.metrics.ProportionEstimate;
 import io.moderato.udfs.metrics.Intervals;
 import io.moderato.udfs.metrics.PrecisionObligation;
 import io.moderato.udfs.metrics.QualityReport;
@@ -70,7 +70,7 @@ public final class ThresholdTuning {
     }
 
     /** Expected quality and review volume at one action threshold. */
-    public record AtThreshold(double threshold, Estimate precision, Estimate recall, Volume reviewPerDay) {}
+    public record AtThreshold(double threshold, ProportionEstimate precision, ProportionEstimate recall, Volume reviewPerDay) {}
 
     /**
      * @param recommended the recommended action threshold, empty when withheld

@@ -1,6 +1,6 @@
 package io.moderato.udfs.tuning;
 
-import io.moderato.udfs.metrics.Estimate;
+import io.moderato.udfs.metrics.ProportionEstimate;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +54,7 @@ public final class TuningReport {
                 where, at.threshold(), estimate(at.precision()), estimate(at.recall()), volume(at.reviewPerDay()), 100 * confidence);
     }
 
-    private static String estimate(Estimate e) {
+    private static String estimate(ProportionEstimate e) {
         return e.isDefined() ? String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", e.value(), e.lower(), e.upper()) : "n/a (no weight)";
     }
 

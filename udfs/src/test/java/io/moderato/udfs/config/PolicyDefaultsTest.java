@@ -2,7 +2,7 @@ package io.moderato.udfs.config;
 
 import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyConfig;
-import io.moderato.udfs.fusion.ModalityNames;
+import io.moderato.udfs.model.Modality;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -153,11 +153,11 @@ class PolicyDefaultsTest {
                 .containsExactly("spam", "nudity", "violence", "hate_speech", "harassment");
         Map<String, List<String>> modalities = shipped.stream().collect(Collectors.toMap(PolicyConfig::getPolicyId,
                 c -> c.getActiveModels().stream().map(ModelVersion::getModality).toList()));
-        assertThat(modalities).containsEntry("spam", List.of(ModalityNames.TEXT, ModalityNames.TRANSCRIPT))
-                .containsEntry("nudity", List.of(ModalityNames.IMAGE, ModalityNames.VIDEO))
-                .containsEntry("violence", List.of(ModalityNames.IMAGE, ModalityNames.AUDIO, ModalityNames.VIDEO))
-                .containsEntry("hate_speech", List.of(ModalityNames.TEXT, ModalityNames.TRANSCRIPT))
-                .containsEntry("harassment", List.of(ModalityNames.TEXT, ModalityNames.TRANSCRIPT));
+        assertThat(modalities).containsEntry("spam", List.of(Modality.TEXT.wireName(), Modality.TRANSCRIPT))
+                .containsEntry("nudity", List.of(Modality.IMAGE.wireName(), Modality.VIDEO.wireName()))
+                .containsEntry("violence", List.of(Modality.IMAGE.wireName(), Modality.AUDIO.wireName(), Modality.VIDEO.wireName()))
+                .containsEntry("hate_speech", List.of(Modality.TEXT.wireName(), Modality.TRANSCRIPT))
+                .containsEntry("harassment", List.of(Modality.TEXT.wireName(), Modality.TRANSCRIPT));
         for (PolicyConfig c : shipped) {
             assertThat(PolicyConfigValidator.violations(c)).as(c.getPolicyId()).isEmpty();
             // thresholds of the text policies come from their models' cards (checked in model-artifacts'

@@ -1,5 +1,6 @@
 package io.moderato.udfs.feedback;
 
+import io.moderato.schemas.Estimate;
 import static io.moderato.udfs.feedback.FeedbackFixtures.DAY;
 import static io.moderato.udfs.feedback.FeedbackFixtures.POLICY;
 import static io.moderato.udfs.feedback.FeedbackFixtures.decision;
@@ -410,9 +411,9 @@ class ComplianceDayTest {
         // point estimates from plain sums, intervals from a WeightedConfusion of the final verdicts
         var precision = confusion.precision(0.95);
         var recall = confusion.recall(0.95, QualityReport.DEFAULT_MINIMUM_AUDITED_LABELS);
-        r.setPrecision(precision.isDefined() ? io.moderato.schemas.Estimate.newBuilder().setValue(tp / (tp + fp))
+        r.setPrecision(precision.isDefined() ? Estimate.newBuilder().setValue(tp / (tp + fp))
                 .setLower(precision.lower()).setUpper(precision.upper()).build() : null);
-        r.setRecall(recall.isDefined() ? io.moderato.schemas.Estimate.newBuilder().setValue(tp / (tp + fn))
+        r.setRecall(recall.isDefined() ? Estimate.newBuilder().setValue(tp / (tp + fn))
                 .setLower(recall.lower()).setUpper(recall.upper()).build() : null);
         Map<String, String> withheld = new java.util.LinkedHashMap<>();
         if (precision.isWithheld()) {
@@ -459,7 +460,7 @@ class ComplianceDayTest {
         assertSameEstimate(actual.getRecall(), expected.getRecall(), what + " recall");
     }
 
-    private static void assertSameEstimate(io.moderato.schemas.Estimate a, io.moderato.schemas.Estimate e, String what) {
+    private static void assertSameEstimate(Estimate a, Estimate e, String what) {
         if (e == null) {
             assertThat(a).as(what).isNull();
             return;

@@ -2,6 +2,7 @@ package io.moderato.udfs.fusion;
 
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.Signal;
+import io.moderato.udfs.model.Modality;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ class RiskFuserTest {
     void shouldReturnTheModelScoreForASingleModalityWithDefaultWeights() {
         Map<String, Double> unweightedContext = ContextFeatures.of(null);
         for (double s : new double[] {1e-6, 0.001, 0.1, 0.37, 0.5, 0.8, 0.999, 1 - 1e-6}) {
-            for (String modality : ModalityNames.ALL) {
+            for (String modality : Modality.WIRE_NAMES) {
                 FusedRisk fused = RiskFuser.fuse("weighted_logit", Map.of(), 0.0, Map.of(modality, s), unweightedContext, 3);
                 assertThat(fused.risk()).as("%s = %s", modality, s).isCloseTo(s, within(1e-12));
                 assertThat(fused.topSignals()).extracting(Contribution::name).containsExactly(modality);
@@ -145,7 +146,7 @@ class RiskFuserTest {
         for (int trial = 0; trial < 200; trial++) {
             Map<String, Double> scores = new LinkedHashMap<>();
             Map<String, Double> weights = new HashMap<>();
-            for (String m : ModalityNames.ALL) {
+            for (String m : Modality.WIRE_NAMES) {
                 if (random.nextBoolean() || scores.isEmpty()) {
                     scores.put(m, random.nextDouble());
                 }

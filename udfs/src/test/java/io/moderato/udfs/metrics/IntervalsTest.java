@@ -11,13 +11,13 @@ class IntervalsTest {
     @Test
     void clopperPearsonShouldMatchReferenceBetaQuantiles() {
         // Reference: scipy.stats.beta.ppf(0.025, 8, 3) and beta.ppf(0.975, 9, 2) (8 of 10 at 95 %).
-        Estimate e = Intervals.clopperPearson(0.8, 10, 0.95);
+        ProportionEstimate e = Intervals.clopperPearson(0.8, 10, 0.95);
         assertThat(e.value()).isEqualTo(0.8);
         assertThat(e.lower()).isCloseTo(0.4439045376923585, within(1e-9));
         assertThat(e.upper()).isCloseTo(0.9747892736731666, within(1e-9));
         assertThat(e.effectiveSampleSize()).isEqualTo(10.0);
         // Real-valued counts, as effective sample sizes give: x = 7.5 of n = 12.3.
-        Estimate fractional = Intervals.clopperPearson(7.5 / 12.3, 12.3, 0.95);
+        ProportionEstimate fractional = Intervals.clopperPearson(7.5 / 12.3, 12.3, 0.95);
         assertThat(fractional.lower()).isCloseTo(0.30259479964615627, within(1e-9));
         assertThat(fractional.upper()).isCloseTo(0.8632534697504283, within(1e-9));
         // One-sided lower bound: beta.ppf(0.05, 90, 11).
@@ -26,10 +26,10 @@ class IntervalsTest {
 
     @Test
     void clopperPearsonShouldPinTheBoundAtZeroAndOneProportions() {
-        Estimate none = Intervals.clopperPearson(0.0, 20, 0.95);
+        ProportionEstimate none = Intervals.clopperPearson(0.0, 20, 0.95);
         assertThat(none.lower()).isEqualTo(0.0);
         assertThat(none.upper()).isCloseTo(0.1684334709830853, within(1e-9)); // 1 − 0.025^(1/20)
-        Estimate all = Intervals.clopperPearson(1.0, 20, 0.95);
+        ProportionEstimate all = Intervals.clopperPearson(1.0, 20, 0.95);
         assertThat(all.upper()).isEqualTo(1.0);
         assertThat(all.lower()).isCloseTo(Math.pow(0.025, 1.0 / 20), within(1e-9));
         assertThat(Intervals.clopperPearsonLowerBound(0.0, 20, 0.95)).isEqualTo(0.0);
@@ -37,13 +37,13 @@ class IntervalsTest {
 
     @Test
     void clopperPearsonShouldReturnUninformativeIntervalBelowOneEffectiveObservationAndUndefinedWithout() {
-        Estimate tiny = Intervals.clopperPearson(0.3, 0.5, 0.95);
+        ProportionEstimate tiny = Intervals.clopperPearson(0.3, 0.5, 0.95);
         assertThat(tiny.value()).isEqualTo(0.3);
         assertThat(tiny.lower()).isEqualTo(0.0);
         assertThat(tiny.upper()).isEqualTo(1.0);
         assertThat(Intervals.clopperPearsonLowerBound(0.3, 0.5, 0.95)).isEqualTo(0.0);
 
-        Estimate empty = Intervals.weightedProportion(0, 0, 0, 0, 0, 0.95);
+        ProportionEstimate empty = Intervals.weightedProportion(0, 0, 0, 0, 0, 0.95);
         assertThat(empty.isDefined()).isFalse();
         assertThat(empty.isWithheld()).isFalse();
         assertThat(empty.lower()).isEqualTo(0.0);
@@ -56,8 +56,8 @@ class IntervalsTest {
     @Test
     void unweightedProportionShouldGiveThePlainClopperPearsonIntervalOnTheItemCount() {
         // 30 successes and 70 failures, all weight 1: n_eff must be exactly 100.
-        Estimate e = Intervals.weightedProportion(30, 70, 30, 70, 100, 0.95);
-        Estimate plain = Intervals.clopperPearson(0.3, 100, 0.95);
+        ProportionEstimate e = Intervals.weightedProportion(30, 70, 30, 70, 100, 0.95);
+        ProportionEstimate plain = Intervals.clopperPearson(0.3, 100, 0.95);
         assertThat(e.effectiveSampleSize()).isCloseTo(100.0, within(1e-9));
         assertThat(e.lower()).isCloseTo(plain.lower(), within(1e-12));
         assertThat(e.upper()).isCloseTo(plain.upper(), within(1e-12));
@@ -158,7 +158,7 @@ class IntervalsTest {
     @Test
     void lowerBoundShouldBeOneSided() {
         double oneSided = Intervals.weightedProportionLowerBound(90, 10, 90, 10, 100, 0.95);
-        Estimate twoSided90 = Intervals.weightedProportion(90, 10, 90, 10, 100, 0.90);
+        ProportionEstimate twoSided90 = Intervals.weightedProportion(90, 10, 90, 10, 100, 0.90);
         assertThat(oneSided).isCloseTo(twoSided90.lower(), within(1e-12));
         assertThat(oneSided).isCloseTo(0.8362823767241852, within(1e-9));
         assertThat(Intervals.weightedProportionLowerBound(0, 0, 0, 0, 0, 0.95)).isNaN();

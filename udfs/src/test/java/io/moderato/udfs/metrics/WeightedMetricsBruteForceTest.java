@@ -56,7 +56,7 @@ class WeightedMetricsBruteForceTest {
     // ---- brute force ------------------------------------------------------------------------
 
     /** The weighted proportion of successes among {@code members}, computed item by item. */
-    private static Estimate bruteProportion(List<Item> members, Predicate<Item> success) {
+    private static ProportionEstimate bruteProportion(List<Item> members, Predicate<Item> success) {
         double sumW = 0;
         double sumWSuccess = 0;
         double sumW2 = 0;
@@ -68,7 +68,7 @@ class WeightedMetricsBruteForceTest {
             }
         }
         if (sumW == 0) {
-            return Estimate.undefined();
+            return ProportionEstimate.undefined();
         }
         double p = sumWSuccess / sumW;
         double spread = 0;
@@ -80,13 +80,13 @@ class WeightedMetricsBruteForceTest {
         double linearised = (p > 0 && p < 1) ? p * (1 - p) * sumW * sumW / spread : kish;
         double nEff = Math.min(Math.min(kish, linearised), members.size());
         if (nEff < 1) {
-            return Estimate.withheld("less than one effective item");
+            return ProportionEstimate.withheld("less than one effective item");
         }
         // Clopper–Pearson on x = p·n_eff successes of n_eff trials, straight from the Beta quantiles
         double x = p * nEff;
         double lower = x == 0 ? 0 : new BetaDistribution(x, nEff - x + 1).inverseCumulativeProbability(0.025);
         double upper = x == nEff ? 1 : new BetaDistribution(x + 1, nEff - x).inverseCumulativeProbability(0.975);
-        return new Estimate(p, Math.min(lower, p), Math.max(upper, p), nEff);
+        return new ProportionEstimate(p, Math.min(lower, p), Math.max(upper, p), nEff);
     }
 
     private static List<Item> where(List<Item> items, Predicate<Item> keep) {
@@ -97,7 +97,7 @@ class WeightedMetricsBruteForceTest {
         return items.stream().mapToDouble(f).sum();
     }
 
-    private static void assertEstimate(Estimate actual, Estimate expected, String what) {
+    private static void assertEstimate(ProportionEstimate actual, ProportionEstimate expected, String what) {
         if (!expected.isDefined()) {
             assertThat(actual.isDefined()).as(what + " undefined").isFalse();
             return;
@@ -192,7 +192,7 @@ class WeightedMetricsBruteForceTest {
         // ... and the guard withholds it: one audited miss (the 50-weight one; the FN of weight 1 was
         // routed), fewer than the default 3.
         assertThat(c.auditedMisses()).isEqualTo(1L);
-        Estimate guarded = c.recall(CONFIDENCE, QualityReport.DEFAULT_MINIMUM_AUDITED_LABELS);
+        ProportionEstimate guarded = c.recall(CONFIDENCE, QualityReport.DEFAULT_MINIMUM_AUDITED_LABELS);
         assertThat(guarded.isDefined()).isFalse();
         assertThat(guarded.withheldReason()).startsWith("only 1 audited misses");
     }

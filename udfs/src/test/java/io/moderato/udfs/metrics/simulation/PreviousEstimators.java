@@ -1,6 +1,6 @@
 package io.moderato.udfs.metrics.simulation;
 
-import io.moderato.udfs.metrics.Estimate;
+import io.moderato.udfs.metrics.ProportionEstimate;
 import io.moderato.udfs.metrics.Intervals;
 import io.moderato.udfs.metrics.WeightedConfusion;
 import io.moderato.udfs.metrics.WeightedScoreHistogram;
@@ -16,21 +16,21 @@ final class PreviousEstimators {
 
     private PreviousEstimators() {}
 
-    static Estimate precision(WeightedConfusion c, double confidence) {
+    static ProportionEstimate precision(WeightedConfusion c, double confidence) {
         return wilson(c.getTruePositiveWeight(), c.getFalsePositiveWeight(), c.getTruePositiveSquaredWeight(),
                 c.getFalsePositiveSquaredWeight(), c.getTruePositiveCount() + c.getFalsePositiveCount(), Intervals.twoSidedZ(confidence));
     }
 
     /** Published when at least 3 false negatives were labelled, audited or not (the guard that never fired). */
-    static Estimate recall(WeightedConfusion c, double confidence) {
+    static ProportionEstimate recall(WeightedConfusion c, double confidence) {
         if (c.getFalseNegativeCount() < 3) {
-            return Estimate.withheld("fewer than 3 labelled false negatives");
+            return ProportionEstimate.withheld("fewer than 3 labelled false negatives");
         }
         return wilson(c.getTruePositiveWeight(), c.getFalseNegativeWeight(), c.getTruePositiveSquaredWeight(),
                 c.getFalseNegativeSquaredWeight(), c.getTruePositiveCount() + c.getFalseNegativeCount(), Intervals.twoSidedZ(confidence));
     }
 
-    static Estimate falsePositiveRate(WeightedConfusion c, double confidence) {
+    static ProportionEstimate falsePositiveRate(WeightedConfusion c, double confidence) {
         return wilson(c.getFalsePositiveWeight(), c.getTrueNegativeWeight(), c.getFalsePositiveSquaredWeight(),
                 c.getTrueNegativeSquaredWeight(), c.getFalsePositiveCount() + c.getTrueNegativeCount(), Intervals.twoSidedZ(confidence));
     }
@@ -40,7 +40,7 @@ final class PreviousEstimators {
         double z = Intervals.oneSidedZ(confidence);
         for (int k = 0; k < h.bins(); k++) {
             WeightedConfusion c = h.confusionAtEdge(k);
-            Estimate e = wilson(c.getTruePositiveWeight(), c.getFalsePositiveWeight(), c.getTruePositiveSquaredWeight(),
+            ProportionEstimate e = wilson(c.getTruePositiveWeight(), c.getFalsePositiveWeight(), c.getTruePositiveSquaredWeight(),
                     c.getFalsePositiveSquaredWeight(), c.getTruePositiveCount() + c.getFalsePositiveCount(), z);
             if (e.isDefined() && e.lower() >= minimumPrecision) {
                 return k;
@@ -49,15 +49,15 @@ final class PreviousEstimators {
         return -1;
     }
 
-    private static Estimate wilson(double s, double f, double s2, double f2, long count, double z) {
+    private static ProportionEstimate wilson(double s, double f, double s2, double f2, long count, double z) {
         double total = s + f;
         if (!(total > 0.0)) {
-            return Estimate.undefined();
+            return ProportionEstimate.undefined();
         }
         double p = s / total;
         double n = Intervals.linearizedEffectiveSampleSize(s, f, s2, f2, count);
         if (n < 1.0) {
-            return new Estimate(p, 0.0, 1.0, n);
+            return new ProportionEstimate(p, 0.0, 1.0, n);
         }
         return Intervals.wilson(p, n, z);
     }

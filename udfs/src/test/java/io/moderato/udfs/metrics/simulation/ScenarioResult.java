@@ -1,6 +1,6 @@
 package io.moderato.udfs.metrics.simulation;
 
-import io.moderato.udfs.metrics.Estimate;
+import io.moderato.udfs.metrics.ProportionEstimate;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -90,7 +90,7 @@ public final class ScenarioResult {
         double errorSum;
         double errorSquareSum;
 
-        void observe(Estimate estimate, double truth) {
+        void observe(ProportionEstimate estimate, double truth) {
             if (Double.isNaN(truth)) {
                 return;
             }

@@ -1,4 +1,4 @@
-package io.moderato.jobs.detection;
+package io.moderato.udfs.vector;
 
 import io.moderato.jobs.internal.PackedFeatures;
 import io.moderato.schemas.FeatureVector;
@@ -85,5 +85,29 @@ class FeaturePackingTest {
     private static FeatureVector fromAvro(byte[] bytes) throws Exception {
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, null);
         return new SpecificDatumReader<>(FeatureVector.class).read(null, decoder);
+    }
+
+    @Test
+    void shouldReadADenseWireVectorAsSparseWithoutItsZeros() {
+        SparseVector v = FeaturePacking.toSparse(new FeatureVector("image", MODEL, 4, List.of(),
+                List.of(0.5f, 0f, 0f, -1.25f)));
+
+        assertThat(v.indices()).containsExactly(0, 3);
+        assertThat(v.values()).containsExactly(0.5f, -1.25f);
+    }
+
+    @Test
+    void shouldReadASparseWireVectorAsPackedAndRefuseUnpairedLists() {
+        FeatureVector packed = FeaturePacking.unpack(FeaturePacking.pack("text", MODEL, 8, new int[] {1, 5},
+                new float[] {0.25f, 2f}));
+        SparseVector v = FeaturePacking.toSparse(packed);
+        assertThat(v.indices()).containsExactly(1, 5);
+        assertThat(v.values()).containsExactly(0.25f, 2f);
+
+        assertThatThrownBy(() -> FeaturePacking.toSparse(new FeatureVector("text", MODEL, 8, List.of(1, 2),
+                List.of(1f))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("2 indices but 1 values");
+        assertThatThrownBy(() -> FeaturePacking.toSparse(new FeatureVector("image", MODEL, 3, List.of(), List.of(1f))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("a dense vector of 1 values for 3 dimensions");
     }
 }

@@ -1,27 +1,47 @@
-package io.moderato.models.retrain;
+package io.moderato.udfs.io;
 
 import io.moderato.schemas.TrainingExample;
-import io.moderato.udfs.io.AvroContainerFiles;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumWriter;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Reads {@link TrainingExample}s from Avro object container files, as a Flink {@code FileSink} with an
- * Avro bulk writer leaves them on disk: a folder (bucket sub-folders included) of part files, named
- * {@code .avro} or not. Files are recognised by the Avro magic bytes; hidden and {@code _}-prefixed files
+ * The on-disk layout of training examples, written by the FeedbackJob's file sink and read by
+ * retraining and tuning: Avro object container files in buckets {@link #bucket} =
+ * {@code policy=<policyId>/day=<yyyy-MM-dd>} (the decision's UTC event day), parts named
+ * {@code training-examples-<uuid>-<subtask>-<n>.avro} ({@link #PART_PREFIX}, {@link #PART_SUFFIX}).
+ *
+ * <p>Reading takes a folder (bucket sub-folders included) of part files, named {@code .avro} or not. Files are recognised by the Avro magic bytes; hidden and {@code _}-prefixed files
  * (in-progress and pending parts, {@code _SUCCESS}) are skipped. Records written with an older
  * {@code TrainingExample} schema are resolved to the current one.
  */
 public final class TrainingExampleFiles {
 
+    /** Prefix of every part file the FeedbackJob writes. */
+    public static final String PART_PREFIX = "training-examples";
+    /** Suffix of every part file the FeedbackJob writes. */
+    public static final String PART_SUFFIX = ".avro";
+
     private TrainingExampleFiles() {
+    }
+
+    /** {@code policy=<policyId>/day=<yyyy-MM-dd>}, the day of the decision's event time in UTC. */
+    public static String bucket(TrainingExample example) {
+        String day = Instant.ofEpochMilli(example.getEventTimeMillis()).atZone(ZoneOffset.UTC).toLocalDate().toString();
+        return "policy=" + pathSafe(example.getPolicyId()) + "/day=" + day;
+    }
+
+    /** Policy ids are data: keep them path-safe. */
+    static String pathSafe(String id) {
+        return id.replaceAll("[^A-Za-z0-9_.-]", "_");
     }
 
     /** One record with where it was read from; {@code order} is its position across all files read. */

@@ -30,7 +30,7 @@ import java.util.Set;
  *
  * <p>Exit status: 0 on success, 1 when an input cannot be read, 2 on a usage error.
  */
-public final class ComplianceReportCli {
+public final class ComplianceReportFromFilesCli {
 
     static final String USAGE = String.join("\n",
             "Usage: compliance-report [--out FILE.md] [--policy ID]... [--title TEXT] INPUT...",
@@ -45,7 +45,7 @@ public final class ComplianceReportCli {
             "--title   the report's title",
             "");
 
-    private ComplianceReportCli() {}
+    private ComplianceReportFromFilesCli() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.in, System.out, System.err));

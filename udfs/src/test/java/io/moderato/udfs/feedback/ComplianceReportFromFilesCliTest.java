@@ -22,7 +22,7 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ComplianceReportCliTest {
+class ComplianceReportFromFilesCliTest {
 
     @TempDir
     Path dir;
@@ -35,7 +35,7 @@ class ComplianceReportCliTest {
     }
 
     private int run(byte[] stdin, String... args) {
-        return ComplianceReportCli.run(args, new ByteArrayInputStream(stdin),
+        return ComplianceReportFromFilesCli.run(args, new ByteArrayInputStream(stdin),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 

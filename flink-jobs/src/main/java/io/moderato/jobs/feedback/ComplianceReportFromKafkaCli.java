@@ -3,7 +3,7 @@ package io.moderato.jobs.feedback;
 import io.moderato.jobs.serde.DecodeResult;
 import io.moderato.jobs.serde.RegistryAvroDeserializer;
 import io.moderato.schemas.ComplianceReport;
-import io.moderato.udfs.feedback.ComplianceReportCli;
+import io.moderato.udfs.feedback.ComplianceReportFromFilesCli;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,7 +30,7 @@ import java.util.UUID;
  * {@code generatedAtMillis}. Records that do not decode are reported on stderr and skipped. Exit
  * status 0, 1 (Kafka or output failure), 2 (usage).
  */
-public final class ComplianceReportsCli {
+public final class ComplianceReportFromKafkaCli {
 
     static final String USAGE = """
             Usage: compliance-report-kafka [options]
@@ -43,7 +43,7 @@ public final class ComplianceReportsCli {
               --timeout SECONDS   give up reading after this long (default 30)
             """;
 
-    private ComplianceReportsCli() {}
+    private ComplianceReportFromKafkaCli() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -100,7 +100,7 @@ public final class ComplianceReportsCli {
             err.println("compliance-report-kafka: cannot read " + topic + ": " + e);
             return 1;
         }
-        return ComplianceReportCli.emit(reports, policies, title, outFile, "compliance-report-kafka", "read from " + topic,
+        return ComplianceReportFromFilesCli.emit(reports, policies, title, outFile, "compliance-report-kafka", "read from " + topic,
                 out, err);
     }
 

@@ -13,24 +13,24 @@ package io.moderato.udfs.metrics;
  * @param effectiveSampleSize the n_eff the interval was computed on (0 when undefined)
  * @param withheldReason why the estimate is not published, or null when it is
  */
-public record Estimate(double value, double lower, double upper, double effectiveSampleSize, String withheldReason) {
+public record ProportionEstimate(double value, double lower, double upper, double effectiveSampleSize, String withheldReason) {
 
     /** A published estimate. */
-    public Estimate(double value, double lower, double upper, double effectiveSampleSize) {
+    public ProportionEstimate(double value, double lower, double upper, double effectiveSampleSize) {
         this(value, lower, upper, effectiveSampleSize, null);
     }
 
     /** The estimate of a proportion of an empty population: value NaN, interval [0, 1], n_eff 0. */
-    public static Estimate undefined() {
-        return new Estimate(Double.NaN, 0.0, 1.0, 0.0);
+    public static ProportionEstimate undefined() {
+        return new ProportionEstimate(Double.NaN, 0.0, 1.0, 0.0);
     }
 
     /** An estimate that must not be published, with the reason (value NaN, interval [0, 1]). */
-    public static Estimate withheld(String reason) {
+    public static ProportionEstimate withheld(String reason) {
         if (reason == null || reason.isBlank()) {
             throw new IllegalArgumentException("a withheld estimate needs a reason");
         }
-        return new Estimate(Double.NaN, 0.0, 1.0, 0.0, reason);
+        return new ProportionEstimate(Double.NaN, 0.0, 1.0, 0.0, reason);
     }
 
     /** True when the population carried weight and the estimate is published, i.e. {@link #value()} is a number. */

@@ -1,6 +1,7 @@
 package io.moderato.jobs.feedback;
 
 import io.moderato.schemas.TrainingExample;
+import io.moderato.udfs.io.TrainingExampleFiles;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
@@ -11,29 +12,27 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.PartFileInfo;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.SimpleVersionedStringSerializer;
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.CheckpointRollingPolicy;
 
-import java.time.Instant;
-import java.time.ZoneOffset;
+import java.io.IOException;
 
 /**
- * Training examples on disk for offline retraining ({@code RetrainFromExamples} in model-artifacts
- * reads them): a {@link FileSink} of Avro object container files (flink-avro's
- * {@link AvroWriters#forSpecificRecord} bulk format, the writer schema embedded in every file), in
- * buckets {@code policy=<policyId>/day=<yyyy-MM-dd>} of the decision's UTC event day, parts named
- * {@code training-examples-<uuid>-<subtask>-<n>.avro}. Parts roll at every checkpoint (a bulk
+ * Training examples on disk for offline retraining and tuning, in the layout of
+ * {@link TrainingExampleFiles} (which also reads them back): a {@link FileSink} of Avro object
+ * container files (flink-avro's {@link AvroWriters#forSpecificRecord} bulk format, the writer schema
+ * embedded in every file). Parts roll at every checkpoint (a bulk
  * format can only be committed there, so files appear exactly once, when the checkpoint completes)
  * and when they reach {@code maxPartSize}. In-progress and pending parts are hidden dot-files.
  */
-public final class TrainingExampleFiles {
+public final class TrainingExampleFileSink {
 
-    private TrainingExampleFiles() {}
+    private TrainingExampleFileSink() {}
 
     public static FileSink<TrainingExample> sink(String path, long maxPartSizeBytes) {
         return FileSink.forBulkFormat(new Path(path), AvroWriters.forSpecificRecord(TrainingExample.class))
                 .withBucketAssigner(new ByPolicyAndDay())
                 .withRollingPolicy(new RollOnCheckpointOrSize(maxPartSizeBytes))
                 .withOutputFileConfig(OutputFileConfig.builder()
-                        .withPartPrefix("training-examples")
-                        .withPartSuffix(".avro")
+                        .withPartPrefix(TrainingExampleFiles.PART_PREFIX)
+                        .withPartSuffix(TrainingExampleFiles.PART_SUFFIX)
                         .build())
                 .build();
     }
@@ -45,18 +44,12 @@ public final class TrainingExampleFiles {
 
         @Override
         public String getBucketId(TrainingExample example, Context context) {
-            String day = Instant.ofEpochMilli(example.getEventTimeMillis()).atZone(ZoneOffset.UTC).toLocalDate().toString();
-            return "policy=" + safe(example.getPolicyId()) + "/day=" + day;
+            return TrainingExampleFiles.bucket(example);
         }
 
         @Override
         public SimpleVersionedSerializer<String> getSerializer() {
             return SimpleVersionedStringSerializer.INSTANCE;
-        }
-
-        /** Policy ids are data: keep them path-safe. */
-        static String safe(String id) {
-            return id.replaceAll("[^A-Za-z0-9_.-]", "_");
         }
     }
 
@@ -71,7 +64,7 @@ public final class TrainingExampleFiles {
         }
 
         @Override
-        public boolean shouldRollOnEvent(PartFileInfo<String> partFile, TrainingExample element) throws java.io.IOException {
+        public boolean shouldRollOnEvent(PartFileInfo<String> partFile, TrainingExample element) throws IOException {
             return partFile.getSize() >= maxPartSizeBytes;
         }
 
