@@ -23,17 +23,16 @@ USAGE
 }
 
 WARMUP=3 ITERATIONS=5 SECONDS_PER=2 ONLY=all OUTPUT="$MODERATO_ROOT/target/bench/scoring.md"
-need_value() { [[ $1 -ge 2 ]] || { echo "$(basename "$0"): $2 needs a value" >&2; exit 2; }; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
-    --warmup) need_value $# "$1"; WARMUP="$2"; shift 2 ;;
-    --iterations) need_value $# "$1"; ITERATIONS="$2"; shift 2 ;;
-    --seconds) need_value $# "$1"; SECONDS_PER="$2"; shift 2 ;;
-    --only) need_value $# "$1"; ONLY="$2"; shift 2 ;;
-    --output) need_value $# "$1"; OUTPUT="$2"; shift 2 ;;
+    --warmup) moderato_need_value $# "$1"; WARMUP="$2"; shift 2 ;;
+    --iterations) moderato_need_value $# "$1"; ITERATIONS="$2"; shift 2 ;;
+    --seconds) moderato_need_value $# "$1"; SECONDS_PER="$2"; shift 2 ;;
+    --only) moderato_need_value $# "$1"; ONLY="$2"; shift 2 ;;
+    --output) moderato_need_value $# "$1"; OUTPUT="$2"; shift 2 ;;
     -*) moderato_reject_flag "$1" ;;
-    *) echo "$(basename "$0"): unexpected argument '$1' (see $(basename "$0") --help)" >&2; exit 2 ;;
+    *) moderato_reject_argument "$1" ;;
   esac
 done
 for n in "$WARMUP" "$ITERATIONS" "$SECONDS_PER"; do

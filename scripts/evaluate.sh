@@ -34,7 +34,7 @@ while [[ $# -gt 0 ]]; do
       [[ $# -ge 2 ]] || { echo "$(basename "$0"): $1 needs a value" >&2; exit 2; }
       shift 2 ;;
     -*) moderato_reject_flag "$1" ;;
-    *) echo "$(basename "$0"): unexpected argument '$1' (see $(basename "$0") --help)" >&2; exit 2 ;;
+    *) moderato_reject_argument "$1" ;;
   esac
 done
 moderato_java model-artifacts runtime io.moderato.models.cli.EvaluateCli "${args[@]}"

@@ -62,6 +62,18 @@ moderato_reject_flag() {
   exit 2
 }
 
+# moderato_reject_argument ARG: one line naming a positional argument the script does not take, exit 2.
+moderato_reject_argument() {
+  echo "$(basename "$0"): unexpected argument '$1' (see $(basename "$0") --help)" >&2
+  exit 2
+}
+
+# moderato_need_value REMAINING FLAG: exit 2 naming FLAG when it has no value after it
+# (call as `moderato_need_value $# "$1"` inside the usual while/case loop).
+moderato_need_value() {
+  [[ $1 -ge 2 ]] || { echo "$(basename "$0"): $2 needs a value" >&2; exit 2; }
+}
+
 # moderato_usage: prints the calling script's header comment (the '#' lines after the shebang) as its usage.
 moderato_usage() {
   sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"

@@ -29,18 +29,17 @@ MODEL=all VERSION="" SEED=42
 CORPUS="${SPAM_CORPUS_DIR:-$MODERATO_ROOT/data/spam-assassin}"
 MODELS="${MODELS_DIR:-$MODERATO_ROOT/model-artifacts/src/main/resources/models}"
 PARITY="${PARITY_DIR:-$MODERATO_ROOT/model-artifacts/src/test/resources/parity}"
-need_value() { [[ $1 -ge 2 ]] || { echo "$(basename "$0"): $2 needs a value" >&2; exit 2; }; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
-    --model) need_value $# "$1"; MODEL="$2"; shift 2 ;;
-    --version) need_value $# "$1"; VERSION="$2"; shift 2 ;;
-    --seed) need_value $# "$1"; SEED="$2"; shift 2 ;;
-    --corpus) need_value $# "$1"; CORPUS="$2"; shift 2 ;;
-    --models) need_value $# "$1"; MODELS="$2"; shift 2 ;;
-    --parity) need_value $# "$1"; PARITY="$2"; shift 2 ;;
+    --model) moderato_need_value $# "$1"; MODEL="$2"; shift 2 ;;
+    --version) moderato_need_value $# "$1"; VERSION="$2"; shift 2 ;;
+    --seed) moderato_need_value $# "$1"; SEED="$2"; shift 2 ;;
+    --corpus) moderato_need_value $# "$1"; CORPUS="$2"; shift 2 ;;
+    --models) moderato_need_value $# "$1"; MODELS="$2"; shift 2 ;;
+    --parity) moderato_need_value $# "$1"; PARITY="$2"; shift 2 ;;
     -*) moderato_reject_flag "$1" ;;
-    *) echo "$(basename "$0"): unexpected argument '$1' (see $(basename "$0") --help)" >&2; exit 2 ;;
+    *) moderato_reject_argument "$1" ;;
   esac
 done
 case "$MODEL" in

@@ -5,6 +5,7 @@ import io.moderato.jobs.serde.RegistryAvroDeserializer;
 import io.moderato.jobs.serde.RegistryAvroSerializer;
 import io.moderato.schemas.ConfigAudit;
 import io.moderato.schemas.PolicyConfig;
+import io.moderato.schemas.Topic;
 import io.moderato.udfs.config.PolicyConfigValidator;
 import io.moderato.udfs.config.PolicyDefaults;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -73,16 +74,7 @@ public final class PublishPolicyCli {
             err.println("publish-policy: cannot read " + options.get("file") + ": " + e.getMessage());
             return 2;
         }
-        boolean valid = true;
-        for (PolicyConfig config : configs) {
-            List<String> violations = PolicyConfigValidator.violations(config);
-            if (!violations.isEmpty()) {
-                valid = false;
-                err.println("publish-policy: " + config.getPolicyId() + " v" + config.getVersion() + " is invalid:");
-                violations.forEach(v -> err.println("  - " + v));
-            }
-        }
-        if (!valid) {
+        if (!allValid(configs, err)) {
             return 2;
         }
         if (options.containsKey("dry-run")) {
@@ -91,7 +83,7 @@ public final class PublishPolicyCli {
         }
         String bootstrap = options.getOrDefault("bootstrap", "localhost:9092");
         String registry = options.getOrDefault("registry", "http://localhost:8081");
-        String topic = options.getOrDefault("topic", "policy.config");
+        String topic = options.getOrDefault("topic", Topic.POLICY_CONFIG.topicName());
         try {
             Reachability.requireRegistry(registry);
             Reachability.requireBroker(bootstrap);
@@ -108,8 +100,22 @@ public final class PublishPolicyCli {
         if (waitSeconds <= 0) {
             return 0;
         }
-        return awaitVerdicts(configs, bootstrap, registry, options.getOrDefault("audit-topic", "config.audit"),
+        return awaitVerdicts(configs, bootstrap, registry, options.getOrDefault("audit-topic", Topic.CONFIG_AUDIT.topicName()),
                 Duration.ofSeconds(waitSeconds), out, err);
+    }
+
+    /** True when every config is valid; otherwise prints each invalid one's violations. */
+    private static boolean allValid(List<PolicyConfig> configs, PrintStream err) {
+        boolean valid = true;
+        for (PolicyConfig config : configs) {
+            List<String> violations = PolicyConfigValidator.violations(config);
+            if (!violations.isEmpty()) {
+                valid = false;
+                err.println("publish-policy: " + config.getPolicyId() + " v" + config.getVersion() + " is invalid:");
+                violations.forEach(v -> err.println("  - " + v));
+            }
+        }
+        return valid;
     }
 
     /** Writes every config and waits for each acknowledgement; throws naming the first config not written. */

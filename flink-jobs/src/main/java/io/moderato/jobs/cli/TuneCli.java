@@ -5,6 +5,7 @@ import io.moderato.jobs.common.PolicyBook;
 import io.moderato.jobs.detection.DetectionOptions;
 import io.moderato.udfs.io.TrainingExampleFiles;
 import io.moderato.schemas.PolicyConfig;
+import io.moderato.schemas.Topic;
 import io.moderato.schemas.TrainingExample;
 import io.moderato.udfs.tuning.ThresholdTuning;
 import io.moderato.udfs.tuning.TuningReport;
@@ -87,18 +88,7 @@ public final class TuneCli {
             }
             PolicyConfig config = configInForce(policy, options, bootstrap, registry);
             List<TrainingExample> examples = new ArrayList<>();
-            String source;
-            if (bootstrap != null) {
-                String topic = options.getOrDefault("topic", "training.examples");
-                TopicReader.readAll(bootstrap, registry, topic, TrainingExample.class,
-                        Duration.ofSeconds((long) number(options, "timeout", "60"))).forEach(e -> examples.add(e.value()));
-                source = "topic " + topic + " on " + bootstrap;
-            } else {
-                for (TrainingExampleFiles.Read read : TrainingExampleFiles.read(files, m -> {})) {
-                    examples.add(read.example());
-                }
-                source = files.toString();
-            }
+            String source = readExamples(options, files, bootstrap, registry, examples);
             List<ThresholdTuning.Example> labelled = new ArrayList<>();
             for (TrainingExample e : examples) {
                 if (e.getPolicyId().equals(policy)) {
@@ -121,6 +111,21 @@ public final class TuneCli {
             err.println("moderato tune: " + e.getMessage());
             return 2;
         }
+    }
+
+    /** Adds the training examples of the topic (with {@code bootstrap}) or of the files to {@code examples}; returns where from. */
+    private static String readExamples(Map<String, String> options, List<Path> files, String bootstrap, String registry,
+                                       List<TrainingExample> examples) throws IOException {
+        if (bootstrap != null) {
+            String topic = options.getOrDefault("topic", Topic.TRAINING_EXAMPLES.topicName());
+            TopicReader.readAll(bootstrap, registry, topic, TrainingExample.class,
+                    Duration.ofSeconds((long) number(options, "timeout", "60"))).forEach(e -> examples.add(e.value()));
+            return "topic " + topic + " on " + bootstrap;
+        }
+        for (TrainingExampleFiles.Read read : TrainingExampleFiles.read(files, m -> {})) {
+            examples.add(read.example());
+        }
+        return files.toString();
     }
 
     private static PolicyConfig configInForce(String policy, Map<String, String> options, String bootstrap, String registry) {

@@ -176,31 +176,7 @@ public final class FeedbackOptions {
             problems.add(COMPLIANCE_RETENTION.key() + " (" + conf.get(COMPLIANCE_RETENTION) + ") must be >= "
                     + JOIN_TTL.key() + " (" + conf.get(JOIN_TTL) + "): a day must outlive the labels that can still join");
         }
-        openUnit(problems, conf, METRICS_CONFIDENCE);
-        openUnit(problems, conf, KS_ALPHA);
-        openUnit(problems, conf, ADWIN_DELTA);
-        double ksFloor = conf.get(KS_MIN_STATISTIC);
-        if (!(ksFloor >= 0.0 && ksFloor < 1.0)) {
-            problems.add(KS_MIN_STATISTIC.key() + " must be in [0, 1), got " + ksFloor);
-        }
-        if (!(conf.get(PSI_THRESHOLD) > 0.0)) {
-            problems.add(PSI_THRESHOLD.key() + " must be > 0, got " + conf.get(PSI_THRESHOLD));
-        }
-        if (!(conf.get(CRITICAL_RATIO) >= 1.0)) {
-            problems.add(CRITICAL_RATIO.key() + " must be >= 1, got " + conf.get(CRITICAL_RATIO));
-        }
-        if (!(conf.get(PH_DELTA) >= 0.0)) {
-            problems.add(PH_DELTA.key() + " must be >= 0, got " + conf.get(PH_DELTA));
-        }
-        if (!(conf.get(PH_LAMBDA) > 0.0)) {
-            problems.add(PH_LAMBDA.key() + " must be > 0, got " + conf.get(PH_LAMBDA));
-        }
-        if (conf.get(DRIFT_MIN_ITEMS) < 1) {
-            problems.add(DRIFT_MIN_ITEMS.key() + " must be >= 1, got " + conf.get(DRIFT_MIN_ITEMS));
-        }
-        if (conf.get(METRICS_MIN_FALSE_NEGATIVES) < 0) {
-            problems.add(METRICS_MIN_FALSE_NEGATIVES.key() + " must be >= 0, got " + conf.get(METRICS_MIN_FALSE_NEGATIVES));
-        }
+        checkStatistics(conf, problems);
         if (conf.get(TRANSACTION_TIMEOUT_MS) <= 0) {
             problems.add(TRANSACTION_TIMEOUT_MS.key() + " must be positive, got " + conf.get(TRANSACTION_TIMEOUT_MS));
         }
@@ -239,6 +215,35 @@ public final class FeedbackOptions {
         return new ComplianceFunction.Settings(conf.get(COMPLIANCE_UPDATE_INTERVAL).toMillis(),
                 conf.get(COMPLIANCE_RETENTION).toMillis(), conf.get(METRICS_CONFIDENCE),
                 conf.get(METRICS_MIN_FALSE_NEGATIVES));
+    }
+
+    /** Confidence levels, detector thresholds and the thin-data guards of the metrics and drift tests. */
+    private static void checkStatistics(Configuration conf, List<String> problems) {
+        openUnit(problems, conf, METRICS_CONFIDENCE);
+        openUnit(problems, conf, KS_ALPHA);
+        openUnit(problems, conf, ADWIN_DELTA);
+        double ksFloor = conf.get(KS_MIN_STATISTIC);
+        if (!(ksFloor >= 0.0 && ksFloor < 1.0)) {
+            problems.add(KS_MIN_STATISTIC.key() + " must be in [0, 1), got " + ksFloor);
+        }
+        if (!(conf.get(PSI_THRESHOLD) > 0.0)) {
+            problems.add(PSI_THRESHOLD.key() + " must be > 0, got " + conf.get(PSI_THRESHOLD));
+        }
+        if (!(conf.get(CRITICAL_RATIO) >= 1.0)) {
+            problems.add(CRITICAL_RATIO.key() + " must be >= 1, got " + conf.get(CRITICAL_RATIO));
+        }
+        if (!(conf.get(PH_DELTA) >= 0.0)) {
+            problems.add(PH_DELTA.key() + " must be >= 0, got " + conf.get(PH_DELTA));
+        }
+        if (!(conf.get(PH_LAMBDA) > 0.0)) {
+            problems.add(PH_LAMBDA.key() + " must be > 0, got " + conf.get(PH_LAMBDA));
+        }
+        if (conf.get(DRIFT_MIN_ITEMS) < 1) {
+            problems.add(DRIFT_MIN_ITEMS.key() + " must be >= 1, got " + conf.get(DRIFT_MIN_ITEMS));
+        }
+        if (conf.get(METRICS_MIN_FALSE_NEGATIVES) < 0) {
+            problems.add(METRICS_MIN_FALSE_NEGATIVES.key() + " must be >= 0, got " + conf.get(METRICS_MIN_FALSE_NEGATIVES));
+        }
     }
 
     private static void windows(List<String> problems, Configuration conf, ConfigOption<List<Duration>> option) {

@@ -45,6 +45,28 @@ final class Csv {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+        Records parsed = records(text, file);
+        List<List<String>> records = parsed.fields();
+        List<Integer> lines = parsed.lines();
+        if (records.isEmpty()) {
+            throw new IllegalArgumentException(file + " is empty (expected a header row)");
+        }
+        Map<String, Integer> columns = new HashMap<>();
+        List<String> header = records.get(0);
+        for (int i = 0; i < header.size(); i++) {
+            columns.put(header.get(i).strip().replace("\uFEFF", ""), i);
+        }
+        List<Row> rows = new ArrayList<>(records.size() - 1);
+        for (int r = 1; r < records.size(); r++) {
+            rows.add(new Row(columns, records.get(r), file, lines.get(r)));
+        }
+        return rows;
+    }
+
+    /** The records of {@code text} (RFC 4180 quoting, blank lines skipped) with the line each starts on. */
+    private record Records(List<List<String>> fields, List<Integer> lines) {}
+
+    private static Records records(String text, Path file) {
         List<List<String>> records = new ArrayList<>();
         List<Integer> lines = new ArrayList<>();
         List<String> record = new ArrayList<>();
@@ -94,18 +116,6 @@ final class Csv {
             records.add(record);
             lines.add(recordLine);
         }
-        if (records.isEmpty()) {
-            throw new IllegalArgumentException(file + " is empty (expected a header row)");
-        }
-        Map<String, Integer> columns = new HashMap<>();
-        List<String> header = records.get(0);
-        for (int i = 0; i < header.size(); i++) {
-            columns.put(header.get(i).strip().replace("\uFEFF", ""), i);
-        }
-        List<Row> rows = new ArrayList<>(records.size() - 1);
-        for (int r = 1; r < records.size(); r++) {
-            rows.add(new Row(columns, records.get(r), file, lines.get(r)));
-        }
-        return rows;
+        return new Records(records, lines);
     }
 }

@@ -100,15 +100,41 @@ public final class LocalStack implements AutoCloseable {
     public LocalStack start() throws Exception {
         Consumer<String> log = m -> out.println("[moderato] " + m);
         // the registry's JVM, the corpora and the broker start side by side
-        CompletableFuture<ApicurioRegistry> registryStart = options.registry() != null ? null : CompletableFuture.supplyAsync(() -> {
-            try {
-                return ApicurioRegistry.start(options.registryDir(), options.registryPort());
-            } catch (Exception e) {
-                throw new CompletionException(e);
-            }
-        });
+        CompletableFuture<ApicurioRegistry> registryStart = options.registry() != null ? null
+                : CompletableFuture.supplyAsync(this::startRegistry);
         CompletableFuture<Corpora> corporaLoad = CompletableFuture.supplyAsync(
                 () -> Corpora.load(options.dataDir(), options.emailDir(), log));
+        connectBrokerAndRegistry(registryStart, log);
+        LocalKafka.createTopics(bootstrap, options.partitions(), TOPICS, COMPACTED, Map.of());
+
+        registerSchemas();
+        Configuration detection = detectionConf();
+        Configuration feedback = feedbackConf();
+        List<PolicyConfig> policies = policiesInForce(detection);
+        log.accept("policies in force: " + policies.stream().filter(PolicyConfig::getEnabled).map(PolicyConfig::getPolicyId).toList());
+
+        Corpora corpora = join(corporaLoad);
+        generator = new TrafficGenerator(corpora, policies, detection.getOptional(DetectionOptions.MODELS_DIR).orElse(null),
+                new TrafficGenerator.Settings(options.rate(), options.seed(), options.startMillis(), options.spamWaveAtSeconds(),
+                        options.spamWaveShare(), 0.2), log);
+
+        submitJobs(detection, feedback, log);
+        startTrafficSide(log);
+        printWhereEverythingIs();
+        return this;
+    }
+
+    private ApicurioRegistry startRegistry() {
+        try {
+            return ApicurioRegistry.start(options.registryDir(), options.registryPort());
+        } catch (Exception e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    /** The in-process broker and registry (or the given ones, checked reachable). */
+    private void connectBrokerAndRegistry(CompletableFuture<ApicurioRegistry> registryStart, Consumer<String> log)
+            throws Exception {
         if (options.bootstrap() == null) {
             kafka = LocalKafka.start();
             resources.add(kafka);
@@ -131,19 +157,10 @@ public final class LocalStack implements AutoCloseable {
         if (registry == null) {
             Reachability.requireRegistry(registryUrl);
         }
-        LocalKafka.createTopics(bootstrap, options.partitions(), TOPICS, COMPACTED, Map.of());
+    }
 
-        registerSchemas();
-        Configuration detection = detectionConf();
-        Configuration feedback = feedbackConf();
-        List<PolicyConfig> policies = policiesInForce(detection);
-        log.accept("policies in force: " + policies.stream().filter(PolicyConfig::getEnabled).map(PolicyConfig::getPolicyId).toList());
-
-        Corpora corpora = join(corporaLoad);
-        generator = new TrafficGenerator(corpora, policies, detection.getOptional(DetectionOptions.MODELS_DIR).orElse(null),
-                new TrafficGenerator.Settings(options.rate(), options.seed(), options.startMillis(), options.spamWaveAtSeconds(),
-                        options.spamWaveShare(), 0.2), log);
-
+    /** A MiniCluster running both jobs against the stack's Kafka and registry. */
+    private void submitJobs(Configuration detection, Configuration feedback, Consumer<String> log) throws Exception {
         cluster = startCluster();
         uiUrl = cluster.getRestAddress().get().toString();
         jobs.add(submit(detection, DetectionJob.NAME, env -> {
@@ -158,7 +175,10 @@ public final class LocalStack implements AutoCloseable {
         }, FeedbackJob.tuned(JobSettings.streamingDefaults(feedback.get(FeedbackOptions.CHECKPOINT_DIR),
                 feedback.get(FeedbackOptions.CHECKPOINT_INTERVAL)))));
         log.accept(String.format(Locale.ROOT, "both jobs submitted after %.1f s", seconds()));
+    }
 
+    /** The status board, the simulated reviewers and the traffic producer. */
+    private void startTrafficSide(Consumer<String> log) throws Exception {
         status = new StatusBoard(bootstrap, registryUrl, new StatusBoard.Topics(topic(DetectionOptions.TOPIC_DECISIONS),
                 topic(DetectionOptions.TOPIC_TASKS), topic(FeedbackOptions.TOPIC_LABELS), topic(FeedbackOptions.TOPIC_QUALITY_METRICS),
                 topic(FeedbackOptions.TOPIC_DRIFT_ALERTS), topic(DetectionOptions.TOPIC_DEADLETTER)), startNanos, log).start();
@@ -171,8 +191,6 @@ public final class LocalStack implements AutoCloseable {
         resources.add(producer);
         producer.prepare(topic(DetectionOptions.TOPIC_CONTENT), ContentEvent.class);
         producer.prepare(topic(DetectionOptions.TOPIC_USER_SIGNALS), UserSignal.class);
-        printWhereEverythingIs();
-        return this;
     }
 
     private static <T> T join(CompletableFuture<T> future) throws Exception {

@@ -69,44 +69,10 @@ public record LocalStackOptions(
         Map<String, String> values = new TreeMap<>();
         List<String> truth = new ArrayList<>();
         Map<String, String> passThrough = new TreeMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String flag = args[i];
-            if (flag.equals("-h") || flag.equals("--help")) {
-                throw new HelpRequested();
-            }
-            if (!flag.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + flag + "' (see --help)");
-            }
-            String name = flag.substring(2);
-            boolean jobOption = name.startsWith("detection.") || name.startsWith("feedback.");
-            if (!jobOption && !KNOWN.contains(name)) {
-                throw new IllegalArgumentException("unknown flag '" + flag + "' (see --help)");
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(flag + " needs a value");
-            }
-            String value = args[++i];
-            if (jobOption) {
-                passThrough.put(name, value);
-            } else if (name.equals("truth")) {
-                truth.add(value);
-            } else {
-                values.put(name, value);
-            }
-        }
-        double waveAt = -1;
-        double waveShare = 0.6;
-        String inject = values.get("inject");
-        if (inject != null) {
-            if (!inject.startsWith("spam-wave@")) {
-                throw new IllegalArgumentException("--inject supports spam-wave@SECONDS[:SHARE], got '" + inject + "'");
-            }
-            String[] parts = inject.substring("spam-wave@".length()).split(":", 2);
-            waveAt = number("--inject spam-wave@", parts[0], 0, 1e9);
-            if (parts.length == 2) {
-                waveShare = number("--inject spam-wave share", parts[1], 0, 1);
-            }
-        }
+        readFlags(args, values, truth, passThrough);
+        double[] wave = spamWave(values.get("inject"));
+        double waveAt = wave[0];
+        double waveShare = wave[1];
         int statusSeconds = (int) number("--status-every", values.getOrDefault("status-every", "5"), 1, 3600);
         SimulatedReviewers.Settings reviewers = new SimulatedReviewers.Settings(
                 Duration.ofMillis(Math.round(1000 * number("--review-delay", values.getOrDefault("review-delay", "5"), 0, 86_400))),
@@ -132,6 +98,53 @@ public record LocalStackOptions(
                 (int) number("--parallelism", values.getOrDefault("parallelism", "1"), 1, 8),
                 (long) number("--start-millis", values.getOrDefault("start-millis", "0"), 0, Long.MAX_VALUE),
                 passThrough);
+    }
+
+    /** Sorts {@code --flag value} pairs into our flags, repeated --truth values and job options passed through. */
+    private static void readFlags(String[] args, Map<String, String> values, List<String> truth,
+                                  Map<String, String> passThrough) {
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            if (flag.equals("-h") || flag.equals("--help")) {
+                throw new HelpRequested();
+            }
+            if (!flag.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + flag + "' (see --help)");
+            }
+            String name = flag.substring(2);
+            boolean jobOption = name.startsWith("detection.") || name.startsWith("feedback.");
+            if (!jobOption && !KNOWN.contains(name)) {
+                throw new IllegalArgumentException("unknown flag '" + flag + "' (see --help)");
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            String value = args[++i];
+            if (jobOption) {
+                passThrough.put(name, value);
+            } else if (name.equals("truth")) {
+                truth.add(value);
+            } else {
+                values.put(name, value);
+            }
+        }
+    }
+
+    /** {@code spam-wave@SECONDS[:SHARE]} as {at, share}; {-1, 0.6} (no wave) when not given. */
+    private static double[] spamWave(String inject) {
+        double waveAt = -1;
+        double waveShare = 0.6;
+        if (inject != null) {
+            if (!inject.startsWith("spam-wave@")) {
+                throw new IllegalArgumentException("--inject supports spam-wave@SECONDS[:SHARE], got '" + inject + "'");
+            }
+            String[] parts = inject.substring("spam-wave@".length()).split(":", 2);
+            waveAt = number("--inject spam-wave@", parts[0], 0, 1e9);
+            if (parts.length == 2) {
+                waveShare = number("--inject spam-wave share", parts[1], 0, 1);
+            }
+        }
+        return new double[] {waveAt, waveShare};
     }
 
     private static final List<String> KNOWN = List.of("duration", "rate", "seed", "inject", "bootstrap", "registry",

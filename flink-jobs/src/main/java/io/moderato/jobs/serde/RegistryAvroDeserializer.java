@@ -145,6 +145,11 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
             return DecodeResult.failed(Failure.INVALID_WRITER_SCHEMA, schemaId, "schema id " + schemaId + " does not parse: " + e.getMessage());
         }
 
+        return decodeBody(payload, schemaId, writerSchema);
+    }
+
+    /** The record after the header, read with the writer schema into the reader schema; every failure named. */
+    private DecodeResult<T> decodeBody(byte[] payload, int schemaId, Schema writerSchema) throws IOException {
         SpecificDatumReader<T> reader = readersByWriterId.computeIfAbsent(
                 schemaId, id -> new FieldNamingReader<>(writerSchema, readerSchema, data));
         // A fresh array-backed decoder per payload: nothing from a failed or over-long payload

@@ -214,32 +214,9 @@ public final class EvaluateCli {
                 case "--input" -> input = Path.of(value(args, ++i, arg));
                 case "--text-column" -> textColumn = value(args, ++i, arg);
                 case "--label-column" -> labelColumn = value(args, ++i, arg);
-                case "--positive" -> {
-                    positive = new LinkedHashSet<>();
-                    for (String v : value(args, ++i, arg).split(",")) {
-                        if (!v.isBlank()) {
-                            positive.add(v.trim());
-                        }
-                    }
-                    if (positive.isEmpty()) {
-                        throw new IllegalArgumentException("--positive needs at least one label value");
-                    }
-                }
+                case "--positive" -> positive = positiveLabels(value(args, ++i, arg));
                 case "--policy" -> policy = value(args, ++i, arg);
-                case "--threshold" -> {
-                    String v = value(args, ++i, arg);
-                    String[] kv = v.split("=", 2);
-                    double t;
-                    try {
-                        t = kv.length == 2 ? Double.parseDouble(kv[1]) : Double.NaN;
-                    } catch (NumberFormatException e) {
-                        t = Double.NaN;
-                    }
-                    if (kv.length != 2 || kv[0].isBlank() || !(t >= 0 && t <= 1)) {
-                        throw new IllegalArgumentException("--threshold must be NAME=X with X in [0, 1], got '" + v + "'");
-                    }
-                    extra.put(kv[0], t);
-                }
+                case "--threshold" -> putThreshold(extra, value(args, ++i, arg));
                 case "--plot" -> plot = Path.of(value(args, ++i, arg));
                 case "--models-dir" -> modelsDir = Path.of(value(args, ++i, arg));
                 default -> throw new IllegalArgumentException(arg.startsWith("-") ? "unknown option " + arg
@@ -263,6 +240,35 @@ public final class EvaluateCli {
             throw new IllegalArgumentException("missing " + String.join(", ", missing));
         }
         return new Options(model, version, input, textColumn, labelColumn, positive, policy, extra, plot, modelsDir);
+    }
+
+    /** {@code --positive a,b}: the label values counted as positive (at least one). */
+    private static Set<String> positiveLabels(String list) {
+        Set<String> positive = new LinkedHashSet<>();
+        for (String v : list.split(",")) {
+            if (!v.isBlank()) {
+                positive.add(v.trim());
+            }
+        }
+        if (positive.isEmpty()) {
+            throw new IllegalArgumentException("--positive needs at least one label value");
+        }
+        return positive;
+    }
+
+    /** {@code --threshold NAME=X}, X in [0, 1]. */
+    private static void putThreshold(Map<String, Double> thresholds, String v) {
+        String[] kv = v.split("=", 2);
+        double t;
+        try {
+            t = kv.length == 2 ? Double.parseDouble(kv[1]) : Double.NaN;
+        } catch (NumberFormatException e) {
+            t = Double.NaN;
+        }
+        if (kv.length != 2 || kv[0].isBlank() || !(t >= 0 && t <= 1)) {
+            throw new IllegalArgumentException("--threshold must be NAME=X with X in [0, 1], got '" + v + "'");
+        }
+        thresholds.put(kv[0], t);
     }
 
     private static String value(String[] args, int i, String option) {

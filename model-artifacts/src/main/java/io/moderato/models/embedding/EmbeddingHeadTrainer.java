@@ -119,14 +119,9 @@ public final class EmbeddingHeadTrainer {
         double[] b = new double[policies];
         double[][] validationScores = new double[policies][];
         BinaryLogisticRegression.Settings sgd = BinaryLogisticRegression.Settings.TRIBUO_DEFAULTS;
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        Map<String, ReferenceHistogram> histograms = new TreeMap<>();
-        Map<String, Double> thresholds = new TreeMap<>();
-        Map<String, Calibration> calibration = new TreeMap<>();
-        Map<String, Integer> counts = new TreeMap<>();
-        counts.put("train", trainSize);
-        counts.put("validation", validationSize);
-        List<String> cardRows = new ArrayList<>();
+        Outputs out = new Outputs();
+        out.counts.put("train", trainSize);
+        out.counts.put("validation", validationSize);
         for (int p = 0; p < policies; p++) {
             String policy = head.policies().get(p);
             List<BinaryLogisticRegression.Row> rows = new ArrayList<>(trainSize);
@@ -146,42 +141,59 @@ public final class EmbeddingHeadTrainer {
                 scores[i] = lr.probability(allIndices, toDoubles(validation.embeddings()[i]));
             }
             validationScores[p] = scores;
-            boolean[] labels = validation.labelsOf(p);
-            double auc = BinaryMetrics.rocAuc(scores, labels);
-            BinaryMetrics.Confusion review = BinaryMetrics.at(scores, labels, REVIEW_THRESHOLD);
-            BinaryMetrics.Confusion action = BinaryMetrics.at(scores, labels, ACTION_THRESHOLD);
-            // prefixed "synthetic." so no dashboard or gate mistakes them for quality on real content
-            metrics.put("synthetic." + policy + ".roc_auc", auc);
-            metrics.put("synthetic." + policy + ".review.precision", review.precision());
-            metrics.put("synthetic." + policy + ".review.recall", review.recall());
-            metrics.put("synthetic." + policy + ".action.precision", action.precision());
-            metrics.put("synthetic." + policy + ".action.recall", action.recall());
-            histograms.put(policy, ReferenceHistogram.of(scores, HISTOGRAM_BINS));
-            thresholds.put(policy + ".review", REVIEW_THRESHOLD);
-            thresholds.put(policy + ".action", ACTION_THRESHOLD);
-            calibration.put(policy, Calibration.IDENTITY);
-            counts.put("train." + policy + ".positive", train.positives(p));
-            counts.put("validation." + policy + ".positive", validation.positives(p));
-            log.accept(String.format(Locale.ROOT, "policy %s: synthetic validation ROC-AUC %.4f (planted signal ≈ %.3f)",
-                    policy, auc, idealAuc()));
-            cardRows.add(String.format(Locale.ROOT, "| `%s` | %.2f | %d / %d | %.4f | %.4f / %.4f | %.4f / %.4f |",
-                    policy, head.prevalence()[p], train.positives(p), validation.positives(p), auc,
-                    review.precision(), review.recall(), action.precision(), action.recall()));
+            evaluate(head, p, scores, train, validation, out, log);
         }
 
         Provenance provenance = new Provenance(
                 "SYNTHETIC: io.moderato.models.embedding.SyntheticEmbeddingGenerator (no real data, no third-party content)",
                 null, null, "n/a (generated)", List.of(),
                 "independent generated draws: " + trainSize + " train, " + validationSize + " validation",
-                seed, counts);
+                seed, out.counts);
         ModelManifest manifest = new ModelManifest(head.name(), version, head.modality(), head.dimensions(),
                 Map.of(InputEncoding.DENSE, ModelArtifacts.GRAPH_FILES.get(InputEncoding.DENSE)), InputEncoding.DENSE,
-                head.policies(), null, calibration, histograms, thresholds, provenance, metrics,
+                head.policies(), null, out.calibration, out.histograms, out.thresholds, provenance, out.metrics,
                 "SYNTHETIC placeholder head: trained on generated embeddings to exercise the " + head.modality()
                         + " scoring path; it claims no quality on real content. See MODEL_CARD.md.");
         LinearHeadOnnxExporter exporter = LinearHeadOnnxExporter.fromDoubles(w, b);
-        String card = card(head, manifest, sgd, cardRows);
+        String card = card(head, manifest, sgd, out.cardRows);
         return new Result(manifest, card, exporter, validation, validationScores);
+    }
+
+    /** What the per-policy loop collects for the manifest and the card. */
+    private static final class Outputs {
+        final Map<String, Double> metrics = new LinkedHashMap<>();
+        final Map<String, ReferenceHistogram> histograms = new TreeMap<>();
+        final Map<String, Double> thresholds = new TreeMap<>();
+        final Map<String, Calibration> calibration = new TreeMap<>();
+        final Map<String, Integer> counts = new TreeMap<>();
+        final List<String> cardRows = new ArrayList<>();
+    }
+
+    /** Policy {@code p}'s validation metrics (prefixed "synthetic."), reference histogram, thresholds and card row. */
+    private static void evaluate(Head head, int p, double[] scores, SyntheticEmbeddingGenerator.Samples train,
+                                 SyntheticEmbeddingGenerator.Samples validation, Outputs out, Consumer<String> log) {
+        String policy = head.policies().get(p);
+        boolean[] labels = validation.labelsOf(p);
+        double auc = BinaryMetrics.rocAuc(scores, labels);
+        BinaryMetrics.Confusion review = BinaryMetrics.at(scores, labels, REVIEW_THRESHOLD);
+        BinaryMetrics.Confusion action = BinaryMetrics.at(scores, labels, ACTION_THRESHOLD);
+        // prefixed "synthetic." so no dashboard or gate mistakes them for quality on real content
+        out.metrics.put("synthetic." + policy + ".roc_auc", auc);
+        out.metrics.put("synthetic." + policy + ".review.precision", review.precision());
+        out.metrics.put("synthetic." + policy + ".review.recall", review.recall());
+        out.metrics.put("synthetic." + policy + ".action.precision", action.precision());
+        out.metrics.put("synthetic." + policy + ".action.recall", action.recall());
+        out.histograms.put(policy, ReferenceHistogram.of(scores, HISTOGRAM_BINS));
+        out.thresholds.put(policy + ".review", REVIEW_THRESHOLD);
+        out.thresholds.put(policy + ".action", ACTION_THRESHOLD);
+        out.calibration.put(policy, Calibration.IDENTITY);
+        out.counts.put("train." + policy + ".positive", train.positives(p));
+        out.counts.put("validation." + policy + ".positive", validation.positives(p));
+        log.accept(String.format(Locale.ROOT, "policy %s: synthetic validation ROC-AUC %.4f (planted signal ≈ %.3f)",
+                policy, auc, idealAuc()));
+        out.cardRows.add(String.format(Locale.ROOT, "| `%s` | %.2f | %d / %d | %.4f | %.4f / %.4f | %.4f / %.4f |",
+                policy, head.prevalence()[p], train.positives(p), validation.positives(p), auc,
+                review.precision(), review.recall(), action.precision(), action.recall()));
     }
 
     /** Φ(separation / √2): the ROC-AUC of the ideal scorer along one policy direction. */

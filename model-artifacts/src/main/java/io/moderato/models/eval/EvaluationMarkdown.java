@@ -29,26 +29,7 @@ public final class EvaluationMarkdown {
         s.append("| log loss | ").append(f4(e.logLoss())).append(" | |\n");
         s.append("| Brier score | ").append(f4(e.brier())).append(" | |\n\n");
 
-        if (!e.thresholds().isEmpty()) {
-            s.append("Per class at the policy thresholds (flagged = score ≥ threshold; 95% Wilson intervals):\n\n")
-                    .append("| threshold | class | precision | recall | F1 |\n|---|---|---|---|---:|\n");
-            for (HeadEvaluation.AtThreshold t : e.thresholds()) {
-                String name = t.name() + " " + f2(t.threshold());
-                s.append("| ").append(name).append(" | positive (flagged) | ").append(estimate(t.precision())).append(" | ")
-                        .append(estimate(t.recall())).append(" | ").append(f4(t.f1())).append(" |\n");
-                s.append("| ").append(name).append(" | negative (not flagged) | ").append(estimate(t.negativePrecision()))
-                        .append(" | ").append(estimate(t.negativeRecall())).append(" | ").append(f4(t.negativeF1())).append(" |\n");
-            }
-            s.append("\nConfusion matrices:\n\n| threshold | TP | FP | TN | FN | false-positive rate |\n|---|---:|---:|---:|---:|---:|\n");
-            for (HeadEvaluation.AtThreshold t : e.thresholds()) {
-                BinaryMetrics.Confusion c = t.confusion();
-                s.append("| ").append(t.name()).append(' ').append(f2(t.threshold())).append(" | ").append(c.truePositives())
-                        .append(" | ").append(c.falsePositives()).append(" | ").append(c.trueNegatives()).append(" | ")
-                        .append(c.falseNegatives()).append(" | ").append(f4(c.falsePositiveRate())).append(" |\n");
-            }
-            s.append('\n');
-        }
-
+        appendThresholds(s, e);
         s.append("Recall at fixed precision (the threshold reaching it on this data):\n\n")
                 .append("| precision target | threshold | precision | recall | at 95% confidence |\n|---|---:|---|---:|---|\n");
         for (HeadEvaluation.AtPrecision p : e.recallAtPrecision()) {
@@ -64,30 +45,59 @@ public final class EvaluationMarkdown {
         }
         s.append('\n');
 
-        if (!e.labelBands().isEmpty()) {
-            List<Double> cuts = e.thresholds().stream().map(HeadEvaluation.AtThreshold::threshold).sorted().toList();
-            s.append("Items per original label value and score band:\n\n| label | score < ").append(f2(cuts.get(0)));
-            for (int i = 1; i < cuts.size(); i++) {
-                s.append(" | ").append(f2(cuts.get(i - 1))).append(" ≤ score < ").append(f2(cuts.get(i)));
-            }
-            s.append(" | score ≥ ").append(f2(cuts.get(cuts.size() - 1))).append(" |\n|---|");
-            s.append("---:|".repeat(cuts.size() + 1)).append('\n');
-            for (Map.Entry<String, long[]> label : e.labelBands().entrySet()) {
-                s.append("| `").append(label.getKey()).append('`');
-                for (long count : label.getValue()) {
-                    s.append(" | ").append(count);
-                }
-                s.append(" |\n");
-            }
-            s.append('\n');
-        }
-
+        appendLabelBands(s, e);
         s.append("Reliability (calibration) by score bin:\n\n| score bin | items | mean score | positive rate |\n|---|---:|---:|---:|\n");
         for (RankedScores.ReliabilityBin b : e.reliability()) {
             s.append("| [").append(f2(b.from())).append(", ").append(f2(b.to())).append(b.to() >= 1 ? "] | " : ") | ")
                     .append(b.items()).append(" | ").append(f4(b.meanScore())).append(" | ").append(f4(b.positiveRate())).append(" |\n");
         }
         return s.toString();
+    }
+
+    /** Per-class precision, recall and F1 and the confusion matrix at each policy threshold. */
+    private static void appendThresholds(StringBuilder s, HeadEvaluation e) {
+        if (e.thresholds().isEmpty()) {
+            return;
+        }
+        s.append("Per class at the policy thresholds (flagged = score ≥ threshold; 95% Wilson intervals):\n\n")
+                .append("| threshold | class | precision | recall | F1 |\n|---|---|---|---|---:|\n");
+        for (HeadEvaluation.AtThreshold t : e.thresholds()) {
+            String name = t.name() + " " + f2(t.threshold());
+            s.append("| ").append(name).append(" | positive (flagged) | ").append(estimate(t.precision())).append(" | ")
+                    .append(estimate(t.recall())).append(" | ").append(f4(t.f1())).append(" |\n");
+            s.append("| ").append(name).append(" | negative (not flagged) | ").append(estimate(t.negativePrecision()))
+                    .append(" | ").append(estimate(t.negativeRecall())).append(" | ").append(f4(t.negativeF1())).append(" |\n");
+        }
+        s.append("\nConfusion matrices:\n\n| threshold | TP | FP | TN | FN | false-positive rate |\n|---|---:|---:|---:|---:|---:|\n");
+        for (HeadEvaluation.AtThreshold t : e.thresholds()) {
+            BinaryMetrics.Confusion c = t.confusion();
+            s.append("| ").append(t.name()).append(' ').append(f2(t.threshold())).append(" | ").append(c.truePositives())
+                    .append(" | ").append(c.falsePositives()).append(" | ").append(c.trueNegatives()).append(" | ")
+                    .append(c.falseNegatives()).append(" | ").append(f4(c.falsePositiveRate())).append(" |\n");
+        }
+        s.append('\n');
+    }
+
+    /** Items per original label value and score band between the thresholds. */
+    private static void appendLabelBands(StringBuilder s, HeadEvaluation e) {
+        if (e.labelBands().isEmpty()) {
+            return;
+        }
+        List<Double> cuts = e.thresholds().stream().map(HeadEvaluation.AtThreshold::threshold).sorted().toList();
+        s.append("Items per original label value and score band:\n\n| label | score < ").append(f2(cuts.get(0)));
+        for (int i = 1; i < cuts.size(); i++) {
+            s.append(" | ").append(f2(cuts.get(i - 1))).append(" ≤ score < ").append(f2(cuts.get(i)));
+        }
+        s.append(" | score ≥ ").append(f2(cuts.get(cuts.size() - 1))).append(" |\n|---|");
+        s.append("---:|".repeat(cuts.size() + 1)).append('\n');
+        for (Map.Entry<String, long[]> label : e.labelBands().entrySet()) {
+            s.append("| `").append(label.getKey()).append('`');
+            for (long count : label.getValue()) {
+                s.append(" | ").append(count);
+            }
+            s.append(" |\n");
+        }
+        s.append('\n');
     }
 
     private static void row(StringBuilder s, String name, HeadEvaluation.Interval i) {

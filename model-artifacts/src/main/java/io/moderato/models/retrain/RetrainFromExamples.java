@@ -254,27 +254,69 @@ public final class RetrainFromExamples {
         refuseExisting(target);
 
         List<TrainingExampleFiles.Read> records = TrainingExampleFiles.read(options.examples(), log);
-        List<String> fileNames = records.stream().map(r -> r.file().toString()).distinct().toList();
+        Map<String, TrainingExampleFiles.Read> latest = latestOfPolicy(records, options);
+        int ofPolicy = (int) records.stream().filter(r -> r.example().getPolicyId().equals(options.policyId())).count();
+        Map<String, Integer> otherModels = new TreeMap<>();
+        List<Map.Entry<TrainingExample, FeatureVector>> chosen = chooseFeatures(latest, options, otherModels);
+        ModelManifest parent = manifest(options.modelsRoot(), options.modelName(), parentVersion(chosen, options));
+        checkParent(parent, options);
 
-        // latest example per contentId of the policy
-        Map<String, TrainingExampleFiles.Read> latest = new TreeMap<>();
-        int ofPolicy = 0;
-        for (TrainingExampleFiles.Read r : records) {
-            if (!r.example().getPolicyId().equals(options.policyId())) {
-                continue;
-            }
-            ofPolicy++;
-            latest.merge(r.example().getContentId(), r, (a, b) -> LATEST.compare(a, b) >= 0 ? a : b);
+        List<Labelled> examples = new ArrayList<>(chosen.size());
+        Map<String, ModelManifest> sameSpace = new TreeMap<>();
+        for (Map.Entry<TrainingExample, FeatureVector> e : chosen) {
+            examples.add(new Labelled(e.getKey(), e.getValue(),
+                    toVector(e.getKey(), e.getValue(), parent, options.modelsRoot(), sameSpace)));
         }
-        if (ofPolicy == 0) {
+        int withoutFeatures = latest.size() - chosen.size();
+        List<String> fileNames = records.stream().map(r -> r.file().toString()).distinct().toList();
+        Selection selection = new Selection(records.size(), ofPolicy, ofPolicy - latest.size(), withoutFeatures,
+                examples.size(), otherModels, fileNames);
+        log.accept(String.format(Locale.ROOT,
+                "policy %s: %d of %d records, %d superseded by a later label, %d without %s features of %s, %d used",
+                options.policyId(), ofPolicy, records.size(), selection.superseded(), withoutFeatures, options.modality(),
+                options.modelName(), examples.size()));
+        StratifiedSplit.Parts<Labelled> split = split(examples, options, log);
+        List<Labelled> train = split.first();
+        List<Labelled> validation = split.second();
+
+        BinaryLogisticRegression.Settings sgd = BinaryLogisticRegression.Settings.TRIBUO_DEFAULTS;
+        BinaryLogisticRegression lr = train(train, options, sgd, log);
+        LinearHeadOnnxExporter head = head(lr, parent.inputDimensions());
+        Validation holdout = validate(lr, validation, parent, options, log);
+
+        ModelManifest manifest = manifest(parent, options, selection, train, validation, lr, holdout, sgd);
+        String activation = activation(manifest, options, target);
+        String card = RetrainModelCard.render(manifest, parent, options, selection, train.size(), validation.size(),
+                holdout.eval(), holdout.parentEval(), sgd, activation);
+        double maxDiff = writeWithServingParity(options, target, manifest, head, card, validation, holdout.scores(), log);
+        return new Result(target, manifest, parent, selection, train.size(), validation.size(), holdout.eval(),
+                holdout.parentEval(), maxDiff, activation);
+    }
+
+    /** The latest example per contentId of the policy; fails naming the policies found when there is none. */
+    private static Map<String, TrainingExampleFiles.Read> latestOfPolicy(List<TrainingExampleFiles.Read> records,
+                                                                         Options options) {
+        Map<String, TrainingExampleFiles.Read> latest = new TreeMap<>();
+        for (TrainingExampleFiles.Read r : records) {
+            if (r.example().getPolicyId().equals(options.policyId())) {
+                latest.merge(r.example().getContentId(), r, (a, b) -> LATEST.compare(a, b) >= 0 ? a : b);
+            }
+        }
+        if (latest.isEmpty()) {
             Map<String, Long> policies = new TreeMap<>();
             records.forEach(r -> policies.merge(r.example().getPolicyId(), 1L, Long::sum));
             throw new IllegalArgumentException("no training examples of policy '" + options.policyId() + "' in "
                     + records.size() + " records read; policies found: " + policies);
         }
+        return latest;
+    }
 
-        // the feature vector of the chosen model per example
-        Map<String, Integer> otherModels = new TreeMap<>();
+    /**
+     * Per example, the feature vector of the chosen model (the parent's version when it was scored by
+     * several); {@code otherModels} counts the vectors of other models. Fails when no example has one.
+     */
+    private static List<Map.Entry<TrainingExample, FeatureVector>> chooseFeatures(
+            Map<String, TrainingExampleFiles.Read> latest, Options options, Map<String, Integer> otherModels) {
         List<Map.Entry<TrainingExample, FeatureVector>> chosen = new ArrayList<>();
         for (TrainingExampleFiles.Read r : latest.values()) {
             List<FeatureVector> matches = new ArrayList<>();
@@ -293,13 +335,16 @@ public final class RetrainFromExamples {
                 chosen.add(Map.entry(r.example(), match));
             }
         }
-        int withoutFeatures = latest.size() - chosen.size();
         if (chosen.isEmpty()) {
             throw new IllegalArgumentException("none of the " + latest.size() + " examples of policy '" + options.policyId()
                     + "' has " + options.modality() + " features scored by model '" + options.modelName()
                     + "'; feature vectors found: " + (otherModels.isEmpty() ? "none (feature capture off?)" : otherModels));
         }
+        return chosen;
+    }
 
+    /** --base-version, or the one version that scored every chosen example. */
+    private static String parentVersion(List<Map.Entry<TrainingExample, FeatureVector>> chosen, Options options) {
         String baseVersion = options.baseVersion();
         if (baseVersion == null) {
             TreeSet<String> versions = new TreeSet<>();
@@ -313,22 +358,11 @@ public final class RetrainFromExamples {
         if (baseVersion.equals(options.newVersion())) {
             throw new IllegalArgumentException("the new version must differ from the parent version " + baseVersion);
         }
-        ModelManifest parent = manifest(options.modelsRoot(), options.modelName(), baseVersion);
-        checkParent(parent, options);
+        return baseVersion;
+    }
 
-        List<Labelled> examples = new ArrayList<>(chosen.size());
-        Map<String, ModelManifest> sameSpace = new TreeMap<>();
-        for (Map.Entry<TrainingExample, FeatureVector> e : chosen) {
-            examples.add(new Labelled(e.getKey(), e.getValue(),
-                    toVector(e.getKey(), e.getValue(), parent, options.modelsRoot(), sameSpace)));
-        }
-        Selection selection = new Selection(records.size(), ofPolicy, ofPolicy - latest.size(), withoutFeatures,
-                examples.size(), otherModels, fileNames);
-        log.accept(String.format(Locale.ROOT,
-                "policy %s: %d of %d records, %d superseded by a later label, %d without %s features of %s, %d used",
-                options.policyId(), ofPolicy, records.size(), selection.superseded(), withoutFeatures, options.modality(),
-                options.modelName(), examples.size()));
-
+    /** Stratified train / validation split; both labels must be present in the examples and in the holdout. */
+    private static StratifiedSplit.Parts<Labelled> split(List<Labelled> examples, Options options, Consumer<String> log) {
         long positives = examples.stream().filter(Labelled::violating).count();
         if (positives == 0 || positives == examples.size()) {
             throw new IllegalArgumentException("the " + examples.size() + " usable examples of policy '"
@@ -346,26 +380,38 @@ public final class RetrainFromExamples {
         }
         log.accept(String.format(Locale.ROOT, "split (seed %d): train %d (%d violating), validation %d (%d violating)",
                 options.seed(), train.size(), count(train), validation.size(), count(validation)));
+        return split;
+    }
 
+    /** Tribuo logistic regression with example weights 1/propensity. */
+    private static BinaryLogisticRegression train(List<Labelled> train, Options options,
+                                                  BinaryLogisticRegression.Settings sgd, Consumer<String> log) {
         List<BinaryLogisticRegression.Row> rows = new ArrayList<>(train.size());
         for (Labelled l : train) {
             rows.add(new BinaryLogisticRegression.Row(l.vector().indices(), toDoubles(l.vector().values()),
                     l.violating(), l.weight()));
         }
-        BinaryLogisticRegression.Settings sgd = BinaryLogisticRegression.Settings.TRIBUO_DEFAULTS;
         log.accept("training Tribuo logistic regression " + sgd + ", seed " + options.seed() + ", example weights "
                 + "1/propensity, on " + rows.size() + " examples");
-        BinaryLogisticRegression lr = BinaryLogisticRegression.train(rows, FEATURE_PREFIX, sgd, options.seed(),
+        return BinaryLogisticRegression.train(rows, FEATURE_PREFIX, sgd, options.seed(),
                 Math.max(1, rows.size()), options.modelName() + " " + options.newVersion() + " from training.examples");
+    }
 
-        int dims = parent.inputDimensions();
+    /** The trained weights and bias as the ONNX linear head over the parent's input dimensions. */
+    private static LinearHeadOnnxExporter head(BinaryLogisticRegression lr, int dims) {
         double[] headWithBias = lr.head(dims, lr::indexOf);
         double[][] w = new double[dims][1];
         for (int i = 0; i < dims; i++) {
             w[i][0] = headWithBias[i];
         }
-        LinearHeadOnnxExporter head = LinearHeadOnnxExporter.fromDoubles(w, new double[]{headWithBias[dims]});
+        return LinearHeadOnnxExporter.fromDoubles(w, new double[]{headWithBias[dims]});
+    }
 
+    /** The new model's holdout scores and IPW-weighted evaluation, and the serving parent's on the same holdout. */
+    private record Validation(double[] scores, double[] weights, WeightedEvaluation eval, WeightedEvaluation parentEval) {}
+
+    private static Validation validate(BinaryLogisticRegression lr, List<Labelled> validation, ModelManifest parent,
+                                       Options options, Consumer<String> log) throws IOException {
         Map<String, Double> thresholds = thresholds(parent, options.policyId());
         double[] scores = new double[validation.size()];
         boolean[] labels = new boolean[validation.size()];
@@ -387,7 +433,13 @@ public final class RetrainFromExamples {
                     t.getKey(), t.getValue().threshold(), fmt(t.getValue().precision()), fmt(t.getValue().recall()),
                     fmt(p.precision()), fmt(p.recall())));
         }
+        return new Validation(scores, weights, eval, parentEval);
+    }
 
+    /** The new version's manifest: the parent's feature space, identity calibration, provenance and metrics. */
+    private static ModelManifest manifest(ModelManifest parent, Options options, Selection selection, List<Labelled> train,
+                                          List<Labelled> validation, BinaryLogisticRegression lr, Validation holdout,
+                                          BinaryLogisticRegression.Settings sgd) {
         Map<String, Integer> counts = new TreeMap<>();
         counts.put("examples.read", selection.read());
         counts.put("examples.policy", selection.ofPolicy());
@@ -404,7 +456,7 @@ public final class RetrainFromExamples {
                 "training.examples: TrainingExample Avro container files written by the FeedbackJob (features as scored"
                         + " by " + parent.id() + ", adjudicated reviewer labels, weight 1/propensity)",
                 null, null, "internal platform data: reviewer labels on user content (not redistributable)",
-                fileNames,
+                selection.files(),
                 "latest example per contentId; stratified by label: " + Math.round(options.validationFraction() * 100)
                         + "% validation, rest train; java.util.Random(seed) shuffle of contentIds sorted per class"
                         + " (seed + 1 for violating)",
@@ -413,20 +465,21 @@ public final class RetrainFromExamples {
         for (InputEncoding encoding : parent.graphs().keySet()) {
             graphs.put(encoding, ModelArtifacts.GRAPH_FILES.get(encoding));
         }
-        ModelManifest manifest = new ModelManifest(parent.name(), options.newVersion(), parent.modality(),
+        return new ModelManifest(parent.name(), options.newVersion(), parent.modality(),
                 parent.inputDimensions(), graphs, parent.preferredEncoding(), List.of(policy), parent.featurizer(),
-                Map.of(policy, Calibration.IDENTITY), Map.of(policy, weightedHistogram(scores, weights)),
-                parentThresholds(parent, policy), provenance, metrics(policy, eval, parentEval),
-                "Retrained by io.moderato.models.retrain.RetrainFromExamples from " + examples.size()
+                Map.of(policy, Calibration.IDENTITY), Map.of(policy, weightedHistogram(holdout.scores(), holdout.weights())),
+                parentThresholds(parent, policy), provenance, metrics(policy, holdout.eval(), holdout.parentEval()),
+                "Retrained by io.moderato.models.retrain.RetrainFromExamples from " + selection.used()
                         + " TrainingExamples of policy " + policy + " (Tribuo example weights = 1/propensity; "
                         + sgd + "); parent version " + parent.version() + ", whose featurizer settings and input"
                         + " dimensions it keeps. Validation metrics are IPW-weighted on the holdout; keys"
                         + " '" + policy + ".parent.*' are the parent on the same holdout.");
-        String activation = activation(manifest, options, target);
-        String card = RetrainModelCard.render(manifest, parent, options, selection, train.size(), validation.size(),
-                eval, parentEval, sgd, activation);
+    }
 
-        // write into a hidden sibling folder, check serving parity there, then move into place
+    /** Writes into a hidden sibling folder, checks serving parity there, then moves into place. */
+    private static double writeWithServingParity(Options options, Path target, ModelManifest manifest,
+                                                 LinearHeadOnnxExporter head, String card, List<Labelled> validation,
+                                                 double[] scores, Consumer<String> log) throws IOException {
         Path staging = Files.createDirectories(options.modelsRoot().resolve(options.modelName()));
         Path tmpRoot = Files.createTempDirectory(staging, ".retrain-" + options.newVersion() + "-");
         double maxDiff;
@@ -445,8 +498,7 @@ public final class RetrainFromExamples {
             deleteRecursively(tmpRoot);
         }
         log.accept("wrote " + target.toAbsolutePath());
-        return new Result(target, manifest, parent, selection, train.size(), validation.size(), eval, parentEval, maxDiff,
-                activation);
+        return maxDiff;
     }
 
     /** Later labelledAtMillis, then higher labelCount, then the record read later. */

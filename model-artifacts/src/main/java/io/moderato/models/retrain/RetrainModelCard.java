@@ -17,7 +17,6 @@ final class RetrainModelCard {
                          RetrainFromExamples.Selection selection, int trainSize, int validationSize,
                          WeightedEvaluation eval, WeightedEvaluation parentEval,
                          BinaryLogisticRegression.Settings sgd, String activation) {
-        Map<String, Integer> c = m.trainingData().counts();
         StringBuilder s = new StringBuilder();
         s.append("# Model card: ").append(m.name()).append(' ').append(m.version()).append("\n\n")
                 .append("Retrained from reviewer-labelled platform traffic (`training.examples`) on the feature space of its parent **")
@@ -32,6 +31,38 @@ final class RetrainModelCard {
                 .append("| output | column 0 = policy `").append(options.policyId()).append("`, uncalibrated probability |\n")
                 .append("| graphs | ").append(m.graphs().keySet()).append(", preferred ").append(m.preferredEncoding()).append(" |\n\n");
 
+        appendData(s, m, options, selection, trainSize, validationSize);
+        s.append("## Training\n\n")
+                .append("Tribuo 4.3.2 logistic regression (`LinearSGDTrainer` + `LogMulticlass`, ").append(sgd)
+                .append(", seed ").append(options.seed()).append("), the same configuration as the parent's trainer. Each example")
+                .append(" is a Tribuo `Example` with weight = its `TrainingExample.weight` (1/propensity), so items that stood")
+                .append(" for many unreviewed ones (audit samples of allowed content) count as much as they should and the")
+                .append(" model is trained for the whole traffic, not for the reviewed part. The two-class softmax is")
+                .append(" exported as one sigmoid column (w = w⁺ − w⁻).\n\n");
+
+        appendValidation(s, m, parent, eval, parentEval);
+        s.append("## Serving artifacts\n\n")
+                .append("`manifest.json`, `model.sparse.onnx` / `model.dense.onnx` as the parent's (sigmoid(x·W + b), ONNX opset 13).")
+                .append(" Before installing, the retrainer reloaded every graph through the udfs `ModelRegistry` and compared it")
+                .append(" with Tribuo on the holdout (tolerance 1e-5). The reference score histogram is the weighted holdout")
+                .append(" histogram (drift baseline). Calibration: none.\n\n");
+
+        s.append("## Known limits\n\n")
+                .append("- **Labels are reviewer verdicts, weights are estimates.** Reviewer error is not modelled; weights are")
+                .append(" only as good as the recorded propensities. Examples whose only label is an appeal carry 1/propensity")
+                .append(" although authors chose to appeal them.\n")
+                .append("- **Small holdouts give wide intervals.** See the intervals above before activating; prefer shadow")
+                .append(" first and compare `quality.metrics` of both versions on live traffic.\n")
+                .append("- **Same feature space as the parent.** Vocabulary the parent's featurizer cannot see stays unseen.\n")
+                .append("- **Uncalibrated.** Thresholds in `policy.config` must be re-checked for this version.\n\n");
+
+        s.append("## Activate\n\n```\n").append(activation).append("\n```\n");
+        return s.toString();
+    }
+
+    private static void appendData(StringBuilder s, ModelManifest m, RetrainFromExamples.Options options,
+                                   RetrainFromExamples.Selection selection, int trainSize, int validationSize) {
+        Map<String, Integer> c = m.trainingData().counts();
         s.append("## Data\n\n")
                 .append("TrainingExample records (Avro container files) written by the FeedbackJob: the model inputs exactly as")
                 .append(" scored at decision time, the adjudicated reviewer label (appeal > adjudication > reviewer majority >")
@@ -52,15 +83,10 @@ final class RetrainModelCard {
         if (!selection.otherModels().isEmpty()) {
             s.append("Other feature vectors on the examples (not used): `").append(selection.otherModels()).append("`.\n\n");
         }
+    }
 
-        s.append("## Training\n\n")
-                .append("Tribuo 4.3.2 logistic regression (`LinearSGDTrainer` + `LogMulticlass`, ").append(sgd)
-                .append(", seed ").append(options.seed()).append("), the same configuration as the parent's trainer. Each example")
-                .append(" is a Tribuo `Example` with weight = its `TrainingExample.weight` (1/propensity), so items that stood")
-                .append(" for many unreviewed ones (audit samples of allowed content) count as much as they should and the")
-                .append(" model is trained for the whole traffic, not for the reviewed part. The two-class softmax is")
-                .append(" exported as one sigmoid column (w = w⁺ − w⁻).\n\n");
-
+    private static void appendValidation(StringBuilder s, ModelManifest m, ModelManifest parent, WeightedEvaluation eval,
+                                         WeightedEvaluation parentEval) {
         s.append("## Validation (holdout, IPW-weighted)\n\n")
                 .append("Every metric weights each holdout example by 1/propensity: an estimate for all scored items.")
                 .append(" Intervals are 95% Clopper-Pearson intervals on a conservative effective sample size (udfs `WeightedConfusion`).")
@@ -82,24 +108,6 @@ final class RetrainModelCard {
                 .append("| holdout: examples (violating), Kish n_eff | ").append(eval.positives() + eval.negatives()).append(" (")
                 .append(eval.positives()).append("), ").append(String.format(Locale.ROOT, "%.1f", eval.effectiveSampleSize()))
                 .append(" | same |\n\n");
-
-        s.append("## Serving artifacts\n\n")
-                .append("`manifest.json`, `model.sparse.onnx` / `model.dense.onnx` as the parent's (sigmoid(x·W + b), ONNX opset 13).")
-                .append(" Before installing, the retrainer reloaded every graph through the udfs `ModelRegistry` and compared it")
-                .append(" with Tribuo on the holdout (tolerance 1e-5). The reference score histogram is the weighted holdout")
-                .append(" histogram (drift baseline). Calibration: none.\n\n");
-
-        s.append("## Known limits\n\n")
-                .append("- **Labels are reviewer verdicts, weights are estimates.** Reviewer error is not modelled; weights are")
-                .append(" only as good as the recorded propensities. Examples whose only label is an appeal carry 1/propensity")
-                .append(" although authors chose to appeal them.\n")
-                .append("- **Small holdouts give wide intervals.** See the intervals above before activating; prefer shadow")
-                .append(" first and compare `quality.metrics` of both versions on live traffic.\n")
-                .append("- **Same feature space as the parent.** Vocabulary the parent's featurizer cannot see stays unseen.\n")
-                .append("- **Uncalibrated.** Thresholds in `policy.config` must be re-checked for this version.\n\n");
-
-        s.append("## Activate\n\n```\n").append(activation).append("\n```\n");
-        return s.toString();
     }
 
     private static String est(ProportionEstimate e) {

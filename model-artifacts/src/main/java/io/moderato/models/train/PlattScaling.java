@@ -47,37 +47,13 @@ public final class PlattScaling {
         double b = Math.log((prior0 + 1) / (prior1 + 1));
         double fval = objective(f, t, a, b);
         for (int iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
-            double h11 = SIGMA;
-            double h22 = SIGMA;
-            double h21 = 0;
-            double g1 = 0;
-            double g2 = 0;
-            for (int i = 0; i < n; i++) {
-                double fApB = f[i] * a + b;
-                double p;
-                double q;
-                if (fApB >= 0) {
-                    p = Math.exp(-fApB) / (1.0 + Math.exp(-fApB));
-                    q = 1.0 / (1.0 + Math.exp(-fApB));
-                } else {
-                    p = 1.0 / (1.0 + Math.exp(fApB));
-                    q = Math.exp(fApB) / (1.0 + Math.exp(fApB));
-                }
-                double d2 = p * q;
-                h11 += f[i] * f[i] * d2;
-                h22 += d2;
-                h21 += f[i] * d2;
-                double d1 = t[i] - p;
-                g1 += f[i] * d1;
-                g2 += d1;
-            }
-            if (Math.abs(g1) < EPSILON && Math.abs(g2) < EPSILON) {
+            double[] direction = newtonDirection(f, t, a, b);
+            if (direction == null) {
                 break;
             }
-            double det = h11 * h22 - h21 * h21;
-            double dA = -(h22 * g1 - h21 * g2) / det;
-            double dB = -(-h21 * g1 + h11 * g2) / det;
-            double gd = g1 * dA + g2 * dB;
+            double dA = direction[0];
+            double dB = direction[1];
+            double gd = direction[2];
             double step = 1;
             while (step >= MIN_STEP) {
                 double newA = a + step * dA;
@@ -96,6 +72,44 @@ public final class PlattScaling {
             }
         }
         return new Calibration("platt", a, b);
+    }
+
+    /**
+     * The Newton step {dA, dB} on the regularised Hessian and the directional derivative along it, or
+     * null when the gradient is below tolerance (converged).
+     */
+    private static double[] newtonDirection(double[] f, double[] t, double a, double b) {
+        double h11 = SIGMA;
+        double h22 = SIGMA;
+        double h21 = 0;
+        double g1 = 0;
+        double g2 = 0;
+        for (int i = 0; i < f.length; i++) {
+            double fApB = f[i] * a + b;
+            double p;
+            double q;
+            if (fApB >= 0) {
+                p = Math.exp(-fApB) / (1.0 + Math.exp(-fApB));
+                q = 1.0 / (1.0 + Math.exp(-fApB));
+            } else {
+                p = 1.0 / (1.0 + Math.exp(fApB));
+                q = Math.exp(fApB) / (1.0 + Math.exp(fApB));
+            }
+            double d2 = p * q;
+            h11 += f[i] * f[i] * d2;
+            h22 += d2;
+            h21 += f[i] * d2;
+            double d1 = t[i] - p;
+            g1 += f[i] * d1;
+            g2 += d1;
+        }
+        if (Math.abs(g1) < EPSILON && Math.abs(g2) < EPSILON) {
+            return null;
+        }
+        double det = h11 * h22 - h21 * h21;
+        double dA = -(h22 * g1 - h21 * g2) / det;
+        double dB = -(-h21 * g1 + h11 * g2) / det;
+        return new double[] {dA, dB, g1 * dA + g2 * dB};
     }
 
     private static double objective(double[] f, double[] t, double a, double b) {

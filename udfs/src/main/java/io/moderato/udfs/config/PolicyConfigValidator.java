@@ -92,7 +92,34 @@ public final class PolicyConfigValidator {
         if (c.getReviewThreshold() > c.getActionThreshold()) {
             v.add("reviewThreshold = " + c.getReviewThreshold() + " must be <= actionThreshold = " + c.getActionThreshold());
         }
+        fusion(v, c);
 
+        unit(v, "auditSampleRateAllow", c.getAuditSampleRateAllow());
+        unit(v, "auditSampleRateAction", c.getAuditSampleRateAction());
+        if (!(Double.isFinite(c.getSeverity()) && c.getSeverity() >= 0.0)) {
+            v.add("severity = " + c.getSeverity() + " must be finite and >= 0");
+        }
+        openUnit(v, "precisionObligation", c.getPrecisionObligation());
+        openUnit(v, "obligationConfidence", c.getObligationConfidence());
+        if (c.getAutoAction() == null || !AUTO_ACTIONS.contains(c.getAutoAction())) {
+            v.add("autoAction = " + quote(c.getAutoAction()) + " must be one of " + AUTO_ACTIONS);
+        }
+
+        if (c.getSurfaces() == null) {
+            v.add("surfaces = null must be a list");
+        } else {
+            for (int i = 0; i < c.getSurfaces().size(); i++) {
+                nonBlank(v, "surfaces[" + i + "]", c.getSurfaces().get(i));
+            }
+        }
+        queues(v, c.getReviewQueues());
+        models(v, "activeModels", c.getActiveModels(), true);
+        models(v, "shadowModels", c.getShadowModels(), false);
+        return v;
+    }
+
+    /** The fusion strategy, its weights (probabilities for noisy-or and max) and its bias. */
+    private static void fusion(List<String> v, PolicyConfig c) {
         String strategy = c.getFusionStrategy();
         boolean knownStrategy = strategy != null && RiskFuser.STRATEGIES.contains(strategy);
         if (!knownStrategy) {
@@ -119,29 +146,6 @@ public final class PolicyConfigValidator {
         if (!Double.isFinite(c.getFusionBias())) {
             v.add("fusionBias = " + c.getFusionBias() + " must be finite");
         }
-
-        unit(v, "auditSampleRateAllow", c.getAuditSampleRateAllow());
-        unit(v, "auditSampleRateAction", c.getAuditSampleRateAction());
-        if (!(Double.isFinite(c.getSeverity()) && c.getSeverity() >= 0.0)) {
-            v.add("severity = " + c.getSeverity() + " must be finite and >= 0");
-        }
-        openUnit(v, "precisionObligation", c.getPrecisionObligation());
-        openUnit(v, "obligationConfidence", c.getObligationConfidence());
-        if (c.getAutoAction() == null || !AUTO_ACTIONS.contains(c.getAutoAction())) {
-            v.add("autoAction = " + quote(c.getAutoAction()) + " must be one of " + AUTO_ACTIONS);
-        }
-
-        if (c.getSurfaces() == null) {
-            v.add("surfaces = null must be a list");
-        } else {
-            for (int i = 0; i < c.getSurfaces().size(); i++) {
-                nonBlank(v, "surfaces[" + i + "]", c.getSurfaces().get(i));
-            }
-        }
-        queues(v, c.getReviewQueues());
-        models(v, "activeModels", c.getActiveModels(), true);
-        models(v, "shadowModels", c.getShadowModels(), false);
-        return v;
     }
 
     /** True when {@link #violations} is empty. */

@@ -164,32 +164,8 @@ public final class PolicyDefaults {
 
     private static Object read(JsonNode node, Schema schema, String path) {
         switch (schema.getType()) {
-            case RECORD: {
-                if (node == null || !node.isObject()) {
-                    throw mismatch(path, "an object (" + schema.getName() + ")", node);
-                }
-                Iterator<String> names = node.fieldNames();
-                while (names.hasNext()) {
-                    String name = names.next();
-                    if (schema.getField(name) == null) {
-                        throw new IllegalArgumentException(at(path, name) + ": unknown field (known: "
-                                + schema.getFields().stream().map(Schema.Field::name).toList() + ")");
-                    }
-                }
-                IndexedRecord record = (IndexedRecord) AVRO.newRecord(null, schema);
-                for (Schema.Field f : schema.getFields()) {
-                    JsonNode value = node.get(f.name());
-                    if (value == null) {
-                        if (!f.hasDefaultValue()) {
-                            throw new IllegalArgumentException(at(path, f.name()) + ": missing (the field has no default)");
-                        }
-                        record.put(f.pos(), AVRO.getDefaultValue(f));
-                    } else {
-                        record.put(f.pos(), read(value, f.schema(), at(path, f.name())));
-                    }
-                }
-                return record;
-            }
+            case RECORD:
+                return readRecord(node, schema, path);
             case UNION: {
                 Schema nonNull = optionalType(schema);
                 return node == null || node.isNull() ? null : read(node, nonNull, path);
@@ -219,28 +195,62 @@ public final class PolicyDefaults {
                 double d = readDouble(node, path);
                 return schema.getType() == Schema.Type.FLOAT ? (Object) (float) d : (Object) d;
             }
-            case ARRAY: {
-                if (!node.isArray()) {
-                    throw mismatch(path, "an array", node);
-                }
-                List<Object> list = new ArrayList<>(node.size());
-                for (int i = 0; i < node.size(); i++) {
-                    list.add(read(node.get(i), schema.getElementType(), path + "[" + i + "]"));
-                }
-                return list;
-            }
-            case MAP: {
-                if (!node.isObject()) {
-                    throw mismatch(path, "an object (map)", node);
-                }
-                Map<String, Object> map = new TreeMap<>();
-                node.fields().forEachRemaining(e ->
-                        map.put(e.getKey(), read(e.getValue(), schema.getValueType(), path + "[" + e.getKey() + "]")));
-                return map;
-            }
+            case ARRAY:
+                return readArray(node, schema, path);
+            case MAP:
+                return readMap(node, schema, path);
             default:
                 throw new IllegalStateException("PolicyDefaults cannot map Avro type " + schema.getType() + " at " + path);
         }
+    }
+
+    /** An object of exactly the record's fields; a missing field takes its default, or fails without one. */
+    private static IndexedRecord readRecord(JsonNode node, Schema schema, String path) {
+        if (node == null || !node.isObject()) {
+            throw mismatch(path, "an object (" + schema.getName() + ")", node);
+        }
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (schema.getField(name) == null) {
+                throw new IllegalArgumentException(at(path, name) + ": unknown field (known: "
+                        + schema.getFields().stream().map(Schema.Field::name).toList() + ")");
+            }
+        }
+        IndexedRecord record = (IndexedRecord) AVRO.newRecord(null, schema);
+        for (Schema.Field f : schema.getFields()) {
+            JsonNode value = node.get(f.name());
+            if (value == null) {
+                if (!f.hasDefaultValue()) {
+                    throw new IllegalArgumentException(at(path, f.name()) + ": missing (the field has no default)");
+                }
+                record.put(f.pos(), AVRO.getDefaultValue(f));
+            } else {
+                record.put(f.pos(), read(value, f.schema(), at(path, f.name())));
+            }
+        }
+        return record;
+    }
+
+    private static List<Object> readArray(JsonNode node, Schema schema, String path) {
+        if (!node.isArray()) {
+            throw mismatch(path, "an array", node);
+        }
+        List<Object> list = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            list.add(read(node.get(i), schema.getElementType(), path + "[" + i + "]"));
+        }
+        return list;
+    }
+
+    private static Map<String, Object> readMap(JsonNode node, Schema schema, String path) {
+        if (!node.isObject()) {
+            throw mismatch(path, "an object (map)", node);
+        }
+        Map<String, Object> map = new TreeMap<>();
+        node.fields().forEachRemaining(e ->
+                map.put(e.getKey(), read(e.getValue(), schema.getValueType(), path + "[" + e.getKey() + "]")));
+        return map;
     }
 
     private static double readDouble(JsonNode node, String path) {

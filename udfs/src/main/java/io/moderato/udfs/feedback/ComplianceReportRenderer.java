@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +50,17 @@ public final class ComplianceReportRenderer {
             appendExplanation(md, new TreeSet<>());
             return md.toString();
         }
+        appendSummary(md, byPolicy);
+        TreeSet<Double> confidences = new TreeSet<>();
+        for (Map.Entry<String, TreeMap<Long, ComplianceReport>> policy : byPolicy.entrySet()) {
+            appendPolicy(md, policy.getKey(), policy.getValue().values(), confidences);
+        }
+        appendExplanation(md, confidences);
+        return md.toString();
+    }
+
+    /** The period, the number of policies and policy-days, and when the latest figures were generated. */
+    private static void appendSummary(StringBuilder md, Map<String, TreeMap<Long, ComplianceReport>> byPolicy) {
         long first = byPolicy.values().stream().mapToLong(TreeMap::firstKey).min().orElseThrow();
         long last = byPolicy.values().stream().mapToLong(TreeMap::lastKey).max().orElseThrow();
         long generated = byPolicy.values().stream().flatMap(m -> m.values().stream())
@@ -61,59 +73,66 @@ public final class ComplianceReportRenderer {
                 .append(". Latest figures generated ").append(TIME.format(Instant.ofEpochMilli(generated)))
                 .append(". A day counts the items decided on that day (by event time), including reviews, labels and")
                 .append(" appeals that came later; see *How to read this report* below.\n\n");
+    }
 
-        TreeSet<Double> confidences = new TreeSet<>();
-        for (Map.Entry<String, TreeMap<Long, ComplianceReport>> policy : byPolicy.entrySet()) {
-            md.append("## Policy `").append(policy.getKey()).append("`\n\n");
-            md.append("| day (UTC) | decisions | automated actions | actions after review | median time to action:")
-                    .append(" all / automated / after review | review tasks | labels: review / audit / appeal / adjudication")
-                    .append(" | estimated precision | estimated recall | appeals | overturned | overturn rate |\n");
-            md.append("|---|---:|---:|---:|---|---:|---|---|---|---:|---:|---:|\n");
-            Totals totals = new Totals();
-            List<String> withheld = new ArrayList<>();
-            for (ComplianceReport r : policy.getValue().values()) {
-                r.getWithheld().forEach((field, reason) -> withheld.add("- " + DAY.format(Instant.ofEpochMilli(
-                        r.getDayStartMillis())) + ", " + field + " withheld: " + reason));
-                confidences.add(r.getIntervalConfidence());
-                totals.add(r);
-                md.append("| ").append(DAY.format(Instant.ofEpochMilli(r.getDayStartMillis())))
-                        .append(" | ").append(count(r.getDecisions()))
-                        .append(" | ").append(count(r.getActionsAutomated()))
-                        .append(" | ").append(count(r.getActionsAfterReview()))
-                        .append(" | ").append(duration(r.getMedianTimeToActionMillis())).append(" / ")
-                        .append(duration(r.getMedianTimeToAutomatedActionMillis())).append(" / ")
-                        .append(duration(r.getMedianTimeToReviewedActionMillis()))
-                        .append(" | ").append(count(r.getReviewTasks()))
-                        .append(" | ").append(labels(r.getLabelsBySource()))
-                        .append(" | ").append(estimate(r.getPrecision(), r.getWithheld().containsKey("precision")))
-                        .append(" | ").append(estimate(r.getRecall(), r.getWithheld().containsKey("recall")))
-                        .append(" | ").append(count(r.getAppeals()))
-                        .append(" | ").append(count(r.getAppealsOverturned()))
-                        .append(" | ").append(percent(r.getAppealOverturnRate()))
-                        .append(" |\n");
-            }
-            if (policy.getValue().size() > 1) {
-                md.append("| **total** | ").append(count(totals.decisions))
-                        .append(" | ").append(count(totals.automated))
-                        .append(" | ").append(count(totals.afterReview))
-                        .append(" | ").append(DASH)
-                        .append(" | ").append(count(totals.tasks))
-                        .append(" | ").append(labels(totals.labels))
-                        .append(" | ").append(DASH).append(" | ").append(DASH)
-                        .append(" | ").append(count(totals.appeals))
-                        .append(" | ").append(count(totals.overturned))
-                        .append(" | ").append(percent(totals.appeals > 0 ? (double) totals.overturned / totals.appeals : null))
-                        .append(" |\n");
-            }
-            md.append('\n');
-            if (!withheld.isEmpty()) {
-                md.append("Not published, because the labels cannot support them at the stated confidence:\n\n");
-                withheld.forEach(line -> md.append(line).append('\n'));
-                md.append('\n');
-            }
+    /** One policy's table (a row per day, a total row when there are several) and its withheld figures. */
+    private static void appendPolicy(StringBuilder md, String policyId, Collection<ComplianceReport> days,
+                                     TreeSet<Double> confidences) {
+        md.append("## Policy `").append(policyId).append("`\n\n");
+        md.append("| day (UTC) | decisions | automated actions | actions after review | median time to action:")
+                .append(" all / automated / after review | review tasks | labels: review / audit / appeal / adjudication")
+                .append(" | estimated precision | estimated recall | appeals | overturned | overturn rate |\n");
+        md.append("|---|---:|---:|---:|---|---:|---|---|---|---:|---:|---:|\n");
+        Totals totals = new Totals();
+        List<String> withheld = new ArrayList<>();
+        for (ComplianceReport r : days) {
+            r.getWithheld().forEach((field, reason) -> withheld.add("- " + DAY.format(Instant.ofEpochMilli(
+                    r.getDayStartMillis())) + ", " + field + " withheld: " + reason));
+            confidences.add(r.getIntervalConfidence());
+            totals.add(r);
+            appendDay(md, r);
         }
-        appendExplanation(md, confidences);
-        return md.toString();
+        if (days.size() > 1) {
+            appendTotals(md, totals);
+        }
+        md.append('\n');
+        if (!withheld.isEmpty()) {
+            md.append("Not published, because the labels cannot support them at the stated confidence:\n\n");
+            withheld.forEach(line -> md.append(line).append('\n'));
+            md.append('\n');
+        }
+    }
+
+    private static void appendDay(StringBuilder md, ComplianceReport r) {
+        md.append("| ").append(DAY.format(Instant.ofEpochMilli(r.getDayStartMillis())))
+                .append(" | ").append(count(r.getDecisions()))
+                .append(" | ").append(count(r.getActionsAutomated()))
+                .append(" | ").append(count(r.getActionsAfterReview()))
+                .append(" | ").append(duration(r.getMedianTimeToActionMillis())).append(" / ")
+                .append(duration(r.getMedianTimeToAutomatedActionMillis())).append(" / ")
+                .append(duration(r.getMedianTimeToReviewedActionMillis()))
+                .append(" | ").append(count(r.getReviewTasks()))
+                .append(" | ").append(labels(r.getLabelsBySource()))
+                .append(" | ").append(estimate(r.getPrecision(), r.getWithheld().containsKey("precision")))
+                .append(" | ").append(estimate(r.getRecall(), r.getWithheld().containsKey("recall")))
+                .append(" | ").append(count(r.getAppeals()))
+                .append(" | ").append(count(r.getAppealsOverturned()))
+                .append(" | ").append(percent(r.getAppealOverturnRate()))
+                .append(" |\n");
+    }
+
+    private static void appendTotals(StringBuilder md, Totals totals) {
+        md.append("| **total** | ").append(count(totals.decisions))
+                .append(" | ").append(count(totals.automated))
+                .append(" | ").append(count(totals.afterReview))
+                .append(" | ").append(DASH)
+                .append(" | ").append(count(totals.tasks))
+                .append(" | ").append(labels(totals.labels))
+                .append(" | ").append(DASH).append(" | ").append(DASH)
+                .append(" | ").append(count(totals.appeals))
+                .append(" | ").append(count(totals.overturned))
+                .append(" | ").append(percent(totals.appeals > 0 ? (double) totals.overturned / totals.appeals : null))
+                .append(" |\n");
     }
 
     /** Per policy (sorted), per day (ascending), the report with the latest generatedAtMillis. */
