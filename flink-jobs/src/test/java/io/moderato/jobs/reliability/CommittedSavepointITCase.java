@@ -18,7 +18,6 @@ import io.moderato.schemas.TrainingExample;
 import io.moderato.schemas.UserSignal;
 import io.moderato.udfs.fusion.ContextFeatures;
 import org.apache.flink.configuration.Configuration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,15 +68,6 @@ class CommittedSavepointITCase {
     @TempDir
     Path tmp;
 
-    private final List<RunningJob> jobs = new ArrayList<>();
-
-    @AfterEach
-    void cancelRuns() throws Exception {
-        for (RunningJob job : jobs) {
-            job.cancelIfRunning();
-        }
-    }
-
     @Test
     void shouldRestoreTheCommittedDetectionJobSavepointWithItsState() throws Exception {
         // fixed names: the savepoint's sources hold these topics' offsets, its sinks this transactional prefix
@@ -90,7 +80,7 @@ class CommittedSavepointITCase {
         options.set(DetectionOptions.OUT_OF_ORDERNESS, Duration.ofMinutes(3));
         RunningJob job = new RunningJob("it-committed-savepoint-detection", options, true,
                 List.of("content.events", "user.signals", "policy.config"));
-        jobs.add(job);
+        CLUSTER.cancelAfterTest(job);
         List<ContentEvent> events = DetectionFixtures.numberedEvents("", 20, 20, DetectionFixtures.T0);
         Predicate<ContentEvent> beforeSavepoint = e -> DetectionFixtures.sequenceOf(e.getContentId()) < 10;
 
@@ -144,7 +134,7 @@ class CommittedSavepointITCase {
         options.set(FeedbackOptions.OUT_OF_ORDERNESS, Duration.ofHours(1));
         RunningJob job = new RunningJob("it-committed-savepoint-feedback", options, false,
                 List.of("risk.decisions", "review.labels", "review.tasks"));
-        jobs.add(job);
+        CLUSTER.cancelAfterTest(job);
         FeedbackFixtures.Input input = FeedbackFixtures.mixed("u", FeedbackFixtures.T0, 200, 20_261_207L);
         // before the savepoint: decisions and tasks of the first half, labels of the second (waiting for decisions)
         Predicate<String> firstHalf = id -> Integer.parseInt(id.substring(1)) < 100;

@@ -21,7 +21,6 @@ import io.moderato.schemas.TrainingExample;
 import io.moderato.schemas.UserSignal;
 import io.moderato.udfs.fusion.ContextFeatures;
 import org.apache.flink.configuration.Configuration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,16 +64,6 @@ class SavepointUpgradeITCase {
     @TempDir
     Path tmp;
 
-    /** The runs of the current test, cancelled after it whatever its outcome, so the next test finds free slots. */
-    private final List<RunningJob> jobs = new ArrayList<>();
-
-    @AfterEach
-    void cancelRuns() throws Exception {
-        for (RunningJob job : jobs) {
-            job.cancelIfRunning();
-        }
-    }
-
     @Test
     void shouldCarryDetectionStateThroughSavepointsAtParallelismTwoThenOneThenTwo() throws Exception {
         TopicScope run = TopicScope.create(CLUSTER.kafka(), "upgrade-detection");
@@ -98,7 +87,7 @@ class SavepointUpgradeITCase {
             signals.add(DetectionFixtures.userSignal("user-" + u, 3, strikes, 2, false));
         }
 
-        jobs.addAll(List.of(reference, upgraded));
+        CLUSTER.cancelAfterTest(reference, upgraded);
         long started = System.nanoTime();
         reference.start(run, tmp, 2, null);
         upgraded.start(run, tmp, PARALLELISM[0], null);
@@ -176,7 +165,7 @@ class SavepointUpgradeITCase {
 
         // stage 1: decisions of the first third, labels of the second (they wait for their decisions);
         // stage 2: decisions of the second and third thirds, labels of the first; stage 3: labels of the third
-        jobs.addAll(List.of(reference, upgraded));
+        CLUSTER.cancelAfterTest(reference, upgraded);
         long started = System.nanoTime();
         reference.start(run, tmp, 2, null);
         upgraded.start(run, tmp, PARALLELISM[0], null);

@@ -1,5 +1,7 @@
 package io.moderato.jobs.testing;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -23,6 +25,7 @@ public final class MiniClusterWithKafka
         implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, ParameterResolver {
 
     private final MiniClusterExtension flink;
+    private final List<RunningJob> jobsOfTheTest = new ArrayList<>();
     private EmbeddedKafka kafka;
 
     private MiniClusterWithKafka(MiniClusterExtension flink) {
@@ -52,6 +55,14 @@ public final class MiniClusterWithKafka
         return kafka;
     }
 
+    /**
+     * Cancels {@code jobs} after the current test whatever its outcome (if still running), so a failed
+     * test leaves its slots free for the next one.
+     */
+    public void cancelAfterTest(RunningJob... jobs) {
+        jobsOfTheTest.addAll(List.of(jobs));
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         flink.beforeAll(context);
@@ -65,7 +76,14 @@ public final class MiniClusterWithKafka
 
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
-        flink.afterEach(context);
+        try {
+            for (RunningJob job : jobsOfTheTest) {
+                job.cancelIfRunning();
+            }
+        } finally {
+            jobsOfTheTest.clear();
+            flink.afterEach(context);
+        }
     }
 
     @Override
