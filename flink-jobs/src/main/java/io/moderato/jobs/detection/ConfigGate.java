@@ -1,5 +1,6 @@
 package io.moderato.jobs.detection;
 
+import io.moderato.udfs.model.ContentScorer;
 import io.moderato.jobs.common.PolicyBook;
 import io.moderato.schemas.ConfigAudit;
 import io.moderato.schemas.ModelVersion;
