@@ -70,7 +70,7 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
     private transient ValueState<UserSignal> userSignal;
     private transient MapState<String, SlidingRiskWindow> windows;
     private transient ValueState<Long> cleanupTimer;
-    private transient MapState<Long, PendingContent> pending;
+    private transient EventTimeBuffer<PendingContent, ScoredContent> pending;
     private transient MapState<String, Long> decidedContent;
     private transient ItemDecider itemDecider;
     private transient ItemDecider.Windows userWindows;
@@ -104,7 +104,11 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
         userSignal = getRuntimeContext().getState(signalDescriptor);
         windows = getRuntimeContext().getMapState(DetectionState.riskWindows());
         cleanupTimer = getRuntimeContext().getState(DetectionState.cleanupTimer());
-        pending = getRuntimeContext().getMapState(DetectionState.pendingContent());
+        // equal event times: a fixed order, whatever order they arrived in
+        pending = new EventTimeBuffer<>(getRuntimeContext().getMapState(DetectionState.pendingContent()),
+                PendingContent::new, PendingContent::getItems,
+                Comparator.comparing((ScoredContent c) -> c.getEvent().getContentId())
+                        .thenComparingLong(ScoredContent::getContentHash));
         MapStateDescriptor<String, Long> decided = DetectionState.decidedContent();
         decided.enableTimeToLive(ttl(dedupHorizon));
         decidedContent = getRuntimeContext().getMapState(decided);
@@ -193,28 +197,17 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
             return;
         }
         // wait for the watermark: everything that precedes this item in event time is then here
-        PendingContent waiting = pending.get(eventTime);
-        if (waiting == null) {
-            waiting = new PendingContent(new ArrayList<>());
-            ctx.timerService().registerEventTimeTimer(eventTime);
-        }
-        waiting.getItems().add(content);
-        pending.put(eventTime, waiting);
+        pending.hold(eventTime, content, ctx.timerService());
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RiskDecision> out) throws Exception {
-        PendingContent due = pending.get(timestamp);
-        if (due != null) {
-            pending.remove(timestamp);
+        List<ScoredContent> due = pending.release(timestamp);
+        if (!due.isEmpty()) {
             loadBook(ctx.getBroadcastState(DetectionState.POLICY_CONFIGS).immutableEntries());
-            List<ScoredContent> items = new ArrayList<>(due.getItems());
-            // equal event times: a fixed order, whatever order they arrived in
-            items.sort(Comparator.comparing((ScoredContent c) -> c.getEvent().getContentId())
-                    .thenComparingLong(ScoredContent::getContentHash));
-            for (ScoredContent item : items) {
-                decide(item, false, ctx, out);
-            }
+        }
+        for (ScoredContent item : due) {
+            decide(item, false, ctx, out);
         }
         Long cleanup = cleanupTimer.value();
         if (cleanup != null && cleanup == timestamp) {
