@@ -43,8 +43,6 @@ public final class ContentScorer implements AutoCloseable {
     /** Which model scores which modality, and whether it is only a shadow. */
     public record Slot(String modality, String model, boolean shadow) {}
 
-    private final ModelRegistry registry;
-    /** Slot → the version in use (loaded successfully). */
     private static final Comparator<Slot> SLOT_ORDER =
             Comparator.comparing(Slot::modality).thenComparing(Slot::model).thenComparing(Slot::shadow);
 
@@ -57,6 +55,8 @@ public final class ContentScorer implements AutoCloseable {
     /** Longest scoring-problem reason: every decision of an item with a problem carries it. */
     public static final int MAX_PROBLEM_CHARS = 300;
 
+    private final ModelRegistry registry;
+    /** Slot → the version in use (loaded successfully). */
     private final Map<Slot, OnnxModel> active = new TreeMap<>(SLOT_ORDER);
     /** Wanted slots without any loaded version, and why. */
     private final Map<Slot, String> missing = new TreeMap<>(SLOT_ORDER);
