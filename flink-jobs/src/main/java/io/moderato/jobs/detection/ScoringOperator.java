@@ -5,6 +5,7 @@ import io.moderato.jobs.internal.ScoredContent;
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.udfs.input.ContentFingerprint;
+import io.moderato.udfs.model.ContentScorer;
 import io.moderato.udfs.model.ModelRegistry;
 import io.moderato.udfs.model.ModelSource;
 import io.moderato.udfs.model.ScoringOptions;
@@ -153,10 +154,10 @@ public final class ScoringOperator extends FlushingOperator<ScoredContent>
             ContentScorer.Scored s = scored.get(i);
             output.collect(new StreamRecord<>(ScoredContent.newBuilder()
                     .setEvent(withoutBodies(record.getValue()))
-                    .setScores(s.scores())
-                    .setFeatures(s.features())
+                    .setScores(ScoreRecords.scores(s.scores()))
+                    .setFeatures(ScoreRecords.features(s.features()))
                     .setFeaturesOmitted(s.featuresOmitted())
-                    .setProblems(s.problems())
+                    .setProblems(ScoreRecords.problems(s.problems()))
                     .setContentHash(ContentFingerprint.of(record.getValue()))
                     .setIngestMillis(ingestTimes.get(i))
                     .build(), record.getTimestamp()));

@@ -163,8 +163,8 @@ public final class LocalStack implements AutoCloseable {
     private void submitJobs(Configuration detection, Configuration feedback, Consumer<String> log) throws Exception {
         cluster = startCluster();
         uiUrl = cluster.getRestAddress().get().toString();
-        jobs.add(submit(detection, DetectionJob.NAME, env -> {
-            KafkaIo io = new KafkaIo(bootstrap, registryUrl, "moderato-detection", false,
+        jobs.add(submit(detection, DetectionJob.QUALIFIED_NAME, env -> {
+            KafkaIo io = new KafkaIo(bootstrap, registryUrl, DetectionJob.QUALIFIED_NAME, false,
                     detection.get(DetectionOptions.TRANSACTION_TIMEOUT_MS));
             DetectionJob.build(env, DetectionJob.kafkaSources(env, io, detection), DetectionJob.kafkaSinks(io, detection), detection);
         }, DetectionJob.tuned(JobSettings.streamingDefaults(detection.get(DetectionOptions.CHECKPOINT_DIR),
@@ -203,7 +203,7 @@ public final class LocalStack implements AutoCloseable {
 
     private void printWhereEverythingIs() {
         out.println();
-        out.println("  Flink web UI     " + uiUrl + "   (jobs: " + DetectionJob.NAME + ", " + FeedbackJob.NAME + ")");
+        out.println("  Flink web UI     " + uiUrl + "   (jobs: " + DetectionJob.QUALIFIED_NAME + ", " + FeedbackJob.NAME + ")");
         out.println("  Kafka bootstrap  " + bootstrap + (kafka == null ? "   (external)" : "   (in-process, KRaft)"));
         out.println("  schema registry  " + registryUrl + (registry == null ? "   (external)" : "   (Apicurio, in-memory)"));
         out.println("  topics           " + String.join(", ", TOPICS));

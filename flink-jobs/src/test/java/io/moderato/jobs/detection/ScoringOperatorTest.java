@@ -1,6 +1,7 @@
 package io.moderato.jobs.detection;
 
 import io.moderato.udfs.vector.FeaturePacking;
+import io.moderato.udfs.model.ContentScorer;
 import io.moderato.jobs.internal.ModelScore;
 import io.moderato.jobs.internal.ScoredContent;
 import io.moderato.udfs.input.ContentFingerprint;
