@@ -5,7 +5,6 @@ import io.moderato.jobs.internal.ModelScore;
 import io.moderato.jobs.internal.PendingContent;
 import io.moderato.jobs.internal.ReviewCandidate;
 import io.moderato.jobs.internal.ScoredContent;
-import io.moderato.jobs.internal.ScoringProblem;
 import io.moderato.jobs.internal.UserInput;
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.EnforcementAction;
@@ -236,7 +235,7 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
         long decidedAt = ctx.currentProcessingTime();
 
         for (PolicyConfig config : book.current()) {
-            if (!appliesTo(config, event)) {
+            if (!PolicyScores.appliesTo(config, event)) {
                 continue;
             }
             String policy = config.getPolicyId();
@@ -245,7 +244,8 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
                 window = new SlidingRiskWindow(windowLengthMillis, windowSlideMillis);
             }
             PolicyDecider.Outcome outcome = decider.decide(config, item,
-                    modalityScores(scored.getScores(), config, modelsUsed), problems(scored.getProblems(), config),
+                    PolicyScores.activeScores(scored.getScores(), config, modelsUsed),
+                    PolicyScores.problems(scored.getProblems(), config),
                     context, window, shadowScores(scored.getScores(), config));
             if (outcome == null) {
                 continue; // nothing the policy's models score is on this item
@@ -329,43 +329,6 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
         }
         decidedContent.put(contentId, contentHash);
         return false;
-    }
-
-    private static boolean appliesTo(PolicyConfig config, ContentEvent event) {
-        return config.getEnabled()
-                && (config.getSurfaces().isEmpty() || config.getSurfaces().contains(event.getSurface()));
-    }
-
-    /** Scores of the policy's active models, one per modality (the policy's own output column). */
-    private static Map<String, Double> modalityScores(List<ModelScore> scores, PolicyConfig config,
-                                                      Set<ModelVersion> modelsUsed) {
-        Map<String, Double> byModality = new TreeMap<>();
-        for (ModelScore score : scores) {
-            if (score.getShadow() || !score.getPolicyId().equals(config.getPolicyId())) {
-                continue;
-            }
-            for (ModelVersion active : config.getActiveModels()) {
-                // match on modality and model name: if a new version failed to load, the working one scored
-                if (active.getModality().equals(score.getModality()) && active.getName().equals(score.getModel())) {
-                    byModality.put(score.getModality(), score.getScore());
-                    modelsUsed.add(new ModelVersion(score.getModality(), score.getModel(), score.getVersion()));
-                }
-            }
-        }
-        return byModality;
-    }
-
-    /** The scoring problems on modalities this policy's active models score. */
-    private static List<String> problems(List<ScoringProblem> problems, PolicyConfig config) {
-        List<String> mine = new ArrayList<>();
-        for (ScoringProblem problem : problems) {
-            for (ModelVersion active : config.getActiveModels()) {
-                if (active.getModality().equals(problem.getModality()) && active.getName().equals(problem.getModel())) {
-                    mine.add(problem.getReason());
-                }
-            }
-        }
-        return mine;
     }
 
     private static List<ShadowScore> shadowScores(List<ModelScore> scores, PolicyConfig config) {

@@ -42,6 +42,10 @@ public final class DetectionOptions {
     public static final ConfigOption<String> TOPIC_ACTIONS = topic("enforcement-actions", "enforcement.actions");
     public static final ConfigOption<String> TOPIC_CONFIG_AUDIT = topic("config-audit", "config.audit");
     public static final ConfigOption<String> TOPIC_DEADLETTER = topic("deadletter", "deadletter");
+    public static final ConfigOption<String> TOPIC_PREPUBLISH_VERDICTS = ConfigOptions.key("detection.topic.prepublish-verdicts")
+            .stringType().defaultValue("prepublish.verdicts")
+            .withDescription("Kafka topic prepublish.verdicts: the fast verdict on each pre-publish item, written at least once "
+                    + "as soon as it is scored (no checkpoint wait), keyed by contentId; risk.decisions stays the exactly-once record.");
 
     public static final ConfigOption<Integer> BATCH_MAX_SIZE = ConfigOptions.key("detection.scoring.batch.max-size")
             .intType().defaultValue(64).withDescription("Most events scored in one ONNX call per subtask.");
