@@ -3,10 +3,10 @@ package io.moderato.jobs.detection;
 import io.moderato.udfs.vector.FeaturePacking;
 import io.moderato.jobs.common.PolicyBook;
 import io.moderato.jobs.internal.ModelScore;
+import io.moderato.jobs.internal.ScoringProblem;
 import io.moderato.jobs.internal.PendingContent;
 import io.moderato.jobs.internal.ReviewCandidate;
 import io.moderato.jobs.internal.ScoredContent;
-import io.moderato.jobs.internal.ScoringProblem;
 import io.moderato.jobs.internal.UserInput;
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.EnforcementAction;
@@ -226,8 +226,8 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
                 event.getEventTimeMillis(), event.getPrePublish(), event.getReachEstimate(), late),
                 event.getSurface(), event.getLocale());
         long decidedAt = ctx.currentProcessingTime();
-        ItemDecider.Decided decided = itemDecider.decide(book.current(), item, scores(scored.getScores()),
-                problems(scored.getProblems()), context, userWindows);
+        ItemDecider.Decided decided = itemDecider.decide(book.current(), item, ScoreRecords.fromScores(scored.getScores()),
+                ScoreRecords.fromProblems(scored.getProblems()), context, userWindows);
         count(decided.decisions());
         for (ItemDecider.Action action : decided.actions()) {
             ctx.output(DetectionState.ACTIONS, action(event, action, decidedAt));
@@ -286,24 +286,6 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
         }
         decidedContent.put(contentId, contentHash);
         return false;
-    }
-
-    /** The scores as the decider reads them (the scorer's own terms). */
-    private static List<ContentScorer.Score> scores(List<ModelScore> scores) {
-        List<ContentScorer.Score> out = new ArrayList<>(scores.size());
-        for (ModelScore s : scores) {
-            out.add(new ContentScorer.Score(s.getModality(), s.getModel(), s.getVersion(), s.getPolicyId(), s.getScore(),
-                    s.getShadow()));
-        }
-        return out;
-    }
-
-    private static List<ContentScorer.Problem> problems(List<ScoringProblem> problems) {
-        List<ContentScorer.Problem> out = new ArrayList<>(problems.size());
-        for (ScoringProblem p : problems) {
-            out.add(new ContentScorer.Problem(p.getModality(), p.getModel(), p.getReason()));
-        }
-        return out;
     }
 
     private static EnforcementAction action(ContentEvent event, ItemDecider.Action action, long decidedAt) {

@@ -13,6 +13,7 @@ import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.DeadLetter;
 import io.moderato.schemas.EnforcementAction;
 import io.moderato.schemas.PolicyConfig;
+import io.moderato.schemas.PrepublishVerdict;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.Topic;
@@ -31,10 +32,11 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Content in, decisions out: decode → event time → score each modality (ONNX, micro-batched) →
- * key by user: fuse with user signals, windowed user risk, bands, audit sample → key by queue:
- * review routing under capacity → exactly-once sinks. Policy config is broadcast to the scorer
- * (model choice) and to the decider (thresholds, weights, rates, queues), applied without restart.
+ * Content in, decisions out: decode → event time → score each modality (ONNX, micro-batched; a
+ * pre-publish item's fast verdict leaves here, at least once) → key by user: fuse with user signals,
+ * windowed user risk, bands, audit sample → key by queue: review routing under capacity →
+ * exactly-once sinks. Policy config is broadcast to the scorer (model choice, pre-publish verdicts)
+ * and to the decider (thresholds, weights, rates, queues), applied without restart.
  */
 public final class DetectionJob {
 
@@ -56,7 +58,10 @@ public final class DetectionJob {
     public record Sources(DataStream<KafkaRecord> contentEvents, DataStream<KafkaRecord> userSignals,
                           DataStream<KafkaRecord> policyConfigs) {}
 
-    /** Where the five outputs go: exactly-once Kafka sinks in production, collecting sinks in tests. */
+    /**
+     * Where the outputs go: exactly-once Kafka sinks in production (the pre-publish verdicts at least
+     * once), collecting sinks in tests.
+     */
     public interface Sinks {
         /** Decisions straight from the decider (chained to it: the heaviest record never crosses a network hop). */
         Sink<RiskDecision> decisions();
@@ -71,6 +76,13 @@ public final class DetectionJob {
         Sink<ConfigAudit> configAudit();
 
         Sink<DeadLetter> deadLetters();
+
+        /**
+         * Fast verdicts on pre-publish items, straight from the scorer (chained to it). At least once is
+         * enough and exactly once would defeat the purpose: a verdict is keyed and deterministic, so a
+         * replayed one is a harmless duplicate, and a transaction would hold it until the next checkpoint.
+         */
+        Sink<PrepublishVerdict> prepublishVerdicts();
     }
 
     private DetectionJob() {}
@@ -90,7 +102,7 @@ public final class DetectionJob {
                 .keyBy(ReviewCandidate::getQueue)
                 .process(new RouteReviewFunction(conf.get(DetectionOptions.SAMPLING_SEED)), new AvroTypeInfo<>(RiskDecision.class))
                 .uid(DetectionUids.ROUTE).name("Route review tasks (per-queue capacity, event-time order)");
-        write(sinks, in, acceptedConfigs, decided, routed);
+        write(sinks, in, acceptedConfigs, scored, decided, routed);
     }
 
     /** The decoded inputs (bad records dead-lettered) with their event time. */
@@ -171,7 +183,12 @@ public final class DetectionJob {
     }
 
     private static void write(Sinks sinks, Inputs in, SingleOutputStreamOperator<PolicyConfig> acceptedConfigs,
+                              SingleOutputStreamOperator<ScoredContent> scored,
                               SingleOutputStreamOperator<RiskDecision> decided, SingleOutputStreamOperator<RiskDecision> routed) {
+        // pre-publish items: the fast, at-least-once verdict, before the decider's event-time wait
+        scored.getSideOutput(DetectionState.PREPUBLISH_VERDICTS).sinkTo(sinks.prepublishVerdicts())
+                .uid(DetectionUids.SINK_PREPUBLISH_VERDICTS)
+                .name("Write " + Topic.PREPUBLISH_VERDICTS.topicName() + " (at least once)");
         decided.sinkTo(sinks.decisions())
                 .uid(DetectionUids.SINK_DECISIONS).name("Write " + Topic.RISK_DECISIONS.topicName());
         routed.sinkTo(sinks.routedDecisions())
@@ -266,6 +283,12 @@ public final class DetectionJob {
             @Override
             public Sink<DeadLetter> deadLetters() {
                 return kafka.sink(conf.get(DetectionOptions.TOPIC_DEADLETTER), DeadLetter.class, null);
+            }
+
+            @Override
+            public Sink<PrepublishVerdict> prepublishVerdicts() {
+                return kafka.atLeastOnceSink(conf.get(DetectionOptions.TOPIC_PREPUBLISH_VERDICTS), PrepublishVerdict.class,
+                        PrepublishVerdict::getContentId);
             }
         };
     }

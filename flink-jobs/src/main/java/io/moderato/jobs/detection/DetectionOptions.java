@@ -43,6 +43,10 @@ public final class DetectionOptions {
     public static final ConfigOption<String> TOPIC_ACTIONS = topic("enforcement-actions", Topic.ENFORCEMENT_ACTIONS);
     public static final ConfigOption<String> TOPIC_CONFIG_AUDIT = topic("config-audit", Topic.CONFIG_AUDIT);
     public static final ConfigOption<String> TOPIC_DEADLETTER = topic("deadletter", Topic.DEADLETTER);
+    public static final ConfigOption<String> TOPIC_PREPUBLISH_VERDICTS = ConfigOptions.key("detection.topic.prepublish-verdicts")
+            .stringType().defaultValue(Topic.PREPUBLISH_VERDICTS.topicName())
+            .withDescription("Kafka topic prepublish.verdicts: the fast verdict on each pre-publish item, written at least once "
+                    + "as soon as it is scored (no checkpoint wait), keyed by contentId; risk.decisions stays the exactly-once record.");
 
     public static final ConfigOption<Integer> BATCH_MAX_SIZE = ConfigOptions.key("detection.scoring.batch.max-size")
             .intType().defaultValue(64).withDescription("Most events scored in one ONNX call per subtask.");

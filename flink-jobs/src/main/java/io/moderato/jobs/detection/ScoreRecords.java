@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The scorer's plain-Java results as the records that cross the shuffle to the decider
- * ({@code ScoredContent}'s scores, packed features and problems), one to one.
+ * ({@code ScoredContent}'s scores, packed features and problems), one to one, and back for the decider.
  */
 final class ScoreRecords {
 
@@ -37,6 +37,25 @@ final class ScoreRecords {
         List<ScoringProblem> out = new ArrayList<>(problems.size());
         for (ContentScorer.Problem p : problems) {
             out.add(new ScoringProblem(p.modality(), p.model(), p.reason()));
+        }
+        return out;
+    }
+
+    /** The scores as the decider reads them (the scorer's own terms): the inverse of {@link #scores}. */
+    static List<ContentScorer.Score> fromScores(List<ModelScore> scores) {
+        List<ContentScorer.Score> out = new ArrayList<>(scores.size());
+        for (ModelScore s : scores) {
+            out.add(new ContentScorer.Score(s.getModality(), s.getModel(), s.getVersion(), s.getPolicyId(), s.getScore(),
+                    s.getShadow()));
+        }
+        return out;
+    }
+
+    /** The inverse of {@link #problems}. */
+    static List<ContentScorer.Problem> fromProblems(List<ScoringProblem> problems) {
+        List<ContentScorer.Problem> out = new ArrayList<>(problems.size());
+        for (ScoringProblem p : problems) {
+            out.add(new ContentScorer.Problem(p.getModality(), p.getModel(), p.getReason()));
         }
         return out;
     }

@@ -147,12 +147,13 @@ public final class ItemDecider {
         }
     }
 
-    private static boolean appliesTo(PolicyConfig config, String surface) {
+    /** An enabled policy applies to the surfaces it lists, or to all when it lists none. */
+    public static boolean appliesTo(PolicyConfig config, String surface) {
         return config.getEnabled() && (config.getSurfaces().isEmpty() || config.getSurfaces().contains(surface));
     }
 
     /** Scores of the policy's active models, one per modality (the policy's own output column). */
-    static Map<String, Double> modalityScores(List<ContentScorer.Score> scores, PolicyConfig config,
+    public static Map<String, Double> modalityScores(List<ContentScorer.Score> scores, PolicyConfig config,
                                               Set<ModelVersion> modelsUsed) {
         Map<String, Double> byModality = new TreeMap<>();
         for (ContentScorer.Score score : scores) {
@@ -171,7 +172,7 @@ public final class ItemDecider {
     }
 
     /** The scoring problems on modalities this policy's active models score. */
-    static List<String> problems(List<ContentScorer.Problem> problems, PolicyConfig config) {
+    public static List<String> problems(List<ContentScorer.Problem> problems, PolicyConfig config) {
         List<String> mine = new ArrayList<>();
         for (ContentScorer.Problem problem : problems) {
             for (ModelVersion active : config.getActiveModels()) {
