@@ -36,7 +36,7 @@ final class PrepublishVerdicts {
             if (!ItemDecider.appliesTo(config, event.getSurface())) {
                 continue;
             }
-            PolicyVerdict verdict = decider.decide(config, event.getContentId(), event.getEventTimeMillis(),
+            PolicyVerdict verdict = decider.decide(config,
                     ItemDecider.modalityScores(scores, config, modelsUsed), ItemDecider.problems(problems, config));
             if (verdict != null) {
                 policies.add(verdict);

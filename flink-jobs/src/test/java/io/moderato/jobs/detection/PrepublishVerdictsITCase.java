@@ -1,10 +1,10 @@
 package io.moderato.jobs.detection;
 
+import io.moderato.jobs.testing.MiniClusterWithKafka;
 import io.moderato.jobs.testing.Checkpoints;
 import io.moderato.jobs.testing.Committed;
 import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.DetectionJobRun;
-import io.moderato.jobs.testing.EmbeddedKafka;
 import io.moderato.jobs.testing.FailureInjection;
 import io.moderato.jobs.testing.ParitySample;
 import io.moderato.jobs.testing.TopicScope;
@@ -19,13 +19,9 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,10 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PrepublishVerdictsITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterWithKafka CLUSTER = MiniClusterWithKafka.withSlots(2);
 
     private static final double REVIEW = 0.3;
     private static final double ACTION = 0.97;
@@ -68,20 +61,8 @@ class PrepublishVerdictsITCase {
 
     private static final int PARTITIONS = 2;
 
-    private static EmbeddedKafka kafka;
-
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
 
     private Path defaults() {
         PolicyConfig spam = PolicyConfig.newBuilder(DetectionFixtures.spamPolicy(1, REVIEW, ACTION))
@@ -127,7 +108,7 @@ class PrepublishVerdictsITCase {
     @Test
     void shouldDeliverKeyedItemOnlyVerdictsBeforeTheFirstCheckpointWhileRiskDecisionsStaysExactlyOnce(
             @InjectMiniCluster MiniCluster cluster) throws Exception {
-        TopicScope run = TopicScope.create(kafka, "prepublish");
+        TopicScope run = TopicScope.create(CLUSTER.kafka(), "prepublish");
         DetectionJobRun.createTopics(run, PARTITIONS);
         List<ContentEvent> events = events("v", 120);
         Map<String, ContentEvent> prePublish = prePublish(events);
@@ -199,7 +180,7 @@ class PrepublishVerdictsITCase {
      */
     @Test
     void shouldSurviveFailoversWithOnlyIdenticalDuplicates() throws Exception {
-        TopicScope run = TopicScope.create(kafka, "prepublish-failover");
+        TopicScope run = TopicScope.create(CLUSTER.kafka(), "prepublish-failover");
         DetectionJobRun.createTopics(run, PARTITIONS);
         FailureInjection failures = FailureInjection.seeded(20_261_207L, 2, 20, 60, Duration.ZERO);
         StreamExecutionEnvironment env = DetectionJobRun.environment(tmp.resolve("failover"),

@@ -135,11 +135,22 @@ public final class PolicyDecider {
      */
     public Banding itemBand(PolicyConfig config, Map<String, Double> modalityScores, List<String> problems,
                             Map<String, Double> context, boolean prePublish) {
+        ItemOnly itemOnly = itemOnly(config, modalityScores, problems, context, prePublish);
+        return itemOnly == null ? null : itemOnly.banding();
+    }
+
+    /** The item-only risk and band ({@link #itemBand}); null when the policy has nothing to decide on. */
+    public ItemOnly itemOnly(PolicyConfig config, Map<String, Double> modalityScores, List<String> problems,
+                             Map<String, Double> context, boolean prePublish) {
         if (modalityScores.isEmpty() && problems.isEmpty()) {
             return null;
         }
-        return band(config, itemRisk(config, modalityScores, context), !problems.isEmpty(), false, prePublish);
+        ItemRisk risk = itemRisk(config, modalityScores, context);
+        return new ItemOnly(risk, band(config, risk, !problems.isEmpty(), false, prePublish));
     }
+
+    /** An item's own risk and the band it gets without any window. */
+    public record ItemOnly(ItemRisk risk, Banding banding) {}
 
     /** Fuses the policy's modality scores with the context; the review threshold when none scored. */
     public ItemRisk itemRisk(PolicyConfig config, Map<String, Double> modalityScores, Map<String, Double> context) {

@@ -1,19 +1,17 @@
 package io.moderato.udfs.decision;
 
 import io.moderato.schemas.PolicyConfig;
-import io.moderato.schemas.PolicyDecision;
 import io.moderato.schemas.PolicyVerdict;
 import io.moderato.udfs.fusion.ContextFeatures;
-import io.moderato.udfs.window.SlidingRiskWindow;
 
 import java.util.List;
 import java.util.Map;
 
 /**
  * The fast verdict on a pre-publish item, from the item alone (issue 10, item 14). Per policy it is
- * {@link PolicyDecider}'s own per-item path — fusion, fail-safe, bands — run for an author the job
- * knows nothing about ({@link ContextFeatures#of ContextFeatures.of(null)}) and with no window, so
- * nothing escalates; the item's verdict is the most severe band over its policies. It depends only
+ * {@link PolicyDecider#itemOnly}, the decider's own per-item path — fusion, fail-safe, bands — for an
+ * author the job knows nothing about ({@link ContextFeatures#of ContextFeatures.of(null)}) and without
+ * the author's window, so nothing escalates; the item's verdict is the most severe band over its policies. It depends only
  * on its arguments, so a replay of the same item under the same configs gives the same verdict.
  *
  * <p>Relation to the decision the DetectionJob's decider makes later on the same item under the same
@@ -26,9 +24,6 @@ import java.util.Map;
 public final class PrepublishDecider {
 
     private static final Map<String, Double> UNKNOWN_AUTHOR = ContextFeatures.of(null);
-    /** Read-only here: an item decided as "late" never enters the window it is given. */
-    private static final SlidingRiskWindow NO_HISTORY = new SlidingRiskWindow();
-
     // the audit draw is not part of a verdict (review sampling is the final decision's business)
     private final PolicyDecider decider = new PolicyDecider(new DeterministicSampler(0L), 0);
 
@@ -39,23 +34,19 @@ public final class PrepublishDecider {
      * @param modalityScores scores of the policy's active models on the item, by modality
      * @param problems       why a modality the item carries could not be scored for the policy
      */
-    public PolicyVerdict decide(PolicyConfig config, String contentId, long eventTimeMillis,
-                                Map<String, Double> modalityScores, List<String> problems) {
-        // late = true: the item enters no window, and NO_HISTORY stays empty, so nothing escalates
-        PolicyDecider.Item item = new PolicyDecider.Item(contentId, eventTimeMillis, true, 0L, true);
-        PolicyDecider.Outcome outcome = decider.decide(config, item, modalityScores, problems, UNKNOWN_AUTHOR, NO_HISTORY,
-                List.of());
-        if (outcome == null) {
+    public PolicyVerdict decide(PolicyConfig config, Map<String, Double> modalityScores, List<String> problems) {
+        PolicyDecider.ItemOnly itemOnly = decider.itemOnly(config, modalityScores, problems, UNKNOWN_AUTHOR, true);
+        if (itemOnly == null) {
             return null;
         }
-        PolicyDecision decision = outcome.decision();
+        String band = itemOnly.banding().band();
         return PolicyVerdict.newBuilder()
-                .setPolicyId(decision.getPolicyId())
-                .setBand(decision.getBand())
-                .setAction(outcome.action())
-                .setFusedRisk(decision.getFusedRisk())
-                .setModalityScores(decision.getModalityScores())
-                .setScoringProblems(decision.getScoringProblems())
+                .setPolicyId(config.getPolicyId())
+                .setBand(band)
+                .setAction(PolicyDecider.action(config, band))
+                .setFusedRisk(itemOnly.risk().risk())
+                .setModalityScores(modalityScores)
+                .setScoringProblems(problems)
                 .build();
     }
 

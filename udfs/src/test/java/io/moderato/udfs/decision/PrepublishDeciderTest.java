@@ -42,19 +42,19 @@ class PrepublishDeciderTest {
     @Test
     void shouldHoldOrBlockByThresholdAndFailSafeWithoutAScore() {
         PolicyConfig c = config().build();
-        assertThat(FAST.decide(c, "a", T0, Map.of("text", 0.2), List.of()).getBand()).isEqualTo("ALLOW");
-        PolicyVerdict hold = FAST.decide(c, "h", T0, Map.of("text", 0.6), List.of());
+        assertThat(FAST.decide(c, Map.of("text", 0.2), List.of()).getBand()).isEqualTo("ALLOW");
+        PolicyVerdict hold = FAST.decide(c, Map.of("text", 0.6), List.of());
         assertThat(hold.getBand()).isEqualTo("HOLD");
         assertThat(hold.getAction()).isEqualTo("HOLD_PREPUBLISH");
-        PolicyVerdict block = FAST.decide(c, "b", T0, Map.of("text", 0.95), List.of());
+        PolicyVerdict block = FAST.decide(c, Map.of("text", 0.95), List.of());
         assertThat(block.getBand()).isEqualTo("BLOCK");
         assertThat(block.getAction()).isEqualTo("BLOCK_PREPUBLISH");
         assertThat(block.getFusedRisk()).isEqualTo(0.95);
 
-        PolicyVerdict failSafe = FAST.decide(c, "f", T0, Map.of(), List.of("text: model not loaded"));
+        PolicyVerdict failSafe = FAST.decide(c, Map.of(), List.of("text: model not loaded"));
         assertThat(failSafe.getBand()).isEqualTo("HOLD");
         assertThat(failSafe.getScoringProblems()).containsExactly("text: model not loaded");
-        assertThat(FAST.decide(c, "n", T0, Map.of(), List.of())).as("nothing to decide on").isNull();
+        assertThat(FAST.decide(c, Map.of(), List.of())).as("nothing to decide on").isNull();
     }
 
     @Test
@@ -99,7 +99,7 @@ class PrepublishDeciderTest {
             String id = "c" + i;
             boolean late = random.nextInt(5) == 0;
 
-            PolicyVerdict fast = FAST.decide(c, id, T0, scores, problems);
+            PolicyVerdict fast = FAST.decide(c, scores, problems);
             PolicyDecision decided = FINAL.decide(c, new PolicyDecider.Item(id, T0, true, 10, late), scores, problems,
                     ContextFeatures.of(null), window, List.of()).decision();
 
@@ -132,11 +132,11 @@ class PrepublishDeciderTest {
         UserSignal brandNew = new UserSignal("u", 0, 0, 0, false, T0, Map.of());
 
         Map<String, Double> atReview = Map.of("text", review);
-        assertThat(FAST.decide(spam, "v", T0, atReview, List.of()).getBand()).isEqualTo("HOLD");
+        assertThat(FAST.decide(spam, atReview, List.of()).getBand()).isEqualTo("HOLD");
         assertThat(finalBand(spam, atReview, verifiedVeteran)).isEqualTo("ALLOW");
 
         Map<String, Double> justBelow = Map.of("text", review - 0.02);
-        assertThat(FAST.decide(spam, "n", T0, justBelow, List.of()).getBand()).isEqualTo("ALLOW");
+        assertThat(FAST.decide(spam, justBelow, List.of()).getBand()).isEqualTo("ALLOW");
         assertThat(finalBand(spam, justBelow, brandNew)).isEqualTo("HOLD");
     }
 
