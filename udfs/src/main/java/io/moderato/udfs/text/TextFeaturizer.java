@@ -54,6 +54,7 @@ public final class TextFeaturizer {
     private static final int WORD_CLASS = 2;
     private static final int LETTER_CLASS = 4;
     private static final int LEET_RUN_CLASS = 8;
+    private static final int LEET_CLASS = 16;
 
     static {
         for (int c = 0; c < 128; c++) {
@@ -61,7 +62,8 @@ public final class TextFeaturizer {
             ASCII_CLASSES[c] = (byte) ((Character.isWhitespace(c) || Character.isSpaceChar(c) ? SPACE_CLASS : 0)
                     | (word ? WORD_CLASS : 0)
                     | (Character.isLetter(c) ? LETTER_CLASS : 0)
-                    | (word || leetReading(c) != 0 ? LEET_RUN_CLASS : 0));
+                    | (word || leetReading(c) != 0 ? LEET_RUN_CLASS : 0)
+                    | (leetReading(c) != 0 ? LEET_CLASS : 0));
         }
     }
 
@@ -143,12 +145,14 @@ public final class TextFeaturizer {
 
     String normalize(String text) {
         String bounded = truncate(text, settings.maxChars());
-        String wellFormed = replaceLoneSurrogates(bounded);
+        boolean ascii = isAscii(bounded); // most texts: then no surrogate can be lone and NFKC changes nothing
+        String wellFormed = ascii ? bounded : replaceLoneSurrogates(bounded);
         if (htmlEntities) {
-            wellFormed = decodeHtmlEntities(wellFormed);
+            String decoded = decodeHtmlEntities(wellFormed);
+            ascii = decoded == wellFormed ? ascii : isAscii(decoded);
+            wellFormed = decoded;
         }
-        // NFKC leaves ASCII unchanged: skip the normaliser for the (common) all-ASCII text
-        String normalized = isAscii(wellFormed) ? wellFormed : Normalizer.normalize(wellFormed, Normalizer.Form.NFKC);
+        String normalized = ascii ? wellFormed : Normalizer.normalize(wellFormed, Normalizer.Form.NFKC);
         String folded = normalized.toLowerCase(Locale.ROOT);
         return elongations ? squeezeElongations(folded) : folded;
     }
@@ -339,65 +343,105 @@ public final class TextFeaturizer {
      * the group has a reading.
      */
     static String readLeetspeak(String s, int start, int end) {
+        if (!hasLeetReading(s, start, end)) {
+            return null; // no digit or leet symbol at all: the common case, one cheap scan
+        }
         StringBuilder out = null;
         int pos = start;
         while (pos < end) {
             int cp = s.codePointAt(pos);
-            if (!isLeetRunChar(cp)) {
-                if (out != null) {
-                    out.appendCodePoint(cp);
-                }
-                pos += Character.charCount(cp);
+            if (isLeetRunChar(cp)) {
+                int runEnd = leetRunEnd(s, pos, end);
+                out = readLeetRun(s, start, end, pos, runEnd, out);
+                pos = runEnd;
                 continue;
             }
-            int runEnd = pos;
-            int firstLetter = -1;
-            int lastLetter = -1;
-            while (runEnd < end) {
-                int c = s.codePointAt(runEnd);
-                if (!isLeetRunChar(c)) {
-                    break;
-                }
-                if (isLetter(c)) {
-                    if (firstLetter < 0) {
-                        firstLetter = runEnd;
-                    }
-                    lastLetter = runEnd;
-                }
-                runEnd += Character.charCount(c);
+            if (out != null) {
+                out.appendCodePoint(cp);
             }
-            int i = pos;
-            while (i < runEnd) {
-                int c = s.codePointAt(i);
-                int groupEnd = i;
-                while (groupEnd < runEnd && !isLetter(s.codePointAt(groupEnd))) {
-                    groupEnd += Character.charCount(s.codePointAt(groupEnd));
-                }
-                if (groupEnd == i) { // a letter
-                    if (out != null) {
-                        out.appendCodePoint(c);
-                    }
-                    i += Character.charCount(c);
-                    continue;
-                }
-                boolean inner = firstLetter >= 0 && i > firstLetter && groupEnd <= lastLetter;
-                boolean readable = inner;
-                for (int k = i; readable && k < groupEnd; k++) {
-                    readable = leetReading(s.charAt(k)) != 0;
-                }
-                if (readable && out == null) {
-                    out = new StringBuilder(end - start).append(s, start, i);
-                }
-                for (int k = i; k < groupEnd; k++) {
-                    if (out != null) {
-                        out.append(readable ? leetReading(s.charAt(k)) : s.charAt(k));
-                    }
-                }
-                i = groupEnd;
-            }
-            pos = runEnd;
+            pos += Character.charCount(cp);
         }
         return out == null ? null : out.toString();
+    }
+
+    /** Whether any character of s[start, end) has a leetspeak reading (only ASCII ones have). */
+    private static boolean hasLeetReading(String s, int start, int end) {
+        for (int i = start; i < end; i++) {
+            char c = s.charAt(i);
+            if (c < 128 && (ASCII_CLASSES[c] & LEET_CLASS) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int leetRunEnd(String s, int pos, int end) {
+        int runEnd = pos;
+        while (runEnd < end) {
+            int c = s.codePointAt(runEnd);
+            if (!isLeetRunChar(c)) {
+                break;
+            }
+            runEnd += Character.charCount(c);
+        }
+        return runEnd;
+    }
+
+    /**
+     * Reads the run s[from, runEnd): each group of consecutive non-letters strictly between the run's first and last
+     * letter is replaced by its readings when all its members have one. Returns {@code out}, created (holding
+     * s[start, first rewrite)) at the first rewrite of the chunk; while it is null nothing is copied.
+     */
+    private static StringBuilder readLeetRun(String s, int start, int end, int from, int runEnd, StringBuilder out) {
+        int firstLetter = -1;
+        int lastLetter = -1;
+        for (int i = from; i < runEnd; ) {
+            int c = s.codePointAt(i);
+            if (isLetter(c)) {
+                firstLetter = firstLetter < 0 ? i : firstLetter;
+                lastLetter = i;
+            }
+            i += Character.charCount(c);
+        }
+        int i = from;
+        while (i < runEnd) {
+            int c = s.codePointAt(i);
+            int groupEnd = nonLetterGroupEnd(s, i, runEnd);
+            if (groupEnd == i) { // a letter
+                if (out != null) {
+                    out.appendCodePoint(c);
+                }
+                i += Character.charCount(c);
+                continue;
+            }
+            boolean readable = firstLetter >= 0 && i > firstLetter && groupEnd <= lastLetter
+                    && allHaveReadings(s, i, groupEnd);
+            if (readable && out == null) {
+                out = new StringBuilder(end - start).append(s, start, i);
+            }
+            for (int k = i; out != null && k < groupEnd; k++) {
+                out.append(readable ? leetReading(s.charAt(k)) : s.charAt(k));
+            }
+            i = groupEnd;
+        }
+        return out;
+    }
+
+    private static int nonLetterGroupEnd(String s, int from, int runEnd) {
+        int groupEnd = from;
+        while (groupEnd < runEnd && !isLetter(s.codePointAt(groupEnd))) {
+            groupEnd += Character.charCount(s.codePointAt(groupEnd));
+        }
+        return groupEnd;
+    }
+
+    private static boolean allHaveReadings(String s, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (leetReading(s.charAt(k)) == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isLeetRunChar(int cp) {
@@ -635,39 +679,30 @@ public final class TextFeaturizer {
         }
 
         /**
-         * Sorts, then walks each run of equal indices twice: once to count distinct features and sum the squared
-         * weights, once to write the scaled values; the weights are recomputed rather than stored (the same
-         * doubles, in the same order, so the same floats as a stored copy would give).
+         * Sorts, folds each run of equal indices into one entry with its count (in place), then weights and scales:
+         * the same doubles in the same order as ever, so the same floats.
          */
         SparseVector toWeightedVector() {
             sort(indices, size, settings.dimensions());
+            int[] counts = new int[size];
             int distinct = 0;
+            for (int i = 0; i < size; i++) {
+                if (distinct == 0 || indices[i] != indices[distinct - 1]) {
+                    indices[distinct++] = indices[i];
+                }
+                counts[distinct - 1]++;
+            }
             double squaredNorm = 0;
-            for (int i = 0; i < size; ) {
-                int run = runLength(i);
-                double w = weight(run);
+            for (int i = 0; i < distinct; i++) {
+                double w = weight(counts[i]);
                 squaredNorm += w * w;
-                distinct++;
-                i += run;
             }
             double scale = settings.l2Normalize() && squaredNorm > 0 ? 1.0 / Math.sqrt(squaredNorm) : 1.0;
-            int[] outIndices = new int[distinct];
             float[] values = new float[distinct];
-            for (int i = 0, d = 0; i < size; d++) {
-                int run = runLength(i);
-                outIndices[d] = indices[i];
-                values[d] = (float) (weight(run) * scale);
-                i += run;
+            for (int i = 0; i < distinct; i++) {
+                values[i] = (float) (weight(counts[i]) * scale);
             }
-            return new SparseVector(settings.dimensions(), outIndices, values);
-        }
-
-        private int runLength(int from) {
-            int to = from + 1;
-            while (to < size && indices[to] == indices[from]) {
-                to++;
-            }
-            return to - from;
+            return new SparseVector(settings.dimensions(), Arrays.copyOf(indices, distinct), values);
         }
 
         private double weight(int count) {
