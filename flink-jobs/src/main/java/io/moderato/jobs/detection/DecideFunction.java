@@ -1,6 +1,7 @@
 package io.moderato.jobs.detection;
 
 import io.moderato.udfs.vector.FeaturePacking;
+import io.moderato.jobs.common.BroadcastPolicyBook;
 import io.moderato.jobs.common.PolicyBook;
 import io.moderato.jobs.internal.ModelScore;
 import io.moderato.jobs.internal.ScoringProblem;
@@ -75,8 +76,7 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
     private transient MapState<String, Long> decidedContent;
     private transient ItemDecider itemDecider;
     private transient ItemDecider.Windows userWindows;
-    private transient PolicyBook book;
-    private transient boolean bookLoaded;
+    private transient BroadcastPolicyBook book;
 
     private transient MetricGroup metrics;
     private transient Map<String, Counter> decisionCounters;
@@ -126,7 +126,7 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
                 windows.put(policyId, window);
             }
         };
-        book = new PolicyBook(defaults);
+        book = new BroadcastPolicyBook(defaults, this::trackVersion);
 
         metrics = getRuntimeContext().getMetricGroup();
         decisionCounters = new HashMap<>();
@@ -153,24 +153,8 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
 
     @Override
     public void processBroadcastElement(PolicyConfig config, Context ctx, Collector<RiskDecision> out) throws Exception {
-        BroadcastState<String, PolicyConfig> state = ctx.getBroadcastState(DetectionState.POLICY_CONFIGS);
-        loadBook(state.immutableEntries());
         // the config gate has accepted it; the book only keeps the newest per policy
-        if (book.offer(config).accepted()) {
-            state.put(config.getPolicyId(), config);
-            trackVersion(config);
-        }
-    }
-
-    private void loadBook(Iterable<Map.Entry<String, PolicyConfig>> accepted) {
-        if (!bookLoaded) {
-            // after a restore the broadcast state holds what was accepted before
-            for (Map.Entry<String, PolicyConfig> entry : accepted) {
-                book.restore(entry.getValue());
-                trackVersion(entry.getValue());
-            }
-            bookLoaded = true;
-        }
+        book.offer(config, ctx.getBroadcastState(DetectionState.POLICY_CONFIGS));
     }
 
     private void trackVersion(PolicyConfig config) {
@@ -193,7 +177,6 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
         long eventTime = content.getEvent().getEventTimeMillis();
         if (eventTime <= ctx.timerService().currentWatermark()) {
             lateEvents.inc();
-            loadBook(ctx.getBroadcastState(DetectionState.POLICY_CONFIGS).immutableEntries());
             decide(content, true, ctx, out);
             return;
         }
@@ -205,7 +188,6 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RiskDecision> out) throws Exception {
         List<ScoredContent> due = pending.release(timestamp);
         if (!due.isEmpty()) {
-            loadBook(ctx.getBroadcastState(DetectionState.POLICY_CONFIGS).immutableEntries());
         }
         for (ScoredContent item : due) {
             decide(item, false, ctx, out);
@@ -226,7 +208,8 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
                 event.getEventTimeMillis(), event.getPrePublish(), event.getReachEstimate(), late),
                 event.getSurface(), event.getLocale());
         long decidedAt = ctx.currentProcessingTime();
-        ItemDecider.Decided decided = itemDecider.decide(book.current(), item, ScoreRecords.fromScores(scored.getScores()),
+        PolicyBook policies = book.loaded(ctx.getBroadcastState(DetectionState.POLICY_CONFIGS).immutableEntries());
+        ItemDecider.Decided decided = itemDecider.decide(policies.current(), item, ScoreRecords.fromScores(scored.getScores()),
                 ScoreRecords.fromProblems(scored.getProblems()), context, userWindows);
         count(decided.decisions());
         for (ItemDecider.Action action : decided.actions()) {

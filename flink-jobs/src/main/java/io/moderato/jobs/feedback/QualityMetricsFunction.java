@@ -1,7 +1,7 @@
 package io.moderato.jobs.feedback;
 
 import io.moderato.schemas.Estimate;
-import io.moderato.jobs.common.PolicyBook;
+import io.moderato.jobs.common.BroadcastPolicyBook;
 import io.moderato.schemas.DriftAlert;
 import io.moderato.schemas.MetricSnapshot;
 import io.moderato.schemas.PolicyConfig;
@@ -87,8 +87,7 @@ public final class QualityMetricsFunction
     private transient MapState<String, MetricWindow> windows;
     private transient ValueState<MetricWindow> cumulative;
     private transient ValueState<LabelDriftState> labelDrift;
-    private transient PolicyBook book;
-    private transient boolean bookLoaded;
+    private transient BroadcastPolicyBook book;
 
     private transient MetricGroup metrics;
     private transient Counter labelsAfterWindowClosed;
@@ -115,7 +114,7 @@ public final class QualityMetricsFunction
         windows = getRuntimeContext().getMapState(FeedbackState.metricWindows());
         cumulative = getRuntimeContext().getState(FeedbackState.cumulative());
         labelDrift = getRuntimeContext().getState(FeedbackState.labelDrift());
-        book = new PolicyBook(defaults);
+        book = new BroadcastPolicyBook(defaults, config -> { });
         metrics = getRuntimeContext().getMetricGroup();
         labelsAfterWindowClosed = metrics.counter("labelsAfterWindowClosed");
         labelsDroppedForWindow = metrics.counter("labelsAfterLongerWindowClosed");
@@ -131,27 +130,14 @@ public final class QualityMetricsFunction
 
     @Override
     public void processBroadcastElement(PolicyConfig config, Context ctx, Collector<MetricSnapshot> out) throws Exception {
-        BroadcastState<String, PolicyConfig> state = ctx.getBroadcastState(FeedbackState.POLICY_CONFIGS);
-        loadBook(state.immutableEntries());
-        if (book.offer(config).accepted()) {
-            state.put(config.getPolicyId(), config);
-        }
-    }
-
-    private void loadBook(Iterable<Map.Entry<String, PolicyConfig>> accepted) {
-        if (!bookLoaded) {
-            for (Map.Entry<String, PolicyConfig> entry : accepted) {
-                book.restore(entry.getValue());
-            }
-            bookLoaded = true;
-        }
+        book.offer(config, ctx.getBroadcastState(FeedbackState.POLICY_CONFIGS));
     }
 
     // ---------------------------------------------------------------- labelled items (keyed side)
 
     @Override
     public void processElement(LabelledItem item, ReadOnlyContext ctx, Collector<MetricSnapshot> out) throws Exception {
-        loadBook(ctx.getBroadcastState(FeedbackState.POLICY_CONFIGS).immutableEntries());
+        book.loaded(ctx.getBroadcastState(FeedbackState.POLICY_CONFIGS).immutableEntries());
         long watermark = ctx.timerService().currentWatermark();
         for (int i = 0; i < windowSizes.length; i++) {
             long size = windowSizes[i];
@@ -191,7 +177,7 @@ public final class QualityMetricsFunction
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricSnapshot> out) throws Exception {
         // after a restore a timer can come before any element: the live config is in the broadcast state
-        loadBook(ctx.getBroadcastState(FeedbackState.POLICY_CONFIGS).immutableEntries());
+        book.loaded(ctx.getBroadcastState(FeedbackState.POLICY_CONFIGS).immutableEntries());
         List<Map.Entry<String, MetricWindow>> due = new ArrayList<>();
         for (Map.Entry<String, MetricWindow> entry : windows.entries()) {
             if (emissionTime(entry.getValue().end) <= timestamp) {
@@ -221,7 +207,7 @@ public final class QualityMetricsFunction
     }
 
     private void emit(MetricWindow window, Collector<MetricSnapshot> out) {
-        PolicyConfig config = book.get(window.policyId);
+        PolicyConfig config = book.book().get(window.policyId);
         double threshold = config != null ? config.getActionThreshold()
                 : Double.isNaN(window.lastActionThreshold) ? 1.0 : window.lastActionThreshold;
         PrecisionObligation obligation = config != null
