@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# DetectionJob benchmark (one JVM, one invocation): (a) pure scoring bound (featurize + ONNX, batch 64,
+# DetectionJob benchmark (one JVM, one invocation): (a) pure scoring bound (the job's ContentScorer alone: featurize + ONNX, batch 64,
 # 1 and 2 threads), (b) the real DetectionJob graph on a MiniCluster (parallelism 2, RocksDB, exactly-once
 # checkpoints) from an in-memory source to discarding sinks, unthrottled, (c) the same at half of (b)'s
 # rate for event-to-decision latency. Uses the SpamAssassin training groups when fetched

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Pre-publish verdict visibility (issue 10, item 14): the real DetectionJob on an embedded Kafka broker with
-# exactly-once sinks and the production checkpoint interval; pre-publish events produced at a fixed rate; how long
-# until each item's decision is visible to a read_committed consumer (and, for comparison, a read_uncommitted one).
-# Prints p50/p90/p99/max; Markdown to target/bench/prepublish.md.
-#   scripts/bench-prepublish.sh [--rate 100] [--seconds 60] [--checkpoint-interval 10s]
+# Pre-publish verdict visibility (issue 10, item 14): the real DetectionJob on an embedded Kafka broker with its
+# exactly-once sinks, the at-least-once prepublish.verdicts sink and the production checkpoint interval. First the
+# path's maximum rate: a burst of --burst pre-publish events produced faster than the job reads, and the rate at
+# which their verdicts arrive on prepublish.verdicts (middle 80 % of arrivals). Then pre-publish events at half that
+# rate (or --rate) for --seconds: how long until each item is visible on prepublish.verdicts (read_committed) and on
+# risk.decisions (read_committed, and read_uncommitted for comparison). Prints p50/p90/p99/max and the load average;
+# Markdown to target/bench/prepublish.md.
+#   scripts/bench-prepublish.sh [--burst 20000] [--rate N] [--seconds 30] [--checkpoint-interval 10s]
 source "$(dirname "$0")/lib.sh"
-moderato_flags "--rate --seconds --checkpoint-interval" "" "" "$@"
+moderato_flags "--rate --seconds --checkpoint-interval --burst" "" "" "$@"
 MODERATO_JAVA_OPTS="-Xmx2g -Dlog4j2.configurationFile=log4j2-bench.properties ${MODERATO_JAVA_OPTS:-}" \
   moderato_java flink-jobs test io.moderato.jobs.bench.PrepublishVisibility \
   --output "$MODERATO_ROOT/target/bench/prepublish.md" \

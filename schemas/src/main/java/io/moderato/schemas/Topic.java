@@ -18,6 +18,8 @@ public enum Topic {
     USER_SIGNALS("user.signals", UserSignal.class, UserSignal.getClassSchema(), "userId"),
     POLICY_CONFIG("policy.config", PolicyConfig.class, PolicyConfig.getClassSchema(), "policyId"),
     RISK_DECISIONS("risk.decisions", RiskDecision.class, RiskDecision.getClassSchema(), "contentId"),
+    PREPUBLISH_VERDICTS(
+            "prepublish.verdicts", PrepublishVerdict.class, PrepublishVerdict.getClassSchema(), "contentId"),
     REVIEW_TASKS("review.tasks", ReviewTask.class, ReviewTask.getClassSchema(), "contentId"),
     ENFORCEMENT_ACTIONS(
             "enforcement.actions", EnforcementAction.class, EnforcementAction.getClassSchema(), "contentId"),

@@ -25,6 +25,7 @@ public final class SampleRecords {
             case USER_SIGNALS -> userSignal();
             case POLICY_CONFIG -> policyConfig();
             case RISK_DECISIONS -> riskDecision();
+            case PREPUBLISH_VERDICTS -> prepublishVerdict();
             case REVIEW_TASKS -> reviewTask();
             case ENFORCEMENT_ACTIONS -> enforcementAction();
             case REVIEW_LABELS, REVIEW_LABELS_UNMATCHED -> reviewLabel();
@@ -181,6 +182,27 @@ public final class SampleRecords {
                 .setConfigVersions(Map.of("harassment", 7L))
                 .setContextFeatures(Map.of("account_age_days", 3.0, "prior_strikes", 1.0))
                 .setFeatures(List.of(textFeatures()))
+                .build();
+    }
+
+    public static PrepublishVerdict prepublishVerdict() {
+        return PrepublishVerdict.newBuilder()
+                .setContentId("c-1")
+                .setUserId("u-1")
+                .setSurface("podcast_episode")
+                .setEventTimeMillis(EVENT_TIME)
+                .setDecidedAtMillis(DECIDED_AT)
+                .setVerdict("HOLD")
+                .setPolicies(List.of(PolicyVerdict.newBuilder()
+                        .setPolicyId("harassment")
+                        .setBand("HOLD")
+                        .setAction("HOLD_PREPUBLISH")
+                        .setFusedRisk(0.66)
+                        .setModalityScores(Map.of("text", 0.71, "transcript", 0.55))
+                        .setScoringProblems(List.of("audio embedding has 3 dimensions, model audio-safety:1.0.0 expects 512"))
+                        .build()))
+                .setModelVersions(List.of(model("text", "text-harassment", "3")))
+                .setConfigVersions(Map.of("harassment", 7L))
                 .build();
     }
 

@@ -34,13 +34,15 @@ class SchemaCompatibilityTest {
 
     /**
      * The "Topics and records" table of docs/ARCHITECTURE.md: topic to record, plus compliance.reports
-     * (ComplianceReport), added by the FeedbackJob issue for the DSA-style transparency report.
+     * (ComplianceReport), added by the FeedbackJob issue for the DSA-style transparency report, and
+     * prepublish.verdicts (PrepublishVerdict), the low-latency pre-publish path of issue 10, item 14.
      */
     static final Map<String, String> ARCHITECTURE_RECORDS = Map.ofEntries(
             entry("content.events", "ContentEvent"),
             entry("user.signals", "UserSignal"),
             entry("policy.config", "PolicyConfig"),
             entry("risk.decisions", "RiskDecision"),
+            entry("prepublish.verdicts", "PrepublishVerdict"),
             entry("review.tasks", "ReviewTask"),
             entry("enforcement.actions", "EnforcementAction"),
             entry("review.labels", "ReviewLabel"),

@@ -39,6 +39,8 @@ public record KafkaIo(String bootstrapServers, String registryUrl, String jobNam
 
     /** Kafka's default {@code max.request.size} and (about) the broker's default {@code message.max.bytes}. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 1_048_576;
+    /** {@code linger.ms} of the at-least-once sinks: a few records share a request, none waits long. */
+    public static final long AT_LEAST_ONCE_LINGER_MILLIS = 2;
 
     public KafkaIo {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -89,6 +91,28 @@ public record KafkaIo(String bootstrapServers, String registryUrl, String jobNam
                 // every prefix ends in a writer name so no sink's prefix is a prefix of another's: on
                 // start-up a sink aborts lingering transactions by prefix and would fence its sibling
                 .setTransactionalIdPrefix(jobName + "." + topic + "." + (writer == null ? "main" : writer))
+                .setKafkaProducerConfig(producer)
+                .build();
+    }
+
+    /**
+     * At-least-once sink of {@code type} to {@code topic}, keyed by {@code key}: records are sent as they
+     * come, not held in a transaction until the next checkpoint, so a {@code read_committed} reader sees
+     * them within milliseconds. Only for records whose replay is harmless (same key, same value): after a
+     * failover what was sent since the last checkpoint is sent again. Idempotent producer and
+     * {@code acks=all}, so a retried send never duplicates and an acknowledged one survives a broker loss;
+     * the writer waits for every acknowledgement at each checkpoint.
+     */
+    public <T extends SpecificRecord> KafkaSink<T> atLeastOnceSink(String topic, Class<T> type, KeySelector<T> key) {
+        Properties producer = new Properties();
+        producer.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(maxRequestBytes));
+        producer.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+        producer.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        producer.setProperty(ProducerConfig.LINGER_MS_CONFIG, Long.toString(AT_LEAST_ONCE_LINGER_MILLIS));
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setRecordSerializer(new StampedAtWrite<>(topic, RegistryAvroSerializer.forTopic(type, registryUrl, topic), key))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setKafkaProducerConfig(producer)
                 .build();
     }

@@ -1,5 +1,6 @@
 package io.moderato.jobs.detection;
 
+import io.moderato.udfs.model.ContentScorer;
 import io.moderato.jobs.common.PolicyBook;
 import io.moderato.schemas.ConfigAudit;
 import io.moderato.schemas.ModelVersion;
@@ -142,7 +143,7 @@ public final class ConfigGate extends ProcessFunction<PolicyConfig, PolicyConfig
                 .setPreviousVersion(outcome.previous() == null ? null : outcome.previous().getVersion())
                 // an accepted config is within its size limits; a rejected one may be anything
                 .setSubmitted(outcome.accepted() ? config : RecordBounds.shrunk(config, AUDIT_MAX_CHARS, AUDIT_MAX_ITEMS))
-                .setJob(DecideFunction.JOB)
+                .setJob(DetectionJob.NAME)
                 .setProcessedAtMillis(now)
                 .build();
     }

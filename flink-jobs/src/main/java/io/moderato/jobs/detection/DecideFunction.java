@@ -3,25 +3,22 @@ package io.moderato.jobs.detection;
 import io.moderato.udfs.vector.FeaturePacking;
 import io.moderato.jobs.common.PolicyBook;
 import io.moderato.jobs.internal.ModelScore;
+import io.moderato.jobs.internal.ScoringProblem;
 import io.moderato.jobs.internal.PendingContent;
 import io.moderato.jobs.internal.ReviewCandidate;
 import io.moderato.jobs.internal.ScoredContent;
-import io.moderato.jobs.internal.ScoringProblem;
 import io.moderato.jobs.internal.UserInput;
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.EnforcementAction;
-import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.PolicyDecision;
-import io.moderato.schemas.ReviewQueue;
-import io.moderato.schemas.ReviewReason;
 import io.moderato.schemas.RiskDecision;
-import io.moderato.schemas.ShadowScore;
 import io.moderato.schemas.UserSignal;
 import io.moderato.udfs.decision.DeterministicSampler;
+import io.moderato.udfs.decision.ItemDecider;
 import io.moderato.udfs.decision.PolicyDecider;
-import io.moderato.udfs.decision.QueueRouter;
 import io.moderato.udfs.fusion.ContextFeatures;
+import io.moderato.udfs.model.ContentScorer;
 import io.moderato.udfs.window.SlidingRiskWindow;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
@@ -41,11 +38,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Keyed by user. Keeps the user's latest signal, a sliding risk window per policy, the fingerprints
@@ -57,17 +51,15 @@ import java.util.TreeMap;
  * the window. The same contentId with the same content within the dedup horizon is dropped as a
  * duplicate; with changed content it is an edit, decided again.
  *
- * <p>Per policy, {@link PolicyDecider} fuses, windows, bands (failing safe on scoring problems) and
- * samples; this function emits the decision (main output) or, when some policy asks for review, a
- * review candidate for the per-queue router, and enforcement actions. Policy configs arrive already
+ * <p>The decision itself is {@link ItemDecider}'s (plain Java: per policy, fuse, window, band, fail
+ * safe, sample; then the review queue); this function keeps the state and timers it needs and emits
+ * what it returns: the decision (main output) or, when some policy asks for review, a review
+ * candidate for the per-queue router, and enforcement actions. Policy configs arrive already
  * accepted by the {@link ConfigGate}.
  */
 public final class DecideFunction extends KeyedBroadcastProcessFunction<String, UserInput, PolicyConfig, RiskDecision> {
 
-    static final String JOB = "detection";
     static final int TOP_SIGNALS = 3;
-    static final int FALLBACK_CAPACITY_PER_MINUTE = 60;
-    static final long FALLBACK_SLA_MILLIS = Duration.ofHours(24).toMillis();
 
     private final List<PolicyConfig> defaults;
     private final long windowLengthMillis;
@@ -79,9 +71,10 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
     private transient ValueState<UserSignal> userSignal;
     private transient MapState<String, SlidingRiskWindow> windows;
     private transient ValueState<Long> cleanupTimer;
-    private transient MapState<Long, PendingContent> pending;
+    private transient EventTimeBuffer<PendingContent, ScoredContent> pending;
     private transient MapState<String, Long> decidedContent;
-    private transient PolicyDecider decider;
+    private transient ItemDecider itemDecider;
+    private transient ItemDecider.Windows userWindows;
     private transient PolicyBook book;
     private transient boolean bookLoaded;
 
@@ -112,11 +105,27 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
         userSignal = getRuntimeContext().getState(signalDescriptor);
         windows = getRuntimeContext().getMapState(DetectionState.riskWindows());
         cleanupTimer = getRuntimeContext().getState(DetectionState.cleanupTimer());
-        pending = getRuntimeContext().getMapState(DetectionState.pendingContent());
+        // equal event times: a fixed order, whatever order they arrived in
+        pending = new EventTimeBuffer<>(getRuntimeContext().getMapState(DetectionState.pendingContent()),
+                PendingContent::new, PendingContent::getItems,
+                Comparator.comparing((ScoredContent c) -> c.getEvent().getContentId())
+                        .thenComparingLong(ScoredContent::getContentHash));
         MapStateDescriptor<String, Long> decided = DetectionState.decidedContent();
         decided.enableTimeToLive(ttl(dedupHorizon));
         decidedContent = getRuntimeContext().getMapState(decided);
-        decider = new PolicyDecider(new DeterministicSampler(samplingSeed), TOP_SIGNALS);
+        itemDecider = new ItemDecider(new PolicyDecider(new DeterministicSampler(samplingSeed), TOP_SIGNALS),
+                windowLengthMillis, windowSlideMillis);
+        userWindows = new ItemDecider.Windows() {
+            @Override
+            public SlidingRiskWindow get(String policyId) throws Exception {
+                return windows.get(policyId);
+            }
+
+            @Override
+            public void put(String policyId, SlidingRiskWindow window) throws Exception {
+                windows.put(policyId, window);
+            }
+        };
         book = new PolicyBook(defaults);
 
         metrics = getRuntimeContext().getMetricGroup();
@@ -189,28 +198,17 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
             return;
         }
         // wait for the watermark: everything that precedes this item in event time is then here
-        PendingContent waiting = pending.get(eventTime);
-        if (waiting == null) {
-            waiting = new PendingContent(new ArrayList<>());
-            ctx.timerService().registerEventTimeTimer(eventTime);
-        }
-        waiting.getItems().add(content);
-        pending.put(eventTime, waiting);
+        pending.hold(eventTime, content, ctx.timerService());
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RiskDecision> out) throws Exception {
-        PendingContent due = pending.get(timestamp);
-        if (due != null) {
-            pending.remove(timestamp);
+        List<ScoredContent> due = pending.release(timestamp);
+        if (!due.isEmpty()) {
             loadBook(ctx.getBroadcastState(DetectionState.POLICY_CONFIGS).immutableEntries());
-            List<ScoredContent> items = new ArrayList<>(due.getItems());
-            // equal event times: a fixed order, whatever order they arrived in
-            items.sort(Comparator.comparing((ScoredContent c) -> c.getEvent().getContentId())
-                    .thenComparingLong(ScoredContent::getContentHash));
-            for (ScoredContent item : items) {
-                decide(item, false, ctx, out);
-            }
+        }
+        for (ScoredContent item : due) {
+            decide(item, false, ctx, out);
         }
         Long cleanup = cleanupTimer.value();
         if (cleanup != null && cleanup == timestamp) {
@@ -223,99 +221,57 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
         if (isDuplicate(event.getContentId(), scored.getContentHash())) {
             return;
         }
-        long eventTime = event.getEventTimeMillis();
         Map<String, Double> context = ContextFeatures.of(userSignal.value());
-        PolicyDecider.Item item = new PolicyDecider.Item(event.getContentId(), eventTime, event.getPrePublish(),
-                event.getReachEstimate(), late);
-
-        List<PolicyDecision> decisions = new ArrayList<>();
-        List<ReviewReason> reasons = new ArrayList<>();
-        Map<String, Long> configVersions = new TreeMap<>();
-        Set<ModelVersion> modelsUsed = new LinkedHashSet<>();
-        String winnerPolicy = null;
-        double winnerPriority = -1;
+        ItemDecider.Item item = new ItemDecider.Item(new PolicyDecider.Item(event.getContentId(),
+                event.getEventTimeMillis(), event.getPrePublish(), event.getReachEstimate(), late),
+                event.getSurface(), event.getLocale());
         long decidedAt = ctx.currentProcessingTime();
-
-        for (PolicyConfig config : book.current()) {
-            if (!appliesTo(config, event)) {
-                continue;
-            }
-            String policy = config.getPolicyId();
-            SlidingRiskWindow window = windows.get(policy);
-            if (window == null) {
-                window = new SlidingRiskWindow(windowLengthMillis, windowSlideMillis);
-            }
-            PolicyDecider.Outcome outcome = decider.decide(config, item,
-                    modalityScores(scored.getScores(), config, modelsUsed), problems(scored.getProblems(), config),
-                    context, window, shadowScores(scored.getScores(), config));
-            if (outcome == null) {
-                continue; // nothing the policy's models score is on this item
-            }
-            if (outcome.windowChanged()) {
-                windows.put(policy, window);
-            }
-            PolicyDecision decision = outcome.decision();
-            count(decisionCounters, policy, "band", decision.getBand(), "decisions");
-            if (!decision.getScoringProblems().isEmpty()) {
-                count(failSafeCounters, policy, null, null, "failSafeDecisions");
-            }
-            configVersions.put(policy, config.getVersion());
-            decisions.add(decision);
-            ReviewReason reason = outcome.reviewReason();
-            if (reason != null) {
-                reasons.add(reason);
-                double priority = outcome.priority();
-                if (priority > winnerPriority || priority == winnerPriority && policy.compareTo(winnerPolicy) < 0) {
-                    winnerPriority = priority;
-                    winnerPolicy = policy;
-                }
-            }
-            if (outcome.action() != null) {
-                ctx.output(DetectionState.ACTIONS, action(event, config, outcome.action(), decision.getFusedRisk(), decidedAt));
-            }
+        ItemDecider.Decided decided = itemDecider.decide(book.current(), item, ScoreRecords.fromScores(scored.getScores()),
+                ScoreRecords.fromProblems(scored.getProblems()), context, userWindows);
+        count(decided.decisions());
+        for (ItemDecider.Action action : decided.actions()) {
+            ctx.output(DetectionState.ACTIONS, action(event, action, decidedAt));
         }
         if (!late) {
-            scheduleCleanup(ctx, eventTime);
+            scheduleCleanup(ctx, event.getEventTimeMillis());
         }
+        RiskDecision decision = riskDecision(scored, late, decided, context, decidedAt);
+        (event.getPrePublish() ? latencyPrePublish : latencyPublished).update(Math.max(0, decidedAt - scored.getIngestMillis()));
+        ItemDecider.ReviewRequest review = decided.review();
+        if (review == null) {
+            out.collect(decision);
+            return;
+        }
+        ctx.output(DetectionState.REVIEW_CANDIDATES, ReviewCandidate.newBuilder()
+                .setDecision(decision)
+                .setQueue(review.queue())
+                .setPriority(review.priority())
+                .setCapacityPerMinute(review.capacityPerMinute())
+                .setSlaMillis(review.slaMillis())
+                .setReasons(review.reasons())
+                .build());
+    }
 
-        RiskDecision decision = RiskDecision.newBuilder()
+    private static RiskDecision riskDecision(ScoredContent scored, boolean late, ItemDecider.Decided decided,
+                                             Map<String, Double> context, long decidedAt) {
+        ContentEvent event = scored.getEvent();
+        return RiskDecision.newBuilder()
                 .setContentId(event.getContentId())
                 .setUserId(event.getUserId())
                 .setSurface(event.getSurface())
                 .setLocale(event.getLocale())
                 .setReachEstimate(event.getReachEstimate())
-                .setEventTimeMillis(eventTime)
+                .setEventTimeMillis(event.getEventTimeMillis())
                 .setDecidedAtMillis(decidedAt)
                 .setPrePublish(event.getPrePublish())
                 .setLate(late)
-                .setPolicies(decisions)
-                .setModelVersions(new ArrayList<>(modelsUsed))
-                .setConfigVersions(new TreeMap<>(configVersions))
+                .setPolicies(decided.decisions())
+                .setModelVersions(decided.modelsUsed())
+                .setConfigVersions(decided.configVersions())
                 .setContextFeatures(context)
                 .setFeatures(FeaturePacking.unpackAll(scored.getFeatures()))
                 .setFeaturesOmitted(scored.getFeaturesOmitted())
                 .build();
-        (event.getPrePublish() ? latencyPrePublish : latencyPublished).update(Math.max(0, decidedAt - scored.getIngestMillis()));
-
-        if (winnerPolicy == null) {
-            out.collect(decision);
-            return;
-        }
-        final String winner = winnerPolicy;
-        reasons.sort(Comparator.comparing((ReviewReason r) -> !r.getPolicyId().equals(winner))
-                .thenComparing(ReviewReason::getPolicyId));
-        PolicyConfig winnerConfig = book.get(winner);
-        String queue = QueueRouter.queueFor(winnerConfig, event.getLocale());
-        ReviewQueue queueConfig = winnerConfig.getReviewQueues().stream()
-                .filter(q -> q.getName().equals(queue)).findFirst().orElse(null);
-        ctx.output(DetectionState.REVIEW_CANDIDATES, ReviewCandidate.newBuilder()
-                .setDecision(decision)
-                .setQueue(queue)
-                .setPriority(winnerPriority)
-                .setCapacityPerMinute(queueConfig == null ? FALLBACK_CAPACITY_PER_MINUTE : queueConfig.getCapacityPerMinute())
-                .setSlaMillis(queueConfig == null ? FALLBACK_SLA_MILLIS : queueConfig.getSlaMillis())
-                .setReasons(reasons)
-                .build());
     }
 
     /** A contentId already decided with the same content is a duplicate; with other content an edit (decided). */
@@ -332,68 +288,30 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
         return false;
     }
 
-    private static boolean appliesTo(PolicyConfig config, ContentEvent event) {
-        return config.getEnabled()
-                && (config.getSurfaces().isEmpty() || config.getSurfaces().contains(event.getSurface()));
-    }
-
-    /** Scores of the policy's active models, one per modality (the policy's own output column). */
-    private static Map<String, Double> modalityScores(List<ModelScore> scores, PolicyConfig config,
-                                                      Set<ModelVersion> modelsUsed) {
-        Map<String, Double> byModality = new TreeMap<>();
-        for (ModelScore score : scores) {
-            if (score.getShadow() || !score.getPolicyId().equals(config.getPolicyId())) {
-                continue;
-            }
-            for (ModelVersion active : config.getActiveModels()) {
-                // match on modality and model name: if a new version failed to load, the working one scored
-                if (active.getModality().equals(score.getModality()) && active.getName().equals(score.getModel())) {
-                    byModality.put(score.getModality(), score.getScore());
-                    modelsUsed.add(new ModelVersion(score.getModality(), score.getModel(), score.getVersion()));
-                }
-            }
-        }
-        return byModality;
-    }
-
-    /** The scoring problems on modalities this policy's active models score. */
-    private static List<String> problems(List<ScoringProblem> problems, PolicyConfig config) {
-        List<String> mine = new ArrayList<>();
-        for (ScoringProblem problem : problems) {
-            for (ModelVersion active : config.getActiveModels()) {
-                if (active.getModality().equals(problem.getModality()) && active.getName().equals(problem.getModel())) {
-                    mine.add(problem.getReason());
-                }
-            }
-        }
-        return mine;
-    }
-
-    private static List<ShadowScore> shadowScores(List<ModelScore> scores, PolicyConfig config) {
-        List<ShadowScore> shadow = new ArrayList<>();
-        for (ModelScore score : scores) {
-            if (score.getShadow() && score.getPolicyId().equals(config.getPolicyId())) {
-                shadow.add(new ShadowScore(new ModelVersion(score.getModality(), score.getModel(), score.getVersion()),
-                        score.getScore()));
-            }
-        }
-        return shadow;
-    }
-
-    private static EnforcementAction action(ContentEvent event, PolicyConfig config, String action, double risk,
-                                            long decidedAt) {
+    private static EnforcementAction action(ContentEvent event, ItemDecider.Action action, long decidedAt) {
+        PolicyConfig config = action.config();
         return EnforcementAction.newBuilder()
                 .setContentId(event.getContentId())
                 .setUserId(event.getUserId())
                 .setPolicyId(config.getPolicyId())
-                .setAction(action)
+                .setAction(action.action())
                 .setSurface(event.getSurface())
-                .setScore(risk)
+                .setScore(action.risk())
                 .setConfigVersion(config.getVersion())
                 .setModelVersions(new ArrayList<>(config.getActiveModels()))
                 .setEventTimeMillis(event.getEventTimeMillis())
                 .setDecidedAtMillis(decidedAt)
                 .build();
+    }
+
+    private void count(List<PolicyDecision> decisions) {
+        for (PolicyDecision decision : decisions) {
+            String policy = decision.getPolicyId();
+            count(decisionCounters, policy, "band", decision.getBand(), "decisions");
+            if (!decision.getScoringProblems().isEmpty()) {
+                count(failSafeCounters, policy, null, null, "failSafeDecisions");
+            }
+        }
     }
 
     private void count(Map<String, Counter> counters, String policy, String group, String value, String name) {

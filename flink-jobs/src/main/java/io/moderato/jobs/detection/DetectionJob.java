@@ -13,8 +13,10 @@ import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.DeadLetter;
 import io.moderato.schemas.EnforcementAction;
 import io.moderato.schemas.PolicyConfig;
+import io.moderato.schemas.PrepublishVerdict;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
+import io.moderato.schemas.Topic;
 import io.moderato.schemas.UserSignal;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -30,20 +32,36 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Content in, decisions out: decode → event time → score each modality (ONNX, micro-batched) →
- * key by user: fuse with user signals, windowed user risk, bands, audit sample → key by queue:
- * review routing under capacity → exactly-once sinks. Policy config is broadcast to the scorer
- * (model choice) and to the decider (thresholds, weights, rates, queues), applied without restart.
+ * Content in, decisions out: decode → event time → score each modality (ONNX, micro-batched; a
+ * pre-publish item's fast verdict leaves here, at least once) → key by user: fuse with user signals,
+ * windowed user risk, bands, audit sample → key by queue: review routing under capacity →
+ * exactly-once sinks. Policy config is broadcast to the scorer (model choice, pre-publish verdicts)
+ * and to the decider (thresholds, weights, rates, queues), applied without restart.
  */
 public final class DetectionJob {
 
-    static final String JOB = DecideFunction.JOB;
+    /**
+     * The job's one name. It is the {@code job} of the dead letters and config audits it writes; the
+     * product-qualified {@link #QUALIFIED_NAME} is the Flink job name, the FlinkDeployment's name and
+     * the prefix of its Kafka consumer groups and transactional ids.
+     */
+    public static final String NAME = "detection";
+
+    /**
+     * {@code moderato-detection}. Never change it: it prefixes the Kafka transactional ids, and a
+     * restored job with another prefix would not abort the transactions its predecessor left open
+     * (read_committed consumers would stall on them until the transaction timeout).
+     */
+    public static final String QUALIFIED_NAME = "moderato-" + NAME;
 
     /** Raw Kafka records of the three inputs (decoding happens in the graph). */
     public record Sources(DataStream<KafkaRecord> contentEvents, DataStream<KafkaRecord> userSignals,
                           DataStream<KafkaRecord> policyConfigs) {}
 
-    /** Where the five outputs go: exactly-once Kafka sinks in production, collecting sinks in tests. */
+    /**
+     * Where the outputs go: exactly-once Kafka sinks in production (the pre-publish verdicts at least
+     * once), collecting sinks in tests.
+     */
     public interface Sinks {
         /** Decisions straight from the decider (chained to it: the heaviest record never crosses a network hop). */
         Sink<RiskDecision> decisions();
@@ -58,10 +76,14 @@ public final class DetectionJob {
         Sink<ConfigAudit> configAudit();
 
         Sink<DeadLetter> deadLetters();
-    }
 
-    /** The job name shown in the Flink UI. */
-    public static final String NAME = "Moderato DetectionJob";
+        /**
+         * Fast verdicts on pre-publish items, straight from the scorer (chained to it). At least once is
+         * enough and exactly once would defeat the purpose: a verdict is keyed and deterministic, so a
+         * replayed one is a harmless duplicate, and a transaction would hold it until the next checkpoint.
+         */
+        Sink<PrepublishVerdict> prepublishVerdicts();
+    }
 
     private DetectionJob() {}
 
@@ -71,84 +93,119 @@ public final class DetectionJob {
             throw new IllegalArgumentException("Invalid DetectionJob configuration: " + String.join("; ", problems));
         }
         List<PolicyConfig> defaults = JobWiring.policyDefaults(conf.get(DetectionOptions.POLICY_DEFAULTS), DetectionOptions.POLICY_DEFAULTS);
+        Inputs in = decode(sources, conf);
+        SingleOutputStreamOperator<PolicyConfig> acceptedConfigs = acceptConfigs(in.configs(), defaults, conf);
+        SingleOutputStreamOperator<ScoredContent> scored = score(in.timedContent(), acceptedConfigs, defaults, conf);
+        SingleOutputStreamOperator<RiskDecision> decided = decide(scored, in.userSignals(), acceptedConfigs, defaults, conf);
+        SingleOutputStreamOperator<RiskDecision> routed = decided
+                .getSideOutput(DetectionState.REVIEW_CANDIDATES)
+                .keyBy(ReviewCandidate::getQueue)
+                .process(new RouteReviewFunction(conf.get(DetectionOptions.SAMPLING_SEED)), new AvroTypeInfo<>(RiskDecision.class))
+                .uid(DetectionUids.ROUTE).name("Route review tasks (per-queue capacity, event-time order)");
+        write(sinks, in, acceptedConfigs, scored, decided, routed);
+    }
+
+    /** The decoded inputs (bad records dead-lettered) with their event time. */
+    private record Inputs(SingleOutputStreamOperator<ContentEvent> content, DataStream<ContentEvent> timedContent,
+                          SingleOutputStreamOperator<UserSignal> signals, DataStream<UserSignal> userSignals,
+                          SingleOutputStreamOperator<PolicyConfig> configs) {}
+
+    private static Inputs decode(Sources sources, Configuration conf) {
         String registry = conf.get(DetectionOptions.SCHEMA_REGISTRY_URL);
         Duration outage = conf.get(DetectionOptions.REGISTRY_OUTAGE_MAX_WAIT);
-        long seed = conf.get(DetectionOptions.SAMPLING_SEED);
-
-        SingleOutputStreamOperator<ContentEvent> content = JobWiring.decode(sources.contentEvents(), ContentEvent.class, registry, outage,
-                DetectionInputs.content(conf), JOB, DetectionUids.DECODE_CONTENT, "Decode content.events");
-        SingleOutputStreamOperator<UserSignal> signals = JobWiring.decode(sources.userSignals(), UserSignal.class, registry, outage,
-                DetectionInputs.userSignal(), JOB, DetectionUids.DECODE_USER_SIGNALS, "Decode user.signals");
-        SingleOutputStreamOperator<PolicyConfig> configs = JobWiring.decode(sources.policyConfigs(), PolicyConfig.class, registry, outage,
-                DetectionInputs.policyConfig(), JOB, DetectionUids.DECODE_POLICY_CONFIG, "Decode policy.config");
-        String modelsDir = conf.getOptional(DetectionOptions.MODELS_DIR).orElse(null);
-        int intraOpThreads = conf.get(DetectionOptions.INTRA_OP_THREADS);
-
+        SingleOutputStreamOperator<ContentEvent> content = JobWiring.decode(sources.contentEvents(), ContentEvent.class,
+                registry, outage, DetectionInputs.content(conf), NAME, DetectionUids.DECODE_CONTENT,
+                "Decode " + Topic.CONTENT_EVENTS.topicName());
+        SingleOutputStreamOperator<UserSignal> signals = JobWiring.decode(sources.userSignals(), UserSignal.class,
+                registry, outage, DetectionInputs.userSignal(), NAME, DetectionUids.DECODE_USER_SIGNALS,
+                "Decode " + Topic.USER_SIGNALS.topicName());
+        SingleOutputStreamOperator<PolicyConfig> configs = JobWiring.decode(sources.policyConfigs(), PolicyConfig.class,
+                registry, outage, DetectionInputs.policyConfig(), NAME, DetectionUids.DECODE_POLICY_CONFIG,
+                "Decode " + Topic.POLICY_CONFIG.topicName());
         DataStream<ContentEvent> timedContent = content
                 .assignTimestampsAndWatermarks(JobSettings.eventTime((ContentEvent event, long ts) -> event.getEventTimeMillis(),
                         conf.get(DetectionOptions.OUT_OF_ORDERNESS), conf.get(DetectionOptions.QUIET_ADVANCE),
                         conf.get(DetectionOptions.SOURCE_IDLENESS)))
                 .uid(DetectionUids.WATERMARKS_CONTENT).name("Event time (bounded out-of-orderness)");
-        SingleOutputStreamOperator<PolicyConfig> acceptedConfigs = configs
+        DataStream<UserSignal> userSignals = signals
+                .assignTimestampsAndWatermarks(JobSettings.<UserSignal>neverHoldsBackWatermarks())
+                .uid(DetectionUids.WATERMARKS_USER_SIGNALS).name("User signals (no event time)");
+        return new Inputs(content, timedContent, signals, userSignals, configs);
+    }
+
+    private static SingleOutputStreamOperator<PolicyConfig> acceptConfigs(DataStream<PolicyConfig> configs,
+                                                                         List<PolicyConfig> defaults, Configuration conf) {
+        return configs
                 .assignTimestampsAndWatermarks(JobSettings.<PolicyConfig>neverHoldsBackWatermarks())
                 .uid(DetectionUids.WATERMARKS_POLICY_CONFIG).name("Policy config (no event time)")
-                .process(new ConfigGate(defaults, modelsDir, intraOpThreads), new AvroTypeInfo<>(PolicyConfig.class))
+                .process(new ConfigGate(defaults, modelsDir(conf), conf.get(DetectionOptions.INTRA_OP_THREADS)),
+                        new AvroTypeInfo<>(PolicyConfig.class))
                 // one gate, but no explicit max parallelism: at job parallelism 1 the gate chains to its source and
                 // a savepoint records the chain's 128; an explicit 1 then refused that savepoint at parallelism 2
                 // (SavepointUpgradeITCase). Left implicit, a restore adopts whatever the savepoint recorded.
                 .setParallelism(1)
                 .uid(DetectionUids.CONFIG_GATE).name("Validate policy config (rules, sizes, models load)");
-        DataStream<UserSignal> userSignals = signals
-                .assignTimestampsAndWatermarks(JobSettings.<UserSignal>neverHoldsBackWatermarks())
-                .uid(DetectionUids.WATERMARKS_USER_SIGNALS).name("User signals (no event time)");
+    }
 
-        SingleOutputStreamOperator<ScoredContent> scored = timedContent
+    private static String modelsDir(Configuration conf) {
+        return conf.getOptional(DetectionOptions.MODELS_DIR).orElse(null);
+    }
+
+    private static SingleOutputStreamOperator<ScoredContent> score(DataStream<ContentEvent> timedContent,
+            DataStream<PolicyConfig> acceptedConfigs, List<PolicyConfig> defaults, Configuration conf) {
+        return timedContent
                 .connect(acceptedConfigs.broadcast())
                 .transform("Score modalities (ONNX, micro-batched)", new AvroTypeInfo<>(ScoredContent.class),
                         new ScoringOperator(conf.get(DetectionOptions.BATCH_MAX_SIZE),
-                                conf.get(DetectionOptions.BATCH_MAX_WAIT).toMillis(), modelsDir, intraOpThreads, defaults,
+                                conf.get(DetectionOptions.BATCH_MAX_WAIT).toMillis(), modelsDir(conf),
+                                conf.get(DetectionOptions.INTRA_OP_THREADS), defaults,
                                 conf.get(DetectionOptions.CAPTURE_FEATURES)))
                 .uid(DetectionUids.SCORE);
+    }
 
+    private static SingleOutputStreamOperator<RiskDecision> decide(DataStream<ScoredContent> scored,
+            DataStream<UserSignal> userSignals, DataStream<PolicyConfig> acceptedConfigs, List<PolicyConfig> defaults,
+            Configuration conf) {
         DataStream<UserInput> byUser = scored
                 .map(s -> new UserInput(s.getEvent().getUserId(), s, null), new AvroTypeInfo<>(UserInput.class))
                 .uid(DetectionUids.TO_USER_INPUT_CONTENT).name("Scored content by user")
                 .union(userSignals
                         .map(s -> new UserInput(s.getUserId(), null, s), new AvroTypeInfo<>(UserInput.class))
                         .uid(DetectionUids.TO_USER_INPUT_SIGNAL).name("User signals by user"));
-
-        SingleOutputStreamOperator<RiskDecision> decided = byUser
+        return byUser
                 .keyBy(UserInput::getUserId)
                 .connect(acceptedConfigs.broadcast(DetectionState.POLICY_CONFIGS))
                 .process(new DecideFunction(defaults, conf.get(DetectionOptions.WINDOW_LENGTH),
                         conf.get(DetectionOptions.WINDOW_SLIDE), conf.get(DetectionOptions.USER_SIGNAL_TTL),
-                        conf.get(DetectionOptions.DEDUP_HORIZON), seed),
+                        conf.get(DetectionOptions.DEDUP_HORIZON), conf.get(DetectionOptions.SAMPLING_SEED)),
                         new AvroTypeInfo<>(RiskDecision.class))
                 .uid(DetectionUids.DECIDE).name("Fuse risk per user, window, decide (event-time order)");
+    }
 
-        SingleOutputStreamOperator<RiskDecision> routed = decided
-                .getSideOutput(DetectionState.REVIEW_CANDIDATES)
-                .keyBy(ReviewCandidate::getQueue)
-                .process(new RouteReviewFunction(seed), new AvroTypeInfo<>(RiskDecision.class))
-                .uid(DetectionUids.ROUTE).name("Route review tasks (per-queue capacity, event-time order)");
-
+    private static void write(Sinks sinks, Inputs in, SingleOutputStreamOperator<PolicyConfig> acceptedConfigs,
+                              SingleOutputStreamOperator<ScoredContent> scored,
+                              SingleOutputStreamOperator<RiskDecision> decided, SingleOutputStreamOperator<RiskDecision> routed) {
+        // pre-publish items: the fast, at-least-once verdict, before the decider's event-time wait
+        scored.getSideOutput(DetectionState.PREPUBLISH_VERDICTS).sinkTo(sinks.prepublishVerdicts())
+                .uid(DetectionUids.SINK_PREPUBLISH_VERDICTS)
+                .name("Write " + Topic.PREPUBLISH_VERDICTS.topicName() + " (at least once)");
         decided.sinkTo(sinks.decisions())
-                .uid(DetectionUids.SINK_DECISIONS).name("Write risk.decisions");
+                .uid(DetectionUids.SINK_DECISIONS).name("Write " + Topic.RISK_DECISIONS.topicName());
         routed.sinkTo(sinks.routedDecisions())
-                .uid(DetectionUids.SINK_ROUTED_DECISIONS).name("Write risk.decisions (routed to review)");
+                .uid(DetectionUids.SINK_ROUTED_DECISIONS).name("Write " + Topic.RISK_DECISIONS.topicName() + " (routed to review)");
         routed.getSideOutput(DetectionState.REVIEW_TASKS).sinkTo(sinks.reviewTasks())
-                .uid(DetectionUids.SINK_TASKS).name("Write review.tasks");
+                .uid(DetectionUids.SINK_TASKS).name("Write " + Topic.REVIEW_TASKS.topicName());
         decided.getSideOutput(DetectionState.ACTIONS).sinkTo(sinks.enforcementActions())
-                .uid(DetectionUids.SINK_ACTIONS).name("Write enforcement.actions");
+                .uid(DetectionUids.SINK_ACTIONS).name("Write " + Topic.ENFORCEMENT_ACTIONS.topicName());
         // one writer, chained to the single config gate: two writers would interleave one policy's verdicts in
         // its partition, and config.audit is read as the policy's history in order
         acceptedConfigs.getSideOutput(DetectionState.CONFIG_AUDIT).sinkTo(sinks.configAudit())
                 .setParallelism(1)
-                .uid(DetectionUids.SINK_CONFIG_AUDIT).name("Write config.audit");
-        content.getSideOutput(DeadLetters.TAG)
-                .union(signals.getSideOutput(DeadLetters.TAG), configs.getSideOutput(DeadLetters.TAG))
+                .uid(DetectionUids.SINK_CONFIG_AUDIT).name("Write " + Topic.CONFIG_AUDIT.topicName());
+        in.content().getSideOutput(DeadLetters.TAG)
+                .union(in.signals().getSideOutput(DeadLetters.TAG), in.configs().getSideOutput(DeadLetters.TAG))
                 .sinkTo(sinks.deadLetters())
-                .uid(DetectionUids.SINK_DEADLETTER).name("Write deadletter");
+                .uid(DetectionUids.SINK_DEADLETTER).name("Write " + Topic.DEADLETTER.topicName());
     }
 
     /**
@@ -176,11 +233,11 @@ public final class DetectionJob {
         jobConf.addAll(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConf);
         KafkaIo kafka = new KafkaIo(conf.get(DetectionOptions.BOOTSTRAP_SERVERS),
-                conf.get(DetectionOptions.SCHEMA_REGISTRY_URL), "moderato-detection",
+                conf.get(DetectionOptions.SCHEMA_REGISTRY_URL), QUALIFIED_NAME,
                 conf.get(DetectionOptions.BOUNDED), conf.get(DetectionOptions.TRANSACTION_TIMEOUT_MS),
                 conf.get(DetectionOptions.MAX_REQUEST_SIZE));
         build(env, kafkaSources(env, kafka, conf), kafkaSinks(kafka, conf), conf);
-        env.execute(NAME);
+        env.execute(QUALIFIED_NAME);
     }
 
     public static Sources kafkaSources(StreamExecutionEnvironment env, KafkaIo kafka, Configuration conf) {
@@ -226,6 +283,12 @@ public final class DetectionJob {
             @Override
             public Sink<DeadLetter> deadLetters() {
                 return kafka.sink(conf.get(DetectionOptions.TOPIC_DEADLETTER), DeadLetter.class, null);
+            }
+
+            @Override
+            public Sink<PrepublishVerdict> prepublishVerdicts() {
+                return kafka.atLeastOnceSink(conf.get(DetectionOptions.TOPIC_PREPUBLISH_VERDICTS), PrepublishVerdict.class,
+                        PrepublishVerdict::getContentId);
             }
         };
     }

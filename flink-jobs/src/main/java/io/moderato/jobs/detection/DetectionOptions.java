@@ -1,6 +1,7 @@
 package io.moderato.jobs.detection;
 
 import io.moderato.jobs.common.JobWiring;
+import io.moderato.schemas.Topic;
 import io.moderato.udfs.window.SlidingRiskWindow;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -34,14 +35,18 @@ public final class DetectionOptions {
             .booleanType().defaultValue(false)
             .withDescription("Stop at the input offsets that are latest at start (replays); production runs unbounded.");
 
-    public static final ConfigOption<String> TOPIC_CONTENT = topic("content-events", "content.events");
-    public static final ConfigOption<String> TOPIC_USER_SIGNALS = topic("user-signals", "user.signals");
-    public static final ConfigOption<String> TOPIC_POLICY_CONFIG = topic("policy-config", "policy.config");
-    public static final ConfigOption<String> TOPIC_DECISIONS = topic("risk-decisions", "risk.decisions");
-    public static final ConfigOption<String> TOPIC_TASKS = topic("review-tasks", "review.tasks");
-    public static final ConfigOption<String> TOPIC_ACTIONS = topic("enforcement-actions", "enforcement.actions");
-    public static final ConfigOption<String> TOPIC_CONFIG_AUDIT = topic("config-audit", "config.audit");
-    public static final ConfigOption<String> TOPIC_DEADLETTER = topic("deadletter", "deadletter");
+    public static final ConfigOption<String> TOPIC_CONTENT = topic("content-events", Topic.CONTENT_EVENTS);
+    public static final ConfigOption<String> TOPIC_USER_SIGNALS = topic("user-signals", Topic.USER_SIGNALS);
+    public static final ConfigOption<String> TOPIC_POLICY_CONFIG = topic("policy-config", Topic.POLICY_CONFIG);
+    public static final ConfigOption<String> TOPIC_DECISIONS = topic("risk-decisions", Topic.RISK_DECISIONS);
+    public static final ConfigOption<String> TOPIC_TASKS = topic("review-tasks", Topic.REVIEW_TASKS);
+    public static final ConfigOption<String> TOPIC_ACTIONS = topic("enforcement-actions", Topic.ENFORCEMENT_ACTIONS);
+    public static final ConfigOption<String> TOPIC_CONFIG_AUDIT = topic("config-audit", Topic.CONFIG_AUDIT);
+    public static final ConfigOption<String> TOPIC_DEADLETTER = topic("deadletter", Topic.DEADLETTER);
+    public static final ConfigOption<String> TOPIC_PREPUBLISH_VERDICTS = ConfigOptions.key("detection.topic.prepublish-verdicts")
+            .stringType().defaultValue(Topic.PREPUBLISH_VERDICTS.topicName())
+            .withDescription("Kafka topic prepublish.verdicts: the fast verdict on each pre-publish item, written at least once "
+                    + "as soon as it is scored (no checkpoint wait), keyed by contentId; risk.decisions stays the exactly-once record.");
 
     public static final ConfigOption<Integer> BATCH_MAX_SIZE = ConfigOptions.key("detection.scoring.batch.max-size")
             .intType().defaultValue(64).withDescription("Most events scored in one ONNX call per subtask.");
@@ -108,9 +113,10 @@ public final class DetectionOptions {
             .stringType().defaultValue("file:///tmp/moderato/checkpoints/detection")
             .withDescription("Checkpoint storage URI (s3://, hdfs://, file://).");
 
-    private static ConfigOption<String> topic(String name, String defaultTopic) {
-        return ConfigOptions.key("detection.topic." + name).stringType().defaultValue(defaultTopic)
-                .withDescription("Kafka topic " + defaultTopic + ".");
+    /** A topic option whose default is the topic's name in {@link Topic}, the one list of Moderato's topics. */
+    private static ConfigOption<String> topic(String name, Topic topic) {
+        return ConfigOptions.key("detection.topic." + name).stringType().defaultValue(topic.topicName())
+                .withDescription("Kafka topic " + topic.topicName() + ".");
     }
 
     /** All options declared above. */

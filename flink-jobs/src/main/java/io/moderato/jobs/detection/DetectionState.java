@@ -6,6 +6,7 @@ import io.moderato.jobs.internal.ReviewCandidate;
 import io.moderato.schemas.ConfigAudit;
 import io.moderato.schemas.EnforcementAction;
 import io.moderato.schemas.PolicyConfig;
+import io.moderato.schemas.PrepublishVerdict;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.UserSignal;
 import io.moderato.udfs.decision.CapacityLimiter;
@@ -74,6 +75,9 @@ public final class DetectionState {
             new OutputTag<>("review-candidates", new AvroTypeInfo<>(ReviewCandidate.class));
     public static final OutputTag<ConfigAudit> CONFIG_AUDIT =
             new OutputTag<>("config-audit", new AvroTypeInfo<>(ConfigAudit.class));
+    /** The scorer's fast verdicts on pre-publish items (prepublish.verdicts, at least once). */
+    public static final OutputTag<PrepublishVerdict> PREPUBLISH_VERDICTS =
+            new OutputTag<>("prepublish-verdicts", new AvroTypeInfo<>(PrepublishVerdict.class));
     public static final OutputTag<ReviewTask> REVIEW_TASKS =
             new OutputTag<>("review-tasks", new AvroTypeInfo<>(ReviewTask.class));
 }

@@ -29,4 +29,5 @@ public final class DetectionUids {
     public static final String SINK_ACTIONS = "sink-enforcement-actions";
     public static final String SINK_CONFIG_AUDIT = "sink-config-audit";
     public static final String SINK_DEADLETTER = "sink-deadletter";
+    public static final String SINK_PREPUBLISH_VERDICTS = "sink-prepublish-verdicts";
 }

@@ -44,7 +44,7 @@ public final class RouteReviewFunction extends KeyedProcessFunction<String, Revi
     private final long samplingSeed;
     private transient ValueState<CapacityLimiter> capacity;
     private transient ValueState<CapacityLimiter> auditLoad;
-    private transient MapState<Long, PendingCandidates> pending;
+    private transient EventTimeBuffer<PendingCandidates, ReviewCandidate> pending;
     private transient DeterministicSampler sampler;
     private transient Map<String, Counter> tasksByQueue;
     private transient Map<String, Counter> shedByQueue;
@@ -57,7 +57,9 @@ public final class RouteReviewFunction extends KeyedProcessFunction<String, Revi
     public void open(OpenContext openContext) {
         capacity = getRuntimeContext().getState(DetectionState.queueCapacity());
         auditLoad = getRuntimeContext().getState(DetectionState.queueAuditLoad());
-        pending = getRuntimeContext().getMapState(DetectionState.pendingCandidates());
+        pending = new EventTimeBuffer<>(getRuntimeContext().getMapState(DetectionState.pendingCandidates()),
+                PendingCandidates::new, PendingCandidates::getItems,
+                Comparator.comparing((ReviewCandidate c) -> c.getDecision().getContentId()));
         sampler = new DeterministicSampler(samplingSeed);
         tasksByQueue = new HashMap<>();
         shedByQueue = new HashMap<>();
@@ -70,25 +72,12 @@ public final class RouteReviewFunction extends KeyedProcessFunction<String, Revi
             admit(candidate, ctx, out);
             return;
         }
-        PendingCandidates waiting = pending.get(eventTime);
-        if (waiting == null) {
-            waiting = new PendingCandidates(new ArrayList<>());
-            ctx.timerService().registerEventTimeTimer(eventTime);
-        }
-        waiting.getItems().add(candidate);
-        pending.put(eventTime, waiting);
+        pending.hold(eventTime, candidate, ctx.timerService());
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RiskDecision> out) throws Exception {
-        PendingCandidates due = pending.get(timestamp);
-        if (due == null) {
-            return;
-        }
-        pending.remove(timestamp);
-        List<ReviewCandidate> items = new ArrayList<>(due.getItems());
-        items.sort(Comparator.comparing(c -> c.getDecision().getContentId()));
-        for (ReviewCandidate candidate : items) {
+        for (ReviewCandidate candidate : pending.release(timestamp)) {
             admit(candidate, ctx, out);
         }
     }

@@ -5,6 +5,7 @@ import io.moderato.jobs.internal.ScoredContent;
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.udfs.input.ContentFingerprint;
+import io.moderato.udfs.model.ContentScorer;
 import io.moderato.udfs.model.ModelRegistry;
 import io.moderato.udfs.model.ModelSource;
 import io.moderato.udfs.model.ScoringOptions;
@@ -36,6 +37,10 @@ import java.util.Map;
  * so a restored job loads the models of the last configs whose models loaded — and a model that
  * still fails keeps the version in use, or, with none, makes its modality a scoring problem on
  * every item that carries it (the decider fails safe), never a silent gap.
+ *
+ * <p>Side output {@link DetectionState#PREPUBLISH_VERDICTS}: as soon as a pre-publish item is scored,
+ * its verdict from the item alone under the configs in force ({@link PrepublishVerdicts}), for a
+ * publishing service that cannot wait for the decider's event-time order and the exactly-once commit.
  */
 public final class ScoringOperator extends FlushingOperator<ScoredContent>
         implements TwoInputStreamOperator<ContentEvent, PolicyConfig, ScoredContent>, BoundedMultiInput {
@@ -51,6 +56,7 @@ public final class ScoringOperator extends FlushingOperator<ScoredContent>
     private transient ListState<PolicyConfig> configState;
     private transient ModelRegistry registry;
     private transient ContentScorer scorer;
+    private transient PrepublishVerdicts prepublishVerdicts;
     private transient List<StreamRecord<ContentEvent>> buffer;
     private transient List<Long> ingestTimes;
     private transient long bufferDeadline;
@@ -86,6 +92,7 @@ public final class ScoringOperator extends FlushingOperator<ScoredContent>
         ModelSource source = modelsDir == null ? ModelSource.classpath("models") : ModelSource.directory(Path.of(modelsDir));
         registry = ModelRegistry.open(source, new ScoringOptions(intraOpThreads));
         scorer = new ContentScorer(registry);
+        prepublishVerdicts = new PrepublishVerdicts();
         buffer = new ArrayList<>(maxBatch);
         ingestTimes = new ArrayList<>(maxBatch);
         var metrics = getMetricGroup();
@@ -148,15 +155,21 @@ public final class ScoringOperator extends FlushingOperator<ScoredContent>
             events.add(r.getValue());
         }
         List<ContentScorer.Scored> scored = scorer.score(events, captureFeatures);
+        long scoredAt = getProcessingTimeService().getCurrentProcessingTime();
         for (int i = 0; i < buffer.size(); i++) {
             StreamRecord<ContentEvent> record = buffer.get(i);
             ContentScorer.Scored s = scored.get(i);
+            if (record.getValue().getPrePublish()) {
+                // first, so the verdict leaves before the item queues for the decider
+                output.collect(DetectionState.PREPUBLISH_VERDICTS, new StreamRecord<>(prepublishVerdicts.verdict(
+                        record.getValue(), s.scores(), s.problems(), policies.current(), scoredAt), record.getTimestamp()));
+            }
             output.collect(new StreamRecord<>(ScoredContent.newBuilder()
                     .setEvent(withoutBodies(record.getValue()))
-                    .setScores(s.scores())
-                    .setFeatures(s.features())
+                    .setScores(ScoreRecords.scores(s.scores()))
+                    .setFeatures(ScoreRecords.features(s.features()))
                     .setFeaturesOmitted(s.featuresOmitted())
-                    .setProblems(s.problems())
+                    .setProblems(ScoreRecords.problems(s.problems()))
                     .setContentHash(ContentFingerprint.of(record.getValue()))
                     .setIngestMillis(ingestTimes.get(i))
                     .build(), record.getTimestamp()));

@@ -2,7 +2,7 @@ package io.moderato.jobs.feedback;
 
 import io.moderato.jobs.common.RecordCheck;
 import io.moderato.jobs.detection.ConfigGate;
-import io.moderato.jobs.detection.ContentScorer;
+import io.moderato.udfs.model.ContentScorer;
 import io.moderato.jobs.detection.DetectionInputs;
 import io.moderato.schemas.FeatureVector;
 import io.moderato.schemas.ReviewLabel;

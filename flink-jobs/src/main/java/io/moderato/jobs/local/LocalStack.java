@@ -19,6 +19,7 @@ import io.moderato.schemas.DriftAlert;
 import io.moderato.schemas.EnforcementAction;
 import io.moderato.schemas.MetricSnapshot;
 import io.moderato.schemas.PolicyConfig;
+import io.moderato.schemas.PrepublishVerdict;
 import io.moderato.schemas.ReviewLabel;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
@@ -64,7 +65,7 @@ public final class LocalStack implements AutoCloseable {
             DetectionOptions.TOPIC_POLICY_CONFIG.defaultValue(), DetectionOptions.TOPIC_DECISIONS.defaultValue(),
             DetectionOptions.TOPIC_TASKS.defaultValue(), DetectionOptions.TOPIC_ACTIONS.defaultValue(),
             DetectionOptions.TOPIC_CONFIG_AUDIT.defaultValue(), DetectionOptions.TOPIC_DEADLETTER.defaultValue(),
-            FeedbackOptions.TOPIC_LABELS.defaultValue(), FeedbackOptions.TOPIC_TRAINING_EXAMPLES.defaultValue(),
+            DetectionOptions.TOPIC_PREPUBLISH_VERDICTS.defaultValue(), FeedbackOptions.TOPIC_LABELS.defaultValue(), FeedbackOptions.TOPIC_TRAINING_EXAMPLES.defaultValue(),
             FeedbackOptions.TOPIC_QUALITY_METRICS.defaultValue(), FeedbackOptions.TOPIC_DRIFT_ALERTS.defaultValue(),
             FeedbackOptions.TOPIC_COMPLIANCE_REPORTS.defaultValue(), FeedbackOptions.TOPIC_UNMATCHED_LABELS.defaultValue());
     /** Changelog topics: the latest record per key is what counts. */
@@ -163,8 +164,8 @@ public final class LocalStack implements AutoCloseable {
     private void submitJobs(Configuration detection, Configuration feedback, Consumer<String> log) throws Exception {
         cluster = startCluster();
         uiUrl = cluster.getRestAddress().get().toString();
-        jobs.add(submit(detection, DetectionJob.NAME, env -> {
-            KafkaIo io = new KafkaIo(bootstrap, registryUrl, "moderato-detection", false,
+        jobs.add(submit(detection, DetectionJob.QUALIFIED_NAME, env -> {
+            KafkaIo io = new KafkaIo(bootstrap, registryUrl, DetectionJob.QUALIFIED_NAME, false,
                     detection.get(DetectionOptions.TRANSACTION_TIMEOUT_MS));
             DetectionJob.build(env, DetectionJob.kafkaSources(env, io, detection), DetectionJob.kafkaSinks(io, detection), detection);
         }, DetectionJob.tuned(JobSettings.streamingDefaults(detection.get(DetectionOptions.CHECKPOINT_DIR),
@@ -203,7 +204,7 @@ public final class LocalStack implements AutoCloseable {
 
     private void printWhereEverythingIs() {
         out.println();
-        out.println("  Flink web UI     " + uiUrl + "   (jobs: " + DetectionJob.NAME + ", " + FeedbackJob.NAME + ")");
+        out.println("  Flink web UI     " + uiUrl + "   (jobs: " + DetectionJob.QUALIFIED_NAME + ", " + FeedbackJob.NAME + ")");
         out.println("  Kafka bootstrap  " + bootstrap + (kafka == null ? "   (external)" : "   (in-process, KRaft)"));
         out.println("  schema registry  " + registryUrl + (registry == null ? "   (external)" : "   (Apicurio, in-memory)"));
         out.println("  topics           " + String.join(", ", TOPICS));
@@ -295,6 +296,7 @@ public final class LocalStack implements AutoCloseable {
             Map.entry(DetectionOptions.TOPIC_ACTIONS.defaultValue(), EnforcementAction.class),
             Map.entry(DetectionOptions.TOPIC_CONFIG_AUDIT.defaultValue(), ConfigAudit.class),
             Map.entry(DetectionOptions.TOPIC_DEADLETTER.defaultValue(), DeadLetter.class),
+            Map.entry(DetectionOptions.TOPIC_PREPUBLISH_VERDICTS.defaultValue(), PrepublishVerdict.class),
             Map.entry(FeedbackOptions.TOPIC_LABELS.defaultValue(), ReviewLabel.class),
             Map.entry(FeedbackOptions.TOPIC_TRAINING_EXAMPLES.defaultValue(), TrainingExample.class),
             Map.entry(FeedbackOptions.TOPIC_QUALITY_METRICS.defaultValue(), MetricSnapshot.class),

@@ -130,7 +130,7 @@ final class BenchmarkJob {
             try (CpuProfile profile = CpuProfile.start()) {
                 long started = System.nanoTime();
                 long wallMinusNanoClock = System.currentTimeMillis() * 1_000_000 - started;
-                JobClient client = env.executeAsync("Moderato DetectionJob benchmark: " + label);
+                JobClient client = env.executeAsync(DetectionJob.QUALIFIED_NAME + " benchmark: " + label);
                 JobExecutionResult result = client.getJobExecutionResult().get();
                 long wall = (System.nanoTime() - started) / 1_000_000;
                 CpuProfile.Snapshot cpu = profile.stop();

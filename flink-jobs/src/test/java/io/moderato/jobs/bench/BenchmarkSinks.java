@@ -4,6 +4,7 @@ import io.moderato.jobs.detection.DetectionJob;
 import io.moderato.schemas.ConfigAudit;
 import io.moderato.schemas.DeadLetter;
 import io.moderato.schemas.EnforcementAction;
+import io.moderato.schemas.PrepublishVerdict;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -15,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Discarding sinks for the five outputs: the decision sink records each decision's arrival in the
+ * Discarding sinks for the job's outputs: the decision sink records each decision's arrival in the
  * run's {@link RunTiming}; the others only count. Nothing is serialized or kept, so the sinks cost
  * next to nothing and the measurement is the job's own work up to the sink operator.
  */
@@ -28,7 +29,7 @@ final class BenchmarkSinks implements DetectionJob.Sinks {
 
     BenchmarkSinks(RunTiming timing) {
         this.timingId = timing.id;
-        for (String name : new String[] {"tasks", "actions", "audit", "deadletters"}) {
+        for (String name : new String[] {"tasks", "actions", "audit", "deadletters", "prepublish"}) {
             COUNTERS.put(prefix + name, new AtomicLong());
         }
     }
@@ -69,6 +70,11 @@ final class BenchmarkSinks implements DetectionJob.Sinks {
     @Override
     public Sink<DeadLetter> deadLetters() {
         return new CountingSink<>(prefix + "deadletters");
+    }
+
+    @Override
+    public Sink<PrepublishVerdict> prepublishVerdicts() {
+        return new CountingSink<>(prefix + "prepublish");
     }
 
     /** Records arrival time and decide→sink delay of each decision; counts checkpoint flushes. */

@@ -4,9 +4,9 @@ import io.moderato.jobs.common.JobWiring;
 import io.moderato.jobs.detection.DetectionJob;
 import io.moderato.jobs.detection.DetectionOptions;
 import io.moderato.schemas.ContentEvent;
-import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.UserSignal;
+import io.moderato.udfs.model.ContentScorer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
@@ -26,7 +26,7 @@ import java.util.TreeMap;
 
 /**
  * DetectionJob benchmark (issue item 11), one invocation, three measurements on the same inputs:
- * (a) the pure scoring bound — featurize + ONNX alone with TextScorer, batch 64, on 1 and on 2
+ * (a) the pure scoring bound — the job's own ContentScorer alone (featurize + ONNX), batch 64, on 1 and on 2
  * threads; (b) the real operator chain (DetectionJob.build) on a MiniCluster at parallelism 2
  * with RocksDB and exactly-once checkpoints, in-memory source to discarding sinks, unthrottled:
  * events/s; (c) the same job with the source rate-limited to half of (b)'s rate: event-to-decision
@@ -130,12 +130,14 @@ public final class DetectionBenchmark {
             throw new IllegalArgumentException("invalid job options: " + problems);
         }
         List<PolicyConfig> defaults = JobWiring.policyDefaults(detection.get(DetectionOptions.POLICY_DEFAULTS), DetectionOptions.POLICY_DEFAULTS);
-        List<ModelVersion> textModels = defaults.stream().filter(PolicyConfig::getEnabled)
-                .flatMap(c -> c.getActiveModels().stream()).filter(m -> m.getModality().equals("text"))
-                .map(m -> new ModelVersion("text", m.getName(), m.getVersion())).distinct().toList();
+        // the models the job's scorer loads for these policies, as the bound loads them too
+        List<String> textModels = ContentScorer.wanted(defaults).entrySet().stream()
+                .filter(e -> e.getKey().modality().equals("text"))
+                .map(e -> e.getKey().model() + ":" + e.getValue() + (e.getKey().shadow() ? " (shadow)" : "")).toList();
         if (textModels.isEmpty()) {
             throw new IllegalStateException("no policy default scores text");
         }
+        boolean captureFeatures = detection.get(DetectionOptions.CAPTURE_FEATURES);
 
         // ---- inputs, encoded once
         log("loading texts");
@@ -143,12 +145,10 @@ public final class DetectionBenchmark {
         List<ContentEvent> contentEvents = BenchmarkInputs.contentEvents(events, users,
                 Double.parseDouble(h.get("bench.pre-publish-share")), Long.parseLong(h.get("bench.event-spacing-ms")),
                 texts.texts(), seed);
-        List<String> eventTexts = contentEvents.stream().map(e -> e.getText().toString()).toList();
         String contentId = BenchmarkInputs.encode(ContentEvent.class, contentEvents, registry,
                 detection.get(DetectionOptions.TOPIC_CONTENT), e -> e.getUserId().toString());
         long encodedBytes = BenchmarkInputs.encodedBytes(contentId);
         long prePublish = contentEvents.stream().filter(ContentEvent::getPrePublish).count();
-        contentEvents = null;
         String signalsId = BenchmarkInputs.encode(UserSignal.class, BenchmarkInputs.userSignals(signalCount, users, seed + 1),
                 registry, detection.get(DetectionOptions.TOPIC_USER_SIGNALS), s -> s.getUserId().toString());
         PolicyConfig resubmitted = BenchmarkInputs.resubmitted(defaults, "spam");
@@ -161,11 +161,11 @@ public final class DetectionBenchmark {
         long boundRound = parseDuration(h.get("bench.bound-round")).toMillis();
         int boundRounds = Integer.parseInt(h.get("bench.bound-rounds"));
         log("pure scoring bound, 1 thread");
-        ScoringBound.Result bound1 = ScoringBound.measure(eventTexts, textModels, 1,
+        ScoringBound.Result bound1 = ScoringBound.measure(contentEvents, defaults, captureFeatures, 1,
                 batch, boundWarmup, boundRound, boundRounds);
         log(String.format(Locale.ROOT, "  %.0f items/s", bound1.median()));
         log("pure scoring bound, 2 threads");
-        ScoringBound.Result bound2 = ScoringBound.measure(eventTexts, textModels, p,
+        ScoringBound.Result bound2 = ScoringBound.measure(contentEvents, defaults, captureFeatures, p,
                 batch, boundWarmup, boundRound, boundRounds);
         log(String.format(Locale.ROOT, "  %.0f items/s", bound2.median()));
 
@@ -208,9 +208,9 @@ public final class DetectionBenchmark {
 
             // ---- (a) again: the machine's load drifts, so the bound is sampled on both sides of the job runs
             log("pure scoring bound again, 1 and 2 threads");
-            bound1 = bound1.merge(ScoringBound.measure(eventTexts, textModels, 1,
+            bound1 = bound1.merge(ScoringBound.measure(contentEvents, defaults, captureFeatures, 1,
                     batch, boundWarmup, boundRound, boundRounds));
-            bound2 = bound2.merge(ScoringBound.measure(eventTexts, textModels, p,
+            bound2 = bound2.merge(ScoringBound.measure(contentEvents, defaults, captureFeatures, p,
                     batch, boundWarmup, boundRound, boundRounds));
             log(String.format(Locale.ROOT, "  %.0f / %.0f items/s (median of all rounds)", bound1.median(), bound2.median()));
 
@@ -266,7 +266,7 @@ public final class DetectionBenchmark {
     /** Builds the Markdown report. */
     record Report(Map<String, String> h, Configuration job, BenchmarkInputs.Texts texts, int events, int users,
                   int signals, long prePublish, long encodedBytes, int warmupEvents, int warmups, int latencyEvents,
-                  Duration interval, List<ModelVersion> models, double loadAtStart, ScoringBound.Result bound1,
+                  Duration interval, List<String> models, double loadAtStart, ScoringBound.Result bound1,
                   ScoringBound.Result bound2, BenchmarkJob.Result max, BenchmarkJob.Result latency) {
 
         String markdown() {
@@ -290,13 +290,14 @@ public final class DetectionBenchmark {
                             + "parallelism 2, RocksDB with incremental checkpoints, EXACTLY_ONCE every %s, `pipeline.generic-types=false`, "
                             + "policy defaults `%s`; in-memory parallel source (DataGeneratorSource replaying the records) to "
                             + "discarding sinks. Settings: %s; JVM `-Dorg.apache.avro.fastread=%s`, heap %d MB. "
-                            + "Text models (the bound runs them all, sharing featurization as the job does): %s; ONNX intra-op threads %d.%n%n",
+                            + "Text models the job's scorer loads for these policies (the bound runs the same scorer on the same models "
+                            + "and events, with the job's feature capture): %s; ONNX intra-op threads %d.%n%n",
                     fmt(interval), job.get(DetectionOptions.POLICY_DEFAULTS), settings(),
                     System.getProperty("org.apache.avro.fastread", "false"), Runtime.getRuntime().maxMemory() >> 20,
-                    models.stream().map(m -> m.getName() + ":" + m.getVersion()).toList(), job.get(DetectionOptions.INTRA_OP_THREADS)));
+                    models, job.get(DetectionOptions.INTRA_OP_THREADS)));
 
             md.append("| measurement | value |\n|---|---:|\n");
-            row(md, "(a) pure scoring bound, featurize + ONNX, batch " + bound1.batch() + ", 1 thread (median of rounds before and after the job runs; range)",
+            row(md, "(a) pure scoring bound, the job's ContentScorer (featurize + ONNX), batch " + bound1.batch() + ", 1 thread (median of rounds before and after the job runs; range)",
                     String.format(Locale.ROOT, "%,.0f items/s (%,.0f–%,.0f)", bound1.median(), bound1.min(), bound1.max()));
             row(md, "(a) pure scoring bound, batch " + bound2.batch() + ", 2 threads (= parallelism 2)",
                     String.format(Locale.ROOT, "%,.0f items/s (%,.0f–%,.0f)", bound2.median(), bound2.min(), bound2.max()));

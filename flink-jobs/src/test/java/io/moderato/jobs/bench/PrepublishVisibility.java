@@ -38,12 +38,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Issue 10, item 14: how long after a pre-publish item is produced its verdict becomes visible, measured
- * end to end on the embedded broker — the real DetectionJob (Kafka sources, exactly-once Kafka sinks,
- * parallelism 2, RocksDB) with the production checkpoint interval, pre-publish events produced at a fixed
- * rate, and two consumers of {@code risk.decisions}: {@code read_committed} (what a publishing service
- * that honours the exactly-once contract sees) and {@code read_uncommitted} (when the job wrote it: the
- * floor a non-transactional path could reach). A wall-clock harness, not a test: run it with
- * {@code scripts/bench-prepublish.sh}; it prints a Markdown table and writes it to the output file.
+ * end to end on the embedded broker — the real DetectionJob (Kafka sources, exactly-once Kafka sinks and
+ * the at-least-once {@code prepublish.verdicts} sink, parallelism 2, RocksDB) with the production
+ * checkpoint interval. In one run:
+ * <ol>
+ *   <li><b>Maximum rate.</b> A burst of pre-publish events is produced faster than the job reads; the
+ *       rate at which their verdicts then appear on {@code prepublish.verdicts} (the middle 80 % of the
+ *       arrivals, so start-up and the tail do not count) is the path's maximum rate on this machine.</li>
+ *   <li><b>Latency at half of it.</b> Once the burst is decided, pre-publish events are produced at half
+ *       that rate (or {@code --rate}) with wall-clock event times; consumers note when each item first
+ *       appears on {@code prepublish.verdicts} ({@code read_committed}) and on {@code risk.decisions}
+ *       ({@code read_committed}: the exactly-once contract; {@code read_uncommitted}: when the job wrote it).</li>
+ * </ol>
+ * A wall-clock harness, not a test: run it with {@code scripts/bench-prepublish.sh}; it prints a Markdown
+ * report (with the machine's load average) and writes it to the output file.
  */
 public final class PrepublishVisibility {
 
@@ -51,8 +59,9 @@ public final class PrepublishVisibility {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> flags = parse(args);
-        int rate = Integer.parseInt(flags.getOrDefault("rate", "100"));
-        int seconds = Integer.parseInt(flags.getOrDefault("seconds", "60"));
+        Integer fixedRate = flags.containsKey("rate") ? Integer.valueOf(flags.get("rate")) : null;
+        int seconds = Integer.parseInt(flags.getOrDefault("seconds", "30"));
+        int burst = Integer.parseInt(flags.getOrDefault("burst", "20000"));
         Duration checkpointInterval = DetectionBenchmark.parseDuration(flags.getOrDefault("checkpoint-interval", "10s"));
         Path output = Path.of(flags.getOrDefault("output", "target/bench/prepublish.md"));
         Path work = Files.createDirectories(Path.of(flags.getOrDefault("work-dir", "target/bench/prepublish-work")));
@@ -67,34 +76,82 @@ public final class PrepublishVisibility {
             overrides.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
             StreamExecutionEnvironment env = DetectionJobRun.environment(work.resolve("checkpoints"), overrides);
             JobClient job = DetectionJobRun.start(env, run, conf);
+            String loadBefore = loadAverage();
 
             Map<String, Long> sentAt = new ConcurrentHashMap<>();
+            Map<String, Long> verdictAt = new ConcurrentHashMap<>();
             Map<String, Long> committedAt = new ConcurrentHashMap<>();
             Map<String, Long> writtenAt = new ConcurrentHashMap<>();
             AtomicBoolean stop = new AtomicBoolean();
-            Thread committed = watch(kafka, run.topic("risk.decisions"), "read_committed", committedAt, stop);
-            Thread written = watch(kafka, run.topic("risk.decisions"), "read_uncommitted", writtenAt, stop);
+            List<Thread> watchers = List.of(
+                    watch(kafka, run.topic("prepublish.verdicts"), "read_committed", verdictAt, stop),
+                    watch(kafka, run.topic("risk.decisions"), "read_committed", committedAt, stop),
+                    watch(kafka, run.topic("risk.decisions"), "read_uncommitted", writtenAt, stop));
 
-            int total = produce(kafka, run, rate, seconds, sentAt);
+            // 1. maximum rate: a burst the job cannot keep up with, then how fast its verdicts arrive
+            produce(kafka, run, "b-", burst, Integer.MAX_VALUE, sentAt);
+            long drainDeadline = System.currentTimeMillis() + checkpointInterval.toMillis() * 3 + 120_000;
+            awaitAll(verdictAt, "b-", burst, drainDeadline);
+            double maxRate = arrivalRate(verdictAt, "b-");
+            awaitAll(committedAt, "b-", burst, drainDeadline); // the decider has caught up too: a quiet job again
+
+            // 2. latency at half the maximum rate
+            int rate = fixedRate != null ? fixedRate : Math.max(1, (int) (maxRate / 2));
+            int total = produce(kafka, run, "pp-", rate * seconds, rate, sentAt);
             long deadline = System.currentTimeMillis() + checkpointInterval.toMillis() * 3 + 30_000;
-            while (committedAt.size() < total && System.currentTimeMillis() < deadline) {
-                Thread.sleep(200);
-            }
+            awaitAll(committedAt, "pp-", total, deadline);
             stop.set(true);
-            committed.join();
-            written.join();
+            for (Thread t : watchers) {
+                t.join();
+            }
             job.cancel().get();
+            String loadAfter = loadAverage();
 
-            String report = report(rate, seconds, checkpointInterval, total, sentAt, committedAt, writtenAt);
+            String report = report(new Run(burst, maxRate, rate, fixedRate != null, seconds, checkpointInterval, total,
+                    loadBefore, loadAfter), sentAt, verdictAt, committedAt, writtenAt);
             System.out.println(report);
             Files.createDirectories(output.toAbsolutePath().getParent());
             Files.writeString(output, report, StandardCharsets.UTF_8);
         }
     }
 
-    /** Produces {@code rate} pre-publish events per second for {@code seconds}, one send every 1/rate s. */
-    private static int produce(EmbeddedKafka kafka, TopicScope run, int rate, int seconds, Map<String, Long> sentAt)
-            throws InterruptedException {
+    private record Run(int burst, double maxRate, int rate, boolean rateGiven, int seconds, Duration interval, int total,
+                       String loadBefore, String loadAfter) {}
+
+    /** Waits until {@code count} items with ids starting with {@code prefix} were seen, or the deadline. */
+    private static void awaitAll(Map<String, Long> seenAt, String prefix, int count, long deadline) throws InterruptedException {
+        while (System.currentTimeMillis() < deadline
+                && seenAt.keySet().stream().filter(k -> k.startsWith(prefix)).count() < count) {
+            Thread.sleep(200);
+        }
+    }
+
+    /** Items per second over the middle 80 % of the arrivals of the items starting with {@code prefix}. */
+    private static double arrivalRate(Map<String, Long> seenAt, String prefix) {
+        long[] times = seenAt.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                .mapToLong(Map.Entry::getValue).sorted().toArray();
+        int from = times.length / 10;
+        int to = times.length - 1 - times.length / 10;
+        long millis = Math.max(1, times[to] - times[from]);
+        return (to - from) * 1000.0 / millis;
+    }
+
+    /** The 1, 5 and 15 minute load averages of this machine ({@code /proc/loadavg}), or "unknown". */
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " / " + parts[1] + " / " + parts[2];
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    /**
+     * Produces {@code count} pre-publish events with ids {@code prefix + i}, {@code rate} per second (one send
+     * every 1/rate s; {@link Integer#MAX_VALUE}: as fast as the producer goes), and returns {@code count}.
+     */
+    private static int produce(EmbeddedKafka kafka, TopicScope run, String prefix, int count, int rate,
+                               Map<String, Long> sentAt) throws InterruptedException {
         List<ParitySample.Message> texts = ParitySample.load();
         RegistryAvroSerializer<ContentEvent> serializer =
                 RegistryAvroSerializer.forTopic(ContentEvent.class, run.registry(), run.topic("content.events"));
@@ -103,29 +160,28 @@ public final class PrepublishVisibility {
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        int total = rate * seconds;
+        boolean paced = rate != Integer.MAX_VALUE;
         long start = System.nanoTime();
-        long periodNanos = 1_000_000_000L / rate;
+        long periodNanos = paced ? 1_000_000_000L / rate : 0;
         try (KafkaProducer<String, byte[]> producer =
                      new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < total; i++) {
-                long due = start + i * periodNanos;
-                long wait = due - System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                long wait = start + i * periodNanos - System.nanoTime();
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
-                String id = "pp-" + i;
+                String id = prefix + i;
                 long now = System.currentTimeMillis();
                 ContentEvent event = DetectionFixtures.textEvent(id, "user-" + (i % 500),
                         texts.get((i * 7) % texts.size()).text(), now, true);
                 sentAt.put(id, now);
                 producer.send(new ProducerRecord<>(run.topic("content.events"), id, serializer.serialize(event)));
-                if (i % (rate * 10) == 0) {
-                    System.err.printf("[prepublish] %d / %d events sent%n", i, total);
+                if (i % 5_000 == 0) {
+                    System.err.printf("[prepublish] %s: %d / %d events sent%n", paced ? rate + "/s" : "burst", i, count);
                 }
             }
         }
-        return total;
+        return count;
     }
 
     /** A consumer thread noting when each contentId first becomes visible at {@code isolation}. */
@@ -152,21 +208,30 @@ public final class PrepublishVisibility {
         return t;
     }
 
-    private static String report(int rate, int seconds, Duration interval, int total, Map<String, Long> sentAt,
+    private static String report(Run r, Map<String, Long> sentAt, Map<String, Long> verdictAt,
                                  Map<String, Long> committedAt, Map<String, Long> writtenAt) {
         StringBuilder out = new StringBuilder();
         out.append("# Pre-publish verdict visibility (DetectionJob, embedded Kafka)\n\n");
-        out.append(String.format(Locale.ROOT, "%d pre-publish events at %d/s for %d s; checkpoint interval %s; "
-                + "parallelism 2, RocksDB, exactly-once sinks. Latency = first poll that returned the item's "
-                + "decision − the time it was sent.%n%n", total, rate, seconds, interval));
-        out.append("| consumer | visible | p50 ms | p90 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n");
-        row(out, "read_committed (the contract)", total, sentAt, committedAt);
-        row(out, "read_uncommitted (written by the job)", total, sentAt, writtenAt);
+        out.append(String.format(Locale.ROOT, "Parallelism 2, RocksDB, checkpoint interval %s, exactly-once sinks for "
+                + "risk.decisions, at-least-once sink for prepublish.verdicts; %d cores, load average (1 / 5 / 15 min) "
+                + "%s at the start and %s at the end.%n%n", r.interval(), Runtime.getRuntime().availableProcessors(),
+                r.loadBefore(), r.loadAfter()));
+        out.append(String.format(Locale.ROOT, "Maximum rate of the path: %,.0f verdicts/s (a burst of %,d pre-publish "
+                + "events produced faster than the job reads them; rate of their verdicts' arrival on prepublish.verdicts "
+                + "over the middle 80 %% of the arrivals).%n%n", r.maxRate(), r.burst()));
+        out.append(String.format(Locale.ROOT, "Latency run: %,d pre-publish events at %,d/s (%s) for %d s, with wall-clock "
+                + "event times. Latency = first poll that returned the item − the time it was sent.%n%n", r.total(),
+                r.rate(), r.rateGiven() ? "--rate" : String.format(Locale.ROOT, "%.0f %% of the maximum",
+                        100.0 * r.rate() / r.maxRate()), r.seconds()));
+        out.append("| topic, consumer | visible | p50 ms | p90 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n");
+        row(out, "prepublish.verdicts, read_committed (at least once)", r.total(), sentAt, verdictAt);
+        row(out, "risk.decisions, read_committed (exactly once: the contract)", r.total(), sentAt, committedAt);
+        row(out, "risk.decisions, read_uncommitted (written by the job)", r.total(), sentAt, writtenAt);
         return out.toString();
     }
 
     private static void row(StringBuilder out, String name, int total, Map<String, Long> sentAt, Map<String, Long> seenAt) {
-        long[] latencies = seenAt.entrySet().stream().filter(e -> sentAt.containsKey(e.getKey()))
+        long[] latencies = seenAt.entrySet().stream().filter(e -> e.getKey().startsWith("pp-") && sentAt.containsKey(e.getKey()))
                 .mapToLong(e -> e.getValue() - sentAt.get(e.getKey())).sorted().toArray();
         if (latencies.length == 0) {
             out.append("| ").append(name).append(" | 0 / ").append(total).append(" | – | – | – | – |\n");

@@ -1,32 +1,27 @@
 package io.moderato.jobs.bench;
 
-import io.moderato.schemas.ModelVersion;
+import io.moderato.schemas.ContentEvent;
+import io.moderato.schemas.PolicyConfig;
+import io.moderato.udfs.model.ContentScorer;
 import io.moderato.udfs.model.ModelRegistry;
 import io.moderato.udfs.model.ModelSource;
-import io.moderato.udfs.model.OnnxModel;
 import io.moderato.udfs.model.ScoringOptions;
-import io.moderato.udfs.model.TextScorer;
-import io.moderato.udfs.text.FeaturizerSettings;
-import io.moderato.udfs.text.TextFeaturizer;
-import io.moderato.udfs.vector.SparseVector;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The pure scoring bound: featurize + ONNX, nothing else, on the same texts the job scores, in batches,
- * with every text model the policy defaults run on the {@code text} modality — each text featurized once
- * per distinct featurizer setting and scored by each model, as the job's {@code ContentScorer} does. Each
- * thread has its own {@link ModelRegistry} and sessions with one intra-op thread, exactly like one scoring
+ * The pure scoring bound: the job's own {@link ContentScorer}, nothing else, on the same events the job
+ * scores, in batches, with the models the job's policy configs name (every enabled policy's active and
+ * shadow models, featurization shared as in the job) and the job's feature-capture setting. Each thread
+ * has its own {@link ModelRegistry} and sessions with one intra-op thread, exactly like one scoring
  * subtask of the job; threads start together after a warm-up and count items scored until a common deadline.
  */
 final class ScoringBound {
@@ -58,8 +53,8 @@ final class ScoringBound {
 
     private ScoringBound() {}
 
-    static Result measure(List<String> texts, List<ModelVersion> models, int threads, int batch,
-                          long warmupMillis, long roundMillis, int rounds) throws Exception {
+    static Result measure(List<ContentEvent> events, List<PolicyConfig> policies, boolean captureFeatures, int threads,
+                          int batch, long warmupMillis, long roundMillis, int rounds) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             double[] results = new double[rounds];
@@ -68,11 +63,12 @@ final class ScoringBound {
             CyclicBarrier barrier = new CyclicBarrier(threads);
             List<Future<long[]>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                List<String> share = new ArrayList<>();
-                for (int i = t; i < texts.size(); i += threads) {
-                    share.add(texts.get(i));
+                List<ContentEvent> share = new ArrayList<>();
+                for (int i = t; i < events.size(); i += threads) {
+                    share.add(events.get(i));
                 }
-                futures.add(pool.submit(() -> run(share, models, batch, warmupMillis, roundMillis, rounds, barrier)));
+                futures.add(pool.submit(() -> run(share, policies, captureFeatures, batch, warmupMillis, roundMillis,
+                        rounds, barrier)));
             }
             long[][] perThread = new long[threads][];
             for (int t = 0; t < threads; t++) {
@@ -94,30 +90,19 @@ final class ScoringBound {
         }
     }
 
-    /** The models grouped by featurizer setting: texts are featurized once per group. */
-    private record Scorers(Map<FeaturizerSettings, List<OnnxModel>> byFeaturizer, Map<FeaturizerSettings, TextFeaturizer> featurizers) {
-        static Scorers of(ModelRegistry registry, List<ModelVersion> models) {
-            Map<FeaturizerSettings, List<OnnxModel>> byFeaturizer = new LinkedHashMap<>();
-            Map<FeaturizerSettings, TextFeaturizer> featurizers = new LinkedHashMap<>();
-            for (ModelVersion m : models) {
-                TextScorer scorer = registry.textScorer(m.getName(), m.getVersion());
-                FeaturizerSettings settings = scorer.model().manifest().featurizer();
-                byFeaturizer.computeIfAbsent(settings, s -> new ArrayList<>()).add(scorer.model());
-                featurizers.putIfAbsent(settings, scorer.featurizer());
+    private static long[] run(List<ContentEvent> share, List<PolicyConfig> policies, boolean captureFeatures, int batch,
+                              long warmupMillis, long roundMillis, int rounds, CyclicBarrier barrier) throws Exception {
+        try (ModelRegistry registry = ModelRegistry.open(ModelSource.classpath("models"), new ScoringOptions(1));
+             ContentScorer scorer = new ContentScorer(registry)) {
+            List<String> problems = scorer.use(ContentScorer.wanted(policies));
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException("the bound cannot load the job's models: " + problems);
             }
-            return new Scorers(byFeaturizer, featurizers);
-        }
-    }
-
-    private static long[] run(List<String> share, List<ModelVersion> models, int batch, long warmupMillis,
-                              long roundMillis, int rounds, CyclicBarrier barrier) throws Exception {
-        try (ModelRegistry registry = ModelRegistry.open(ModelSource.classpath("models"), new ScoringOptions(1))) {
-            Scorers scorer = Scorers.of(registry, models);
             int[] cursor = {0};
             long sink = 0;
             long warmupEnd = System.nanoTime() + warmupMillis * 1_000_000;
             while (System.nanoTime() < warmupEnd) {
-                sink += scoreNext(scorer, share, batch, cursor);
+                sink += scoreNext(scorer, captureFeatures, share, batch, cursor);
             }
             ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
             long[] out = new long[3 * rounds];
@@ -129,7 +114,7 @@ final class ScoringBound {
                 long items = 0;
                 long now;
                 do {
-                    sink += scoreNext(scorer, share, batch, cursor);
+                    sink += scoreNext(scorer, captureFeatures, share, batch, cursor);
                     items += batch;
                     now = System.nanoTime();
                 } while (now < end);
@@ -144,23 +129,14 @@ final class ScoringBound {
         }
     }
 
-    private static long scoreNext(Scorers scorers, List<String> share, int batch, int[] cursor) {
-        List<String> texts = new ArrayList<>(batch);
+    private static long scoreNext(ContentScorer scorer, boolean captureFeatures, List<ContentEvent> share, int batch,
+                                  int[] cursor) {
+        List<ContentEvent> events = new ArrayList<>(batch);
         for (int k = 0; k < batch; k++) {
-            texts.add(share.get(cursor[0]));
+            events.add(share.get(cursor[0]));
             cursor[0] = (cursor[0] + 1) % share.size();
         }
-        long sink = 0;
-        for (Map.Entry<FeaturizerSettings, List<OnnxModel>> group : scorers.byFeaturizer().entrySet()) {
-            TextFeaturizer featurizer = scorers.featurizers().get(group.getKey());
-            List<SparseVector> vectors = new ArrayList<>(batch);
-            for (String text : texts) {
-                vectors.add(featurizer.featurize(text));
-            }
-            for (OnnxModel model : group.getValue()) {
-                sink += Float.floatToIntBits(model.score(vectors).probability(batch - 1, 0));
-            }
-        }
-        return sink;
+        List<ContentScorer.Scored> scored = scorer.score(events, captureFeatures);
+        return Double.doubleToLongBits(scored.get(batch - 1).scores().get(0).score());
     }
 }

@@ -3,10 +3,10 @@ package io.moderato.jobs.detection;
 import io.moderato.jobs.common.JobSettings;
 import io.moderato.jobs.common.KafkaIo;
 import io.moderato.jobs.serde.RegistryAvroSerializer;
+import io.moderato.jobs.testing.MiniClusterWithKafka;
 import io.moderato.jobs.testing.Checkpoints;
 import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.DetectionJobRun;
-import io.moderato.jobs.testing.EmbeddedKafka;
 import io.moderato.jobs.testing.FailureInjection;
 import io.moderato.jobs.testing.ParitySample;
 import io.moderato.jobs.testing.TopicScope;
@@ -21,11 +21,7 @@ import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.UserSignal;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,31 +46,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DetectionJobITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterWithKafka CLUSTER = MiniClusterWithKafka.withSlots(2);
 
     private static final double REVIEW = 0.3;
     private static final double ACTION = 0.97;
 
-    private static EmbeddedKafka kafka;
-
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
-
     private static TopicScope newRun() throws Exception {
-        TopicScope run = TopicScope.create(kafka, "detection");
+        TopicScope run = TopicScope.create(CLUSTER.kafka(), "detection");
         DetectionJobRun.createTopics(run, 2);
         return run;
     }
@@ -227,7 +208,7 @@ class DetectionJobITCase {
             keys.add(events.get(i).getContentId());
             values.add(serializer.serialize(events.get(i)));
         }
-        kafka.produce(poisoned.topic("content.events"), keys, values);
+        CLUSTER.kafka().produce(poisoned.topic("content.events"), keys, values);
         runBounded(poisoned, defaults);
 
         List<DeadLetter> deadLetters = poisoned.read("deadletter", DeadLetter.class, poison.size());

@@ -1,6 +1,7 @@
 package io.moderato.jobs.detection;
 
 import io.moderato.udfs.vector.FeaturePacking;
+import io.moderato.udfs.model.ContentScorer;
 import io.moderato.jobs.common.KafkaIo;
 import io.moderato.jobs.internal.ModelScore;
 import io.moderato.jobs.internal.ReviewCandidate;
@@ -15,6 +16,7 @@ import io.moderato.schemas.EnforcementAction;
 import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.PolicyDecision;
+import io.moderato.schemas.PrepublishVerdict;
 import io.moderato.schemas.ReviewLabel;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
@@ -45,8 +47,8 @@ import static io.moderato.jobs.testing.DetectionFixtures.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * "No record from any input may be able to make a sink throw": the largest decision, review task,
- * action and training example the input limits allow — the most policies, each with the longest
+ * "No record from any input may be able to make a sink throw": the largest decision, pre-publish
+ * verdict, review task, action and training example the input limits allow — the most policies, each with the longest
  * names, every modality scored and unscorable, every shadow model, the longest ids, the most
  * context features and captured feature values — each serialize well below the sinks'
  * {@code max.request.size} of 1 MiB. The inputs are built at the limits the door checks enforce, and
@@ -145,6 +147,14 @@ class OutputBoundsTest {
             });
             int decisionBytes = bytes(decision);
             assertThat(decisionBytes).as("largest RiskDecision").isLessThan(MAX_RECORD_BYTES);
+
+            PrepublishVerdict verdict = new PrepublishVerdicts().verdict(event, ScoreRecords.fromScores(scores),
+                    ScoreRecords.fromProblems(problems), policies, T0);
+            assertThat(verdict.getPolicies()).hasSize(ConfigGate.MAX_POLICIES)
+                    .allSatisfy(p -> assertThat(p.getScoringProblems()).hasSize(Modality.WIRE_NAMES.size()));
+            int verdictBytes = bytes(verdict);
+            assertThat(verdictBytes).as("largest PrepublishVerdict").isLessThan(MAX_RECORD_BYTES);
+            System.out.printf("[output bounds] largest PrepublishVerdict %,d bytes%n", verdictBytes);
 
             List<EnforcementAction> actions = h.sideOutputValues(DetectionState.ACTIONS);
             assertThat(actions).hasSize(ConfigGate.MAX_POLICIES);

@@ -1,6 +1,7 @@
 package io.moderato.jobs.detection;
 
 import io.moderato.udfs.vector.FeaturePacking;
+import io.moderato.udfs.model.ContentScorer;
 import io.moderato.jobs.internal.ModelScore;
 import io.moderato.jobs.internal.ScoredContent;
 import io.moderato.udfs.input.ContentFingerprint;
@@ -13,6 +14,8 @@ import io.moderato.schemas.Embedding;
 import io.moderato.schemas.FeatureVector;
 import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyConfig;
+import io.moderato.schemas.PolicyVerdict;
+import io.moderato.schemas.PrepublishVerdict;
 import io.moderato.schemas.Transcript;
 import io.moderato.udfs.model.ModelManifest;
 import io.moderato.udfs.text.TextFeaturizer;
@@ -363,6 +366,64 @@ class ScoringOperatorTest {
         assertThat(hashes).hasSize(2);
         assertThat(hashes.get(1)).as("re-stamped, same content").isEqualTo(hashes.get(0));
         assertThat(hashes.get(0)).isNotEqualTo(ContentFingerprint.of(text("c1", "win a free prize!")));
+    }
+
+    // ------------------------------------------------------------------------------------------ pre-publish verdicts
+
+    /**
+     * Each pre-publish item gets its verdict on the side output as soon as its batch is scored, before any
+     * watermark or checkpoint; a published item gets none. Bands come from the trainer's own probability
+     * against the policy's thresholds (max fusion, review 0.5, action 0.9), never from the code under test.
+     */
+    @Test
+    void shouldEmitAVerdictForEveryPrePublishItemAsSoonAsItsBatchIsScored() throws Exception {
+        var h = harness(64, 10, false);
+        ParitySample.Message ham = ParitySample.between(0.0, 0.4).get(0);
+        ParitySample.Message borderline = ParitySample.between(0.55, 0.85).get(0);
+        ParitySample.Message spam = ParitySample.between(0.95, 1.01).get(0);
+
+        process(h, textEvent("p-ham", "u1", ham.text(), T0, true), textEvent("p-mid", "u2", borderline.text(), T0, true),
+                textEvent("p-spam", "u3", spam.text(), T0, true), textEvent("published", "u4", spam.text(), T0, false));
+        assertThat(h.getSideOutput(DetectionState.PREPUBLISH_VERDICTS)).as("nothing before the batch is scored").isNull();
+        h.setProcessingTime(START + 10);
+
+        Map<String, PrepublishVerdict> verdicts = new TreeMap<>();
+        for (StreamRecord<PrepublishVerdict> r : h.getSideOutput(DetectionState.PREPUBLISH_VERDICTS)) {
+            verdicts.put(r.getValue().getContentId(), r.getValue());
+            assertThat(r.getTimestamp()).isEqualTo(T0);
+        }
+        assertThat(verdicts).containsOnlyKeys("p-ham", "p-mid", "p-spam");
+        assertThat(verdicts.get("p-ham").getVerdict()).isEqualTo("ALLOW");
+        assertThat(verdicts.get("p-mid").getVerdict()).isEqualTo("HOLD");
+        assertThat(verdicts.get("p-spam").getVerdict()).isEqualTo("BLOCK");
+        PrepublishVerdict blocked = verdicts.get("p-spam");
+        // the text-only item: spam applies, nudity (images) has nothing to decide on
+        assertThat(blocked.getPolicies()).extracting(PolicyVerdict::getPolicyId).containsExactly("spam");
+        assertThat(blocked.getPolicies().get(0).getFusedRisk()).isCloseTo(spam.trainerProbability(), within(1e-4));
+        assertThat(blocked.getPolicies().get(0).getAction()).isEqualTo("BLOCK_PREPUBLISH");
+        assertThat(blocked.getModelVersions()).containsExactly(TEXT_SPAM);
+        assertThat(blocked.getConfigVersions()).containsExactly(Map.entry("spam", 1L));
+        assertThat(blocked.getDecidedAtMillis()).isEqualTo(START + 10);
+        assertThat(blocked.getUserId()).isEqualTo("u3");
+    }
+
+    /** The verdict follows the config in force when the item is scored, and records its version. */
+    @Test
+    void shouldDecideTheVerdictUnderTheConfigInForceWhenScored() throws Exception {
+        var h = harness(1, 10, false);
+        ParitySample.Message borderline = ParitySample.between(0.55, 0.85).get(0);
+        process(h, textEvent("before", "u1", borderline.text(), T0, true));
+        h.processElement2(policy("spam", 2).setActiveModels(List.of(TEXT_SPAM, TRANSCRIPT_SPAM))
+                .setReviewThreshold(0.95).setActionThreshold(0.99).build(), T0);
+        process(h, textEvent("after", "u1", borderline.text(), T0 + 1, true));
+
+        List<PrepublishVerdict> verdicts = h.getSideOutput(DetectionState.PREPUBLISH_VERDICTS).stream()
+                .map(StreamRecord::getValue).toList();
+        assertThat(verdicts).extracting(PrepublishVerdict::getContentId).containsExactly("before", "after");
+        assertThat(verdicts.get(0).getVerdict()).isEqualTo("HOLD");
+        assertThat(verdicts.get(0).getConfigVersions()).containsEntry("spam", 1L);
+        assertThat(verdicts.get(1).getVerdict()).isEqualTo("ALLOW");
+        assertThat(verdicts.get(1).getConfigVersions()).containsEntry("spam", 2L);
     }
 
     // ------------------------------------------------------------------------------------------ models from config

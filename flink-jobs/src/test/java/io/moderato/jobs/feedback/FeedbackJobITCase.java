@@ -1,8 +1,8 @@
 package io.moderato.jobs.feedback;
 
+import io.moderato.jobs.testing.MiniClusterWithKafka;
 import io.moderato.jobs.testing.DetectionJobRun;
 import io.moderato.jobs.testing.Checkpoints;
-import io.moderato.jobs.testing.EmbeddedKafka;
 import io.moderato.jobs.testing.FailureInjection;
 import io.moderato.jobs.testing.FeedbackFixtures;
 import io.moderato.jobs.testing.FeedbackJobRun;
@@ -22,10 +22,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,25 +61,10 @@ import static org.assertj.core.api.Assertions.within;
 class FeedbackJobITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
-
-    private static EmbeddedKafka kafka;
+    static final MiniClusterWithKafka CLUSTER = MiniClusterWithKafka.withSlots(2);
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
 
     /** Options of a bounded run on {@code run}'s topics with {@code config} as the default policy. */
     private Configuration options(TopicScope run, PolicyConfig config, Path files) {
@@ -102,7 +83,7 @@ class FeedbackJobITCase {
      */
     @Test
     void shouldDeadLetterLabelsDatedOutsideTheBoundsAndStampEveryOutputAtWriteTime() throws Exception {
-        TopicScope run = TopicScope.create(kafka, "feedback-hostile");
+        TopicScope run = TopicScope.create(CLUSTER.kafka(), "feedback-hostile");
         FeedbackJobRun.createTopics(run, 2);
         long now = System.currentTimeMillis() / MINUTE * MINUTE; // the bounds are relative to processing time
         RiskDecision decision = FeedbackFixtures.spamDecision("d1", now - 30 * MINUTE, "comment", 0.6);
@@ -127,7 +108,7 @@ class FeedbackJobITCase {
                 .anyMatch(e -> e.contains("feedback.event-time.max-past"));
         assertThat(run.read("training.examples", TrainingExample.class, 1)).extracting(TrainingExample::getContentId)
                 .containsExactly("d1");
-        List<ConsumerRecord<byte[], byte[]>> unmatched = kafka.readCommitted(run.topic("review.labels.unmatched"), 1,
+        List<ConsumerRecord<byte[], byte[]>> unmatched = CLUSTER.kafka().readCommitted(run.topic("review.labels.unmatched"), 1,
                 TopicScope.READ_TIMEOUT);
         assertThat(unmatched).hasSize(1);
         // stamped when written, not with the label's time three minutes ahead
@@ -143,7 +124,7 @@ class FeedbackJobITCase {
 
     @Test
     void shouldTurnDecisionsAndLabelsIntoExamplesMetricsDriftAlertsAndComplianceExactlyOnce() throws Exception {
-        TopicScope run = TopicScope.create(kafka, "feedback");
+        TopicScope run = TopicScope.create(CLUSTER.kafka(), "feedback");
         FeedbackJobRun.createTopics(run, 2);
 
         // ---- decisions: hour 0 like the reference, hour 1 shifted
@@ -204,12 +185,12 @@ class FeedbackJobITCase {
         List<String> decisionKeys = new ArrayList<>(decisions.stream().map(RiskDecision::getContentId).toList());
         decisionBytes.add(300, "not avro".getBytes(StandardCharsets.UTF_8));
         decisionKeys.add(300, "poison-decision");
-        kafka.produce(run.topic("risk.decisions"), decisionKeys, decisionBytes);
+        CLUSTER.kafka().produce(run.topic("risk.decisions"), decisionKeys, decisionBytes);
         List<byte[]> labelBytes = run.encode("review.labels", ReviewLabel.class, labels);
         List<String> labelKeys = new ArrayList<>(labels.stream().map(ReviewLabel::getContentId).toList());
         labelBytes.add(50, new byte[] {0, 0, 0, 0});
         labelKeys.add(50, "poison-label");
-        kafka.produce(run.topic("review.labels"), labelKeys, labelBytes);
+        CLUSTER.kafka().produce(run.topic("review.labels"), labelKeys, labelBytes);
         run.produce("review.tasks", ReviewTask.class, tasks, ReviewTask::getContentId);
         run.produce("policy.config", PolicyConfig.class, List.of(config), PolicyConfig::getPolicyId);
 
@@ -238,7 +219,7 @@ class FeedbackJobITCase {
         JobClient restored = second.executeAsync("feedback-it-restored");
         try {
             for (String input : List.of("risk.decisions", "review.labels", "review.tasks", "policy.config")) {
-                kafka.awaitConsumed("it-" + run.prefix() + "." + run.topic(input), run.topic(input), Duration.ofSeconds(120));
+                CLUSTER.kafka().awaitConsumed("it-" + run.prefix() + "." + run.topic(input), run.topic(input), Duration.ofSeconds(120));
             }
         } catch (Exception e) {
             restored.cancel();
@@ -349,7 +330,7 @@ class FeedbackJobITCase {
         // ---- and rendered from the topic by the CLI
         Path markdown = tmp.resolve("compliance.md");
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int status = ComplianceReportFromKafkaCli.run(new String[] {"--bootstrap", kafka.bootstrapServers(),
+        int status = ComplianceReportFromKafkaCli.run(new String[] {"--bootstrap", CLUSTER.kafka().bootstrapServers(),
                 "--registry", run.registry(), "--topic", run.topic("compliance.reports"), "--out", markdown.toString()},
                 System.out, new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();

@@ -3,9 +3,9 @@ package io.moderato.jobs.reliability;
 import io.moderato.jobs.common.JobSettings;
 import io.moderato.jobs.common.KafkaIo;
 import io.moderato.jobs.detection.DetectionJob;
+import io.moderato.jobs.testing.MiniClusterWithKafka;
 import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.DetectionJobRun;
-import io.moderato.jobs.testing.EmbeddedKafka;
 import io.moderato.jobs.testing.InMemorySinks;
 import io.moderato.jobs.testing.ParitySample;
 import io.moderato.jobs.testing.TopicScope;
@@ -19,12 +19,8 @@ import org.apache.flink.runtime.checkpoint.AbstractCheckpointStats;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsStatus;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,13 +50,7 @@ class BackpressureITCase {
     private static final long BATCH_PAUSE_MILLIS = 200;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(checkpointHistory())
-            .build());
-
-    private static EmbeddedKafka kafka;
+    static final MiniClusterWithKafka CLUSTER = MiniClusterWithKafka.withSlots(2, checkpointHistory());
 
     @TempDir
     Path tmp;
@@ -69,16 +59,6 @@ class BackpressureITCase {
         Configuration conf = new Configuration();
         conf.set(WebOptions.CHECKPOINTS_HISTORY_SIZE, 1_000);
         return conf;
-    }
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
     }
 
     @Test
@@ -131,12 +111,12 @@ class BackpressureITCase {
      * timer firing at the end of input, which no checkpoint barrier can interrupt). Stops once every event is decided.
      */
     private Run run(MiniCluster cluster, Path defaults, List<ContentEvent> events, InMemorySinks sinks) throws Exception {
-        TopicScope run = TopicScope.create(kafka, "backpressure");
+        TopicScope run = TopicScope.create(CLUSTER.kafka(), "backpressure");
         DetectionJobRun.createTopics(run, 2);
         StreamExecutionEnvironment env = DetectionJobRun.environment(tmp.resolve("checkpoints-" + run.prefix()),
                 DetectionJobRun.noRestarts());
         Configuration conf = DetectionJobRun.options(run, defaults, false);
-        KafkaIo io = new KafkaIo(kafka.bootstrapServers(), run.registry(), "it-" + run.prefix(), false, 120_000L);
+        KafkaIo io = new KafkaIo(CLUSTER.kafka().bootstrapServers(), run.registry(), "it-" + run.prefix(), false, 120_000L);
         DetectionJob.build(env, DetectionJob.kafkaSources(env, io, conf), sinks, conf);
         JobClient job = env.executeAsync("backpressure-it");
         try {

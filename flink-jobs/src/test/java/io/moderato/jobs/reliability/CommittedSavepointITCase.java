@@ -2,9 +2,9 @@ package io.moderato.jobs.reliability;
 
 import io.moderato.jobs.detection.DetectionOptions;
 import io.moderato.jobs.feedback.FeedbackOptions;
+import io.moderato.jobs.testing.MiniClusterWithKafka;
 import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.DetectionJobRun;
-import io.moderato.jobs.testing.EmbeddedKafka;
 import io.moderato.jobs.testing.FeedbackFixtures;
 import io.moderato.jobs.testing.FeedbackJobRun;
 import io.moderato.jobs.testing.RunningJob;
@@ -18,11 +18,6 @@ import io.moderato.schemas.TrainingExample;
 import io.moderato.schemas.UserSignal;
 import io.moderato.udfs.fusion.ContextFeatures;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,44 +58,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CommittedSavepointITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterWithKafka CLUSTER = MiniClusterWithKafka.withSlots(2);
 
     /** Where the committed savepoints live (failsafe runs in the module's directory). */
     private static final Path COMMITTED = Path.of("src", "test", "resources", "savepoints");
     private static final boolean REFRESH = Boolean.getBoolean("moderato.savepoints.refresh");
     private static final int STRIKES = 5;
 
-    private static EmbeddedKafka kafka;
-
     @TempDir
     Path tmp;
-
-    private final List<RunningJob> jobs = new ArrayList<>();
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
-
-    @AfterEach
-    void cancelRuns() throws Exception {
-        for (RunningJob job : jobs) {
-            job.cancelIfRunning();
-        }
-    }
 
     @Test
     void shouldRestoreTheCommittedDetectionJobSavepointWithItsState() throws Exception {
         // fixed names: the savepoint's sources hold these topics' offsets, its sinks this transactional prefix
-        TopicScope run = new TopicScope(kafka, "committed-savepoint-detection.", "mock://committed-savepoint-detection");
+        TopicScope run = new TopicScope(CLUSTER.kafka(), "committed-savepoint-detection.", "mock://committed-savepoint-detection");
         DetectionJobRun.createTopics(run, 2);
         Configuration options = DetectionJobRun.options(run,
                 DetectionFixtures.writeDefaults(tmp, List.of(DetectionFixtures.statefulSpamPolicy(1))), false);
@@ -109,7 +80,7 @@ class CommittedSavepointITCase {
         options.set(DetectionOptions.OUT_OF_ORDERNESS, Duration.ofMinutes(3));
         RunningJob job = new RunningJob("it-committed-savepoint-detection", options, true,
                 List.of("content.events", "user.signals", "policy.config"));
-        jobs.add(job);
+        CLUSTER.cancelAfterTest(job);
         List<ContentEvent> events = DetectionFixtures.numberedEvents("", 20, 20, DetectionFixtures.T0);
         Predicate<ContentEvent> beforeSavepoint = e -> DetectionFixtures.sequenceOf(e.getContentId()) < 10;
 
@@ -156,14 +127,14 @@ class CommittedSavepointITCase {
 
     @Test
     void shouldRestoreTheCommittedFeedbackJobSavepointWithItsPendingJoins() throws Exception {
-        TopicScope run = new TopicScope(kafka, "committed-savepoint-feedback.", "mock://committed-savepoint-feedback");
+        TopicScope run = new TopicScope(CLUSTER.kafka(), "committed-savepoint-feedback.", "mock://committed-savepoint-feedback");
         FeedbackJobRun.createTopics(run, 2);
         Configuration options = FeedbackJobRun.options(run, FeedbackFixtures.spamConfig(1, 0.5, 0.9), tmp,
                 tmp.resolve("files"), false);
         options.set(FeedbackOptions.OUT_OF_ORDERNESS, Duration.ofHours(1));
         RunningJob job = new RunningJob("it-committed-savepoint-feedback", options, false,
                 List.of("risk.decisions", "review.labels", "review.tasks"));
-        jobs.add(job);
+        CLUSTER.cancelAfterTest(job);
         FeedbackFixtures.Input input = FeedbackFixtures.mixed("u", FeedbackFixtures.T0, 200, 20_261_207L);
         // before the savepoint: decisions and tasks of the first half, labels of the second (waiting for decisions)
         Predicate<String> firstHalf = id -> Integer.parseInt(id.substring(1)) < 100;

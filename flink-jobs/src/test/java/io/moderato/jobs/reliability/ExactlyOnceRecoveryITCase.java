@@ -1,10 +1,10 @@
 package io.moderato.jobs.reliability;
 
 import io.moderato.jobs.detection.DetectionOptions;
+import io.moderato.jobs.testing.MiniClusterWithKafka;
 import io.moderato.jobs.testing.Committed;
 import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.DetectionJobRun;
-import io.moderato.jobs.testing.EmbeddedKafka;
 import io.moderato.jobs.testing.FailureInjection;
 import io.moderato.jobs.testing.FeedbackFixtures;
 import io.moderato.jobs.testing.FeedbackJobRun;
@@ -21,11 +21,7 @@ import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.TrainingExample;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,10 +51,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ExactlyOnceRecoveryITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterWithKafka CLUSTER = MiniClusterWithKafka.withSlots(2);
 
     private static final int FAILURES = 5;
     private static final long SEED = 20_261_207L;
@@ -66,24 +59,12 @@ class ExactlyOnceRecoveryITCase {
     /** Until an attempt's first checkpoint, its source is slowed so the input outlasts every planned failure. */
     private static final Duration THROTTLE = Duration.ofMillis(20);
 
-    private static EmbeddedKafka kafka;
-
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
-
     @Test
     void shouldCommitExactlyWhatACleanRunCommitsWhenTheDetectionJobIsKilledFiveTimes() throws Exception {
-        TopicScope run = TopicScope.create(kafka, "recovery-detection");
+        TopicScope run = TopicScope.create(CLUSTER.kafka(), "recovery-detection");
         DetectionJobRun.createTopics(run, 2);
         int users = 60;
         int items = 40;
@@ -143,10 +124,10 @@ class ExactlyOnceRecoveryITCase {
 
     @Test
     void shouldCommitExactlyWhatACleanRunCommitsWhenTheFeedbackJobIsKilledFiveTimes() throws Exception {
-        TopicScope run = TopicScope.create(kafka, "recovery-feedback");
+        TopicScope run = TopicScope.create(CLUSTER.kafka(), "recovery-feedback");
         FeedbackJobRun.createTopics(run, 2);
         FeedbackFixtures.Input input = FeedbackFixtures.mixed("d", FeedbackFixtures.T0, 2_400, SEED);
-        input.produceTo(run);
+        FeedbackJobRun.produce(run, input);
         Configuration options = FeedbackJobRun.options(run, FeedbackFixtures.spamConfig(1, 0.5, 0.9), tmp,
                 tmp.resolve("files"), true);
 

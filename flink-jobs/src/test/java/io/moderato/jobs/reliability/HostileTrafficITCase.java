@@ -1,6 +1,7 @@
 package io.moderato.jobs.reliability;
 
 import io.moderato.jobs.detection.DetectionOptions;
+import io.moderato.jobs.testing.MiniClusterWithKafka;
 import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.DetectionJobRun;
 import io.moderato.jobs.testing.EmbeddedKafka;
@@ -18,11 +19,7 @@ import io.moderato.schemas.UserSignal;
 import io.moderato.udfs.config.PolicyDefaults;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,33 +49,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HostileTrafficITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterWithKafka CLUSTER = MiniClusterWithKafka.withSlots(2);
 
     private static final double REVIEW = 0.3;
     private static final double ACTION = 0.97;
     private static final long MINUTE = 60_000L;
     private static final int IMAGE_DIMENSIONS = 512; // image-safety 1.0.0's input
 
-    private static EmbeddedKafka kafka;
-
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
-
     private static TopicScope newRun(String name) throws Exception {
-        TopicScope run = TopicScope.create(kafka, name);
+        TopicScope run = TopicScope.create(CLUSTER.kafka(), name);
         DetectionJobRun.createTopics(run, 2);
         return run;
     }
@@ -146,7 +128,7 @@ class HostileTrafficITCase {
             values.add(hostile.encode("content.events", ContentEvent.class, List.of(valid.get(i))).get(0));
         }
         assertThat(keys).hasSize(valid.size() + refused.size() + failSafe.size());
-        kafka.produce(hostile.topic("content.events"), keys, values);
+        CLUSTER.kafka().produce(hostile.topic("content.events"), keys, values);
 
         long started = System.nanoTime();
         runBounded(hostile, defaults, options); // restarts disabled: a failure would throw here
@@ -155,7 +137,7 @@ class HostileTrafficITCase {
 
         // every refused record: dead-lettered once, with the partition and offset it was read from
         Map<String, ConsumerRecord<byte[], byte[]>> input = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted(hostile.topic("content.events"), keys.size(),
+        for (ConsumerRecord<byte[], byte[]> r : CLUSTER.kafka().readCommitted(hostile.topic("content.events"), keys.size(),
                 TopicScope.READ_TIMEOUT)) {
             input.put(EmbeddedKafka.text(r.key()), r);
         }
@@ -304,7 +286,7 @@ class HostileTrafficITCase {
             assertThat(run.read("config.audit", ConfigAudit.class, 1)).extracting(ConfigAudit::getStatus).containsExactly("ACCEPTED");
             run.produce("policy.config", PolicyConfig.class, new ArrayList<>(hostile.values()), PolicyConfig::getPolicyId);
             // malformed bytes on the config topic: not a config at all, dead-lettered with its coordinates
-            kafka.produce(run.topic("policy.config"), List.of("spam"), List.of("{\"policyId\": \"spam\"}".getBytes(StandardCharsets.UTF_8)));
+            CLUSTER.kafka().produce(run.topic("policy.config"), List.of("spam"), List.of("{\"policyId\": \"spam\"}".getBytes(StandardCharsets.UTF_8)));
 
             List<ConfigAudit> audits = run.read("config.audit", ConfigAudit.class, 1 + hostile.size());
             assertThat(audits).hasSize(1 + hostile.size());
@@ -325,7 +307,7 @@ class HostileTrafficITCase {
                     .allMatch(a -> a.getReason().contains("version 2 stays in force"));
             DeadLetter malformed = run.read("deadletter", DeadLetter.class, 1).get(0);
             assertThat(malformed.getSourceTopic()).isEqualTo(run.topic("policy.config"));
-            ConsumerRecord<byte[], byte[]> malformedInput = kafka.readCommitted(run.topic("policy.config"), 2 + hostile.size(),
+            ConsumerRecord<byte[], byte[]> malformedInput = CLUSTER.kafka().readCommitted(run.topic("policy.config"), 2 + hostile.size(),
                     TopicScope.READ_TIMEOUT).stream().filter(r -> r.value()[0] == '{').findFirst().orElseThrow();
             assertThat(malformed.getPartition()).isEqualTo(malformedInput.partition());
             assertThat(malformed.getOffset()).isEqualTo(malformedInput.offset());

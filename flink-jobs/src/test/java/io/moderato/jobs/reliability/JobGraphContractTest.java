@@ -56,7 +56,7 @@ class JobGraphContractTest {
     static StreamGraph detectionGraph(UnaryOperator<DataStream<KafkaRecord>> contentSeam) {
         StreamExecutionEnvironment env = environment();
         Configuration conf = new Configuration();
-        KafkaIo kafka = new KafkaIo("localhost:9092", "mock://graph-test", "moderato-detection", false, 600_000L);
+        KafkaIo kafka = new KafkaIo("localhost:9092", "mock://graph-test", DetectionJob.QUALIFIED_NAME, false, 600_000L);
         DetectionJob.Sources sources = DetectionJob.kafkaSources(env, kafka, conf);
         DetectionJob.build(env, new DetectionJob.Sources(contentSeam.apply(sources.contentEvents()), sources.userSignals(),
                 sources.policyConfigs()), DetectionJob.kafkaSinks(kafka, conf), conf);

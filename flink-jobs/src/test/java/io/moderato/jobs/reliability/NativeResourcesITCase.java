@@ -3,9 +3,9 @@ package io.moderato.jobs.reliability;
 import io.moderato.jobs.common.KafkaIo;
 import io.moderato.jobs.detection.DetectionJob;
 import io.moderato.jobs.detection.DetectionOptions;
+import io.moderato.jobs.testing.MiniClusterWithKafka;
 import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.DetectionJobRun;
-import io.moderato.jobs.testing.EmbeddedKafka;
 import io.moderato.jobs.testing.InMemorySinks;
 import io.moderato.jobs.testing.ParitySample;
 import io.moderato.jobs.testing.TopicScope;
@@ -14,11 +14,7 @@ import io.moderato.schemas.RiskDecision;
 import io.moderato.udfs.model.OnnxModel;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,29 +39,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NativeResourcesITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterWithKafka CLUSTER = MiniClusterWithKafka.withSlots(2);
 
     static final int RESTARTS = 10;
     /** Sessions are counted exactly; this bounds every other native leak (a RocksDB instance or thread arenas left per restart). */
     static final long RSS_GROWTH_BOUND_MB = 100;
 
-    private static EmbeddedKafka kafka;
-
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
 
     @Test
     void shouldReloadOnnxRuntimeAtEveryRestartAndCloseEverySessionItOpened() throws Exception {
@@ -101,7 +82,7 @@ class NativeResourcesITCase {
 
     /** Runs the job to the end of {@code events}, its decisions sink failing at the first {@code failures} attempts. */
     private int run(Path defaults, List<ContentEvent> events, int failures) throws Exception {
-        TopicScope run = TopicScope.create(kafka, "native");
+        TopicScope run = TopicScope.create(CLUSTER.kafka(), "native");
         DetectionJobRun.createTopics(run, 2);
         run.produce("content.events", ContentEvent.class, events, ContentEvent::getContentId);
         Configuration restarts = new Configuration();
@@ -110,7 +91,7 @@ class NativeResourcesITCase {
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(10));
         StreamExecutionEnvironment env = DetectionJobRun.environment(tmp.resolve("checkpoints-" + run.prefix()), restarts);
         Configuration conf = DetectionJobRun.options(run, defaults, true);
-        KafkaIo io = new KafkaIo(kafka.bootstrapServers(), run.registry(), "it-" + run.prefix(), true, 120_000L);
+        KafkaIo io = new KafkaIo(CLUSTER.kafka().bootstrapServers(), run.registry(), "it-" + run.prefix(), true, 120_000L);
         InMemorySinks sinks = InMemorySinks.failingFirstAttempts(failures);
         DetectionJob.build(env, DetectionJob.kafkaSources(env, io, conf), sinks, conf);
         env.execute("native-resources-it");

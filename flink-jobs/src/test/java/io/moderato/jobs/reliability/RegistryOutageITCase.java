@@ -3,9 +3,9 @@ package io.moderato.jobs.reliability;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.moderato.jobs.detection.DetectionOptions;
+import io.moderato.jobs.testing.MiniClusterWithKafka;
 import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.DetectionJobRun;
-import io.moderato.jobs.testing.EmbeddedKafka;
 import io.moderato.jobs.testing.ParitySample;
 import io.moderato.jobs.testing.TopicScope;
 import io.moderato.schemas.ContentEvent;
@@ -16,10 +16,6 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,27 +46,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RegistryOutageITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterWithKafka CLUSTER = MiniClusterWithKafka.withSlots(2);
 
     private static final Duration OUTAGE_BUDGET = Duration.ofSeconds(2);
 
-    private static EmbeddedKafka kafka;
-
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
 
     @Test
     void shouldDecideCachedSchemasThroughAnOutageAndDeadLetterTheOthersWithTheReason() throws Exception {
@@ -85,7 +66,7 @@ class RegistryOutageITCase {
         int port = registry.port();
         int knownId = registry.add(ContentEvent.getClassSchema().toString());
         int newId = registry.add(ContentEvent.getClassSchema().toString());
-        TopicScope run = new TopicScope(kafka, "outage" + System.nanoTime() + ".", registry.url());
+        TopicScope run = new TopicScope(CLUSTER.kafka(), "outage" + System.nanoTime() + ".", registry.url());
         DetectionJobRun.createTopics(run, 2);
         Configuration options = DetectionJobRun.options(run, defaults, false);
         options.set(DetectionOptions.REGISTRY_OUTAGE_MAX_WAIT, OUTAGE_BUDGET);
@@ -139,7 +120,7 @@ class RegistryOutageITCase {
         List<ContentEvent> decided = new ArrayList<>(before);
         decided.addAll(during);
         decided.addAll(after);
-        TopicScope baseline = TopicScope.create(kafka, "outage-baseline");
+        TopicScope baseline = TopicScope.create(CLUSTER.kafka(), "outage-baseline");
         DetectionJobRun.createTopics(baseline, 2);
         baseline.produce("content.events", ContentEvent.class, decided, ContentEvent::getContentId);
         DetectionJobRun.runBounded(DetectionJobRun.environment(tmp.resolve("checkpoints-baseline"), DetectionJobRun.noRestarts()),
@@ -182,11 +163,11 @@ class RegistryOutageITCase {
             encoder.flush();
             values.add(out.toByteArray());
         }
-        kafka.produce(run.topic("content.events"), events.stream().map(ContentEvent::getContentId).toList(), values);
+        CLUSTER.kafka().produce(run.topic("content.events"), events.stream().map(ContentEvent::getContentId).toList(), values);
     }
 
     private static void awaitCommitted(TopicScope run, String topic, int count) {
-        assertThat(kafka.readCommitted(run.topic(topic), count, TopicScope.READ_TIMEOUT)).as("committed on %s", topic)
+        assertThat(CLUSTER.kafka().readCommitted(run.topic(topic), count, TopicScope.READ_TIMEOUT)).as("committed on %s", topic)
                 .hasSizeGreaterThanOrEqualTo(count);
     }
 

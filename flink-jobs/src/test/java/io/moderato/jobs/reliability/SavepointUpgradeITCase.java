@@ -2,10 +2,10 @@ package io.moderato.jobs.reliability;
 
 import io.moderato.jobs.detection.DetectionOptions;
 import io.moderato.jobs.feedback.FeedbackOptions;
+import io.moderato.jobs.testing.MiniClusterWithKafka;
 import io.moderato.jobs.testing.Committed;
 import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.DetectionJobRun;
-import io.moderato.jobs.testing.EmbeddedKafka;
 import io.moderato.jobs.testing.FeedbackFixtures;
 import io.moderato.jobs.testing.FeedbackJobRun;
 import io.moderato.jobs.testing.OutputComparison;
@@ -21,11 +21,6 @@ import io.moderato.schemas.TrainingExample;
 import io.moderato.schemas.UserSignal;
 import io.moderato.udfs.fusion.ContextFeatures;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,42 +56,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SavepointUpgradeITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(4) // the reference and the upgraded run, parallelism 2 each
-            .build());
+    static final MiniClusterWithKafka CLUSTER = MiniClusterWithKafka.withSlots(4); // the reference and the upgraded run, parallelism 2 each
 
     /** The parallelism of the upgraded run in stages 1, 2 and 3. */
     private static final int[] PARALLELISM = {2, 1, 2};
 
-    private static EmbeddedKafka kafka;
-
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
-
-    /** The runs of the current test, cancelled after it whatever its outcome, so the next test finds free slots. */
-    private final List<RunningJob> jobs = new ArrayList<>();
-
-    @AfterEach
-    void cancelRuns() throws Exception {
-        for (RunningJob job : jobs) {
-            job.cancelIfRunning();
-        }
-    }
-
     @Test
     void shouldCarryDetectionStateThroughSavepointsAtParallelismTwoThenOneThenTwo() throws Exception {
-        TopicScope run = TopicScope.create(kafka, "upgrade-detection");
+        TopicScope run = TopicScope.create(CLUSTER.kafka(), "upgrade-detection");
         DetectionJobRun.createTopics(run, 2);
         int users = 20;
         int items = 30; // 10 per stage, 15 s apart: the whole input fits in one 15-minute user window
@@ -117,7 +87,7 @@ class SavepointUpgradeITCase {
             signals.add(DetectionFixtures.userSignal("user-" + u, 3, strikes, 2, false));
         }
 
-        jobs.addAll(List.of(reference, upgraded));
+        CLUSTER.cancelAfterTest(reference, upgraded);
         long started = System.nanoTime();
         reference.start(run, tmp, 2, null);
         upgraded.start(run, tmp, PARALLELISM[0], null);
@@ -180,7 +150,7 @@ class SavepointUpgradeITCase {
     @Test
     void shouldCarryPendingJoinsAndWindowsOfTheFeedbackJobThroughSavepointsAtParallelismTwoThenOneThenTwo()
             throws Exception {
-        TopicScope run = TopicScope.create(kafka, "upgrade-feedback");
+        TopicScope run = TopicScope.create(CLUSTER.kafka(), "upgrade-feedback");
         FeedbackJobRun.createTopics(run, 2);
         int count = 600; // one decision every 4 s: 40 minutes, in thirds of 200
         FeedbackFixtures.Input input = FeedbackFixtures.mixed("u", FeedbackFixtures.T0, count, 20_261_207L);
@@ -195,7 +165,7 @@ class SavepointUpgradeITCase {
 
         // stage 1: decisions of the first third, labels of the second (they wait for their decisions);
         // stage 2: decisions of the second and third thirds, labels of the first; stage 3: labels of the third
-        jobs.addAll(List.of(reference, upgraded));
+        CLUSTER.cancelAfterTest(reference, upgraded);
         long started = System.nanoTime();
         reference.start(run, tmp, 2, null);
         upgraded.start(run, tmp, PARALLELISM[0], null);

@@ -26,7 +26,7 @@ public final class DetectionJobRun {
 
     /** The topics a DetectionJob run reads and writes. */
     public static final String[] TOPICS = {"content.events", "user.signals", "policy.config", "risk.decisions",
-            "review.tasks", "enforcement.actions", "config.audit", "deadletter"};
+            "review.tasks", "enforcement.actions", "config.audit", "deadletter", "prepublish.verdicts"};
 
     private DetectionJobRun() {}
 
@@ -51,6 +51,7 @@ public final class DetectionJobRun {
         conf.set(DetectionOptions.TOPIC_ACTIONS, run.topic("enforcement.actions"));
         conf.set(DetectionOptions.TOPIC_CONFIG_AUDIT, run.topic("config.audit"));
         conf.set(DetectionOptions.TOPIC_DEADLETTER, run.topic("deadletter"));
+        conf.set(DetectionOptions.TOPIC_PREPUBLISH_VERDICTS, run.topic("prepublish.verdicts"));
         conf.set(DetectionOptions.MAX_PAST, DetectionFixtures.FIXTURE_AGE_LIMIT);
         return conf;
     }
@@ -93,7 +94,7 @@ public final class DetectionJobRun {
 
     /** The topics a DetectionJob run writes. */
     public static final List<String> OUTPUTS = List.of("risk.decisions", "review.tasks", "enforcement.actions",
-            "config.audit", "deadletter");
+            "config.audit", "deadletter", "prepublish.verdicts");
 
     /** Builds the job on {@code env} with Kafka I/O for {@code run}, under a transactional prefix of its own. */
     public static void build(StreamExecutionEnvironment env, TopicScope run, Configuration conf) {
@@ -126,6 +127,7 @@ public final class DetectionJobRun {
         copy.set(DetectionOptions.TOPIC_ACTIONS, run.topic(label + ".enforcement.actions"));
         copy.set(DetectionOptions.TOPIC_CONFIG_AUDIT, run.topic(label + ".config.audit"));
         copy.set(DetectionOptions.TOPIC_DEADLETTER, run.topic(label + ".deadletter"));
+        copy.set(DetectionOptions.TOPIC_PREPUBLISH_VERDICTS, run.topic(label + ".prepublish.verdicts"));
         run.createTopics(partitions, OUTPUTS.stream().map(t -> label + "." + t).toArray(String[]::new));
         return copy;
     }

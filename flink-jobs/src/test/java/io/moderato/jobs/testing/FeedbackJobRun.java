@@ -6,6 +6,9 @@ import io.moderato.jobs.common.KafkaRecord;
 import io.moderato.jobs.feedback.FeedbackJob;
 import io.moderato.jobs.feedback.FeedbackOptions;
 import io.moderato.schemas.PolicyConfig;
+import io.moderato.schemas.ReviewLabel;
+import io.moderato.schemas.ReviewTask;
+import io.moderato.schemas.RiskDecision;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -35,6 +38,13 @@ public final class FeedbackJobRun {
 
     public static void createTopics(TopicScope run, int partitions) throws Exception {
         run.createTopics(partitions, TOPICS);
+    }
+
+    /** Produces {@code input} to {@code run}'s risk.decisions, review.labels and review.tasks. */
+    public static void produce(TopicScope run, FeedbackFixtures.Input input) {
+        run.produce("risk.decisions", RiskDecision.class, input.decisions(), RiskDecision::getContentId);
+        run.produce("review.labels", ReviewLabel.class, input.labels(), ReviewLabel::getContentId);
+        run.produce("review.tasks", ReviewTask.class, input.tasks(), ReviewTask::getContentId);
     }
 
     /**

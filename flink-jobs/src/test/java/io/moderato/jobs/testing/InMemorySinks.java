@@ -4,6 +4,7 @@ import io.moderato.jobs.detection.DetectionJob;
 import io.moderato.schemas.ConfigAudit;
 import io.moderato.schemas.DeadLetter;
 import io.moderato.schemas.EnforcementAction;
+import io.moderato.schemas.PrepublishVerdict;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -99,6 +100,11 @@ public final class InMemorySinks implements DetectionJob.Sinks {
 
     @Override
     public Sink<DeadLetter> deadLetters() {
+        return dropping();
+    }
+
+    @Override
+    public Sink<PrepublishVerdict> prepublishVerdicts() {
         return dropping();
     }
 

@@ -47,7 +47,7 @@ import java.util.function.Consumer;
  * everything but the validation sets.
  *
  * <p>Usage: {@code ShortTextSpamTrainer [corpusDir [dataDir [outputRoot [version [seed [parityDir]]]]]]}, defaults
- * {@code data/spam-assassin}, {@code model-artifacts/data}, {@code model-artifacts/src/main/resources/models},
+ * {@code data/spam-assassin}, {@code model-artifacts/data}, {@code model-resources/src/main/resources/models},
  * {@value #DEFAULT_VERSION}, {@value #DEFAULT_SEED}, {@code model-artifacts/src/test/resources/parity}.
  */
 public final class ShortTextSpamTrainer {

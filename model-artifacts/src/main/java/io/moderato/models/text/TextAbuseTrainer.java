@@ -43,7 +43,7 @@ import java.util.function.Consumer;
  * loaded back through the udfs registry and evaluated on the untouched 20%.
  *
  * <p>Usage: {@code TextAbuseTrainer [dataDir [outputRoot [version [seed [parityDir]]]]]}, defaults
- * {@code model-artifacts/data}, {@code model-artifacts/src/main/resources/models}, {@value #DEFAULT_VERSION},
+ * {@code model-artifacts/data}, {@code model-resources/src/main/resources/models}, {@value #DEFAULT_VERSION},
  * {@value #DEFAULT_SEED}, {@code model-artifacts/src/test/resources/parity}.
  */
 public final class TextAbuseTrainer {

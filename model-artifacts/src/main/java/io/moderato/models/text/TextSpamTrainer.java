@@ -39,7 +39,7 @@ import java.util.function.Consumer;
  * written model through the udfs {@link ModelRegistry} and checks both encodings against Tribuo.
  *
  * <p>Usage: {@code TextSpamTrainer [corpusDir [outputRoot [version [seed [parityDir]]]]]}, defaults
- * {@code data/spam-assassin}, {@code model-artifacts/src/main/resources/models}, {@value #DEFAULT_VERSION},
+ * {@code data/spam-assassin}, {@code model-resources/src/main/resources/models}, {@value #DEFAULT_VERSION},
  * {@value #DEFAULT_SEED}, {@code model-artifacts/src/test/resources/parity}. Same corpus, version and
  * seed → byte-identical outputs.
  */

@@ -57,6 +57,23 @@ public final class PolicyDecider {
     }
 
     /**
+     * The item's own risk for a policy: its modality scores fused with the author's context, and the
+     * signals that contributed most. {@code modelMade} is false when no modality scored (the risk is
+     * then the review threshold, a fail-safe stand-in that never enters a window).
+     */
+    public record ItemRisk(double risk, List<Signal> topSignals, boolean modelMade) {
+        boolean borderline(PolicyConfig config) {
+            return risk >= config.getReviewThreshold() && risk < config.getActionThreshold();
+        }
+    }
+
+    /** The band; whether the window's escalation raised it; whether the fail-safe rule raised it. */
+    public record Banding(String band, boolean escalated, boolean raisedByFailSafe) {}
+
+    /** Whether the item was drawn for audit, the propensity of its review, and the review reason (null: none). */
+    private record Audit(boolean sampled, double propensity, String reason) {}
+
+    /**
      * @param modalityScores scores of the policy's active models on the item, by modality
      * @param problems       why a modality the item carries could not be scored for the policy
      * @param context        context features of the author
@@ -69,71 +86,108 @@ public final class PolicyDecider {
         if (modalityScores.isEmpty() && problems.isEmpty()) {
             return null;
         }
-        boolean failSafe = !problems.isEmpty();
-        double risk;
-        List<Signal> signals = new ArrayList<>();
-        if (modalityScores.isEmpty()) {
-            risk = config.getReviewThreshold();
-        } else {
-            FusedRisk fused = RiskFuser.fuse(config.getFusionStrategy(), config.getFusionWeights(), config.getFusionBias(),
-                    modalityScores, context, topSignals);
-            risk = fused.risk();
-            for (Contribution c : fused.topSignals()) {
-                signals.add(new Signal(c.name(), c.contribution()));
-            }
-        }
-        boolean borderline = risk >= config.getReviewThreshold() && risk < config.getActionThreshold();
-        boolean windowChanged = !item.late() && !modalityScores.isEmpty();
+        ItemRisk itemRisk = itemRisk(config, modalityScores, context);
+        boolean windowChanged = !item.late() && itemRisk.modelMade();
         if (windowChanged) {
-            window.add(item.eventTimeMillis(), risk, borderline);
+            window.add(item.eventTimeMillis(), itemRisk.risk(), itemRisk.borderline(config));
         }
         WindowRisk userRisk = window.aggregate(item.eventTimeMillis());
-        boolean escalate = Escalation.escalate(userRisk, config.getEscalationThreshold());
-        String byRisk = Bands.band(risk, config.getReviewThreshold(), config.getActionThreshold(), escalate, item.prePublish());
-        // a policy that could not look at everything is never allowed by omission
-        boolean raisedByFailSafe = failSafe && (modalityScores.isEmpty() || Bands.ALLOW.equals(byRisk));
-        String band = raisedByFailSafe && Bands.ALLOW.equals(byRisk)
-                ? Bands.band(risk, config.getReviewThreshold(), config.getActionThreshold(), true, item.prePublish())
-                : byRisk;
-        boolean escalated = escalate && risk < config.getReviewThreshold();
-
-        String policy = config.getPolicyId();
-        boolean audited = false;
-        double propensity;
-        String reason;
-        if (Bands.needsReview(band)) {
-            propensity = 1.0;
-            reason = raisedByFailSafe ? FAIL_SAFE : escalated ? ESCALATION : THRESHOLD;
-        } else if (Bands.isAction(band)) {
-            propensity = config.getAuditSampleRateAction();
-            audited = sampler.sampled(item.contentId(), "audit:" + policy, propensity);
-            reason = audited ? AUDIT_ACTION : null;
-        } else {
-            propensity = config.getAuditSampleRateAllow();
-            audited = sampler.sampled(item.contentId(), "audit:" + policy, propensity);
-            reason = audited ? AUDIT_ALLOW : null;
-        }
+        Banding banding = band(config, itemRisk, !problems.isEmpty(),
+                Escalation.escalate(userRisk, config.getEscalationThreshold()), item.prePublish());
+        Audit audit = audit(config, item.contentId(), banding);
         PolicyDecision decision = PolicyDecision.newBuilder()
-                .setPolicyId(policy)
+                .setPolicyId(config.getPolicyId())
                 .setModalityScores(modalityScores)
-                .setFusedRisk(risk)
+                .setFusedRisk(itemRisk.risk())
                 .setUserRisk(new WindowedUserRisk(userRisk.maxRisk(), userRisk.meanRisk(), userRisk.borderlineCount(),
                         userRisk.itemCount()))
-                .setBand(band)
-                .setEscalated(escalated)
+                .setBand(banding.band())
+                .setEscalated(banding.escalated())
                 .setActionThreshold(config.getActionThreshold())
                 .setReviewThreshold(config.getReviewThreshold())
                 .setEscalationThreshold(config.getEscalationThreshold())
-                .setTopSignals(signals)
-                .setAuditSampled(audited)
-                .setPropensity(propensity)
+                .setTopSignals(itemRisk.topSignals())
+                .setAuditSampled(audit.sampled())
+                .setPropensity(audit.propensity())
                 .setShadowScores(shadowScores)
                 .setScoringProblems(problems)
                 .build();
-        ReviewReason review = reason == null ? null
-                : new ReviewReason(policy, band, reason, risk, propensity, config.getVersion());
-        double priority = reason == null ? 0.0 : ReviewPriority.priority(config.getSeverity(), item.reachEstimate(), risk);
-        return new Outcome(decision, review, priority, action(config, band), windowChanged);
+        return outcome(config, item, decision, audit, windowChanged);
+    }
+
+    private static Outcome outcome(PolicyConfig config, Item item, PolicyDecision decision, Audit audit,
+                                   boolean windowChanged) {
+        if (audit.reason() == null) {
+            return new Outcome(decision, null, 0.0, action(config, decision.getBand()), windowChanged);
+        }
+        double risk = decision.getFusedRisk();
+        ReviewReason review = new ReviewReason(config.getPolicyId(), decision.getBand(), audit.reason(), risk,
+                audit.propensity(), config.getVersion());
+        double priority = ReviewPriority.priority(config.getSeverity(), item.reachEstimate(), risk);
+        return new Outcome(decision, review, priority, action(config, decision.getBand()), windowChanged);
+    }
+
+    /**
+     * The item-only decision: the policy's band for this item on its own scores and the author's
+     * context, before (and without) the author's window, so never escalated; failing safe as
+     * {@link #decide} does. What a verdict that cannot wait for the window (e.g. pre-publication)
+     * can say; {@link #decide} may only raise it. Null when the policy has nothing to decide on.
+     */
+    public Banding itemBand(PolicyConfig config, Map<String, Double> modalityScores, List<String> problems,
+                            Map<String, Double> context, boolean prePublish) {
+        ItemOnly itemOnly = itemOnly(config, modalityScores, problems, context, prePublish);
+        return itemOnly == null ? null : itemOnly.banding();
+    }
+
+    /** The item-only risk and band ({@link #itemBand}); null when the policy has nothing to decide on. */
+    public ItemOnly itemOnly(PolicyConfig config, Map<String, Double> modalityScores, List<String> problems,
+                             Map<String, Double> context, boolean prePublish) {
+        if (modalityScores.isEmpty() && problems.isEmpty()) {
+            return null;
+        }
+        ItemRisk risk = itemRisk(config, modalityScores, context);
+        return new ItemOnly(risk, band(config, risk, !problems.isEmpty(), false, prePublish));
+    }
+
+    /** An item's own risk and the band it gets without any window. */
+    public record ItemOnly(ItemRisk risk, Banding banding) {}
+
+    /** Fuses the policy's modality scores with the context; the review threshold when none scored. */
+    public ItemRisk itemRisk(PolicyConfig config, Map<String, Double> modalityScores, Map<String, Double> context) {
+        if (modalityScores.isEmpty()) {
+            return new ItemRisk(config.getReviewThreshold(), new ArrayList<>(), false);
+        }
+        FusedRisk fused = RiskFuser.fuse(config.getFusionStrategy(), config.getFusionWeights(), config.getFusionBias(),
+                modalityScores, context, topSignals);
+        List<Signal> signals = new ArrayList<>();
+        for (Contribution c : fused.topSignals()) {
+            signals.add(new Signal(c.name(), c.contribution()));
+        }
+        return new ItemRisk(fused.risk(), signals, true);
+    }
+
+    private static Banding band(PolicyConfig config, ItemRisk itemRisk, boolean failSafe, boolean escalate,
+                                boolean prePublish) {
+        double risk = itemRisk.risk();
+        String byRisk = Bands.band(risk, config.getReviewThreshold(), config.getActionThreshold(), escalate, prePublish);
+        // a policy that could not look at everything is never allowed by omission
+        boolean raisedByFailSafe = failSafe && (!itemRisk.modelMade() || Bands.ALLOW.equals(byRisk));
+        String band = raisedByFailSafe && Bands.ALLOW.equals(byRisk)
+                ? Bands.band(risk, config.getReviewThreshold(), config.getActionThreshold(), true, prePublish)
+                : byRisk;
+        return new Banding(band, escalate && risk < config.getReviewThreshold(), raisedByFailSafe);
+    }
+
+    /** Review always has propensity 1; ALLOW and ACTION are drawn for audit at the config's rates. */
+    private Audit audit(PolicyConfig config, String contentId, Banding banding) {
+        String band = banding.band();
+        if (Bands.needsReview(band)) {
+            return new Audit(false, 1.0, banding.raisedByFailSafe() ? FAIL_SAFE : banding.escalated() ? ESCALATION : THRESHOLD);
+        }
+        boolean action = Bands.isAction(band);
+        double propensity = action ? config.getAuditSampleRateAction() : config.getAuditSampleRateAllow();
+        boolean sampled = sampler.sampled(contentId, "audit:" + config.getPolicyId(), propensity);
+        return new Audit(sampled, propensity, !sampled ? null : action ? AUDIT_ACTION : AUDIT_ALLOW);
     }
 
     /** The enforcement action a band implies: the config's autoAction for ACTION, hold or block before publication. */

@@ -1,6 +1,6 @@
 package io.moderato.udfs.decision;
 
-import io.moderato.udfs.testing.FlinkPojoRules;
+import io.moderato.udfs.testing.FlinkPojoState;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -214,6 +214,6 @@ class CapacityLimiterTest {
 
     @Test
     void shouldBeAFlinkPojoWithoutCollections() throws Exception {
-        FlinkPojoRules.assertFlinkPojoWithoutCollections(CapacityLimiter.class);
+        FlinkPojoState.assertPojoWithoutKryoOrCollections(CapacityLimiter.class);
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.moderato.udfs.metrics.PojoContract;
+import io.moderato.udfs.testing.FlinkPojoState;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -122,13 +122,13 @@ class AdwinTest {
 
     @Test
     void aCopyThroughTheAccessorsShouldResumeExactlyLikeTheOriginal() throws Exception {
-        PojoContract.assertFlinkPojoOfPrimitives(Adwin.class);
+        FlinkPojoState.assertPojoWithoutKryo(Adwin.class);
         Adwin original = new Adwin();
         SplittableRandom random = new SplittableRandom(6);
         for (int i = 0; i < 3_000; i++) {
             original.add(bernoulli(random, 0.1));
         }
-        Adwin restored = PojoContract.copyViaAccessors(original);
+        Adwin restored = FlinkPojoState.restored(original);
         for (int i = 0; i < 3_000; i++) {
             double x = bernoulli(random, i < 1_000 ? 0.1 : 0.4);
             assertThat(restored.add(x)).as("value %d", i).isEqualTo(original.add(x));

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.moderato.udfs.metrics.PojoContract;
+import io.moderato.udfs.testing.FlinkPojoState;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -95,13 +95,13 @@ class PageHinkleyTest {
 
     @Test
     void aCopyThroughTheAccessorsShouldResumeExactlyLikeTheOriginal() throws Exception {
-        PojoContract.assertFlinkPojoOfPrimitives(PageHinkley.class);
+        FlinkPojoState.assertPojoWithoutKryo(PageHinkley.class);
         PageHinkley original = PageHinkley.twoSided();
         SplittableRandom random = new SplittableRandom(5);
         for (int i = 0; i < 2_000; i++) {
             original.add(random.nextDouble() < 0.1 ? 1.0 : 0.0);
         }
-        PageHinkley restored = PojoContract.copyViaAccessors(original);
+        PageHinkley restored = FlinkPojoState.restored(original);
         for (int i = 0; i < 3_000; i++) {
             double x = random.nextDouble() < (i < 500 ? 0.1 : 0.5) ? 1.0 : 0.0;
             assertThat(restored.add(x)).isEqualTo(original.add(x));

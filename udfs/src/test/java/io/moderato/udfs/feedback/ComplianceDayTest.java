@@ -20,7 +20,7 @@ import io.moderato.schemas.ReviewLabel;
 import io.moderato.schemas.ReviewReason;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
-import io.moderato.udfs.metrics.PojoContract;
+import io.moderato.udfs.testing.FlinkPojoState;
 import io.moderato.udfs.metrics.QualityReport;
 import io.moderato.udfs.metrics.WeightedConfusion;
 
@@ -288,10 +288,10 @@ class ComplianceDayTest {
 
     @Test
     void shouldBeAFlinkPojoThatSurvivesACopyThroughItsAccessors() throws Exception {
-        PojoContract.assertFlinkPojoOfPrimitives(ComplianceDay.class);
+        FlinkPojoState.assertPojoWithoutKryo(ComplianceDay.class);
         ComplianceDay day = feed(handMadeDay());
 
-        ComplianceDay copy = PojoContract.copyViaAccessors(day);
+        ComplianceDay copy = FlinkPojoState.restored(day);
 
         assertSameReport(copy.toReport(POLICY, DAY, GENERATED), day.toReport(POLICY, DAY, GENERATED), "copy");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.moderato.udfs.testing.FlinkPojoState;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
@@ -413,18 +414,18 @@ class WeightedMetricsBruteForceTest {
 
     @Test
     void accumulatorsShouldBeFlinkPojosThatSurviveACopyThroughTheirAccessors() throws Exception {
-        PojoContract.assertFlinkPojoOfPrimitives(WeightedConfusion.class);
-        PojoContract.assertFlinkPojoOfPrimitives(WeightedScoreHistogram.class);
+        FlinkPojoState.assertPojoWithoutKryo(WeightedConfusion.class);
+        FlinkPojoState.assertPojoWithoutKryo(WeightedScoreHistogram.class);
 
         List<Item> items = randomStream(8, 300);
         WeightedScoreHistogram h = histogram(items, 100);
-        WeightedScoreHistogram restored = PojoContract.copyViaAccessors(h);
+        WeightedScoreHistogram restored = FlinkPojoState.restored(h);
         assertSameState(restored, h);
         QualityReport.Settings settings = QualityReport.Settings.of(CONFIDENCE)
                 .withObligation(new PrecisionObligation(0.7, 0.9), 0.3);
         assertThat(restored.report(0.5, settings)).isEqualTo(h.report(0.5, settings));
 
         WeightedConfusion c = liveConfusion(items, 0.5);
-        assertSameState(PojoContract.copyViaAccessors(c), c);
+        assertSameState(FlinkPojoState.restored(c), c);
     }
 }

@@ -1,7 +1,7 @@
 package io.moderato.udfs.window;
 
 import io.moderato.schemas.WindowedUserRisk;
-import io.moderato.udfs.testing.FlinkPojoRules;
+import io.moderato.udfs.testing.FlinkPojoState;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -205,6 +205,6 @@ class SlidingRiskWindowTest {
 
     @Test
     void shouldBeAFlinkPojoWithoutCollections() throws Exception {
-        FlinkPojoRules.assertFlinkPojoWithoutCollections(SlidingRiskWindow.class);
+        FlinkPojoState.assertPojoWithoutKryoOrCollections(SlidingRiskWindow.class);
     }
 }

@@ -117,7 +117,7 @@ public final class JobJarProbe {
         jobConf.addAll(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConf);
         KafkaIo kafka = new KafkaIo(args.get(DetectionOptions.BOOTSTRAP_SERVERS),
-                args.get(DetectionOptions.SCHEMA_REGISTRY_URL), "moderato-detection", false,
+                args.get(DetectionOptions.SCHEMA_REGISTRY_URL), DetectionJob.QUALIFIED_NAME, false,
                 args.get(DetectionOptions.TRANSACTION_TIMEOUT_MS));
         DetectionJob.build(env, DetectionJob.kafkaSources(env, kafka, args), DetectionJob.kafkaSinks(kafka, args), args);
         return env.getStreamGraph().getJobGraph();

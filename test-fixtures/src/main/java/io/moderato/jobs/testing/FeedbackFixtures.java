@@ -91,15 +91,7 @@ public final class FeedbackFixtures {
     }
 
     /** Decisions, the labels reviewers sent on some of them and the review tasks of the REVIEW band, ready to produce. */
-    public record Input(List<RiskDecision> decisions, List<ReviewLabel> labels, List<ReviewTask> tasks) {
-
-        /** Produces everything to {@code run}'s risk.decisions, review.labels and review.tasks. */
-        public void produceTo(TopicScope run) {
-            run.produce("risk.decisions", RiskDecision.class, decisions, RiskDecision::getContentId);
-            run.produce("review.labels", ReviewLabel.class, labels, ReviewLabel::getContentId);
-            run.produce("review.tasks", ReviewTask.class, tasks, ReviewTask::getContentId);
-        }
-    }
+    public record Input(List<RiskDecision> decisions, List<ReviewLabel> labels, List<ReviewTask> tasks) {}
 
     /**
      * {@code count} spam decisions {@code <prefix><i>} from {@code start}, one every 4 s, with seeded

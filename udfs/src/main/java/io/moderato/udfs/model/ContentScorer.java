@@ -1,19 +1,10 @@
-package io.moderato.jobs.detection;
+package io.moderato.udfs.model;
 
-import io.moderato.udfs.vector.FeaturePacking;
-import io.moderato.jobs.internal.ModelScore;
-import io.moderato.jobs.internal.ScoringProblem;
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.Embedding;
-import io.moderato.jobs.internal.PackedFeatures;
 import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyConfig;
-import io.moderato.udfs.model.Modality;
-import io.moderato.udfs.model.ModelRegistry;
-import io.moderato.udfs.model.OnnxModel;
-import io.moderato.udfs.model.ScoreBatch;
 import io.moderato.udfs.text.FeaturizerSettings;
-import io.moderato.udfs.text.TextFeaturizer;
 import io.moderato.udfs.vector.SparseVector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +12,8 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +25,16 @@ import java.util.function.Function;
  * Scores batches of content events with the models the policy configs name, one ONNX call per
  * (model, modality) per batch. A modality an event lacks is skipped, never scored as zero; a
  * modality it carries that a wanted model cannot score (no version of the model is loaded, the
- * embedding has the wrong dimension or non-finite values) comes back as a {@link ScoringProblem},
- * so that the decider fails safe instead of silently leaving the policy out. Text models whose
- * manifests prescribe the same featurizer settings (text-spam 2.x and text-abuse do) share one
- * featurization of each text per batch: featurizing, not ONNX, is the cost of text scoring.
- * Models hot-swap through {@link #use}: a model version that fails to load never replaces the
- * working version of the same slot (modality + model name + shadow). Not thread-safe: one per subtask.
+ * embedding has the wrong dimension or non-finite values) comes back as a {@link Problem},
+ * so that the decider fails safe instead of silently leaving the policy out. Text is scored through
+ * each model's {@link TextScorer}; text models whose manifests prescribe the same featurizer settings
+ * (text-spam 2.x and text-abuse do) share one featurization of each text per batch: featurizing, not
+ * ONNX, is the cost of text scoring. Models hot-swap through {@link #use}: a model version that fails
+ * to load never replaces the working version of the same slot (modality + model name + shadow).
+ *
+ * <p>This is the DetectionJob's scorer (its scoring operator turns the results into records) and the
+ * one the detection benchmark's pure scoring bound runs, so the two measure the same code. Plain
+ * Java, not thread-safe: one per subtask or thread.
  */
 public final class ContentScorer implements AutoCloseable {
 
@@ -46,8 +43,6 @@ public final class ContentScorer implements AutoCloseable {
     /** Which model scores which modality, and whether it is only a shadow. */
     public record Slot(String modality, String model, boolean shadow) {}
 
-    private final ModelRegistry registry;
-    /** Slot → the version in use (loaded successfully). */
     private static final Comparator<Slot> SLOT_ORDER =
             Comparator.comparing(Slot::modality).thenComparing(Slot::model).thenComparing(Slot::shadow);
 
@@ -58,12 +53,14 @@ public final class ContentScorer implements AutoCloseable {
      */
     public static final int MAX_CAPTURED_VALUES = 32_768;
     /** Longest scoring-problem reason: every decision of an item with a problem carries it. */
-    static final int MAX_PROBLEM_CHARS = 300;
+    public static final int MAX_PROBLEM_CHARS = 300;
 
+    private final ModelRegistry registry;
+    /** Slot → the version in use (loaded successfully). */
     private final Map<Slot, OnnxModel> active = new TreeMap<>(SLOT_ORDER);
     /** Wanted slots without any loaded version, and why. */
     private final Map<Slot, String> missing = new TreeMap<>(SLOT_ORDER);
-    private final Map<OnnxModel, TextFeaturizer> featurizers = new java.util.IdentityHashMap<>();
+    private final Map<OnnxModel, TextScorer> textScorers = new IdentityHashMap<>();
     private long invalidEmbeddings;
 
     public ContentScorer(ModelRegistry registry) {
@@ -136,7 +133,7 @@ public final class ContentScorer implements AutoCloseable {
         active.putAll(next);
         missing.clear();
         missing.putAll(nextMissing);
-        featurizers.keySet().retainAll(next.values());
+        textScorers.keySet().retainAll(next.values());
         return problems;
     }
 
@@ -146,7 +143,7 @@ public final class ContentScorer implements AutoCloseable {
     }
 
     /** Throws when {@code model} cannot score {@code modality} (e.g. an image model named for text). */
-    static void checkModality(String modality, OnnxModel model) {
+    public static void checkModality(String modality, OnnxModel model) {
         checkModality(new Slot(modality, model.manifest().name(), false), model);
     }
 
@@ -176,12 +173,25 @@ public final class ContentScorer implements AutoCloseable {
         return invalidEmbeddings;
     }
 
+    /** One model's calibrated probability that the item violates {@code policy} (one output column). */
+    public record Score(String modality, String model, String version, String policy, double score, boolean shadow) {}
+
+    /** A modality the item carries that {@code model} could not score, and why. */
+    public record Problem(String modality, String model, String reason) {}
+
+    /**
+     * The input one active model scored, as it scored it: a sparse vector (indices and values) for
+     * text, a dense one (values only, {@code indices} empty) for an embedding. The arrays are the
+     * scorer's own and must not be changed.
+     */
+    public record CapturedInput(String modality, ModelVersion model, int dimensions, int[] indices, float[] values) {}
+
     /**
      * One event's scores; the inputs of its active (non-shadow) models when capture is on (empty, with
      * {@code featuresOmitted}, when they exceed {@link #MAX_CAPTURED_VALUES}); and the modalities it
      * carries that a wanted model could not score.
      */
-    public record Scored(List<ModelScore> scores, List<PackedFeatures> features, List<ScoringProblem> problems,
+    public record Scored(List<Score> scores, List<CapturedInput> features, List<Problem> problems,
                          boolean featuresOmitted) {}
 
     /** Scores every present modality of every event; result i belongs to event i. */
@@ -190,7 +200,7 @@ public final class ContentScorer implements AutoCloseable {
         for (int i = 0; i < events.size(); i++) {
             scores.add(new Scored(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), false));
         }
-        Map<TextFeatures.Key, TextFeatures> featurized = new java.util.HashMap<>();
+        Map<TextFeatures.Key, TextFeatures> featurized = new HashMap<>();
         for (Map.Entry<Slot, OnnxModel> entry : active.entrySet()) {
             Slot slot = entry.getKey();
             OnnxModel model = entry.getValue();
@@ -207,7 +217,7 @@ public final class ContentScorer implements AutoCloseable {
             }
             for (int i = 0; i < events.size(); i++) {
                 if (carries(events.get(i), slot.modality())) {
-                    scores.get(i).problems().add(new ScoringProblem(slot.modality(), slot.model(), entry.getValue()));
+                    scores.get(i).problems().add(new Problem(slot.modality(), slot.model(), entry.getValue()));
                 }
             }
         }
@@ -239,7 +249,7 @@ public final class ContentScorer implements AutoCloseable {
     }
 
     /** True when the event has something to score for {@code modality}. */
-    static boolean carries(ContentEvent event, String modality) {
+    public static boolean carries(ContentEvent event, String modality) {
         if (isText(modality)) {
             String t = textOf(modality).apply(event);
             return t != null && !t.isBlank();
@@ -248,10 +258,10 @@ public final class ContentScorer implements AutoCloseable {
         return e != null && e.getVector() != null && !e.getVector().isEmpty();
     }
 
-    private static long capturedValues(List<PackedFeatures> features) {
+    private static long capturedValues(List<CapturedInput> features) {
         long values = 0;
-        for (PackedFeatures f : features) {
-            values += f.getValues().remaining() / Float.BYTES;
+        for (CapturedInput f : features) {
+            values += f.values().length;
         }
         return values;
     }
@@ -266,8 +276,7 @@ public final class ContentScorer implements AutoCloseable {
                             Map<TextFeatures.Key, TextFeatures> featurized) {
         TextFeatures features = featurized.computeIfAbsent(
                 new TextFeatures.Key(slot.modality(), model.manifest().featurizer()),
-                key -> featurize(featurizers.computeIfAbsent(model, m -> new TextFeaturizer(m.manifest().featurizer())),
-                        events, text));
+                key -> featurize(textScorers.computeIfAbsent(model, TextScorer::new), events, text));
         List<Integer> rows = features.rows();
         List<SparseVector> vectors = features.vectors();
         if (rows.isEmpty()) {
@@ -277,13 +286,13 @@ public final class ContentScorer implements AutoCloseable {
         if (captureFeatures && !slot.shadow()) {
             for (int r = 0; r < rows.size(); r++) {
                 SparseVector v = vectors.get(r);
-                out.get(rows.get(r)).features().add(FeaturePacking.pack(slot.modality(), versionOf(slot, model),
+                out.get(rows.get(r)).features().add(new CapturedInput(slot.modality(), versionOf(slot, model),
                         v.dimensions(), v.indices(), v.values()));
             }
         }
     }
 
-    private static TextFeatures featurize(TextFeaturizer featurizer, List<ContentEvent> events,
+    private static TextFeatures featurize(TextScorer scorer, List<ContentEvent> events,
                                           Function<ContentEvent, String> text) {
         List<Integer> rows = new ArrayList<>();
         List<SparseVector> vectors = new ArrayList<>();
@@ -291,7 +300,7 @@ public final class ContentScorer implements AutoCloseable {
             String t = text.apply(events.get(i));
             if (t != null && !t.isBlank()) {
                 rows.add(i);
-                vectors.add(featurizer.featurize(t));
+                vectors.add(scorer.featurize(t));
             }
         }
         return new TextFeatures(rows, vectors);
@@ -314,7 +323,7 @@ public final class ContentScorer implements AutoCloseable {
             if (invalid != null) {
                 if (!slot.shadow()) {
                     invalidEmbeddings++;
-                    out.get(i).problems().add(new ScoringProblem(slot.modality(), slot.model(), invalid));
+                    out.get(i).problems().add(new Problem(slot.modality(), slot.model(), invalid));
                     LOG.warn("Not scoring content {}: {}", events.get(i).getContentId(), invalid);
                 }
                 continue;
@@ -329,7 +338,7 @@ public final class ContentScorer implements AutoCloseable {
         if (captureFeatures && !slot.shadow()) {
             for (int r = 0; r < rows.size(); r++) {
                 // a dense vector: values only, indices empty (see FeatureVector)
-                out.get(rows.get(r)).features().add(FeaturePacking.pack(slot.modality(), versionOf(slot, model),
+                out.get(rows.get(r)).features().add(new CapturedInput(slot.modality(), versionOf(slot, model),
                         model.dimensions(), new int[0], vectors.get(r)));
             }
         }
@@ -342,9 +351,9 @@ public final class ContentScorer implements AutoCloseable {
     private static void collect(Slot slot, OnnxModel model, ScoreBatch batch, List<Integer> rows, List<Scored> out) {
         List<String> policies = batch.policies();
         for (int r = 0; r < rows.size(); r++) {
-            List<ModelScore> target = out.get(rows.get(r)).scores();
+            List<Score> target = out.get(rows.get(r)).scores();
             for (int p = 0; p < policies.size(); p++) {
-                target.add(new ModelScore(slot.modality(), model.manifest().name(), model.manifest().version(),
+                target.add(new Score(slot.modality(), model.manifest().name(), model.manifest().version(),
                         policies.get(p), (double) batch.probability(r, p), slot.shadow()));
             }
         }
