@@ -3,7 +3,7 @@
 # every example by 1/propensity, and writes it beside its parent; prints how to activate it in policy.config.
 #   scripts/retrain-from-examples.sh --examples /data/training-examples --version 1.1.0
 #   scripts/retrain-from-examples.sh --examples part-0-0 --examples part-1-0 --version 1.1.0 \
-#       --policy spam --model text-spam --base-version 1.0.0 --models model-artifacts/src/main/resources/models
+#       --policy spam --model text-spam --base-version 1.0.0 --models model-resources/src/main/resources/models
 # Options: --examples PATH (repeatable, required), --version V (required), --models DIR, --policy P, --modality M,
 #          --model NAME, --base-version V, --seed N, --validation-fraction F, --help.
 source "$(dirname "$0")/lib.sh"

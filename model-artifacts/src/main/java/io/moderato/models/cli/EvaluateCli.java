@@ -58,18 +58,11 @@ public final class EvaluateCli {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Options options;
-        try {
-            options = parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println("evaluate: " + e.getMessage());
-            err.print(USAGE);
-            return 2;
+        CliStart<Options> start = CliStart.parse("evaluate", USAGE, args, EvaluateCli::parse, out, err);
+        if (start.answered()) {
+            return start.exitStatus();
         }
-        if (options == null) {
-            out.print(USAGE);
-            return 0;
-        }
+        Options options = start.options();
         try (ModelRegistry registry = ModelRegistry.open(ScoreCli.modelSource(options.modelsDir()))) {
             String version;
             TextScorer scorer;

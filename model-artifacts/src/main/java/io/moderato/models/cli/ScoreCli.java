@@ -52,18 +52,11 @@ public final class ScoreCli {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Options options;
-        try {
-            options = parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println("score: " + e.getMessage());
-            err.print(USAGE);
-            return 2;
+        CliStart<Options> start = CliStart.parse("score", USAGE, args, ScoreCli::parse, out, err);
+        if (start.answered()) {
+            return start.exitStatus();
         }
-        if (options == null) {
-            out.print(USAGE);
-            return 0;
-        }
+        Options options = start.options();
         try (ModelRegistry registry = ModelRegistry.open(modelSource(options.modelsDir()))) {
             String version = resolveVersion(registry, options.model(), options.version());
             TextScorer scorer = registry.textScorer(options.model(), version);

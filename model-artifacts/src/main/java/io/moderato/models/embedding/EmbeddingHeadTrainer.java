@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * scoring path end to end; their model cards say plainly that they claim no quality.
  *
  * <p>Usage: {@code EmbeddingHeadTrainer [outputRoot [version [seed]]]}, defaults
- * {@code model-artifacts/src/main/resources/models}, {@value #DEFAULT_VERSION}, {@value #DEFAULT_SEED}.
+ * {@code model-resources/src/main/resources/models}, {@value #DEFAULT_VERSION}, {@value #DEFAULT_SEED}.
  */
 public final class EmbeddingHeadTrainer {
 
@@ -70,7 +70,7 @@ public final class EmbeddingHeadTrainer {
 
     public static void main(String[] args) throws IOException {
         System.setProperty("java.util.logging.SimpleFormatter.format", "[tribuo] %5$s%n");
-        Path outputRoot = Path.of(args.length > 0 ? args[0] : "model-artifacts/src/main/resources/models");
+        Path outputRoot = Path.of(args.length > 0 ? args[0] : "model-resources/src/main/resources/models");
         String version = args.length > 1 ? args[1] : DEFAULT_VERSION;
         long seed = args.length > 2 ? Long.parseLong(args[2]) : DEFAULT_SEED;
         long start = System.nanoTime();

@@ -68,7 +68,7 @@ public final class RetrainFromExamples {
     public static final String DEFAULT_MODALITY = Modality.TEXT.wireName();
     public static final String DEFAULT_MODEL = "text-spam";
     public static final String DEFAULT_POLICY = "spam";
-    public static final String DEFAULT_MODELS = "model-artifacts/src/main/resources/models";
+    public static final String DEFAULT_MODELS = "model-resources/src/main/resources/models";
     public static final long DEFAULT_SEED = 42L;
     public static final double DEFAULT_VALIDATION_FRACTION = 0.2;
     public static final int HISTOGRAM_BINS = 20;

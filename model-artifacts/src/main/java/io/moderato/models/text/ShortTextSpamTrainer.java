@@ -47,7 +47,7 @@ import java.util.function.Consumer;
  * everything but the validation sets.
  *
  * <p>Usage: {@code ShortTextSpamTrainer [corpusDir [dataDir [outputRoot [version [seed [parityDir]]]]]]}, defaults
- * {@code data/spam-assassin}, {@code model-artifacts/data}, {@code model-artifacts/src/main/resources/models},
+ * {@code data/spam-assassin}, {@code model-artifacts/data}, {@code model-resources/src/main/resources/models},
  * {@value #DEFAULT_VERSION}, {@value #DEFAULT_SEED}, {@code model-artifacts/src/test/resources/parity}.
  */
 public final class ShortTextSpamTrainer {
@@ -121,7 +121,7 @@ public final class ShortTextSpamTrainer {
         System.setProperty("java.util.logging.SimpleFormatter.format", "[tribuo] %5$s%n");
         Path corpus = Path.of(arg(args, 0, "data/spam-assassin"));
         Path data = Path.of(arg(args, 1, "model-artifacts/data"));
-        Path outputRoot = Path.of(arg(args, 2, "model-artifacts/src/main/resources/models"));
+        Path outputRoot = Path.of(arg(args, 2, "model-resources/src/main/resources/models"));
         String version = arg(args, 3, DEFAULT_VERSION);
         long seed = Long.parseLong(arg(args, 4, Long.toString(DEFAULT_SEED)));
         Path parityDir = Path.of(arg(args, 5, "model-artifacts/src/test/resources/parity"));

@@ -43,7 +43,7 @@ import java.util.function.Consumer;
  * loaded back through the udfs registry and evaluated on the untouched 20%.
  *
  * <p>Usage: {@code TextAbuseTrainer [dataDir [outputRoot [version [seed [parityDir]]]]]}, defaults
- * {@code model-artifacts/data}, {@code model-artifacts/src/main/resources/models}, {@value #DEFAULT_VERSION},
+ * {@code model-artifacts/data}, {@code model-resources/src/main/resources/models}, {@value #DEFAULT_VERSION},
  * {@value #DEFAULT_SEED}, {@code model-artifacts/src/test/resources/parity}.
  */
 public final class TextAbuseTrainer {
@@ -88,7 +88,7 @@ public final class TextAbuseTrainer {
     public static void main(String[] args) throws IOException {
         System.setProperty("java.util.logging.SimpleFormatter.format", "[tribuo] %5$s%n");
         Path data = Path.of(arg(args, 0, "model-artifacts/data"));
-        Path outputRoot = Path.of(arg(args, 1, "model-artifacts/src/main/resources/models"));
+        Path outputRoot = Path.of(arg(args, 1, "model-resources/src/main/resources/models"));
         String version = arg(args, 2, DEFAULT_VERSION);
         long seed = Long.parseLong(arg(args, 3, Long.toString(DEFAULT_SEED)));
         Path parityDir = Path.of(arg(args, 4, "model-artifacts/src/test/resources/parity"));

@@ -39,7 +39,7 @@ import java.util.function.Consumer;
  * written model through the udfs {@link ModelRegistry} and checks both encodings against Tribuo.
  *
  * <p>Usage: {@code TextSpamTrainer [corpusDir [outputRoot [version [seed [parityDir]]]]]}, defaults
- * {@code data/spam-assassin}, {@code model-artifacts/src/main/resources/models}, {@value #DEFAULT_VERSION},
+ * {@code data/spam-assassin}, {@code model-resources/src/main/resources/models}, {@value #DEFAULT_VERSION},
  * {@value #DEFAULT_SEED}, {@code model-artifacts/src/test/resources/parity}. Same corpus, version and
  * seed → byte-identical outputs.
  */
@@ -87,7 +87,7 @@ public final class TextSpamTrainer {
     public static void main(String[] args) throws IOException {
         System.setProperty("java.util.logging.SimpleFormatter.format", "[tribuo] %5$s%n");
         Path corpus = Path.of(arg(args, 0, "data/spam-assassin"));
-        Path outputRoot = Path.of(arg(args, 1, "model-artifacts/src/main/resources/models"));
+        Path outputRoot = Path.of(arg(args, 1, "model-resources/src/main/resources/models"));
         String version = arg(args, 2, DEFAULT_VERSION);
         long seed = Long.parseLong(arg(args, 3, Long.toString(DEFAULT_SEED)));
         Path parityDir = Path.of(arg(args, 4, "model-artifacts/src/test/resources/parity"));

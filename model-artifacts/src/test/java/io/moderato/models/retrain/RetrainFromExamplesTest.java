@@ -49,7 +49,7 @@ class RetrainFromExamplesTest {
 
     private static final String NAME = "text-spam";
     private static final String PARENT = "1.0.0";
-    private static final Path PARENT_DIR = Path.of("src/main/resources/models", NAME, PARENT);
+    private static final Path PARENT_DIR = Path.of("../model-resources/src/main/resources/models", NAME, PARENT);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One parity message: id, true label, text. */

@@ -13,10 +13,13 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** Test helper: the TEXT model versions the module ships (found on the classpath) and their parity samples. */
@@ -25,14 +28,18 @@ final class ShippedTextModels {
     private ShippedTextModels() {
     }
 
-    /** Every {@code models/<name>/<version>/manifest.json} of a TEXT model on the test classpath (target/classes). */
+    /**
+     * Every {@code models/<name>/<version>/manifest.json} of a TEXT model on the test classpath: the
+     * moderato-model-resources jar in a reactor build, its target/classes folder in an IDE.
+     */
     static List<ModelManifest> all() {
         URL root = ShippedTextModels.class.getClassLoader().getResource("models");
         if (root == null) {
             throw new IllegalStateException("no 'models' folder on the classpath");
         }
         List<ModelManifest> out = new ArrayList<>();
-        try (Stream<Path> manifests = Files.walk(Path.of(root.toURI()), 3)) {
+        try (FileSystem jar = root.getProtocol().equals("jar") ? FileSystems.newFileSystem(root.toURI(), Map.of()) : null;
+             Stream<Path> manifests = Files.walk(jar != null ? jar.provider().getPath(root.toURI()) : Path.of(root.toURI()), 3)) {
             for (Path file : manifests.filter(p -> p.getFileName().toString().equals("manifest.json")).sorted().toList()) {
                 try (InputStream in = Files.newInputStream(file)) {
                     ModelManifest m = ModelManifest.read(in, file.toString());

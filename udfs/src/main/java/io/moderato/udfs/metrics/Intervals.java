@@ -254,13 +254,10 @@ public final class Intervals {
             double failureSquaredWeight,
             long itemCount,
             double confidence) {
-        double total = successWeight + failureWeight;
-        if (!(total > 0.0)) {
-            requireConfidence(confidence);
-            return ProportionEstimate.undefined();
-        }
-        return clopperPearson(clamp01(successWeight / total), conservativeEffectiveSampleSize(successWeight,
-                failureWeight, successSquaredWeight, failureSquaredWeight, itemCount), confidence);
+        WeightedSample sample = WeightedSample.of(successWeight, failureWeight, successSquaredWeight,
+                failureSquaredWeight, itemCount, confidence);
+        return sample == null ? ProportionEstimate.undefined()
+                : clopperPearson(sample.proportion(), sample.effectiveSampleSize(), confidence);
     }
 
     /**
@@ -275,16 +272,26 @@ public final class Intervals {
             double failureSquaredWeight,
             long itemCount,
             double confidence) {
-        double total = successWeight + failureWeight;
-        if (!(total > 0.0)) {
-            requireConfidence(confidence);
-            return Double.NaN;
-        }
-        return clopperPearsonLowerBound(clamp01(successWeight / total), conservativeEffectiveSampleSize(successWeight,
-                failureWeight, successSquaredWeight, failureSquaredWeight, itemCount), confidence);
+        WeightedSample sample = WeightedSample.of(successWeight, failureWeight, successSquaredWeight,
+                failureSquaredWeight, itemCount, confidence);
+        return sample == null ? Double.NaN
+                : clopperPearsonLowerBound(sample.proportion(), sample.effectiveSampleSize(), confidence);
     }
 
-    private static double clamp01(double x) {
-        return Math.max(0.0, Math.min(1.0, x));
+    /** The point S / (S + F) and its conservative effective sample size, shared by both weighted forms. */
+    private record WeightedSample(double proportion, double effectiveSampleSize) {
+
+        /** Null when the population has no weight (the confidence is still checked, so a bad one never passes). */
+        static WeightedSample of(double successWeight, double failureWeight, double successSquaredWeight,
+                                 double failureSquaredWeight, long itemCount, double confidence) {
+            double total = successWeight + failureWeight;
+            if (!(total > 0.0)) {
+                requireConfidence(confidence);
+                return null;
+            }
+            double proportion = Math.max(0.0, Math.min(1.0, successWeight / total));
+            return new WeightedSample(proportion, conservativeEffectiveSampleSize(successWeight, failureWeight,
+                    successSquaredWeight, failureSquaredWeight, itemCount));
+        }
     }
 }
