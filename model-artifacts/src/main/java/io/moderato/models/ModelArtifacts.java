@@ -3,7 +3,6 @@ package io.moderato.models;
 import io.moderato.models.onnx.LinearHeadOnnxExporter;
 import io.moderato.udfs.model.InputEncoding;
 import io.moderato.udfs.model.ModelManifest;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,15 +23,16 @@ public final class ModelArtifacts {
             InputEncoding.DENSE, "model.dense.onnx",
             InputEncoding.SPARSE, "model.sparse.onnx");
 
-    private ModelArtifacts() {
-    }
+    private ModelArtifacts() {}
 
     /** Writes the version folder and returns it. The manifest's {@code graphs} decide which graphs are written. */
     public static Path write(Path root, ModelManifest manifest, LinearHeadOnnxExporter head, String modelCard)
             throws IOException {
-        if (head.dimensions() != manifest.inputDimensions() || head.outputs() != manifest.policies().size()) {
+        if (head.dimensions() != manifest.inputDimensions()
+                || head.outputs() != manifest.policies().size()) {
             throw new IllegalArgumentException("head is " + head.dimensions() + "x" + head.outputs() + " but manifest "
-                    + manifest.id() + " says " + manifest.inputDimensions() + "x" + manifest.policies().size());
+                    + manifest.id() + " says " + manifest.inputDimensions() + "x"
+                    + manifest.policies().size());
         }
         Path dir = root.resolve(manifest.name()).resolve(manifest.version());
         Files.createDirectories(dir);
@@ -68,7 +68,8 @@ public final class ModelArtifacts {
     /** Human-readable size of a file for progress output. */
     public static String size(Path file) throws IOException {
         long bytes = Files.size(file);
-        return bytes >= 1 << 20 ? String.format("%.1f MiB", bytes / 1048576.0)
+        return bytes >= 1 << 20
+                ? String.format("%.1f MiB", bytes / 1048576.0)
                 : bytes >= 1 << 10 ? String.format("%.1f KiB", bytes / 1024.0) : bytes + " B";
     }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
-
 import org.apache.flink.avro.registry.confluent.shaded.io.confluent.kafka.schemaregistry.ParsedSchema;
 import org.apache.flink.avro.registry.confluent.shaded.io.confluent.kafka.schemaregistry.avro.AvroSchema;
 import org.apache.flink.avro.registry.confluent.shaded.io.confluent.kafka.schemaregistry.client.CachedSchemaRegistryClient;
@@ -72,8 +71,8 @@ public final class SchemaRegistry implements AutoCloseable {
         if (baseUrls.isEmpty()) {
             throw new IllegalArgumentException("Schema registry URL is empty");
         }
-        return new SchemaRegistry(trimmed,
-                new CachedSchemaRegistryClient(baseUrls, CACHE_CAPACITY, new HashMap<>(clientConfig)));
+        return new SchemaRegistry(
+                trimmed, new CachedSchemaRegistryClient(baseUrls, CACHE_CAPACITY, new HashMap<>(clientConfig)));
     }
 
     /** Forgets every schema registered in the in-JVM registry {@code mock://<scope>}. */
@@ -112,7 +111,8 @@ public final class SchemaRegistry implements AutoCloseable {
         try {
             return client.register(subject, schema);
         } catch (RestClientException e) {
-            throw RegistryException.from("register schema under subject " + subject, e, e.getStatus(), e.getErrorCode());
+            throw RegistryException.from(
+                    "register schema under subject " + subject, e, e.getStatus(), e.getErrorCode());
         } catch (IOException e) {
             throw RegistryException.unreachable("register schema under subject " + subject + " at " + url, e);
         }

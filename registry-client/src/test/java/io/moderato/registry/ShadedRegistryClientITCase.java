@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,9 +14,8 @@ import org.junit.jupiter.api.Test;
 class ShadedRegistryClientITCase {
 
     private static final String SCOPE = "shaded-itcase";
-    private static final String SCHEMA =
-            "{\"type\":\"record\",\"name\":\"Ping\",\"namespace\":\"io.moderato.test\","
-                    + "\"fields\":[{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"n\",\"type\":\"int\",\"default\":0}]}";
+    private static final String SCHEMA = "{\"type\":\"record\",\"name\":\"Ping\",\"namespace\":\"io.moderato.test\","
+            + "\"fields\":[{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"n\",\"type\":\"int\",\"default\":0}]}";
 
     @AfterEach
     void dropScope() {
@@ -26,7 +24,12 @@ class ShadedRegistryClientITCase {
 
     @Test
     void shouldRunFromTheShadedJarWithoutTheBundle() throws Exception {
-        String location = Path.of(SchemaRegistry.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String location = Path.of(SchemaRegistry.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString();
         assertThat(location).endsWith(".jar").contains("moderato-registry-client");
         assertThatThrownBy(() -> Class.forName("com.google.common.base.Ticker"))
                 .as("unrelocated Guava (only the bundle has it)")
@@ -52,13 +55,14 @@ class ShadedRegistryClientITCase {
     @Test
     void shouldReportUnknownIdsAndSubjectsAsNotFound() throws Exception {
         try (SchemaRegistry registry = SchemaRegistry.connect("mock://" + SCOPE)) {
-            assertThatThrownBy(() -> registry.schemaById(777))
-                    .isInstanceOfSatisfying(RegistryException.class, e -> {
-                        assertThat(e.isNotFound()).isTrue();
-                        assertThat(e.isTransient()).isFalse();
-                    });
+            assertThatThrownBy(() -> registry.schemaById(777)).isInstanceOfSatisfying(RegistryException.class, e -> {
+                assertThat(e.isNotFound()).isTrue();
+                assertThat(e.isTransient()).isFalse();
+            });
             assertThatThrownBy(() -> registry.idOf("nobody-value", SCHEMA))
-                    .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.isNotFound()).isTrue());
+                    .isInstanceOfSatisfying(
+                            RegistryException.class,
+                            e -> assertThat(e.isNotFound()).isTrue());
         }
     }
 
@@ -74,11 +78,10 @@ class ShadedRegistryClientITCase {
     @Test
     void shouldReportAnUnreachableRegistryAsTransient() throws Exception {
         try (SchemaRegistry registry = SchemaRegistry.connect("http://127.0.0.1:9")) {
-            assertThatThrownBy(() -> registry.schemaById(1))
-                    .isInstanceOfSatisfying(RegistryException.class, e -> {
-                        assertThat(e.status()).isEqualTo(RegistryException.UNREACHABLE);
-                        assertThat(e.isTransient()).isTrue();
-                    });
+            assertThatThrownBy(() -> registry.schemaById(1)).isInstanceOfSatisfying(RegistryException.class, e -> {
+                assertThat(e.status()).isEqualTo(RegistryException.UNREACHABLE);
+                assertThat(e.isTransient()).isTrue();
+            });
         }
     }
 }

@@ -2,7 +2,6 @@ package io.moderato.schemas;
 
 import java.util.Arrays;
 import java.util.Optional;
-
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -25,14 +24,12 @@ public enum Topic {
             "enforcement.actions", EnforcementAction.class, EnforcementAction.getClassSchema(), "contentId"),
     REVIEW_LABELS("review.labels", ReviewLabel.class, ReviewLabel.getClassSchema(), "contentId"),
     /** Labels the FeedbackJob could not join to a decision within its TTL: the review.labels record, unchanged. */
-    REVIEW_LABELS_UNMATCHED(
-            "review.labels.unmatched", ReviewLabel.class, ReviewLabel.getClassSchema(), "contentId"),
+    REVIEW_LABELS_UNMATCHED("review.labels.unmatched", ReviewLabel.class, ReviewLabel.getClassSchema(), "contentId"),
     TRAINING_EXAMPLES("training.examples", TrainingExample.class, TrainingExample.getClassSchema(), "contentId"),
     QUALITY_METRICS("quality.metrics", MetricSnapshot.class, MetricSnapshot.getClassSchema(), "policyId"),
     DRIFT_ALERTS("drift.alerts", DriftAlert.class, DriftAlert.getClassSchema(), "policyId"),
     CONFIG_AUDIT("config.audit", ConfigAudit.class, ConfigAudit.getClassSchema(), "policyId"),
-    COMPLIANCE_REPORTS(
-            "compliance.reports", ComplianceReport.class, ComplianceReport.getClassSchema(), "policyId"),
+    COMPLIANCE_REPORTS("compliance.reports", ComplianceReport.class, ComplianceReport.getClassSchema(), "policyId"),
     DEADLETTER("deadletter", DeadLetter.class, DeadLetter.getClassSchema(), null);
 
     private final String topicName;
@@ -74,6 +71,8 @@ public enum Topic {
 
     /** The topic with this Kafka name, if it is one of Moderato's. */
     public static Optional<Topic> forTopicName(String topicName) {
-        return Arrays.stream(values()).filter(t -> t.topicName.equals(topicName)).findFirst();
+        return Arrays.stream(values())
+                .filter(t -> t.topicName.equals(topicName))
+                .findFirst();
     }
 }

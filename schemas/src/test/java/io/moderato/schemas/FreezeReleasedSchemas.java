@@ -48,7 +48,9 @@ public final class FreezeReleasedSchemas {
 
     private static Path defaultDirectory() {
         Path inModule = Path.of("src/test/resources/released");
-        return Files.isDirectory(Path.of("src/main/avro")) ? inModule : Path.of("schemas").resolve(inModule);
+        return Files.isDirectory(Path.of("src/main/avro"))
+                ? inModule
+                : Path.of("schemas").resolve(inModule);
     }
 
     private static Optional<String> latestFrozen(Path dir, String name, int below) throws IOException {

@@ -3,13 +3,12 @@ package io.moderato.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Arrays;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.stream.Stream;
-
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.junit.jupiter.api.Test;
@@ -32,7 +31,8 @@ class FreezeReleasedSchemasTest {
         assertThat(SchemaNormalization.parsingFingerprint64(frozen))
                 .isEqualTo(SchemaNormalization.parsingFingerprint64(topic.schema()));
         assertThat(frozen.getDoc()).isEqualTo(topic.schema().getDoc());
-        assertThat(CompatibilityGate.incompatibilities("frozen", frozen, topic.schema())).isEmpty();
+        assertThat(CompatibilityGate.incompatibilities("frozen", frozen, topic.schema()))
+                .isEmpty();
     }
 
     @Test
@@ -43,7 +43,10 @@ class FreezeReleasedSchemasTest {
 
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(f -> f.getFileName().toString()))
-                    .hasSize((int) Arrays.stream(Topic.values()).map(t -> t.schema().getName()).distinct().count())
+                    .hasSize((int) Arrays.stream(Topic.values())
+                            .map(t -> t.schema().getName())
+                            .distinct()
+                            .count())
                     .allMatch(f -> f.endsWith(".v1.avsc"));
         }
     }

@@ -2,14 +2,13 @@ package io.moderato.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.moderato.schemas.ReleasedSchemas.Released;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-
-import io.moderato.schemas.ReleasedSchemas.Released;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -44,7 +43,9 @@ class RoundTripTest {
         List<String> empty = new ArrayList<>();
         findEmpty(topic.schema().getName(), SampleRecords.of(topic), empty);
 
-        assertThat(empty).as("sample leaves these unset or empty, so their branch is not round-tripped").isEmpty();
+        assertThat(empty)
+                .as("sample leaves these unset or empty, so their branch is not round-tripped")
+                .isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -71,7 +72,9 @@ class RoundTripTest {
 
     private static Released latestReleased(Topic topic) {
         List<Released> released = ReleasedSchemas.of(topic.schema().getName());
-        assertThat(released).as("released versions of %s", topic.schema().getName()).isNotEmpty();
+        assertThat(released)
+                .as("released versions of %s", topic.schema().getName())
+                .isNotEmpty();
         return released.get(released.size() - 1);
     }
 

@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -39,7 +38,11 @@ public final class SampleRecords {
     }
 
     public static ModelVersion model(String modality, String name, String version) {
-        return ModelVersion.newBuilder().setModality(modality).setName(name).setVersion(version).build();
+        return ModelVersion.newBuilder()
+                .setModality(modality)
+                .setName(name)
+                .setVersion(version)
+                .build();
     }
 
     private static Embedding embedding(String encoder, float... values) {
@@ -47,7 +50,11 @@ public final class SampleRecords {
         for (float v : values) {
             vector.add(v);
         }
-        return Embedding.newBuilder().setEncoderId(encoder).setEncoderVersion("2024-11").setVector(vector).build();
+        return Embedding.newBuilder()
+                .setEncoderId(encoder)
+                .setEncoderVersion("2024-11")
+                .setVector(vector)
+                .build();
     }
 
     public static ContentEvent contentEvent() {
@@ -131,7 +138,10 @@ public final class SampleRecords {
     }
 
     public static ShadowScore shadowScore() {
-        return ShadowScore.newBuilder().setModel(model("text", "text-harassment", "4-rc1")).setScore(0.7).build();
+        return ShadowScore.newBuilder()
+                .setModel(model("text", "text-harassment", "4-rc1"))
+                .setScore(0.7)
+                .build();
     }
 
     public static PolicyDecision policyDecision() {
@@ -146,8 +156,14 @@ public final class SampleRecords {
                 .setReviewThreshold(0.6)
                 .setEscalationThreshold(0.8)
                 .setTopSignals(List.of(
-                        Signal.newBuilder().setName("text").setContribution(1.07).build(),
-                        Signal.newBuilder().setName("prior_strikes").setContribution(0.3).build()))
+                        Signal.newBuilder()
+                                .setName("text")
+                                .setContribution(1.07)
+                                .build(),
+                        Signal.newBuilder()
+                                .setName("prior_strikes")
+                                .setContribution(0.3)
+                                .build()))
                 .setAuditSampled(false)
                 .setPropensity(1.0)
                 .setShadowScores(List.of(shadowScore()))
@@ -178,7 +194,8 @@ public final class SampleRecords {
                 .setPrePublish(true)
                 .setLate(true)
                 .setPolicies(List.of(policyDecision()))
-                .setModelVersions(List.of(model("text", "text-harassment", "3"), model("transcript", "asr-harassment", "1")))
+                .setModelVersions(
+                        List.of(model("text", "text-harassment", "3"), model("transcript", "asr-harassment", "1")))
                 .setConfigVersions(Map.of("harassment", 7L))
                 .setContextFeatures(Map.of("account_age_days", 3.0, "prior_strikes", 1.0))
                 .setFeatures(List.of(textFeatures()))
@@ -199,7 +216,8 @@ public final class SampleRecords {
                         .setAction("HOLD_PREPUBLISH")
                         .setFusedRisk(0.66)
                         .setModalityScores(Map.of("text", 0.71, "transcript", 0.55))
-                        .setScoringProblems(List.of("audio embedding has 3 dimensions, model audio-safety:1.0.0 expects 512"))
+                        .setScoringProblems(
+                                List.of("audio embedding has 3 dimensions, model audio-safety:1.0.0 expects 512"))
                         .build()))
                 .setModelVersions(List.of(model("text", "text-harassment", "3")))
                 .setConfigVersions(Map.of("harassment", 7L))
@@ -291,7 +309,11 @@ public final class SampleRecords {
     }
 
     private static Estimate estimate(double value, double lower, double upper) {
-        return Estimate.newBuilder().setValue(value).setLower(lower).setUpper(upper).build();
+        return Estimate.newBuilder()
+                .setValue(value)
+                .setLower(lower)
+                .setUpper(upper)
+                .build();
     }
 
     public static MetricSnapshot metricSnapshot() {
@@ -331,7 +353,8 @@ public final class SampleRecords {
                 // every field populated for the round trip; a real snapshot has either a threshold or a note
                 .setRecommendationNote("insufficient labels: need ≈ 420 more audited items at this prevalence")
                 .setAdditionalAuditedItemsNeeded(420L)
-                .setWithheld(Map.of("falsePositiveRate", "0.40 effective labelled items: less than one observation's worth"))
+                .setWithheld(
+                        Map.of("falsePositiveRate", "0.40 effective labelled items: less than one observation's worth"))
                 .build();
     }
 
@@ -359,7 +382,10 @@ public final class SampleRecords {
                 .setReason("thresholds out of order")
                 .setViolations(List.of("reviewThreshold 0.95 > actionThreshold 0.92"))
                 .setPreviousVersion(7L)
-                .setSubmitted(PolicyConfig.newBuilder(policyConfig()).setVersion(8L).setReviewThreshold(0.95).build())
+                .setSubmitted(PolicyConfig.newBuilder(policyConfig())
+                        .setVersion(8L)
+                        .setReviewThreshold(0.95)
+                        .build())
                 .setJob("detection")
                 .setProcessedAtMillis(DECIDED_AT)
                 .build();

@@ -3,6 +3,11 @@ package io.moderato.schemas;
 import static java.util.Map.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.moderato.schemas.ReleasedSchemas.Released;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +18,6 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.moderato.schemas.ReleasedSchemas.Released;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -127,14 +126,20 @@ class SchemaCompatibilityTest {
 
         @Test
         void shouldReportAFieldAddedWithoutDefault() {
-            Schema changed = mutate(contentEvent.schema(), root -> fields(root).addObject()
-                    .put("name", "language")
-                    .put("type", "string")
-                    .put("doc", "added without a default"));
+            Schema changed = mutate(
+                    contentEvent.schema(),
+                    root -> fields(root)
+                            .addObject()
+                            .put("name", "language")
+                            .put("type", "string")
+                            .put("doc", "added without a default"));
 
-            List<String> problems = CompatibilityGate.incompatibilities(contentEvent.label(), contentEvent.schema(), changed);
+            List<String> problems =
+                    CompatibilityGate.incompatibilities(contentEvent.label(), contentEvent.schema(), changed);
 
-            assertThat(problems).singleElement().asString()
+            assertThat(problems)
+                    .singleElement()
+                    .asString()
                     .contains("ContentEvent v1")
                     .contains("backward")
                     .contains("READER_FIELD_MISSING_DEFAULT")
@@ -145,9 +150,12 @@ class SchemaCompatibilityTest {
         void shouldReportARemovedFieldThatOldReadersNeed() {
             Schema changed = mutate(contentEvent.schema(), root -> removeField(root, "userId"));
 
-            List<String> problems = CompatibilityGate.incompatibilities(contentEvent.label(), contentEvent.schema(), changed);
+            List<String> problems =
+                    CompatibilityGate.incompatibilities(contentEvent.label(), contentEvent.schema(), changed);
 
-            assertThat(problems).singleElement().asString()
+            assertThat(problems)
+                    .singleElement()
+                    .asString()
                     .contains("forward")
                     .contains("READER_FIELD_MISSING_DEFAULT")
                     .contains("userId");
@@ -155,25 +163,28 @@ class SchemaCompatibilityTest {
 
         @Test
         void shouldReportAFieldTypeChange() {
-            Schema changed = mutate(contentEvent.schema(), root -> field(root, "reachEstimate").put("type", "int"));
+            Schema changed = mutate(
+                    contentEvent.schema(), root -> field(root, "reachEstimate").put("type", "int"));
 
-            List<String> problems = CompatibilityGate.incompatibilities(contentEvent.label(), contentEvent.schema(), changed);
+            List<String> problems =
+                    CompatibilityGate.incompatibilities(contentEvent.label(), contentEvent.schema(), changed);
 
             assertThat(problems).singleElement().asString().contains("backward").contains("TYPE_MISMATCH");
         }
 
         @Test
         void shouldReportARenamedNestedRecord() {
-            Schema changed = mutate(contentEvent.schema(), root -> ((ObjectNode) field(root, "transcript").get("type").get(1))
-                    .put("name", "SpeechTranscript"));
+            Schema changed = mutate(
+                    contentEvent.schema(),
+                    root -> ((ObjectNode) field(root, "transcript").get("type").get(1))
+                            .put("name", "SpeechTranscript"));
 
             // the transcript union no longer has a branch for the old name, and old readers none for the new one
             int transcript = contentEvent.schema().getField("transcript").pos();
             assertThat(CompatibilityGate.incompatibilities(contentEvent.label(), contentEvent.schema(), changed))
                     .hasSize(2)
-                    .allSatisfy(p -> assertThat(p)
-                            .contains("MISSING_UNION_BRANCH")
-                            .contains("/fields/" + transcript + "/type"));
+                    .allSatisfy(p ->
+                            assertThat(p).contains("MISSING_UNION_BRANCH").contains("/fields/" + transcript + "/type"));
         }
 
         @Test
@@ -184,8 +195,12 @@ class SchemaCompatibilityTest {
             Schema v2WithDefault = enumRecord("[\"ALLOW\", \"REVIEW\", \"HOLD\"]", "REVIEW");
 
             assertThat(CompatibilityGate.incompatibilities("Banded v1", v1, v2))
-                    .singleElement().asString().contains("forward").contains("MISSING_ENUM_SYMBOLS");
-            assertThat(CompatibilityGate.incompatibilities("Banded v1", v1WithDefault, v2WithDefault)).isEmpty();
+                    .singleElement()
+                    .asString()
+                    .contains("forward")
+                    .contains("MISSING_ENUM_SYMBOLS");
+            assertThat(CompatibilityGate.incompatibilities("Banded v1", v1WithDefault, v2WithDefault))
+                    .isEmpty();
         }
 
         @Test
@@ -196,14 +211,16 @@ class SchemaCompatibilityTest {
                 f.putNull("default");
             });
 
-            assertThat(CompatibilityGate.incompatibilities(contentEvent.label(), contentEvent.schema(), changed)).isEmpty();
+            assertThat(CompatibilityGate.incompatibilities(contentEvent.label(), contentEvent.schema(), changed))
+                    .isEmpty();
         }
 
         @Test
         void shouldAcceptRemovingAFieldThatHasADefault() {
             Schema changed = mutate(contentEvent.schema(), root -> removeField(root, "attributes"));
 
-            assertThat(CompatibilityGate.incompatibilities(contentEvent.label(), contentEvent.schema(), changed)).isEmpty();
+            assertThat(CompatibilityGate.incompatibilities(contentEvent.label(), contentEvent.schema(), changed))
+                    .isEmpty();
         }
     }
 
@@ -243,7 +260,9 @@ class SchemaCompatibilityTest {
 
     private static Schema enumRecord(String symbols, String enumDefault) {
         String defaultJson = enumDefault == null ? "" : ", \"default\": \"" + enumDefault + "\"";
-        return new Schema.Parser().parse("{\"type\": \"record\", \"name\": \"Banded\", \"fields\": [{\"name\": \"band\","
-                + " \"type\": {\"type\": \"enum\", \"name\": \"Band\", \"symbols\": " + symbols + defaultJson + "}}]}");
+        return new Schema.Parser()
+                .parse("{\"type\": \"record\", \"name\": \"Banded\", \"fields\": [{\"name\": \"band\","
+                        + " \"type\": {\"type\": \"enum\", \"name\": \"Band\", \"symbols\": " + symbols + defaultJson
+                        + "}}]}");
     }
 }

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
 import org.apache.avro.JsonProperties;
 import org.apache.avro.Schema;
 import org.apache.avro.Schema.Field;
@@ -50,7 +49,8 @@ class SchemaConventionsTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Topic.class)
     void shouldDeclareEveryTypeInTheProjectNamespace(Topic topic) {
-        assertThat(namedTypes(topic.schema()).values()).allSatisfy(t -> assertThat(t.getNamespace()).as(t.getName()).isEqualTo(NAMESPACE));
+        assertThat(namedTypes(topic.schema()).values())
+                .allSatisfy(t -> assertThat(t.getNamespace()).as(t.getName()).isEqualTo(NAMESPACE));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -79,13 +79,16 @@ class SchemaConventionsTest {
             boolean millisName = f.name().endsWith("Millis");
             boolean looksLikeTime = f.name().matches(".*(Time|At|Timestamp|Date)");
             Schema s = f.schema().isNullable() && f.schema().getType() == Type.UNION
-                    ? f.schema().getTypes().get(1) : f.schema();
+                    ? f.schema().getTypes().get(1)
+                    : f.schema();
             if (looksLikeTime || (millisName && (s.getType() != Type.LONG || s.getLogicalType() != null))) {
                 wrong.add(record.getName() + "." + f.name() + ": " + f.schema());
             }
         });
 
-        assertThat(wrong).as("times are plain longs named *Millis (epoch milliseconds UTC)").isEmpty();
+        assertThat(wrong)
+                .as("times are plain longs named *Millis (epoch milliseconds UTC)")
+                .isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -93,17 +96,26 @@ class SchemaConventionsTest {
     void shouldGiveEveryEnumADefaultSymbol(Topic topic) {
         assertThat(namedTypes(topic.schema()).values())
                 .filteredOn(t -> t.getType() == Type.ENUM)
-                .allSatisfy(e -> assertThat(e.getEnumDefault()).as("default of enum %s", e.getName()).isNotNull());
+                .allSatisfy(e -> assertThat(e.getEnumDefault())
+                        .as("default of enum %s", e.getName())
+                        .isNotNull());
     }
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Topic.class)
     void shouldTakeTheKafkaKeyFromARequiredStringField(Topic topic) {
-        topic.keyField().ifPresentOrElse(key -> {
-            Field f = topic.schema().getField(key);
-            assertThat(f).as("key field %s of %s", key, topic.schema().getName()).isNotNull();
-            assertThat(f.schema().getType()).isEqualTo(Type.STRING);
-        }, () -> assertThat(topic).isEqualTo(Topic.DEADLETTER));
+        topic.keyField()
+                .ifPresentOrElse(
+                        key -> {
+                            Field f = topic.schema().getField(key);
+                            assertThat(f)
+                                    .as(
+                                            "key field %s of %s",
+                                            key, topic.schema().getName())
+                                    .isNotNull();
+                            assertThat(f.schema().getType()).isEqualTo(Type.STRING);
+                        },
+                        () -> assertThat(topic).isEqualTo(Topic.DEADLETTER));
     }
 
     @Test
@@ -119,7 +131,9 @@ class SchemaConventionsTest {
                 .map(fullName -> fullName.substring(fullName.lastIndexOf('.') + 1))
                 .collect(Collectors.toSet());
 
-        assertThat(reachable).as("every named type reachable from a topic record, one .avsc file each").isEqualTo(files);
+        assertThat(reachable)
+                .as("every named type reachable from a topic record, one .avsc file each")
+                .isEqualTo(files);
     }
 
     @Test
@@ -131,7 +145,9 @@ class SchemaConventionsTest {
                 .distinct()
                 .toList();
 
-        assertThat(enums).as("policies, bands, actions and sources are strings so they evolve as data").isEmpty();
+        assertThat(enums)
+                .as("policies, bands, actions and sources are strings so they evolve as data")
+                .isEmpty();
     }
 
     /** Every named type (record, enum, fixed) reachable from the schema, by full name. */
@@ -152,7 +168,7 @@ class SchemaConventionsTest {
             case ARRAY -> collect(s.getElementType(), found);
             case MAP -> collect(s.getValueType(), found);
             case UNION -> s.getTypes().forEach(t -> collect(t, found));
-            default -> { }
+            default -> {}
         }
     }
 

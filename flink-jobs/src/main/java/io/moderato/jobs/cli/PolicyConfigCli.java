@@ -12,7 +12,6 @@ import io.moderato.schemas.PolicyConfig;
 import io.moderato.udfs.config.PolicyConfigDiff;
 import io.moderato.udfs.config.PolicyConfigValidator;
 import io.moderato.udfs.config.PolicyDefaults;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -65,8 +64,20 @@ public final class PolicyConfigCli {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> COMMANDS = List.of("show", "validate", "set", "history", "diff");
-    private static final List<String> VALUE_FLAGS = List.of("--bootstrap", "--registry", "--topic", "--audit-topic", "--defaults",
-            "--policy", "--file", "--set", "--note", "--updated-by", "--wait", "--from", "--to");
+    private static final List<String> VALUE_FLAGS = List.of(
+            "--bootstrap",
+            "--registry",
+            "--topic",
+            "--audit-topic",
+            "--defaults",
+            "--policy",
+            "--file",
+            "--set",
+            "--note",
+            "--updated-by",
+            "--wait",
+            "--from",
+            "--to");
 
     private final Map<String, String> options;
     private final List<String> sets;
@@ -85,7 +96,10 @@ public final class PolicyConfigCli {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || List.of(args).contains("--help")) {
+        if (args.length == 0
+                || args[0].equals("--help")
+                || args[0].equals("-h")
+                || List.of(args).contains("--help")) {
             out.print(USAGE);
             return 0;
         }
@@ -151,7 +165,8 @@ public final class PolicyConfigCli {
     }
 
     private List<PolicyConfig> defaults() {
-        return JobWiring.policyDefaults(options.getOrDefault("defaults", DetectionOptions.POLICY_DEFAULTS.defaultValue()),
+        return JobWiring.policyDefaults(
+                options.getOrDefault("defaults", DetectionOptions.POLICY_DEFAULTS.defaultValue()),
                 DetectionOptions.POLICY_DEFAULTS);
     }
 
@@ -160,8 +175,12 @@ public final class PolicyConfigCli {
         Reachability.requireRegistry(registry());
         Reachability.requireBroker(bootstrap());
         PolicyBook book = new PolicyBook(defaults());
-        for (var entry : TopicReader.readAll(bootstrap(), registry(), options.getOrDefault("topic", "policy.config"),
-                PolicyConfig.class, Duration.ofSeconds(30))) {
+        for (var entry : TopicReader.readAll(
+                bootstrap(),
+                registry(),
+                options.getOrDefault("topic", "policy.config"),
+                PolicyConfig.class,
+                Duration.ofSeconds(30))) {
             book.offer(entry.value());
         }
         return book;
@@ -180,13 +199,34 @@ public final class PolicyConfigCli {
             out.println(PolicyDefaults.toJson(configs));
             return 0;
         }
-        out.printf(Locale.ROOT, "%-14s %4s %-8s %7s %7s %7s %-7s %-38s %s%n", "policy", "v", "enabled", "review", "action",
-                "escal.", "auto", "models (modality=name:version)", "updated by / note");
+        out.printf(
+                Locale.ROOT,
+                "%-14s %4s %-8s %7s %7s %7s %-7s %-38s %s%n",
+                "policy",
+                "v",
+                "enabled",
+                "review",
+                "action",
+                "escal.",
+                "auto",
+                "models (modality=name:version)",
+                "updated by / note");
         for (PolicyConfig c : configs) {
-            String models = c.getActiveModels().stream().map(PolicyConfigCli::model).collect(Collectors.joining(" "));
-            out.printf(Locale.ROOT, "%-14s %4d %-8s %7.3f %7.3f %7.3f %-7s %-38s %s%s%n", c.getPolicyId(), c.getVersion(),
-                    c.getEnabled() ? "yes" : "NO", c.getReviewThreshold(), c.getActionThreshold(), c.getEscalationThreshold(),
-                    c.getAutoAction(), models, c.getUpdatedBy(), c.getChangeNote() == null ? "" : " — " + c.getChangeNote());
+            String models =
+                    c.getActiveModels().stream().map(PolicyConfigCli::model).collect(Collectors.joining(" "));
+            out.printf(
+                    Locale.ROOT,
+                    "%-14s %4d %-8s %7.3f %7.3f %7.3f %-7s %-38s %s%s%n",
+                    c.getPolicyId(),
+                    c.getVersion(),
+                    c.getEnabled() ? "yes" : "NO",
+                    c.getReviewThreshold(),
+                    c.getActionThreshold(),
+                    c.getEscalationThreshold(),
+                    c.getAutoAction(),
+                    models,
+                    c.getUpdatedBy(),
+                    c.getChangeNote() == null ? "" : " — " + c.getChangeNote());
         }
         return 0;
     }
@@ -198,7 +238,8 @@ public final class PolicyConfigCli {
     private List<PolicyConfig> readFile() {
         String file = require("file");
         try {
-            String json = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+            String json =
+                    Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
             return json.startsWith("[")
                     ? PolicyDefaults.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), file)
                     : List.of(PolicyDefaults.fromJson(json));
@@ -225,7 +266,8 @@ public final class PolicyConfigCli {
             for (PolicyConfig c : configs) {
                 PolicyBook.Outcome outcome = book.offer(c);
                 out.println("against the config in force: " + c.getPolicyId() + " v" + c.getVersion() + " would be "
-                        + outcome.verdict().status() + (outcome.accepted() ? "" : " (" + outcome.verdict().reason(c.getVersion()) + ")"));
+                        + outcome.verdict().status()
+                        + (outcome.accepted() ? "" : " (" + outcome.verdict().reason(c.getVersion()) + ")"));
                 valid &= outcome.accepted();
             }
         }
@@ -254,7 +296,8 @@ public final class PolicyConfigCli {
         boolean valid = true;
         for (PolicyConfig c : submitted) {
             PolicyConfig current = book.get(c.getPolicyId());
-            out.println(c.getPolicyId() + ": v" + (current == null ? "-" : current.getVersion()) + " (in force) -> v" + c.getVersion());
+            out.println(c.getPolicyId() + ": v" + (current == null ? "-" : current.getVersion()) + " (in force) -> v"
+                    + c.getVersion());
             PolicyConfigDiff.lines(PolicyConfigDiff.between(current, c)).forEach(line -> out.println("  " + line));
             List<String> violations = PolicyConfigValidator.violations(c);
             if (!violations.isEmpty()) {
@@ -263,7 +306,8 @@ public final class PolicyConfigCli {
                 violations.forEach(v -> out.println("  - " + v));
             } else if (current != null && c.getVersion() <= current.getVersion()) {
                 valid = false;
-                out.println("STALE (not published): version " + c.getVersion() + " is not above " + current.getVersion());
+                out.println(
+                        "STALE (not published): version " + c.getVersion() + " is not above " + current.getVersion());
             }
         }
         if (!valid) {
@@ -281,8 +325,14 @@ public final class PolicyConfigCli {
             return 0;
         }
         out.println("audit verdict (config.audit):");
-        return PublishPolicyCli.awaitVerdicts(submitted, bootstrap(), registry(), options.getOrDefault("audit-topic", "config.audit"),
-                Duration.ofSeconds(wait), out, err);
+        return PublishPolicyCli.awaitVerdicts(
+                submitted,
+                bootstrap(),
+                registry(),
+                options.getOrDefault("audit-topic", "config.audit"),
+                Duration.ofSeconds(wait),
+                out,
+                err);
     }
 
     /** The config in force with the --set changes, as the next version, stamped with who, when and why. */
@@ -304,7 +354,8 @@ public final class PolicyConfigCli {
             for (int i = 0; i < path.length - 1; i++) {
                 JsonNode child = parent.get(path[i]);
                 if (!(child instanceof ObjectNode o)) {
-                    throw new IllegalArgumentException("--set " + set + ": '" + path[i] + "' is not an object field of a policy config");
+                    throw new IllegalArgumentException(
+                            "--set " + set + ": '" + path[i] + "' is not an object field of a policy config");
                 }
                 parent = o;
             }
@@ -315,7 +366,10 @@ public final class PolicyConfigCli {
             parent.set(field, value);
         }
         node.put("version", current.getVersion() + 1);
-        node.put("updatedBy", options.getOrDefault("updated-by", System.getProperty("user.name", "unknown") + " (moderato config set)"));
+        node.put(
+                "updatedBy",
+                options.getOrDefault(
+                        "updated-by", System.getProperty("user.name", "unknown") + " (moderato config set)"));
         node.put("updatedAtMillis", System.currentTimeMillis());
         node.put("changeNote", options.getOrDefault("note", "moderato config set " + String.join(" ", sets)));
         return PolicyDefaults.fromJson(node.toString());
@@ -332,14 +386,23 @@ public final class PolicyConfigCli {
     private List<ConfigAudit> audits() {
         Reachability.requireRegistry(registry());
         Reachability.requireBroker(bootstrap());
-        return TopicReader.readAll(bootstrap(), registry(), options.getOrDefault("audit-topic", "config.audit"), ConfigAudit.class,
-                Duration.ofSeconds(30)).stream().map(TopicReader.Entry::value)
-                .sorted(Comparator.comparingLong(ConfigAudit::getProcessedAtMillis)).toList();
+        return TopicReader.readAll(
+                        bootstrap(),
+                        registry(),
+                        options.getOrDefault("audit-topic", "config.audit"),
+                        ConfigAudit.class,
+                        Duration.ofSeconds(30))
+                .stream()
+                .map(TopicReader.Entry::value)
+                .sorted(Comparator.comparingLong(ConfigAudit::getProcessedAtMillis))
+                .toList();
     }
 
     private int history() {
         String policy = options.get("policy");
-        List<ConfigAudit> audits = audits().stream().filter(a -> policy == null || a.getPolicyId().equals(policy)).toList();
+        List<ConfigAudit> audits = audits().stream()
+                .filter(a -> policy == null || a.getPolicyId().equals(policy))
+                .toList();
         if (audits.isEmpty()) {
             out.println("no verdicts on config.audit" + (policy == null ? "" : " for " + policy)
                     + " (the bundled defaults are in force: 'moderato config show')");
@@ -347,8 +410,15 @@ public final class PolicyConfigCli {
         }
         for (ConfigAudit a : audits) {
             PolicyConfig s = a.getSubmitted();
-            out.printf(Locale.ROOT, "%s  %-12s v%-4d %-14s %-9s by %s%s%s%n", Instant.ofEpochMilli(a.getProcessedAtMillis()),
-                    a.getPolicyId(), a.getVersion(), a.getStatus(), a.getJob(), s.getUpdatedBy(),
+            out.printf(
+                    Locale.ROOT,
+                    "%s  %-12s v%-4d %-14s %-9s by %s%s%s%n",
+                    Instant.ofEpochMilli(a.getProcessedAtMillis()),
+                    a.getPolicyId(),
+                    a.getVersion(),
+                    a.getStatus(),
+                    a.getJob(),
+                    s.getUpdatedBy(),
                     s.getChangeNote() == null ? "" : " — " + s.getChangeNote(),
                     a.getReason() == null ? "" : "\n      reason: " + a.getReason());
         }
@@ -360,7 +430,8 @@ public final class PolicyConfigCli {
             PolicyBook book = book();
             for (PolicyConfig c : readFile()) {
                 PolicyConfig current = book.get(c.getPolicyId());
-                out.println(c.getPolicyId() + ": in force v" + (current == null ? "-" : current.getVersion()) + " -> file v" + c.getVersion());
+                out.println(c.getPolicyId() + ": in force v" + (current == null ? "-" : current.getVersion())
+                        + " -> file v" + c.getVersion());
                 print(PolicyConfigDiff.between(current, c));
             }
             return 0;
@@ -368,19 +439,26 @@ public final class PolicyConfigCli {
         String policy = require("policy");
         Map<Long, PolicyConfig> versions = new HashMap<>();
         defaults().stream().filter(c -> c.getPolicyId().equals(policy)).forEach(c -> versions.put(c.getVersion(), c));
-        audits().stream().filter(a -> a.getPolicyId().equals(policy))
+        audits().stream()
+                .filter(a -> a.getPolicyId().equals(policy))
                 .forEach(a -> versions.put(a.getVersion(), a.getSubmitted()));
         if (versions.isEmpty()) {
-            throw new IllegalArgumentException("no versions of policy '" + policy + "' in the defaults or on config.audit");
+            throw new IllegalArgumentException(
+                    "no versions of policy '" + policy + "' in the defaults or on config.audit");
         }
         long to = options.containsKey("to") ? version("to") : book().get(policy).getVersion();
-        long from = options.containsKey("from") ? version("from")
-                : versions.keySet().stream().filter(v -> v < to).max(Long::compare).orElse(to);
+        long from = options.containsKey("from")
+                ? version("from")
+                : versions.keySet().stream()
+                        .filter(v -> v < to)
+                        .max(Long::compare)
+                        .orElse(to);
         PolicyConfig a = versions.get(from);
         PolicyConfig b = versions.get(to);
         if (a == null || b == null) {
-            throw new IllegalArgumentException("version " + (a == null ? from : to) + " of " + policy + " is unknown (known: "
-                    + versions.keySet().stream().sorted().toList() + ")");
+            throw new IllegalArgumentException(
+                    "version " + (a == null ? from : to) + " of " + policy + " is unknown (known: "
+                            + versions.keySet().stream().sorted().toList() + ")");
         }
         out.println(policy + ": v" + from + " -> v" + to);
         print(PolicyConfigDiff.between(a, b));
@@ -391,7 +469,8 @@ public final class PolicyConfigCli {
         try {
             return Long.parseLong(options.get(option));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + option + " must be a version number, got '" + options.get(option) + "'");
+            throw new IllegalArgumentException(
+                    "--" + option + " must be a version number, got '" + options.get(option) + "'");
         }
     }
 

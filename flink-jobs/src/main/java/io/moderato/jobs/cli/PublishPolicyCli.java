@@ -8,13 +8,6 @@ import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.Topic;
 import io.moderato.udfs.config.PolicyConfigValidator;
 import io.moderato.udfs.config.PolicyDefaults;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * How policy teams change thresholds without a redeploy: validates policy configs (plain JSON,
@@ -65,10 +64,12 @@ public final class PublishPolicyCli {
         }
         List<PolicyConfig> configs;
         try {
-            String json = Files.readString(Path.of(options.get("file")), StandardCharsets.UTF_8).strip();
+            String json = Files.readString(Path.of(options.get("file")), StandardCharsets.UTF_8)
+                    .strip();
             configs = json.startsWith("[")
-                    ? PolicyDefaults.read(new java.io.ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
-                    options.get("file"))
+                    ? PolicyDefaults.read(
+                            new java.io.ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+                            options.get("file"))
                     : List.of(PolicyDefaults.fromJson(json));
         } catch (IOException | RuntimeException e) {
             err.println("publish-policy: cannot read " + options.get("file") + ": " + e.getMessage());
@@ -92,7 +93,8 @@ public final class PublishPolicyCli {
             err.println("publish-policy: " + e.getMessage());
             return 1;
         } catch (IllegalStateException | KafkaException e) {
-            err.println("publish-policy: " + e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
+            err.println("publish-policy: " + e.getMessage()
+                    + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
             return 1;
         }
         configs.forEach(c -> out.println("published: " + c.getPolicyId() + " v" + c.getVersion() + " to " + topic));
@@ -100,8 +102,14 @@ public final class PublishPolicyCli {
         if (waitSeconds <= 0) {
             return 0;
         }
-        return awaitVerdicts(configs, bootstrap, registry, options.getOrDefault("audit-topic", Topic.CONFIG_AUDIT.topicName()),
-                Duration.ofSeconds(waitSeconds), out, err);
+        return awaitVerdicts(
+                configs,
+                bootstrap,
+                registry,
+                options.getOrDefault("audit-topic", Topic.CONFIG_AUDIT.topicName()),
+                Duration.ofSeconds(waitSeconds),
+                out,
+                err);
     }
 
     /** True when every config is valid; otherwise prints each invalid one's violations. */
@@ -120,16 +128,26 @@ public final class PublishPolicyCli {
 
     /** Writes every config and waits for each acknowledgement; throws naming the first config not written. */
     static void publish(List<PolicyConfig> configs, String bootstrap, String registry, String topic) {
-        RegistryAvroSerializer<PolicyConfig> serializer = RegistryAvroSerializer.forTopic(PolicyConfig.class, registry, topic);
+        RegistryAvroSerializer<PolicyConfig> serializer =
+                RegistryAvroSerializer.forTopic(PolicyConfig.class, registry, topic);
         serializer.open(null);
-        AcknowledgedWrites.write(bootstrap, topic, configs.stream().map(PolicyConfig::getPolicyId).toList(),
+        AcknowledgedWrites.write(
+                bootstrap,
+                topic,
+                configs.stream().map(PolicyConfig::getPolicyId).toList(),
                 configs.stream().map(serializer::serialize).toList(),
                 i -> configs.get(i).getPolicyId() + " v" + configs.get(i).getVersion());
     }
 
     /** Reads committed audits until each published (policy, version) has a verdict or time runs out. */
-    static int awaitVerdicts(List<PolicyConfig> configs, String bootstrap, String registry, String auditTopic,
-                             Duration timeout, PrintStream out, PrintStream err) {
+    static int awaitVerdicts(
+            List<PolicyConfig> configs,
+            String bootstrap,
+            String registry,
+            String auditTopic,
+            Duration timeout,
+            PrintStream out,
+            PrintStream err) {
         RegistryAvroDeserializer<ConfigAudit> deserializer = RegistryAvroDeserializer.of(ConfigAudit.class, registry);
         List<String> pending = new ArrayList<>();
         configs.forEach(c -> pending.add(c.getPolicyId() + "@" + c.getVersion()));
@@ -140,9 +158,10 @@ public final class PublishPolicyCli {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(auditTopic).stream()
-                    .map(p -> new TopicPartition(auditTopic, p.partition())).toList();
+                    .map(p -> new TopicPartition(auditTopic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,14 +1,6 @@
 package io.moderato.jobs.cli;
 
 import io.moderato.jobs.serde.RegistryAvroDeserializer;
-import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads a whole topic as it is now — from the beginning to the end offsets seen at the start,
@@ -56,8 +55,8 @@ public final class TopicReader {
      * what is written from now on (the local stack's reviewers and status board).
      */
     public static KafkaConsumer<byte[], byte[]> consumerAtEnd(String bootstrap, String client, List<String> topics) {
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(bootstrap, client),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                consumerProperties(bootstrap, client), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
@@ -69,21 +68,28 @@ public final class TopicReader {
     }
 
     /** Every record of {@code topic} up to its current end, in (partition, offset) order, decoded as {@code type}. */
-    public static <T extends SpecificRecordBase> List<Entry<T>> readAll(String bootstrap, String registry, String topic,
-                                                                       Class<T> type, Duration timeout) {
+    public static <T extends SpecificRecordBase> List<Entry<T>> readAll(
+            String bootstrap, String registry, String topic, Class<T> type, Duration timeout) {
         RegistryAvroDeserializer<T> deserializer = RegistryAvroDeserializer.of(type, registry);
         List<Entry<T>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(bootstrap, "moderato-cli"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                consumerProperties(bootstrap, "moderato-cli"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> partitions;
             try {
                 var infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
                 if (infos == null || infos.isEmpty()) {
                     throw new Unreachable("topic " + topic + " does not exist on " + bootstrap, null);
                 }
-                partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+                partitions = infos.stream()
+                        .map(p -> new TopicPartition(topic, p.partition()))
+                        .toList();
             } catch (KafkaException e) {
-                throw new Unreachable("Kafka at " + bootstrap + " is unreachable (" + e.getClass().getSimpleName() + ")", e);
+                throw new Unreachable(
+                        "Kafka at " + bootstrap + " is unreachable ("
+                                + e.getClass().getSimpleName() + ")",
+                        e);
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -91,7 +97,8 @@ public final class TopicReader {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!reached(consumer, end)) {
                 if (System.nanoTime() > deadline) {
-                    throw new Unreachable("could not read " + topic + " to its end within " + timeout.toSeconds() + " s", null);
+                    throw new Unreachable(
+                            "could not read " + topic + " to its end within " + timeout.toSeconds() + " s", null);
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.value() == null) {
@@ -100,18 +107,22 @@ public final class TopicReader {
                     try {
                         var result = deserializer.decode(r.value());
                         if (result.isOk()) {
-                            String key = r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+                            String key = r.key() == null
+                                    ? null
+                                    : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
                             out.add(new Entry<>(result.record(), key, r.partition(), r.offset(), r.timestamp()));
                         }
                     } catch (IOException e) {
-                        throw new Unreachable("schema registry at " + registry + " is unreachable (" + e.getMessage() + ")", e);
+                        throw new Unreachable(
+                                "schema registry at " + registry + " is unreachable (" + e.getMessage() + ")", e);
                     }
                 }
             }
         } catch (KafkaException e) {
             throw new Unreachable("Kafka at " + bootstrap + " is unreachable (" + e.getMessage() + ")", e);
         }
-        out.sort(Comparator.comparingLong((Entry<T> e) -> e.timestampMillis()).thenComparingInt(Entry::partition)
+        out.sort(Comparator.comparingLong((Entry<T> e) -> e.timestampMillis())
+                .thenComparingInt(Entry::partition)
                 .thenComparingLong(Entry::offset));
         return out;
     }

@@ -3,13 +3,12 @@ package io.moderato.jobs.cli;
 import io.moderato.jobs.common.JobWiring;
 import io.moderato.jobs.common.PolicyBook;
 import io.moderato.jobs.detection.DetectionOptions;
-import io.moderato.udfs.io.TrainingExampleFiles;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.Topic;
 import io.moderato.schemas.TrainingExample;
+import io.moderato.udfs.io.TrainingExampleFiles;
 import io.moderato.udfs.tuning.ThresholdTuning;
 import io.moderato.udfs.tuning.TuningReport;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -45,8 +44,17 @@ public final class TuneCli {
               --timeout SECONDS       give up reading the topic after this long (default 60)
             """;
 
-    private static final List<String> VALUE_FLAGS = List.of("--policy", "--target-precision", "--confidence", "--examples",
-            "--bootstrap", "--registry", "--topic", "--defaults", "--out", "--timeout");
+    private static final List<String> VALUE_FLAGS = List.of(
+            "--policy",
+            "--target-precision",
+            "--confidence",
+            "--examples",
+            "--bootstrap",
+            "--registry",
+            "--topic",
+            "--defaults",
+            "--out",
+            "--timeout");
 
     private TuneCli() {}
 
@@ -84,7 +92,8 @@ public final class TuneCli {
             String bootstrap = options.get("bootstrap");
             String registry = options.getOrDefault("registry", "http://localhost:8081");
             if (files.isEmpty() == (bootstrap == null)) {
-                throw new IllegalArgumentException("give either --examples PATH or --bootstrap HOSTS (the topic), not both or neither");
+                throw new IllegalArgumentException(
+                        "give either --examples PATH or --bootstrap HOSTS (the topic), not both or neither");
             }
             PolicyConfig config = configInForce(policy, options, bootstrap, registry);
             List<TrainingExample> examples = new ArrayList<>();
@@ -92,16 +101,27 @@ public final class TuneCli {
             List<ThresholdTuning.Example> labelled = new ArrayList<>();
             for (TrainingExample e : examples) {
                 if (e.getPolicyId().equals(policy)) {
-                    labelled.add(new ThresholdTuning.Example(e.getFusedRisk(), e.getViolating(), e.getWeight(),
-                            e.getAuditSampled(), e.getEventTimeMillis()));
+                    labelled.add(new ThresholdTuning.Example(
+                            e.getFusedRisk(),
+                            e.getViolating(),
+                            e.getWeight(),
+                            e.getAuditSampled(),
+                            e.getEventTimeMillis()));
                 }
             }
-            ThresholdTuning.Result result = ThresholdTuning.recommend(labelled, new ThresholdTuning.Request(policy, target, confidence,
-                    config.getReviewThreshold(), config.getActionThreshold()));
+            ThresholdTuning.Result result = ThresholdTuning.recommend(
+                    labelled,
+                    new ThresholdTuning.Request(
+                            policy, target, confidence, config.getReviewThreshold(), config.getActionThreshold()));
             out.print(TuningReport.text(result));
             Path html = Path.of(options.getOrDefault("out", "tune-" + policy + ".html"));
-            Files.writeString(html, TuningReport.html(result, source + " (" + examples.size() + " examples, " + labelled.size()
-                    + " of policy " + policy + "; config v" + config.getVersion() + ")"), StandardCharsets.UTF_8);
+            Files.writeString(
+                    html,
+                    TuningReport.html(
+                            result,
+                            source + " (" + examples.size() + " examples, " + labelled.size() + " of policy " + policy
+                                    + "; config v" + config.getVersion() + ")"),
+                    StandardCharsets.UTF_8);
             out.println("report: " + html.toAbsolutePath());
             return result.recommended().isPresent() ? 0 : 1;
         } catch (TopicReader.Unreachable e) {
@@ -114,12 +134,18 @@ public final class TuneCli {
     }
 
     /** Adds the training examples of the topic (with {@code bootstrap}) or of the files to {@code examples}; returns where from. */
-    private static String readExamples(Map<String, String> options, List<Path> files, String bootstrap, String registry,
-                                       List<TrainingExample> examples) throws IOException {
+    private static String readExamples(
+            Map<String, String> options,
+            List<Path> files,
+            String bootstrap,
+            String registry,
+            List<TrainingExample> examples)
+            throws IOException {
         if (bootstrap != null) {
             String topic = options.getOrDefault("topic", Topic.TRAINING_EXAMPLES.topicName());
-            TopicReader.readAll(bootstrap, registry, topic, TrainingExample.class,
-                    Duration.ofSeconds((long) number(options, "timeout", "60"))).forEach(e -> examples.add(e.value()));
+            TopicReader.readAll(bootstrap, registry, topic, TrainingExample.class, Duration.ofSeconds((long)
+                            number(options, "timeout", "60")))
+                    .forEach(e -> examples.add(e.value()));
             return "topic " + topic + " on " + bootstrap;
         }
         for (TrainingExampleFiles.Read read : TrainingExampleFiles.read(files, m -> {})) {
@@ -128,9 +154,11 @@ public final class TuneCli {
         return files.toString();
     }
 
-    private static PolicyConfig configInForce(String policy, Map<String, String> options, String bootstrap, String registry) {
+    private static PolicyConfig configInForce(
+            String policy, Map<String, String> options, String bootstrap, String registry) {
         PolicyBook book = new PolicyBook(JobWiring.policyDefaults(
-                options.getOrDefault("defaults", DetectionOptions.POLICY_DEFAULTS.defaultValue()), DetectionOptions.POLICY_DEFAULTS));
+                options.getOrDefault("defaults", DetectionOptions.POLICY_DEFAULTS.defaultValue()),
+                DetectionOptions.POLICY_DEFAULTS));
         if (bootstrap != null) {
             Reachability.requireRegistry(registry);
             Reachability.requireBroker(bootstrap);

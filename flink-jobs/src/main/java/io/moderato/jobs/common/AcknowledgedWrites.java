@@ -1,11 +1,5 @@
 package io.moderato.jobs.common;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +8,11 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.IntFunction;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Writes records outside a job (CLIs, test fixtures) and returns only when the broker acknowledged
@@ -29,14 +28,23 @@ public final class AcknowledgedWrites {
      * acks=all; throws an {@link IllegalStateException} naming ({@code describe.apply(index)}) the first
      * record that was not acknowledged within a minute.
      */
-    public static void write(String bootstrapServers, String topic, List<String> keys, List<byte[]> values,
-                             IntFunction<String> describe) {
+    public static void write(
+            String bootstrapServers,
+            String topic,
+            List<String> keys,
+            List<byte[]> values,
+            IntFunction<String> describe) {
         write(bootstrapServers, topic, keys, values, describe, Map.of());
     }
 
     /** As above, with extra producer settings (e.g. a larger {@code max.request.size}). */
-    public static void write(String bootstrapServers, String topic, List<String> keys, List<byte[]> values,
-                             IntFunction<String> describe, Map<String, String> producerSettings) {
+    public static void write(
+            String bootstrapServers,
+            String topic,
+            List<String> keys,
+            List<byte[]> values,
+            IntFunction<String> describe,
+            Map<String, String> producerSettings) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -44,12 +52,12 @@ public final class AcknowledgedWrites {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
         props.putAll(producerSettings);
         try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<Future<RecordMetadata>> sends = new ArrayList<>(values.size());
             for (int i = 0; i < values.size(); i++) {
                 String key = keys.get(i);
-                sends.add(producer.send(new ProducerRecord<>(topic,
-                        key == null ? null : key.getBytes(StandardCharsets.UTF_8), values.get(i))));
+                sends.add(producer.send(new ProducerRecord<>(
+                        topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), values.get(i))));
             }
             producer.flush();
             for (int i = 0; i < sends.size(); i++) {

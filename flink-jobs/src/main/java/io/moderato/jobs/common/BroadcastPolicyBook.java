@@ -1,11 +1,10 @@
 package io.moderato.jobs.common;
 
 import io.moderato.schemas.PolicyConfig;
-import org.apache.flink.api.common.state.BroadcastState;
-
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.flink.api.common.state.BroadcastState;
 
 /**
  * A {@link PolicyBook} kept in step with an operator's broadcast state of accepted configs: after a

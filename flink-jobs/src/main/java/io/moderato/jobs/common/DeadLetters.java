@@ -1,10 +1,9 @@
 package io.moderato.jobs.common;
 
 import io.moderato.schemas.DeadLetter;
+import java.nio.ByteBuffer;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.util.OutputTag;
-
-import java.nio.ByteBuffer;
 
 /** The dead-letter side output shared by every decoder of a job, and how its records are built. */
 public final class DeadLetters {
@@ -30,7 +29,8 @@ public final class DeadLetters {
         int keptValue = Math.min(valueLength, MAX_KEPT_BYTES - keptKey);
         String text = truncate(error == null ? "" : error, MAX_ERROR_CHARS);
         if (keptValue < valueLength) {
-            text += " (value truncated to " + keptValue + " of " + valueLength + " bytes; the full record stays at its source offset)";
+            text += " (value truncated to " + keptValue + " of " + valueLength
+                    + " bytes; the full record stays at its source offset)";
         }
         if (keptKey < keyLength) {
             text += " (key truncated to " + keptKey + " of " + keyLength + " bytes)";

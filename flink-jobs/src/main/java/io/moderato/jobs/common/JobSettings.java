@@ -1,5 +1,7 @@
 package io.moderato.jobs.common;
 
+import java.time.Duration;
+import java.util.function.LongSupplier;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
@@ -11,9 +13,6 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
-
-import java.time.Duration;
-import java.util.function.LongSupplier;
 
 /** Settings every Moderato job runs with, in production and in tests alike. */
 public final class JobSettings {
@@ -91,12 +90,12 @@ public final class JobSettings {
      *       the other inputs (Flink's idleness).</li>
      * </ul>
      */
-    public static <T> WatermarkStrategy<T> eventTime(SerializableTimestampAssigner<T> time, Duration outOfOrderness,
-                                                     Duration quietAfter, Duration idleness) {
+    public static <T> WatermarkStrategy<T> eventTime(
+            SerializableTimestampAssigner<T> time, Duration outOfOrderness, Duration quietAfter, Duration idleness) {
         long bound = outOfOrderness.toMillis();
         long quietNanos = quietAfter.toNanos();
-        return WatermarkStrategy.<T>forGenerator(context -> new QuietAdvancingWatermarks<>(bound, quietNanos,
-                        System::currentTimeMillis, System::nanoTime))
+        return WatermarkStrategy.<T>forGenerator(context ->
+                        new QuietAdvancingWatermarks<>(bound, quietNanos, System::currentTimeMillis, System::nanoTime))
                 .withTimestampAssigner(time)
                 .withIdleness(idleness);
     }
@@ -111,8 +110,8 @@ public final class JobSettings {
         private long lastEventNanos;
         private long emitted = Long.MIN_VALUE;
 
-        QuietAdvancingWatermarks(long outOfOrdernessMillis, long quietNanos, LongSupplier wallClockMillis,
-                                 LongSupplier nanoClock) {
+        QuietAdvancingWatermarks(
+                long outOfOrdernessMillis, long quietNanos, LongSupplier wallClockMillis, LongSupplier nanoClock) {
             this.outOfOrdernessMillis = outOfOrdernessMillis;
             this.quietNanos = quietNanos;
             this.wallClockMillis = wallClockMillis;

@@ -3,12 +3,6 @@ package io.moderato.jobs.common;
 import io.moderato.jobs.serde.RegistryAvroDeserializer;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.udfs.config.PolicyDefaults;
-import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,6 +14,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /** What every job's wiring does the same way: decode raw Kafka records, load policy defaults, read arguments and options. */
 public final class JobWiring {
@@ -27,18 +26,35 @@ public final class JobWiring {
     private JobWiring() {}
 
     /** Decodes Confluent-framed Avro into {@code type}; bad bytes and records failing {@code check} go to {@link DeadLetters#TAG}. */
-    public static <T extends SpecificRecordBase> SingleOutputStreamOperator<T> decode(DataStream<KafkaRecord> raw,
-            Class<T> type, String registry, RecordCheck<T> check, String job, String uid, String name) {
+    public static <T extends SpecificRecordBase> SingleOutputStreamOperator<T> decode(
+            DataStream<KafkaRecord> raw,
+            Class<T> type,
+            String registry,
+            RecordCheck<T> check,
+            String job,
+            String uid,
+            String name) {
         return decode(raw, type, registry, RegistryAvroDeserializer.DEFAULT_OUTAGE_MAX_WAIT, check, job, uid, name);
     }
 
     /** As above; a registry outage stalls decoding at most {@code outageMaxWait}, then records needing it are dead-lettered. */
-    public static <T extends SpecificRecordBase> SingleOutputStreamOperator<T> decode(DataStream<KafkaRecord> raw,
-            Class<T> type, String registry, java.time.Duration outageMaxWait, RecordCheck<T> check, String job, String uid,
+    public static <T extends SpecificRecordBase> SingleOutputStreamOperator<T> decode(
+            DataStream<KafkaRecord> raw,
+            Class<T> type,
+            String registry,
+            java.time.Duration outageMaxWait,
+            RecordCheck<T> check,
+            String job,
+            String uid,
             String name) {
-        return raw.process(new DecodeAvro<>(RegistryAvroDeserializer.of(type, registry).withOutageMaxWait(outageMaxWait),
-                        check, job), new AvroTypeInfo<>(type))
-                .uid(uid).name(name);
+        return raw.process(
+                        new DecodeAvro<>(
+                                RegistryAvroDeserializer.of(type, registry).withOutageMaxWait(outageMaxWait),
+                                check,
+                                job),
+                        new AvroTypeInfo<>(type))
+                .uid(uid)
+                .name(name);
     }
 
     /**

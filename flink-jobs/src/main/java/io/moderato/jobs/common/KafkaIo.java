@@ -1,6 +1,10 @@
 package io.moderato.jobs.common;
 
 import io.moderato.jobs.serde.RegistryAvroSerializer;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -11,11 +15,6 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-
-import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
-import java.util.Objects;
-import java.util.Properties;
 
 /**
  * Builds the production Kafka I/O of a job: sources that emit raw {@link KafkaRecord}s (decoding
@@ -34,8 +33,14 @@ import java.util.Properties;
  * @param maxRequestBytes producer {@code max.request.size} of every sink, set explicitly (must not
  *                        exceed the broker's {@code message.max.bytes})
  */
-public record KafkaIo(String bootstrapServers, String registryUrl, String jobName, boolean boundedToLatest,
-                      long transactionTimeoutMillis, int maxRequestBytes) implements Serializable {
+public record KafkaIo(
+        String bootstrapServers,
+        String registryUrl,
+        String jobName,
+        boolean boundedToLatest,
+        long transactionTimeoutMillis,
+        int maxRequestBytes)
+        implements Serializable {
 
     /** Kafka's default {@code max.request.size} and (about) the broker's default {@code message.max.bytes}. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 1_048_576;
@@ -48,9 +53,19 @@ public record KafkaIo(String bootstrapServers, String registryUrl, String jobNam
         Objects.requireNonNull(jobName, "jobName");
     }
 
-    public KafkaIo(String bootstrapServers, String registryUrl, String jobName, boolean boundedToLatest,
-                   long transactionTimeoutMillis) {
-        this(bootstrapServers, registryUrl, jobName, boundedToLatest, transactionTimeoutMillis, DEFAULT_MAX_REQUEST_BYTES);
+    public KafkaIo(
+            String bootstrapServers,
+            String registryUrl,
+            String jobName,
+            boolean boundedToLatest,
+            long transactionTimeoutMillis) {
+        this(
+                bootstrapServers,
+                registryUrl,
+                jobName,
+                boundedToLatest,
+                transactionTimeoutMillis,
+                DEFAULT_MAX_REQUEST_BYTES);
     }
 
     /** Reads {@code topic} from the committed group offsets, or the earliest offset for a new group. */
@@ -80,13 +95,15 @@ public record KafkaIo(String bootstrapServers, String registryUrl, String jobNam
      * As {@link #sink(String, Class, KeySelector)}; {@code writer} names a second sink writing the same
      * topic (transactional ids must differ between sinks), null for the first.
      */
-    public <T extends SpecificRecord> KafkaSink<T> sink(String topic, Class<T> type, KeySelector<T> key, String writer) {
+    public <T extends SpecificRecord> KafkaSink<T> sink(
+            String topic, Class<T> type, KeySelector<T> key, String writer) {
         Properties producer = new Properties();
         producer.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeoutMillis));
         producer.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(maxRequestBytes));
         return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers)
-                .setRecordSerializer(new StampedAtWrite<>(topic, RegistryAvroSerializer.forTopic(type, registryUrl, topic), key))
+                .setRecordSerializer(
+                        new StampedAtWrite<>(topic, RegistryAvroSerializer.forTopic(type, registryUrl, topic), key))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 // every prefix ends in a writer name so no sink's prefix is a prefix of another's: on
                 // start-up a sink aborts lingering transactions by prefix and would fence its sibling
@@ -111,7 +128,8 @@ public record KafkaIo(String bootstrapServers, String registryUrl, String jobNam
         producer.setProperty(ProducerConfig.LINGER_MS_CONFIG, Long.toString(AT_LEAST_ONCE_LINGER_MILLIS));
         return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers)
-                .setRecordSerializer(new StampedAtWrite<>(topic, RegistryAvroSerializer.forTopic(type, registryUrl, topic), key))
+                .setRecordSerializer(
+                        new StampedAtWrite<>(topic, RegistryAvroSerializer.forTopic(type, registryUrl, topic), key))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setKafkaProducerConfig(producer)
                 .build();
@@ -133,15 +151,16 @@ public record KafkaIo(String bootstrapServers, String registryUrl, String jobNam
         }
 
         @Override
-        public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) throws Exception {
+        public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext)
+                throws Exception {
             value.open(context);
         }
 
         @Override
         public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long elementTimestamp) {
             String k = key == null ? null : key.key(element);
-            return new ProducerRecord<>(topic, null, null, k == null ? null : k.getBytes(StandardCharsets.UTF_8),
-                    value.serialize(element));
+            return new ProducerRecord<>(
+                    topic, null, null, k == null ? null : k.getBytes(StandardCharsets.UTF_8), value.serialize(element));
         }
     }
 

@@ -10,8 +10,8 @@ public final class KafkaRecordSchema implements KafkaRecordDeserializationSchema
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<KafkaRecord> out) {
-        out.collect(new KafkaRecord(record.topic(), record.partition(), record.offset(), record.timestamp(),
-                record.key(), record.value()));
+        out.collect(new KafkaRecord(
+                record.topic(), record.partition(), record.offset(), record.timestamp(), record.key(), record.value()));
     }
 
     @Override

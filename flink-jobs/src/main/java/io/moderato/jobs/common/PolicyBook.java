@@ -3,7 +3,6 @@ package io.moderato.jobs.common;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.udfs.config.ConfigVerdict;
 import io.moderato.udfs.config.PolicyConfigEvaluator;
-
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,8 +66,7 @@ public final class PolicyBook {
 
     /** Re-adds a config accepted before a restore (the newest version per policy wins). */
     public void restore(PolicyConfig accepted) {
-        submitted.merge(accepted.getPolicyId(), accepted,
-                (a, b) -> a.getVersion() >= b.getVersion() ? a : b);
+        submitted.merge(accepted.getPolicyId(), accepted, (a, b) -> a.getVersion() >= b.getVersion() ? a : b);
     }
 
     /** The config in force for each policy, ordered by policy id. */

@@ -1,16 +1,19 @@
 package io.moderato.jobs.detection;
 
-import io.moderato.udfs.model.ContentScorer;
 import io.moderato.jobs.common.PolicyBook;
 import io.moderato.schemas.ConfigAudit;
 import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.udfs.config.ConfigVerdict;
 import io.moderato.udfs.input.RecordBounds;
+import io.moderato.udfs.model.ContentScorer;
 import io.moderato.udfs.model.ModelRegistry;
 import io.moderato.udfs.model.ModelSource;
 import io.moderato.udfs.model.OnnxModel;
 import io.moderato.udfs.model.ScoringOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -21,10 +24,6 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Decides what happens to every submitted policy config before any operator uses it: its own
@@ -42,6 +41,7 @@ public final class ConfigGate extends ProcessFunction<PolicyConfig, PolicyConfig
     public static final int MAX_POLICIES = 64;
     /** What an audit record echoes of a rejected submission: strings and lists cut to these. */
     static final int AUDIT_MAX_CHARS = 256;
+
     static final int AUDIT_MAX_ITEMS = 32;
     static final int AUDIT_MAX_VIOLATIONS = 50;
     static final int VIOLATION_MAX_CHARS = 512;
@@ -63,8 +63,9 @@ public final class ConfigGate extends ProcessFunction<PolicyConfig, PolicyConfig
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        acceptedState = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("config-gate-accepted", new AvroTypeInfo<>(PolicyConfig.class)));
+        acceptedState = context.getOperatorStateStore()
+                .getListState(
+                        new ListStateDescriptor<>("config-gate-accepted", new AvroTypeInfo<>(PolicyConfig.class)));
         book = new PolicyBook(defaults);
         for (PolicyConfig accepted : acceptedState.get()) {
             book.restore(accepted);
@@ -84,15 +85,17 @@ public final class ConfigGate extends ProcessFunction<PolicyConfig, PolicyConfig
         } else if (ConfigVerdict.REJECTED.equals(outcome.verdict().status())) {
             rejected.inc();
         }
-        ctx.output(DetectionState.CONFIG_AUDIT, audit(config, outcome, ctx.timerService().currentProcessingTime()));
+        ctx.output(
+                DetectionState.CONFIG_AUDIT,
+                audit(config, outcome, ctx.timerService().currentProcessingTime()));
     }
 
     /** The checks a config's own fields cannot answer: room for one more policy, and models that load. */
     private List<String> beyondItsRules(PolicyConfig config) {
         List<String> violations = new ArrayList<>();
         if (book.get(config.getPolicyId()) == null && book.current().size() >= MAX_POLICIES) {
-            violations.add("policyId = '" + config.getPolicyId() + "' would be policy " + (book.current().size() + 1)
-                    + ": at most " + MAX_POLICIES + " policies can be in force");
+            violations.add("policyId = '" + config.getPolicyId() + "' would be policy "
+                    + (book.current().size() + 1) + ": at most " + MAX_POLICIES + " policies can be in force");
         }
         models(violations, "activeModels", config.getActiveModels());
         models(violations, "shadowModels", config.getShadowModels());
@@ -117,7 +120,8 @@ public final class ConfigGate extends ProcessFunction<PolicyConfig, PolicyConfig
 
     private ModelRegistry registry() {
         if (registry == null) {
-            ModelSource source = modelsDir == null ? ModelSource.classpath("models") : ModelSource.directory(Path.of(modelsDir));
+            ModelSource source =
+                    modelsDir == null ? ModelSource.classpath("models") : ModelSource.directory(Path.of(modelsDir));
             registry = ModelRegistry.open(source, new ScoringOptions(intraOpThreads));
         }
         return registry;
@@ -140,9 +144,11 @@ public final class ConfigGate extends ProcessFunction<PolicyConfig, PolicyConfig
                 .setStatus(verdict.status())
                 .setReason(verdict.reason(config.getVersion()))
                 .setViolations(violations)
-                .setPreviousVersion(outcome.previous() == null ? null : outcome.previous().getVersion())
+                .setPreviousVersion(
+                        outcome.previous() == null ? null : outcome.previous().getVersion())
                 // an accepted config is within its size limits; a rejected one may be anything
-                .setSubmitted(outcome.accepted() ? config : RecordBounds.shrunk(config, AUDIT_MAX_CHARS, AUDIT_MAX_ITEMS))
+                .setSubmitted(
+                        outcome.accepted() ? config : RecordBounds.shrunk(config, AUDIT_MAX_CHARS, AUDIT_MAX_ITEMS))
                 .setJob(DetectionJob.NAME)
                 .setProcessedAtMillis(now)
                 .build();

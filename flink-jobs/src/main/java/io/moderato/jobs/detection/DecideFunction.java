@@ -1,10 +1,7 @@
 package io.moderato.jobs.detection;
 
-import io.moderato.udfs.vector.FeaturePacking;
 import io.moderato.jobs.common.BroadcastPolicyBook;
 import io.moderato.jobs.common.PolicyBook;
-import io.moderato.jobs.internal.ModelScore;
-import io.moderato.jobs.internal.ScoringProblem;
 import io.moderato.jobs.internal.PendingContent;
 import io.moderato.jobs.internal.ReviewCandidate;
 import io.moderato.jobs.internal.ScoredContent;
@@ -19,10 +16,15 @@ import io.moderato.udfs.decision.DeterministicSampler;
 import io.moderato.udfs.decision.ItemDecider;
 import io.moderato.udfs.decision.PolicyDecider;
 import io.moderato.udfs.fusion.ContextFeatures;
-import io.moderato.udfs.model.ContentScorer;
+import io.moderato.udfs.vector.FeaturePacking;
 import io.moderato.udfs.window.SlidingRiskWindow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -34,13 +36,6 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Keyed by user. Keeps the user's latest signal, a sliding risk window per policy, the fingerprints
@@ -88,8 +83,13 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
     private transient Histogram latencyPublished;
     private transient Histogram latencyPrePublish;
 
-    public DecideFunction(List<PolicyConfig> defaults, Duration windowLength, Duration windowSlide,
-                          Duration userSignalTtl, Duration dedupHorizon, long samplingSeed) {
+    public DecideFunction(
+            List<PolicyConfig> defaults,
+            Duration windowLength,
+            Duration windowSlide,
+            Duration userSignalTtl,
+            Duration dedupHorizon,
+            long samplingSeed) {
         this.defaults = List.copyOf(defaults);
         this.windowLengthMillis = windowLength.toMillis();
         this.windowSlideMillis = windowSlide.toMillis();
@@ -106,15 +106,19 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
         windows = getRuntimeContext().getMapState(DetectionState.riskWindows());
         cleanupTimer = getRuntimeContext().getState(DetectionState.cleanupTimer());
         // equal event times: a fixed order, whatever order they arrived in
-        pending = new EventTimeBuffer<>(getRuntimeContext().getMapState(DetectionState.pendingContent()),
-                PendingContent::new, PendingContent::getItems,
+        pending = new EventTimeBuffer<>(
+                getRuntimeContext().getMapState(DetectionState.pendingContent()),
+                PendingContent::new,
+                PendingContent::getItems,
                 Comparator.comparing((ScoredContent c) -> c.getEvent().getContentId())
                         .thenComparingLong(ScoredContent::getContentHash));
         MapStateDescriptor<String, Long> decided = DetectionState.decidedContent();
         decided.enableTimeToLive(ttl(dedupHorizon));
         decidedContent = getRuntimeContext().getMapState(decided);
-        itemDecider = new ItemDecider(new PolicyDecider(new DeterministicSampler(samplingSeed), TOP_SIGNALS),
-                windowLengthMillis, windowSlideMillis);
+        itemDecider = new ItemDecider(
+                new PolicyDecider(new DeterministicSampler(samplingSeed), TOP_SIGNALS),
+                windowLengthMillis,
+                windowSlideMillis);
         userWindows = new ItemDecider.Windows() {
             @Override
             public SlidingRiskWindow get(String policyId) throws Exception {
@@ -136,7 +140,8 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
         duplicatesDropped = metrics.counter("duplicatesDropped");
         editsDecided = metrics.counter("editsDecided");
         latencyPublished = metrics.histogram("eventToDecisionMillis", new DescriptiveStatisticsHistogram(4096));
-        latencyPrePublish = metrics.histogram("prePublishEventToDecisionMillis", new DescriptiveStatisticsHistogram(4096));
+        latencyPrePublish =
+                metrics.histogram("prePublishEventToDecisionMillis", new DescriptiveStatisticsHistogram(4096));
         for (PolicyConfig config : defaults) {
             trackVersion(config);
         }
@@ -152,7 +157,8 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
     // ---------------------------------------------------------------- policy config (broadcast side)
 
     @Override
-    public void processBroadcastElement(PolicyConfig config, Context ctx, Collector<RiskDecision> out) throws Exception {
+    public void processBroadcastElement(PolicyConfig config, Context ctx, Collector<RiskDecision> out)
+            throws Exception {
         // the config gate has accepted it; the book only keeps the newest per policy
         book.offer(config, ctx.getBroadcastState(DetectionState.POLICY_CONFIGS));
     }
@@ -187,8 +193,7 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RiskDecision> out) throws Exception {
         List<ScoredContent> due = pending.release(timestamp);
-        if (!due.isEmpty()) {
-        }
+        if (!due.isEmpty()) {}
         for (ScoredContent item : due) {
             decide(item, false, ctx, out);
         }
@@ -198,19 +203,32 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
         }
     }
 
-    private void decide(ScoredContent scored, boolean late, ReadOnlyContext ctx, Collector<RiskDecision> out) throws Exception {
+    private void decide(ScoredContent scored, boolean late, ReadOnlyContext ctx, Collector<RiskDecision> out)
+            throws Exception {
         ContentEvent event = scored.getEvent();
         if (isDuplicate(event.getContentId(), scored.getContentHash())) {
             return;
         }
         Map<String, Double> context = ContextFeatures.of(userSignal.value());
-        ItemDecider.Item item = new ItemDecider.Item(new PolicyDecider.Item(event.getContentId(),
-                event.getEventTimeMillis(), event.getPrePublish(), event.getReachEstimate(), late),
-                event.getSurface(), event.getLocale());
+        ItemDecider.Item item = new ItemDecider.Item(
+                new PolicyDecider.Item(
+                        event.getContentId(),
+                        event.getEventTimeMillis(),
+                        event.getPrePublish(),
+                        event.getReachEstimate(),
+                        late),
+                event.getSurface(),
+                event.getLocale());
         long decidedAt = ctx.currentProcessingTime();
-        PolicyBook policies = book.loaded(ctx.getBroadcastState(DetectionState.POLICY_CONFIGS).immutableEntries());
-        ItemDecider.Decided decided = itemDecider.decide(policies.current(), item, ScoreRecords.fromScores(scored.getScores()),
-                ScoreRecords.fromProblems(scored.getProblems()), context, userWindows);
+        PolicyBook policies =
+                book.loaded(ctx.getBroadcastState(DetectionState.POLICY_CONFIGS).immutableEntries());
+        ItemDecider.Decided decided = itemDecider.decide(
+                policies.current(),
+                item,
+                ScoreRecords.fromScores(scored.getScores()),
+                ScoreRecords.fromProblems(scored.getProblems()),
+                context,
+                userWindows);
         count(decided.decisions());
         for (ItemDecider.Action action : decided.actions()) {
             ctx.output(DetectionState.ACTIONS, action(event, action, decidedAt));
@@ -219,24 +237,31 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
             scheduleCleanup(ctx, event.getEventTimeMillis());
         }
         RiskDecision decision = riskDecision(scored, late, decided, context, decidedAt);
-        (event.getPrePublish() ? latencyPrePublish : latencyPublished).update(Math.max(0, decidedAt - scored.getIngestMillis()));
+        (event.getPrePublish() ? latencyPrePublish : latencyPublished)
+                .update(Math.max(0, decidedAt - scored.getIngestMillis()));
         ItemDecider.ReviewRequest review = decided.review();
         if (review == null) {
             out.collect(decision);
             return;
         }
-        ctx.output(DetectionState.REVIEW_CANDIDATES, ReviewCandidate.newBuilder()
-                .setDecision(decision)
-                .setQueue(review.queue())
-                .setPriority(review.priority())
-                .setCapacityPerMinute(review.capacityPerMinute())
-                .setSlaMillis(review.slaMillis())
-                .setReasons(review.reasons())
-                .build());
+        ctx.output(
+                DetectionState.REVIEW_CANDIDATES,
+                ReviewCandidate.newBuilder()
+                        .setDecision(decision)
+                        .setQueue(review.queue())
+                        .setPriority(review.priority())
+                        .setCapacityPerMinute(review.capacityPerMinute())
+                        .setSlaMillis(review.slaMillis())
+                        .setReasons(review.reasons())
+                        .build());
     }
 
-    private static RiskDecision riskDecision(ScoredContent scored, boolean late, ItemDecider.Decided decided,
-                                             Map<String, Double> context, long decidedAt) {
+    private static RiskDecision riskDecision(
+            ScoredContent scored,
+            boolean late,
+            ItemDecider.Decided decided,
+            Map<String, Double> context,
+            long decidedAt) {
         ContentEvent event = scored.getEvent();
         return RiskDecision.newBuilder()
                 .setContentId(event.getContentId())
@@ -299,9 +324,10 @@ public final class DecideFunction extends KeyedBroadcastProcessFunction<String, 
 
     private void count(Map<String, Counter> counters, String policy, String group, String value, String name) {
         counters.computeIfAbsent(policy + "/" + value, k -> {
-            MetricGroup g = metrics.addGroup("policy", policy);
-            return (group == null ? g : g.addGroup(group, value)).counter(name);
-        }).inc();
+                    MetricGroup g = metrics.addGroup("policy", policy);
+                    return (group == null ? g : g.addGroup(group, value)).counter(name);
+                })
+                .inc();
     }
 
     // ---------------------------------------------------------------- window cleanup

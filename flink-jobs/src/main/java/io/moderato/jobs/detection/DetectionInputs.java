@@ -31,8 +31,11 @@ public final class DetectionInputs {
     private DetectionInputs() {}
 
     public static RecordCheck<ContentEvent> content(Configuration conf) {
-        EventTimeBounds time = new EventTimeBounds(conf.get(DetectionOptions.MAX_PAST), conf.get(DetectionOptions.MAX_FUTURE),
-                DetectionOptions.MAX_PAST.key(), DetectionOptions.MAX_FUTURE.key());
+        EventTimeBounds time = new EventTimeBounds(
+                conf.get(DetectionOptions.MAX_PAST),
+                conf.get(DetectionOptions.MAX_FUTURE),
+                DetectionOptions.MAX_PAST.key(),
+                DetectionOptions.MAX_FUTURE.key());
         int maxText = conf.get(DetectionOptions.MAX_TEXT_CHARS);
         String textSetting = DetectionOptions.MAX_TEXT_CHARS.key();
         RecordBounds sizes = RecordBounds.defaults()
@@ -49,7 +52,9 @@ public final class DetectionInputs {
         return (event, now) -> RecordCheck.first(
                 RecordCheck.requireText("contentId", event.getContentId()),
                 RecordCheck.requireText("userId", event.getUserId()),
-                event.getReachEstimate() < 0 ? "field 'reachEstimate' must be >= 0, got " + event.getReachEstimate() : null,
+                event.getReachEstimate() < 0
+                        ? "field 'reachEstimate' must be >= 0, got " + event.getReachEstimate()
+                        : null,
                 time.problem("eventTimeMillis", event.getEventTimeMillis(), now),
                 sizes.problem(event));
     }
@@ -59,7 +64,8 @@ public final class DetectionInputs {
                 .with("userId", MAX_ID_CHARS, "ids")
                 .with("extraFeatures", MAX_EXTRA_FEATURES, "extra features per user")
                 .with("extraFeatures key", MAX_NAME_CHARS, "feature names");
-        return (signal, now) -> RecordCheck.first(RecordCheck.requireText("userId", signal.getUserId()), sizes.problem(signal));
+        return (signal, now) ->
+                RecordCheck.first(RecordCheck.requireText("userId", signal.getUserId()), sizes.problem(signal));
     }
 
     /**

@@ -18,6 +18,8 @@ import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.Topic;
 import io.moderato.schemas.UserSignal;
+import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
@@ -27,9 +29,6 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
-import java.time.Duration;
-import java.util.List;
 
 /**
  * Content in, decisions out: decode → event time → score each modality (ONNX, micro-batched; a
@@ -55,8 +54,10 @@ public final class DetectionJob {
     public static final String QUALIFIED_NAME = "moderato-" + NAME;
 
     /** Raw Kafka records of the three inputs (decoding happens in the graph). */
-    public record Sources(DataStream<KafkaRecord> contentEvents, DataStream<KafkaRecord> userSignals,
-                          DataStream<KafkaRecord> policyConfigs) {}
+    public record Sources(
+            DataStream<KafkaRecord> contentEvents,
+            DataStream<KafkaRecord> userSignals,
+            DataStream<KafkaRecord> policyConfigs) {}
 
     /**
      * Where the outputs go: exactly-once Kafka sinks in production (the pre-publish verdicts at least
@@ -92,120 +93,184 @@ public final class DetectionJob {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid DetectionJob configuration: " + String.join("; ", problems));
         }
-        List<PolicyConfig> defaults = JobWiring.policyDefaults(conf.get(DetectionOptions.POLICY_DEFAULTS), DetectionOptions.POLICY_DEFAULTS);
+        List<PolicyConfig> defaults =
+                JobWiring.policyDefaults(conf.get(DetectionOptions.POLICY_DEFAULTS), DetectionOptions.POLICY_DEFAULTS);
         Inputs in = decode(sources, conf);
         SingleOutputStreamOperator<PolicyConfig> acceptedConfigs = acceptConfigs(in.configs(), defaults, conf);
         SingleOutputStreamOperator<ScoredContent> scored = score(in.timedContent(), acceptedConfigs, defaults, conf);
-        SingleOutputStreamOperator<RiskDecision> decided = decide(scored, in.userSignals(), acceptedConfigs, defaults, conf);
-        SingleOutputStreamOperator<RiskDecision> routed = decided
-                .getSideOutput(DetectionState.REVIEW_CANDIDATES)
+        SingleOutputStreamOperator<RiskDecision> decided =
+                decide(scored, in.userSignals(), acceptedConfigs, defaults, conf);
+        SingleOutputStreamOperator<RiskDecision> routed = decided.getSideOutput(DetectionState.REVIEW_CANDIDATES)
                 .keyBy(ReviewCandidate::getQueue)
-                .process(new RouteReviewFunction(conf.get(DetectionOptions.SAMPLING_SEED)), new AvroTypeInfo<>(RiskDecision.class))
-                .uid(DetectionUids.ROUTE).name("Route review tasks (per-queue capacity, event-time order)");
+                .process(
+                        new RouteReviewFunction(conf.get(DetectionOptions.SAMPLING_SEED)),
+                        new AvroTypeInfo<>(RiskDecision.class))
+                .uid(DetectionUids.ROUTE)
+                .name("Route review tasks (per-queue capacity, event-time order)");
         write(sinks, in, acceptedConfigs, scored, decided, routed);
     }
 
     /** The decoded inputs (bad records dead-lettered) with their event time. */
-    private record Inputs(SingleOutputStreamOperator<ContentEvent> content, DataStream<ContentEvent> timedContent,
-                          SingleOutputStreamOperator<UserSignal> signals, DataStream<UserSignal> userSignals,
-                          SingleOutputStreamOperator<PolicyConfig> configs) {}
+    private record Inputs(
+            SingleOutputStreamOperator<ContentEvent> content,
+            DataStream<ContentEvent> timedContent,
+            SingleOutputStreamOperator<UserSignal> signals,
+            DataStream<UserSignal> userSignals,
+            SingleOutputStreamOperator<PolicyConfig> configs) {}
 
     private static Inputs decode(Sources sources, Configuration conf) {
         String registry = conf.get(DetectionOptions.SCHEMA_REGISTRY_URL);
         Duration outage = conf.get(DetectionOptions.REGISTRY_OUTAGE_MAX_WAIT);
-        SingleOutputStreamOperator<ContentEvent> content = JobWiring.decode(sources.contentEvents(), ContentEvent.class,
-                registry, outage, DetectionInputs.content(conf), NAME, DetectionUids.DECODE_CONTENT,
+        SingleOutputStreamOperator<ContentEvent> content = JobWiring.decode(
+                sources.contentEvents(),
+                ContentEvent.class,
+                registry,
+                outage,
+                DetectionInputs.content(conf),
+                NAME,
+                DetectionUids.DECODE_CONTENT,
                 "Decode " + Topic.CONTENT_EVENTS.topicName());
-        SingleOutputStreamOperator<UserSignal> signals = JobWiring.decode(sources.userSignals(), UserSignal.class,
-                registry, outage, DetectionInputs.userSignal(), NAME, DetectionUids.DECODE_USER_SIGNALS,
+        SingleOutputStreamOperator<UserSignal> signals = JobWiring.decode(
+                sources.userSignals(),
+                UserSignal.class,
+                registry,
+                outage,
+                DetectionInputs.userSignal(),
+                NAME,
+                DetectionUids.DECODE_USER_SIGNALS,
                 "Decode " + Topic.USER_SIGNALS.topicName());
-        SingleOutputStreamOperator<PolicyConfig> configs = JobWiring.decode(sources.policyConfigs(), PolicyConfig.class,
-                registry, outage, DetectionInputs.policyConfig(), NAME, DetectionUids.DECODE_POLICY_CONFIG,
+        SingleOutputStreamOperator<PolicyConfig> configs = JobWiring.decode(
+                sources.policyConfigs(),
+                PolicyConfig.class,
+                registry,
+                outage,
+                DetectionInputs.policyConfig(),
+                NAME,
+                DetectionUids.DECODE_POLICY_CONFIG,
                 "Decode " + Topic.POLICY_CONFIG.topicName());
-        DataStream<ContentEvent> timedContent = content
-                .assignTimestampsAndWatermarks(JobSettings.eventTime((ContentEvent event, long ts) -> event.getEventTimeMillis(),
-                        conf.get(DetectionOptions.OUT_OF_ORDERNESS), conf.get(DetectionOptions.QUIET_ADVANCE),
+        DataStream<ContentEvent> timedContent = content.assignTimestampsAndWatermarks(JobSettings.eventTime(
+                        (ContentEvent event, long ts) -> event.getEventTimeMillis(),
+                        conf.get(DetectionOptions.OUT_OF_ORDERNESS),
+                        conf.get(DetectionOptions.QUIET_ADVANCE),
                         conf.get(DetectionOptions.SOURCE_IDLENESS)))
-                .uid(DetectionUids.WATERMARKS_CONTENT).name("Event time (bounded out-of-orderness)");
-        DataStream<UserSignal> userSignals = signals
-                .assignTimestampsAndWatermarks(JobSettings.<UserSignal>neverHoldsBackWatermarks())
-                .uid(DetectionUids.WATERMARKS_USER_SIGNALS).name("User signals (no event time)");
+                .uid(DetectionUids.WATERMARKS_CONTENT)
+                .name("Event time (bounded out-of-orderness)");
+        DataStream<UserSignal> userSignals = signals.assignTimestampsAndWatermarks(
+                        JobSettings.<UserSignal>neverHoldsBackWatermarks())
+                .uid(DetectionUids.WATERMARKS_USER_SIGNALS)
+                .name("User signals (no event time)");
         return new Inputs(content, timedContent, signals, userSignals, configs);
     }
 
-    private static SingleOutputStreamOperator<PolicyConfig> acceptConfigs(DataStream<PolicyConfig> configs,
-                                                                         List<PolicyConfig> defaults, Configuration conf) {
-        return configs
-                .assignTimestampsAndWatermarks(JobSettings.<PolicyConfig>neverHoldsBackWatermarks())
-                .uid(DetectionUids.WATERMARKS_POLICY_CONFIG).name("Policy config (no event time)")
-                .process(new ConfigGate(defaults, modelsDir(conf), conf.get(DetectionOptions.INTRA_OP_THREADS)),
+    private static SingleOutputStreamOperator<PolicyConfig> acceptConfigs(
+            DataStream<PolicyConfig> configs, List<PolicyConfig> defaults, Configuration conf) {
+        return configs.assignTimestampsAndWatermarks(JobSettings.<PolicyConfig>neverHoldsBackWatermarks())
+                .uid(DetectionUids.WATERMARKS_POLICY_CONFIG)
+                .name("Policy config (no event time)")
+                .process(
+                        new ConfigGate(defaults, modelsDir(conf), conf.get(DetectionOptions.INTRA_OP_THREADS)),
                         new AvroTypeInfo<>(PolicyConfig.class))
                 // one gate, but no explicit max parallelism: at job parallelism 1 the gate chains to its source and
                 // a savepoint records the chain's 128; an explicit 1 then refused that savepoint at parallelism 2
                 // (SavepointUpgradeITCase). Left implicit, a restore adopts whatever the savepoint recorded.
                 .setParallelism(1)
-                .uid(DetectionUids.CONFIG_GATE).name("Validate policy config (rules, sizes, models load)");
+                .uid(DetectionUids.CONFIG_GATE)
+                .name("Validate policy config (rules, sizes, models load)");
     }
 
     private static String modelsDir(Configuration conf) {
         return conf.getOptional(DetectionOptions.MODELS_DIR).orElse(null);
     }
 
-    private static SingleOutputStreamOperator<ScoredContent> score(DataStream<ContentEvent> timedContent,
-            DataStream<PolicyConfig> acceptedConfigs, List<PolicyConfig> defaults, Configuration conf) {
+    private static SingleOutputStreamOperator<ScoredContent> score(
+            DataStream<ContentEvent> timedContent,
+            DataStream<PolicyConfig> acceptedConfigs,
+            List<PolicyConfig> defaults,
+            Configuration conf) {
         return timedContent
                 .connect(acceptedConfigs.broadcast())
-                .transform("Score modalities (ONNX, micro-batched)", new AvroTypeInfo<>(ScoredContent.class),
-                        new ScoringOperator(conf.get(DetectionOptions.BATCH_MAX_SIZE),
-                                conf.get(DetectionOptions.BATCH_MAX_WAIT).toMillis(), modelsDir(conf),
-                                conf.get(DetectionOptions.INTRA_OP_THREADS), defaults,
+                .transform(
+                        "Score modalities (ONNX, micro-batched)",
+                        new AvroTypeInfo<>(ScoredContent.class),
+                        new ScoringOperator(
+                                conf.get(DetectionOptions.BATCH_MAX_SIZE),
+                                conf.get(DetectionOptions.BATCH_MAX_WAIT).toMillis(),
+                                modelsDir(conf),
+                                conf.get(DetectionOptions.INTRA_OP_THREADS),
+                                defaults,
                                 conf.get(DetectionOptions.CAPTURE_FEATURES)))
                 .uid(DetectionUids.SCORE);
     }
 
-    private static SingleOutputStreamOperator<RiskDecision> decide(DataStream<ScoredContent> scored,
-            DataStream<UserSignal> userSignals, DataStream<PolicyConfig> acceptedConfigs, List<PolicyConfig> defaults,
+    private static SingleOutputStreamOperator<RiskDecision> decide(
+            DataStream<ScoredContent> scored,
+            DataStream<UserSignal> userSignals,
+            DataStream<PolicyConfig> acceptedConfigs,
+            List<PolicyConfig> defaults,
             Configuration conf) {
-        DataStream<UserInput> byUser = scored
-                .map(s -> new UserInput(s.getEvent().getUserId(), s, null), new AvroTypeInfo<>(UserInput.class))
-                .uid(DetectionUids.TO_USER_INPUT_CONTENT).name("Scored content by user")
+        DataStream<UserInput> byUser = scored.map(
+                        s -> new UserInput(s.getEvent().getUserId(), s, null), new AvroTypeInfo<>(UserInput.class))
+                .uid(DetectionUids.TO_USER_INPUT_CONTENT)
+                .name("Scored content by user")
                 .union(userSignals
                         .map(s -> new UserInput(s.getUserId(), null, s), new AvroTypeInfo<>(UserInput.class))
-                        .uid(DetectionUids.TO_USER_INPUT_SIGNAL).name("User signals by user"));
-        return byUser
-                .keyBy(UserInput::getUserId)
+                        .uid(DetectionUids.TO_USER_INPUT_SIGNAL)
+                        .name("User signals by user"));
+        return byUser.keyBy(UserInput::getUserId)
                 .connect(acceptedConfigs.broadcast(DetectionState.POLICY_CONFIGS))
-                .process(new DecideFunction(defaults, conf.get(DetectionOptions.WINDOW_LENGTH),
-                        conf.get(DetectionOptions.WINDOW_SLIDE), conf.get(DetectionOptions.USER_SIGNAL_TTL),
-                        conf.get(DetectionOptions.DEDUP_HORIZON), conf.get(DetectionOptions.SAMPLING_SEED)),
+                .process(
+                        new DecideFunction(
+                                defaults,
+                                conf.get(DetectionOptions.WINDOW_LENGTH),
+                                conf.get(DetectionOptions.WINDOW_SLIDE),
+                                conf.get(DetectionOptions.USER_SIGNAL_TTL),
+                                conf.get(DetectionOptions.DEDUP_HORIZON),
+                                conf.get(DetectionOptions.SAMPLING_SEED)),
                         new AvroTypeInfo<>(RiskDecision.class))
-                .uid(DetectionUids.DECIDE).name("Fuse risk per user, window, decide (event-time order)");
+                .uid(DetectionUids.DECIDE)
+                .name("Fuse risk per user, window, decide (event-time order)");
     }
 
-    private static void write(Sinks sinks, Inputs in, SingleOutputStreamOperator<PolicyConfig> acceptedConfigs,
-                              SingleOutputStreamOperator<ScoredContent> scored,
-                              SingleOutputStreamOperator<RiskDecision> decided, SingleOutputStreamOperator<RiskDecision> routed) {
+    private static void write(
+            Sinks sinks,
+            Inputs in,
+            SingleOutputStreamOperator<PolicyConfig> acceptedConfigs,
+            SingleOutputStreamOperator<ScoredContent> scored,
+            SingleOutputStreamOperator<RiskDecision> decided,
+            SingleOutputStreamOperator<RiskDecision> routed) {
         // pre-publish items: the fast, at-least-once verdict, before the decider's event-time wait
-        scored.getSideOutput(DetectionState.PREPUBLISH_VERDICTS).sinkTo(sinks.prepublishVerdicts())
+        scored.getSideOutput(DetectionState.PREPUBLISH_VERDICTS)
+                .sinkTo(sinks.prepublishVerdicts())
                 .uid(DetectionUids.SINK_PREPUBLISH_VERDICTS)
                 .name("Write " + Topic.PREPUBLISH_VERDICTS.topicName() + " (at least once)");
         decided.sinkTo(sinks.decisions())
-                .uid(DetectionUids.SINK_DECISIONS).name("Write " + Topic.RISK_DECISIONS.topicName());
+                .uid(DetectionUids.SINK_DECISIONS)
+                .name("Write " + Topic.RISK_DECISIONS.topicName());
         routed.sinkTo(sinks.routedDecisions())
-                .uid(DetectionUids.SINK_ROUTED_DECISIONS).name("Write " + Topic.RISK_DECISIONS.topicName() + " (routed to review)");
-        routed.getSideOutput(DetectionState.REVIEW_TASKS).sinkTo(sinks.reviewTasks())
-                .uid(DetectionUids.SINK_TASKS).name("Write " + Topic.REVIEW_TASKS.topicName());
-        decided.getSideOutput(DetectionState.ACTIONS).sinkTo(sinks.enforcementActions())
-                .uid(DetectionUids.SINK_ACTIONS).name("Write " + Topic.ENFORCEMENT_ACTIONS.topicName());
+                .uid(DetectionUids.SINK_ROUTED_DECISIONS)
+                .name("Write " + Topic.RISK_DECISIONS.topicName() + " (routed to review)");
+        routed.getSideOutput(DetectionState.REVIEW_TASKS)
+                .sinkTo(sinks.reviewTasks())
+                .uid(DetectionUids.SINK_TASKS)
+                .name("Write " + Topic.REVIEW_TASKS.topicName());
+        decided.getSideOutput(DetectionState.ACTIONS)
+                .sinkTo(sinks.enforcementActions())
+                .uid(DetectionUids.SINK_ACTIONS)
+                .name("Write " + Topic.ENFORCEMENT_ACTIONS.topicName());
         // one writer, chained to the single config gate: two writers would interleave one policy's verdicts in
         // its partition, and config.audit is read as the policy's history in order
-        acceptedConfigs.getSideOutput(DetectionState.CONFIG_AUDIT).sinkTo(sinks.configAudit())
+        acceptedConfigs
+                .getSideOutput(DetectionState.CONFIG_AUDIT)
+                .sinkTo(sinks.configAudit())
                 .setParallelism(1)
-                .uid(DetectionUids.SINK_CONFIG_AUDIT).name("Write " + Topic.CONFIG_AUDIT.topicName());
-        in.content().getSideOutput(DeadLetters.TAG)
+                .uid(DetectionUids.SINK_CONFIG_AUDIT)
+                .name("Write " + Topic.CONFIG_AUDIT.topicName());
+        in.content()
+                .getSideOutput(DeadLetters.TAG)
                 .union(in.signals().getSideOutput(DeadLetters.TAG), in.configs().getSideOutput(DeadLetters.TAG))
                 .sinkTo(sinks.deadLetters())
-                .uid(DetectionUids.SINK_DEADLETTER).name("Write " + Topic.DEADLETTER.topicName());
+                .uid(DetectionUids.SINK_DEADLETTER)
+                .name("Write " + Topic.DEADLETTER.topicName());
     }
 
     /**
@@ -228,13 +293,16 @@ public final class DetectionJob {
     /** Production wiring: Kafka in, exactly-once Kafka out, checkpointing always on. */
     public static void main(String[] args) throws Exception {
         Configuration conf = Configuration.fromMap(JobWiring.parseArgs(args));
-        Configuration jobConf = tuned(JobSettings.streamingDefaults(conf.get(DetectionOptions.CHECKPOINT_DIR),
-                conf.get(DetectionOptions.CHECKPOINT_INTERVAL)));
+        Configuration jobConf = tuned(JobSettings.streamingDefaults(
+                conf.get(DetectionOptions.CHECKPOINT_DIR), conf.get(DetectionOptions.CHECKPOINT_INTERVAL)));
         jobConf.addAll(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConf);
-        KafkaIo kafka = new KafkaIo(conf.get(DetectionOptions.BOOTSTRAP_SERVERS),
-                conf.get(DetectionOptions.SCHEMA_REGISTRY_URL), QUALIFIED_NAME,
-                conf.get(DetectionOptions.BOUNDED), conf.get(DetectionOptions.TRANSACTION_TIMEOUT_MS),
+        KafkaIo kafka = new KafkaIo(
+                conf.get(DetectionOptions.BOOTSTRAP_SERVERS),
+                conf.get(DetectionOptions.SCHEMA_REGISTRY_URL),
+                QUALIFIED_NAME,
+                conf.get(DetectionOptions.BOUNDED),
+                conf.get(DetectionOptions.TRANSACTION_TIMEOUT_MS),
                 conf.get(DetectionOptions.MAX_REQUEST_SIZE));
         build(env, kafkaSources(env, kafka, conf), kafkaSinks(kafka, conf), conf);
         env.execute(QUALIFIED_NAME);
@@ -247,20 +315,26 @@ public final class DetectionJob {
                 source(env, kafka, conf.get(DetectionOptions.TOPIC_POLICY_CONFIG), DetectionUids.SOURCE_POLICY_CONFIG));
     }
 
-    private static DataStream<KafkaRecord> source(StreamExecutionEnvironment env, KafkaIo kafka, String topic, String uid) {
-        return env.fromSource(kafka.source(topic), WatermarkStrategy.noWatermarks(), "Read " + topic).uid(uid);
+    private static DataStream<KafkaRecord> source(
+            StreamExecutionEnvironment env, KafkaIo kafka, String topic, String uid) {
+        return env.fromSource(kafka.source(topic), WatermarkStrategy.noWatermarks(), "Read " + topic)
+                .uid(uid);
     }
 
     public static Sinks kafkaSinks(KafkaIo kafka, Configuration conf) {
         return new Sinks() {
             @Override
             public Sink<RiskDecision> decisions() {
-                return kafka.sink(conf.get(DetectionOptions.TOPIC_DECISIONS), RiskDecision.class, RiskDecision::getContentId);
+                return kafka.sink(
+                        conf.get(DetectionOptions.TOPIC_DECISIONS), RiskDecision.class, RiskDecision::getContentId);
             }
 
             @Override
             public Sink<RiskDecision> routedDecisions() {
-                return kafka.sink(conf.get(DetectionOptions.TOPIC_DECISIONS), RiskDecision.class, RiskDecision::getContentId,
+                return kafka.sink(
+                        conf.get(DetectionOptions.TOPIC_DECISIONS),
+                        RiskDecision.class,
+                        RiskDecision::getContentId,
                         "routed");
             }
 
@@ -271,13 +345,16 @@ public final class DetectionJob {
 
             @Override
             public Sink<EnforcementAction> enforcementActions() {
-                return kafka.sink(conf.get(DetectionOptions.TOPIC_ACTIONS), EnforcementAction.class,
+                return kafka.sink(
+                        conf.get(DetectionOptions.TOPIC_ACTIONS),
+                        EnforcementAction.class,
                         EnforcementAction::getContentId);
             }
 
             @Override
             public Sink<ConfigAudit> configAudit() {
-                return kafka.sink(conf.get(DetectionOptions.TOPIC_CONFIG_AUDIT), ConfigAudit.class, ConfigAudit::getPolicyId);
+                return kafka.sink(
+                        conf.get(DetectionOptions.TOPIC_CONFIG_AUDIT), ConfigAudit.class, ConfigAudit::getPolicyId);
             }
 
             @Override
@@ -287,7 +364,9 @@ public final class DetectionJob {
 
             @Override
             public Sink<PrepublishVerdict> prepublishVerdicts() {
-                return kafka.atLeastOnceSink(conf.get(DetectionOptions.TOPIC_PREPUBLISH_VERDICTS), PrepublishVerdict.class,
+                return kafka.atLeastOnceSink(
+                        conf.get(DetectionOptions.TOPIC_PREPUBLISH_VERDICTS),
+                        PrepublishVerdict.class,
                         PrepublishVerdict::getContentId);
             }
         };

@@ -78,6 +78,7 @@ public final class DetectionState {
     /** The scorer's fast verdicts on pre-publish items (prepublish.verdicts, at least once). */
     public static final OutputTag<PrepublishVerdict> PREPUBLISH_VERDICTS =
             new OutputTag<>("prepublish-verdicts", new AvroTypeInfo<>(PrepublishVerdict.class));
+
     public static final OutputTag<ReviewTask> REVIEW_TASKS =
             new OutputTag<>("review-tasks", new AvroTypeInfo<>(ReviewTask.class));
 }

@@ -1,12 +1,11 @@
 package io.moderato.jobs.detection;
 
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.streaming.api.TimerService;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.streaming.api.TimerService;
 
 /**
  * Holds a key's items in keyed state until the watermark passes their event time, one event-time
@@ -21,8 +20,8 @@ final class EventTimeBuffer<P, T> {
     private final Function<P, List<T>> items;
     private final Comparator<T> order;
 
-    EventTimeBuffer(MapState<Long, P> pending, Function<List<T>, P> wrap, Function<P, List<T>> items,
-                    Comparator<T> order) {
+    EventTimeBuffer(
+            MapState<Long, P> pending, Function<List<T>, P> wrap, Function<P, List<T>> items, Comparator<T> order) {
         this.pending = pending;
         this.wrap = wrap;
         this.items = items;

@@ -8,7 +8,6 @@ import io.moderato.schemas.PrepublishVerdict;
 import io.moderato.udfs.decision.ItemDecider;
 import io.moderato.udfs.decision.PrepublishDecider;
 import io.moderato.udfs.model.ContentScorer;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -27,8 +26,12 @@ final class PrepublishVerdicts {
 
     private final PrepublishDecider decider = new PrepublishDecider();
 
-    PrepublishVerdict verdict(ContentEvent event, List<ContentScorer.Score> scores, List<ContentScorer.Problem> problems,
-                              Collection<PolicyConfig> configs, long decidedAtMillis) {
+    PrepublishVerdict verdict(
+            ContentEvent event,
+            List<ContentScorer.Score> scores,
+            List<ContentScorer.Problem> problems,
+            Collection<PolicyConfig> configs,
+            long decidedAtMillis) {
         List<PolicyVerdict> policies = new ArrayList<>();
         Set<ModelVersion> modelsUsed = new LinkedHashSet<>();
         Map<String, Long> configVersions = new TreeMap<>();
@@ -36,8 +39,10 @@ final class PrepublishVerdicts {
             if (!ItemDecider.appliesTo(config, event.getSurface())) {
                 continue;
             }
-            PolicyVerdict verdict = decider.decide(config,
-                    ItemDecider.modalityScores(scores, config, modelsUsed), ItemDecider.problems(problems, config));
+            PolicyVerdict verdict = decider.decide(
+                    config,
+                    ItemDecider.modalityScores(scores, config, modelsUsed),
+                    ItemDecider.problems(problems, config));
             if (verdict != null) {
                 policies.add(verdict);
                 configVersions.put(config.getPolicyId(), config.getVersion());

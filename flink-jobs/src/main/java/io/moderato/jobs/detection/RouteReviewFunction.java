@@ -10,18 +10,16 @@ import io.moderato.udfs.decision.Admission;
 import io.moderato.udfs.decision.CapacityLimiter;
 import io.moderato.udfs.decision.DeterministicSampler;
 import io.moderato.udfs.decision.ReviewAdmission;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
 
 /**
  * Keyed by review queue. Applies the queue's soft capacity (tasks per event-time minute) with the
@@ -57,8 +55,10 @@ public final class RouteReviewFunction extends KeyedProcessFunction<String, Revi
     public void open(OpenContext openContext) {
         capacity = getRuntimeContext().getState(DetectionState.queueCapacity());
         auditLoad = getRuntimeContext().getState(DetectionState.queueAuditLoad());
-        pending = new EventTimeBuffer<>(getRuntimeContext().getMapState(DetectionState.pendingCandidates()),
-                PendingCandidates::new, PendingCandidates::getItems,
+        pending = new EventTimeBuffer<>(
+                getRuntimeContext().getMapState(DetectionState.pendingCandidates()),
+                PendingCandidates::new,
+                PendingCandidates::getItems,
                 Comparator.comparing((ReviewCandidate c) -> c.getDecision().getContentId()));
         sampler = new DeterministicSampler(samplingSeed);
         tasksByQueue = new HashMap<>();
@@ -86,9 +86,15 @@ public final class RouteReviewFunction extends KeyedProcessFunction<String, Revi
         RiskDecision decision = candidate.getDecision();
         CapacityLimiter routed = orNew(capacity.value());
         CapacityLimiter audits = orNew(auditLoad.value());
-        boolean auditSample = candidate.getReasons().stream().anyMatch(r -> ReviewAdmission.isAuditReason(r.getReason()));
-        Admission admission = ReviewAdmission.admit(routed, audits, auditSample, decision.getEventTimeMillis(),
-                candidate.getPriority(), sampler.uniform(decision.getContentId(), "capacity:" + candidate.getQueue()),
+        boolean auditSample =
+                candidate.getReasons().stream().anyMatch(r -> ReviewAdmission.isAuditReason(r.getReason()));
+        Admission admission = ReviewAdmission.admit(
+                routed,
+                audits,
+                auditSample,
+                decision.getEventTimeMillis(),
+                candidate.getPriority(),
+                sampler.uniform(decision.getContentId(), "capacity:" + candidate.getQueue()),
                 candidate.getCapacityPerMinute());
         if (auditSample) {
             auditLoad.update(audits);
@@ -100,7 +106,9 @@ public final class RouteReviewFunction extends KeyedProcessFunction<String, Revi
         List<ReviewReason> reasons = new ArrayList<>(candidate.getReasons().size());
         double notAsked = 1.0;
         for (ReviewReason reason : candidate.getReasons()) {
-            reasons.add(ReviewReason.newBuilder(reason).setPropensity(reason.getPropensity() * p).build());
+            reasons.add(ReviewReason.newBuilder(reason)
+                    .setPropensity(reason.getPropensity() * p)
+                    .build());
             notAsked *= 1.0 - reason.getPropensity();
         }
         if (p < 1.0) {
@@ -118,22 +126,24 @@ public final class RouteReviewFunction extends KeyedProcessFunction<String, Revi
             return;
         }
         counter(tasksByQueue, queue, "tasks").inc();
-        ctx.output(DetectionState.REVIEW_TASKS, ReviewTask.newBuilder()
-                .setContentId(decision.getContentId())
-                .setUserId(decision.getUserId())
-                .setSurface(decision.getSurface())
-                .setLocale(decision.getLocale())
-                .setReachEstimate(decision.getReachEstimate())
-                .setPrePublish(decision.getPrePublish())
-                .setEventTimeMillis(decision.getEventTimeMillis())
-                .setQueue(queue)
-                .setPriority(candidate.getPriority())
-                .setReasons(reasons)
-                // one admission draw per task: P(some policy asks) × P(admitted), not 1 − Π(1 − p·p_i)
-                .setPropensity(p * (1.0 - notAsked))
-                .setCreatedAtMillis(decision.getDecidedAtMillis())
-                .setDeadlineMillis(decision.getEventTimeMillis() + candidate.getSlaMillis())
-                .build());
+        ctx.output(
+                DetectionState.REVIEW_TASKS,
+                ReviewTask.newBuilder()
+                        .setContentId(decision.getContentId())
+                        .setUserId(decision.getUserId())
+                        .setSurface(decision.getSurface())
+                        .setLocale(decision.getLocale())
+                        .setReachEstimate(decision.getReachEstimate())
+                        .setPrePublish(decision.getPrePublish())
+                        .setEventTimeMillis(decision.getEventTimeMillis())
+                        .setQueue(queue)
+                        .setPriority(candidate.getPriority())
+                        .setReasons(reasons)
+                        // one admission draw per task: P(some policy asks) × P(admitted), not 1 − Π(1 − p·p_i)
+                        .setPropensity(p * (1.0 - notAsked))
+                        .setCreatedAtMillis(decision.getDecidedAtMillis())
+                        .setDeadlineMillis(decision.getEventTimeMillis() + candidate.getSlaMillis())
+                        .build());
     }
 
     private static CapacityLimiter orNew(CapacityLimiter limiter) {
@@ -150,7 +160,8 @@ public final class RouteReviewFunction extends KeyedProcessFunction<String, Revi
     }
 
     private Counter counter(Map<String, Counter> counters, String queue, String name) {
-        return counters.computeIfAbsent(queue,
+        return counters.computeIfAbsent(
+                queue,
                 q -> getRuntimeContext().getMetricGroup().addGroup("queue", q).counter(name));
     }
 }

@@ -1,11 +1,10 @@
 package io.moderato.jobs.detection;
 
-import io.moderato.udfs.vector.FeaturePacking;
 import io.moderato.jobs.internal.ModelScore;
 import io.moderato.jobs.internal.PackedFeatures;
 import io.moderato.jobs.internal.ScoringProblem;
 import io.moderato.udfs.model.ContentScorer;
-
+import io.moderato.udfs.vector.FeaturePacking;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,8 +44,8 @@ final class ScoreRecords {
     static List<ContentScorer.Score> fromScores(List<ModelScore> scores) {
         List<ContentScorer.Score> out = new ArrayList<>(scores.size());
         for (ModelScore s : scores) {
-            out.add(new ContentScorer.Score(s.getModality(), s.getModel(), s.getVersion(), s.getPolicyId(), s.getScore(),
-                    s.getShadow()));
+            out.add(new ContentScorer.Score(
+                    s.getModality(), s.getModel(), s.getVersion(), s.getPolicyId(), s.getScore(), s.getShadow()));
         }
         return out;
     }

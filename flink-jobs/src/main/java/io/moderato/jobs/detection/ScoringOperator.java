@@ -1,5 +1,6 @@
 package io.moderato.jobs.detection;
 
+import io.moderato.jobs.common.FlushingOperator;
 import io.moderato.jobs.common.PolicyBook;
 import io.moderato.jobs.internal.ScoredContent;
 import io.moderato.schemas.ContentEvent;
@@ -9,7 +10,10 @@ import io.moderato.udfs.model.ContentScorer;
 import io.moderato.udfs.model.ModelRegistry;
 import io.moderato.udfs.model.ModelSource;
 import io.moderato.udfs.model.ScoringOptions;
-import io.moderato.jobs.common.FlushingOperator;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -21,11 +25,6 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Micro-batching ONNX scorer. Input 1: content events; input 2: the policy-config stream,
@@ -65,8 +64,13 @@ public final class ScoringOperator extends FlushingOperator<ScoredContent>
     private transient Counter modelLoadFailures;
     private transient Counter eventsScored;
 
-    public ScoringOperator(int maxBatch, long maxWaitMillis, String modelsDir, int intraOpThreads,
-                           List<PolicyConfig> defaults, boolean captureFeatures) {
+    public ScoringOperator(
+            int maxBatch,
+            long maxWaitMillis,
+            String modelsDir,
+            int intraOpThreads,
+            List<PolicyConfig> defaults,
+            boolean captureFeatures) {
         this.captureFeatures = captureFeatures;
         this.maxBatch = maxBatch;
         this.maxWaitMillis = maxWaitMillis;
@@ -78,8 +82,9 @@ public final class ScoringOperator extends FlushingOperator<ScoredContent>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        configState = context.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>("scoring-policy-configs", new AvroTypeInfo<>(PolicyConfig.class)));
+        configState = context.getOperatorStateStore()
+                .getUnionListState(
+                        new ListStateDescriptor<>("scoring-policy-configs", new AvroTypeInfo<>(PolicyConfig.class)));
         policies = new PolicyBook(defaults);
         for (PolicyConfig restored : configState.get()) {
             policies.restore(restored);
@@ -89,7 +94,8 @@ public final class ScoringOperator extends FlushingOperator<ScoredContent>
     @Override
     public void open() throws Exception {
         super.open();
-        ModelSource source = modelsDir == null ? ModelSource.classpath("models") : ModelSource.directory(Path.of(modelsDir));
+        ModelSource source =
+                modelsDir == null ? ModelSource.classpath("models") : ModelSource.directory(Path.of(modelsDir));
         registry = ModelRegistry.open(source, new ScoringOptions(intraOpThreads));
         scorer = new ContentScorer(registry);
         prepublishVerdicts = new PrepublishVerdicts();
@@ -161,18 +167,24 @@ public final class ScoringOperator extends FlushingOperator<ScoredContent>
             ContentScorer.Scored s = scored.get(i);
             if (record.getValue().getPrePublish()) {
                 // first, so the verdict leaves before the item queues for the decider
-                output.collect(DetectionState.PREPUBLISH_VERDICTS, new StreamRecord<>(prepublishVerdicts.verdict(
-                        record.getValue(), s.scores(), s.problems(), policies.current(), scoredAt), record.getTimestamp()));
+                output.collect(
+                        DetectionState.PREPUBLISH_VERDICTS,
+                        new StreamRecord<>(
+                                prepublishVerdicts.verdict(
+                                        record.getValue(), s.scores(), s.problems(), policies.current(), scoredAt),
+                                record.getTimestamp()));
             }
-            output.collect(new StreamRecord<>(ScoredContent.newBuilder()
-                    .setEvent(withoutBodies(record.getValue()))
-                    .setScores(ScoreRecords.scores(s.scores()))
-                    .setFeatures(ScoreRecords.features(s.features()))
-                    .setFeaturesOmitted(s.featuresOmitted())
-                    .setProblems(ScoreRecords.problems(s.problems()))
-                    .setContentHash(ContentFingerprint.of(record.getValue()))
-                    .setIngestMillis(ingestTimes.get(i))
-                    .build(), record.getTimestamp()));
+            output.collect(new StreamRecord<>(
+                    ScoredContent.newBuilder()
+                            .setEvent(withoutBodies(record.getValue()))
+                            .setScores(ScoreRecords.scores(s.scores()))
+                            .setFeatures(ScoreRecords.features(s.features()))
+                            .setFeaturesOmitted(s.featuresOmitted())
+                            .setProblems(ScoreRecords.problems(s.problems()))
+                            .setContentHash(ContentFingerprint.of(record.getValue()))
+                            .setIngestMillis(ingestTimes.get(i))
+                            .build(),
+                    record.getTimestamp()));
         }
         ingestTimes.clear();
         batchSizes.update(buffer.size());
@@ -186,9 +198,20 @@ public final class ScoringOperator extends FlushingOperator<ScoredContent>
      * scores and the metadata, and the bodies — most of an event's bytes — need not cross the shuffle.
      */
     static ContentEvent withoutBodies(ContentEvent event) {
-        return new ContentEvent(event.getContentId(), event.getUserId(), event.getSurface(), event.getLocale(),
-                event.getReachEstimate(), event.getEventTimeMillis(), event.getPrePublish(),
-                null, null, null, null, null, event.getAttributes());
+        return new ContentEvent(
+                event.getContentId(),
+                event.getUserId(),
+                event.getSurface(),
+                event.getLocale(),
+                event.getReachEstimate(),
+                event.getEventTimeMillis(),
+                event.getPrePublish(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                event.getAttributes());
     }
 
     @Override
@@ -203,7 +226,6 @@ public final class ScoringOperator extends FlushingOperator<ScoredContent>
             flush();
         }
     }
-
 
     @Override
     public void close() throws Exception {

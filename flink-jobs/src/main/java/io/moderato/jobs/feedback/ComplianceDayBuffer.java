@@ -2,13 +2,12 @@ package io.moderato.jobs.feedback;
 
 import io.moderato.jobs.common.FlushingOperator;
 import io.moderato.udfs.feedback.ComplianceDay;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * Compliance deltas per policy × UTC day held in memory by a stateless pre-aggregating operator and

@@ -13,6 +13,7 @@ public class ComplianceDelta {
     public String policyId;
     /** UTC midnight of the items' decision event time (the day is a cohort of decisions). */
     public long dayStartMillis;
+
     public ComplianceDay day;
 
     public ComplianceDelta() {}

@@ -2,13 +2,12 @@ package io.moderato.jobs.feedback;
 
 import io.moderato.schemas.ComplianceReport;
 import io.moderato.udfs.feedback.ComplianceDay;
+import java.io.Serializable;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-
-import java.io.Serializable;
 
 /**
  * Keyed by policy | UTC day (of the decisions' event time: the day is a cohort). Merges the

@@ -4,12 +4,6 @@ import io.moderato.jobs.serde.DecodeResult;
 import io.moderato.jobs.serde.RegistryAvroDeserializer;
 import io.moderato.schemas.ComplianceReport;
 import io.moderato.udfs.feedback.ComplianceReportFromFilesCli;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -21,6 +15,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The Kafka side of the compliance report CLI: reads every committed {@link ComplianceReport} on
@@ -64,8 +63,8 @@ public final class ComplianceReportFromKafkaCli {
                 return 0;
             }
             if (i + 1 >= args.length || !option.startsWith("--")) {
-                err.println("compliance-report-kafka: " + (option.startsWith("--") ? option + " needs a value"
-                        : "unexpected argument " + option));
+                err.println("compliance-report-kafka: "
+                        + (option.startsWith("--") ? option + " needs a value" : "unexpected argument " + option));
                 err.print(USAGE);
                 return 2;
             }
@@ -100,24 +99,27 @@ public final class ComplianceReportFromKafkaCli {
             err.println("compliance-report-kafka: cannot read " + topic + ": " + e);
             return 1;
         }
-        return ComplianceReportFromFilesCli.emit(reports, policies, title, outFile, "compliance-report-kafka", "read from " + topic,
-                out, err);
+        return ComplianceReportFromFilesCli.emit(
+                reports, policies, title, outFile, "compliance-report-kafka", "read from " + topic, out, err);
     }
 
     /** Every committed report on {@code topic} up to its end offsets at the start of the call. */
-    static List<ComplianceReport> read(String bootstrap, String registry, String topic, Duration timeout, PrintStream err) {
+    static List<ComplianceReport> read(
+            String bootstrap, String registry, String topic, Duration timeout, PrintStream err) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "compliance-report-" + UUID.randomUUID());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        RegistryAvroDeserializer<ComplianceReport> deserializer = RegistryAvroDeserializer.of(ComplianceReport.class, registry);
+        RegistryAvroDeserializer<ComplianceReport> deserializer =
+                RegistryAvroDeserializer.of(ComplianceReport.class, registry);
         List<ComplianceReport> reports = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);

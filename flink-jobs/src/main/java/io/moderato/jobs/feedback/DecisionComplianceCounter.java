@@ -21,8 +21,11 @@ public final class DecisionComplianceCounter extends ComplianceDayBuffer
         RiskDecision decision = element.getValue();
         long day = ComplianceDay.dayStartMillis(decision.getEventTimeMillis());
         for (PolicyDecision policy : decision.getPolicies()) {
-            pending.computeIfAbsent(policy.getPolicyId() + '\u0000' + day,
-                    k -> ComplianceDelta.of(policy.getPolicyId(), day, new ComplianceDay())).day.addDecision(decision, policy);
+            pending.computeIfAbsent(
+                            policy.getPolicyId() + '\u0000' + day,
+                            k -> ComplianceDelta.of(policy.getPolicyId(), day, new ComplianceDay()))
+                    .day
+                    .addDecision(decision, policy);
         }
     }
 }

@@ -1,19 +1,18 @@
 package io.moderato.jobs.feedback;
 
+import io.moderato.jobs.common.FlushingOperator;
 import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyDecision;
 import io.moderato.schemas.RiskDecision;
-import io.moderato.jobs.common.FlushingOperator;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * Local pre-aggregation of every decision's scores before the keyed drift operator: there are only
@@ -71,12 +70,19 @@ public final class DecisionPreAggregator extends FlushingOperator<ScoreWindow>
                         lateScores.inc();
                         continue;
                     }
-                    String id = ScoreWindow.key(policy.getPolicyId(), score.getKey(), model.getName(), model.getVersion())
-                            + '\u0000' + size + "@" + start;
+                    String id =
+                            ScoreWindow.key(policy.getPolicyId(), score.getKey(), model.getName(), model.getVersion())
+                                    + '\u0000' + size + "@" + start;
                     ScoreWindow partial = partials.get(id);
                     if (partial == null) {
-                        partial = ScoreWindow.of(policy.getPolicyId(), score.getKey(), model.getName(), model.getVersion(),
-                                Windows.kind(size), start, start + size);
+                        partial = ScoreWindow.of(
+                                policy.getPolicyId(),
+                                score.getKey(),
+                                model.getName(),
+                                model.getVersion(),
+                                Windows.kind(size),
+                                start,
+                                start + size);
                         partials.put(id, partial);
                     }
                     partial.add(value);

@@ -2,7 +2,6 @@ package io.moderato.jobs.feedback;
 
 import io.moderato.jobs.common.RecordCheck;
 import io.moderato.jobs.detection.ConfigGate;
-import io.moderato.udfs.model.ContentScorer;
 import io.moderato.jobs.detection.DetectionInputs;
 import io.moderato.schemas.FeatureVector;
 import io.moderato.schemas.ReviewLabel;
@@ -11,6 +10,7 @@ import io.moderato.schemas.RiskDecision;
 import io.moderato.udfs.config.PolicyConfigValidator;
 import io.moderato.udfs.input.EventTimeBounds;
 import io.moderato.udfs.input.RecordBounds;
+import io.moderato.udfs.model.ContentScorer;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -27,8 +27,11 @@ public final class FeedbackInputs {
     private FeedbackInputs() {}
 
     private static EventTimeBounds time(Configuration conf) {
-        return new EventTimeBounds(conf.get(FeedbackOptions.MAX_PAST), conf.get(FeedbackOptions.MAX_FUTURE),
-                FeedbackOptions.MAX_PAST.key(), FeedbackOptions.MAX_FUTURE.key());
+        return new EventTimeBounds(
+                conf.get(FeedbackOptions.MAX_PAST),
+                conf.get(FeedbackOptions.MAX_FUTURE),
+                FeedbackOptions.MAX_PAST.key(),
+                FeedbackOptions.MAX_FUTURE.key());
     }
 
     public static RecordCheck<RiskDecision> decision(Configuration conf) {
@@ -52,7 +55,8 @@ public final class FeedbackInputs {
         for (FeatureVector f : decision.getFeatures()) {
             values += f.getValues().size();
         }
-        return values <= ContentScorer.MAX_CAPTURED_VALUES ? null
+        return values <= ContentScorer.MAX_CAPTURED_VALUES
+                ? null
                 : "field 'features' holds " + values + " values, more than the " + ContentScorer.MAX_CAPTURED_VALUES
                         + " the DetectionJob captures per decision";
     }

@@ -15,6 +15,7 @@ import io.moderato.schemas.ReviewLabel;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.TrainingExample;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
@@ -22,14 +23,12 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
-
-import java.util.List;
 
 /**
  * Labels in, learning out: decode → event time → join labels to decisions by contentId (keyed
@@ -47,8 +46,11 @@ public final class FeedbackJob {
      * Raw Kafka records of the inputs (decoding happens in the graph). {@code reviewTasks} may be
      * null: the compliance reports then count no review tasks.
      */
-    public record Sources(DataStream<KafkaRecord> decisions, DataStream<KafkaRecord> labels,
-                          DataStream<KafkaRecord> policyConfigs, DataStream<KafkaRecord> reviewTasks) {}
+    public record Sources(
+            DataStream<KafkaRecord> decisions,
+            DataStream<KafkaRecord> labels,
+            DataStream<KafkaRecord> policyConfigs,
+            DataStream<KafkaRecord> reviewTasks) {}
 
     /** Where the outputs go: exactly-once Kafka sinks and a FileSink in production, collecting sinks in tests. */
     public interface Sinks {
@@ -82,77 +84,130 @@ public final class FeedbackJob {
         SingleOutputStreamOperator<MetricSnapshot> snapshots = qualityMetrics(examples, in.configs(), conf, sinks);
         scoreDrift(in.decisions(), snapshots.getSideOutput(FeedbackState.LABEL_DRIFT_ALERTS), conf, sinks);
         compliance(in.decisions(), examples, in.tasks(), conf, sinks);
-        in.deadLetters().sinkTo(sinks.deadLetters())
-                .uid(FeedbackUids.SINK_DEADLETTER).name("Write deadletter");
+        in.deadLetters()
+                .sinkTo(sinks.deadLetters())
+                .uid(FeedbackUids.SINK_DEADLETTER)
+                .name("Write deadletter");
     }
 
     /** The decoded inputs with event time, and every input's undecodable records. {@code tasks} may be null. */
-    private record Decoded(DataStream<RiskDecision> decisions, DataStream<ReviewLabel> labels,
-                           DataStream<PolicyConfig> configs, DataStream<ReviewTask> tasks,
-                           DataStream<DeadLetter> deadLetters) {}
+    private record Decoded(
+            DataStream<RiskDecision> decisions,
+            DataStream<ReviewLabel> labels,
+            DataStream<PolicyConfig> configs,
+            DataStream<ReviewTask> tasks,
+            DataStream<DeadLetter> deadLetters) {}
 
     /** Decode (bad bytes → deadletter) and assign event time; policy config never holds back watermarks. */
     private static Decoded decode(Sources sources, Configuration conf) {
         String registry = conf.get(FeedbackOptions.SCHEMA_REGISTRY_URL);
-        SingleOutputStreamOperator<RiskDecision> decisions = JobWiring.decode(sources.decisions(), RiskDecision.class, registry,
-                FeedbackInputs.decision(conf), JOB, FeedbackUids.DECODE_DECISIONS, "Decode risk.decisions");
-        SingleOutputStreamOperator<ReviewLabel> labels = JobWiring.decode(sources.labels(), ReviewLabel.class, registry,
-                FeedbackInputs.label(conf), JOB, FeedbackUids.DECODE_LABELS, "Decode review.labels");
-        SingleOutputStreamOperator<PolicyConfig> configs = JobWiring.decode(sources.policyConfigs(), PolicyConfig.class, registry,
-                DetectionInputs.policyConfig(), JOB, FeedbackUids.DECODE_POLICY_CONFIG, "Decode policy.config");
-        DataStream<DeadLetter> deadLetters = decisions.getSideOutput(DeadLetters.TAG)
+        SingleOutputStreamOperator<RiskDecision> decisions = JobWiring.decode(
+                sources.decisions(),
+                RiskDecision.class,
+                registry,
+                FeedbackInputs.decision(conf),
+                JOB,
+                FeedbackUids.DECODE_DECISIONS,
+                "Decode risk.decisions");
+        SingleOutputStreamOperator<ReviewLabel> labels = JobWiring.decode(
+                sources.labels(),
+                ReviewLabel.class,
+                registry,
+                FeedbackInputs.label(conf),
+                JOB,
+                FeedbackUids.DECODE_LABELS,
+                "Decode review.labels");
+        SingleOutputStreamOperator<PolicyConfig> configs = JobWiring.decode(
+                sources.policyConfigs(),
+                PolicyConfig.class,
+                registry,
+                DetectionInputs.policyConfig(),
+                JOB,
+                FeedbackUids.DECODE_POLICY_CONFIG,
+                "Decode policy.config");
+        DataStream<DeadLetter> deadLetters = decisions
+                .getSideOutput(DeadLetters.TAG)
                 .union(labels.getSideOutput(DeadLetters.TAG), configs.getSideOutput(DeadLetters.TAG));
         DataStream<ReviewTask> timedTasks = null;
         if (sources.reviewTasks() != null) {
-            SingleOutputStreamOperator<ReviewTask> tasks = JobWiring.decode(sources.reviewTasks(), ReviewTask.class, registry,
-                    FeedbackInputs.task(conf), JOB, FeedbackUids.DECODE_TASKS, "Decode review.tasks");
-            timedTasks = tasks.assignTimestampsAndWatermarks(eventTime(conf, (ReviewTask t, long ts) -> t.getEventTimeMillis()))
-                    .uid(FeedbackUids.WATERMARKS_TASKS).name("Event time of review tasks");
+            SingleOutputStreamOperator<ReviewTask> tasks = JobWiring.decode(
+                    sources.reviewTasks(),
+                    ReviewTask.class,
+                    registry,
+                    FeedbackInputs.task(conf),
+                    JOB,
+                    FeedbackUids.DECODE_TASKS,
+                    "Decode review.tasks");
+            timedTasks = tasks.assignTimestampsAndWatermarks(
+                            eventTime(conf, (ReviewTask t, long ts) -> t.getEventTimeMillis()))
+                    .uid(FeedbackUids.WATERMARKS_TASKS)
+                    .name("Event time of review tasks");
             deadLetters = deadLetters.union(tasks.getSideOutput(DeadLetters.TAG));
         }
         return new Decoded(
-                decisions.assignTimestampsAndWatermarks(eventTime(conf, (RiskDecision d, long ts) -> d.getEventTimeMillis()))
-                        .uid(FeedbackUids.WATERMARKS_DECISIONS).name("Event time of decisions"),
-                labels.assignTimestampsAndWatermarks(eventTime(conf, (ReviewLabel l, long ts) -> l.getLabelledAtMillis()))
-                        .uid(FeedbackUids.WATERMARKS_LABELS).name("Event time of labels"),
+                decisions
+                        .assignTimestampsAndWatermarks(
+                                eventTime(conf, (RiskDecision d, long ts) -> d.getEventTimeMillis()))
+                        .uid(FeedbackUids.WATERMARKS_DECISIONS)
+                        .name("Event time of decisions"),
+                labels.assignTimestampsAndWatermarks(
+                                eventTime(conf, (ReviewLabel l, long ts) -> l.getLabelledAtMillis()))
+                        .uid(FeedbackUids.WATERMARKS_LABELS)
+                        .name("Event time of labels"),
                 configs.assignTimestampsAndWatermarks(JobSettings.<PolicyConfig>neverHoldsBackWatermarks())
-                        .uid(FeedbackUids.WATERMARKS_POLICY_CONFIG).name("Policy config (no event time)"),
-                timedTasks, deadLetters);
+                        .uid(FeedbackUids.WATERMARKS_POLICY_CONFIG)
+                        .name("Policy config (no event time)"),
+                timedTasks,
+                deadLetters);
     }
 
     /** 1. join labels to decisions, 2. training examples (Kafka and files); unmatched labels go to their topic. */
-    private static SingleOutputStreamOperator<TrainingExample> joinLabels(DataStream<RiskDecision> decisions,
-            DataStream<ReviewLabel> labels, Configuration conf, Sinks sinks) {
+    private static SingleOutputStreamOperator<TrainingExample> joinLabels(
+            DataStream<RiskDecision> decisions, DataStream<ReviewLabel> labels, Configuration conf, Sinks sinks) {
         SingleOutputStreamOperator<TrainingExample> examples = decisions
                 .keyBy(RiskDecision::getContentId)
                 .connect(labels.keyBy(ReviewLabel::getContentId))
-                .process(new JoinLabelsFunction(conf.get(FeedbackOptions.JOIN_TTL)), new AvroTypeInfo<>(TrainingExample.class))
-                .uid(FeedbackUids.JOIN).name("Join labels to decisions, adjudicate");
+                .process(
+                        new JoinLabelsFunction(conf.get(FeedbackOptions.JOIN_TTL)),
+                        new AvroTypeInfo<>(TrainingExample.class))
+                .uid(FeedbackUids.JOIN)
+                .name("Join labels to decisions, adjudicate");
         examples.sinkTo(sinks.trainingExamples())
-                .uid(FeedbackUids.SINK_TRAINING_EXAMPLES).name("Write training.examples");
+                .uid(FeedbackUids.SINK_TRAINING_EXAMPLES)
+                .name("Write training.examples");
         examples.sinkTo(sinks.trainingExampleFiles())
-                .uid(FeedbackUids.SINK_TRAINING_FILES).name("Write training example files (Avro)");
-        examples.getSideOutput(FeedbackState.UNMATCHED_LABELS).sinkTo(sinks.unmatchedLabels())
-                .uid(FeedbackUids.SINK_UNMATCHED_LABELS).name("Write unmatched labels");
+                .uid(FeedbackUids.SINK_TRAINING_FILES)
+                .name("Write training example files (Avro)");
+        examples.getSideOutput(FeedbackState.UNMATCHED_LABELS)
+                .sinkTo(sinks.unmatchedLabels())
+                .uid(FeedbackUids.SINK_UNMATCHED_LABELS)
+                .name("Write unmatched labels");
         return examples;
     }
 
     /** 3. quality metrics per policy × model version × surface (+ label-based change detection). */
     private static SingleOutputStreamOperator<MetricSnapshot> qualityMetrics(
-            SingleOutputStreamOperator<TrainingExample> examples, DataStream<PolicyConfig> configChanges,
-            Configuration conf, Sinks sinks) {
-        List<PolicyConfig> defaults = JobWiring.policyDefaults(conf.get(FeedbackOptions.POLICY_DEFAULTS),
-                FeedbackOptions.POLICY_DEFAULTS);
+            SingleOutputStreamOperator<TrainingExample> examples,
+            DataStream<PolicyConfig> configChanges,
+            Configuration conf,
+            Sinks sinks) {
+        List<PolicyConfig> defaults =
+                JobWiring.policyDefaults(conf.get(FeedbackOptions.POLICY_DEFAULTS), FeedbackOptions.POLICY_DEFAULTS);
         SingleOutputStreamOperator<MetricSnapshot> snapshots = examples.getSideOutput(FeedbackState.LABELLED_ITEMS)
                 .flatMap(new PerSurfaceAndOverall(), TypeInformation.of(LabelledItem.class))
-                .uid(FeedbackUids.SURFACES).name("Labelled items per surface and overall")
+                .uid(FeedbackUids.SURFACES)
+                .name("Labelled items per surface and overall")
                 .keyBy(LabelledItem::key)
                 .connect(configChanges.broadcast(FeedbackState.POLICY_CONFIGS))
-                .process(new QualityMetricsFunction(defaults, FeedbackOptions.qualityMetrics(conf)),
+                .process(
+                        new QualityMetricsFunction(defaults, FeedbackOptions.qualityMetrics(conf)),
                         new AvroTypeInfo<>(MetricSnapshot.class))
-                .uid(FeedbackUids.METRICS).name("Quality metrics per policy, model, surface");
-        snapshots.sinkTo(sinks.qualityMetrics())
-                .uid(FeedbackUids.SINK_QUALITY_METRICS).name("Write quality.metrics");
+                .uid(FeedbackUids.METRICS)
+                .name("Quality metrics per policy, model, surface");
+        snapshots
+                .sinkTo(sinks.qualityMetrics())
+                .uid(FeedbackUids.SINK_QUALITY_METRICS)
+                .name("Write quality.metrics");
         return snapshots;
     }
 
@@ -166,51 +221,77 @@ public final class FeedbackJob {
     }
 
     /** 4. score drift of every decision against the manifests' reference histograms, with the label drift alerts. */
-    private static void scoreDrift(DataStream<RiskDecision> decisions, DataStream<DriftAlert> labelDriftAlerts,
-                                   Configuration conf, Sinks sinks) {
+    private static void scoreDrift(
+            DataStream<RiskDecision> decisions,
+            DataStream<DriftAlert> labelDriftAlerts,
+            Configuration conf,
+            Sinks sinks) {
         decisions
-                .transform("Pre-aggregate scores", TypeInformation.of(ScoreWindow.class),
+                .transform(
+                        "Pre-aggregate scores",
+                        TypeInformation.of(ScoreWindow.class),
                         new DecisionPreAggregator(Windows.sizes(conf.get(FeedbackOptions.DRIFT_WINDOWS))))
                 .uid(FeedbackUids.PRE_AGGREGATE)
                 .keyBy(ScoreWindow::key)
-                .process(new ScoreDriftFunction(
-                                new ReferenceHistograms(conf.getOptional(FeedbackOptions.MODELS_DIR).orElse(null)),
+                .process(
+                        new ScoreDriftFunction(
+                                new ReferenceHistograms(conf.getOptional(FeedbackOptions.MODELS_DIR)
+                                        .orElse(null)),
                                 FeedbackOptions.scoreDrift(conf)),
                         new AvroTypeInfo<>(DriftAlert.class))
-                .uid(FeedbackUids.SCORE_DRIFT).name("Score drift vs reference (PSI, KS)")
+                .uid(FeedbackUids.SCORE_DRIFT)
+                .name("Score drift vs reference (PSI, KS)")
                 .union(labelDriftAlerts)
                 .sinkTo(sinks.driftAlerts())
-                .uid(FeedbackUids.SINK_DRIFT_ALERTS).name("Write drift.alerts");
+                .uid(FeedbackUids.SINK_DRIFT_ALERTS)
+                .name("Write drift.alerts");
     }
 
     /** 5. compliance numbers per policy × UTC day, from every decision, label and (if read) review task. */
-    private static void compliance(DataStream<RiskDecision> decisions, SingleOutputStreamOperator<TrainingExample> examples,
-                                   DataStream<ReviewTask> tasks, Configuration conf, Sinks sinks) {
+    private static void compliance(
+            DataStream<RiskDecision> decisions,
+            SingleOutputStreamOperator<TrainingExample> examples,
+            DataStream<ReviewTask> tasks,
+            Configuration conf,
+            Sinks sinks) {
         DataStream<ComplianceDelta> deltas = decisions
-                .transform("Count decisions per policy and day", TypeInformation.of(ComplianceDelta.class),
+                .transform(
+                        "Count decisions per policy and day",
+                        TypeInformation.of(ComplianceDelta.class),
                         new DecisionComplianceCounter())
                 .uid(FeedbackUids.COUNT_DECISION_COMPLIANCE)
                 .union(examples.getSideOutput(FeedbackState.COMPLIANCE_DELTAS)
-                        .transform("Combine label compliance deltas per policy and day",
-                                TypeInformation.of(ComplianceDelta.class), new ComplianceCombiner())
+                        .transform(
+                                "Combine label compliance deltas per policy and day",
+                                TypeInformation.of(ComplianceDelta.class),
+                                new ComplianceCombiner())
                         .uid(FeedbackUids.COMBINE_LABEL_COMPLIANCE));
         if (tasks != null) {
-            deltas = deltas.union(tasks
-                    .flatMap(new ReviewTaskCompliance(), TypeInformation.of(ComplianceDelta.class))
-                    .uid(FeedbackUids.TASKS_TO_COMPLIANCE).name("Review tasks per policy and day")
-                    .transform("Combine task compliance deltas per policy and day",
-                            TypeInformation.of(ComplianceDelta.class), new ComplianceCombiner())
+            deltas = deltas.union(tasks.flatMap(new ReviewTaskCompliance(), TypeInformation.of(ComplianceDelta.class))
+                    .uid(FeedbackUids.TASKS_TO_COMPLIANCE)
+                    .name("Review tasks per policy and day")
+                    .transform(
+                            "Combine task compliance deltas per policy and day",
+                            TypeInformation.of(ComplianceDelta.class),
+                            new ComplianceCombiner())
                     .uid(FeedbackUids.COMBINE_TASK_COMPLIANCE));
         }
         deltas.keyBy(ComplianceDelta::key)
-                .process(new ComplianceFunction(FeedbackOptions.compliance(conf)), new AvroTypeInfo<>(ComplianceReport.class))
-                .uid(FeedbackUids.COMPLIANCE).name("Compliance numbers per policy and day")
+                .process(
+                        new ComplianceFunction(FeedbackOptions.compliance(conf)),
+                        new AvroTypeInfo<>(ComplianceReport.class))
+                .uid(FeedbackUids.COMPLIANCE)
+                .name("Compliance numbers per policy and day")
                 .sinkTo(sinks.complianceReports())
-                .uid(FeedbackUids.SINK_COMPLIANCE_REPORTS).name("Write compliance.reports");
+                .uid(FeedbackUids.SINK_COMPLIANCE_REPORTS)
+                .name("Write compliance.reports");
     }
 
     private static <T> WatermarkStrategy<T> eventTime(Configuration conf, SerializableTimestampAssigner<T> time) {
-        return JobSettings.eventTime(time, conf.get(FeedbackOptions.OUT_OF_ORDERNESS), conf.get(FeedbackOptions.QUIET_ADVANCE),
+        return JobSettings.eventTime(
+                time,
+                conf.get(FeedbackOptions.OUT_OF_ORDERNESS),
+                conf.get(FeedbackOptions.QUIET_ADVANCE),
                 conf.get(FeedbackOptions.SOURCE_IDLENESS));
     }
 
@@ -239,8 +320,8 @@ public final class FeedbackJob {
     /** Production wiring: Kafka in, exactly-once Kafka and Avro files out, checkpointing always on. */
     public static void main(String[] args) throws Exception {
         Configuration conf = Configuration.fromMap(JobWiring.parseArgs(args));
-        Configuration jobConf = JobSettings.streamingDefaults(conf.get(FeedbackOptions.CHECKPOINT_DIR),
-                conf.get(FeedbackOptions.CHECKPOINT_INTERVAL));
+        Configuration jobConf = JobSettings.streamingDefaults(
+                conf.get(FeedbackOptions.CHECKPOINT_DIR), conf.get(FeedbackOptions.CHECKPOINT_INTERVAL));
         tuned(jobConf);
         jobConf.addAll(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConf);
@@ -250,8 +331,12 @@ public final class FeedbackJob {
     }
 
     public static KafkaIo kafkaIo(Configuration conf, String jobName) {
-        return new KafkaIo(conf.get(FeedbackOptions.BOOTSTRAP_SERVERS), conf.get(FeedbackOptions.SCHEMA_REGISTRY_URL),
-                jobName, conf.get(FeedbackOptions.BOUNDED), conf.get(FeedbackOptions.TRANSACTION_TIMEOUT_MS),
+        return new KafkaIo(
+                conf.get(FeedbackOptions.BOOTSTRAP_SERVERS),
+                conf.get(FeedbackOptions.SCHEMA_REGISTRY_URL),
+                jobName,
+                conf.get(FeedbackOptions.BOUNDED),
+                conf.get(FeedbackOptions.TRANSACTION_TIMEOUT_MS),
                 conf.get(FeedbackOptions.MAX_REQUEST_SIZE));
     }
 
@@ -261,48 +346,59 @@ public final class FeedbackJob {
                 source(env, kafka, conf.get(FeedbackOptions.TOPIC_LABELS), FeedbackUids.SOURCE_LABELS),
                 source(env, kafka, conf.get(FeedbackOptions.TOPIC_POLICY_CONFIG), FeedbackUids.SOURCE_POLICY_CONFIG),
                 conf.get(FeedbackOptions.READ_TASKS)
-                        ? source(env, kafka, conf.get(FeedbackOptions.TOPIC_TASKS), FeedbackUids.SOURCE_TASKS) : null);
+                        ? source(env, kafka, conf.get(FeedbackOptions.TOPIC_TASKS), FeedbackUids.SOURCE_TASKS)
+                        : null);
     }
 
-    private static DataStream<KafkaRecord> source(StreamExecutionEnvironment env, KafkaIo kafka, String topic, String uid) {
-        return env.fromSource(kafka.source(topic), WatermarkStrategy.noWatermarks(), "Read " + topic).uid(uid);
+    private static DataStream<KafkaRecord> source(
+            StreamExecutionEnvironment env, KafkaIo kafka, String topic, String uid) {
+        return env.fromSource(kafka.source(topic), WatermarkStrategy.noWatermarks(), "Read " + topic)
+                .uid(uid);
     }
 
     public static Sinks kafkaSinks(KafkaIo kafka, Configuration conf) {
         return new Sinks() {
             @Override
             public Sink<TrainingExample> trainingExamples() {
-                return kafka.sink(conf.get(FeedbackOptions.TOPIC_TRAINING_EXAMPLES), TrainingExample.class,
+                return kafka.sink(
+                        conf.get(FeedbackOptions.TOPIC_TRAINING_EXAMPLES),
+                        TrainingExample.class,
                         TrainingExample::getContentId);
             }
 
             @Override
             public Sink<TrainingExample> trainingExampleFiles() {
-                return TrainingExampleFileSink.sink(conf.get(FeedbackOptions.FILES_PATH),
+                return TrainingExampleFileSink.sink(
+                        conf.get(FeedbackOptions.FILES_PATH),
                         conf.get(FeedbackOptions.FILES_MAX_PART_SIZE).getBytes());
             }
 
             @Override
             public Sink<MetricSnapshot> qualityMetrics() {
-                return kafka.sink(conf.get(FeedbackOptions.TOPIC_QUALITY_METRICS), MetricSnapshot.class,
+                return kafka.sink(
+                        conf.get(FeedbackOptions.TOPIC_QUALITY_METRICS),
+                        MetricSnapshot.class,
                         MetricSnapshot::getPolicyId);
             }
 
             @Override
             public Sink<DriftAlert> driftAlerts() {
-                return kafka.sink(conf.get(FeedbackOptions.TOPIC_DRIFT_ALERTS), DriftAlert.class, DriftAlert::getPolicyId);
+                return kafka.sink(
+                        conf.get(FeedbackOptions.TOPIC_DRIFT_ALERTS), DriftAlert.class, DriftAlert::getPolicyId);
             }
 
             @Override
             public Sink<ComplianceReport> complianceReports() {
-                return kafka.sink(conf.get(FeedbackOptions.TOPIC_COMPLIANCE_REPORTS), ComplianceReport.class,
+                return kafka.sink(
+                        conf.get(FeedbackOptions.TOPIC_COMPLIANCE_REPORTS),
+                        ComplianceReport.class,
                         ComplianceReport::getPolicyId);
             }
 
             @Override
             public Sink<ReviewLabel> unmatchedLabels() {
-                return kafka.sink(conf.get(FeedbackOptions.TOPIC_UNMATCHED_LABELS), ReviewLabel.class,
-                        ReviewLabel::getContentId);
+                return kafka.sink(
+                        conf.get(FeedbackOptions.TOPIC_UNMATCHED_LABELS), ReviewLabel.class, ReviewLabel::getContentId);
             }
 
             @Override

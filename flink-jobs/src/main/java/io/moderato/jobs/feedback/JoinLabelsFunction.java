@@ -9,14 +9,6 @@ import io.moderato.udfs.feedback.Adjudication;
 import io.moderato.udfs.feedback.ComplianceDay;
 import io.moderato.udfs.feedback.LabelAdjudicator;
 import io.moderato.udfs.feedback.TrainingExamples;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
-import org.apache.flink.util.Collector;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,6 +16,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
 
 /**
  * Keyed by contentId: joins review labels to the item's decision, either side first, and turns
@@ -53,7 +52,8 @@ import java.util.TreeMap;
  * </ul>
  * At expiry all state of the item and its timer are gone.
  */
-public final class JoinLabelsFunction extends KeyedCoProcessFunction<String, RiskDecision, ReviewLabel, TrainingExample> {
+public final class JoinLabelsFunction
+        extends KeyedCoProcessFunction<String, RiskDecision, ReviewLabel, TrainingExample> {
 
     private final long ttlMillis;
 
@@ -90,8 +90,15 @@ public final class JoinLabelsFunction extends KeyedCoProcessFunction<String, Ris
 
     /** Identity of a distinct label, as the adjudicator de-duplicates: policy, reviewer, source, verdict, time. */
     public static String labelKey(ReviewLabel label) {
-        return label.getPolicyId() + '\u0000' + label.getReviewerId() + '\u0000' + normalisedSource(label.getSource())
-                + '\u0000' + label.getViolating() + '\u0000' + label.getLabelledAtMillis();
+        return label.getPolicyId()
+                + '\u0000'
+                + label.getReviewerId()
+                + '\u0000'
+                + normalisedSource(label.getSource())
+                + '\u0000'
+                + label.getViolating()
+                + '\u0000'
+                + label.getLabelledAtMillis();
     }
 
     private static String normalisedSource(String source) {
@@ -129,7 +136,8 @@ public final class JoinLabelsFunction extends KeyedCoProcessFunction<String, Ris
         for (ReviewLabel label : labels.values()) {
             waiting.add(label);
         }
-        waiting.sort(Comparator.comparingLong(ReviewLabel::getLabelledAtMillis).thenComparing(JoinLabelsFunction::labelKey));
+        waiting.sort(
+                Comparator.comparingLong(ReviewLabel::getLabelledAtMillis).thenComparing(JoinLabelsFunction::labelKey));
         return waiting;
     }
 
@@ -156,8 +164,9 @@ public final class JoinLabelsFunction extends KeyedCoProcessFunction<String, Ris
      * labels for its policy and emits what changed: the example of the new adjudication, the metrics'
      * verdict change, the compliance delta.
      */
-    private void join(ReviewLabel label, RiskDecision current, ReviewLabel replaced, Context ctx,
-                      Collector<TrainingExample> out) throws Exception {
+    private void join(
+            ReviewLabel label, RiskDecision current, ReviewLabel replaced, Context ctx, Collector<TrainingExample> out)
+            throws Exception {
         PolicyDecision policyDecision = policyDecision(current, label.getPolicyId());
         if (unusable(current, policyDecision, label.getPolicyId()) != null) {
             unmatched(label, policyDecision == null ? unmatchedNoPolicy : unmatchedUnusable, ctx);
@@ -193,8 +202,13 @@ public final class JoinLabelsFunction extends KeyedCoProcessFunction<String, Ris
 
     // ---------------------------------------------------------------- outputs
 
-    private void emitChange(RiskDecision d, PolicyDecision policy, Adjudication previous, Adjudication current,
-                            Context ctx, Collector<TrainingExample> out) {
+    private void emitChange(
+            RiskDecision d,
+            PolicyDecision policy,
+            Adjudication previous,
+            Adjudication current,
+            Context ctx,
+            Collector<TrainingExample> out) {
         out.collect(TrainingExamples.of(d, policy, current));
         examples.inc();
 
@@ -224,7 +238,8 @@ public final class JoinLabelsFunction extends KeyedCoProcessFunction<String, Ris
     }
 
     private static void compliance(String policyId, RiskDecision d, ComplianceDay delta, Context ctx) {
-        ctx.output(FeedbackState.COMPLIANCE_DELTAS,
+        ctx.output(
+                FeedbackState.COMPLIANCE_DELTAS,
                 ComplianceDelta.of(policyId, ComplianceDay.dayStartMillis(d.getEventTimeMillis()), delta));
     }
 

@@ -19,6 +19,7 @@ public class LabelDriftState {
     public PageHinkley positivePageHinkley;
     /** Event-time span (decision times) of the items fed since the last reset. */
     public long firstEventTimeMillis = Long.MAX_VALUE;
+
     public long lastEventTimeMillis = Long.MIN_VALUE;
     public long items;
 
@@ -31,10 +32,18 @@ public class LabelDriftState {
         state.errorAdwin = new Adwin(settings.adwinDelta());
         state.positiveAdwin = new Adwin(settings.adwinDelta());
         // errors matter when they rise; the positive rate (prevalence among reviewed items) either way
-        state.errorPageHinkley = new PageHinkley(settings.phDelta(), settings.phLambda(), PageHinkley.DEFAULT_ALPHA,
-                PageHinkley.DEFAULT_MIN_INSTANCES, false);
-        state.positivePageHinkley = new PageHinkley(settings.phDelta(), settings.phLambda(), PageHinkley.DEFAULT_ALPHA,
-                PageHinkley.DEFAULT_MIN_INSTANCES, true);
+        state.errorPageHinkley = new PageHinkley(
+                settings.phDelta(),
+                settings.phLambda(),
+                PageHinkley.DEFAULT_ALPHA,
+                PageHinkley.DEFAULT_MIN_INSTANCES,
+                false);
+        state.positivePageHinkley = new PageHinkley(
+                settings.phDelta(),
+                settings.phLambda(),
+                PageHinkley.DEFAULT_ALPHA,
+                PageHinkley.DEFAULT_MIN_INSTANCES,
+                true);
         return state;
     }
 

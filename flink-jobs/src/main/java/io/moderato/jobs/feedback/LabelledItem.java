@@ -38,9 +38,11 @@ public class LabelledItem {
     public long configVersion;
     /** Whether the item had a review-sample verdict before this change. */
     public boolean hadPrevious;
+
     public boolean previousViolating;
     /** Whether the item has a review-sample verdict after this change. */
     public boolean hasCurrent;
+
     public boolean currentViolating;
 
     public LabelledItem() {}
@@ -78,12 +80,22 @@ public class LabelledItem {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LabelledItem i && eventTimeMillis == i.eventTimeMillis && labelledAtMillis == i.labelledAtMillis
-                && score == i.score && predictedPositive == i.predictedPositive && actionThreshold == i.actionThreshold
-                && weight == i.weight && auditSampled == i.auditSampled && configVersion == i.configVersion && hadPrevious == i.hadPrevious
-                && previousViolating == i.previousViolating && hasCurrent == i.hasCurrent
-                && currentViolating == i.currentViolating && Objects.equals(policyId, i.policyId)
-                && Objects.equals(modelVersion, i.modelVersion) && Objects.equals(surface, i.surface);
+        return o instanceof LabelledItem i
+                && eventTimeMillis == i.eventTimeMillis
+                && labelledAtMillis == i.labelledAtMillis
+                && score == i.score
+                && predictedPositive == i.predictedPositive
+                && actionThreshold == i.actionThreshold
+                && weight == i.weight
+                && auditSampled == i.auditSampled
+                && configVersion == i.configVersion
+                && hadPrevious == i.hadPrevious
+                && previousViolating == i.previousViolating
+                && hasCurrent == i.hasCurrent
+                && currentViolating == i.currentViolating
+                && Objects.equals(policyId, i.policyId)
+                && Objects.equals(modelVersion, i.modelVersion)
+                && Objects.equals(surface, i.surface);
     }
 
     @Override
@@ -93,8 +105,10 @@ public class LabelledItem {
 
     @Override
     public String toString() {
-        return "LabelledItem{" + policyId + "|" + modelVersion + "|" + surface + " @" + eventTimeMillis + ", score=" + score + ", predicted=" + predictedPositive
-                + ", w=" + weight + (auditSampled ? " (audit)" : "") + ", " + (hadPrevious ? String.valueOf(previousViolating) : "-") + " -> "
+        return "LabelledItem{" + policyId + "|" + modelVersion + "|" + surface + " @" + eventTimeMillis + ", score="
+                + score + ", predicted=" + predictedPositive
+                + ", w=" + weight + (auditSampled ? " (audit)" : "") + ", "
+                + (hadPrevious ? String.valueOf(previousViolating) : "-") + " -> "
                 + (hasCurrent ? String.valueOf(currentViolating) : "-") + '}';
     }
 }

@@ -3,11 +3,10 @@ package io.moderato.jobs.feedback;
 import io.moderato.schemas.Estimate;
 import io.moderato.schemas.MetricSnapshot;
 import io.moderato.schemas.ScoreHistogram;
+import io.moderato.udfs.metrics.ProportionEstimate;
 import io.moderato.udfs.metrics.QualityReport;
 import io.moderato.udfs.metrics.ThresholdRecommendation;
 import io.moderato.udfs.metrics.WeightedScoreHistogram;
-import io.moderato.udfs.metrics.ProportionEstimate;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +35,13 @@ public final class MetricSnapshots {
      * @param threshold the live action threshold (config at window end), reported as the snapshot's threshold
      * @param settings  interval confidence, recall's guard, the policy's obligation and review threshold
      */
-    public static MetricSnapshot of(String policyId, String modelVersion, String surface, MetricWindow window,
-                                    double threshold, QualityReport.Settings settings) {
+    public static MetricSnapshot of(
+            String policyId,
+            String modelVersion,
+            String surface,
+            MetricWindow window,
+            double threshold,
+            QualityReport.Settings settings) {
         QualityReport report = QualityReport.of(threshold, window.confusion, window.histogram, settings);
         ThresholdRecommendation recommendation = report.recommendation();
         Map<String, String> withheld = new TreeMap<>();
@@ -73,8 +77,10 @@ public final class MetricSnapshots {
                     .setRecommendedReviewVolume(finiteOrNull(recommendation.reviewVolume()));
         } else {
             snapshot.setRecommendationNote(recommendation.insufficientReason())
-                    .setAdditionalAuditedItemsNeeded(recommendation.additionalAuditedItems() >= 0
-                            ? recommendation.additionalAuditedItems() : null);
+                    .setAdditionalAuditedItemsNeeded(
+                            recommendation.additionalAuditedItems() >= 0
+                                    ? recommendation.additionalAuditedItems()
+                                    : null);
         }
         return snapshot.setWithheld(withheld).build();
     }
@@ -89,6 +95,7 @@ public final class MetricSnapshots {
         }
         return new Estimate(e.value(), e.lower(), e.upper());
     }
+
     static ScoreHistogram histogram(WeightedScoreHistogram h) {
         int bins = h.bins();
         List<Double> edges = new ArrayList<>(bins + 1);

@@ -74,19 +74,24 @@ public class MetricWindow {
         c.setFalsePositiveAuditedCount(c.getFalsePositiveAuditedCount() - one.getFalsePositiveAuditedCount());
         c.setTrueNegativeAuditedCount(c.getTrueNegativeAuditedCount() - one.getTrueNegativeAuditedCount());
         c.setFalseNegativeAuditedCount(c.getFalseNegativeAuditedCount() - one.getFalseNegativeAuditedCount());
-        c.setTruePositiveWeight(residueFree(c.getTruePositiveWeight() - one.getTruePositiveWeight(), c.getTruePositiveCount()));
-        c.setFalsePositiveWeight(residueFree(c.getFalsePositiveWeight() - one.getFalsePositiveWeight(), c.getFalsePositiveCount()));
-        c.setTrueNegativeWeight(residueFree(c.getTrueNegativeWeight() - one.getTrueNegativeWeight(), c.getTrueNegativeCount()));
-        c.setFalseNegativeWeight(residueFree(c.getFalseNegativeWeight() - one.getFalseNegativeWeight(), c.getFalseNegativeCount()));
-        c.setTruePositiveSquaredWeight(residueFree(c.getTruePositiveSquaredWeight() - one.getTruePositiveSquaredWeight(),
-                c.getTruePositiveCount()));
-        c.setFalsePositiveSquaredWeight(residueFree(c.getFalsePositiveSquaredWeight() - one.getFalsePositiveSquaredWeight(),
-                c.getFalsePositiveCount()));
-        c.setTrueNegativeSquaredWeight(residueFree(c.getTrueNegativeSquaredWeight() - one.getTrueNegativeSquaredWeight(),
-                c.getTrueNegativeCount()));
-        c.setFalseNegativeSquaredWeight(residueFree(c.getFalseNegativeSquaredWeight() - one.getFalseNegativeSquaredWeight(),
-                c.getFalseNegativeCount()));
-        c.setWeightedSquaredError(residueFree(c.getWeightedSquaredError() - one.getWeightedSquaredError(), c.labelCount()));
+        c.setTruePositiveWeight(
+                residueFree(c.getTruePositiveWeight() - one.getTruePositiveWeight(), c.getTruePositiveCount()));
+        c.setFalsePositiveWeight(
+                residueFree(c.getFalsePositiveWeight() - one.getFalsePositiveWeight(), c.getFalsePositiveCount()));
+        c.setTrueNegativeWeight(
+                residueFree(c.getTrueNegativeWeight() - one.getTrueNegativeWeight(), c.getTrueNegativeCount()));
+        c.setFalseNegativeWeight(
+                residueFree(c.getFalseNegativeWeight() - one.getFalseNegativeWeight(), c.getFalseNegativeCount()));
+        c.setTruePositiveSquaredWeight(residueFree(
+                c.getTruePositiveSquaredWeight() - one.getTruePositiveSquaredWeight(), c.getTruePositiveCount()));
+        c.setFalsePositiveSquaredWeight(residueFree(
+                c.getFalsePositiveSquaredWeight() - one.getFalsePositiveSquaredWeight(), c.getFalsePositiveCount()));
+        c.setTrueNegativeSquaredWeight(residueFree(
+                c.getTrueNegativeSquaredWeight() - one.getTrueNegativeSquaredWeight(), c.getTrueNegativeCount()));
+        c.setFalseNegativeSquaredWeight(residueFree(
+                c.getFalseNegativeSquaredWeight() - one.getFalseNegativeSquaredWeight(), c.getFalseNegativeCount()));
+        c.setWeightedSquaredError(
+                residueFree(c.getWeightedSquaredError() - one.getWeightedSquaredError(), c.labelCount()));
 
         WeightedScoreHistogram h = histogram;
         int bin = WeightedScoreHistogram.binOf(score, h.bins());

@@ -1,8 +1,8 @@
 package io.moderato.jobs.feedback;
 
-import io.moderato.schemas.Estimate;
 import io.moderato.jobs.common.BroadcastPolicyBook;
 import io.moderato.schemas.DriftAlert;
+import io.moderato.schemas.Estimate;
 import io.moderato.schemas.MetricSnapshot;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.udfs.drift.Adwin;
@@ -10,15 +10,6 @@ import io.moderato.udfs.drift.DriftSignal;
 import io.moderato.udfs.drift.PageHinkley;
 import io.moderato.udfs.metrics.PrecisionObligation;
 import io.moderato.udfs.metrics.QualityReport;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.BroadcastState;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
-import org.apache.flink.util.Collector;
-
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,6 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
 
 /**
  * Keyed by policy × model version × surface (and "*" for all surfaces). Accumulates the
@@ -62,8 +60,9 @@ public final class QualityMetricsFunction
      * still awaited, the confidence and thin-window floor of every interval, and the label-based
      * change detectors' parameters.
      */
-    public record Settings(long[] windowSizes, long labelGraceMillis, double confidence, int minFalseNegatives,
-                           LabelDrift labelDrift) implements Serializable {
+    public record Settings(
+            long[] windowSizes, long labelGraceMillis, double confidence, int minFalseNegatives, LabelDrift labelDrift)
+            implements Serializable {
         public Settings {
             if (windowSizes.length == 0) {
                 throw new IllegalArgumentException("at least one window size is needed");
@@ -114,7 +113,7 @@ public final class QualityMetricsFunction
         windows = getRuntimeContext().getMapState(FeedbackState.metricWindows());
         cumulative = getRuntimeContext().getState(FeedbackState.cumulative());
         labelDrift = getRuntimeContext().getState(FeedbackState.labelDrift());
-        book = new BroadcastPolicyBook(defaults, config -> { });
+        book = new BroadcastPolicyBook(defaults, config -> {});
         metrics = getRuntimeContext().getMetricGroup();
         labelsAfterWindowClosed = metrics.counter("labelsAfterWindowClosed");
         labelsDroppedForWindow = metrics.counter("labelsAfterLongerWindowClosed");
@@ -129,7 +128,8 @@ public final class QualityMetricsFunction
     // ---------------------------------------------------------------- config (broadcast side)
 
     @Override
-    public void processBroadcastElement(PolicyConfig config, Context ctx, Collector<MetricSnapshot> out) throws Exception {
+    public void processBroadcastElement(PolicyConfig config, Context ctx, Collector<MetricSnapshot> out)
+            throws Exception {
         book.offer(config, ctx.getBroadcastState(FeedbackState.POLICY_CONFIGS));
     }
 
@@ -208,13 +208,19 @@ public final class QualityMetricsFunction
 
     private void emit(MetricWindow window, Collector<MetricSnapshot> out) {
         PolicyConfig config = book.book().get(window.policyId);
-        double threshold = config != null ? config.getActionThreshold()
+        double threshold = config != null
+                ? config.getActionThreshold()
                 : Double.isNaN(window.lastActionThreshold) ? 1.0 : window.lastActionThreshold;
         PrecisionObligation obligation = config != null
                 ? new PrecisionObligation(config.getPrecisionObligation(), config.getObligationConfidence())
                 : DEFAULT_OBLIGATION;
         double reviewThreshold = config != null ? config.getReviewThreshold() : Double.NaN;
-        MetricSnapshot snapshot = MetricSnapshots.of(window.policyId, window.modelVersion, window.surface, window, threshold,
+        MetricSnapshot snapshot = MetricSnapshots.of(
+                window.policyId,
+                window.modelVersion,
+                window.surface,
+                window,
+                threshold,
                 new QualityReport.Settings(confidence, minFalseNegatives, obligation, reviewThreshold));
         if (snapshot.getWithheld().containsKey("recall")) {
             recallSuppressed.inc();
@@ -228,7 +234,8 @@ public final class QualityMetricsFunction
     private void track(MetricWindow window, MetricSnapshot snapshot) {
         String id = window.policyId + '\u0000' + window.surface + '\u0000' + snapshot.getWindowKind();
         if (!latest.containsKey(id)) {
-            MetricGroup group = metrics.addGroup("policy", window.policyId).addGroup("surface", window.surface)
+            MetricGroup group = metrics.addGroup("policy", window.policyId)
+                    .addGroup("surface", window.surface)
                     .addGroup("window", snapshot.getWindowKind());
             group.gauge("precision", () -> value(latest.get(id).getPrecision()));
             group.gauge("recall", () -> value(latest.get(id).getRecall()));
@@ -271,12 +278,16 @@ public final class QualityMetricsFunction
             alert(item, state, "positive", state.positiveAdwin.lastSignal(), adwinDetails(state.positiveAdwin), ctx);
         }
         if (state.errorPageHinkley.add(error)) {
-            alert(item, state, "error", state.errorPageHinkley.lastSignal(),
-                    Map.of("direction", "increase"), ctx);
+            alert(item, state, "error", state.errorPageHinkley.lastSignal(), Map.of("direction", "increase"), ctx);
         }
         if (state.positivePageHinkley.add(positive)) {
-            alert(item, state, "positive", state.positivePageHinkley.lastSignal(),
-                    Map.of("direction", state.positivePageHinkley.lastWasIncrease() ? "increase" : "decrease"), ctx);
+            alert(
+                    item,
+                    state,
+                    "positive",
+                    state.positivePageHinkley.lastSignal(),
+                    Map.of("direction", state.positivePageHinkley.lastWasIncrease() ? "increase" : "decrease"),
+                    ctx);
         }
         labelDrift.update(state);
         gauge(item.policyId, "error", state.errorAdwin.mean(), state.errorPageHinkley.statistic());
@@ -299,17 +310,29 @@ public final class QualityMetricsFunction
     }
 
     private static Map<String, String> adwinDetails(Adwin adwin) {
-        return Map.of("meanBefore", Double.toString(adwin.getLastMeanBefore()),
-                "meanAfter", Double.toString(adwin.getLastMeanAfter()),
-                "width", Long.toString(adwin.width()));
+        return Map.of(
+                "meanBefore",
+                Double.toString(adwin.getLastMeanBefore()),
+                "meanAfter",
+                Double.toString(adwin.getLastMeanAfter()),
+                "width",
+                Long.toString(adwin.width()));
     }
 
-    private void alert(LabelledItem item, LabelDriftState state, String stream, Optional<DriftSignal> fired,
-                       Map<String, String> extra, ReadOnlyContext ctx) {
+    private void alert(
+            LabelledItem item,
+            LabelDriftState state,
+            String stream,
+            Optional<DriftSignal> fired,
+            Map<String, String> extra,
+            ReadOnlyContext ctx) {
         if (fired.isEmpty()) {
             return;
         }
-        DriftSignal signal = DriftSignal.of(fired.get().detector(), fired.get().statistic(), fired.get().threshold(),
+        DriftSignal signal = DriftSignal.of(
+                fired.get().detector(),
+                fired.get().statistic(),
+                fired.get().threshold(),
                 labelDriftSettings.criticalRatio());
         Map<String, String> details = new TreeMap<>(extra);
         details.put("stream", stream);
@@ -329,9 +352,14 @@ public final class QualityMetricsFunction
                 .setDetectedAtMillis(item.labelledAtMillis)
                 .setDetails(details)
                 .build();
-        alertCounters.computeIfAbsent(item.policyId + '\u0000' + signal.detector() + '\u0000' + stream,
-                k -> metrics.addGroup("policy", item.policyId).addGroup("stream", stream)
-                        .addGroup("detector", signal.detector()).counter("alerts")).inc();
+        alertCounters
+                .computeIfAbsent(
+                        item.policyId + '\u0000' + signal.detector() + '\u0000' + stream,
+                        k -> metrics.addGroup("policy", item.policyId)
+                                .addGroup("stream", stream)
+                                .addGroup("detector", signal.detector())
+                                .counter("alerts"))
+                .inc();
         ctx.output(FeedbackState.LABEL_DRIFT_ALERTS, alert);
     }
 }

@@ -5,7 +5,6 @@ import io.moderato.udfs.model.ModelManifest;
 import io.moderato.udfs.model.ModelRegistry;
 import io.moderato.udfs.model.ModelSource;
 import io.moderato.udfs.model.ReferenceHistogram;
-
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,7 +56,9 @@ public final class ReferenceHistograms implements Serializable {
 
     /** The reference of {@code policy} in model {@code name:version}; empty when there is none. */
     public Optional<Reference> reference(String name, String version, String policy) {
-        return manifest(name, version).map(m -> m.referenceHistograms().get(policy)).map(ReferenceHistograms::onFineBins);
+        return manifest(name, version)
+                .map(m -> m.referenceHistograms().get(policy))
+                .map(ReferenceHistograms::onFineBins);
     }
 
     private Optional<ModelManifest> manifest(String name, String version) {

@@ -4,13 +4,6 @@ import io.moderato.schemas.DriftAlert;
 import io.moderato.udfs.drift.DriftSignal;
 import io.moderato.udfs.drift.KolmogorovSmirnov;
 import io.moderato.udfs.drift.PopulationStabilityIndex;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
-
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,6 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
 
 /**
  * Keyed by policy | modality | model:version. Merges the pre-aggregated score counts of every
@@ -37,8 +36,9 @@ public final class ScoreDriftFunction extends KeyedProcessFunction<String, Score
      * {@code psiThreshold}, KS at significance {@code ksAlpha} and only above {@code ksMinStatistic};
      * an alert is CRITICAL at {@code criticalRatio} × its threshold.
      */
-    public record Settings(int minItems, double psiThreshold, double ksAlpha, double ksMinStatistic,
-                           double criticalRatio) implements Serializable {}
+    public record Settings(
+            int minItems, double psiThreshold, double ksAlpha, double ksMinStatistic, double criticalRatio)
+            implements Serializable {}
 
     private final ReferenceHistograms references;
     private final int minItems;
@@ -70,8 +70,8 @@ public final class ScoreDriftFunction extends KeyedProcessFunction<String, Score
     @Override
     public void open(OpenContext openContext) {
         windows = getRuntimeContext().getMapState(FeedbackState.scoreWindows());
-        psi = new PopulationStabilityIndex(psiThreshold, PopulationStabilityIndex.DEFAULT_EPSILON,
-                PopulationStabilityIndex.DEFAULT_GROUPS);
+        psi = new PopulationStabilityIndex(
+                psiThreshold, PopulationStabilityIndex.DEFAULT_EPSILON, PopulationStabilityIndex.DEFAULT_GROUPS);
         ks = new KolmogorovSmirnov(ksAlpha, ksMinStatistic);
         metrics = getRuntimeContext().getMetricGroup();
         lateScores = metrics.counter("scoresAfterDriftWindowClosed");
@@ -91,8 +91,14 @@ public final class ScoreDriftFunction extends KeyedProcessFunction<String, Score
         String id = partial.windowId();
         ScoreWindow window = windows.get(id);
         if (window == null) {
-            window = ScoreWindow.of(partial.policyId, partial.modality, partial.model, partial.version, partial.kind,
-                    partial.start, partial.end);
+            window = ScoreWindow.of(
+                    partial.policyId,
+                    partial.modality,
+                    partial.model,
+                    partial.version,
+                    partial.kind,
+                    partial.start,
+                    partial.end);
             ctx.timerService().registerEventTimeTimer(partial.end - 1);
         }
         window.merge(partial);
@@ -119,7 +125,8 @@ public final class ScoreDriftFunction extends KeyedProcessFunction<String, Score
             thinWindows.inc();
             return;
         }
-        Optional<ReferenceHistograms.Reference> found = references.reference(window.model, window.version, window.policyId);
+        Optional<ReferenceHistograms.Reference> found =
+                references.reference(window.model, window.version, window.policyId);
         if (found.isEmpty()) {
             withoutReference.inc();
             return;
@@ -129,7 +136,8 @@ public final class ScoreDriftFunction extends KeyedProcessFunction<String, Score
         double[] expected = reference.histogram().counts();
         double[] observed = reference.regroup(window.counts);
         DriftSignal psiSignal = grade(psi.evaluate(expected, observed));
-        DriftSignal ksSignal = grade(ks.evaluate(expected, observed, reference.histogram().total()));
+        DriftSignal ksSignal =
+                grade(ks.evaluate(expected, observed, reference.histogram().total()));
         track(window, psiSignal, ksSignal);
         for (DriftSignal signal : List.of(psiSignal, ksSignal)) {
             if (signal.isAlert()) {
@@ -147,11 +155,17 @@ public final class ScoreDriftFunction extends KeyedProcessFunction<String, Score
         details.put("windowKind", window.kind);
         details.put("items", Long.toString(window.items));
         details.put("reference", window.model + ":" + window.version + "/" + window.policyId);
-        details.put("referenceItems", Long.toString(Math.round(reference.histogram().total())));
+        details.put(
+                "referenceItems", Long.toString(Math.round(reference.histogram().total())));
         details.put("referenceBins", Integer.toString(reference.histogram().counts().length));
         details.put("binsAligned", Boolean.toString(reference.exact()));
-        alertCounters.computeIfAbsent(window.key() + '\u0000' + signal.detector(),
-                k -> group(window).addGroup("detector", signal.detector()).counter("alerts")).inc();
+        alertCounters
+                .computeIfAbsent(
+                        window.key() + '\u0000' + signal.detector(),
+                        k -> group(window)
+                                .addGroup("detector", signal.detector())
+                                .counter("alerts"))
+                .inc();
         return DriftAlert.newBuilder()
                 .setPolicyId(window.policyId)
                 .setModelVersion(window.model + ":" + window.version)
@@ -184,7 +198,8 @@ public final class ScoreDriftFunction extends KeyedProcessFunction<String, Score
     }
 
     private MetricGroup group(ScoreWindow window) {
-        return metrics.addGroup("policy", window.policyId).addGroup("modality", window.modality)
+        return metrics.addGroup("policy", window.policyId)
+                .addGroup("modality", window.modality)
                 .addGroup("model", window.model + ":" + window.version);
     }
 }

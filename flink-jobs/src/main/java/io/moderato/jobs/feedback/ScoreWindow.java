@@ -24,8 +24,8 @@ public class ScoreWindow {
 
     public ScoreWindow() {}
 
-    public static ScoreWindow of(String policyId, String modality, String model, String version, String kind,
-                                 long start, long end) {
+    public static ScoreWindow of(
+            String policyId, String modality, String model, String version, String kind, long start, long end) {
         ScoreWindow w = new ScoreWindow();
         w.policyId = policyId;
         w.modality = modality;
@@ -66,6 +66,7 @@ public class ScoreWindow {
 
     @Override
     public String toString() {
-        return "ScoreWindow{" + policyId + "|" + modality + "|" + model + ":" + version + " " + windowId() + ", items=" + items + '}';
+        return "ScoreWindow{" + policyId + "|" + modality + "|" + model + ":" + version + " " + windowId() + ", items="
+                + items + '}';
     }
 }

@@ -2,6 +2,7 @@ package io.moderato.jobs.feedback;
 
 import io.moderato.schemas.TrainingExample;
 import io.moderato.udfs.io.TrainingExampleFiles;
+import java.io.IOException;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
@@ -11,8 +12,6 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig
 import org.apache.flink.streaming.api.functions.sink.filesystem.PartFileInfo;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.SimpleVersionedStringSerializer;
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.CheckpointRollingPolicy;
-
-import java.io.IOException;
 
 /**
  * Training examples on disk for offline retraining and tuning, in the layout of

@@ -35,7 +35,11 @@ public final class Windows {
 
     /** Window sizes in milliseconds, ascending. */
     public static long[] sizes(List<Duration> windows) {
-        return windows.stream().mapToLong(Duration::toMillis).sorted().distinct().toArray();
+        return windows.stream()
+                .mapToLong(Duration::toMillis)
+                .sorted()
+                .distinct()
+                .toArray();
     }
 
     /** Human-readable list of window kinds. */

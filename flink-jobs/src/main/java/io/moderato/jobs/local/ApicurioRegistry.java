@@ -27,7 +27,8 @@ public final class ApicurioRegistry implements AutoCloseable {
     public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
     private final String url;
@@ -48,11 +49,14 @@ public final class ApicurioRegistry implements AutoCloseable {
     public static ApicurioRegistry start(Path dir, int port) throws IOException, InterruptedException {
         Path runner;
         try (Stream<Path> files = Files.list(dir)) {
-            runner = files.filter(p -> p.getFileName().toString().endsWith("-runner.jar")).findFirst()
+            runner = files.filter(p -> p.getFileName().toString().endsWith("-runner.jar"))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("no *-runner.jar in " + dir));
         } catch (IOException e) {
-            throw new IllegalStateException("Apicurio Registry is not unpacked in " + dir
-                    + " (scripts/moderato unpacks it; so does 'mvn verify' in pre-integration-test)", e);
+            throw new IllegalStateException(
+                    "Apicurio Registry is not unpacked in " + dir
+                            + " (scripts/moderato unpacks it; so does 'mvn verify' in pre-integration-test)",
+                    e);
         }
         int chosen = port > 0 ? port : freeLoopbackPort();
         Path tmp = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
@@ -70,7 +74,8 @@ public final class ApicurioRegistry implements AutoCloseable {
                 "-Dquarkus.oidc.tenant-enabled=false",
                 "-Dregistry.events.kafka.config.bootstrap.servers=",
                 "-Dquarkus.datasource.jdbc.url=jdbc:h2:mem:registry_db",
-                "-jar", runner.getFileName().toString()));
+                "-jar",
+                runner.getFileName().toString()));
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command)
                 .directory(dir.toFile())
@@ -81,11 +86,13 @@ public final class ApicurioRegistry implements AutoCloseable {
         long deadline = start + STARTUP_TIMEOUT.toNanos();
         while (!isReady(url + "/subjects")) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("Apicurio Registry exited with " + process.exitValue() + ":\n" + tail(log));
+                throw new IllegalStateException(
+                        "Apicurio Registry exited with " + process.exitValue() + ":\n" + tail(log));
             }
             if (System.nanoTime() > deadline) {
                 process.destroyForcibly();
-                throw new IllegalStateException("Apicurio Registry not ready within " + STARTUP_TIMEOUT + ":\n" + tail(log));
+                throw new IllegalStateException(
+                        "Apicurio Registry not ready within " + STARTUP_TIMEOUT + ":\n" + tail(log));
             }
             Thread.sleep(100);
         }
@@ -108,8 +115,12 @@ public final class ApicurioRegistry implements AutoCloseable {
     /** True when {@code url} answers 200 within 2 s. */
     public static boolean isReady(String url) {
         try {
-            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(2))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException | IllegalArgumentException e) {
             return false;

@@ -1,17 +1,16 @@
 package io.moderato.jobs.local;
 
 import io.moderato.jobs.serde.RegistryAvroSerializer;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * An idempotent producer of Confluent-framed Avro (one serializer per topic, registered under
@@ -57,8 +56,10 @@ final class AvroProducer implements AutoCloseable {
             s.open(null);
             return s;
         });
-        producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                serializer.serialize(record)), (metadata, e) -> {
+        producer.send(
+                new ProducerRecord<>(
+                        topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), serializer.serialize(record)),
+                (metadata, e) -> {
                     if (e != null) {
                         failure.compareAndSet(null, e);
                     }

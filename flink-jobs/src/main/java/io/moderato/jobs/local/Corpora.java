@@ -1,7 +1,6 @@
 package io.moderato.jobs.local;
 
 import io.moderato.models.text.SpamCorpus;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -21,8 +20,10 @@ import java.util.function.Consumer;
 public record Corpora(List<Tweet> tweets, List<Comment> comments, List<Email> emails) {
 
     public static final String DAVIDSON = "davidson-2017/labeled_data.dev.csv";
-    public static final List<String> YOUTUBE = List.of("youtube-spam-2015/Youtube01-Psy.csv",
-            "youtube-spam-2015/Youtube02-KatyPerry.csv", "youtube-spam-2015/Youtube03-LMFAO.csv",
+    public static final List<String> YOUTUBE = List.of(
+            "youtube-spam-2015/Youtube01-Psy.csv",
+            "youtube-spam-2015/Youtube02-KatyPerry.csv",
+            "youtube-spam-2015/Youtube03-LMFAO.csv",
             "youtube-spam-2015/Youtube04-Eminem.csv");
 
     /** A tweet and how its annotators voted (hate speech, offensive language, neither). */
@@ -50,16 +51,25 @@ public record Corpora(List<Tweet> tweets, List<Comment> comments, List<Email> em
         }
         List<Tweet> tweets = new ArrayList<>();
         for (Csv.Row row : Csv.read(davidson)) {
-            tweets.add(new Tweet("davidson-" + row.get(""), row.get("tweet"), row.getInt("hate_speech"),
-                    row.getInt("offensive_language"), row.getInt("neither")));
+            tweets.add(new Tweet(
+                    "davidson-" + row.get(""),
+                    row.get("tweet"),
+                    row.getInt("hate_speech"),
+                    row.getInt("offensive_language"),
+                    row.getInt("neither")));
         }
         List<Comment> comments = new ArrayList<>();
         for (String name : YOUTUBE) {
             Path file = dataDir.resolve(name);
             String video = file.getFileName().toString().replace(".csv", "");
             for (Csv.Row row : Csv.read(file)) {
-                comments.add(new Comment("yt-" + row.get("COMMENT_ID"), row.get("AUTHOR"), parseTime(row.get("DATE")),
-                        row.get("CONTENT"), row.getInt("CLASS") == 1, video));
+                comments.add(new Comment(
+                        "yt-" + row.get("COMMENT_ID"),
+                        row.get("AUTHOR"),
+                        parseTime(row.get("DATE")),
+                        row.get("CONTENT"),
+                        row.getInt("CLASS") == 1,
+                        video));
             }
         }
         // replay order: the collection's own time line, undated comments last in file order
@@ -77,8 +87,12 @@ public record Corpora(List<Tweet> tweets, List<Comment> comments, List<Email> em
             log.accept("no e-mails in the traffic: SpamAssassin corpus not found at " + emailCorpus
                     + " (scripts/fetch-spam-corpus.sh fetches it)");
         }
-        log.accept(String.format("corpora: %,d tweets (Davidson 2017), %,d YouTube comments by %,d authors, %,d e-mails",
-                tweets.size(), comments.size(), comments.stream().map(Comment::author).distinct().count(), emails.size()));
+        log.accept(String.format(
+                "corpora: %,d tweets (Davidson 2017), %,d YouTube comments by %,d authors, %,d e-mails",
+                tweets.size(),
+                comments.size(),
+                comments.stream().map(Comment::author).distinct().count(),
+                emails.size()));
         return new Corpora(List.copyOf(tweets), List.copyOf(comments), List.copyOf(emails));
     }
 
@@ -87,7 +101,9 @@ public record Corpora(List<Tweet> tweets, List<Comment> comments, List<Email> em
             return 0L;
         }
         try {
-            return LocalDateTime.parse(date.strip().replace(' ', 'T')).toInstant(ZoneOffset.UTC).toEpochMilli();
+            return LocalDateTime.parse(date.strip().replace(' ', 'T'))
+                    .toInstant(ZoneOffset.UTC)
+                    .toEpochMilli();
         } catch (DateTimeParseException e) {
             return 0L;
         }

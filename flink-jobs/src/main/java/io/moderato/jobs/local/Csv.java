@@ -20,7 +20,8 @@ final class Csv {
         String get(String column) {
             Integer i = columns.get(column);
             if (i == null) {
-                throw new IllegalArgumentException(file + ": no column '" + column + "' (columns " + columns.keySet() + ")");
+                throw new IllegalArgumentException(
+                        file + ": no column '" + column + "' (columns " + columns.keySet() + ")");
             }
             if (i >= values.size()) {
                 throw new IllegalArgumentException(file + " row at line " + line + ": column '" + column + "' missing");

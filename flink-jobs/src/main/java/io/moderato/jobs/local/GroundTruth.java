@@ -52,7 +52,8 @@ public record GroundTruth(List<Corpora.Tweet> tweets, boolean spam, Set<String> 
      * @param harms policy id → harm ({@link #HARMS})
      * @param embeddingPolicies every policy some embedding head of the stack labels
      */
-    public Optional<Boolean> verdict(String policy, Map<String, String> harms, Set<String> embeddingPolicies, Random rnd) {
+    public Optional<Boolean> verdict(
+            String policy, Map<String, String> harms, Set<String> embeddingPolicies, Random rnd) {
         String harm = harms.get(policy);
         if (harm == null && !embeddingPolicies.contains(policy)) {
             return Optional.empty();

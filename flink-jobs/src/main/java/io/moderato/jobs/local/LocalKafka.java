@@ -1,5 +1,12 @@
 package io.moderato.jobs.local;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -8,14 +15,6 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.common.utils.Exit;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 
 /**
  * A single-node Kafka (KRaft, combined broker + controller) inside this JVM: the embedded default of
@@ -44,7 +43,10 @@ public final class LocalKafka implements AutoCloseable {
     /** Formats and starts a fresh single-node cluster (about 1.5 s); its log dirs are temporary. */
     public static LocalKafka start() throws Exception {
         KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                        .setCombined(true)
+                        .setNumBrokerNodes(1)
+                        .setNumControllerNodes(1)
+                        .build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")
@@ -65,8 +67,9 @@ public final class LocalKafka implements AutoCloseable {
      * Creates {@code topics} (compacted where {@code compacted} names them, each with {@code settings}); existing
      * topics are left as they are.
      */
-    public static void createTopics(String bootstrap, int partitions, List<String> topics, List<String> compacted,
-                                    Map<String, String> settings) throws Exception {
+    public static void createTopics(
+            String bootstrap, int partitions, List<String> topics, List<String> compacted, Map<String, String> settings)
+            throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             List<NewTopic> newTopics = new ArrayList<>();
             for (String topic : topics) {
@@ -82,8 +85,10 @@ public final class LocalKafka implements AutoCloseable {
                     entry.getValue().get();
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + entry.getKey() + " on " + bootstrap
-                                + ": " + e.getCause().getMessage(), e.getCause());
+                        throw new IllegalStateException(
+                                "cannot create topic " + entry.getKey() + " on " + bootstrap + ": "
+                                        + e.getCause().getMessage(),
+                                e.getCause());
                     }
                 }
             }
@@ -104,20 +109,24 @@ public final class LocalKafka implements AutoCloseable {
                 described = admin.describeTopics(topics).allTopicNames().get();
             } catch (ExecutionException e) {
                 // just created: the broker's metadata may not know the topic yet
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException) || System.nanoTime() > deadline) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)
+                        || System.nanoTime() > deadline) {
                     throw e;
                 }
                 Thread.sleep(20);
                 continue;
             }
-            boolean ready = described.values().stream().allMatch(d -> !d.partitions().isEmpty()
-                    && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()
-                    && !p.isr().isEmpty()));
+            boolean ready = described.values().stream()
+                    .allMatch(d -> !d.partitions().isEmpty()
+                            && d.partitions().stream()
+                                    .allMatch(p -> p.leader() != null
+                                            && !p.leader().isEmpty()
+                                            && !p.isr().isEmpty()));
             if (ready) {
                 // ListOffsets is answered only by the partition's leader replica, not the metadata cache
                 Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                described.forEach((topic, d) -> d.partitions().forEach(p ->
-                        latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+                described.forEach((topic, d) -> d.partitions()
+                        .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
                 try {
                     admin.listOffsets(latest).all().get();
                     return;

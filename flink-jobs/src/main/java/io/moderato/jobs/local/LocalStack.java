@@ -25,20 +25,8 @@ import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.TrainingExample;
 import io.moderato.schemas.UserSignal;
-import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.graph.StreamGraph;
-
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +37,16 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 
 /**
  * The whole Moderato loop on one machine ({@code scripts/moderato up}): an in-process KRaft broker
@@ -61,16 +59,24 @@ public final class LocalStack implements AutoCloseable {
 
     /** Every topic both jobs read or write, with their default names. */
     public static final List<String> TOPICS = List.of(
-            DetectionOptions.TOPIC_CONTENT.defaultValue(), DetectionOptions.TOPIC_USER_SIGNALS.defaultValue(),
-            DetectionOptions.TOPIC_POLICY_CONFIG.defaultValue(), DetectionOptions.TOPIC_DECISIONS.defaultValue(),
-            DetectionOptions.TOPIC_TASKS.defaultValue(), DetectionOptions.TOPIC_ACTIONS.defaultValue(),
-            DetectionOptions.TOPIC_CONFIG_AUDIT.defaultValue(), DetectionOptions.TOPIC_DEADLETTER.defaultValue(),
-            DetectionOptions.TOPIC_PREPUBLISH_VERDICTS.defaultValue(), FeedbackOptions.TOPIC_LABELS.defaultValue(), FeedbackOptions.TOPIC_TRAINING_EXAMPLES.defaultValue(),
-            FeedbackOptions.TOPIC_QUALITY_METRICS.defaultValue(), FeedbackOptions.TOPIC_DRIFT_ALERTS.defaultValue(),
-            FeedbackOptions.TOPIC_COMPLIANCE_REPORTS.defaultValue(), FeedbackOptions.TOPIC_UNMATCHED_LABELS.defaultValue());
+            DetectionOptions.TOPIC_CONTENT.defaultValue(),
+            DetectionOptions.TOPIC_USER_SIGNALS.defaultValue(),
+            DetectionOptions.TOPIC_POLICY_CONFIG.defaultValue(),
+            DetectionOptions.TOPIC_DECISIONS.defaultValue(),
+            DetectionOptions.TOPIC_TASKS.defaultValue(),
+            DetectionOptions.TOPIC_ACTIONS.defaultValue(),
+            DetectionOptions.TOPIC_CONFIG_AUDIT.defaultValue(),
+            DetectionOptions.TOPIC_DEADLETTER.defaultValue(),
+            DetectionOptions.TOPIC_PREPUBLISH_VERDICTS.defaultValue(),
+            FeedbackOptions.TOPIC_LABELS.defaultValue(),
+            FeedbackOptions.TOPIC_TRAINING_EXAMPLES.defaultValue(),
+            FeedbackOptions.TOPIC_QUALITY_METRICS.defaultValue(),
+            FeedbackOptions.TOPIC_DRIFT_ALERTS.defaultValue(),
+            FeedbackOptions.TOPIC_COMPLIANCE_REPORTS.defaultValue(),
+            FeedbackOptions.TOPIC_UNMATCHED_LABELS.defaultValue());
     /** Changelog topics: the latest record per key is what counts. */
-    public static final List<String> COMPACTED = List.of(DetectionOptions.TOPIC_USER_SIGNALS.defaultValue(),
-            DetectionOptions.TOPIC_POLICY_CONFIG.defaultValue());
+    public static final List<String> COMPACTED = List.of(
+            DetectionOptions.TOPIC_USER_SIGNALS.defaultValue(), DetectionOptions.TOPIC_POLICY_CONFIG.defaultValue());
 
     private final LocalStackOptions options;
     private final PrintStream out;
@@ -101,10 +107,10 @@ public final class LocalStack implements AutoCloseable {
     public LocalStack start() throws Exception {
         Consumer<String> log = m -> out.println("[moderato] " + m);
         // the registry's JVM, the corpora and the broker start side by side
-        CompletableFuture<ApicurioRegistry> registryStart = options.registry() != null ? null
-                : CompletableFuture.supplyAsync(this::startRegistry);
-        CompletableFuture<Corpora> corporaLoad = CompletableFuture.supplyAsync(
-                () -> Corpora.load(options.dataDir(), options.emailDir(), log));
+        CompletableFuture<ApicurioRegistry> registryStart =
+                options.registry() != null ? null : CompletableFuture.supplyAsync(this::startRegistry);
+        CompletableFuture<Corpora> corporaLoad =
+                CompletableFuture.supplyAsync(() -> Corpora.load(options.dataDir(), options.emailDir(), log));
         connectBrokerAndRegistry(registryStart, log);
         LocalKafka.createTopics(bootstrap, options.partitions(), TOPICS, COMPACTED, Map.of());
 
@@ -112,12 +118,25 @@ public final class LocalStack implements AutoCloseable {
         Configuration detection = detectionConf();
         Configuration feedback = feedbackConf();
         List<PolicyConfig> policies = policiesInForce(detection);
-        log.accept("policies in force: " + policies.stream().filter(PolicyConfig::getEnabled).map(PolicyConfig::getPolicyId).toList());
+        log.accept("policies in force: "
+                + policies.stream()
+                        .filter(PolicyConfig::getEnabled)
+                        .map(PolicyConfig::getPolicyId)
+                        .toList());
 
         Corpora corpora = join(corporaLoad);
-        generator = new TrafficGenerator(corpora, policies, detection.getOptional(DetectionOptions.MODELS_DIR).orElse(null),
-                new TrafficGenerator.Settings(options.rate(), options.seed(), options.startMillis(), options.spamWaveAtSeconds(),
-                        options.spamWaveShare(), 0.2), log);
+        generator = new TrafficGenerator(
+                corpora,
+                policies,
+                detection.getOptional(DetectionOptions.MODELS_DIR).orElse(null),
+                new TrafficGenerator.Settings(
+                        options.rate(),
+                        options.seed(),
+                        options.startMillis(),
+                        options.spamWaveAtSeconds(),
+                        options.spamWaveShare(),
+                        0.2),
+                log);
 
         submitJobs(detection, feedback, log);
         startTrafficSide(log);
@@ -140,7 +159,8 @@ public final class LocalStack implements AutoCloseable {
             kafka = LocalKafka.start();
             resources.add(kafka);
             bootstrap = kafka.bootstrapServers();
-            log.accept(String.format(Locale.ROOT, "Kafka (in-process, KRaft) at %s after %.1f s", bootstrap, seconds()));
+            log.accept(
+                    String.format(Locale.ROOT, "Kafka (in-process, KRaft) at %s after %.1f s", bootstrap, seconds()));
         } else {
             bootstrap = options.bootstrap();
         }
@@ -148,7 +168,11 @@ public final class LocalStack implements AutoCloseable {
             registry = join(registryStart);
             resources.add(registry);
             registryUrl = registry.url();
-            log.accept(String.format(Locale.ROOT, "schema registry (Apicurio, Confluent API) at %s after %.1f s", registryUrl, seconds()));
+            log.accept(String.format(
+                    Locale.ROOT,
+                    "schema registry (Apicurio, Confluent API) at %s after %.1f s",
+                    registryUrl,
+                    seconds()));
         } else {
             registryUrl = options.registry();
         }
@@ -164,29 +188,72 @@ public final class LocalStack implements AutoCloseable {
     private void submitJobs(Configuration detection, Configuration feedback, Consumer<String> log) throws Exception {
         cluster = startCluster();
         uiUrl = cluster.getRestAddress().get().toString();
-        jobs.add(submit(detection, DetectionJob.QUALIFIED_NAME, env -> {
-            KafkaIo io = new KafkaIo(bootstrap, registryUrl, DetectionJob.QUALIFIED_NAME, false,
-                    detection.get(DetectionOptions.TRANSACTION_TIMEOUT_MS));
-            DetectionJob.build(env, DetectionJob.kafkaSources(env, io, detection), DetectionJob.kafkaSinks(io, detection), detection);
-        }, DetectionJob.tuned(JobSettings.streamingDefaults(detection.get(DetectionOptions.CHECKPOINT_DIR),
-                detection.get(DetectionOptions.CHECKPOINT_INTERVAL)))));
-        jobs.add(submit(feedback, FeedbackJob.NAME, env -> {
-            KafkaIo io = FeedbackJob.kafkaIo(feedback, "moderato-feedback");
-            FeedbackJob.build(env, FeedbackJob.kafkaSources(env, io, feedback), FeedbackJob.kafkaSinks(io, feedback), feedback);
-        }, FeedbackJob.tuned(JobSettings.streamingDefaults(feedback.get(FeedbackOptions.CHECKPOINT_DIR),
-                feedback.get(FeedbackOptions.CHECKPOINT_INTERVAL)))));
+        jobs.add(submit(
+                detection,
+                DetectionJob.QUALIFIED_NAME,
+                env -> {
+                    KafkaIo io = new KafkaIo(
+                            bootstrap,
+                            registryUrl,
+                            DetectionJob.QUALIFIED_NAME,
+                            false,
+                            detection.get(DetectionOptions.TRANSACTION_TIMEOUT_MS));
+                    DetectionJob.build(
+                            env,
+                            DetectionJob.kafkaSources(env, io, detection),
+                            DetectionJob.kafkaSinks(io, detection),
+                            detection);
+                },
+                DetectionJob.tuned(JobSettings.streamingDefaults(
+                        detection.get(DetectionOptions.CHECKPOINT_DIR),
+                        detection.get(DetectionOptions.CHECKPOINT_INTERVAL)))));
+        jobs.add(submit(
+                feedback,
+                FeedbackJob.NAME,
+                env -> {
+                    KafkaIo io = FeedbackJob.kafkaIo(feedback, "moderato-feedback");
+                    FeedbackJob.build(
+                            env,
+                            FeedbackJob.kafkaSources(env, io, feedback),
+                            FeedbackJob.kafkaSinks(io, feedback),
+                            feedback);
+                },
+                FeedbackJob.tuned(JobSettings.streamingDefaults(
+                        feedback.get(FeedbackOptions.CHECKPOINT_DIR),
+                        feedback.get(FeedbackOptions.CHECKPOINT_INTERVAL)))));
         log.accept(String.format(Locale.ROOT, "both jobs submitted after %.1f s", seconds()));
     }
 
     /** The status board, the simulated reviewers and the traffic producer. */
     private void startTrafficSide(Consumer<String> log) throws Exception {
-        status = new StatusBoard(bootstrap, registryUrl, new StatusBoard.Topics(topic(DetectionOptions.TOPIC_DECISIONS),
-                topic(DetectionOptions.TOPIC_TASKS), topic(FeedbackOptions.TOPIC_LABELS), topic(FeedbackOptions.TOPIC_QUALITY_METRICS),
-                topic(FeedbackOptions.TOPIC_DRIFT_ALERTS), topic(DetectionOptions.TOPIC_DEADLETTER)), startNanos, log).start();
+        status = new StatusBoard(
+                        bootstrap,
+                        registryUrl,
+                        new StatusBoard.Topics(
+                                topic(DetectionOptions.TOPIC_DECISIONS),
+                                topic(DetectionOptions.TOPIC_TASKS),
+                                topic(FeedbackOptions.TOPIC_LABELS),
+                                topic(FeedbackOptions.TOPIC_QUALITY_METRICS),
+                                topic(FeedbackOptions.TOPIC_DRIFT_ALERTS),
+                                topic(DetectionOptions.TOPIC_DEADLETTER)),
+                        startNanos,
+                        log)
+                .start();
         resources.add(status);
-        reviewers = new SimulatedReviewers(bootstrap, registryUrl, new SimulatedReviewers.Topics(topic(DetectionOptions.TOPIC_TASKS),
-                topic(DetectionOptions.TOPIC_ACTIONS), topic(FeedbackOptions.TOPIC_LABELS)), options.reviewers(), truths,
-                options.harms(), generator.embeddingPolicies(), this::eventTimeNow, log).start();
+        reviewers = new SimulatedReviewers(
+                        bootstrap,
+                        registryUrl,
+                        new SimulatedReviewers.Topics(
+                                topic(DetectionOptions.TOPIC_TASKS),
+                                topic(DetectionOptions.TOPIC_ACTIONS),
+                                topic(FeedbackOptions.TOPIC_LABELS)),
+                        options.reviewers(),
+                        truths,
+                        options.harms(),
+                        generator.embeddingPolicies(),
+                        this::eventTimeNow,
+                        log)
+                .start();
         resources.add(reviewers);
         producer = new AvroProducer(bootstrap, registryUrl, "moderato-traffic");
         resources.add(producer);
@@ -204,16 +271,30 @@ public final class LocalStack implements AutoCloseable {
 
     private void printWhereEverythingIs() {
         out.println();
-        out.println("  Flink web UI     " + uiUrl + "   (jobs: " + DetectionJob.QUALIFIED_NAME + ", " + FeedbackJob.NAME + ")");
+        out.println("  Flink web UI     " + uiUrl + "   (jobs: " + DetectionJob.QUALIFIED_NAME + ", " + FeedbackJob.NAME
+                + ")");
         out.println("  Kafka bootstrap  " + bootstrap + (kafka == null ? "   (external)" : "   (in-process, KRaft)"));
-        out.println("  schema registry  " + registryUrl + (registry == null ? "   (external)" : "   (Apicurio, in-memory)"));
+        out.println("  schema registry  " + registryUrl
+                + (registry == null ? "   (external)" : "   (Apicurio, in-memory)"));
         out.println("  topics           " + String.join(", ", TOPICS));
         out.println("  work dir         " + options.workDir() + "   (checkpoints, training example files)");
-        out.println("  try              scripts/moderato config show --bootstrap " + bootstrap + " --registry " + registryUrl);
-        out.printf(Locale.ROOT, "  traffic          %.1f events/s, seed %d%s%s%n", options.rate(), options.seed(),
-                options.spamWaveAtSeconds() >= 0 ? String.format(Locale.ROOT, ", spam wave at %.0f s (%.0f %% spam)",
-                        options.spamWaveAtSeconds(), 100 * options.spamWaveShare()) : "",
-                options.duration().isZero() ? ", until Ctrl-C" : ", for " + options.duration().toSeconds() + " s");
+        out.println("  try              scripts/moderato config show --bootstrap " + bootstrap + " --registry "
+                + registryUrl);
+        out.printf(
+                Locale.ROOT,
+                "  traffic          %.1f events/s, seed %d%s%s%n",
+                options.rate(),
+                options.seed(),
+                options.spamWaveAtSeconds() >= 0
+                        ? String.format(
+                                Locale.ROOT,
+                                ", spam wave at %.0f s (%.0f %% spam)",
+                                options.spamWaveAtSeconds(),
+                                100 * options.spamWaveShare())
+                        : "",
+                options.duration().isZero()
+                        ? ", until Ctrl-C"
+                        : ", for " + options.duration().toSeconds() + " s");
         out.println();
     }
 
@@ -240,8 +321,11 @@ public final class LocalStack implements AutoCloseable {
             } else {
                 if (!waveAnnounced && generator.inSpamWave(n)) {
                     waveAnnounced = true;
-                    out.printf(Locale.ROOT, "[moderato] spam wave starts at %.1f s: %.0f %% of the items are spam now%n",
-                            seconds(), 100 * options.spamWaveShare());
+                    out.printf(
+                            Locale.ROOT,
+                            "[moderato] spam wave starts at %.1f s: %.0f %% of the items are spam now%n",
+                            seconds(),
+                            100 * options.spamWaveShare());
                 }
                 send(generator.next());
             }
@@ -267,7 +351,8 @@ public final class LocalStack implements AutoCloseable {
 
     private void send(TrafficGenerator.Item item) {
         if (item.newUser() != null) {
-            producer.send(topic(DetectionOptions.TOPIC_USER_SIGNALS), item.newUser().getUserId(), item.newUser());
+            producer.send(
+                    topic(DetectionOptions.TOPIC_USER_SIGNALS), item.newUser().getUserId(), item.newUser());
         }
         truths.put(item.event().getContentId(), item.truth());
         producer.send(topic(DetectionOptions.TOPIC_CONTENT), item.event().getContentId(), item.event());
@@ -330,7 +415,9 @@ public final class LocalStack implements AutoCloseable {
         conf.set(DetectionOptions.BOOTSTRAP_SERVERS, bootstrap);
         conf.set(DetectionOptions.SCHEMA_REGISTRY_URL, registryUrl);
         conf.set(DetectionOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2));
-        conf.set(DetectionOptions.CHECKPOINT_DIR, options.workDir().resolve("checkpoints/detection").toUri().toString());
+        conf.set(
+                DetectionOptions.CHECKPOINT_DIR,
+                options.workDir().resolve("checkpoints/detection").toUri().toString());
         conf.set(DetectionOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1));
         conf.set(DetectionOptions.SOURCE_IDLENESS, MAIN_INPUT_IDLENESS);
         conf.set(DetectionOptions.SAMPLING_SEED, options.seed());
@@ -345,8 +432,12 @@ public final class LocalStack implements AutoCloseable {
         conf.set(FeedbackOptions.BOOTSTRAP_SERVERS, bootstrap);
         conf.set(FeedbackOptions.SCHEMA_REGISTRY_URL, registryUrl);
         conf.set(FeedbackOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2));
-        conf.set(FeedbackOptions.CHECKPOINT_DIR, options.workDir().resolve("checkpoints/feedback").toUri().toString());
-        conf.set(FeedbackOptions.FILES_PATH, options.workDir().resolve("training-examples").toUri().toString());
+        conf.set(
+                FeedbackOptions.CHECKPOINT_DIR,
+                options.workDir().resolve("checkpoints/feedback").toUri().toString());
+        conf.set(
+                FeedbackOptions.FILES_PATH,
+                options.workDir().resolve("training-examples").toUri().toString());
         conf.set(FeedbackOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1));
         conf.set(FeedbackOptions.SOURCE_IDLENESS, MAIN_INPUT_IDLENESS);
         conf.set(FeedbackOptions.METRICS_WINDOWS, List.of(options.windowLength()));
@@ -361,10 +452,14 @@ public final class LocalStack implements AutoCloseable {
 
     /** The defaults with every config on policy.config replayed through the jobs' own {@link PolicyBook}. */
     private List<PolicyConfig> policiesInForce(Configuration detection) {
-        PolicyBook book = new PolicyBook(JobWiring.policyDefaults(detection.get(DetectionOptions.POLICY_DEFAULTS),
-                DetectionOptions.POLICY_DEFAULTS));
-        for (var entry : TopicReader.readAll(bootstrap, registryUrl, topic(DetectionOptions.TOPIC_POLICY_CONFIG),
-                PolicyConfig.class, Duration.ofSeconds(30))) {
+        PolicyBook book = new PolicyBook(JobWiring.policyDefaults(
+                detection.get(DetectionOptions.POLICY_DEFAULTS), DetectionOptions.POLICY_DEFAULTS));
+        for (var entry : TopicReader.readAll(
+                bootstrap,
+                registryUrl,
+                topic(DetectionOptions.TOPIC_POLICY_CONFIG),
+                PolicyConfig.class,
+                Duration.ofSeconds(30))) {
             book.offer(entry.value());
         }
         return List.copyOf(book.current());
@@ -381,12 +476,17 @@ public final class LocalStack implements AutoCloseable {
         conf.set(RestOptions.ADDRESS, "localhost");
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(256));
         MiniCluster miniCluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(4).build());
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(4)
+                .build());
         try {
             miniCluster.start();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot start the Flink MiniCluster with its web UI on port " + options.uiPort()
-                    + " (is another Flink running? pass --ui-port): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot start the Flink MiniCluster with its web UI on port " + options.uiPort()
+                            + " (is another Flink running? pass --ui-port): " + e.getMessage(),
+                    e);
         }
         resources.add(miniCluster::close);
         return miniCluster;
@@ -397,7 +497,8 @@ public final class LocalStack implements AutoCloseable {
         void build(StreamExecutionEnvironment env) throws Exception;
     }
 
-    private JobID submit(Configuration jobOptions, String name, GraphBuilder graph, Configuration runtime) throws Exception {
+    private JobID submit(Configuration jobOptions, String name, GraphBuilder graph, Configuration runtime)
+            throws Exception {
         runtime.addAll(jobOptions);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(runtime);
         env.setParallelism(options.parallelism());
@@ -446,7 +547,7 @@ public final class LocalStack implements AutoCloseable {
             return;
         }
         closed = true;
-        for (AutoCloseable client : new AutoCloseable[]{producer, reviewers, status, registry}) {
+        for (AutoCloseable client : new AutoCloseable[] {producer, reviewers, status, registry}) {
             closeQuietly(client);
         }
         for (JobID job : jobs) {
@@ -466,7 +567,8 @@ public final class LocalStack implements AutoCloseable {
         return closed;
     }
 
-    private final java.util.Set<AutoCloseable> closedResources = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final java.util.Set<AutoCloseable> closedResources =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     private void closeQuietly(AutoCloseable resource) {
         if (resource == null || !closedResources.add(resource)) {
@@ -495,17 +597,21 @@ public final class LocalStack implements AutoCloseable {
         Files.createDirectories(options.workDir());
         LocalStack stack = new LocalStack(options, System.out);
         // Ctrl-C: the hook closes the stack; run() sees it and returns, main then waits in System.exit for the hook
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (!stack.isClosed()) {
-                System.out.println("\n[moderato] stopping (Ctrl-C) ...");
-                stack.close();
-                System.out.println("[moderato] stopped");
-            }
-        }, "moderato-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            if (!stack.isClosed()) {
+                                System.out.println("\n[moderato] stopping (Ctrl-C) ...");
+                                stack.close();
+                                System.out.println("[moderato] stopped");
+                            }
+                        },
+                        "moderato-shutdown"));
         int exit = 0;
         try {
             stack.start();
-            long produced = stack.run(options.duration(), options.duration().isZero() ? Duration.ZERO : Duration.ofSeconds(20));
+            long produced =
+                    stack.run(options.duration(), options.duration().isZero() ? Duration.ZERO : Duration.ofSeconds(20));
             if (!stack.isClosed()) {
                 stack.summary(produced);
             }
@@ -525,18 +631,37 @@ public final class LocalStack implements AutoCloseable {
     /** What the run produced and when the milestones came (seconds since start). */
     void summary(long produced) {
         out.println();
-        out.printf(Locale.ROOT, "[moderato] produced %d events; %d decided, %d labels returned, %d quality snapshots, %d drift alerts, %d dead letters%n",
-                produced, status.decisions(), status.labels(), status.metricSnapshots(), status.alerts().size(), status.deadLetters());
+        out.printf(
+                Locale.ROOT,
+                "[moderato] produced %d events; %d decided, %d labels returned, %d quality snapshots, %d drift alerts, %d dead letters%n",
+                produced,
+                status.decisions(),
+                status.labels(),
+                status.metricSnapshots(),
+                status.alerts().size(),
+                status.deadLetters());
         status.milestones().forEach((name, s) -> out.printf(Locale.ROOT, "[moderato]   %-22s %6.1f s%n", name, s));
         if (options.spamWaveAtSeconds() >= 0) {
             long waveStartMillis = generator.eventTimeOf(Math.round(options.spamWaveAtSeconds() * options.rate()));
-            long before = status.alerts().stream().filter(a -> a.windowEndMillis() <= waveStartMillis).count();
+            long before = status.alerts().stream()
+                    .filter(a -> a.windowEndMillis() <= waveStartMillis)
+                    .count();
             long after = status.alerts().size() - before;
-            out.printf(Locale.ROOT, "[moderato]   drift alerts on windows before the spam wave: %d, on windows reaching into it: %d%n",
-                    before, after);
-            status.alerts().stream().filter(a -> a.windowEndMillis() > waveStartMillis).findFirst().ifPresent(a -> out.printf(
-                    Locale.ROOT, "[moderato]   first alert covering the wave: %s %s on %s, read %.1f s after start%n",
-                    a.severity(), a.detector(), a.policyId(), a.atSeconds()));
+            out.printf(
+                    Locale.ROOT,
+                    "[moderato]   drift alerts on windows before the spam wave: %d, on windows reaching into it: %d%n",
+                    before,
+                    after);
+            status.alerts().stream()
+                    .filter(a -> a.windowEndMillis() > waveStartMillis)
+                    .findFirst()
+                    .ifPresent(a -> out.printf(
+                            Locale.ROOT,
+                            "[moderato]   first alert covering the wave: %s %s on %s, read %.1f s after start%n",
+                            a.severity(),
+                            a.detector(),
+                            a.policyId(),
+                            a.atSeconds()));
         }
     }
 }

@@ -14,10 +14,28 @@ import java.util.TreeMap;
  * validation names a bad key); any other unknown flag is rejected.
  */
 public record LocalStackOptions(
-        Duration duration, double rate, long seed, String bootstrap, String registry, double spamWaveAtSeconds,
-        double spamWaveShare, int uiPort, Path dataDir, Path emailDir, Path workDir, Path registryDir, int registryPort,
-        Duration statusInterval, SimulatedReviewers.Settings reviewers, Map<String, String> harms, String policyDefaultsFile,
-        Duration windowLength, Duration labelGrace, int partitions, int parallelism, long startMillis,
+        Duration duration,
+        double rate,
+        long seed,
+        String bootstrap,
+        String registry,
+        double spamWaveAtSeconds,
+        double spamWaveShare,
+        int uiPort,
+        Path dataDir,
+        Path emailDir,
+        Path workDir,
+        Path registryDir,
+        int registryPort,
+        Duration statusInterval,
+        SimulatedReviewers.Settings reviewers,
+        Map<String, String> harms,
+        String policyDefaultsFile,
+        Duration windowLength,
+        Duration labelGrace,
+        int partitions,
+        int parallelism,
+        long startMillis,
         Map<String, String> passThrough) {
 
     public static final String USAGE = """
@@ -75,7 +93,8 @@ public record LocalStackOptions(
         double waveShare = wave[1];
         int statusSeconds = (int) number("--status-every", values.getOrDefault("status-every", "5"), 1, 3600);
         SimulatedReviewers.Settings reviewers = new SimulatedReviewers.Settings(
-                Duration.ofMillis(Math.round(1000 * number("--review-delay", values.getOrDefault("review-delay", "5"), 0, 86_400))),
+                Duration.ofMillis(Math.round(
+                        1000 * number("--review-delay", values.getOrDefault("review-delay", "5"), 0, 86_400))),
                 number("--review-error-rate", values.getOrDefault("review-error-rate", "0.05"), 0, 1),
                 (int) number("--review-capacity", values.getOrDefault("review-capacity", "600"), 1, 1e7),
                 number("--appeal-share", values.getOrDefault("appeal-share", "0.05"), 0, 1),
@@ -84,14 +103,20 @@ public record LocalStackOptions(
                 Duration.ofSeconds((long) number("--duration", values.getOrDefault("duration", "0"), 0, 1e9)),
                 number("--rate", values.getOrDefault("rate", "20"), 0.1, 100_000),
                 (long) number("--seed", values.getOrDefault("seed", "42"), Long.MIN_VALUE, Long.MAX_VALUE),
-                values.get("bootstrap"), values.get("registry"), waveAt, waveShare,
+                values.get("bootstrap"),
+                values.get("registry"),
+                waveAt,
+                waveShare,
                 (int) number("--ui-port", values.getOrDefault("ui-port", "8081"), 0, 65_535),
                 Path.of(values.getOrDefault("data", "model-artifacts/data")),
                 Path.of(values.getOrDefault("emails", "data/spam-assassin")),
                 Path.of(values.getOrDefault("work-dir", "target/local-stack")).toAbsolutePath(),
                 Path.of(values.getOrDefault("registry-dir", "flink-jobs/target/apicurio")),
                 (int) number("--registry-port", values.getOrDefault("registry-port", "0"), 0, 65_535),
-                Duration.ofSeconds(statusSeconds), reviewers, GroundTruth.harms(truth), values.get("policy-defaults"),
+                Duration.ofSeconds(statusSeconds),
+                reviewers,
+                GroundTruth.harms(truth),
+                values.get("policy-defaults"),
                 Duration.ofSeconds((long) number("--window", values.getOrDefault("window", "30"), 5, 86_400)),
                 Duration.ofSeconds((long) number("--label-grace", values.getOrDefault("label-grace", "20"), 0, 86_400)),
                 (int) number("--partitions", values.getOrDefault("partitions", "2"), 1, 64),
@@ -101,8 +126,8 @@ public record LocalStackOptions(
     }
 
     /** Sorts {@code --flag value} pairs into our flags, repeated --truth values and job options passed through. */
-    private static void readFlags(String[] args, Map<String, String> values, List<String> truth,
-                                  Map<String, String> passThrough) {
+    private static void readFlags(
+            String[] args, Map<String, String> values, List<String> truth, Map<String, String> passThrough) {
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("-h") || flag.equals("--help")) {
@@ -147,10 +172,31 @@ public record LocalStackOptions(
         return new double[] {waveAt, waveShare};
     }
 
-    private static final List<String> KNOWN = List.of("duration", "rate", "seed", "inject", "bootstrap", "registry",
-            "ui-port", "status-every", "review-delay", "review-capacity", "review-error-rate", "appeal-share", "truth",
-            "policy-defaults", "window", "label-grace", "data", "emails", "work-dir", "registry-dir", "registry-port",
-            "partitions", "parallelism", "start-millis");
+    private static final List<String> KNOWN = List.of(
+            "duration",
+            "rate",
+            "seed",
+            "inject",
+            "bootstrap",
+            "registry",
+            "ui-port",
+            "status-every",
+            "review-delay",
+            "review-capacity",
+            "review-error-rate",
+            "appeal-share",
+            "truth",
+            "policy-defaults",
+            "window",
+            "label-grace",
+            "data",
+            "emails",
+            "work-dir",
+            "registry-dir",
+            "registry-port",
+            "partitions",
+            "parallelism",
+            "start-millis");
 
     private static double number(String flag, String value, double min, double max) {
         double v;

@@ -6,9 +6,6 @@ import io.moderato.schemas.EnforcementAction;
 import io.moderato.schemas.ReviewLabel;
 import io.moderato.schemas.ReviewReason;
 import io.moderato.schemas.ReviewTask;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -21,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
  * Review tooling played by a simulated team: it consumes {@code review.tasks} (read_committed) and,
@@ -78,8 +77,16 @@ public final class SimulatedReviewers implements AutoCloseable {
     private double tokens;
     private long lastRefill;
 
-    public SimulatedReviewers(String bootstrap, String registry, Topics topics, Settings settings, Map<String, GroundTruth> truths,
-                              Map<String, String> harms, Set<String> embeddingPolicies, LongSupplier clock, Consumer<String> log) {
+    public SimulatedReviewers(
+            String bootstrap,
+            String registry,
+            Topics topics,
+            Settings settings,
+            Map<String, GroundTruth> truths,
+            Map<String, String> harms,
+            Set<String> embeddingPolicies,
+            LongSupplier clock,
+            Consumer<String> log) {
         this.bootstrap = bootstrap;
         this.registry = registry;
         this.topics = topics;
@@ -93,8 +100,8 @@ public final class SimulatedReviewers implements AutoCloseable {
 
     /** Starts consuming from the current end of the task and action topics. */
     public SimulatedReviewers start() {
-        KafkaConsumer<byte[], byte[]> consumer = TopicReader.consumerAtEnd(bootstrap, "moderato-reviewers",
-                List.of(topics.tasks(), topics.actions()));
+        KafkaConsumer<byte[], byte[]> consumer =
+                TopicReader.consumerAtEnd(bootstrap, "moderato-reviewers", List.of(topics.tasks(), topics.actions()));
         thread = new Thread(() -> run(consumer), "simulated-reviewers");
         thread.setDaemon(true);
         thread.start();
@@ -103,9 +110,11 @@ public final class SimulatedReviewers implements AutoCloseable {
 
     private void run(KafkaConsumer<byte[], byte[]> consumer) {
         RegistryAvroDeserializer<ReviewTask> taskDecoder = RegistryAvroDeserializer.of(ReviewTask.class, registry);
-        RegistryAvroDeserializer<EnforcementAction> actionDecoder = RegistryAvroDeserializer.of(EnforcementAction.class, registry);
+        RegistryAvroDeserializer<EnforcementAction> actionDecoder =
+                RegistryAvroDeserializer.of(EnforcementAction.class, registry);
         lastRefill = System.nanoTime();
-        try (consumer; AvroProducer producer = new AvroProducer(bootstrap, registry, "moderato-reviewers")) {
+        try (consumer;
+                AvroProducer producer = new AvroProducer(bootstrap, registry, "moderato-reviewers")) {
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     if (r.topic().equals(topics.tasks())) {
@@ -113,7 +122,11 @@ public final class SimulatedReviewers implements AutoCloseable {
                         if (task.isOk()) {
                             tasks.incrementAndGet();
                             ReviewTask t = task.record();
-                            enqueue(new Pending(t.getContentId(), t.getQueue(), t.getReasons(), null,
+                            enqueue(new Pending(
+                                    t.getContentId(),
+                                    t.getQueue(),
+                                    t.getReasons(),
+                                    null,
                                     System.nanoTime() + settings.delay().toNanos()));
                         }
                     } else {
@@ -121,9 +134,13 @@ public final class SimulatedReviewers implements AutoCloseable {
                         if (action.isOk() && appeals(action.record())) {
                             EnforcementAction a = action.record();
                             appeals.incrementAndGet();
-                            ReviewReason reason = new ReviewReason(a.getPolicyId(), "ACTION", "APPEAL", a.getScore(), 1.0,
-                                    a.getConfigVersion());
-                            enqueue(new Pending(a.getContentId(), "appeals", List.of(reason), "APPEAL",
+                            ReviewReason reason = new ReviewReason(
+                                    a.getPolicyId(), "ACTION", "APPEAL", a.getScore(), 1.0, a.getConfigVersion());
+                            enqueue(new Pending(
+                                    a.getContentId(),
+                                    "appeals",
+                                    List.of(reason),
+                                    "APPEAL",
                                     System.nanoTime() + 2 * settings.delay().toNanos()));
                         }
                     }
@@ -139,8 +156,11 @@ public final class SimulatedReviewers implements AutoCloseable {
     }
 
     private boolean appeals(EnforcementAction action) {
-        return new Random(settings.seed() ^ action.getContentId().hashCode() * 31L ^ action.getPolicyId().hashCode())
-                .nextDouble() < settings.appealShare();
+        return new Random(settings.seed()
+                                ^ action.getContentId().hashCode() * 31L
+                                ^ action.getPolicyId().hashCode())
+                        .nextDouble()
+                < settings.appealShare();
     }
 
     private void enqueue(Pending p) {
@@ -151,7 +171,8 @@ public final class SimulatedReviewers implements AutoCloseable {
     /** Serves due tasks queue by queue in turn while the per-minute capacity allows. */
     private void answerDue(AvroProducer producer) {
         long now = System.nanoTime();
-        tokens = Math.min(settings.capacityPerMinute() / 6.0 + 1,
+        tokens = Math.min(
+                settings.capacityPerMinute() / 6.0 + 1,
                 tokens + (now - lastRefill) / 60e9 * settings.capacityPerMinute());
         lastRefill = now;
         boolean served = true;
@@ -177,17 +198,30 @@ public final class SimulatedReviewers implements AutoCloseable {
             return;
         }
         for (ReviewReason reason : p.reasons()) {
-            Random rnd = new Random(settings.seed() ^ (p.contentId().hashCode() * 0x9E3779B97F4A7C15L)
-                    ^ reason.getPolicyId().hashCode() ^ (p.source() == null ? 0 : 7919));
+            Random rnd = new Random(settings.seed()
+                    ^ (p.contentId().hashCode() * 0x9E3779B97F4A7C15L)
+                    ^ reason.getPolicyId().hashCode()
+                    ^ (p.source() == null ? 0 : 7919));
             Optional<Boolean> verdict = truth.verdict(reason.getPolicyId(), harms, embeddingPolicies, rnd);
             if (verdict.isEmpty()) {
                 unjudged.incrementAndGet();
                 continue;
             }
             boolean violating = verdict.get() ^ (rnd.nextDouble() < settings.errorRate());
-            String source = p.source() != null ? p.source() : reason.getReason().startsWith("AUDIT") ? "AUDIT" : "REVIEW";
-            producer.send(topics.labels(), p.contentId(), new ReviewLabel(p.contentId(), reason.getPolicyId(), violating,
-                    null, "sim-reviewer-" + Math.floorMod(rnd.nextInt(), 12), source, clock.getAsLong(), null));
+            String source =
+                    p.source() != null ? p.source() : reason.getReason().startsWith("AUDIT") ? "AUDIT" : "REVIEW";
+            producer.send(
+                    topics.labels(),
+                    p.contentId(),
+                    new ReviewLabel(
+                            p.contentId(),
+                            reason.getPolicyId(),
+                            violating,
+                            null,
+                            "sim-reviewer-" + Math.floorMod(rnd.nextInt(), 12),
+                            source,
+                            clock.getAsLong(),
+                            null));
             labels.incrementAndGet();
         }
     }

@@ -1,8 +1,8 @@
 package io.moderato.jobs.local;
 
+import io.moderato.jobs.cli.TopicReader;
 import io.moderato.jobs.feedback.MetricSnapshots;
 import io.moderato.jobs.feedback.QualityMetricsFunction;
-import io.moderato.jobs.cli.TopicReader;
 import io.moderato.jobs.serde.RegistryAvroDeserializer;
 import io.moderato.schemas.DriftAlert;
 import io.moderato.schemas.Estimate;
@@ -11,9 +11,6 @@ import io.moderato.schemas.PolicyDecision;
 import io.moderato.schemas.ReviewLabel;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,6 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
  * What the local stack shows every few seconds, read the way any consumer would — {@code read_committed}
@@ -34,16 +33,23 @@ import java.util.function.Consumer;
 public final class StatusBoard implements AutoCloseable {
 
     /** Topic names the board reads. */
-    public record Topics(String decisions, String tasks, String labels, String metrics, String driftAlerts,
-                         String deadLetters) {
+    public record Topics(
+            String decisions, String tasks, String labels, String metrics, String driftAlerts, String deadLetters) {
         List<String> all() {
             return List.of(decisions, tasks, labels, metrics, driftAlerts, deadLetters);
         }
     }
 
     /** A drift alert as shown: when it was read (seconds since start) and what fired. */
-    public record Alert(double atSeconds, String policyId, String detector, String modality, String severity,
-                        double statistic, long windowStartMillis, long windowEndMillis) {}
+    public record Alert(
+            double atSeconds,
+            String policyId,
+            String detector,
+            String modality,
+            String severity,
+            double statistic,
+            long windowStartMillis,
+            long windowEndMillis) {}
 
     private final String bootstrap;
     private final String registry;
@@ -148,23 +154,40 @@ public final class StatusBoard implements AutoCloseable {
         milestone("first quality metric");
         // one cumulative snapshot stream per policy × model versions (items with a transcript are scored by one
         // more model): show the stream with the most labels, the policy's main traffic
-        if (m.getModality().equals(MetricSnapshots.FUSED) && m.getSurface().equals(QualityMetricsFunction.ALL_SURFACES)
+        if (m.getModality().equals(MetricSnapshots.FUSED)
+                && m.getSurface().equals(QualityMetricsFunction.ALL_SURFACES)
                 && m.getWindowKind().equals("cumulative")) {
             MetricSnapshot shown = latestMetrics.get(m.getPolicyId());
-            if (shown == null || shown.getModelVersion().equals(m.getModelVersion()) || m.getLabelCount() >= shown.getLabelCount()) {
+            if (shown == null
+                    || shown.getModelVersion().equals(m.getModelVersion())
+                    || m.getLabelCount() >= shown.getLabelCount()) {
                 latestMetrics.put(m.getPolicyId(), m);
             }
         }
     }
 
     private void onAlert(DriftAlert a) {
-        Alert alert = new Alert(seconds(), a.getPolicyId(), a.getDetector(), a.getModality(), a.getSeverity(),
-                a.getStatistic(), a.getWindowStartMillis(), a.getWindowEndMillis());
+        Alert alert = new Alert(
+                seconds(),
+                a.getPolicyId(),
+                a.getDetector(),
+                a.getModality(),
+                a.getSeverity(),
+                a.getStatistic(),
+                a.getWindowStartMillis(),
+                a.getWindowEndMillis());
         alerts.add(alert);
         milestone("first drift alert");
-        events.accept(String.format(Locale.ROOT, "drift alert: %s %s on %s %s (statistic %.3f, window %s..%s)",
-                a.getSeverity(), a.getDetector(), a.getPolicyId(), a.getModality(), a.getStatistic(),
-                java.time.Instant.ofEpochMilli(a.getWindowStartMillis()), java.time.Instant.ofEpochMilli(a.getWindowEndMillis())));
+        events.accept(String.format(
+                Locale.ROOT,
+                "drift alert: %s %s on %s %s (statistic %.3f, window %s..%s)",
+                a.getSeverity(),
+                a.getDetector(),
+                a.getPolicyId(),
+                a.getModality(),
+                a.getStatistic(),
+                java.time.Instant.ofEpochMilli(a.getWindowStartMillis()),
+                java.time.Instant.ofEpochMilli(a.getWindowEndMillis())));
     }
 
     private void milestone(String name) {
@@ -182,7 +205,8 @@ public final class StatusBoard implements AutoCloseable {
     /** One status line: decisions by policy and band, tasks, backlog, labels, precision/recall, drift, dead letters. */
     public synchronized String line(double eventsPerSecond, Map<String, Integer> backlog) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "[%5.0fs] %.1f ev/s | decisions %d", seconds(), eventsPerSecond, decisions));
+        s.append(
+                String.format(Locale.ROOT, "[%5.0fs] %.1f ev/s | decisions %d", seconds(), eventsPerSecond, decisions));
         bands.forEach((policy, counts) -> {
             s.append(' ').append(policy).append('{');
             List<String> parts = new ArrayList<>();
@@ -201,9 +225,13 @@ public final class StatusBoard implements AutoCloseable {
             });
         }
         s.append(" | labels ").append(labels);
-        latestMetrics.forEach((policy, m) -> s.append(" | ").append(policy).append(' ')
-                .append("P ").append(estimate(m.getPrecision(), "n/a"))
-                .append(" R ").append(estimate(m.getRecall(), "withheld"))
+        latestMetrics.forEach((policy, m) -> s.append(" | ")
+                .append(policy)
+                .append(' ')
+                .append("P ")
+                .append(estimate(m.getPrecision(), "n/a"))
+                .append(" R ")
+                .append(estimate(m.getRecall(), "withheld"))
                 .append(String.format(Locale.ROOT, " (%d labels)", m.getLabelCount())));
         if (latestMetrics.isEmpty()) {
             s.append(" | quality: awaiting the first window");
@@ -211,14 +239,20 @@ public final class StatusBoard implements AutoCloseable {
         s.append(" | drift ").append(alerts.size());
         if (!alerts.isEmpty()) {
             Alert last = alerts.get(alerts.size() - 1);
-            s.append(" (last ").append(last.detector()).append(' ').append(last.policyId()).append(')');
+            s.append(" (last ")
+                    .append(last.detector())
+                    .append(' ')
+                    .append(last.policyId())
+                    .append(')');
         }
         s.append(" | deadletter ").append(deadLetters);
         return s.toString();
     }
 
     private static String estimate(Estimate e, String missing) {
-        return e == null ? missing : String.format(Locale.ROOT, "%.2f [%.2f, %.2f]", e.getValue(), e.getLower(), e.getUpper());
+        return e == null
+                ? missing
+                : String.format(Locale.ROOT, "%.2f [%.2f, %.2f]", e.getValue(), e.getLower(), e.getUpper());
     }
 
     public synchronized long decisions() {

@@ -11,7 +11,6 @@ import io.moderato.schemas.UserSignal;
 import io.moderato.udfs.model.ModelManifest;
 import io.moderato.udfs.model.ModelRegistry;
 import io.moderato.udfs.model.ModelSource;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -48,8 +47,13 @@ public final class TrafficGenerator {
      * @param spamWaveAtSeconds event-time offset at which the spam wave starts; negative: none
      * @param spamWaveShare share of items replaced by spam during the wave, in [0, 1]
      */
-    public record Settings(double ratePerSecond, long seed, long startMillis, double spamWaveAtSeconds,
-                           double spamWaveShare, double prePublishShare) {
+    public record Settings(
+            double ratePerSecond,
+            long seed,
+            long startMillis,
+            double spamWaveAtSeconds,
+            double spamWaveShare,
+            double prePublishShare) {
         public Settings {
             if (!(ratePerSecond > 0)) {
                 throw new IllegalArgumentException("rate must be positive, got " + ratePerSecond);
@@ -66,8 +70,9 @@ public final class TrafficGenerator {
     /** An embedding head whose synthetic data the generator can draw. */
     private record Head(ModelVersion model, SyntheticEmbeddingGenerator generator, List<String> policies) {}
 
-    private static final String[] LOCALES = {"en-US", "en-US", "en-US", "en-US", "en-US", "en-US", "en-GB", "en-GB",
-            "en-IN", "en-CA", "und"};
+    private static final String[] LOCALES = {
+        "en-US", "en-US", "en-US", "en-US", "en-US", "en-US", "en-GB", "en-GB", "en-IN", "en-CA", "und"
+    };
     private static final int TWEET_USERS = 2_000;
 
     private final Corpora corpora;
@@ -84,15 +89,18 @@ public final class TrafficGenerator {
     private long seq;
     private int commentCursor;
 
-    public TrafficGenerator(Corpora corpora, List<PolicyConfig> policies, String modelsDir, Settings settings,
-                            Consumer<String> log) {
+    public TrafficGenerator(
+            Corpora corpora, List<PolicyConfig> policies, String modelsDir, Settings settings, Consumer<String> log) {
         this.corpora = corpora;
         this.settings = settings;
         this.rnd = new Random(settings.seed());
-        ModelSource source = modelsDir == null ? ModelSource.classpath("models") : ModelSource.directory(java.nio.file.Path.of(modelsDir));
+        ModelSource source = modelsDir == null
+                ? ModelSource.classpath("models")
+                : ModelSource.directory(java.nio.file.Path.of(modelsDir));
         this.audio = head(policies, "audio", source, log);
         this.image = head(policies, "image", source, log);
-        this.spamComments = corpora.comments().stream().filter(Corpora.Comment::spam).toList();
+        this.spamComments =
+                corpora.comments().stream().filter(Corpora.Comment::spam).toList();
         this.spamEmails = corpora.emails().stream().filter(Corpora.Email::spam).toList();
     }
 
@@ -109,7 +117,7 @@ public final class TrafficGenerator {
     /** Every policy id that some embedding head drawn by this generator labels. */
     public Set<String> embeddingPolicies() {
         Set<String> policies = new TreeSet<>();
-        for (Head head : new Head[]{audio, image}) {
+        for (Head head : new Head[] {audio, image}) {
             if (head != null) {
                 policies.addAll(head.policies());
             }
@@ -153,7 +161,10 @@ public final class TrafficGenerator {
         } else if (u < 0.9) {
             return image != null ? playlist(contentId, time) : tweet(contentId, time, "message");
         }
-        return email(contentId, time, corpora.emails().get(rnd.nextInt(corpora.emails().size())));
+        return email(
+                contentId,
+                time,
+                corpora.emails().get(rnd.nextInt(corpora.emails().size())));
     }
 
     private Item spamItem(String contentId, long time) {
@@ -185,7 +196,8 @@ public final class TrafficGenerator {
     private Item email(String contentId, long time, Corpora.Email e) {
         String user = (e.spam() ? "mail:bulk-" + rnd.nextInt(200) : "mail:" + rnd.nextInt(800));
         ContentEvent event = event(contentId, user, "message", time, e.text(), null, null, null, e.id());
-        return new Item(event, newUser(user, e.spam(), time), new GroundTruth(List.of(), e.spam(), Set.of()), "spamassassin");
+        return new Item(
+                event, newUser(user, e.spam(), time), new GroundTruth(List.of(), e.spam(), Set.of()), "spamassassin");
     }
 
     private Item podcast(String contentId, long time) {
@@ -198,20 +210,38 @@ public final class TrafficGenerator {
         }
         SampleStream.Sample s = stream(audio).next();
         String user = "pod:" + zipf(300);
-        ContentEvent event = event(contentId, user, "podcast_episode", time, null,
-                new Transcript(text.toString(), "asr-simulated", "1"), null, embedding(audio, s), said.get(0).id());
+        ContentEvent event = event(
+                contentId,
+                user,
+                "podcast_episode",
+                time,
+                null,
+                new Transcript(text.toString(), "asr-simulated", "1"),
+                null,
+                embedding(audio, s),
+                said.get(0).id());
         return new Item(event, newUser(user, false, time), new GroundTruth(said, false, s.positives()), "podcast");
     }
 
     private Item playlist(String contentId, long time) {
         SampleStream.Sample s = stream(image).next();
         String user = "pl:" + zipf(500);
-        ContentEvent event = event(contentId, user, "playlist", time, null, null, embedding(image, s), null, "synthetic");
-        return new Item(event, newUser(user, false, time), new GroundTruth(List.of(), false, s.positives()), "playlist");
+        ContentEvent event =
+                event(contentId, user, "playlist", time, null, null, embedding(image, s), null, "synthetic");
+        return new Item(
+                event, newUser(user, false, time), new GroundTruth(List.of(), false, s.positives()), "playlist");
     }
 
-    private ContentEvent event(String contentId, String user, String surface, long time, String text, Transcript transcript,
-                               Embedding imageEmbedding, Embedding audioEmbedding, String corpusId) {
+    private ContentEvent event(
+            String contentId,
+            String user,
+            String surface,
+            long time,
+            String text,
+            Transcript transcript,
+            Embedding imageEmbedding,
+            Embedding audioEmbedding,
+            String corpusId) {
         Random perUser = userRandom(user);
         String locale = LOCALES[perUser.nextInt(LOCALES.length)];
         double followers = Math.exp(4 + 2 * perUser.nextGaussian());
@@ -267,7 +297,8 @@ public final class TrafficGenerator {
     }
 
     private SampleStream stream(Head head) {
-        return samples.computeIfAbsent(head.model().getName(),
+        return samples.computeIfAbsent(
+                head.model().getName(),
                 name -> new SampleStream(head.generator(), head.policies(), settings.seed() ^ name.hashCode()));
     }
 
@@ -279,11 +310,13 @@ public final class TrafficGenerator {
                 continue;
             }
             for (ModelVersion model : policy.getActiveModels()) {
-                if (!model.getModality().equalsIgnoreCase(modality) || !tried.add(model.getName() + ":" + model.getVersion())) {
+                if (!model.getModality().equalsIgnoreCase(modality)
+                        || !tried.add(model.getName() + ":" + model.getVersion())) {
                     continue;
                 }
                 Optional<EmbeddingHeadTrainer.Head> spec = EmbeddingHeadTrainer.HEADS.stream()
-                        .filter(h -> h.name().equals(model.getName())).findFirst();
+                        .filter(h -> h.name().equals(model.getName()))
+                        .findFirst();
                 if (spec.isEmpty()) {
                     log.accept("no synthetic data for " + model.getName() + " " + model.getVersion()
                             + " (a real encoder's head): no generated " + modality + " embeddings");
@@ -291,12 +324,17 @@ public final class TrafficGenerator {
                 }
                 ModelManifest manifest;
                 try (InputStream in = source.open(model.getName(), model.getVersion(), ModelRegistry.MANIFEST_FILE)) {
-                    manifest = ModelManifest.read(in, source.describe(model.getName(), model.getVersion(), ModelRegistry.MANIFEST_FILE));
+                    manifest = ModelManifest.read(
+                            in, source.describe(model.getName(), model.getVersion(), ModelRegistry.MANIFEST_FILE));
                 } catch (IOException | RuntimeException e) {
-                    log.accept("cannot read the manifest of " + model.getName() + " " + model.getVersion() + ": " + e.getMessage());
+                    log.accept("cannot read the manifest of " + model.getName() + " " + model.getVersion() + ": "
+                            + e.getMessage());
                     continue;
                 }
-                return new Head(model, EmbeddingHeadTrainer.generatorFor(spec.get(), manifest.trainingData().seed()),
+                return new Head(
+                        model,
+                        EmbeddingHeadTrainer.generatorFor(
+                                spec.get(), manifest.trainingData().seed()),
                         spec.get().policies());
             }
         }

@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.Decoder;
 import org.apache.avro.io.DecoderFactory;
@@ -123,7 +122,8 @@ final class BoundedDecoder extends Decoder {
             return;
         }
         try {
-            StandardCharsets.UTF_8.newDecoder()
+            StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes, 0, length));
@@ -220,9 +220,10 @@ final class BoundedDecoder extends Decoder {
         InvalidUtf8Exception inField(String field) {
             String message = getMessage();
             boolean named = message.startsWith("field '");
-            return new InvalidUtf8Exception(named
-                    ? "field '" + field + "." + message.substring("field '".length())
-                    : "field '" + field + "': " + message);
+            return new InvalidUtf8Exception(
+                    named
+                            ? "field '" + field + "." + message.substring("field '".length())
+                            : "field '" + field + "': " + message);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.moderato.jobs.serde;
 
+import io.moderato.registry.RegistryException;
+import io.moderato.registry.SchemaRegistry;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -9,12 +11,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.apache.avro.Schema;
 import org.apache.flink.formats.avro.SchemaCoder;
-
-import io.moderato.registry.RegistryException;
-import io.moderato.registry.SchemaRegistry;
 
 /**
  * flink-avro {@link SchemaCoder} for the Confluent wire format: magic byte {@code 0}, the writer
@@ -71,7 +69,8 @@ public final class ConfluentSchemaCoder implements SchemaCoder {
             throw new MalformedHeaderException("Empty payload: no magic byte");
         }
         if (magic != MAGIC_BYTE) {
-            throw new MalformedHeaderException("Unknown magic byte " + magic + " (Confluent wire format starts with 0)");
+            throw new MalformedHeaderException(
+                    "Unknown magic byte " + magic + " (Confluent wire format starts with 0)");
         }
         int id;
         try {
@@ -86,9 +85,7 @@ public final class ConfluentSchemaCoder implements SchemaCoder {
     @Override
     public void writeSchema(Schema schema, OutputStream out) throws IOException {
         int id = idOf(schema);
-        out.write(new byte[] {
-            MAGIC_BYTE, (byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id
-        });
+        out.write(new byte[] {MAGIC_BYTE, (byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id});
     }
 
     /** The registry id of {@code schema} under this coder's subject, cached after the first call. */
@@ -211,7 +208,8 @@ public final class ConfluentSchemaCoder implements SchemaCoder {
         @Override
         public String toString() {
             // clientConfig may hold credentials: never print it.
-            return "ConfluentSchemaCoder.Provider[" + url + ", subject=" + subject + ", autoRegister=" + autoRegister + "]";
+            return "ConfluentSchemaCoder.Provider[" + url + ", subject=" + subject + ", autoRegister=" + autoRegister
+                    + "]";
         }
     }
 }

@@ -51,8 +51,7 @@ public final class DecodeResult<T> {
     }
 
     static <T> DecodeResult<T> failed(Failure failure, int schemaId, String error) {
-        return new DecodeResult<>(null, Objects.requireNonNull(failure, "failure"),
-                failure + ": " + error, schemaId);
+        return new DecodeResult<>(null, Objects.requireNonNull(failure, "failure"), failure + ": " + error, schemaId);
     }
 
     /** True if {@link #record()} holds the decoded record. */

@@ -1,5 +1,7 @@
 package io.moderato.jobs.serde;
 
+import io.moderato.jobs.serde.DecodeResult.Failure;
+import io.moderato.registry.RegistryException;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -9,7 +11,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-
 import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
@@ -20,9 +21,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-
-import io.moderato.jobs.serde.DecodeResult.Failure;
-import io.moderato.registry.RegistryException;
 
 /**
  * Decodes Confluent-framed Avro (magic byte 0, schema id, Avro binary) into SpecificRecords of one
@@ -48,6 +46,7 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
 
     /** Default outage budget: long enough for a registry pod to restart, short against checkpoint timeouts. */
     public static final Duration DEFAULT_OUTAGE_MAX_WAIT = Duration.ofSeconds(30);
+
     private static final long FIRST_RETRY_MILLIS = 50;
     private static final long MAX_RETRY_MILLIS = 2_000;
 
@@ -68,7 +67,8 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
     }
 
     /** @param outageMaxWait how long one registry outage may stall decoding before records needing it are dead-lettered */
-    public RegistryAvroDeserializer(Class<T> recordClass, ConfluentSchemaCoder.Provider coderProvider, Duration outageMaxWait) {
+    public RegistryAvroDeserializer(
+            Class<T> recordClass, ConfluentSchemaCoder.Provider coderProvider, Duration outageMaxWait) {
         this.recordClass = Objects.requireNonNull(recordClass, "recordClass");
         this.coderProvider = Objects.requireNonNull(coderProvider, "coderProvider");
         if (outageMaxWait.isNegative()) {
@@ -90,8 +90,8 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
     /** As {@link #of(Class, String)}, with Confluent client settings (auth, TLS). */
     public static <T extends SpecificRecord> RegistryAvroDeserializer<T> of(
             Class<T> recordClass, String registryUrl, Map<String, String> clientConfig) {
-        return new RegistryAvroDeserializer<>(recordClass,
-                new ConfluentSchemaCoder.Provider(registryUrl, null, false, clientConfig));
+        return new RegistryAvroDeserializer<>(
+                recordClass, new ConfluentSchemaCoder.Provider(registryUrl, null, false, clientConfig));
     }
 
     /** Creates the registry client; optional, {@link #decode} does it on first use. */
@@ -114,14 +114,20 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
      */
     public DecodeResult<T> decode(byte[] payload) throws IOException {
         if (payload == null) {
-            return DecodeResult.failed(Failure.NULL_PAYLOAD, -1, "null value where a " + recordClass.getSimpleName() + " was expected");
+            return DecodeResult.failed(
+                    Failure.NULL_PAYLOAD, -1, "null value where a " + recordClass.getSimpleName() + " was expected");
         }
         if (payload.length > 0 && payload[0] != ConfluentSchemaCoder.MAGIC_BYTE) {
-            return DecodeResult.failed(Failure.UNKNOWN_MAGIC_BYTE, -1,
-                    "first byte is " + (payload[0] & 0xff) + ", Confluent wire format starts with 0 (" + payload.length + " bytes)");
+            return DecodeResult.failed(
+                    Failure.UNKNOWN_MAGIC_BYTE,
+                    -1,
+                    "first byte is " + (payload[0] & 0xff) + ", Confluent wire format starts with 0 (" + payload.length
+                            + " bytes)");
         }
         if (payload.length < ConfluentSchemaCoder.HEADER_SIZE) {
-            return DecodeResult.failed(Failure.TRUNCATED_HEADER, -1,
+            return DecodeResult.failed(
+                    Failure.TRUNCATED_HEADER,
+                    -1,
                     payload.length + " bytes, shorter than the 5-byte header (magic byte + schema id)");
         }
         open();
@@ -135,14 +141,20 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
             return DecodeResult.failed(Failure.REGISTRY_UNAVAILABLE, schemaId, e.getMessage());
         } catch (RegistryException e) {
             if (e.isNotFound()) {
-                return DecodeResult.failed(Failure.UNKNOWN_SCHEMA_ID, schemaId, "schema id " + schemaId + " is not in the registry: " + e.getMessage());
+                return DecodeResult.failed(
+                        Failure.UNKNOWN_SCHEMA_ID,
+                        schemaId,
+                        "schema id " + schemaId + " is not in the registry: " + e.getMessage());
             }
             if (e.status() == 422) {
                 return DecodeResult.failed(Failure.INVALID_WRITER_SCHEMA, schemaId, e.getMessage());
             }
             throw e;
         } catch (SchemaParseException e) {
-            return DecodeResult.failed(Failure.INVALID_WRITER_SCHEMA, schemaId, "schema id " + schemaId + " does not parse: " + e.getMessage());
+            return DecodeResult.failed(
+                    Failure.INVALID_WRITER_SCHEMA,
+                    schemaId,
+                    "schema id " + schemaId + " does not parse: " + e.getMessage());
         }
 
         return decodeBody(payload, schemaId, writerSchema);
@@ -160,21 +172,29 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
         try {
             record = reader.read(null, decoder);
         } catch (EOFException e) {
-            return DecodeResult.failed(Failure.TRUNCATED_BODY, schemaId,
-                    "Avro body ended early (" + (payload.length - ConfluentSchemaCoder.HEADER_SIZE) + " body bytes, writer schema "
-                            + writerSchema.getFullName() + ")" + (e.getMessage() != null ? ": " + e.getMessage() : ""));
+            return DecodeResult.failed(
+                    Failure.TRUNCATED_BODY,
+                    schemaId,
+                    "Avro body ended early (" + (payload.length - ConfluentSchemaCoder.HEADER_SIZE)
+                            + " body bytes, writer schema " + writerSchema.getFullName() + ")"
+                            + (e.getMessage() != null ? ": " + e.getMessage() : ""));
         } catch (BoundedDecoder.InvalidUtf8Exception e) {
             return DecodeResult.failed(Failure.INVALID_UTF8, schemaId, e.getMessage());
         } catch (AvroTypeException e) {
-            return DecodeResult.failed(Failure.SCHEMA_MISMATCH, schemaId,
+            return DecodeResult.failed(
+                    Failure.SCHEMA_MISMATCH,
+                    schemaId,
                     "writer schema id " + schemaId + " (" + writerSchema.getFullName() + ") cannot be read as "
                             + readerSchema.getFullName() + ": " + e.getMessage());
         } catch (IOException | RuntimeException e) {
-            return DecodeResult.failed(Failure.CORRUPT_BODY, schemaId, "invalid Avro body for schema id " + schemaId + ": " + e);
+            return DecodeResult.failed(
+                    Failure.CORRUPT_BODY, schemaId, "invalid Avro body for schema id " + schemaId + ": " + e);
         }
         try {
             if (!decoder.isEnd()) {
-                return DecodeResult.failed(Failure.TRAILING_BYTES, schemaId,
+                return DecodeResult.failed(
+                        Failure.TRAILING_BYTES,
+                        schemaId,
                         "bytes left after a complete " + writerSchema.getFullName() + " record");
             }
         } catch (IOException e) {
@@ -192,7 +212,8 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
         while (true) {
             try {
                 // Through flink-avro's SchemaCoder contract, on the header only.
-                Schema schema = coder.readSchema(new ByteArrayInputStream(payload, 0, ConfluentSchemaCoder.HEADER_SIZE));
+                Schema schema =
+                        coder.readSchema(new ByteArrayInputStream(payload, 0, ConfluentSchemaCoder.HEADER_SIZE));
                 unreachableSinceMillis = -1;
                 return schema;
             } catch (RegistryException e) {

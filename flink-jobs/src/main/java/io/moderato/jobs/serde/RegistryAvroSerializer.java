@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Objects;
-
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
@@ -53,8 +52,10 @@ public final class RegistryAvroSerializer<T extends SpecificRecord> implements S
     /** As {@link #forTopic(Class, String, String)}, with Confluent client settings (auth, TLS). */
     public static <T extends SpecificRecord> RegistryAvroSerializer<T> forTopic(
             Class<T> recordClass, String registryUrl, String topic, Map<String, String> clientConfig) {
-        return new RegistryAvroSerializer<>(recordClass, new ConfluentSchemaCoder.Provider(
-                registryUrl, ConfluentSchemaCoder.valueSubject(topic), true, clientConfig));
+        return new RegistryAvroSerializer<>(
+                recordClass,
+                new ConfluentSchemaCoder.Provider(
+                        registryUrl, ConfluentSchemaCoder.valueSubject(topic), true, clientConfig));
     }
 
     /**
@@ -66,8 +67,10 @@ public final class RegistryAvroSerializer<T extends SpecificRecord> implements S
         try {
             writerSchemaId();
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not register the writer schema of " + recordClass.getName()
-                    + " for subject " + coderProvider.subject() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "Could not register the writer schema of " + recordClass.getName() + " for subject "
+                            + coderProvider.subject() + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -96,8 +99,10 @@ public final class RegistryAvroSerializer<T extends SpecificRecord> implements S
             writer.write(record, encoder);
             encoder.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not serialize " + recordClass.getName()
-                    + " for subject " + coderProvider.subject() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "Could not serialize " + recordClass.getName() + " for subject " + coderProvider.subject() + ": "
+                            + e.getMessage(),
+                    e);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("Invalid " + recordClass.getName() + ": " + e, e);
         }

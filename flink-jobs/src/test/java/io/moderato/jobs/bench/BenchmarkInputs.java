@@ -6,8 +6,6 @@ import io.moderato.models.text.SpamCorpus;
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.UserSignal;
-import org.apache.avro.specific.SpecificRecord;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The benchmark's inputs: real texts, turned into content events, user signals and one policy
@@ -28,9 +27,12 @@ final class BenchmarkInputs {
 
     /** 2026-01-01T00:00:00Z: event times are fixed offsets from here, never the wall clock. */
     static final long T0 = 1_767_225_600_000L;
+
     static final String CONTENT_PREFIX = "bench-";
 
-    private static final String[] LOCALES = {"en-GB", "en-GB", "en-US", "en-US", "en-IN", "de-DE", "fr-FR", "es-ES", "pt-BR", "ja-JP"};
+    private static final String[] LOCALES = {
+        "en-GB", "en-GB", "en-US", "en-US", "en-IN", "de-DE", "fr-FR", "es-ES", "pt-BR", "ja-JP"
+    };
     private static final String[] SURFACES = {"comment", "comment", "post", "message", "profile"};
     private static final Map<String, Encoded> TABLE = new ConcurrentHashMap<>();
 
@@ -55,13 +57,18 @@ final class BenchmarkInputs {
      * committed parity sample (real messages cut at 2,000 chars).
      */
     static Texts texts(Path corpus) {
-        if (corpus != null && Files.isDirectory(corpus.resolve("package").resolve("data").resolve("spam-1"))) {
-            List<String> texts = new ArrayList<>(SpamCorpus.load(corpus, List.of("easy-ham-1", "spam-1"), p -> { })
-                    .stream().map(SpamCorpus.Message::text).filter(t -> !t.isBlank()).toList());
+        if (corpus != null
+                && Files.isDirectory(corpus.resolve("package").resolve("data").resolve("spam-1"))) {
+            List<String> texts =
+                    new ArrayList<>(SpamCorpus.load(corpus, List.of("easy-ham-1", "spam-1"), p -> {}).stream()
+                            .map(SpamCorpus.Message::text)
+                            .filter(t -> !t.isBlank())
+                            .toList());
             shuffle(texts, 1234);
             return new Texts("SpamAssassin easy-ham-1 + spam-1 (" + texts.size() + " messages)", texts);
         }
-        List<String> texts = new ArrayList<>(ParitySample.load().stream().map(ParitySample.Message::text).toList());
+        List<String> texts = new ArrayList<>(
+                ParitySample.load().stream().map(ParitySample.Message::text).toList());
         return new Texts("committed parity sample, " + texts.size() + " messages (corpus not fetched)", texts);
     }
 
@@ -81,8 +88,8 @@ final class BenchmarkInputs {
      * signals are exercised), a {@code prePublishShare} of items awaiting the decision, mixed
      * locales (several review queues) and event times {@code spacingMillis} apart. Seeded.
      */
-    static List<ContentEvent> contentEvents(int count, int users, double prePublishShare, long spacingMillis,
-                                            List<String> texts, long seed) {
+    static List<ContentEvent> contentEvents(
+            int count, int users, double prePublishShare, long spacingMillis, List<String> texts, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         List<ContentEvent> events = new ArrayList<>(count);
         for (int e = 0; e < count; e++) {
@@ -124,14 +131,24 @@ final class BenchmarkInputs {
 
     /** The shipped spam policy re-submitted unchanged as version 2: one real trip through the config path. */
     static PolicyConfig resubmitted(List<PolicyConfig> defaults, String policyId) {
-        PolicyConfig config = defaults.stream().filter(p -> p.getPolicyId().equals(policyId)).findFirst().orElseThrow();
-        return PolicyConfig.newBuilder(config).setVersion(config.getVersion() + 1).setUpdatedBy("detection-benchmark")
-                .setChangeNote("benchmark: unchanged re-submission").build();
+        PolicyConfig config = defaults.stream()
+                .filter(p -> p.getPolicyId().equals(policyId))
+                .findFirst()
+                .orElseThrow();
+        return PolicyConfig.newBuilder(config)
+                .setVersion(config.getVersion() + 1)
+                .setUpdatedBy("detection-benchmark")
+                .setChangeNote("benchmark: unchanged re-submission")
+                .build();
     }
 
     /** Encodes {@code records} once, as a producer would for {@code topic}, and stores them under a new key. */
-    static <T extends SpecificRecord> String encode(Class<T> type, List<T> records, String registryUrl, String topic,
-                                                     java.util.function.Function<T, String> key) {
+    static <T extends SpecificRecord> String encode(
+            Class<T> type,
+            List<T> records,
+            String registryUrl,
+            String topic,
+            java.util.function.Function<T, String> key) {
         RegistryAvroSerializer<T> serializer = RegistryAvroSerializer.forTopic(type, registryUrl, topic);
         serializer.open(null);
         byte[][] keys = new byte[records.size()][];
@@ -149,7 +166,8 @@ final class BenchmarkInputs {
     static Encoded get(String id) {
         Encoded encoded = TABLE.get(id);
         if (encoded == null) {
-            throw new IllegalStateException("no encoded inputs '" + id + "' in this JVM: the benchmark needs an in-process MiniCluster");
+            throw new IllegalStateException(
+                    "no encoded inputs '" + id + "' in this JVM: the benchmark needs an in-process MiniCluster");
         }
         return encoded;
     }

@@ -6,6 +6,11 @@ import io.moderato.jobs.detection.DetectionJob;
 import io.moderato.jobs.detection.DetectionOptions;
 import io.moderato.jobs.detection.DetectionUids;
 import io.moderato.jobs.testing.DetectionFixtures;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -29,12 +34,6 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.util.TestStreamEnvironment;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-
 /**
  * Runs the real {@link DetectionJob#build} graph once on an in-process MiniCluster: replayed
  * pre-encoded Kafka records in (optionally rate-limited in the source reader, so the throttle
@@ -57,15 +56,39 @@ final class BenchmarkJob {
      * duration, and the largest synchronous part, barrier alignment and barrier start delay of any subtask
      * (what can hold records back while it runs).
      */
-    record CheckpointEvent(long id, long triggerNanos, long durationMillis, String status, long maxSyncMillis,
-                           String maxSyncTask, long maxAlignmentMillis, long maxStartDelayMillis) {}
+    record CheckpointEvent(
+            long id,
+            long triggerNanos,
+            long durationMillis,
+            String status,
+            long maxSyncMillis,
+            String maxSyncTask,
+            long maxAlignmentMillis,
+            long maxStartDelayMillis) {}
 
-    record Checkpoints(long completed, long failed, long avgDurationMillis, long maxDurationMillis,
-                       long avgCheckpointedBytes, long avgStateBytes, List<CheckpointEvent> history) {}
+    record Checkpoints(
+            long completed,
+            long failed,
+            long avgDurationMillis,
+            long maxDurationMillis,
+            long avgCheckpointedBytes,
+            long avgStateBytes,
+            List<CheckpointEvent> history) {}
 
-    record Result(String label, int items, double ratePerSecond, long wallMillis, long netRuntimeMillis,
-                  RunStats stats, long tasks, long actions, long audits, long deadLetters,
-                  Checkpoints checkpoints, List<TaskLoad> load, CpuProfile.Snapshot cpu) {}
+    record Result(
+            String label,
+            int items,
+            double ratePerSecond,
+            long wallMillis,
+            long netRuntimeMillis,
+            RunStats stats,
+            long tasks,
+            long actions,
+            long audits,
+            long deadLetters,
+            Checkpoints checkpoints,
+            List<TaskLoad> load,
+            CpuProfile.Snapshot cpu) {}
 
     private BenchmarkJob() {}
 
@@ -90,7 +113,8 @@ final class BenchmarkJob {
      * options such as the buffer timeout).
      */
     static Configuration jobConfiguration(Path checkpoints, Duration interval, Configuration overrides) {
-        Configuration conf = DetectionJob.tuned(JobSettings.streamingDefaults(checkpoints.toUri().toString(), interval));
+        Configuration conf = DetectionJob.tuned(
+                JobSettings.streamingDefaults(checkpoints.toUri().toString(), interval));
         // replayed event times are fixed offsets from BenchmarkInputs.T0: older than the default 7-day bound,
         // which would dead-letter every event (0 decided); the fixtures' limit, as DetectionJobRun sets it
         conf.set(DetectionOptions.MAX_PAST, DetectionFixtures.FIXTURE_AGE_LIMIT);
@@ -102,27 +126,39 @@ final class BenchmarkJob {
      * @param items         content records to replay (a multiple of the parallelism)
      * @param ratePerSecond total source rate, or 0 for as fast as the job takes them
      */
-    static Result run(MiniCluster cluster, Configuration jobConf, Inputs inputs, int items, double ratePerSecond,
-                      String label) throws Exception {
+    static Result run(
+            MiniCluster cluster, Configuration jobConf, Inputs inputs, int items, double ratePerSecond, String label)
+            throws Exception {
         RunTiming timing = RunTiming.create(items);
         BenchmarkSinks sinks = new BenchmarkSinks(timing);
         try {
             TestStreamEnvironment env = new TestStreamEnvironment(cluster, jobConf, PARALLELISM, List.of(), List.of());
-            RateLimiterStrategy<?> rate = ratePerSecond > 0 ? RateLimiterStrategy.perSecond(ratePerSecond) : RateLimiterStrategy.noOp();
+            RateLimiterStrategy<?> rate =
+                    ratePerSecond > 0 ? RateLimiterStrategy.perSecond(ratePerSecond) : RateLimiterStrategy.noOp();
             DataStream<KafkaRecord> content = env.fromSource(
-                            new DataGeneratorSource<>(new ReplayFunction(inputs.content(), items, PARALLELISM, timing.id),
-                                    items, rate, TypeInformation.of(KafkaRecord.class)),
-                            WatermarkStrategy.noWatermarks(), "Replay content.events (in memory)")
+                            new DataGeneratorSource<>(
+                                    new ReplayFunction(inputs.content(), items, PARALLELISM, timing.id),
+                                    items,
+                                    rate,
+                                    TypeInformation.of(KafkaRecord.class)),
+                            WatermarkStrategy.noWatermarks(),
+                            "Replay content.events (in memory)")
                     .uid(DetectionUids.SOURCE_CONTENT);
             DataStream<KafkaRecord> signals = env.fromSource(
-                            new DataGeneratorSource<>(new ReplayFunction(inputs.signals(), inputs.signalCount(), PARALLELISM, null),
-                                    inputs.signalCount(), TypeInformation.of(KafkaRecord.class)),
-                            WatermarkStrategy.noWatermarks(), "Replay user.signals (in memory)")
+                            new DataGeneratorSource<>(
+                                    new ReplayFunction(inputs.signals(), inputs.signalCount(), PARALLELISM, null),
+                                    inputs.signalCount(),
+                                    TypeInformation.of(KafkaRecord.class)),
+                            WatermarkStrategy.noWatermarks(),
+                            "Replay user.signals (in memory)")
                     .uid(DetectionUids.SOURCE_USER_SIGNALS);
             DataStream<KafkaRecord> configs = env.fromSource(
-                            new DataGeneratorSource<>(new ReplayFunction(inputs.configs(), 1, 1, null),
-                                    1, TypeInformation.of(KafkaRecord.class)),
-                            WatermarkStrategy.noWatermarks(), "Replay policy.config (in memory)")
+                            new DataGeneratorSource<>(
+                                    new ReplayFunction(inputs.configs(), 1, 1, null),
+                                    1,
+                                    TypeInformation.of(KafkaRecord.class)),
+                            WatermarkStrategy.noWatermarks(),
+                            "Replay policy.config (in memory)")
                     .setParallelism(1)
                     .uid(DetectionUids.SOURCE_POLICY_CONFIG);
             DetectionJob.build(env, new DetectionJob.Sources(content, signals, configs), sinks, jobConf);
@@ -134,10 +170,22 @@ final class BenchmarkJob {
                 JobExecutionResult result = client.getJobExecutionResult().get();
                 long wall = (System.nanoTime() - started) / 1_000_000;
                 CpuProfile.Snapshot cpu = profile.stop();
-                ArchivedExecutionGraph graph = cluster.getArchivedExecutionGraph(client.getJobID()).get();
-                return new Result(label, items, ratePerSecond, wall, result.getNetRuntime(), RunStats.of(timing),
-                        sinks.count("tasks"), sinks.count("actions"), sinks.count("audit"), sinks.count("deadletters"),
-                        checkpoints(graph, wallMinusNanoClock), load(graph), cpu);
+                ArchivedExecutionGraph graph =
+                        cluster.getArchivedExecutionGraph(client.getJobID()).get();
+                return new Result(
+                        label,
+                        items,
+                        ratePerSecond,
+                        wall,
+                        result.getNetRuntime(),
+                        RunStats.of(timing),
+                        sinks.count("tasks"),
+                        sinks.count("actions"),
+                        sinks.count("audit"),
+                        sinks.count("deadletters"),
+                        checkpoints(graph, wallMinusNanoClock),
+                        load(graph),
+                        cpu);
             }
         } finally {
             timing.release();
@@ -163,18 +211,31 @@ final class BenchmarkJob {
                     AccessExecutionJobVertex vertex = graph.getJobVertex(task.getJobVertexId());
                     syncTask = vertex == null ? "?" : vertex.getName();
                 }
-                alignment = Math.max(alignment, summary.getAlignmentDurationStats().getMaximum());
-                startDelay = Math.max(startDelay, summary.getCheckpointStartDelayStats().getMaximum());
+                alignment =
+                        Math.max(alignment, summary.getAlignmentDurationStats().getMaximum());
+                startDelay = Math.max(
+                        startDelay, summary.getCheckpointStartDelayStats().getMaximum());
             }
-            history.add(new CheckpointEvent(c.getCheckpointId(), c.getTriggerTimestamp() * 1_000_000 - wallMinusNanoClock,
-                    c.getEndToEndDuration(), c.getStatus().toString(), sync, syncTask, alignment, startDelay));
+            history.add(new CheckpointEvent(
+                    c.getCheckpointId(),
+                    c.getTriggerTimestamp() * 1_000_000 - wallMinusNanoClock,
+                    c.getEndToEndDuration(),
+                    c.getStatus().toString(),
+                    sync,
+                    syncTask,
+                    alignment,
+                    startDelay));
         }
         history.sort(java.util.Comparator.comparingLong(CheckpointEvent::triggerNanos));
         var summary = stats.getSummaryStats();
-        return new Checkpoints(stats.getCounts().getNumberOfCompletedCheckpoints(),
+        return new Checkpoints(
+                stats.getCounts().getNumberOfCompletedCheckpoints(),
                 stats.getCounts().getNumberOfFailedCheckpoints(),
-                summary.getEndToEndDurationStats().getAverage(), summary.getEndToEndDurationStats().getMaximum(),
-                summary.getCheckpointedSize().getAverage(), summary.getStateSizeStats().getAverage(), history);
+                summary.getEndToEndDurationStats().getAverage(),
+                summary.getEndToEndDurationStats().getMaximum(),
+                summary.getCheckpointedSize().getAverage(),
+                summary.getStateSizeStats().getAverage(),
+                history);
     }
 
     private static List<TaskLoad> load(ArchivedExecutionGraph graph) {
@@ -204,10 +265,23 @@ final class BenchmarkJob {
     }
 
     /** Throughput and latency figures of one run, from the per-item timings. */
-    record RunStats(int decided, long duplicates, long unknown, long late, long reviewRouted, long sinkFlushes,
-                    long firstArrivalNanos, long lastArrivalNanos, long firstEmissionNanos, long lastEmissionNanos,
-                    double innerEventsPerSecond, long[] latencyMicros, long[] steadyLatencyMicros,
-                    long[] decideToSinkMillis, long[] itemEmittedNanos, long[] itemLatencyMicros) {
+    record RunStats(
+            int decided,
+            long duplicates,
+            long unknown,
+            long late,
+            long reviewRouted,
+            long sinkFlushes,
+            long firstArrivalNanos,
+            long lastArrivalNanos,
+            long firstEmissionNanos,
+            long lastEmissionNanos,
+            double innerEventsPerSecond,
+            long[] latencyMicros,
+            long[] steadyLatencyMicros,
+            long[] decideToSinkMillis,
+            long[] itemEmittedNanos,
+            long[] itemLatencyMicros) {
 
         /** Excluded from the steady latency figures: items emitted in the first tenth of the emission span. */
         static final double WARMUP_SHARE = 0.1;
@@ -261,9 +335,23 @@ final class BenchmarkJob {
                 int hi = n - 1 - n / 10;
                 inner = (hi - lo) * 1e9 / Math.max(1, arrivals[hi] - arrivals[lo]);
             }
-            return new RunStats(n, t.duplicates.get(), t.unknown.get(), t.late.get(), t.reviewRouted.get(),
-                    t.sinkFlushes.get(), n == 0 ? 0 : arrivals[0], n == 0 ? 0 : arrivals[n - 1],
-                    firstEmission, lastEmission, inner, latency, steady, decideToSink, itemEmitted, itemLatency);
+            return new RunStats(
+                    n,
+                    t.duplicates.get(),
+                    t.unknown.get(),
+                    t.late.get(),
+                    t.reviewRouted.get(),
+                    t.sinkFlushes.get(),
+                    n == 0 ? 0 : arrivals[0],
+                    n == 0 ? 0 : arrivals[n - 1],
+                    firstEmission,
+                    lastEmission,
+                    inner,
+                    latency,
+                    steady,
+                    decideToSink,
+                    itemEmitted,
+                    itemLatency);
         }
 
         /** Decisions per second from the first to the last decision (start-up and final checkpoint excluded). */

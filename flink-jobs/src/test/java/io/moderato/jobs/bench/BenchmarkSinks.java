@@ -7,13 +7,12 @@ import io.moderato.schemas.EnforcementAction;
 import io.moderato.schemas.PrepublishVerdict;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
  * Discarding sinks for the job's outputs: the decision sink records each decision's arrival in the
@@ -96,12 +95,15 @@ final class BenchmarkSinks implements DetectionJob.Sinks {
                     long now = System.nanoTime();
                     String id = decision.getContentId();
                     int item = id.startsWith(BenchmarkInputs.CONTENT_PREFIX)
-                            ? Integer.parseInt(id, BenchmarkInputs.CONTENT_PREFIX.length(), id.length(), 10) : -1;
+                            ? Integer.parseInt(id, BenchmarkInputs.CONTENT_PREFIX.length(), id.length(), 10)
+                            : -1;
                     timing.arrived(item, now, System.currentTimeMillis() - decision.getDecidedAtMillis());
                     if (decision.getLate()) {
                         timing.late.incrementAndGet();
                     }
-                    if (decision.getPolicies().stream().anyMatch(p -> p.getBand().equals("REVIEW") || p.getBand().equals("HOLD"))) {
+                    if (decision.getPolicies().stream()
+                            .anyMatch(p ->
+                                    p.getBand().equals("REVIEW") || p.getBand().equals("HOLD"))) {
                         timing.reviewRouted.incrementAndGet();
                     }
                 }

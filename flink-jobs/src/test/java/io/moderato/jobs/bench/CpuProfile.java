@@ -66,16 +66,18 @@ final class CpuProfile implements AutoCloseable {
         startProcess = processCpuNanos();
         startGc = gcMillis();
         startNanos = System.nanoTime();
-        sampler = new Thread(() -> {
-            while (running) {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                sample(false);
-            }
-        }, "bench-cpu-sampler");
+        sampler = new Thread(
+                () -> {
+                    while (running) {
+                        try {
+                            Thread.sleep(100);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        sample(false);
+                    }
+                },
+                "bench-cpu-sampler");
         sampler.setDaemon(true);
         sampler.start();
     }
@@ -112,8 +114,11 @@ final class CpuProfile implements AutoCloseable {
                     String group = nativeGroup.get(tid);
                     if (group == null) {
                         String comm = Files.readString(task.resolve("comm")).trim();
-                        group = NATIVE.entrySet().stream().filter(e -> e.getKey().matcher(comm).matches())
-                                .map(Map.Entry::getValue).findFirst().orElse("");
+                        group = NATIVE.entrySet().stream()
+                                .filter(e -> e.getKey().matcher(comm).matches())
+                                .map(Map.Entry::getValue)
+                                .findFirst()
+                                .orElse("");
                         nativeGroup.put(tid, group);
                     }
                     if (group.isEmpty()) {

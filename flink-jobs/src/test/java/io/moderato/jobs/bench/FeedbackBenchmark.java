@@ -17,20 +17,6 @@ import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.ReviewLabel;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.TrainingExample;
-import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -47,6 +33,19 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Throughput of the real {@link FeedbackJob#build} graph on this machine: RocksDB with incremental
@@ -68,6 +67,7 @@ public final class FeedbackBenchmark {
 
     /** The pre-encoded inputs of the run in progress (the MiniCluster shares this JVM). */
     static volatile KafkaRecord[] decisions;
+
     static volatile KafkaRecord[] labels;
     static volatile KafkaRecord[] configs;
 
@@ -99,7 +99,8 @@ public final class FeedbackBenchmark {
         run(new Workload("warm-up", 20_000, 0.5, 0.2), parallelism); // JIT, class loading, RocksDB natives
         List<List<Result>> results = new ArrayList<>();
         String only = System.getProperty("bench.only", "");
-        for (Workload workload : List.of(new Workload("production mix", n, 0.10, 0.10),
+        for (Workload workload : List.of(
+                new Workload("production mix", n, 0.10, 0.10),
                 new Workload("label heavy", Math.max(2, n / 3), 1.0, 0.20))) {
             if (!workload.name().startsWith(only)) {
                 continue;
@@ -123,10 +124,12 @@ public final class FeedbackBenchmark {
     static Result run(Workload workload, int parallelism) throws Exception {
         prepare(workload);
         Path checkpoints = Files.createTempDirectory("feedback-bench-checkpoints");
-        Configuration jobConf = JobSettings.streamingDefaults(checkpoints.toUri().toString(), Duration.ofSeconds(5));
+        Configuration jobConf =
+                JobSettings.streamingDefaults(checkpoints.toUri().toString(), Duration.ofSeconds(5));
         // RocksDB's memory (write buffers, block cache) comes from managed memory; the local default (128 MiB
         // for the whole MiniCluster) is far below a real TaskManager's
-        jobConf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(System.getProperty("bench.managed", "512m")));
+        jobConf.set(
+                TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(System.getProperty("bench.managed", "512m")));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FeedbackJob.tuned(jobConf));
         env.setParallelism(parallelism);
 
@@ -140,18 +143,28 @@ public final class FeedbackBenchmark {
         conf.set(FeedbackOptions.MAX_PAST, Duration.ofDays(36_500));
 
         CountingSink.reset();
-        FeedbackJob.build(env, new FeedbackJob.Sources(
+        FeedbackJob.build(
+                env,
+                new FeedbackJob.Sources(
                         source(env, "decisions", decisions.length, FeedbackUids.SOURCE_DECISIONS),
                         source(env, "labels", labels.length, FeedbackUids.SOURCE_LABELS),
                         source(env, "configs", configs.length, FeedbackUids.SOURCE_POLICY_CONFIG),
                         null),
-                new CountingSinks(), conf);
+                new CountingSinks(),
+                conf);
         JobExecutionResult result = env.execute("feedback-benchmark " + workload.name());
         long net = result.getNetRuntime(TimeUnit.MILLISECONDS);
         Result r = new Result(workload, decisions.length, labels.length, net, CountingSink.snapshot());
-        System.out.printf(Locale.ROOT, "%s: %,d decisions, %,d labels in %.1f s: %,.0f decisions/s, %,.0f labels/s %s%n",
-                workload.name(), r.decisionCount(), r.labelCount(), net / 1000.0, r.decisionsPerSecond(),
-                r.labelsPerSecond(), r.outputs());
+        System.out.printf(
+                Locale.ROOT,
+                "%s: %,d decisions, %,d labels in %.1f s: %,.0f decisions/s, %,.0f labels/s %s%n",
+                workload.name(),
+                r.decisionCount(),
+                r.labelCount(),
+                net / 1000.0,
+                r.decisionsPerSecond(),
+                r.labelsPerSecond(),
+                r.outputs());
         deleteRecursively(checkpoints);
         return r;
     }
@@ -159,12 +172,16 @@ public final class FeedbackBenchmark {
     /** In-memory source of one input: a number sequence mapped to the pre-encoded records. */
     private static DataStream<KafkaRecord> source(StreamExecutionEnvironment env, String input, int count, String uid) {
         int total = count;
-        return env.fromSource(new NumberSequenceSource(0, Math.max(0, count - 1)), WatermarkStrategy.noWatermarks(),
+        return env.fromSource(
+                        new NumberSequenceSource(0, Math.max(0, count - 1)),
+                        WatermarkStrategy.noWatermarks(),
                         "Read " + input + " (in memory)")
                 .uid(uid)
-                .map((MapFunction<Long, KafkaRecord>) i -> records(input)[interleaved(i, total)],
+                .map(
+                        (MapFunction<Long, KafkaRecord>) i -> records(input)[interleaved(i, total)],
                         TypeInformation.of(KafkaRecord.class))
-                .uid(uid + "-records").name("Pre-encoded " + input);
+                .uid(uid + "-records")
+                .name("Pre-encoded " + input);
     }
 
     private static KafkaRecord[] records(String input) {
@@ -209,18 +226,23 @@ public final class FeedbackBenchmark {
         for (int i = 0; i < n; i++) {
             long eventTime = FeedbackFixtures.T0 + i * 250L;
             double score = score(random);
-            RiskDecision d = FeedbackFixtures.spamDecision("c" + i, eventTime, random.nextInt(4) == 0 ? "post" : "comment",
-                    score);
+            RiskDecision d = FeedbackFixtures.spamDecision(
+                    "c" + i, eventTime, random.nextInt(4) == 0 ? "post" : "comment", score);
             d.setFeatures(List.of(features(random)));
             decisionRecords[i] = record("risk.decisions", i, eventTime, d.getContentId(), decisionCodec.serialize(d));
             if (random.nextDouble() < workload.labelledShare()) {
                 boolean violating = random.nextDouble() < score;
                 long at = eventTime + 20 * FeedbackFixtures.MINUTE + random.nextInt(60) * FeedbackFixtures.MINUTE;
                 String source = score >= 0.5 && score < 0.9 ? "REVIEW" : "AUDIT";
-                labelList.add(FeedbackFixtures.label(d.getContentId(), violating, "r" + random.nextInt(50), source, at));
+                labelList.add(
+                        FeedbackFixtures.label(d.getContentId(), violating, "r" + random.nextInt(50), source, at));
                 if (random.nextDouble() < workload.secondOpinionShare()) {
-                    labelList.add(FeedbackFixtures.label(d.getContentId(), random.nextBoolean(), "r" + (50 + random.nextInt(50)),
-                            "REVIEW", at + 10 * FeedbackFixtures.MINUTE));
+                    labelList.add(FeedbackFixtures.label(
+                            d.getContentId(),
+                            random.nextBoolean(),
+                            "r" + (50 + random.nextInt(50)),
+                            "REVIEW",
+                            at + 10 * FeedbackFixtures.MINUTE));
                 }
             }
         }
@@ -231,11 +253,14 @@ public final class FeedbackBenchmark {
         KafkaRecord[] labelRecords = new KafkaRecord[labelList.size()];
         for (int i = 0; i < labelRecords.length; i++) {
             ReviewLabel l = labelList.get(i);
-            labelRecords[i] = record("review.labels", i, l.getLabelledAtMillis(), l.getContentId(), labelCodec.serialize(l));
+            labelRecords[i] =
+                    record("review.labels", i, l.getLabelledAtMillis(), l.getContentId(), labelCodec.serialize(l));
         }
         decisions = decisionRecords;
         labels = labelRecords;
-        configs = new KafkaRecord[] {record("policy.config", 0, FeedbackFixtures.T0, "spam", configCodec.serialize(config()))};
+        configs = new KafkaRecord[] {
+            record("policy.config", 0, FeedbackFixtures.T0, "spam", configCodec.serialize(config()))
+        };
     }
 
     /** Mostly clean, some borderline, some clear spam: roughly the reference's shape. */
@@ -256,13 +281,17 @@ public final class FeedbackBenchmark {
         while (sparse.size() < FEATURE_INDICES) {
             sparse.put(random.nextInt(1 << 18), 1.0f + random.nextInt(3));
         }
-        return new FeatureVector("text", FeedbackFixtures.TEXT_SPAM, 1 << 18, new ArrayList<>(sparse.keySet()),
+        return new FeatureVector(
+                "text",
+                FeedbackFixtures.TEXT_SPAM,
+                1 << 18,
+                new ArrayList<>(sparse.keySet()),
                 new ArrayList<>(sparse.values()));
     }
 
     private static KafkaRecord record(String topic, int offset, long timestamp, String key, byte[] value) {
-        return new KafkaRecord(topic, offset % 2, offset / 2, timestamp, key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                value);
+        return new KafkaRecord(
+                topic, offset % 2, offset / 2, timestamp, key.getBytes(java.nio.charset.StandardCharsets.UTF_8), value);
     }
 
     // ---------------------------------------------------------------- sinks
@@ -347,27 +376,45 @@ public final class FeedbackBenchmark {
     static String markdown(List<List<Result>> results, int parallelism, String loadBefore, String loadAfter) {
         StringBuilder md = new StringBuilder();
         md.append("# FeedbackJob throughput\n\n");
-        md.append(String.format(Locale.ROOT, "Measured %s on %d cores (`nproc`), %s %s, max heap %d MiB; "
+        md.append(String.format(
+                Locale.ROOT,
+                "Measured %s on %d cores (`nproc`), %s %s, max heap %d MiB; "
                         + "parallelism %d, RocksDB (incremental, bloom filters, %s managed memory), exactly-once checkpoints every 5 s, "
                         + "object reuse, "
                         + "local MiniCluster. Load average (1/5/15 min) before: %s, after: %s (a shared machine).%n%n",
                 Instant.now().toString().substring(0, 16).replace('T', ' ') + " UTC",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
-                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20, parallelism,
-                System.getProperty("bench.managed", "512m"), loadBefore, loadAfter));
-        md.append("Each workload ran " + results.get(0).size() + " times after a warm-up run; the table gives the median "
-                + "run and, in brackets, the fastest.\n\n");
-        md.append("| workload | decisions | labels | net runtime | decisions/s | labels/s | training examples | metric snapshots | drift alerts | compliance reports |\n");
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name"),
+                System.getProperty("java.version"),
+                Runtime.getRuntime().maxMemory() >> 20,
+                parallelism,
+                System.getProperty("bench.managed", "512m"),
+                loadBefore,
+                loadAfter));
+        md.append("Each workload ran " + results.get(0).size()
+                + " times after a warm-up run; the table gives the median " + "run and, in brackets, the fastest.\n\n");
+        md.append(
+                "| workload | decisions | labels | net runtime | decisions/s | labels/s | training examples | metric snapshots | drift alerts | compliance reports |\n");
         md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (List<Result> runs : results) {
             Result r = runs.get(runs.size() / 2);
             Result best = runs.get(0);
-            md.append(String.format(Locale.ROOT,
+            md.append(String.format(
+                    Locale.ROOT,
                     "| %s | %,d | %,d | %.1f s (%.1f s) | %,.0f (%,.0f) | %,.0f (%,.0f) | %,d | %,d | %,d | %,d |%n",
-                    r.workload().name(), r.decisionCount(), r.labelCount(), r.netMillis() / 1000.0, best.netMillis() / 1000.0,
-                    r.decisionsPerSecond(), best.decisionsPerSecond(), r.labelsPerSecond(), best.labelsPerSecond(),
-                    r.outputs().getOrDefault("training.examples", 0L), r.outputs().getOrDefault("quality.metrics", 0L),
-                    r.outputs().getOrDefault("drift.alerts", 0L), r.outputs().getOrDefault("compliance.reports", 0L)));
+                    r.workload().name(),
+                    r.decisionCount(),
+                    r.labelCount(),
+                    r.netMillis() / 1000.0,
+                    best.netMillis() / 1000.0,
+                    r.decisionsPerSecond(),
+                    best.decisionsPerSecond(),
+                    r.labelsPerSecond(),
+                    best.labelsPerSecond(),
+                    r.outputs().getOrDefault("training.examples", 0L),
+                    r.outputs().getOrDefault("quality.metrics", 0L),
+                    r.outputs().getOrDefault("drift.alerts", 0L),
+                    r.outputs().getOrDefault("compliance.reports", 0L)));
         }
         md.append("""
 

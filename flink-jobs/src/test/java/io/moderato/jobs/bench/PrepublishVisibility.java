@@ -1,13 +1,25 @@
 package io.moderato.jobs.bench;
 
 import io.moderato.jobs.detection.DetectionOptions;
+import io.moderato.jobs.serde.RegistryAvroSerializer;
 import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.DetectionJobRun;
 import io.moderato.jobs.testing.EmbeddedKafka;
 import io.moderato.jobs.testing.ParitySample;
 import io.moderato.jobs.testing.TopicScope;
-import io.moderato.jobs.serde.RegistryAvroSerializer;
 import io.moderato.schemas.ContentEvent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -22,19 +34,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Issue 10, item 14: how long after a pre-publish item is produced its verdict becomes visible, measured
@@ -62,7 +61,8 @@ public final class PrepublishVisibility {
         Integer fixedRate = flags.containsKey("rate") ? Integer.valueOf(flags.get("rate")) : null;
         int seconds = Integer.parseInt(flags.getOrDefault("seconds", "30"));
         int burst = Integer.parseInt(flags.getOrDefault("burst", "20000"));
-        Duration checkpointInterval = DetectionBenchmark.parseDuration(flags.getOrDefault("checkpoint-interval", "10s"));
+        Duration checkpointInterval =
+                DetectionBenchmark.parseDuration(flags.getOrDefault("checkpoint-interval", "10s"));
         Path output = Path.of(flags.getOrDefault("output", "target/bench/prepublish.md"));
         Path work = Files.createDirectories(Path.of(flags.getOrDefault("work-dir", "target/bench/prepublish-work")));
 
@@ -107,19 +107,41 @@ public final class PrepublishVisibility {
             job.cancel().get();
             String loadAfter = loadAverage();
 
-            String report = report(new Run(burst, maxRate, rate, fixedRate != null, seconds, checkpointInterval, total,
-                    loadBefore, loadAfter), sentAt, verdictAt, committedAt, writtenAt);
+            String report = report(
+                    new Run(
+                            burst,
+                            maxRate,
+                            rate,
+                            fixedRate != null,
+                            seconds,
+                            checkpointInterval,
+                            total,
+                            loadBefore,
+                            loadAfter),
+                    sentAt,
+                    verdictAt,
+                    committedAt,
+                    writtenAt);
             System.out.println(report);
             Files.createDirectories(output.toAbsolutePath().getParent());
             Files.writeString(output, report, StandardCharsets.UTF_8);
         }
     }
 
-    private record Run(int burst, double maxRate, int rate, boolean rateGiven, int seconds, Duration interval, int total,
-                       String loadBefore, String loadAfter) {}
+    private record Run(
+            int burst,
+            double maxRate,
+            int rate,
+            boolean rateGiven,
+            int seconds,
+            Duration interval,
+            int total,
+            String loadBefore,
+            String loadAfter) {}
 
     /** Waits until {@code count} items with ids starting with {@code prefix} were seen, or the deadline. */
-    private static void awaitAll(Map<String, Long> seenAt, String prefix, int count, long deadline) throws InterruptedException {
+    private static void awaitAll(Map<String, Long> seenAt, String prefix, int count, long deadline)
+            throws InterruptedException {
         while (System.currentTimeMillis() < deadline
                 && seenAt.keySet().stream().filter(k -> k.startsWith(prefix)).count() < count) {
             Thread.sleep(200);
@@ -128,8 +150,11 @@ public final class PrepublishVisibility {
 
     /** Items per second over the middle 80 % of the arrivals of the items starting with {@code prefix}. */
     private static double arrivalRate(Map<String, Long> seenAt, String prefix) {
-        long[] times = seenAt.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
-                .mapToLong(Map.Entry::getValue).sorted().toArray();
+        long[] times = seenAt.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(prefix))
+                .mapToLong(Map.Entry::getValue)
+                .sorted()
+                .toArray();
         int from = times.length / 10;
         int to = times.length - 1 - times.length / 10;
         long millis = Math.max(1, times[to] - times[from]);
@@ -150,8 +175,9 @@ public final class PrepublishVisibility {
      * Produces {@code count} pre-publish events with ids {@code prefix + i}, {@code rate} per second (one send
      * every 1/rate s; {@link Integer#MAX_VALUE}: as fast as the producer goes), and returns {@code count}.
      */
-    private static int produce(EmbeddedKafka kafka, TopicScope run, String prefix, int count, int rate,
-                               Map<String, Long> sentAt) throws InterruptedException {
+    private static int produce(
+            EmbeddedKafka kafka, TopicScope run, String prefix, int count, int rate, Map<String, Long> sentAt)
+            throws InterruptedException {
         List<ParitySample.Message> texts = ParitySample.load();
         RegistryAvroSerializer<ContentEvent> serializer =
                 RegistryAvroSerializer.forTopic(ContentEvent.class, run.registry(), run.topic("content.events"));
@@ -164,7 +190,7 @@ public final class PrepublishVisibility {
         long start = System.nanoTime();
         long periodNanos = paced ? 1_000_000_000L / rate : 0;
         try (KafkaProducer<String, byte[]> producer =
-                     new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < count; i++) {
                 long wait = start + i * periodNanos - System.nanoTime();
                 if (wait > 0) {
@@ -172,12 +198,17 @@ public final class PrepublishVisibility {
                 }
                 String id = prefix + i;
                 long now = System.currentTimeMillis();
-                ContentEvent event = DetectionFixtures.textEvent(id, "user-" + (i % 500),
-                        texts.get((i * 7) % texts.size()).text(), now, true);
+                ContentEvent event = DetectionFixtures.textEvent(
+                        id,
+                        "user-" + (i % 500),
+                        texts.get((i * 7) % texts.size()).text(),
+                        now,
+                        true);
                 sentAt.put(id, now);
                 producer.send(new ProducerRecord<>(run.topic("content.events"), id, serializer.serialize(event)));
                 if (i % 5_000 == 0) {
-                    System.err.printf("[prepublish] %s: %d / %d events sent%n", paced ? rate + "/s" : "burst", i, count);
+                    System.err.printf(
+                            "[prepublish] %s: %d / %d events sent%n", paced ? rate + "/s" : "burst", i, count);
                 }
             }
         }
@@ -185,60 +216,92 @@ public final class PrepublishVisibility {
     }
 
     /** A consumer thread noting when each contentId first becomes visible at {@code isolation}. */
-    private static Thread watch(EmbeddedKafka kafka, String topic, String isolation, Map<String, Long> seenAt,
-                                AtomicBoolean stop) {
-        Thread t = new Thread(() -> {
-            Properties props = new Properties();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            props.put(ConsumerConfig.GROUP_ID_CONFIG, "visibility-" + isolation);
-            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-            props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
-            try (KafkaConsumer<String, byte[]> consumer =
-                         new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-                consumer.subscribe(List.of(topic));
-                while (!stop.get()) {
-                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(20))) {
-                        seenAt.putIfAbsent(r.key(), System.currentTimeMillis());
+    private static Thread watch(
+            EmbeddedKafka kafka, String topic, String isolation, Map<String, Long> seenAt, AtomicBoolean stop) {
+        Thread t = new Thread(
+                () -> {
+                    Properties props = new Properties();
+                    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+                    props.put(ConsumerConfig.GROUP_ID_CONFIG, "visibility-" + isolation);
+                    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+                    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+                    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+                    try (KafkaConsumer<String, byte[]> consumer =
+                            new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+                        consumer.subscribe(List.of(topic));
+                        while (!stop.get()) {
+                            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(20))) {
+                                seenAt.putIfAbsent(r.key(), System.currentTimeMillis());
+                            }
+                        }
                     }
-                }
-            }
-        }, "visibility-" + isolation);
+                },
+                "visibility-" + isolation);
         t.start();
         return t;
     }
 
-    private static String report(Run r, Map<String, Long> sentAt, Map<String, Long> verdictAt,
-                                 Map<String, Long> committedAt, Map<String, Long> writtenAt) {
+    private static String report(
+            Run r,
+            Map<String, Long> sentAt,
+            Map<String, Long> verdictAt,
+            Map<String, Long> committedAt,
+            Map<String, Long> writtenAt) {
         StringBuilder out = new StringBuilder();
         out.append("# Pre-publish verdict visibility (DetectionJob, embedded Kafka)\n\n");
-        out.append(String.format(Locale.ROOT, "Parallelism 2, RocksDB, checkpoint interval %s, exactly-once sinks for "
-                + "risk.decisions, at-least-once sink for prepublish.verdicts; %d cores, load average (1 / 5 / 15 min) "
-                + "%s at the start and %s at the end.%n%n", r.interval(), Runtime.getRuntime().availableProcessors(),
-                r.loadBefore(), r.loadAfter()));
-        out.append(String.format(Locale.ROOT, "Maximum rate of the path: %,.0f verdicts/s (a burst of %,d pre-publish "
-                + "events produced faster than the job reads them; rate of their verdicts' arrival on prepublish.verdicts "
-                + "over the middle 80 %% of the arrivals).%n%n", r.maxRate(), r.burst()));
-        out.append(String.format(Locale.ROOT, "Latency run: %,d pre-publish events at %,d/s (%s) for %d s, with wall-clock "
-                + "event times. Latency = first poll that returned the item − the time it was sent.%n%n", r.total(),
-                r.rate(), r.rateGiven() ? "--rate" : String.format(Locale.ROOT, "%.0f %% of the maximum",
-                        100.0 * r.rate() / r.maxRate()), r.seconds()));
-        out.append("| topic, consumer | visible | p50 ms | p90 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n");
+        out.append(String.format(
+                Locale.ROOT,
+                "Parallelism 2, RocksDB, checkpoint interval %s, exactly-once sinks for "
+                        + "risk.decisions, at-least-once sink for prepublish.verdicts; %d cores, load average (1 / 5 / 15 min) "
+                        + "%s at the start and %s at the end.%n%n",
+                r.interval(),
+                Runtime.getRuntime().availableProcessors(),
+                r.loadBefore(),
+                r.loadAfter()));
+        out.append(String.format(
+                Locale.ROOT,
+                "Maximum rate of the path: %,.0f verdicts/s (a burst of %,d pre-publish "
+                        + "events produced faster than the job reads them; rate of their verdicts' arrival on prepublish.verdicts "
+                        + "over the middle 80 %% of the arrivals).%n%n",
+                r.maxRate(),
+                r.burst()));
+        out.append(String.format(
+                Locale.ROOT,
+                "Latency run: %,d pre-publish events at %,d/s (%s) for %d s, with wall-clock "
+                        + "event times. Latency = first poll that returned the item − the time it was sent.%n%n",
+                r.total(),
+                r.rate(),
+                r.rateGiven()
+                        ? "--rate"
+                        : String.format(Locale.ROOT, "%.0f %% of the maximum", 100.0 * r.rate() / r.maxRate()),
+                r.seconds()));
+        out.append(
+                "| topic, consumer | visible | p50 ms | p90 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n");
         row(out, "prepublish.verdicts, read_committed (at least once)", r.total(), sentAt, verdictAt);
         row(out, "risk.decisions, read_committed (exactly once: the contract)", r.total(), sentAt, committedAt);
         row(out, "risk.decisions, read_uncommitted (written by the job)", r.total(), sentAt, writtenAt);
         return out.toString();
     }
 
-    private static void row(StringBuilder out, String name, int total, Map<String, Long> sentAt, Map<String, Long> seenAt) {
-        long[] latencies = seenAt.entrySet().stream().filter(e -> e.getKey().startsWith("pp-") && sentAt.containsKey(e.getKey()))
-                .mapToLong(e -> e.getValue() - sentAt.get(e.getKey())).sorted().toArray();
+    private static void row(
+            StringBuilder out, String name, int total, Map<String, Long> sentAt, Map<String, Long> seenAt) {
+        long[] latencies = seenAt.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("pp-") && sentAt.containsKey(e.getKey()))
+                .mapToLong(e -> e.getValue() - sentAt.get(e.getKey()))
+                .sorted()
+                .toArray();
         if (latencies.length == 0) {
             out.append("| ").append(name).append(" | 0 / ").append(total).append(" | – | – | – | – |\n");
             return;
         }
-        out.append(String.format(Locale.ROOT, "| %s | %d / %d | %d | %d | %d | %d |%n", name, latencies.length, total,
-                (long) BenchmarkJob.RunStats.quantile(latencies, 0.50), (long) BenchmarkJob.RunStats.quantile(latencies, 0.90),
+        out.append(String.format(
+                Locale.ROOT,
+                "| %s | %d / %d | %d | %d | %d | %d |%n",
+                name,
+                latencies.length,
+                total,
+                (long) BenchmarkJob.RunStats.quantile(latencies, 0.50),
+                (long) BenchmarkJob.RunStats.quantile(latencies, 0.90),
                 (long) BenchmarkJob.RunStats.quantile(latencies, 0.99),
                 latencies[latencies.length - 1]));
     }

@@ -33,7 +33,8 @@ final class ReplayFunction implements GeneratorFunction<Long, KafkaRecord> {
      */
     ReplayFunction(String inputsId, long count, int parallelism, String timingId) {
         if (count % parallelism != 0) {
-            throw new IllegalArgumentException("count " + count + " must be a multiple of the parallelism " + parallelism);
+            throw new IllegalArgumentException(
+                    "count " + count + " must be a multiple of the parallelism " + parallelism);
         }
         this.inputsId = inputsId;
         this.count = count;
@@ -45,7 +46,8 @@ final class ReplayFunction implements GeneratorFunction<Long, KafkaRecord> {
     public void open(SourceReaderContext readerContext) {
         inputs = BenchmarkInputs.get(inputsId);
         if (count > inputs.size()) {
-            throw new IllegalArgumentException("asked to replay " + count + " records but only " + inputs.size() + " are encoded");
+            throw new IllegalArgumentException(
+                    "asked to replay " + count + " records but only " + inputs.size() + " are encoded");
         }
         timing = timingId == null ? null : RunTiming.get(timingId);
     }
@@ -63,7 +65,12 @@ final class ReplayFunction implements GeneratorFunction<Long, KafkaRecord> {
         if (timing != null) {
             timing.emitted(item, System.nanoTime());
         }
-        return new KafkaRecord(inputs.topic(), (int) (index * parallelism / count), item, System.currentTimeMillis(),
-                inputs.keys()[item], inputs.values()[item]);
+        return new KafkaRecord(
+                inputs.topic(),
+                (int) (index * parallelism / count),
+                item,
+                System.currentTimeMillis(),
+                inputs.keys()[item],
+                inputs.values()[item]);
     }
 }

@@ -1,11 +1,10 @@
 package io.moderato.jobs.bench;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.BitSet;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.BitSet;
+import org.junit.jupiter.api.Test;
 
 class ReplayFunctionTest {
 
@@ -30,6 +29,7 @@ class ReplayFunctionTest {
     @Test
     void shouldRefuseACountThatTheSubtasksCannotShareEvenly() {
         assertThatThrownBy(() -> new ReplayFunction("x", 1_001, 2, null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("multiple of the parallelism");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("multiple of the parallelism");
     }
 }

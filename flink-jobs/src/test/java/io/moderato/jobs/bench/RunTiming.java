@@ -23,6 +23,7 @@ final class RunTiming {
     final AtomicLongArray arrivedNanos;
     /** Wall-clock ms from the decider's processing time to the sink (the routing and sink hop). */
     final AtomicLongArray decideToSinkMillis;
+
     final AtomicLong duplicates = new AtomicLong();
     final AtomicLong unknown = new AtomicLong();
     final AtomicLong late = new AtomicLong();
@@ -45,7 +46,8 @@ final class RunTiming {
     static RunTiming get(String id) {
         RunTiming timing = RUNS.get(id);
         if (timing == null) {
-            throw new IllegalStateException("no run '" + id + "' in this JVM: the benchmark needs an in-process MiniCluster");
+            throw new IllegalStateException(
+                    "no run '" + id + "' in this JVM: the benchmark needs an in-process MiniCluster");
         }
         return timing;
     }

@@ -6,7 +6,6 @@ import io.moderato.udfs.model.ContentScorer;
 import io.moderato.udfs.model.ModelRegistry;
 import io.moderato.udfs.model.ModelSource;
 import io.moderato.udfs.model.ScoringOptions;
-
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -53,8 +52,16 @@ final class ScoringBound {
 
     private ScoringBound() {}
 
-    static Result measure(List<ContentEvent> events, List<PolicyConfig> policies, boolean captureFeatures, int threads,
-                          int batch, long warmupMillis, long roundMillis, int rounds) throws Exception {
+    static Result measure(
+            List<ContentEvent> events,
+            List<PolicyConfig> policies,
+            boolean captureFeatures,
+            int threads,
+            int batch,
+            long warmupMillis,
+            long roundMillis,
+            int rounds)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             double[] results = new double[rounds];
@@ -67,8 +74,8 @@ final class ScoringBound {
                 for (int i = t; i < events.size(); i += threads) {
                     share.add(events.get(i));
                 }
-                futures.add(pool.submit(() -> run(share, policies, captureFeatures, batch, warmupMillis, roundMillis,
-                        rounds, barrier)));
+                futures.add(pool.submit(() ->
+                        run(share, policies, captureFeatures, batch, warmupMillis, roundMillis, rounds, barrier)));
             }
             long[][] perThread = new long[threads][];
             for (int t = 0; t < threads; t++) {
@@ -90,10 +97,18 @@ final class ScoringBound {
         }
     }
 
-    private static long[] run(List<ContentEvent> share, List<PolicyConfig> policies, boolean captureFeatures, int batch,
-                              long warmupMillis, long roundMillis, int rounds, CyclicBarrier barrier) throws Exception {
+    private static long[] run(
+            List<ContentEvent> share,
+            List<PolicyConfig> policies,
+            boolean captureFeatures,
+            int batch,
+            long warmupMillis,
+            long roundMillis,
+            int rounds,
+            CyclicBarrier barrier)
+            throws Exception {
         try (ModelRegistry registry = ModelRegistry.open(ModelSource.classpath("models"), new ScoringOptions(1));
-             ContentScorer scorer = new ContentScorer(registry)) {
+                ContentScorer scorer = new ContentScorer(registry)) {
             List<String> problems = scorer.use(ContentScorer.wanted(policies));
             if (!problems.isEmpty()) {
                 throw new IllegalStateException("the bound cannot load the job's models: " + problems);
@@ -129,8 +144,8 @@ final class ScoringBound {
         }
     }
 
-    private static long scoreNext(ContentScorer scorer, boolean captureFeatures, List<ContentEvent> share, int batch,
-                                  int[] cursor) {
+    private static long scoreNext(
+            ContentScorer scorer, boolean captureFeatures, List<ContentEvent> share, int batch, int[] cursor) {
         List<ContentEvent> events = new ArrayList<>(batch);
         for (int k = 0; k < batch; k++) {
             events.add(share.get(cursor[0]));

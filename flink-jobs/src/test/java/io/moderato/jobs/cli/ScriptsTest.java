@@ -1,7 +1,6 @@
 package io.moderato.jobs.cli;
 
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.TestFactory;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
@@ -12,8 +11,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every script under {@code scripts/} answers {@code --help} with its usage (exit 0) and rejects an unknown
@@ -32,14 +31,22 @@ class ScriptsTest {
         Path err = Files.createTempFile("script-err", ".txt");
         List<String> command = new java.util.ArrayList<>(List.of("bash", script.toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        Process p = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
         boolean done = p.waitFor(20, TimeUnit.SECONDS);
         if (!done) {
             p.destroyForcibly();
         }
-        assertThat(done).as("%s %s answered within 20 s (nothing may be built first)", script.getFileName(), args).isTrue();
-        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        assertThat(done)
+                .as("%s %s answered within 20 s (nothing may be built first)", script.getFileName(), args)
+                .isTrue();
+        return new Result(
+                p.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
     }
 
     @TestFactory
@@ -48,18 +55,27 @@ class ScriptsTest {
         try (Stream<Path> files = Files.list(SCRIPTS)) {
             scripts = files.filter(Files::isRegularFile)
                     .filter(p -> !LIBRARIES.contains(p.getFileName().toString()))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         }
-        assertThat(scripts).extracting(p -> p.getFileName().toString()).contains("moderato", "score.sh", "publish-policy.sh");
-        return scripts.stream().map(script -> DynamicTest.dynamicTest(script.getFileName().toString(), () -> {
-            Result help = run(script, "--help");
-            assertThat(help.code()).as("--help exit code; stderr: %s", help.err()).isZero();
-            assertThat(help.out()).as("--help prints the usage").contains("scripts/" + script.getFileName());
+        assertThat(scripts)
+                .extracting(p -> p.getFileName().toString())
+                .contains("moderato", "score.sh", "publish-policy.sh");
+        return scripts.stream()
+                .map(script -> DynamicTest.dynamicTest(script.getFileName().toString(), () -> {
+                    Result help = run(script, "--help");
+                    assertThat(help.code())
+                            .as("--help exit code; stderr: %s", help.err())
+                            .isZero();
+                    assertThat(help.out()).as("--help prints the usage").contains("scripts/" + script.getFileName());
 
-            Result unknown = run(script, "--no-such-flag");
-            assertThat(unknown.code()).as("unknown flag exit code").isEqualTo(2);
-            assertThat(unknown.out()).isEmpty();
-            assertThat(unknown.err().strip()).as("one line naming the flag").doesNotContain("\n").contains("'--no-such-flag'");
-        }));
+                    Result unknown = run(script, "--no-such-flag");
+                    assertThat(unknown.code()).as("unknown flag exit code").isEqualTo(2);
+                    assertThat(unknown.out()).isEmpty();
+                    assertThat(unknown.err().strip())
+                            .as("one line naming the flag")
+                            .doesNotContain("\n")
+                            .contains("'--no-such-flag'");
+                }));
     }
 }

@@ -1,11 +1,10 @@
 package io.moderato.jobs.common;
 
-import io.moderato.schemas.DeadLetter;
-import org.junit.jupiter.api.Test;
-
-import java.nio.ByteBuffer;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.moderato.schemas.DeadLetter;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
 
 class DeadLettersTest {
 

@@ -1,13 +1,12 @@
 package io.moderato.jobs.common;
 
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.junit.jupiter.api.Test;
 
 /** The event-time clock of the jobs' main inputs, on a fake wall clock and a fake nano clock. */
 class QuietAdvancingWatermarksTest {
@@ -43,7 +42,9 @@ class QuietAdvancingWatermarksTest {
     void shouldTrailTheNewestEventTimeByTheOutOfOrdernessBoundWhileEventsFlow() {
         var g = generator();
         g.onPeriodicEmit(output);
-        assertThat(emitted).as("nothing seen yet: no watermark (idleness decides)").isEmpty();
+        assertThat(emitted)
+                .as("nothing seen yet: no watermark (idleness decides)")
+                .isEmpty();
         g.onEvent("a", NOW - 10 * SECOND, output);
         g.onEvent("b", NOW - 12 * SECOND, output);
         g.onPeriodicEmit(output);
@@ -77,6 +78,8 @@ class QuietAdvancingWatermarksTest {
         g.onPeriodicEmit(output);
         assertThat(last()).as("quiet for 1 s: everything seen can be decided").isEqualTo(NOW - 30 * SECOND);
         g.onPeriodicEmit(output);
-        assertThat(emitted).as("never emits the same or a lower watermark twice").hasSize(2);
+        assertThat(emitted)
+                .as("never emits the same or a lower watermark twice")
+                .hasSize(2);
     }
 }

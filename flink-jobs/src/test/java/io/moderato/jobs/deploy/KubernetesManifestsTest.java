@@ -1,24 +1,11 @@
 package io.moderato.jobs.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
 import io.moderato.jobs.detection.DetectionOptions;
 import io.moderato.jobs.feedback.FeedbackOptions;
 import io.moderato.schemas.Topic;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
-import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
-import org.apache.flink.util.TimeUtils;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.DynamicContainer;
-import org.junit.jupiter.api.DynamicNode;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -39,9 +26,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
+import org.apache.flink.util.TimeUtils;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * Keeps {@code k8s/} honest against the code: every {@code --key} a FlinkDeployment passes is an option
@@ -57,12 +56,16 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class KubernetesManifestsTest {
 
-    static final Path K8S = Path.of(System.getProperty("moderato.k8s.dir", "../k8s")).toAbsolutePath().normalize();
+    static final Path K8S = Path.of(System.getProperty("moderato.k8s.dir", "../k8s"))
+            .toAbsolutePath()
+            .normalize();
     static final String JAR_URI = "local:///opt/flink/usrlib/moderato-flink-jobs-job.jar";
-    static final Pattern PLACEHOLDER = Pattern.compile("\\b(KAFKA_BOOTSTRAP_SERVERS|SCHEMA_REGISTRY_URL|STATE_BUCKET|KAFKA_CLUSTER)\\b");
+    static final Pattern PLACEHOLDER =
+            Pattern.compile("\\b(KAFKA_BOOTSTRAP_SERVERS|SCHEMA_REGISTRY_URL|STATE_BUCKET|KAFKA_CLUSTER)\\b");
 
     /** Jobs that run ONNX Runtime, with the native memory budget documented in docs/kubernetes.md#memory. */
     static final Set<String> ORT_JOBS = Set.of("io.moderato.jobs.detection.DetectionJob");
+
     static final MemorySize ORT_PER_TASK_MANAGER = MemorySize.ofMebiBytes(64);
     static final MemorySize ORT_PER_SLOT = MemorySize.ofMebiBytes(32);
     static final MemorySize MIN_TASK_HEAP_PER_SLOT = MemorySize.ofMebiBytes(128);
@@ -92,7 +95,9 @@ class KubernetesManifestsTest {
             }
         }
         List<Map<String, Object>> deployments = ofKind(base, "FlinkDeployment");
-        assertThat(deployments).extracting(d -> name(d)).containsExactlyInAnyOrder("moderato-detection", "moderato-feedback");
+        assertThat(deployments)
+                .extracting(d -> name(d))
+                .containsExactlyInAnyOrder("moderato-detection", "moderato-feedback");
         return deployments.stream().map(d -> DynamicTest.dynamicTest("base " + name(d), () -> checkDeployment(d)));
     }
 
@@ -107,8 +112,10 @@ class KubernetesManifestsTest {
             String name = overlay.getFileName().toString();
             List<Map<String, Object>> rendered = render(overlay);
             if (rendered == null) {
-                return DynamicTest.dynamicTest(name, () -> Assumptions.abort(
-                        "kubectl is not on the PATH: cannot render " + overlay + " (kubectl kustomize)"));
+                return DynamicTest.dynamicTest(
+                        name,
+                        () -> Assumptions.abort(
+                                "kubectl is not on the PATH: cannot render " + overlay + " (kubectl kustomize)"));
             }
             List<DynamicNode> checks = new ArrayList<>();
             checks.add(DynamicTest.dynamicTest("no placeholder left", () -> checkNoPlaceholder(rendered)));
@@ -131,7 +138,8 @@ class KubernetesManifestsTest {
         assertThat(from.find()).as("ARG FLINK_IMAGE=flink:<tag>").isTrue();
         assertThat(from.group(1)).startsWith(org.apache.flink.runtime.util.EnvironmentInformation.getVersion() + "-");
 
-        Matcher copy = Pattern.compile("(?m)^COPY .*flink-jobs/target/moderato-flink-jobs-\\*-job\\.jar (\\S+)$").matcher(dockerfile);
+        Matcher copy = Pattern.compile("(?m)^COPY .*flink-jobs/target/moderato-flink-jobs-\\*-job\\.jar (\\S+)$")
+                .matcher(dockerfile);
         assertThat(copy.find()).as("COPY of the job jar").isTrue();
         assertThat("local://" + copy.group(1)).isEqualTo(JAR_URI);
     }
@@ -150,18 +158,31 @@ class KubernetesManifestsTest {
         assertThat(job.get("upgradeMode")).as(where + " upgradeMode").isEqualTo("savepoint");
         assertThat((Integer) job.get("parallelism")).as(where + " parallelism").isPositive();
         flinkConf.forEach((key, value) -> assertThat(value)
-                .as(where + " flinkConfiguration." + key + " must be a string (quote it)").isInstanceOf(String.class));
-        assertThat(flinkConf).as(where + " flinkConfiguration").containsAllEntriesOf(Map.of(
-                "state.backend.type", "rocksdb",
-                "execution.checkpointing.incremental", "true",
-                "execution.checkpointing.unaligned.enabled", "true",
-                "execution.checkpointing.aligned-checkpoint-timeout",
-                io.moderato.jobs.common.JobSettings.ALIGNED_CHECKPOINT_TIMEOUT.toSeconds() + "s",
-                "pipeline.generic-types", "false",
-                "pipeline.auto-generate-uids", "false",
-                "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory"));
-        assertThat(flinkConf).containsKeys("execution.checkpointing.dir", "execution.checkpointing.savepoint-dir",
-                "execution.checkpointing.interval", "metrics.reporter.prom.port");
+                .as(where + " flinkConfiguration." + key + " must be a string (quote it)")
+                .isInstanceOf(String.class));
+        assertThat(flinkConf)
+                .as(where + " flinkConfiguration")
+                .containsAllEntriesOf(Map.of(
+                        "state.backend.type",
+                        "rocksdb",
+                        "execution.checkpointing.incremental",
+                        "true",
+                        "execution.checkpointing.unaligned.enabled",
+                        "true",
+                        "execution.checkpointing.aligned-checkpoint-timeout",
+                        io.moderato.jobs.common.JobSettings.ALIGNED_CHECKPOINT_TIMEOUT.toSeconds() + "s",
+                        "pipeline.generic-types",
+                        "false",
+                        "pipeline.auto-generate-uids",
+                        "false",
+                        "metrics.reporter.prom.factory.class",
+                        "org.apache.flink.metrics.prometheus.PrometheusReporterFactory"));
+        assertThat(flinkConf)
+                .containsKeys(
+                        "execution.checkpointing.dir",
+                        "execution.checkpointing.savepoint-dir",
+                        "execution.checkpointing.interval",
+                        "metrics.reporter.prom.port");
 
         checkFlinkConfigurationKeys(where, flinkConf);
 
@@ -172,14 +193,20 @@ class KubernetesManifestsTest {
         // --key value pairs, every key a real option whose value parses and validates
         List<String> args = (List<String>) job.get("args");
         assertThat(args).as(where + " args").isNotNull();
-        assertThat(args.size() % 2).as(where + " args must be --key value pairs: " + args).isZero();
+        assertThat(args.size() % 2)
+                .as(where + " args must be --key value pairs: " + args)
+                .isZero();
         Map<String, String> given = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i += 2) {
             String key = args.get(i);
             assertThat(key).as(where + " arg " + i).startsWith("--");
             String bare = key.substring(2);
-            assertThat(options).as(where + ": " + key + " is not an option of " + optionsClass.getSimpleName()).containsKey(bare);
-            assertThat(given.put(bare, args.get(i + 1))).as(where + ": " + key + " given twice").isNull();
+            assertThat(options)
+                    .as(where + ": " + key + " is not an option of " + optionsClass.getSimpleName())
+                    .containsKey(bare);
+            assertThat(given.put(bare, args.get(i + 1)))
+                    .as(where + ": " + key + " given twice")
+                    .isNull();
         }
         Configuration conf = Configuration.fromMap(given);
         for (String key : given.keySet()) {
@@ -191,20 +218,26 @@ class KubernetesManifestsTest {
         }
         Method validate = findValidate(optionsClass);
         if (validate != null) {
-            assertThat((List<String>) validate.invoke(null, conf)).as(where + " " + optionsClass.getSimpleName() + ".validate").isEmpty();
+            assertThat((List<String>) validate.invoke(null, conf))
+                    .as(where + " " + optionsClass.getSimpleName() + ".validate")
+                    .isEmpty();
         }
 
         // The job sets checkpoint dir and interval itself (its own defaults if not given), and job settings
         // override the cluster's: what it will use must be what the cluster (and the operator) expect.
         for (Map.Entry<String, ConfigOption<?>> option : options.entrySet()) {
             if (option.getKey().endsWith(".checkpoint.dir")) {
-                assertThat(given).as(where + ": without --" + option.getKey()
-                        + " the job checkpoints to its default " + option.getValue().defaultValue()).containsKey(option.getKey());
-                assertThat(given.get(option.getKey())).as(where + " --" + option.getKey() + " vs execution.checkpointing.dir")
+                assertThat(given)
+                        .as(where + ": without --" + option.getKey() + " the job checkpoints to its default "
+                                + option.getValue().defaultValue())
+                        .containsKey(option.getKey());
+                assertThat(given.get(option.getKey()))
+                        .as(where + " --" + option.getKey() + " vs execution.checkpointing.dir")
                         .isEqualTo(flinkConf.get("execution.checkpointing.dir"));
             }
             if (option.getKey().endsWith(".checkpoint.interval")) {
-                assertThat(conf.get(option.getValue())).as(where + " --" + option.getKey() + " vs execution.checkpointing.interval")
+                assertThat(conf.get(option.getValue()))
+                        .as(where + " --" + option.getKey() + " vs execution.checkpointing.interval")
                         .isEqualTo(TimeUtils.parseDuration((String) flinkConf.get("execution.checkpointing.interval")));
             }
         }
@@ -212,7 +245,8 @@ class KubernetesManifestsTest {
         checkTaskManagerMemory(where, entryClass, spec, flinkConf);
         // the benchmarks' throughput assumes Avro's fast reader in the TaskManagers
         assertThat(String.valueOf(flinkConf.get("env.java.opts.taskmanager")))
-                .as(where + ": env.java.opts.taskmanager").contains("-Dorg.apache.avro.fastread=true");
+                .as(where + ": env.java.opts.taskmanager")
+                .contains("-Dorg.apache.avro.fastread=true");
     }
 
     /**
@@ -231,11 +265,14 @@ class KubernetesManifestsTest {
             if (NOT_FLINK_CORE_PREFIXES.stream().anyMatch(key::startsWith)) {
                 continue;
             }
-            assertThat(flinkOptions).as(where + ": flinkConfiguration." + key + " is not a Flink 2.2 option").containsKey(key);
+            assertThat(flinkOptions)
+                    .as(where + ": flinkConfiguration." + key + " is not a Flink 2.2 option")
+                    .containsKey(key);
             try {
                 conf.get(flinkOptions.get(key));
             } catch (IllegalArgumentException e) {
-                fail(where + ": flinkConfiguration." + key + "=" + flinkConf.get(key) + " does not parse: " + e.getMessage());
+                fail(where + ": flinkConfiguration." + key + "=" + flinkConf.get(key) + " does not parse: "
+                        + e.getMessage());
             }
         }
     }
@@ -255,26 +292,34 @@ class KubernetesManifestsTest {
     static final List<String> NOT_FLINK_CORE_PREFIXES = List.of("kubernetes.operator.", "metrics.reporter.", "s3.");
 
     /** Flink's own memory model must accept the TaskManager and leave room for the job's native memory. */
-    static void checkTaskManagerMemory(String where, String entryClass, Map<String, Object> spec, Map<String, Object> flinkConf) {
+    static void checkTaskManagerMemory(
+            String where, String entryClass, Map<String, Object> spec, Map<String, Object> flinkConf) {
         Map<String, String> settings = new HashMap<>();
         flinkConf.forEach((k, v) -> settings.put(k, (String) v));
         Configuration conf = Configuration.fromMap(settings);
         // the operator turns spec.taskManager.resource.memory into taskmanager.memory.process.size
-        assertThat(flinkConf).as(where + ": size TaskManagers with spec.taskManager.resource.memory only")
+        assertThat(flinkConf)
+                .as(where + ": size TaskManagers with spec.taskManager.resource.memory only")
                 .doesNotContainKey(TaskManagerOptions.TOTAL_PROCESS_MEMORY.key());
         String memory = String.valueOf(map(map(spec, "taskManager"), "resource").get("memory"));
         conf.set(TaskManagerOptions.TOTAL_PROCESS_MEMORY, MemorySize.parse(memory));
         TaskExecutorProcessSpec tm = TaskExecutorProcessUtils.processSpecFromConfig(conf);
         int slots = tm.getNumSlots();
-        String breakdown = where + " TaskManager " + memory + ": task heap " + tm.getTaskHeapSize().toHumanReadableString()
+        String breakdown = where + " TaskManager " + memory + ": task heap "
+                + tm.getTaskHeapSize().toHumanReadableString()
                 + ", task off-heap " + tm.getTaskOffHeapSize().toHumanReadableString() + ", managed "
-                + tm.getManagedMemorySize().toHumanReadableString() + ", network " + tm.getNetworkMemSize().toHumanReadableString()
+                + tm.getManagedMemorySize().toHumanReadableString() + ", network "
+                + tm.getNetworkMemSize().toHumanReadableString()
                 + ", slots " + slots;
-        assertThat(tm.getTaskHeapSize().getBytes()).as(breakdown).isGreaterThanOrEqualTo(MIN_TASK_HEAP_PER_SLOT.getBytes() * slots);
+        assertThat(tm.getTaskHeapSize().getBytes())
+                .as(breakdown)
+                .isGreaterThanOrEqualTo(MIN_TASK_HEAP_PER_SLOT.getBytes() * slots);
         if (ORT_JOBS.contains(entryClass)) {
             long ort = ORT_PER_TASK_MANAGER.getBytes() + ORT_PER_SLOT.getBytes() * slots;
-            assertThat(tm.getTaskOffHeapSize().getBytes()).as(breakdown + ": ONNX Runtime needs "
-                    + new MemorySize(ort).toHumanReadableString() + " of task off-heap").isGreaterThanOrEqualTo(ort);
+            assertThat(tm.getTaskOffHeapSize().getBytes())
+                    .as(breakdown + ": ONNX Runtime needs " + new MemorySize(ort).toHumanReadableString()
+                            + " of task off-heap")
+                    .isGreaterThanOrEqualTo(ort);
         }
     }
 
@@ -301,7 +346,9 @@ class KubernetesManifestsTest {
                 byKey.put(option.key(), option);
             }
         }
-        assertThat(byKey).as(optionsClass + " declares public static ConfigOption fields").isNotEmpty();
+        assertThat(byKey)
+                .as(optionsClass + " declares public static ConfigOption fields")
+                .isNotEmpty();
         return byKey;
     }
 
@@ -320,7 +367,9 @@ class KubernetesManifestsTest {
         while (left.find()) {
             found.add(left.group());
         }
-        assertThat(found).as("placeholders not filled by components/environment").isEmpty();
+        assertThat(found)
+                .as("placeholders not filled by components/environment")
+                .isEmpty();
     }
 
     @SuppressWarnings("unchecked")
@@ -329,24 +378,37 @@ class KubernetesManifestsTest {
         for (Map<String, Object> topic : ofKind(rendered, "KafkaTopic")) {
             Map<String, Object> spec = map(topic, "spec");
             String topicName = (String) spec.get("topicName");
-            assertThat(topicName).as("KafkaTopic " + name(topic) + " spec.topicName").isNotBlank();
-            assertThat(byTopic.put(topicName, spec)).as("two KafkaTopics for " + topicName).isNull();
-            assertThat(map(map(topic, "metadata"), "labels")).as(topicName + " labels").containsKey("strimzi.io/cluster");
+            assertThat(topicName)
+                    .as("KafkaTopic " + name(topic) + " spec.topicName")
+                    .isNotBlank();
+            assertThat(byTopic.put(topicName, spec))
+                    .as("two KafkaTopics for " + topicName)
+                    .isNull();
+            assertThat(map(map(topic, "metadata"), "labels"))
+                    .as(topicName + " labels")
+                    .containsKey("strimzi.io/cluster");
 
             int partitions = (Integer) spec.get("partitions");
             int replicas = (Integer) spec.get("replicas");
             Map<String, Object> config = (Map<String, Object>) spec.get("config");
             int minIsr = Integer.parseInt(String.valueOf(config.get("min.insync.replicas")));
             assertThat(partitions).as(topicName + " partitions").isPositive();
-            assertThat(minIsr).as(topicName + " min.insync.replicas <= replicas").isBetween(1, replicas);
+            assertThat(minIsr)
+                    .as(topicName + " min.insync.replicas <= replicas")
+                    .isBetween(1, replicas);
             if (replicas > 1) {
-                assertThat(minIsr).as(topicName + ": min.insync.replicas = replicas stops producers when one broker is down")
+                assertThat(minIsr)
+                        .as(topicName + ": min.insync.replicas = replicas stops producers when one broker is down")
                         .isLessThan(replicas);
             }
             if (COMPACTED.contains(topicName)) {
-                assertThat(config.get("cleanup.policy")).as(topicName + " cleanup.policy").isEqualTo("compact");
+                assertThat(config.get("cleanup.policy"))
+                        .as(topicName + " cleanup.policy")
+                        .isEqualTo("compact");
             } else {
-                assertThat(config.get("cleanup.policy")).as(topicName + " cleanup.policy").isEqualTo("delete");
+                assertThat(config.get("cleanup.policy"))
+                        .as(topicName + " cleanup.policy")
+                        .isEqualTo("delete");
                 assertThat(config).as(topicName + " retention").containsKey("retention.ms");
             }
         }
@@ -360,7 +422,9 @@ class KubernetesManifestsTest {
                 required.add((String) option.defaultValue());
             }
         }
-        assertThat(byTopic.keySet()).as(overlay + ": a KafkaTopic for every topic").containsAll(required);
+        assertThat(byTopic.keySet())
+                .as(overlay + ": a KafkaTopic for every topic")
+                .containsAll(required);
     }
 
     @SuppressWarnings("unchecked")
@@ -380,13 +444,18 @@ class KubernetesManifestsTest {
             assertThat(podLabels).as(where + " pods selected by the PodMonitor").containsAllEntriesOf(selector);
 
             String promPort = (String) map(dSpec, "flinkConfiguration").get("metrics.reporter.prom.port");
-            List<Map<String, Object>> containers = (List<Map<String, Object>>) map(template, "spec").get("containers");
-            Map<String, Object> main = containers.stream().filter(c -> "flink-main-container".equals(c.get("name")))
-                    .findFirst().orElseThrow(() -> new AssertionError(where + ": no flink-main-container in podTemplate"));
-            Map<String, Integer> ports = ((List<Map<String, Object>>) main.get("ports")).stream()
-                    .collect(Collectors.toMap(p -> (String) p.get("name"), p -> (Integer) p.get("containerPort")));
+            List<Map<String, Object>> containers =
+                    (List<Map<String, Object>>) map(template, "spec").get("containers");
+            Map<String, Object> main = containers.stream()
+                    .filter(c -> "flink-main-container".equals(c.get("name")))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(where + ": no flink-main-container in podTemplate"));
+            Map<String, Integer> ports = ((List<Map<String, Object>>) main.get("ports"))
+                    .stream().collect(Collectors.toMap(p -> (String) p.get("name"), p ->
+                            (Integer) p.get("containerPort")));
             for (Map<String, Object> endpoint : endpoints) {
-                assertThat(ports).as(where + ": container port for the PodMonitor endpoint")
+                assertThat(ports)
+                        .as(where + ": container port for the PodMonitor endpoint")
                         .containsEntry((String) endpoint.get("port"), Integer.parseInt(promPort));
             }
         }
@@ -398,11 +467,16 @@ class KubernetesManifestsTest {
         if (input == null) {
             return;
         }
-        int partitions = ofKind(rendered, "KafkaTopic").stream().map(t -> map(t, "spec"))
-                .filter(s -> input.equals(s.get("topicName"))).mapToInt(s -> (Integer) s.get("partitions")).findFirst()
+        int partitions = ofKind(rendered, "KafkaTopic").stream()
+                .map(t -> map(t, "spec"))
+                .filter(s -> input.equals(s.get("topicName")))
+                .mapToInt(s -> (Integer) s.get("partitions"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no KafkaTopic " + input));
-        assertThat((Integer) job.get("parallelism")).as("FlinkDeployment " + name(deployment)
-                + " parallelism vs " + input + " partitions (more subtasks would idle)").isLessThanOrEqualTo(partitions);
+        assertThat((Integer) job.get("parallelism"))
+                .as("FlinkDeployment " + name(deployment) + " parallelism vs " + input
+                        + " partitions (more subtasks would idle)")
+                .isLessThanOrEqualTo(partitions);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -416,7 +490,9 @@ class KubernetesManifestsTest {
             out = Files.createTempFile("kustomize", ".yaml");
             err = Files.createTempFile("kustomize", ".err");
             process = new ProcessBuilder("kubectl", "kustomize", dir.toString())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
         } catch (IOException e) {
             return null;
         }
@@ -426,7 +502,9 @@ class KubernetesManifestsTest {
                 process.destroyForcibly();
             }
             assertThat(finished).as("kubectl kustomize " + dir + " finished").isTrue();
-            assertThat(process.exitValue()).as("kubectl kustomize " + dir + ": " + Files.readString(err)).isZero();
+            assertThat(process.exitValue())
+                    .as("kubectl kustomize " + dir + ": " + Files.readString(err))
+                    .isZero();
             return documents(Files.readString(out, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new AssertionError("kubectl kustomize " + dir, e);

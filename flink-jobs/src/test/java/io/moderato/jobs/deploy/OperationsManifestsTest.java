@@ -1,6 +1,6 @@
 package io.moderato.jobs.deploy;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,8 +13,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * What SREs rely on besides the deployments: the PrometheusRule alerts on every failure the runbook names,
@@ -29,10 +28,12 @@ class OperationsManifestsTest {
     @SuppressWarnings("unchecked")
     private static Map<String, String> alerts() throws IOException {
         Path file = KubernetesManifestsTest.K8S.resolve("base/prometheusrule.yaml");
-        Map<String, Object> rule = KubernetesManifestsTest.documents(Files.readString(file)).get(0);
+        Map<String, Object> rule =
+                KubernetesManifestsTest.documents(Files.readString(file)).get(0);
         assertThat(rule.get("kind")).isEqualTo("PrometheusRule");
         Map<String, String> alerts = new java.util.TreeMap<>();
-        for (Map<String, Object> group : (List<Map<String, Object>>) ((Map<String, Object>) rule.get("spec")).get("groups")) {
+        for (Map<String, Object> group :
+                (List<Map<String, Object>>) ((Map<String, Object>) rule.get("spec")).get("groups")) {
             for (Map<String, Object> r : (List<Map<String, Object>>) group.get("rules")) {
                 alerts.put((String) r.get("alert"), String.valueOf(r.get("expr")));
             }
@@ -42,10 +43,19 @@ class OperationsManifestsTest {
 
     @Test
     void shouldAlertOnEveryFailureTheRunbookNames() throws IOException {
-        assertThat(alerts()).containsKeys("ModeratoDeadLettersRising", "ModeratoScoreDrift", "ModeratoLabelDrift",
-                "ModeratoCheckpointsFailing", "ModeratoBackpressure", "ModeratoReviewBacklogPastSla", "ModeratoModelFailedToLoad",
-                "ModeratoFailSafeDecisions", "ModeratoModelNotLoaded");
-        assertThat(Files.readString(KubernetesManifestsTest.K8S.resolve("base/kustomization.yaml"))).contains("- prometheusrule.yaml");
+        assertThat(alerts())
+                .containsKeys(
+                        "ModeratoDeadLettersRising",
+                        "ModeratoScoreDrift",
+                        "ModeratoLabelDrift",
+                        "ModeratoCheckpointsFailing",
+                        "ModeratoBackpressure",
+                        "ModeratoReviewBacklogPastSla",
+                        "ModeratoModelFailedToLoad",
+                        "ModeratoFailSafeDecisions",
+                        "ModeratoModelNotLoaded");
+        assertThat(Files.readString(KubernetesManifestsTest.K8S.resolve("base/kustomization.yaml")))
+                .contains("- prometheusrule.yaml");
     }
 
     @Test
@@ -59,7 +69,8 @@ class OperationsManifestsTest {
                 String[] parts = m.group(1).split("_");
                 String metric = parts[parts.length - 1];
                 List<String> groups = List.of(parts).subList(0, parts.length - 1);
-                boolean registered = code.contains("counter(\"" + metric + "\")") || code.contains("gauge(\"" + metric + "\"")
+                boolean registered = code.contains("counter(\"" + metric + "\")")
+                        || code.contains("gauge(\"" + metric + "\"")
                         || code.contains("counter(shedByQueue, queue, \"" + metric + "\")")
                         || code.contains("count(failSafeCounters, policy, null, null, \"" + metric + "\")");
                 boolean grouped = groups.stream().allMatch(g -> code.contains("addGroup(\"" + g + "\""));
@@ -68,14 +79,19 @@ class OperationsManifestsTest {
                 }
             }
         }
-        assertThat(missing).as("job metrics read by alerts but not registered as such in src/main/java").isEmpty();
+        assertThat(missing)
+                .as("job metrics read by alerts but not registered as such in src/main/java")
+                .isEmpty();
     }
 
     @Test
     void feedbackTrainingFilesShouldGoToS3ThroughThePluginTheImageInstalls() throws IOException {
         String feedback = Files.readString(KubernetesManifestsTest.K8S.resolve("base/feedback.yaml"));
-        Matcher files = Pattern.compile("- --feedback\\.files\\.path\\s+- (\\S+)").matcher(feedback);
-        assertThat(files.find()).as("--feedback.files.path in the FeedbackJob's args").isTrue();
+        Matcher files =
+                Pattern.compile("- --feedback\\.files\\.path\\s+- (\\S+)").matcher(feedback);
+        assertThat(files.find())
+                .as("--feedback.files.path in the FeedbackJob's args")
+                .isTrue();
         assertThat(files.group(1)).startsWith("s3a://STATE_BUCKET/");
         assertThat(Files.readString(KubernetesManifestsTest.K8S.resolve("components/environment/kustomization.yaml")))
                 .contains("spec.job.args.[=" + files.group(1) + "]");

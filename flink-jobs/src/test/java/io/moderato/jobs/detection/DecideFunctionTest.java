@@ -1,45 +1,5 @@
 package io.moderato.jobs.detection;
 
-import io.moderato.jobs.internal.ModelScore;
-import io.moderato.jobs.internal.ReviewCandidate;
-import io.moderato.jobs.internal.ScoringProblem;
-import io.moderato.jobs.testing.DetectionFixtures;
-import io.moderato.jobs.internal.UserInput;
-import io.moderato.jobs.testing.Harnesses;
-import io.moderato.jobs.testing.Harnesses.Backend;
-import io.moderato.jobs.testing.KeyedBroadcastHarness;
-import io.moderato.jobs.testing.OperatorMetrics;
-import io.moderato.schemas.ConfigAudit;
-import io.moderato.schemas.ContentEvent;
-import io.moderato.schemas.EnforcementAction;
-import io.moderato.schemas.ModelVersion;
-import io.moderato.schemas.PolicyConfig;
-import io.moderato.schemas.PolicyDecision;
-import io.moderato.schemas.ReviewReason;
-import io.moderato.schemas.RiskDecision;
-import io.moderato.schemas.Signal;
-import io.moderato.udfs.decision.DeterministicSampler;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.Random;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.IntStream;
-
 import static io.moderato.jobs.testing.DetectionFixtures.T0;
 import static io.moderato.jobs.testing.DetectionFixtures.policy;
 import static io.moderato.jobs.testing.DetectionFixtures.queue;
@@ -51,6 +11,44 @@ import static io.moderato.jobs.testing.DetectionFixtures.textScore;
 import static io.moderato.jobs.testing.DetectionFixtures.userSignal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+
+import io.moderato.jobs.internal.ModelScore;
+import io.moderato.jobs.internal.ReviewCandidate;
+import io.moderato.jobs.internal.ScoringProblem;
+import io.moderato.jobs.internal.UserInput;
+import io.moderato.jobs.testing.DetectionFixtures;
+import io.moderato.jobs.testing.Harnesses;
+import io.moderato.jobs.testing.Harnesses.Backend;
+import io.moderato.jobs.testing.KeyedBroadcastHarness;
+import io.moderato.jobs.testing.OperatorMetrics;
+import io.moderato.schemas.ContentEvent;
+import io.moderato.schemas.EnforcementAction;
+import io.moderato.schemas.ModelVersion;
+import io.moderato.schemas.PolicyConfig;
+import io.moderato.schemas.PolicyDecision;
+import io.moderato.schemas.ReviewReason;
+import io.moderato.schemas.RiskDecision;
+import io.moderato.schemas.Signal;
+import io.moderato.udfs.decision.DeterministicSampler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The DecideFunction in a keyed-broadcast harness (key = userId, broadcast = policy configs), with
@@ -67,6 +65,7 @@ class DecideFunctionTest {
     private static final long SEED = 20_251_124L;
     /** Harness processing time: decisions and audits are stamped with it. */
     private static final long NOW = T0 + Duration.ofHours(1).toMillis();
+
     private static final long SECOND = 1_000L;
     private static final long MINUTE = 60_000L;
 
@@ -93,12 +92,14 @@ class DecideFunctionTest {
     }
 
     private KeyedBroadcastHarness<String, UserInput, PolicyConfig, RiskDecision> harness(
-            Backend backend, List<PolicyConfig> defaults, int parallelism, int subtask,
-            OperatorSubtaskState restored) throws Exception {
+            Backend backend, List<PolicyConfig> defaults, int parallelism, int subtask, OperatorSubtaskState restored)
+            throws Exception {
         metrics = new OperatorMetrics();
         var harness = new KeyedBroadcastHarness<>(
                 new DecideFunction(defaults, WINDOW, SLIDE, SIGNAL_TTL, DEDUP_HORIZON, SEED),
-                UserInput::getUserId, Types.STRING, Harnesses.environment(parallelism, subtask, metrics),
+                UserInput::getUserId,
+                Types.STRING,
+                Harnesses.environment(parallelism, subtask, metrics),
                 DetectionState.POLICY_CONFIGS);
         opened.add(harness);
         harness.setStateBackend(backend.create());
@@ -123,8 +124,11 @@ class DecideFunctionTest {
     /** Newest event time given to {@link #decide} so far. */
     private long newestEventTime = Long.MIN_VALUE;
 
-    private void decide(KeyedBroadcastHarness<String, UserInput, PolicyConfig, RiskDecision> h,
-                        ContentEvent event, ModelScore... scores) throws Exception {
+    private void decide(
+            KeyedBroadcastHarness<String, UserInput, PolicyConfig, RiskDecision> h,
+            ContentEvent event,
+            ModelScore... scores)
+            throws Exception {
         h.processElement(scored(event, scores), event.getEventTimeMillis());
         newestEventTime = Math.max(newestEventTime, event.getEventTimeMillis());
     }
@@ -161,7 +165,9 @@ class DecideFunctionTest {
     }
 
     private static PolicyDecision policyOf(RiskDecision decision, String policyId) {
-        return decision.getPolicies().stream().filter(p -> p.getPolicyId().equals(policyId)).findFirst()
+        return decision.getPolicies().stream()
+                .filter(p -> p.getPolicyId().equals(policyId))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no decision for policy " + policyId + " in " + decision));
     }
 
@@ -184,10 +190,14 @@ class DecideFunctionTest {
 
         @Test
         void shouldAddTheUsersContextFeaturesToTheFusedRiskWithThePolicyWeights() throws Exception {
-            PolicyConfig spam = policy("spam", 1).setFusionStrategy("weighted_logit").setFusionBias(-0.2)
-                    .setFusionWeights(Map.of("text", 1.0, "ctx.new_account", 0.8, "ctx.prior_strikes", 0.5,
-                            "ctx.verified", -0.7))
-                    .setReviewThreshold(0.8).setActionThreshold(0.95).build();
+            PolicyConfig spam = policy("spam", 1)
+                    .setFusionStrategy("weighted_logit")
+                    .setFusionBias(-0.2)
+                    .setFusionWeights(
+                            Map.of("text", 1.0, "ctx.new_account", 0.8, "ctx.prior_strikes", 0.5, "ctx.verified", -0.7))
+                    .setReviewThreshold(0.8)
+                    .setActionThreshold(0.95)
+                    .build();
             var h = harness(Backend.HEAP, List.of(spam));
 
             decide(h, event("before-signal", "u1", 0), textScore("spam", 0.4));
@@ -210,18 +220,25 @@ class DecideFunctionTest {
             assertThat(known).isGreaterThan(unknown);
             assertThat(verified).isLessThan(known);
 
-            assertThat(d.get("before-signal").getContextFeatures()).containsEntry("ctx.unknown_user", 1.0)
+            assertThat(d.get("before-signal").getContextFeatures())
+                    .containsEntry("ctx.unknown_user", 1.0)
                     .containsEntry("ctx.prior_strikes", 0.0);
             Map<String, Double> context = d.get("after-signal").getContextFeatures();
-            assertThat(context).containsOnlyKeys("ctx.new_account", "ctx.prior_strikes", "ctx.recent_reports",
-                    "ctx.unknown_user", "ctx.verified");
+            assertThat(context)
+                    .containsOnlyKeys(
+                            "ctx.new_account",
+                            "ctx.prior_strikes",
+                            "ctx.recent_reports",
+                            "ctx.unknown_user",
+                            "ctx.verified");
             assertThat(context.get("ctx.new_account")).isCloseTo(Math.exp(-0.5), within(1e-15));
             assertThat(context.get("ctx.prior_strikes")).isCloseTo(Math.log(4), within(1e-15));
             assertThat(context.get("ctx.recent_reports")).isCloseTo(Math.log(3), within(1e-15));
             assertThat(context.get("ctx.verified")).isEqualTo(0.0);
             assertThat(context.get("ctx.unknown_user")).isEqualTo(0.0);
             // top signals: the three largest |terms| of z, so the text logit and both weighted features
-            assertThat(spam(d, "after-signal").getTopSignals()).extracting(Signal::getName)
+            assertThat(spam(d, "after-signal").getTopSignals())
+                    .extracting(Signal::getName)
                     .containsExactly("ctx.prior_strikes", "ctx.new_account", "text");
             assertThat(spam(d, "after-signal").getTopSignals().get(0).getContribution())
                     .isCloseTo(0.5 * Math.log(4), within(1e-12));
@@ -229,16 +246,17 @@ class DecideFunctionTest {
 
         @Test
         void shouldSkipAModalityTheItemDoesNotHaveInsteadOfScoringItZero() throws Exception {
-            PolicyConfig spam = policy("spam", 1).setFusionStrategy("weighted_logit")
+            PolicyConfig spam = policy("spam", 1)
+                    .setFusionStrategy("weighted_logit")
                     .setFusionWeights(Map.of("text", 1.0, "transcript", 0.8))
-                    .setActiveModels(List.of(new ModelVersion("text", "text-spam", "1.0.0"),
+                    .setActiveModels(List.of(
+                            new ModelVersion("text", "text-spam", "1.0.0"),
                             new ModelVersion("transcript", "text-spam", "1.0.0")))
                     .build();
             var h = harness(Backend.HEAP, List.of(spam));
 
             decide(h, event("text-only", "u1", 0), textScore("spam", 0.3));
-            decide(h, event("both", "u2", 0), textScore("spam", 0.3),
-                    score("transcript", "text-spam", "spam", 0.7));
+            decide(h, event("both", "u2", 0), textScore("spam", 0.3), score("transcript", "text-spam", "spam", 0.7));
 
             Map<String, RiskDecision> d = decisions(h);
             // with one modality, no bias and weight 1, weighted_logit gives back its score; a transcript
@@ -246,16 +264,17 @@ class DecideFunctionTest {
             assertThat(spam(d, "text-only").getModalityScores()).containsOnlyKeys("text");
             assertThat(spam(d, "text-only").getFusedRisk()).isCloseTo(0.3, within(1e-12));
             assertThat(spam(d, "both").getModalityScores()).containsOnlyKeys("text", "transcript");
-            assertThat(spam(d, "both").getFusedRisk())
-                    .isCloseTo(sigmoid(logit(0.3) + 0.8 * logit(0.7)), within(1e-12));
+            assertThat(spam(d, "both").getFusedRisk()).isCloseTo(sigmoid(logit(0.3) + 0.8 * logit(0.7)), within(1e-12));
         }
 
         @Test
         void shouldLeaveOutAPolicyWithNoScoredModality() throws Exception {
             PolicyConfig spam = policy("spam", 1).build();
             PolicyConfig nudity = policy("nudity", 1)
-                    .setActiveModels(List.of(new ModelVersion("image", "image-safety", "1.0.0"))).build();
-            PolicyConfig videoOnly = policy("clips", 1).setSurfaces(List.of("video")).build();
+                    .setActiveModels(List.of(new ModelVersion("image", "image-safety", "1.0.0")))
+                    .build();
+            PolicyConfig videoOnly =
+                    policy("clips", 1).setSurfaces(List.of("video")).build();
             var h = harness(Backend.HEAP, List.of(spam, nudity, videoOnly));
 
             // the item has text only; "clips" would have a text score but does not apply to comments
@@ -269,21 +288,29 @@ class DecideFunctionTest {
 
         @Test
         void shouldFuseWithMaxAndNoisyOrStrategies() throws Exception {
-            PolicyConfig nudity = policy("nudity", 1).setFusionStrategy("max")
+            PolicyConfig nudity = policy("nudity", 1)
+                    .setFusionStrategy("max")
                     .setFusionWeights(Map.of("image", 0.9, "video", 0.5))
-                    .setActiveModels(List.of(new ModelVersion("image", "image-safety", "1.0.0"),
+                    .setActiveModels(List.of(
+                            new ModelVersion("image", "image-safety", "1.0.0"),
                             new ModelVersion("video", "video-safety", "1.0.0")))
                     .build();
-            PolicyConfig violence = policy("violence", 1).setFusionStrategy("noisy_or")
+            PolicyConfig violence = policy("violence", 1)
+                    .setFusionStrategy("noisy_or")
                     .setFusionWeights(Map.of("image", 1.0, "audio", 0.5))
-                    .setActiveModels(List.of(new ModelVersion("image", "image-safety", "1.0.0"),
+                    .setActiveModels(List.of(
+                            new ModelVersion("image", "image-safety", "1.0.0"),
                             new ModelVersion("audio", "audio-safety", "1.0.0")))
                     .build();
             var h = harness(Backend.HEAP, List.of(nudity, violence));
 
-            decide(h, event("c1", "u1", 0),
-                    score("image", "image-safety", "nudity", 0.6), score("video", "video-safety", "nudity", 0.8),
-                    score("image", "image-safety", "violence", 0.3), score("audio", "audio-safety", "violence", 0.6));
+            decide(
+                    h,
+                    event("c1", "u1", 0),
+                    score("image", "image-safety", "nudity", 0.6),
+                    score("video", "video-safety", "nudity", 0.8),
+                    score("image", "image-safety", "violence", 0.3),
+                    score("audio", "audio-safety", "violence", 0.6));
 
             RiskDecision d = decisions(h).get("c1");
             // max of w·s: image 0.9·0.6 = 0.54 beats video 0.5·0.8 = 0.40
@@ -324,18 +351,22 @@ class DecideFunctionTest {
 
             // items needing review leave as candidates for the router, the others directly
             assertThat(mainOutputIds(h)).containsExactly("at-action", "below-review");
-            assertThat(candidates(h)).extracting(c -> c.getDecision().getContentId())
+            assertThat(candidates(h))
+                    .extracting(c -> c.getDecision().getContentId())
                     .containsExactly("at-review", "below-action");
-            assertThat(h.sideOutputValues(DetectionState.ACTIONS)).singleElement().satisfies(a -> {
-                assertThat(a.getContentId()).isEqualTo("at-action");
-                assertThat(a.getAction()).isEqualTo("REMOVE");
-                assertThat(a.getPolicyId()).isEqualTo("spam");
-                assertThat(a.getScore()).isEqualTo(0.9);
-                assertThat(a.getConfigVersion()).isEqualTo(3L);
-                assertThat(a.getModelVersions()).containsExactly(new ModelVersion("text", "text-spam", "1.0.0"));
-                assertThat(a.getEventTimeMillis()).isEqualTo(T0);
-                assertThat(a.getDecidedAtMillis()).isEqualTo(NOW);
-            });
+            assertThat(h.sideOutputValues(DetectionState.ACTIONS))
+                    .singleElement()
+                    .satisfies(a -> {
+                        assertThat(a.getContentId()).isEqualTo("at-action");
+                        assertThat(a.getAction()).isEqualTo("REMOVE");
+                        assertThat(a.getPolicyId()).isEqualTo("spam");
+                        assertThat(a.getScore()).isEqualTo(0.9);
+                        assertThat(a.getConfigVersion()).isEqualTo(3L);
+                        assertThat(a.getModelVersions())
+                                .containsExactly(new ModelVersion("text", "text-spam", "1.0.0"));
+                        assertThat(a.getEventTimeMillis()).isEqualTo(T0);
+                        assertThat(a.getDecidedAtMillis()).isEqualTo(NOW);
+                    });
             assertThat(metrics.count("policy.spam.band.REVIEW.decisions")).isEqualTo(2);
             assertThat(metrics.count("policy.spam.band.ALLOW.decisions")).isEqualTo(1);
             assertThat(metrics.count("policy.spam.band.ACTION.decisions")).isEqualTo(1);
@@ -343,7 +374,9 @@ class DecideFunctionTest {
 
         @Test
         void shouldHoldOrBlockPrePublishItemsAndTellThePlatform() throws Exception {
-            var h = harness(Backend.HEAP, List.of(policy("spam", 1).setAutoAction("LIMIT").build()));
+            var h = harness(
+                    Backend.HEAP,
+                    List.of(policy("spam", 1).setAutoAction("LIMIT").build()));
 
             decide(h, prePublish("allow", "u1", 0), textScore("spam", 0.1));
             decide(h, prePublish("hold", "u2", 0), textScore("spam", 0.5));
@@ -355,20 +388,27 @@ class DecideFunctionTest {
             assertThat(spam(d, "hold").getBand()).isEqualTo("HOLD");
             assertThat(spam(d, "block").getBand()).isEqualTo("BLOCK");
             assertThat(d.get("hold").getPrePublish()).isTrue();
-            assertThat(candidates(h)).extracting(c -> c.getDecision().getContentId()).containsExactly("hold");
+            assertThat(candidates(h))
+                    .extracting(c -> c.getDecision().getContentId())
+                    .containsExactly("hold");
             assertThat(h.sideOutputValues(DetectionState.ACTIONS))
                     .extracting(a -> a.getContentId() + ":" + a.getAction())
                     // one per item; across users, items of equal event time come out in timer order
-                    .containsExactlyInAnyOrder("hold:HOLD_PREPUBLISH", "block:BLOCK_PREPUBLISH", "published-action:LIMIT");
+                    .containsExactlyInAnyOrder(
+                            "hold:HOLD_PREPUBLISH", "block:BLOCK_PREPUBLISH", "published-action:LIMIT");
         }
 
         @Test
         void shouldPutTheHighestPriorityPolicyFirstAndKeepEveryReason() throws Exception {
             PolicyConfig alpha = policy("alpha", 4).setSeverity(1.0).build();
-            PolicyConfig beta = policy("beta", 7).setSeverity(5.0)
+            PolicyConfig beta = policy("beta", 7)
+                    .setSeverity(5.0)
                     .setReviewQueues(List.of(queue("beta-fr", List.of("fr"), 3), queue("beta-en", List.of("en"), 7)))
                     .build();
-            PolicyConfig gamma = policy("gamma", 2).setSeverity(2.0).setAuditSampleRateAllow(1.0).build();
+            PolicyConfig gamma = policy("gamma", 2)
+                    .setSeverity(2.0)
+                    .setAuditSampleRateAllow(1.0)
+                    .build();
             var h = harness(Backend.HEAP, List.of(alpha, beta, gamma));
 
             decide(h, event("c1", "u1", 0), textScore("alpha", 0.6), textScore("beta", 0.6), textScore("gamma", 0.1));
@@ -384,22 +424,31 @@ class DecideFunctionTest {
             assertThat(candidate.getQueue()).isEqualTo("beta-en");
             assertThat(candidate.getCapacityPerMinute()).isEqualTo(7);
             assertThat(candidate.getSlaMillis()).isEqualTo(3_600_000L);
-            assertThat(candidate.getReasons()).extracting(r -> r.getPolicyId() + ":" + r.getBand() + ":" + r.getReason()
-                            + ":" + r.getPropensity() + ":v" + r.getConfigVersion())
-                    .containsExactly("beta:REVIEW:THRESHOLD:1.0:v7", "alpha:REVIEW:THRESHOLD:1.0:v4",
+            assertThat(candidate.getReasons())
+                    .extracting(r -> r.getPolicyId() + ":" + r.getBand() + ":" + r.getReason() + ":" + r.getPropensity()
+                            + ":v" + r.getConfigVersion())
+                    .containsExactly(
+                            "beta:REVIEW:THRESHOLD:1.0:v7",
+                            "alpha:REVIEW:THRESHOLD:1.0:v4",
                             "gamma:ALLOW:AUDIT_ALLOW:1.0:v2");
-            assertThat(candidate.getReasons()).extracting(ReviewReason::getScore).containsExactly(0.6, 0.6, 0.1);
+            assertThat(candidate.getReasons())
+                    .extracting(ReviewReason::getScore)
+                    .containsExactly(0.6, 0.6, 0.1);
         }
 
         @Test
         void shouldBreakAPriorityTieByPolicyId() throws Exception {
-            var h = harness(Backend.HEAP, List.of(policy("zeta", 1).build(), policy("eta", 1).build()));
+            var h = harness(
+                    Backend.HEAP,
+                    List.of(policy("zeta", 1).build(), policy("eta", 1).build()));
 
             decide(h, event("c1", "u1", 0), textScore("zeta", 0.7), textScore("eta", 0.7));
 
             ReviewCandidate candidate = candidates(h).get(0);
             assertThat(candidate.getQueue()).isEqualTo("eta-en");
-            assertThat(candidate.getReasons()).extracting(ReviewReason::getPolicyId).containsExactly("eta", "zeta");
+            assertThat(candidate.getReasons())
+                    .extracting(ReviewReason::getPolicyId)
+                    .containsExactly("eta", "zeta");
         }
     }
 
@@ -448,7 +497,10 @@ class DecideFunctionTest {
             assertThat(spam(d, "other-user").getUserRisk().getItemCount()).isEqualTo(1);
 
             Map<String, String> reasons = new LinkedHashMap<>();
-            candidates(h).forEach(c -> reasons.put(c.getDecision().getContentId(), c.getReasons().get(0).getReason()));
+            candidates(h)
+                    .forEach(c -> reasons.put(
+                            c.getDecision().getContentId(),
+                            c.getReasons().get(0).getReason()));
             assertThat(reasons).containsExactly(Map.entry("second", "ESCALATION"), Map.entry("fourth", "THRESHOLD"));
         }
 
@@ -465,7 +517,8 @@ class DecideFunctionTest {
             assertThat(spam(d, "17-min-later").getUserRisk().getItemCount()).isEqualTo(1);
             assertThat(spam(d, "17-min-later").getBand()).isEqualTo("ALLOW");
             // 14 minutes apart: both in one 15-minute window, and they escalate
-            assertThat(spam(d, "14-min-after-that").getUserRisk().getItemCount()).isEqualTo(2);
+            assertThat(spam(d, "14-min-after-that").getUserRisk().getItemCount())
+                    .isEqualTo(2);
             assertThat(spam(d, "14-min-after-that").getBand()).isEqualTo("REVIEW");
             assertThat(spam(d, "14-min-after-that").getEscalated()).isTrue();
         }
@@ -485,7 +538,9 @@ class DecideFunctionTest {
             // decided on its own risk, flagged late
             assertThat(d.get("late").getLate()).isTrue();
             assertThat(spam(d, "late").getBand()).isEqualTo("REVIEW");
-            assertThat(d.get("at-watermark").getLate()).as("event time == watermark is late").isTrue();
+            assertThat(d.get("at-watermark").getLate())
+                    .as("event time == watermark is late")
+                    .isTrue();
             assertThat(d.get("on-time-1").getLate()).isFalse();
             assertThat(d.get("on-time-2").getLate()).isFalse();
             // had the late items entered the window, its mean would be (0.3 + 0.85 + 0.85 + 0.3) / 4 = 0.575 ≥ 0.45
@@ -561,7 +616,8 @@ class DecideFunctionTest {
             assertThat(d.get("within-ttl").getContextFeatures()).containsEntry("ctx.unknown_user", 0.0);
             assertThat(d.get("within-ttl").getContextFeatures().get("ctx.prior_strikes"))
                     .isCloseTo(Math.log(3), within(1e-15));
-            assertThat(d.get("after-ttl").getContextFeatures()).containsEntry("ctx.unknown_user", 1.0)
+            assertThat(d.get("after-ttl").getContextFeatures())
+                    .containsEntry("ctx.unknown_user", 1.0)
                     .containsEntry("ctx.prior_strikes", 0.0);
             // reading the expired signal removed it
             assertThat(h.keysWithState(DetectionState.USER_SIGNAL)).isEmpty();
@@ -575,7 +631,8 @@ class DecideFunctionTest {
             h.setStateTtlProcessingTime(SIGNAL_TTL.toMillis() + 1 + DEDUP_HORIZON.toMillis() + 1);
             decide(h, event("within-ttl", "u1", 20 * MINUTE), textScore("spam", 0.2));
             flush(h);
-            assertThat(h.extractOutputValues()).extracting(RiskDecision::getContentId)
+            assertThat(h.extractOutputValues())
+                    .extracting(RiskDecision::getContentId)
                     .containsExactly("within-ttl", "after-ttl", "within-ttl");
             assertThat(metrics.count("duplicatesDropped")).isZero();
         }
@@ -583,7 +640,8 @@ class DecideFunctionTest {
         @ParameterizedTest
         @EnumSource(Backend.class)
         void shouldKeepOneCleanupTimerPerUserHoweverManyItemsArrive(Backend backend) throws Exception {
-            var h = harness(backend, List.of(policy("spam", 1).build(), policy("ham", 1).build()));
+            var h = harness(
+                    backend, List.of(policy("spam", 1).build(), policy("ham", 1).build()));
 
             for (int i = 0; i < 300; i++) {
                 String user = "user-" + (i % 4);
@@ -614,8 +672,12 @@ class DecideFunctionTest {
 
         @Test
         void shouldSendEveryAllowedAndActionedItemToAuditAtRateOne() throws Exception {
-            var h = harness(Backend.HEAP, List.of(policy("spam", 1).setAuditSampleRateAllow(1.0)
-                    .setAuditSampleRateAction(1.0).build()));
+            var h = harness(
+                    Backend.HEAP,
+                    List.of(policy("spam", 1)
+                            .setAuditSampleRateAllow(1.0)
+                            .setAuditSampleRateAction(1.0)
+                            .build()));
 
             decide(h, event("allowed", "u1", 0), textScore("spam", 0.1));
             decide(h, event("actioned", "u2", 0), textScore("spam", 0.95));
@@ -632,10 +694,12 @@ class DecideFunctionTest {
             assertThat(allowed.getAuditSampled()).isTrue();
             assertThat(allowed.getPropensity()).isEqualTo(1.0);
             assertThat(allowed.getBand()).isEqualTo("ALLOW");
-            assertThat(byId.get("actioned").getReasons()).extracting(ReviewReason::getReason)
+            assertThat(byId.get("actioned").getReasons())
+                    .extracting(ReviewReason::getReason)
                     .containsExactly("AUDIT_ACTION");
             // an audited ACTION item is still actioned
-            assertThat(h.sideOutputValues(DetectionState.ACTIONS)).extracting(EnforcementAction::getContentId)
+            assertThat(h.sideOutputValues(DetectionState.ACTIONS))
+                    .extracting(EnforcementAction::getContentId)
                     .containsExactly("actioned");
         }
 
@@ -653,8 +717,10 @@ class DecideFunctionTest {
             // the draw is the documented hash of (seed, contentId, "audit:" + policyId)
             DeterministicSampler sampler = new DeterministicSampler(SEED);
             Set<String> expected = new TreeSet<>();
-            IntStream.range(0, n).mapToObj(i -> "item-" + i)
-                    .filter(id -> sampler.sampled(id, "audit:spam", 0.3)).forEach(expected::add);
+            IntStream.range(0, n)
+                    .mapToObj(i -> "item-" + i)
+                    .filter(id -> sampler.sampled(id, "audit:spam", 0.3))
+                    .forEach(expected::add);
             assertThat(first).isEqualTo(expected);
         }
 
@@ -669,7 +735,9 @@ class DecideFunctionTest {
             for (RiskDecision d : all.values()) {
                 PolicyDecision p = policyOf(d, "spam");
                 assertThat(p.getBand()).isEqualTo("ALLOW");
-                assertThat(p.getPropensity()).as("propensity = the audit rate, sampled or not").isEqualTo(0.3);
+                assertThat(p.getPropensity())
+                        .as("propensity = the audit rate, sampled or not")
+                        .isEqualTo(0.3);
                 if (p.getAuditSampled()) {
                     sampled.add(d.getContentId());
                 }
@@ -677,8 +745,10 @@ class DecideFunctionTest {
             Set<String> candidateIds = new TreeSet<>();
             for (ReviewCandidate c : candidates(h)) {
                 candidateIds.add(c.getDecision().getContentId());
-                assertThat(c.getReasons()).singleElement()
-                        .satisfies(r -> assertThat(r.getReason() + ":" + r.getPropensity()).isEqualTo("AUDIT_ALLOW:0.3"));
+                assertThat(c.getReasons())
+                        .singleElement()
+                        .satisfies(r -> assertThat(r.getReason() + ":" + r.getPropensity())
+                                .isEqualTo("AUDIT_ALLOW:0.3"));
             }
             assertThat(candidateIds).isEqualTo(sampled);
             assertThat(mainOutputIds(h)).doesNotContainAnyElementsOf(sampled).hasSize(n - sampled.size());
@@ -696,7 +766,10 @@ class DecideFunctionTest {
         @Test
         void shouldApplyAnAcceptedConfigToItemsDecidedAfterIt() throws Exception {
             var h = harness(Backend.HEAP, List.of(v1));
-            PolicyConfig v2 = policy("spam", 2).setReviewThreshold(0.3).setActionThreshold(0.8).build();
+            PolicyConfig v2 = policy("spam", 2)
+                    .setReviewThreshold(0.3)
+                    .setActionThreshold(0.8)
+                    .build();
 
             decide(h, event("before", "u1", 0), textScore("spam", 0.35));
             flush(h);
@@ -710,7 +783,8 @@ class DecideFunctionTest {
             assertThat(spam(d, "after").getReviewThreshold()).isEqualTo(0.3);
             assertThat(spam(d, "after").getActionThreshold()).isEqualTo(0.8);
             assertThat(d.get("after").getConfigVersions()).containsEntry("spam", 2L);
-            assertThat(h.getBroadcastState(DetectionState.POLICY_CONFIGS).get("spam")).isEqualTo(v2);
+            assertThat(h.getBroadcastState(DetectionState.POLICY_CONFIGS).get("spam"))
+                    .isEqualTo(v2);
         }
 
         @Test
@@ -721,7 +795,8 @@ class DecideFunctionTest {
             decide(h, event("waiting", "u1", 0), textScore("spam", 0.35));
             h.processBroadcastElement(v2, T0);
 
-            assertThat(spam(decisions(h), "waiting").getBand()).as("decided under v2, in force when it was decided")
+            assertThat(spam(decisions(h), "waiting").getBand())
+                    .as("decided under v2, in force when it was decided")
                     .isEqualTo("REVIEW");
         }
 
@@ -738,7 +813,8 @@ class DecideFunctionTest {
             PolicyDecision after = spam(decisions(h), "after");
             assertThat(after.getReviewThreshold()).isEqualTo(0.3);
             assertThat(after.getBand()).isEqualTo("ALLOW");
-            assertThat(h.getBroadcastState(DetectionState.POLICY_CONFIGS).get("spam")).isEqualTo(v2);
+            assertThat(h.getBroadcastState(DetectionState.POLICY_CONFIGS).get("spam"))
+                    .isEqualTo(v2);
         }
 
         @Test
@@ -748,16 +824,19 @@ class DecideFunctionTest {
             subtask0.processBroadcastElement(v2, T0);
             var subtask1 = harness(Backend.HEAP, List.of(v1), 2, 1, null);
             subtask1.processBroadcastElement(v2, T0);
-            String userOfSubtask1 = IntStream.range(0, 1000).mapToObj(i -> "user-" + i)
+            String userOfSubtask1 = IntStream.range(0, 1000)
+                    .mapToObj(i -> "user-" + i)
                     .filter(u -> KeyGroupRangeAssignment.assignToKeyGroup(u, Harnesses.MAX_PARALLELISM)
                             >= Harnesses.MAX_PARALLELISM / 2)
-                    .findFirst().orElseThrow();
+                    .findFirst()
+                    .orElseThrow();
             decide(subtask1, event("c1", userOfSubtask1, 0), textScore("spam", 0.35));
 
             RiskDecision decided = decisions(subtask1).get("c1");
             assertThat(decided.getConfigVersions()).containsEntry("spam", 2L);
             assertThat(policyOf(decided, "spam").getBand()).isEqualTo("REVIEW");
-            assertThat(subtask0.getBroadcastState(DetectionState.POLICY_CONFIGS).get("spam")).isEqualTo(v2);
+            assertThat(subtask0.getBroadcastState(DetectionState.POLICY_CONFIGS).get("spam"))
+                    .isEqualTo(v2);
         }
 
         @Test
@@ -774,8 +853,12 @@ class DecideFunctionTest {
 
         @ParameterizedTest
         @EnumSource(Backend.class)
-        void shouldKeepAcceptedConfigsUserStateAndWaitingItemsAcrossSnapshotAndRestore(Backend backend) throws Exception {
-            PolicyConfig v2 = policy("spam", 2).setReviewThreshold(0.4).setActionThreshold(0.7).build();
+        void shouldKeepAcceptedConfigsUserStateAndWaitingItemsAcrossSnapshotAndRestore(Backend backend)
+                throws Exception {
+            PolicyConfig v2 = policy("spam", 2)
+                    .setReviewThreshold(0.4)
+                    .setActionThreshold(0.7)
+                    .build();
             var before = harness(backend, List.of(v1));
             before.processBroadcastElement(v2, T0);
             before.processElement(signal(userSignal("u1", 3, 1, 0, false)), T0);
@@ -796,7 +879,8 @@ class DecideFunctionTest {
             assertThat(d.getConfigVersions()).containsEntry("spam", 2L);
             assertThat(policyOf(d, "spam").getBand()).isEqualTo("REVIEW");
             // the window kept the item decided before the snapshot and the one waiting in it; the signal survived too
-            assertThat(policyOf(decided.get("waiting"), "spam").getUserRisk().getItemCount()).isEqualTo(2);
+            assertThat(policyOf(decided.get("waiting"), "spam").getUserRisk().getItemCount())
+                    .isEqualTo(2);
             assertThat(policyOf(d, "spam").getUserRisk().getItemCount()).isEqualTo(3);
             assertThat(d.getContextFeatures().get("ctx.prior_strikes")).isCloseTo(Math.log(2), within(1e-15));
             // the cleanup timer survived and still empties the window
@@ -808,11 +892,16 @@ class DecideFunctionTest {
         }
     }
 
-    // ------------------------------------------------------------------------------------------ hostile input (issue 7)
+    // ------------------------------------------------------------------------------------------ hostile input (issue
+    // 7)
 
     /** As {@link DetectionFixtures#scored}, with scoring problems. */
-    private void decideWithProblems(KeyedBroadcastHarness<String, UserInput, PolicyConfig, RiskDecision> h, ContentEvent event,
-                                    List<ScoringProblem> problems, ModelScore... scores) throws Exception {
+    private void decideWithProblems(
+            KeyedBroadcastHarness<String, UserInput, PolicyConfig, RiskDecision> h,
+            ContentEvent event,
+            List<ScoringProblem> problems,
+            ModelScore... scores)
+            throws Exception {
         UserInput input = scored(event, scores);
         input.getContent().setProblems(problems);
         h.processElement(input, event.getEventTimeMillis());
@@ -835,24 +924,35 @@ class DecideFunctionTest {
             assertThat(published.getBand()).isEqualTo("REVIEW");
             assertThat(published.getScoringProblems()).containsExactly("model text-spam:9.9.9 is not loaded");
             assertThat(published.getModalityScores()).isEmpty();
-            assertThat(published.getFusedRisk()).as("the review threshold stands in").isEqualTo(0.5);
-            assertThat(published.getUserRisk().getItemCount()).as("a stand-in risk never enters the window").isZero();
+            assertThat(published.getFusedRisk())
+                    .as("the review threshold stands in")
+                    .isEqualTo(0.5);
+            assertThat(published.getUserRisk().getItemCount())
+                    .as("a stand-in risk never enters the window")
+                    .isZero();
             assertThat(spam(d, "awaiting").getBand()).isEqualTo("HOLD");
-            assertThat(candidates(h)).extracting(c -> c.getDecision().getContentId() + ":" + c.getReasons().get(0).getReason())
+            assertThat(candidates(h))
+                    .extracting(c -> c.getDecision().getContentId() + ":"
+                            + c.getReasons().get(0).getReason())
                     .containsExactlyInAnyOrder("published:FAIL_SAFE", "awaiting:FAIL_SAFE");
-            assertThat(h.sideOutputValues(DetectionState.ACTIONS)).extracting(EnforcementAction::getAction)
+            assertThat(h.sideOutputValues(DetectionState.ACTIONS))
+                    .extracting(EnforcementAction::getAction)
                     .containsExactly("HOLD_PREPUBLISH");
             assertThat(metrics.count("policy.spam.failSafeDecisions")).isEqualTo(2);
         }
 
         @Test
         void shouldDecideOnTheModalitiesThatScoredButNeverAllowAnItemWithAnUnscoredOne() throws Exception {
-            PolicyConfig multimodal = policy("hate", 1).setActiveModels(List.of(
-                    new ModelVersion("text", "text-spam", "1.0.0"), new ModelVersion("audio", "audio-safety", "1.0.0"))).build();
+            PolicyConfig multimodal = policy("hate", 1)
+                    .setActiveModels(List.of(
+                            new ModelVersion("text", "text-spam", "1.0.0"),
+                            new ModelVersion("audio", "audio-safety", "1.0.0")))
+                    .build();
             var h = harness(Backend.HEAP, List.of(multimodal));
-            ScoringProblem badEmbedding = new ScoringProblem("audio", "audio-safety",
-                    "audio embedding has 3 dimensions, model audio-safety:1.0.0 expects 512");
-            ScoringProblem otherModel = new ScoringProblem("image", "image-safety", "image embedding has NaN or infinite values");
+            ScoringProblem badEmbedding = new ScoringProblem(
+                    "audio", "audio-safety", "audio embedding has 3 dimensions, model audio-safety:1.0.0 expects 512");
+            ScoringProblem otherModel =
+                    new ScoringProblem("image", "image-safety", "image embedding has NaN or infinite values");
 
             decideWithProblems(h, event("text-ok-audio-bad", "u1", 0), List.of(badEmbedding), textScore("hate", 0.1));
             decideWithProblems(h, event("problem-elsewhere", "u2", 0), List.of(otherModel), textScore("hate", 0.1));
@@ -861,9 +961,13 @@ class DecideFunctionTest {
             PolicyDecision raised = policyOf(d.get("text-ok-audio-bad"), "hate");
             assertThat(raised.getModalityScores()).containsExactly(Map.entry("text", 0.1));
             assertThat(raised.getFusedRisk()).isEqualTo(0.1);
-            assertThat(raised.getBand()).as("ALLOW by text alone, but audio was not looked at").isEqualTo("REVIEW");
+            assertThat(raised.getBand())
+                    .as("ALLOW by text alone, but audio was not looked at")
+                    .isEqualTo("REVIEW");
             assertThat(raised.getScoringProblems()).containsExactly(badEmbedding.getReason());
-            assertThat(raised.getUserRisk().getItemCount()).as("the text risk is a model's: it counts").isEqualTo(1);
+            assertThat(raised.getUserRisk().getItemCount())
+                    .as("the text risk is a model's: it counts")
+                    .isEqualTo(1);
             // a problem with a model this policy does not use changes nothing for it
             PolicyDecision untouched = policyOf(d.get("problem-elsewhere"), "hate");
             assertThat(untouched.getBand()).isEqualTo("ALLOW");
@@ -884,8 +988,10 @@ class DecideFunctionTest {
             decide(h, original, textScore("spam", 0.6)); // redelivered before the first was decided
             flush(h);
             decide(h, event("c1", "u1", 10 * SECOND), textScore("spam", 0.6)); // redelivered later, re-stamped
-            ContentEvent edited = ContentEvent.newBuilder(original).setEventTimeMillis(T0 + 20 * SECOND)
-                    .setText("some text, edited").build();
+            ContentEvent edited = ContentEvent.newBuilder(original)
+                    .setEventTimeMillis(T0 + 20 * SECOND)
+                    .setText("some text, edited")
+                    .build();
             decide(h, edited, textScore("spam", 0.95));
 
             flush(h);
@@ -897,7 +1003,8 @@ class DecideFunctionTest {
             assertThat(metrics.count("duplicatesDropped")).isEqualTo(2);
             assertThat(metrics.count("editsDecided")).isEqualTo(1);
             // the duplicates did not count in the window: the edit sees the original and itself
-            assertThat(policyOf(all.get(1), "spam").getUserRisk().getItemCount()).isEqualTo(2);
+            assertThat(policyOf(all.get(1), "spam").getUserRisk().getItemCount())
+                    .isEqualTo(2);
         }
     }
 
@@ -915,14 +1022,20 @@ class DecideFunctionTest {
 
         private String decideInOrder(List<ContentEvent> order) throws Exception {
             newestEventTime = Long.MIN_VALUE;
-            var h = harness(Backend.ROCKSDB, List.of(policy("spam", 1).setEscalationThreshold(0.45).build()));
+            var h = harness(
+                    Backend.ROCKSDB,
+                    List.of(policy("spam", 1).setEscalationThreshold(0.45).build()));
             for (ContentEvent e : order) {
                 int i = Integer.parseInt(e.getContentId().substring(1));
                 decide(h, e, textScore("spam", i % 4 == 0 ? 0.7 : 0.3));
             }
             StringBuilder out = new StringBuilder();
-            decisions(h).values().stream().sorted(Comparator.comparing(RiskDecision::getContentId))
-                    .forEach(d -> out.append(RiskDecision.newBuilder(d).setDecidedAtMillis(0).build()).append('\n'));
+            decisions(h).values().stream()
+                    .sorted(Comparator.comparing(RiskDecision::getContentId))
+                    .forEach(d -> out.append(RiskDecision.newBuilder(d)
+                                    .setDecidedAtMillis(0)
+                                    .build())
+                            .append('\n'));
             return out.toString();
         }
 

@@ -1,11 +1,8 @@
 package io.moderato.jobs.detection;
 
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.Configuration;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertAll;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -14,10 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertAll;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The DetectionJob's options: unique keys, valid defaults, and every invalid value reported by key. */
 class DetectionOptionsTest {
@@ -27,11 +26,14 @@ class DetectionOptionsTest {
         List<String> fields = new ArrayList<>();
         for (Field f : DetectionOptions.class.getDeclaredFields()) {
             if (f.getType() == ConfigOption.class && Modifier.isStatic(f.getModifiers())) {
-                assertThat(Modifier.isPublic(f.getModifiers())).as("%s is public, so all() sees it", f.getName()).isTrue();
+                assertThat(Modifier.isPublic(f.getModifiers()))
+                        .as("%s is public, so all() sees it", f.getName())
+                        .isTrue();
                 fields.add(f.getName());
             }
         }
-        List<String> keys = DetectionOptions.all().stream().map(ConfigOption::key).toList();
+        List<String> keys =
+                DetectionOptions.all().stream().map(ConfigOption::key).toList();
 
         assertThat(keys).hasSize(fields.size()).hasSizeGreaterThan(20).doesNotHaveDuplicates();
         assertThat(DetectionOptions.all()).allSatisfy(option -> {
@@ -43,7 +45,9 @@ class DetectionOptionsTest {
     @Test
     void shouldAcceptTheDefaults() {
         assertThat(DetectionOptions.validate(new Configuration())).isEmpty();
-        assertThat(DetectionOptions.all()).filteredOn(ConfigOption::hasDefaultValue).hasSizeGreaterThan(20);
+        assertThat(DetectionOptions.all())
+                .filteredOn(ConfigOption::hasDefaultValue)
+                .hasSizeGreaterThan(20);
     }
 
     static Stream<Arguments> invalidValues() {
@@ -89,28 +93,38 @@ class DetectionOptionsTest {
         Configuration conf = new Configuration();
         conf.set(DetectionOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(-1));
 
-        assertThat(DetectionOptions.validate(conf)).singleElement().asString()
-                .startsWith("detection.watermark.out-of-orderness ").contains("-1");
+        assertThat(DetectionOptions.validate(conf))
+                .singleElement()
+                .asString()
+                .startsWith("detection.watermark.out-of-orderness ")
+                .contains("-1");
     }
 
     @Test
     void shouldRequireTheWindowLengthToBeAMultipleOfTheSlide() {
-        List<String> problems = DetectionOptions.validate(Configuration.fromMap(Map.of(
-                "detection.user-window.length", "10 min", "detection.user-window.slide", "3 min")));
+        List<String> problems = DetectionOptions.validate(Configuration.fromMap(
+                Map.of("detection.user-window.length", "10 min", "detection.user-window.slide", "3 min")));
 
-        assertThat(problems).singleElement().asString()
-                .contains("detection.user-window.length").contains("detection.user-window.slide");
+        assertThat(problems)
+                .singleElement()
+                .asString()
+                .contains("detection.user-window.length")
+                .contains("detection.user-window.slide");
     }
 
     @Test
     void shouldRefuseAWindowWithMoreBucketsThanTheRiskWindowHolds() {
         // one day by one second is 86,400 buckets per user and policy; SlidingRiskWindow refuses more than
         // 10,000, which would otherwise fail the job on its first content event rather than at start-up
-        List<String> problems = DetectionOptions.validate(Configuration.fromMap(Map.of(
-                "detection.user-window.length", "1 d", "detection.user-window.slide", "1 s")));
+        List<String> problems = DetectionOptions.validate(Configuration.fromMap(
+                Map.of("detection.user-window.length", "1 d", "detection.user-window.slide", "1 s")));
 
-        assertThat(problems).singleElement().asString()
-                .contains("detection.user-window.length").contains("detection.user-window.slide").contains("10000");
+        assertThat(problems)
+                .singleElement()
+                .asString()
+                .contains("detection.user-window.length")
+                .contains("detection.user-window.slide")
+                .contains("10000");
     }
 
     @Test

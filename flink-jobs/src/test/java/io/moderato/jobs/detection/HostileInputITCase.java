@@ -1,8 +1,10 @@
 package io.moderato.jobs.detection;
 
-import io.moderato.jobs.testing.MiniClusterWithKafka;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.DetectionJobRun;
+import io.moderato.jobs.testing.MiniClusterWithKafka;
 import io.moderato.jobs.testing.ParitySample;
 import io.moderato.jobs.testing.TopicScope;
 import io.moderato.schemas.ConfigAudit;
@@ -14,16 +16,6 @@ import io.moderato.schemas.PolicyDecision;
 import io.moderato.schemas.ReviewQueue;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.configuration.StateRecoveryOptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,8 +23,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Regression tests of the hostile-input probe (issue 7) that need the broker, a failover or the whole
@@ -63,8 +62,8 @@ class HostileInputITCase {
     }
 
     private void runBounded(TopicScope run, Configuration options) throws Exception {
-        DetectionJobRun.runBounded(DetectionJobRun.environment(tmp.resolve("checkpoints"), DetectionJobRun.noRestarts()),
-                run, options);
+        DetectionJobRun.runBounded(
+                DetectionJobRun.environment(tmp.resolve("checkpoints"), DetectionJobRun.noRestarts()), run, options);
     }
 
     private static ContentEvent text(String contentId, String userId, String text, long eventTime) {
@@ -90,21 +89,25 @@ class HostileInputITCase {
         List<ContentEvent> all = new ArrayList<>(valid);
         all.addAll(outside);
         run.produce("content.events", ContentEvent.class, all, ContentEvent::getContentId);
-        Configuration options = DetectionJobRun.options(run, defaults(DetectionFixtures.spamPolicy(1, REVIEW, ACTION)), true);
+        Configuration options =
+                DetectionJobRun.options(run, defaults(DetectionFixtures.spamPolicy(1, REVIEW, ACTION)), true);
         options.set(DetectionOptions.MAX_PAST, Duration.ofDays(7));
 
         runBounded(run, options);
 
         List<DeadLetter> deadLetters = run.read("deadletter", DeadLetter.class, outside.size());
         assertThat(deadLetters).hasSize(outside.size());
-        assertThat(deadLetters).extracting(DeadLetter::getError)
+        assertThat(deadLetters)
+                .extracting(DeadLetter::getError)
                 .anyMatch(e -> e.contains("after processing time") && e.contains("detection.event-time.max-future"))
                 .anyMatch(e -> e.contains("3000-01-01T00:00:00Z"))
                 .anyMatch(e -> e.contains("before processing time") && e.contains("detection.event-time.max-past"));
         assertThat(deadLetters).allMatch(d -> d.getOffset() >= 0 && d.getValue() != null);
         List<RiskDecision> decisions = run.read("risk.decisions", RiskDecision.class, valid.size());
-        assertThat(decisions).extracting(RiskDecision::getContentId)
-                .containsExactlyInAnyOrderElementsOf(valid.stream().map(ContentEvent::getContentId).toList());
+        assertThat(decisions)
+                .extracting(RiskDecision::getContentId)
+                .containsExactlyInAnyOrderElementsOf(
+                        valid.stream().map(ContentEvent::getContentId).toList());
         assertThat(decisions).noneMatch(RiskDecision::getLate);
     }
 
@@ -113,9 +116,12 @@ class HostileInputITCase {
     @Test
     void shouldRejectAFiveMegabyteConfigWithASmallAuditRecordAndKeepDeciding() throws Exception {
         TopicScope run = newRun(2);
-        PolicyConfig huge = PolicyConfig.newBuilder(DetectionFixtures.spamPolicy(2, 0.01, 0.02)).setChangeNote("x".repeat(5 * 1024 * 1024)).build();
+        PolicyConfig huge = PolicyConfig.newBuilder(DetectionFixtures.spamPolicy(2, 0.01, 0.02))
+                .setChangeNote("x".repeat(5 * 1024 * 1024))
+                .build();
         run.produce("policy.config", PolicyConfig.class, List.of(huge), PolicyConfig::getPolicyId);
-        List<ContentEvent> events = List.of(text("c1", "u1", "see you at lunch tomorrow", DetectionFixtures.T0),
+        List<ContentEvent> events = List.of(
+                text("c1", "u1", "see you at lunch tomorrow", DetectionFixtures.T0),
                 text("c2", "u2", "see you at lunch tomorrow", DetectionFixtures.T0 + 1_000));
         run.produce("content.events", ContentEvent.class, events, ContentEvent::getContentId);
 
@@ -144,9 +150,11 @@ class HostileInputITCase {
     @Test
     void shouldKeepScoringWithTheWorkingModelAfterAFailoverWhenAConfigNamedOneThatDoesNotLoad() throws Exception {
         TopicScope run = newRun(2);
-        Configuration options = DetectionJobRun.options(run, defaults(DetectionFixtures.spamPolicy(1, REVIEW, ACTION)), false);
+        Configuration options =
+                DetectionJobRun.options(run, defaults(DetectionFixtures.spamPolicy(1, REVIEW, ACTION)), false);
         PolicyConfig broken = PolicyConfig.newBuilder(DetectionFixtures.spamPolicy(2, REVIEW, ACTION))
-                .setActiveModels(List.of(new ModelVersion("text", "text-spam", "9.9.9"))).build();
+                .setActiveModels(List.of(new ModelVersion("text", "text-spam", "9.9.9")))
+                .build();
         List<ContentEvent> before = spamAndHam("before-", DetectionFixtures.T0, 10);
         List<ContentEvent> after = spamAndHam("after-", DetectionFixtures.T0 + 10 * MINUTE, 10);
 
@@ -158,9 +166,11 @@ class HostileInputITCase {
             assertThat(audit.getStatus()).isEqualTo("REJECTED");
             assertThat(audit.getReason()).contains("text-spam:9.9.9").contains("version 1 stays in force");
             run.produce("content.events", ContentEvent.class, before, ContentEvent::getContentId);
-            assertThat(run.read("risk.decisions", RiskDecision.class, before.size())).hasSize(before.size());
-            savepoint = first.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(),
-                    SavepointFormatType.CANONICAL).get();
+            assertThat(run.read("risk.decisions", RiskDecision.class, before.size()))
+                    .hasSize(before.size());
+            savepoint = first.stopWithSavepoint(
+                            false, tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get();
         } catch (Exception e) {
             first.cancel();
             throw e;
@@ -168,20 +178,26 @@ class HostileInputITCase {
 
         Configuration restore = new Configuration();
         restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
-        JobClient second = DetectionJobRun.start(DetectionJobRun.environment(tmp.resolve("checkpoints-2"), restore), run, options);
+        JobClient second =
+                DetectionJobRun.start(DetectionJobRun.environment(tmp.resolve("checkpoints-2"), restore), run, options);
         try {
             run.produce("content.events", ContentEvent.class, after, ContentEvent::getContentId);
             List<RiskDecision> decisions = run.read("risk.decisions", RiskDecision.class, before.size() + after.size());
             assertThat(decisions).hasSize(before.size() + after.size());
             for (RiskDecision d : decisions) {
-                assertThat(d.getPolicies()).as("policies of %s", d.getContentId()).extracting(PolicyDecision::getPolicyId)
+                assertThat(d.getPolicies())
+                        .as("policies of %s", d.getContentId())
+                        .extracting(PolicyDecision::getPolicyId)
                         .containsExactly("spam");
-                assertThat(d.getModelVersions()).extracting(m -> m.getName() + ":" + m.getVersion())
+                assertThat(d.getModelVersions())
+                        .extracting(m -> m.getName() + ":" + m.getVersion())
                         .containsExactly("text-spam:1.0.0");
                 assertThat(d.getPolicies().get(0).getScoringProblems()).isEmpty();
             }
-            assertThat(decisions.stream().filter(d -> d.getContentId().startsWith("after-"))
-                    .map(d -> d.getPolicies().get(0).getBand())).contains("ACTION", "ALLOW");
+            assertThat(decisions.stream()
+                            .filter(d -> d.getContentId().startsWith("after-"))
+                            .map(d -> d.getPolicies().get(0).getBand()))
+                    .contains("ACTION", "ALLOW");
         } finally {
             second.cancel().get();
         }
@@ -216,8 +232,12 @@ class HostileInputITCase {
         PolicyConfig spam = PolicyConfig.newBuilder(DetectionFixtures.spamPolicy(1, 0.5, 0.98))
                 .setEscalationThreshold(0.3)
                 .setAuditSampleRateAllow(0.2)
-                .setReviewQueues(List.of(ReviewQueue.newBuilder().setName("spam-en").setLocales(List.of())
-                        .setCapacityPerMinute(3).setSlaMillis(3_600_000L).build()))
+                .setReviewQueues(List.of(ReviewQueue.newBuilder()
+                        .setName("spam-en")
+                        .setLocales(List.of())
+                        .setCapacityPerMinute(3)
+                        .setSlaMillis(3_600_000L)
+                        .build()))
                 .build();
         Path defaults = defaults(spam);
 
@@ -228,7 +248,8 @@ class HostileInputITCase {
             String salt = "#" + partitions;
             run.produce("content.events", ContentEvent.class, events, e -> e.getContentId() + salt);
             Configuration options = DetectionJobRun.options(run, defaults, true);
-            options.set(DetectionOptions.QUIET_ADVANCE, Duration.ofHours(1)); // no pause of a slow machine counts as quiet
+            options.set(
+                    DetectionOptions.QUIET_ADVANCE, Duration.ofHours(1)); // no pause of a slow machine counts as quiet
             options.set(DetectionOptions.SOURCE_IDLENESS, Duration.ofHours(1));
             // watermarks are generated per source subtask, not per partition: a subtask reading two partitions can
             // take one partition's fetch more than 2 s of event time ahead of the other, and the other's items then
@@ -240,16 +261,22 @@ class HostileInputITCase {
 
             Map<String, String> output = new TreeMap<>();
             for (RiskDecision d : run.read("risk.decisions", RiskDecision.class, events.size())) {
-                output.put("decision " + d.getContentId(), RiskDecision.newBuilder(d).setDecidedAtMillis(0).build().toString());
+                output.put(
+                        "decision " + d.getContentId(),
+                        RiskDecision.newBuilder(d).setDecidedAtMillis(0).build().toString());
             }
             for (ReviewTask t : run.read("review.tasks", ReviewTask.class, 1)) {
-                output.put("task " + t.getContentId(), ReviewTask.newBuilder(t).setCreatedAtMillis(0).build().toString());
+                output.put(
+                        "task " + t.getContentId(),
+                        ReviewTask.newBuilder(t).setCreatedAtMillis(0).build().toString());
             }
-            assertThat(output.keySet().stream().filter(k -> k.startsWith("decision "))).hasSize(events.size());
+            assertThat(output.keySet().stream().filter(k -> k.startsWith("decision ")))
+                    .hasSize(events.size());
             if (first == null) {
                 first = output;
                 assertThat(output.values()).anyMatch(v -> v.contains("\"escalated\": true"));
-                assertThat(output.values()).anyMatch(v -> v.contains("\"propensity\": 0.") && v.contains("\"band\": \"REVIEW\""));
+                assertThat(output.values())
+                        .anyMatch(v -> v.contains("\"propensity\": 0.") && v.contains("\"band\": \"REVIEW\""));
             } else {
                 assertThat(output).isEqualTo(first);
             }

@@ -1,11 +1,13 @@
 package io.moderato.jobs.detection;
 
-import io.moderato.jobs.testing.MiniClusterWithKafka;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.moderato.jobs.testing.Checkpoints;
 import io.moderato.jobs.testing.Committed;
 import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.DetectionJobRun;
 import io.moderato.jobs.testing.FailureInjection;
+import io.moderato.jobs.testing.MiniClusterWithKafka;
 import io.moderato.jobs.testing.ParitySample;
 import io.moderato.jobs.testing.TopicScope;
 import io.moderato.schemas.ContentEvent;
@@ -15,6 +17,14 @@ import io.moderato.schemas.PolicyVerdict;
 import io.moderato.schemas.PrepublishVerdict;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.udfs.decision.PrepublishDecider;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -25,17 +35,6 @@ import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The low-latency pre-publish path end to end (issue 10, item 14) on the embedded broker and a MiniCluster
@@ -66,14 +65,18 @@ class PrepublishVerdictsITCase {
 
     private Path defaults() {
         PolicyConfig spam = PolicyConfig.newBuilder(DetectionFixtures.spamPolicy(1, REVIEW, ACTION))
-                .setEscalationThreshold(ESCALATION).build();
+                .setEscalationThreshold(ESCALATION)
+                .build();
         return DetectionFixtures.writeDefaults(tmp, List.of(spam));
     }
 
     /** The band the policy's thresholds give the trainer's probability of the item's text. */
     private static String expectedBand(ContentEvent event) {
-        double p = ParitySample.load().stream().filter(m -> m.text().equals(event.getText())).findFirst()
-                .orElseThrow().trainerProbability();
+        double p = ParitySample.load().stream()
+                .filter(m -> m.text().equals(event.getText()))
+                .findFirst()
+                .orElseThrow()
+                .trainerProbability();
         return p >= ACTION ? "BLOCK" : p >= REVIEW ? "HOLD" : "ALLOW";
     }
 
@@ -89,19 +92,28 @@ class PrepublishVerdictsITCase {
         List<ContentEvent> events = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             List<ParitySample.Message> pool = i % 10 < 6 ? ham : i % 10 < 8 ? borderline : spam;
-            events.add(DetectionFixtures.textEvent(prefix + i, prefix + "user-" + i, pool.get((i * 7) % pool.size()).text(),
-                    DetectionFixtures.T0 + i * 250L, i % 3 != 0));
+            events.add(DetectionFixtures.textEvent(
+                    prefix + i,
+                    prefix + "user-" + i,
+                    pool.get((i * 7) % pool.size()).text(),
+                    DetectionFixtures.T0 + i * 250L,
+                    i % 3 != 0));
         }
         for (int i = 0; i < 4; i++) {
             String text = i < 3 ? spam.get(i).text() : ham.get(0).text();
-            events.add(DetectionFixtures.textEvent(prefix + "esc-" + i, prefix + "repeat-offender", text,
-                    DetectionFixtures.T0 + count * 250L + i * 1_000L, true));
+            events.add(DetectionFixtures.textEvent(
+                    prefix + "esc-" + i,
+                    prefix + "repeat-offender",
+                    text,
+                    DetectionFixtures.T0 + count * 250L + i * 1_000L,
+                    true));
         }
         return events;
     }
 
     private static Map<String, ContentEvent> prePublish(List<ContentEvent> events) {
-        return events.stream().filter(ContentEvent::getPrePublish)
+        return events.stream()
+                .filter(ContentEvent::getPrePublish)
                 .collect(Collectors.toMap(ContentEvent::getContentId, e -> e, (a, b) -> a, TreeMap::new));
     }
 
@@ -120,11 +132,17 @@ class PrepublishVerdictsITCase {
         try {
             run.produce("content.events", ContentEvent.class, events, ContentEvent::getContentId);
             verdicts = run.readCommitted("prepublish.verdicts", PrepublishVerdict.class, prePublish.size());
-            long completed = cluster.getExecutionGraph(job.getJobID()).get().getCheckpointStatsSnapshot()
-                    .getCounts().getNumberOfCompletedCheckpoints();
-            assertThat(completed).as("checkpoints completed while the verdicts arrived").isZero();
+            long completed = cluster.getExecutionGraph(job.getJobID())
+                    .get()
+                    .getCheckpointStatsSnapshot()
+                    .getCounts()
+                    .getNumberOfCompletedCheckpoints();
+            assertThat(completed)
+                    .as("checkpoints completed while the verdicts arrived")
+                    .isZero();
             assertThat(run.read("risk.decisions", RiskDecision.class, 0))
-                    .as("risk.decisions (exactly once) shows nothing before its first checkpoint").isEmpty();
+                    .as("risk.decisions (exactly once) shows nothing before its first checkpoint")
+                    .isEmpty();
         } catch (Throwable t) {
             job.cancel().get();
             throw t;
@@ -137,18 +155,25 @@ class PrepublishVerdictsITCase {
         assertKeyedByContentId(verdicts);
         Map<String, PrepublishVerdict> byId = new TreeMap<>();
         verdicts.forEach(v -> byId.put(v.value().getContentId(), v.value()));
-        assertThat(byId.keySet()).as("one verdict per pre-publish item, none for published ones")
+        assertThat(byId.keySet())
+                .as("one verdict per pre-publish item, none for published ones")
                 .isEqualTo(prePublish.keySet());
         for (PrepublishVerdict v : byId.values()) {
-            assertThat(v.getVerdict()).as("verdict on %s", v.getContentId())
+            assertThat(v.getVerdict())
+                    .as("verdict on %s", v.getContentId())
                     .isEqualTo(expectedBand(prePublish.get(v.getContentId())));
             assertThat(v.getPolicies()).extracting(PolicyVerdict::getPolicyId).containsExactly("spam");
             assertThat(v.getConfigVersions()).containsExactly(Map.entry("spam", 1L));
-            assertThat(v.getModelVersions()).extracting(m -> m.getName() + ":" + m.getVersion()).containsExactly("text-spam:1.0.0");
+            assertThat(v.getModelVersions())
+                    .extracting(m -> m.getName() + ":" + m.getVersion())
+                    .containsExactly("text-spam:1.0.0");
         }
 
-        assertThat(decisions).extracting(RiskDecision::getContentId).as("risk.decisions: every item exactly once")
-                .doesNotHaveDuplicates().hasSize(events.size());
+        assertThat(decisions)
+                .extracting(RiskDecision::getContentId)
+                .as("risk.decisions: every item exactly once")
+                .doesNotHaveDuplicates()
+                .hasSize(events.size());
         int escalated = 0;
         for (RiskDecision d : decisions) {
             PolicyDecision decided = d.getPolicies().get(0);
@@ -157,20 +182,29 @@ class PrepublishVerdictsITCase {
                 continue;
             }
             PolicyVerdict fast = byId.get(d.getContentId()).getPolicies().get(0);
-            assertThat(d.getConfigVersions()).isEqualTo(byId.get(d.getContentId()).getConfigVersions());
-            assertThat(decided.getFusedRisk()).as("fused risk of %s", d.getContentId()).isEqualTo(fast.getFusedRisk());
-            assertThat(PrepublishDecider.severity(decided.getBand())).as("final %s vs fast %s on %s", decided.getBand(),
-                    fast.getBand(), d.getContentId()).isGreaterThanOrEqualTo(PrepublishDecider.severity(fast.getBand()));
+            assertThat(d.getConfigVersions())
+                    .isEqualTo(byId.get(d.getContentId()).getConfigVersions());
+            assertThat(decided.getFusedRisk())
+                    .as("fused risk of %s", d.getContentId())
+                    .isEqualTo(fast.getFusedRisk());
+            assertThat(PrepublishDecider.severity(decided.getBand()))
+                    .as("final %s vs fast %s on %s", decided.getBand(), fast.getBand(), d.getContentId())
+                    .isGreaterThanOrEqualTo(PrepublishDecider.severity(fast.getBand()));
             if (!decided.getBand().equals(fast.getBand())) {
-                assertThat(decided.getEscalated()).as("%s differs only by its author's window", d.getContentId()).isTrue();
+                assertThat(decided.getEscalated())
+                        .as("%s differs only by its author's window", d.getContentId())
+                        .isTrue();
                 escalated++;
             }
         }
-        assertThat(escalated).as("the repeat offender's clean item: ALLOW fast, HOLD once the window saw the rest")
+        assertThat(escalated)
+                .as("the repeat offender's clean item: ALLOW fast, HOLD once the window saw the rest")
                 .isEqualTo(1);
         assertThat(byId.get("vesc-3").getVerdict()).isEqualTo("ALLOW");
-        System.out.printf("[prepublish] %d verdicts read_committed with 0 checkpoints completed; %d decisions exactly once, "
-                + "%d escalated after an ALLOW verdict%n", verdicts.size(), decisions.size(), escalated);
+        System.out.printf(
+                "[prepublish] %d verdicts read_committed with 0 checkpoints completed; %d decisions exactly once, "
+                        + "%d escalated after an ALLOW verdict%n",
+                verdicts.size(), decisions.size(), escalated);
     }
 
     /**
@@ -183,10 +217,10 @@ class PrepublishVerdictsITCase {
         TopicScope run = TopicScope.create(CLUSTER.kafka(), "prepublish-failover");
         DetectionJobRun.createTopics(run, PARTITIONS);
         FailureInjection failures = FailureInjection.seeded(20_261_207L, 2, 20, 60, Duration.ZERO);
-        StreamExecutionEnvironment env = DetectionJobRun.environment(tmp.resolve("failover"),
-                DetectionJobRun.fastRestarts(4, Duration.ofMillis(300)));
-        DetectionJobRun.build(env, run, DetectionJobRun.options(run, defaults(), false), "it-" + run.prefix(),
-                failures::applyTo);
+        StreamExecutionEnvironment env = DetectionJobRun.environment(
+                tmp.resolve("failover"), DetectionJobRun.fastRestarts(4, Duration.ofMillis(300)));
+        DetectionJobRun.build(
+                env, run, DetectionJobRun.options(run, defaults(), false), "it-" + run.prefix(), failures::applyTo);
         JobClient job = env.executeAsync("prepublish-failover-it");
         List<ContentEvent> events = new ArrayList<>();
         List<Committed<PrepublishVerdict>> verdicts;
@@ -208,31 +242,47 @@ class PrepublishVerdictsITCase {
         Map<String, ContentEvent> prePublish = prePublish(events);
         assertKeyedByContentId(verdicts);
         Map<String, List<PrepublishVerdict>> byId = new TreeMap<>();
-        verdicts.forEach(v -> byId.computeIfAbsent(v.value().getContentId(), k -> new ArrayList<>()).add(v.value()));
+        verdicts.forEach(v -> byId.computeIfAbsent(v.value().getContentId(), k -> new ArrayList<>())
+                .add(v.value()));
         assertThat(byId.keySet()).as("no pre-publish item without a verdict").isEqualTo(prePublish.keySet());
         int duplicates = 0;
         for (List<PrepublishVerdict> same : byId.values()) {
             PrepublishVerdict first = same.get(0);
             assertThat(first.getVerdict()).isEqualTo(expectedBand(prePublish.get(first.getContentId())));
             for (PrepublishVerdict again : same.subList(1, same.size())) {
-                assertThat(withoutDecisionTime(again)).as("replayed verdict on %s", first.getContentId())
+                assertThat(withoutDecisionTime(again))
+                        .as("replayed verdict on %s", first.getContentId())
                         .isEqualTo(withoutDecisionTime(first));
                 duplicates++;
             }
         }
-        assertThat(duplicates).as("the failovers replayed verdicts already sent").isPositive();
-        assertThat(decisions).extracting(RiskDecision::getContentId).as("risk.decisions: every item exactly once")
-                .doesNotHaveDuplicates().hasSize(events.size());
-        System.out.printf("[prepublish] %d planned failures (after checkpoints %s): %d events, %d verdicts for %d pre-publish items "
-                        + "(%d identical duplicates), %d decisions exactly once%n", failures.injected(),
-                failures.afterCheckpoints(), events.size(), verdicts.size(), prePublish.size(), duplicates, decisions.size());
+        assertThat(duplicates)
+                .as("the failovers replayed verdicts already sent")
+                .isPositive();
+        assertThat(decisions)
+                .extracting(RiskDecision::getContentId)
+                .as("risk.decisions: every item exactly once")
+                .doesNotHaveDuplicates()
+                .hasSize(events.size());
+        System.out.printf(
+                "[prepublish] %d planned failures (after checkpoints %s): %d events, %d verdicts for %d pre-publish items "
+                        + "(%d identical duplicates), %d decisions exactly once%n",
+                failures.injected(),
+                failures.afterCheckpoints(),
+                events.size(),
+                verdicts.size(),
+                prePublish.size(),
+                duplicates,
+                decisions.size());
     }
 
     /** Reads until a verdict of each of {@code items} items arrived (duplicates count once) or the read timeout. */
-    private static List<Committed<PrepublishVerdict>> readEveryItemsVerdict(TopicScope run, int items) throws Exception {
+    private static List<Committed<PrepublishVerdict>> readEveryItemsVerdict(TopicScope run, int items)
+            throws Exception {
         long deadline = System.nanoTime() + TopicScope.READ_TIMEOUT.toNanos();
         while (true) {
-            List<Committed<PrepublishVerdict>> verdicts = run.readCommitted("prepublish.verdicts", PrepublishVerdict.class, items);
+            List<Committed<PrepublishVerdict>> verdicts =
+                    run.readCommitted("prepublish.verdicts", PrepublishVerdict.class, items);
             long distinct = verdicts.stream().map(Committed::key).distinct().count();
             if (distinct >= items || System.nanoTime() > deadline) {
                 return verdicts;
@@ -250,7 +300,8 @@ class PrepublishVerdictsITCase {
         for (Committed<PrepublishVerdict> v : verdicts) {
             assertThat(v.key()).isEqualTo(v.value().getContentId());
             byte[] key = v.key().getBytes(StandardCharsets.UTF_8);
-            assertThat(v.partition()).as("partition of %s", v.key())
+            assertThat(v.partition())
+                    .as("partition of %s", v.key())
                     .isEqualTo(Utils.toPositive(Utils.murmur2(key)) % PARTITIONS);
         }
     }

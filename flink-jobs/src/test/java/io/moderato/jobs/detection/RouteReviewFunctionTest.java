@@ -1,5 +1,9 @@
 package io.moderato.jobs.detection;
 
+import static io.moderato.jobs.testing.DetectionFixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.moderato.jobs.internal.ReviewCandidate;
 import io.moderato.jobs.testing.Harnesses;
 import io.moderato.jobs.testing.Harnesses.Backend;
@@ -13,6 +17,12 @@ import io.moderato.udfs.decision.Admission;
 import io.moderato.udfs.decision.CapacityLimiter;
 import io.moderato.udfs.decision.DeterministicSampler;
 import io.moderato.udfs.decision.ReviewAdmission;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -22,17 +32,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
-import static io.moderato.jobs.testing.DetectionFixtures.T0;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 /**
  * The RouteReviewFunction in a keyed harness (key = review queue) on RocksDB with generic types
@@ -63,7 +62,10 @@ class RouteReviewFunctionTest {
         MockEnvironment env = Harnesses.environment(1, 0, metrics);
         opened.add(env);
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new RouteReviewFunction(SEED)), ReviewCandidate::getQueue, Types.STRING, env);
+                new KeyedProcessOperator<>(new RouteReviewFunction(SEED)),
+                ReviewCandidate::getQueue,
+                Types.STRING,
+                env);
         opened.add(0, harness);
         harness.setStateBackend(backend.create());
         harness.open();
@@ -98,13 +100,15 @@ class RouteReviewFunctionTest {
      * A candidate whose decision has one policy decision per reason (same band and propensity) and
      * a bystander policy that did not ask for review (ALLOW, audit rate 0.01, not sampled).
      */
-    private static ReviewCandidate candidate(String contentId, long eventTime, String queue, double priority,
-                                             int capacity, ReviewReason... reasons) {
+    private static ReviewCandidate candidate(
+            String contentId, long eventTime, String queue, double priority, int capacity, ReviewReason... reasons) {
         List<PolicyDecision> policies = new ArrayList<>();
         for (ReviewReason r : reasons) {
             policies.add(policyDecision(r.getPolicyId(), r.getBand(), r.getPropensity()));
         }
-        policies.add(PolicyDecision.newBuilder(policyDecision("bystander", "ALLOW", 0.01)).setAuditSampled(false).build());
+        policies.add(PolicyDecision.newBuilder(policyDecision("bystander", "ALLOW", 0.01))
+                .setAuditSampled(false)
+                .build());
         RiskDecision decision = RiskDecision.newBuilder()
                 .setContentId(contentId)
                 .setUserId("user-" + contentId)
@@ -135,8 +139,9 @@ class RouteReviewFunctionTest {
         return reason(policyId, "REVIEW", "THRESHOLD", 1.0);
     }
 
-    private static void process(KeyedOneInputStreamOperatorTestHarness<String, ReviewCandidate, RiskDecision> h,
-                                ReviewCandidate c) throws Exception {
+    private static void process(
+            KeyedOneInputStreamOperatorTestHarness<String, ReviewCandidate, RiskDecision> h, ReviewCandidate c)
+            throws Exception {
         // deep copy: the function may scale propensities of the decision it is given
         ReviewCandidate copy = ReviewCandidate.newBuilder(c).build();
         long eventTime = c.getDecision().getEventTimeMillis();
@@ -145,7 +150,8 @@ class RouteReviewFunctionTest {
         h.processWatermark(eventTime);
     }
 
-    private static Map<String, ReviewTask> tasks(KeyedOneInputStreamOperatorTestHarness<String, ReviewCandidate, RiskDecision> h) {
+    private static Map<String, ReviewTask> tasks(
+            KeyedOneInputStreamOperatorTestHarness<String, ReviewCandidate, RiskDecision> h) {
         Map<String, ReviewTask> byId = new LinkedHashMap<>();
         var out = h.getSideOutput(DetectionState.REVIEW_TASKS);
         if (out != null) {
@@ -154,14 +160,18 @@ class RouteReviewFunctionTest {
         return byId;
     }
 
-    private static Map<String, RiskDecision> decisions(KeyedOneInputStreamOperatorTestHarness<String, ReviewCandidate, RiskDecision> h) {
+    private static Map<String, RiskDecision> decisions(
+            KeyedOneInputStreamOperatorTestHarness<String, ReviewCandidate, RiskDecision> h) {
         Map<String, RiskDecision> byId = new LinkedHashMap<>();
         h.extractOutputValues().forEach(d -> byId.put(d.getContentId(), d));
         return byId;
     }
 
     private static PolicyDecision policyOf(RiskDecision d, String policyId) {
-        return d.getPolicies().stream().filter(p -> p.getPolicyId().equals(policyId)).findFirst().orElseThrow();
+        return d.getPolicies().stream()
+                .filter(p -> p.getPolicyId().equals(policyId))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static double draw(String contentId, String queue) {
@@ -185,9 +195,21 @@ class RouteReviewFunctionTest {
         var h = harness(backend);
         List<ReviewCandidate> input = List.of(
                 candidate("c1", T0, "spam-en", 3.5, 10, threshold("spam")),
-                candidate("c2", T0 + 1_000, "spam-en", 1.0, 10, threshold("spam"),
+                candidate(
+                        "c2",
+                        T0 + 1_000,
+                        "spam-en",
+                        1.0,
+                        10,
+                        threshold("spam"),
                         reason("nudity", "ALLOW", "AUDIT_ALLOW", 0.3)),
-                candidate("c3", T0 + 2_000, "spam-en", 1.0, 10, reason("spam", "ALLOW", "AUDIT_ALLOW", 0.3),
+                candidate(
+                        "c3",
+                        T0 + 2_000,
+                        "spam-en",
+                        1.0,
+                        10,
+                        reason("spam", "ALLOW", "AUDIT_ALLOW", 0.3),
                         reason("nudity", "ACTION", "AUDIT_ACTION", 0.5)));
         for (ReviewCandidate c : input) {
             process(h, c);
@@ -196,7 +218,9 @@ class RouteReviewFunctionTest {
         Map<String, RiskDecision> decisions = decisions(h);
         Map<String, ReviewTask> tasks = tasks(h);
         // decisions go on unchanged
-        assertThat(decisions.values()).containsExactlyElementsOf(input.stream().map(ReviewCandidate::getDecision).toList());
+        assertThat(decisions.values())
+                .containsExactlyElementsOf(
+                        input.stream().map(ReviewCandidate::getDecision).toList());
         assertThat(tasks).containsOnlyKeys("c1", "c2", "c3");
         // 1 − Π(1 − p): a threshold reason makes review certain; two audits at 0.3 and 0.5 give 0.65
         assertThat(tasks.get("c1").getPropensity()).isEqualTo(1.0);
@@ -227,8 +251,9 @@ class RouteReviewFunctionTest {
 
         Map<String, RiskDecision> decisions = decisions(h);
         Map<String, ReviewTask> tasks = tasks(h);
-        assertThat(decisions.keySet()).containsExactlyElementsOf(input.stream()
-                .map(c -> c.getDecision().getContentId()).toList());
+        assertThat(decisions.keySet())
+                .containsExactlyElementsOf(
+                        input.stream().map(c -> c.getDecision().getContentId()).toList());
         int admitted = 0;
         for (int k = 1; k <= input.size(); k++) {
             String id = "c" + (k - 1);
@@ -237,7 +262,9 @@ class RouteReviewFunctionTest {
             admitted += expectAdmitted ? 1 : 0;
             assertThat(tasks.containsKey(id)).as("task for %s (p = %s)", id, p).isEqualTo(expectAdmitted);
             // the asking policy's propensity is scaled by p, the bystander's is not
-            assertThat(policyOf(decisions.get(id), "spam").getPropensity()).as(id).isCloseTo(p, within(1e-12));
+            assertThat(policyOf(decisions.get(id), "spam").getPropensity())
+                    .as(id)
+                    .isCloseTo(p, within(1e-12));
             assertThat(policyOf(decisions.get(id), "bystander").getPropensity()).isEqualTo(0.01);
             if (expectAdmitted) {
                 assertThat(tasks.get(id).getPropensity()).as(id).isCloseTo(p, within(1e-12));
@@ -270,10 +297,13 @@ class RouteReviewFunctionTest {
             assertThat(policyOf(decisions.get(id), "scam").getPropensity()).isCloseTo(p, within(1e-12));
             ReviewTask task = tasks.get(id);
             if (task != null) {
-                assertThat(task.getReasons()).extracting(ReviewReason::getPropensity).containsExactly(p, p);
+                assertThat(task.getReasons())
+                        .extracting(ReviewReason::getPropensity)
+                        .containsExactly(p, p);
                 // P(task) = P(some policy asks) × P(admitted) = 1 × p: one admission draw per task,
                 // not one per reason
-                assertThat(task.getPropensity()).as("task propensity of %s at p = %s", id, p)
+                assertThat(task.getPropensity())
+                        .as("task propensity of %s at p = %s", id, p)
                         .isCloseTo(p, within(1e-12));
             }
         }
@@ -281,18 +311,28 @@ class RouteReviewFunctionTest {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
-    void shouldAdmitEveryAuditSampleWithItsDrawnPropensityAndShedOnlyRoutedCandidates(Backend backend) throws Exception {
+    void shouldAdmitEveryAuditSampleWithItsDrawnPropensityAndShedOnlyRoutedCandidates(Backend backend)
+            throws Exception {
         var h = harness(backend);
         // one minute at 20x a capacity of 10: routed candidates (high priority) and audit samples
         // (low priority: confident scores), alternating; one routed candidate also carries an audit
         List<ReviewCandidate> input = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            ReviewReason[] reasons = i % 2 == 0 ? new ReviewReason[] {threshold("spam")}
+            ReviewReason[] reasons = i % 2 == 0
+                    ? new ReviewReason[] {threshold("spam")}
                     : new ReviewReason[] {reason("spam", "ALLOW", "AUDIT_ALLOW", 0.02)};
             input.add(candidate("c" + i, T0 + i * 250L, "spam-en", i % 2 == 0 ? 2.0 : 0.1, 10, reasons));
         }
-        input.set(100, candidate("c100", T0 + 100 * 250L, "spam-en", 2.0, 10, threshold("spam"),
-                reason("scam", "ALLOW", "AUDIT_ALLOW", 0.3)));
+        input.set(
+                100,
+                candidate(
+                        "c100",
+                        T0 + 100 * 250L,
+                        "spam-en",
+                        2.0,
+                        10,
+                        threshold("spam"),
+                        reason("scam", "ALLOW", "AUDIT_ALLOW", 0.3)));
         for (ReviewCandidate c : input) {
             process(h, c);
         }
@@ -306,16 +346,26 @@ class RouteReviewFunctionTest {
         for (ReviewCandidate c : input) {
             String id = c.getDecision().getContentId();
             boolean audit = c.getReasons().stream().anyMatch(r -> ReviewAdmission.isAuditReason(r.getReason()));
-            Admission expected = ReviewAdmission.admit(routed, audits, audit, c.getDecision().getEventTimeMillis(),
-                    c.getPriority(), draw(id, "spam-en"), 10);
+            Admission expected = ReviewAdmission.admit(
+                    routed,
+                    audits,
+                    audit,
+                    c.getDecision().getEventTimeMillis(),
+                    c.getPriority(),
+                    draw(id, "spam-en"),
+                    10);
             assertThat(tasks.containsKey(id)).as("task for %s", id).isEqualTo(expected.admitted());
-            assertThat(policyOf(decisions.get(id), "spam").getPropensity()).as(id)
+            assertThat(policyOf(decisions.get(id), "spam").getPropensity())
+                    .as(id)
                     .isCloseTo(c.getReasons().get(0).getPropensity() * expected.probability(), within(1e-12));
             if (audit) {
                 // audits are never shed and keep the rate they were drawn at
                 assertThat(expected.probability()).isEqualTo(1.0);
-                assertThat(tasks.get(id).getReasons()).extracting(ReviewReason::getPropensity)
-                        .containsExactlyElementsOf(c.getReasons().stream().map(ReviewReason::getPropensity).toList());
+                assertThat(tasks.get(id).getReasons())
+                        .extracting(ReviewReason::getPropensity)
+                        .containsExactlyElementsOf(c.getReasons().stream()
+                                .map(ReviewReason::getPropensity)
+                                .toList());
             } else if (!expected.admitted()) {
                 routedShed++;
             }
@@ -338,14 +388,18 @@ class RouteReviewFunctionTest {
         }
 
         Map<String, ReviewTask> tasks = tasks(h);
-        long high = tasks.keySet().stream().filter(id -> priorities.get(id) == 8.0).count();
-        long low = tasks.keySet().stream().filter(id -> priorities.get(id) == 1.0).count();
+        long high =
+                tasks.keySet().stream().filter(id -> priorities.get(id) == 8.0).count();
+        long low =
+                tasks.keySet().stream().filter(id -> priorities.get(id) == 1.0).count();
         assertThat(high).isGreaterThan(3 * low);
-        assertThat(low).as("low priority is shed more, never starved (p ≥ 0.01)").isPositive();
+        assertThat(low)
+                .as("low priority is shed more, never starved (p ≥ 0.01)")
+                .isPositive();
         Map<String, RiskDecision> decisions = decisions(h);
         assertThat(decisions).hasSize(1000);
-        assertThat(decisions.values()).allSatisfy(d ->
-                assertThat(policyOf(d, "spam").getPropensity()).isBetween(0.01, 1.0));
+        assertThat(decisions.values())
+                .allSatisfy(d -> assertThat(policyOf(d, "spam").getPropensity()).isBetween(0.01, 1.0));
     }
 
     @Test
@@ -359,7 +413,8 @@ class RouteReviewFunctionTest {
         }
 
         Map<String, ReviewTask> tasks = tasks(h);
-        assertThat(tasks.keySet().stream().filter(id -> id.startsWith("other-"))).hasSize(10);
+        assertThat(tasks.keySet().stream().filter(id -> id.startsWith("other-")))
+                .hasSize(10);
         assertThat(tasks.values().stream().filter(t -> t.getQueue().equals("spam-global")))
                 .allSatisfy(t -> assertThat(t.getPropensity()).isEqualTo(1.0));
         // queue state lives as long as the queue (a handful of keys), and nothing waits on a timer
@@ -384,9 +439,11 @@ class RouteReviewFunctionTest {
     }
 
     /** Candidates without advancing the watermark: they wait, in whatever order they arrive. */
-    private static void arrive(KeyedOneInputStreamOperatorTestHarness<String, ReviewCandidate, RiskDecision> h,
-                               ReviewCandidate c) throws Exception {
-        h.processElement(new StreamRecord<>(ReviewCandidate.newBuilder(c).build(), c.getDecision().getEventTimeMillis()));
+    private static void arrive(
+            KeyedOneInputStreamOperatorTestHarness<String, ReviewCandidate, RiskDecision> h, ReviewCandidate c)
+            throws Exception {
+        h.processElement(new StreamRecord<>(
+                ReviewCandidate.newBuilder(c).build(), c.getDecision().getEventTimeMillis()));
     }
 
     @Test

@@ -1,10 +1,13 @@
 package io.moderato.jobs.detection;
 
-import io.moderato.udfs.vector.FeaturePacking;
-import io.moderato.udfs.model.ContentScorer;
+import static io.moderato.jobs.testing.DetectionFixtures.T0;
+import static io.moderato.jobs.testing.DetectionFixtures.policy;
+import static io.moderato.jobs.testing.DetectionFixtures.textEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.moderato.jobs.internal.ModelScore;
 import io.moderato.jobs.internal.ScoredContent;
-import io.moderato.udfs.input.ContentFingerprint;
 import io.moderato.jobs.testing.Harnesses;
 import io.moderato.jobs.testing.OperatorMetrics;
 import io.moderato.jobs.testing.ParitySample;
@@ -17,15 +20,12 @@ import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.PolicyVerdict;
 import io.moderato.schemas.PrepublishVerdict;
 import io.moderato.schemas.Transcript;
+import io.moderato.udfs.input.ContentFingerprint;
+import io.moderato.udfs.model.ContentScorer;
 import io.moderato.udfs.model.ModelManifest;
 import io.moderato.udfs.text.TextFeaturizer;
+import io.moderato.udfs.vector.FeaturePacking;
 import io.moderato.udfs.vector.SparseVector;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,12 +33,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-
-import static io.moderato.jobs.testing.DetectionFixtures.T0;
-import static io.moderato.jobs.testing.DetectionFixtures.policy;
-import static io.moderato.jobs.testing.DetectionFixtures.textEvent;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The ScoringOperator in a two-input harness with the real models bundled in model-artifacts
@@ -57,7 +56,9 @@ class ScoringOperatorTest {
 
     /** spam scores text and transcript, nudity scores images: three slots, two models. */
     private static final List<PolicyConfig> DEFAULTS = List.of(
-            policy("spam", 1).setActiveModels(List.of(TEXT_SPAM, TRANSCRIPT_SPAM)).build(),
+            policy("spam", 1)
+                    .setActiveModels(List.of(TEXT_SPAM, TRANSCRIPT_SPAM))
+                    .build(),
             policy("nudity", 1).setActiveModels(List.of(IMAGE_SAFETY)).build());
 
     private final List<AutoCloseable> opened = new ArrayList<>();
@@ -70,8 +71,8 @@ class ScoringOperatorTest {
         }
     }
 
-    private TwoInputHarness<ContentEvent, PolicyConfig, ScoredContent> harness(int maxBatch, long maxWaitMillis,
-                                                                              boolean captureFeatures) throws Exception {
+    private TwoInputHarness<ContentEvent, PolicyConfig, ScoredContent> harness(
+            int maxBatch, long maxWaitMillis, boolean captureFeatures) throws Exception {
         return harness(maxBatch, maxWaitMillis, captureFeatures, null);
     }
 
@@ -98,11 +99,15 @@ class ScoringOperatorTest {
     }
 
     private static ContentEvent withTranscript(ContentEvent event, String transcript) {
-        return ContentEvent.newBuilder(event).setTranscript(new Transcript(transcript, "asr", "1")).build();
+        return ContentEvent.newBuilder(event)
+                .setTranscript(new Transcript(transcript, "asr", "1"))
+                .build();
     }
 
     private static ContentEvent withImage(ContentEvent event, List<Float> vector) {
-        return ContentEvent.newBuilder(event).setImageEmbedding(new Embedding("clip", "1", vector)).build();
+        return ContentEvent.newBuilder(event)
+                .setImageEmbedding(new Embedding("clip", "1", vector))
+                .build();
     }
 
     private static List<Float> embedding(int dimensions, long seed) {
@@ -142,13 +147,19 @@ class ScoringOperatorTest {
 
     /** "modality/model:version/policy" of each score, shadow ones marked. */
     private static List<String> scoreKeys(ScoredContent s) {
-        return s.getScores().stream().map(m -> m.getModality() + "/" + m.getModel() + ":" + m.getVersion() + "/"
-                + m.getPolicyId() + (m.getShadow() ? "/shadow" : "")).sorted().toList();
+        return s.getScores().stream()
+                .map(m -> m.getModality() + "/" + m.getModel() + ":" + m.getVersion() + "/" + m.getPolicyId()
+                        + (m.getShadow() ? "/shadow" : ""))
+                .sorted()
+                .toList();
     }
 
     private static double spamScore(ScoredContent s, String modality) {
-        return s.getScores().stream().filter(m -> m.getModality().equals(modality) && m.getPolicyId().equals("spam")
-                && !m.getShadow()).findFirst().orElseThrow().getScore();
+        return s.getScores().stream()
+                .filter(m -> m.getModality().equals(modality) && m.getPolicyId().equals("spam") && !m.getShadow())
+                .findFirst()
+                .orElseThrow()
+                .getScore();
     }
 
     // ------------------------------------------------------------------------------------------ when batches flush
@@ -164,10 +175,12 @@ class ScoringOperatorTest {
         process(h, text("c4", "again"));
 
         assertThat(emitted(h)).hasSize(4);
-        assertThat(h.extractOutputStreamRecords()).extracting(StreamRecord::getTimestamp)
+        assertThat(h.extractOutputStreamRecords())
+                .extracting(StreamRecord::getTimestamp)
                 .containsExactly(eventTime("c0"), eventTime("c1"), eventTime("c2"), eventTime("c3"));
         assertThat(metrics.histogram("scoringBatchSize").getCount()).isEqualTo(1);
-        assertThat(metrics.histogram("scoringBatchSize").getStatistics().getMax()).isEqualTo(4);
+        assertThat(metrics.histogram("scoringBatchSize").getStatistics().getMax())
+                .isEqualTo(4);
         assertThat(metrics.count("eventsScored")).isEqualTo(4);
     }
 
@@ -244,17 +257,27 @@ class ScoringOperatorTest {
     @Test
     void shouldPassOnTheEventsMetadataButNotTheBodiesItScored() throws Exception {
         var h = harness(64, 60_000, false);
-        ContentEvent event = ContentEvent.newBuilder(withImage(withTranscript(text("c0", "win a free prize now"),
-                "call now"), embedding(512, 1))).setAttributes(Map.of("app", "ios")).setPrePublish(true).build();
+        ContentEvent event = ContentEvent.newBuilder(
+                        withImage(withTranscript(text("c0", "win a free prize now"), "call now"), embedding(512, 1)))
+                .setAttributes(Map.of("app", "ios"))
+                .setPrePublish(true)
+                .build();
 
         process(h, event);
         h.endInput1();
 
         ContentEvent passed = scored(h).get("c0").getEvent();
-        assertThat(scoreKeys(scored(h).get("c0"))).contains("text/text-spam:1.0.0/spam",
-                "transcript/text-spam:1.0.0/spam", "image/image-safety:1.0.0/nudity");
-        assertThat(passed).isEqualTo(ContentEvent.newBuilder(event).setText(null).setTranscript(null)
-                .setImageEmbedding(null).build());
+        assertThat(scoreKeys(scored(h).get("c0")))
+                .contains(
+                        "text/text-spam:1.0.0/spam",
+                        "transcript/text-spam:1.0.0/spam",
+                        "image/image-safety:1.0.0/nudity");
+        assertThat(passed)
+                .isEqualTo(ContentEvent.newBuilder(event)
+                        .setText(null)
+                        .setTranscript(null)
+                        .setImageEmbedding(null)
+                        .build());
         assertThat(passed.getUserId()).isEqualTo("u-c0");
         assertThat(passed.getPrePublish()).isTrue();
         assertThat(passed.getAttributes()).containsEntry("app", "ios");
@@ -265,7 +288,9 @@ class ScoringOperatorTest {
         var h = harness(64, 60_000, false);
         List<Float> image = embedding(512, 1);
 
-        process(h, text("text-only", "win a free prize now"),
+        process(
+                h,
+                text("text-only", "win a free prize now"),
                 withTranscript(text("transcript-only", null), "call this number to win"),
                 text("blank-text", "   "),
                 withImage(text("text-and-image", "nice photo"), image),
@@ -279,9 +304,14 @@ class ScoringOperatorTest {
         assertThat(scoreKeys(s.get("blank-text"))).isEmpty();
         assertThat(scoreKeys(s.get("nothing"))).isEmpty();
         // image-safety has one output per policy it serves
-        assertThat(scoreKeys(s.get("text-and-image"))).containsExactly(
-                "image/image-safety:1.0.0/nudity", "image/image-safety:1.0.0/violence", "text/text-spam:1.0.0/spam");
-        assertThat(s.values()).flatMap(ScoredContent::getScores).extracting(ModelScore::getScore)
+        assertThat(scoreKeys(s.get("text-and-image")))
+                .containsExactly(
+                        "image/image-safety:1.0.0/nudity",
+                        "image/image-safety:1.0.0/violence",
+                        "text/text-spam:1.0.0/spam");
+        assertThat(s.values())
+                .flatMap(ScoredContent::getScores)
+                .extracting(ModelScore::getScore)
                 .allSatisfy(p -> assertThat(p).isBetween(0.0, 1.0));
     }
 
@@ -297,7 +327,8 @@ class ScoringOperatorTest {
         Map<String, ScoredContent> s = scored(h);
         assertThat(s).hasSize(sample.size());
         for (int i = 0; i < sample.size(); i++) {
-            assertThat(spamScore(s.get("m" + i), "text")).as(sample.get(i).id())
+            assertThat(spamScore(s.get("m" + i), "text"))
+                    .as(sample.get(i).id())
                     .isCloseTo(sample.get(i).trainerProbability(), within(1e-3));
         }
     }
@@ -308,24 +339,28 @@ class ScoringOperatorTest {
         List<Float> withNaN = new ArrayList<>(embedding(512, 3));
         withNaN.set(7, Float.NaN);
 
-        process(h, withImage(text("too-short", "free money"), embedding(100, 2)),
+        process(
+                h,
+                withImage(text("too-short", "free money"), embedding(100, 2)),
                 withImage(text("valid", null), embedding(512, 1)),
                 withImage(text("not-finite", null), withNaN));
         h.endInput1();
 
         Map<String, ScoredContent> s = scored(h);
         assertThat(scoreKeys(s.get("too-short"))).containsExactly("text/text-spam:1.0.0/spam");
-        assertThat(scoreKeys(s.get("valid"))).containsExactly(
-                "image/image-safety:1.0.0/nudity", "image/image-safety:1.0.0/violence");
+        assertThat(scoreKeys(s.get("valid")))
+                .containsExactly("image/image-safety:1.0.0/nudity", "image/image-safety:1.0.0/violence");
         assertThat(scoreKeys(s.get("not-finite"))).isEmpty();
         assertThat(metrics.gauge("invalidEmbeddings")).isEqualTo(2L);
         // never a silent gap: the decider learns which modality of which model could not be scored
         assertThat(s.get("too-short").getProblems()).singleElement().satisfies(p -> {
             assertThat(p.getModality()).isEqualTo("image");
             assertThat(p.getModel()).isEqualTo("image-safety");
-            assertThat(p.getReason()).isEqualTo("image embedding has 100 dimensions, model image-safety:1.0.0 expects 512");
+            assertThat(p.getReason())
+                    .isEqualTo("image embedding has 100 dimensions, model image-safety:1.0.0 expects 512");
         });
-        assertThat(s.get("not-finite").getProblems()).extracting(p -> p.getReason())
+        assertThat(s.get("not-finite").getProblems())
+                .extracting(p -> p.getReason())
                 .containsExactly("image embedding has NaN or infinite values");
         assertThat(s.get("valid").getProblems()).isEmpty();
     }
@@ -333,8 +368,9 @@ class ScoringOperatorTest {
     @Test
     void shouldReportAModalityWhoseModelIsNotLoadedOnEveryItemThatCarriesIt() throws Exception {
         // a restored config whose model no longer loads (here: a version that never existed), nothing to fall back to
-        PolicyConfig unloadable = policy("nudity", 2).setActiveModels(
-                List.of(new ModelVersion("image", "image-safety", "9.9.9"))).build();
+        PolicyConfig unloadable = policy("nudity", 2)
+                .setActiveModels(List.of(new ModelVersion("image", "image-safety", "9.9.9")))
+                .build();
         var before = harness(64, 60_000, false);
         before.processElement2(unloadable, T0); // the scorer keeps the working 1.0.0 and checkpoints the config
         before.prepareSnapshotPreBarrier(1L);
@@ -350,7 +386,9 @@ class ScoringOperatorTest {
             assertThat(p.getModel()).isEqualTo("image-safety");
             assertThat(p.getReason()).startsWith("model image-safety:9.9.9 is not loaded");
         });
-        assertThat(s.get("text-only").getProblems()).as("no image: nothing left unscored").isEmpty();
+        assertThat(s.get("text-only").getProblems())
+                .as("no image: nothing left unscored")
+                .isEmpty();
         assertThat(metrics.gauge("modelsNotLoaded")).isEqualTo(1);
         assertThat(metrics.count("modelLoadFailures")).isEqualTo(1);
     }
@@ -359,7 +397,10 @@ class ScoringOperatorTest {
     void shouldFingerprintWhatItScoredSoThatTheDeciderCanTellDuplicatesFromEdits() throws Exception {
         var h = harness(64, 60_000, false);
         ContentEvent original = text("c1", "win a free prize");
-        process(h, original, ContentEvent.newBuilder(original).setEventTimeMillis(T0 + 5_000).build());
+        process(
+                h,
+                original,
+                ContentEvent.newBuilder(original).setEventTimeMillis(T0 + 5_000).build());
         h.endInput1();
         List<Long> hashes = new ArrayList<>();
         h.extractOutputValues().forEach(o -> hashes.add(o.getContentHash()));
@@ -382,9 +423,15 @@ class ScoringOperatorTest {
         ParitySample.Message borderline = ParitySample.between(0.55, 0.85).get(0);
         ParitySample.Message spam = ParitySample.between(0.95, 1.01).get(0);
 
-        process(h, textEvent("p-ham", "u1", ham.text(), T0, true), textEvent("p-mid", "u2", borderline.text(), T0, true),
-                textEvent("p-spam", "u3", spam.text(), T0, true), textEvent("published", "u4", spam.text(), T0, false));
-        assertThat(h.getSideOutput(DetectionState.PREPUBLISH_VERDICTS)).as("nothing before the batch is scored").isNull();
+        process(
+                h,
+                textEvent("p-ham", "u1", ham.text(), T0, true),
+                textEvent("p-mid", "u2", borderline.text(), T0, true),
+                textEvent("p-spam", "u3", spam.text(), T0, true),
+                textEvent("published", "u4", spam.text(), T0, false));
+        assertThat(h.getSideOutput(DetectionState.PREPUBLISH_VERDICTS))
+                .as("nothing before the batch is scored")
+                .isNull();
         h.setProcessingTime(START + 10);
 
         Map<String, PrepublishVerdict> verdicts = new TreeMap<>();
@@ -413,12 +460,18 @@ class ScoringOperatorTest {
         var h = harness(1, 10, false);
         ParitySample.Message borderline = ParitySample.between(0.55, 0.85).get(0);
         process(h, textEvent("before", "u1", borderline.text(), T0, true));
-        h.processElement2(policy("spam", 2).setActiveModels(List.of(TEXT_SPAM, TRANSCRIPT_SPAM))
-                .setReviewThreshold(0.95).setActionThreshold(0.99).build(), T0);
+        h.processElement2(
+                policy("spam", 2)
+                        .setActiveModels(List.of(TEXT_SPAM, TRANSCRIPT_SPAM))
+                        .setReviewThreshold(0.95)
+                        .setActionThreshold(0.99)
+                        .build(),
+                T0);
         process(h, textEvent("after", "u1", borderline.text(), T0 + 1, true));
 
         List<PrepublishVerdict> verdicts = h.getSideOutput(DetectionState.PREPUBLISH_VERDICTS).stream()
-                .map(StreamRecord::getValue).toList();
+                .map(StreamRecord::getValue)
+                .toList();
         assertThat(verdicts).extracting(PrepublishVerdict::getContentId).containsExactly("before", "after");
         assertThat(verdicts.get(0).getVerdict()).isEqualTo("HOLD");
         assertThat(verdicts.get(0).getConfigVersions()).containsEntry("spam", 1L);
@@ -432,25 +485,34 @@ class ScoringOperatorTest {
     void shouldKeepTheWorkingModelWhenAConfigNamesAVersionThatDoesNotExist() throws Exception {
         var h = harness(64, 60_000, false);
         PolicyConfig missing = policy("spam", 2)
-                .setActiveModels(List.of(new ModelVersion("text", "text-spam", "9.9.9"), TRANSCRIPT_SPAM)).build();
+                .setActiveModels(List.of(new ModelVersion("text", "text-spam", "9.9.9"), TRANSCRIPT_SPAM))
+                .build();
 
         h.processElement2(missing, T0);
         process(h, text("after", "win a free prize now"));
         h.endInput1();
 
         assertThat(metrics.count("modelLoadFailures")).isEqualTo(1);
-        assertThat(h.getOperator()).isInstanceOfSatisfying(ScoringOperator.class, op ->
-                assertThat(op.modelsInUse()).containsEntry(new ContentScorer.Slot("text", "text-spam", false), "1.0.0"));
+        assertThat(h.getOperator())
+                .isInstanceOfSatisfying(
+                        ScoringOperator.class,
+                        op -> assertThat(op.modelsInUse())
+                                .containsEntry(new ContentScorer.Slot("text", "text-spam", false), "1.0.0"));
         assertThat(scoreKeys(scored(h).get("after"))).containsExactly("text/text-spam:1.0.0/spam");
 
-        h.processElement2(policy("spam", 3).setActiveModels(List.of(TEXT_SPAM, TRANSCRIPT_SPAM)).build(), T0);
+        h.processElement2(
+                policy("spam", 3)
+                        .setActiveModels(List.of(TEXT_SPAM, TRANSCRIPT_SPAM))
+                        .build(),
+                T0);
         assertThat(metrics.count("modelLoadFailures")).isEqualTo(1);
     }
 
     @Test
     void shouldScoreBufferedEventsWithTheModelsTheyArrivedUnderBeforeSwapping() throws Exception {
         var h = harness(64, 60_000, false);
-        PolicyConfig textOnly = policy("spam", 2).setActiveModels(List.of(TEXT_SPAM)).build();
+        PolicyConfig textOnly =
+                policy("spam", 2).setActiveModels(List.of(TEXT_SPAM)).build();
 
         process(h, withTranscript(text("before", "win money"), "call now"));
         h.processElement2(textOnly, T0);
@@ -461,8 +523,8 @@ class ScoringOperatorTest {
         h.endInput1();
 
         Map<String, ScoredContent> s = scored(h);
-        assertThat(scoreKeys(s.get("before"))).containsExactly("text/text-spam:1.0.0/spam",
-                "transcript/text-spam:1.0.0/spam");
+        assertThat(scoreKeys(s.get("before")))
+                .containsExactly("text/text-spam:1.0.0/spam", "transcript/text-spam:1.0.0/spam");
         assertThat(scoreKeys(s.get("after"))).containsExactly("text/text-spam:1.0.0/spam");
         assertThat(metrics.count("modelLoadFailures")).isZero();
     }
@@ -470,7 +532,8 @@ class ScoringOperatorTest {
     @Test
     void shouldScoreWithTheAcceptedConfigsAfterARestore() throws Exception {
         var before = harness(64, 60_000, false);
-        before.processElement2(policy("spam", 2).setActiveModels(List.of(TRANSCRIPT_SPAM)).build(), T0);
+        before.processElement2(
+                policy("spam", 2).setActiveModels(List.of(TRANSCRIPT_SPAM)).build(), T0);
         before.prepareSnapshotPreBarrier(1L);
         OperatorSubtaskState snapshot = before.snapshot(1L, START);
 
@@ -481,7 +544,8 @@ class ScoringOperatorTest {
         // the defaults would score the text too; the restored v2 scores only the transcript
         assertThat(scoreKeys(scored(after).get("c0"))).containsExactly("transcript/text-spam:1.0.0/spam");
         assertThat(((ScoringOperator) after.getOperator()).modelsInUse())
-                .containsOnlyKeys(new ContentScorer.Slot("transcript", "text-spam", false),
+                .containsOnlyKeys(
+                        new ContentScorer.Slot("transcript", "text-spam", false),
                         new ContentScorer.Slot("image", "image-safety", false));
     }
 
@@ -490,8 +554,12 @@ class ScoringOperatorTest {
     @Test
     void shouldCaptureTheInputsOfActiveModelsButNotOfShadowModels() throws Exception {
         var h = harness(64, 60_000, true);
-        h.processElement2(policy("spam", 2).setActiveModels(List.of(TEXT_SPAM, TRANSCRIPT_SPAM))
-                .setShadowModels(List.of(TEXT_SPAM)).build(), T0);
+        h.processElement2(
+                policy("spam", 2)
+                        .setActiveModels(List.of(TEXT_SPAM, TRANSCRIPT_SPAM))
+                        .setShadowModels(List.of(TEXT_SPAM))
+                        .build(),
+                T0);
         List<Float> image = embedding(512, 1);
         String message = "Win a FREE prize now!!! Visit http://example.com";
 
@@ -500,24 +568,31 @@ class ScoringOperatorTest {
 
         ScoredContent s = scored(h).get("c0");
         assertThat(scoreKeys(s)).contains("text/text-spam:1.0.0/spam", "text/text-spam:1.0.0/spam/shadow");
-        assertThat(s.getFeatures()).extracting(f -> f.getModality() + "/" + f.getModel().getName())
+        assertThat(s.getFeatures())
+                .extracting(f -> f.getModality() + "/" + f.getModel().getName())
                 .containsExactlyInAnyOrder("text/text-spam", "transcript/text-spam", "image/image-safety");
 
-        FeatureVector text = FeaturePacking.unpack(
-                s.getFeatures().stream().filter(f -> f.getModality().equals("text")).findFirst().orElseThrow());
+        FeatureVector text = FeaturePacking.unpack(s.getFeatures().stream()
+                .filter(f -> f.getModality().equals("text"))
+                .findFirst()
+                .orElseThrow());
         SparseVector expected = featurizer("text-spam", "1.0.0").featurize(message);
         assertThat(text.getModel()).isEqualTo(TEXT_SPAM);
         assertThat(text.getDimensions()).isEqualTo(65_536);
-        assertThat(text.getIndices()).isNotEmpty()
-                .containsExactlyElementsOf(Arrays.stream(expected.indices()).boxed().toList());
+        assertThat(text.getIndices())
+                .isNotEmpty()
+                .containsExactlyElementsOf(
+                        Arrays.stream(expected.indices()).boxed().toList());
         List<Float> expectedValues = new ArrayList<>();
         for (float v : expected.values()) {
             expectedValues.add(v);
         }
         assertThat(text.getValues()).containsExactlyElementsOf(expectedValues);
 
-        FeatureVector dense = FeaturePacking.unpack(
-                s.getFeatures().stream().filter(f -> f.getModality().equals("image")).findFirst().orElseThrow());
+        FeatureVector dense = FeaturePacking.unpack(s.getFeatures().stream()
+                .filter(f -> f.getModality().equals("image"))
+                .findFirst()
+                .orElseThrow());
         assertThat(dense.getModel()).isEqualTo(IMAGE_SAFETY);
         assertThat(dense.getDimensions()).isEqualTo(512);
         assertThat(dense.getIndices()).isEmpty();

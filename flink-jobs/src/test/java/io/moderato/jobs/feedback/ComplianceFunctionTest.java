@@ -1,21 +1,20 @@
 package io.moderato.jobs.feedback;
 
+import static io.moderato.jobs.testing.FeedbackFixtures.HOUR;
+import static io.moderato.jobs.testing.FeedbackFixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.moderato.jobs.testing.FeedbackFixtures;
 import io.moderato.schemas.ComplianceReport;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.udfs.feedback.ComplianceDay;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static io.moderato.jobs.testing.FeedbackFixtures.HOUR;
-import static io.moderato.jobs.testing.FeedbackFixtures.T0;
-import static org.assertj.core.api.Assertions.assertThat;
 
 class ComplianceFunctionTest {
 
@@ -25,8 +24,10 @@ class ComplianceFunctionTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ComplianceFunction(new ComplianceFunction.Settings(HOUR, RETENTION, 0.95, 3)),
-                ComplianceDelta::key, Types.STRING);
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new ComplianceFunction(new ComplianceFunction.Settings(HOUR, RETENTION, 0.95, 3)),
+                ComplianceDelta::key,
+                Types.STRING);
     }
 
     @AfterEach
@@ -99,8 +100,8 @@ class ComplianceFunctionTest {
 
     @Test
     void shouldCombineDeltasPerPolicyAndDayAndFlushThemBeforeTheWatermarkThatEndsTheDay() throws Exception {
-        var combiner = new org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness<ComplianceDelta, ComplianceDelta>(
-                new ComplianceCombiner());
+        var combiner = new org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness<
+                ComplianceDelta, ComplianceDelta>(new ComplianceCombiner());
         combiner.open();
         combiner.processElement(decisions(0.1, 0.95), T0);
         combiner.processElement(decisions(0.97), T0);
@@ -112,14 +113,18 @@ class ComplianceFunctionTest {
         List<Object> out = new java.util.ArrayList<>(combiner.getOutput());
         assertThat(out).hasSize(3); // watermark, the day's merged delta, the watermark that ends the day
         assertThat(out.get(1)).isInstanceOf(org.apache.flink.streaming.runtime.streamrecord.StreamRecord.class);
-        ComplianceDelta first = (ComplianceDelta) ((org.apache.flink.streaming.runtime.streamrecord.StreamRecord<?>) out.get(1)).getValue();
+        ComplianceDelta first = (ComplianceDelta)
+                ((org.apache.flink.streaming.runtime.streamrecord.StreamRecord<?>) out.get(1)).getValue();
         assertThat(first.dayStartMillis).isEqualTo(T0);
         assertThat(first.day.getDecisions()).isEqualTo(3);
-        assertThat(out.get(2)).as("the day's deltas precede the watermark that ends it")
+        assertThat(out.get(2))
+                .as("the day's deltas precede the watermark that ends it")
                 .isEqualTo(new org.apache.flink.streaming.api.watermark.Watermark(T0 + DAY - 1));
 
         combiner.prepareSnapshotPreBarrier(1);
-        assertThat(combiner.extractOutputValues()).extracting(d -> d.day.getDecisions()).containsExactly(3L, 1L);
+        assertThat(combiner.extractOutputValues())
+                .extracting(d -> d.day.getDecisions())
+                .containsExactly(3L, 1L);
         combiner.close();
     }
 }

@@ -1,11 +1,18 @@
 package io.moderato.jobs.feedback;
 
-import io.moderato.jobs.testing.MiniClusterWithKafka;
-import io.moderato.jobs.testing.DetectionJobRun;
+import static io.moderato.jobs.testing.FeedbackFixtures.HOUR;
+import static io.moderato.jobs.testing.FeedbackFixtures.MINUTE;
+import static io.moderato.jobs.testing.FeedbackFixtures.SPAM_MODELS;
+import static io.moderato.jobs.testing.FeedbackFixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.moderato.jobs.testing.Checkpoints;
+import io.moderato.jobs.testing.DetectionJobRun;
 import io.moderato.jobs.testing.FailureInjection;
 import io.moderato.jobs.testing.FeedbackFixtures;
 import io.moderato.jobs.testing.FeedbackJobRun;
+import io.moderato.jobs.testing.MiniClusterWithKafka;
 import io.moderato.jobs.testing.TopicScope;
 import io.moderato.schemas.ComplianceReport;
 import io.moderato.schemas.DeadLetter;
@@ -18,14 +25,6 @@ import io.moderato.schemas.ReviewReason;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.TrainingExample;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,13 +35,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static io.moderato.jobs.testing.FeedbackFixtures.HOUR;
-import static io.moderato.jobs.testing.FeedbackFixtures.MINUTE;
-import static io.moderato.jobs.testing.FeedbackFixtures.SPAM_MODELS;
-import static io.moderato.jobs.testing.FeedbackFixtures.T0;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The FeedbackJob end to end on an embedded Kafka broker and a MiniCluster (parallelism 2, RocksDB,
@@ -89,7 +88,8 @@ class FeedbackJobITCase {
         RiskDecision decision = FeedbackFixtures.spamDecision("d1", now - 30 * MINUTE, "comment", 0.6);
         List<ReviewLabel> labels = List.of(
                 FeedbackFixtures.label("d1", true, "r1", "REVIEW", now - 20 * MINUTE),
-                FeedbackFixtures.label("no-decision", true, "r1", "REVIEW", now + 3 * MINUTE), // within bounds: unmatched
+                FeedbackFixtures.label(
+                        "no-decision", true, "r1", "REVIEW", now + 3 * MINUTE), // within bounds: unmatched
                 FeedbackFixtures.label("ahead-2h", true, "r1", "REVIEW", now + 120 * MINUTE),
                 FeedbackFixtures.label("year-3000", true, "r1", "REVIEW", 32_503_680_000_000L),
                 FeedbackFixtures.label("ancient", true, "r1", "REVIEW", now - 60L * 24 * 60 * MINUTE));
@@ -103,13 +103,16 @@ class FeedbackJobITCase {
 
         List<DeadLetter> deadLetters = run.read("deadletter", DeadLetter.class, 3);
         assertThat(deadLetters).hasSize(3);
-        assertThat(deadLetters).extracting(DeadLetter::getError).allMatch(e -> e.contains("'labelledAtMillis'"))
+        assertThat(deadLetters)
+                .extracting(DeadLetter::getError)
+                .allMatch(e -> e.contains("'labelledAtMillis'"))
                 .anyMatch(e -> e.contains("feedback.event-time.max-future"))
                 .anyMatch(e -> e.contains("feedback.event-time.max-past"));
-        assertThat(run.read("training.examples", TrainingExample.class, 1)).extracting(TrainingExample::getContentId)
+        assertThat(run.read("training.examples", TrainingExample.class, 1))
+                .extracting(TrainingExample::getContentId)
                 .containsExactly("d1");
-        List<ConsumerRecord<byte[], byte[]>> unmatched = CLUSTER.kafka().readCommitted(run.topic("review.labels.unmatched"), 1,
-                TopicScope.READ_TIMEOUT);
+        List<ConsumerRecord<byte[], byte[]>> unmatched =
+                CLUSTER.kafka().readCommitted(run.topic("review.labels.unmatched"), 1, TopicScope.READ_TIMEOUT);
         assertThat(unmatched).hasSize(1);
         // stamped when written, not with the label's time three minutes ahead
         assertThat(unmatched.get(0).timestamp()).isLessThanOrEqualTo(System.currentTimeMillis());
@@ -133,12 +136,12 @@ class FeedbackJobITCase {
         Collections.shuffle(hour0, new Random(42));
         List<RiskDecision> decisions = new ArrayList<>();
         for (int i = 0; i < hour0.size(); i++) {
-            decisions.add(FeedbackFixtures.spamDecision("a" + i, T0 + i * 5_000L, i % 2 == 0 ? "comment" : "post",
-                    hour0.get(i)));
+            decisions.add(FeedbackFixtures.spamDecision(
+                    "a" + i, T0 + i * 5_000L, i % 2 == 0 ? "comment" : "post", hour0.get(i)));
         }
         for (int i = 0; i < 300; i++) {
-            decisions.add(FeedbackFixtures.spamDecision("b" + i, T0 + HOUR + i * 10_000L, i % 2 == 0 ? "comment" : "post",
-                    0.40 + (i % 21) * 0.01));
+            decisions.add(FeedbackFixtures.spamDecision(
+                    "b" + i, T0 + HOUR + i * 10_000L, i % 2 == 0 ? "comment" : "post", 0.40 + (i % 21) * 0.01));
         }
 
         // ---- labels on every fifth decision, conflicts, redeliveries, an orphan, a foreign policy
@@ -148,11 +151,12 @@ class FeedbackJobITCase {
             RiskDecision d = decisions.get(i);
             String source = d.getPolicies().get(0).getBand().equals("REVIEW") ? "REVIEW" : "AUDIT";
             boolean violating = (i / 5) % 4 == 0;
-            labels.add(FeedbackFixtures.label(d.getContentId(), violating, "r1", source, d.getEventTimeMillis() + 20 * MINUTE));
+            labels.add(FeedbackFixtures.label(
+                    d.getContentId(), violating, "r1", source, d.getEventTimeMillis() + 20 * MINUTE));
             boolean flipped = i / 5 >= 10 && i / 5 < 15;
             if (flipped) {
-                labels.add(FeedbackFixtures.label(d.getContentId(), !violating, "r2", "REVIEW",
-                        d.getEventTimeMillis() + 30 * MINUTE));
+                labels.add(FeedbackFixtures.label(
+                        d.getContentId(), !violating, "r2", "REVIEW", d.getEventTimeMillis() + 30 * MINUTE));
             }
             if (i / 5 >= 20 && i / 5 < 30) {
                 labels.add(ReviewLabel.newBuilder(labels.get(labels.size() - 1)).build()); // redelivered
@@ -160,8 +164,10 @@ class FeedbackJobITCase {
             labelled.add(new Labelled(d, flipped != violating, flipped));
         }
         ReviewLabel orphan = FeedbackFixtures.label("ghost", true, "r1", "REVIEW", T0 + 30 * MINUTE);
-        ReviewLabel foreign = ReviewLabel.newBuilder(FeedbackFixtures.label("a7", true, "r1", "REVIEW", T0 + 40 * MINUTE))
-                .setPolicyId("nudity").build();
+        ReviewLabel foreign = ReviewLabel.newBuilder(
+                        FeedbackFixtures.label("a7", true, "r1", "REVIEW", T0 + 40 * MINUTE))
+                .setPolicyId("nudity")
+                .build();
         labels.add(orphan);
         labels.add(foreign);
         labels.sort(Comparator.comparingLong(ReviewLabel::getLabelledAtMillis));
@@ -171,10 +177,20 @@ class FeedbackJobITCase {
         for (RiskDecision d : decisions) {
             PolicyDecision spam = d.getPolicies().get(0);
             if (spam.getBand().equals("REVIEW")) {
-                tasks.add(new ReviewTask(d.getContentId(), d.getUserId(), d.getSurface(), d.getLocale(), 100L, false,
-                        d.getEventTimeMillis(), "spam-en", 1.0,
-                        List.of(new ReviewReason("spam", "REVIEW", "THRESHOLD", spam.getFusedRisk(), 1.0, 1L)), 1.0,
-                        d.getDecidedAtMillis(), d.getDecidedAtMillis() + 86_400_000L));
+                tasks.add(new ReviewTask(
+                        d.getContentId(),
+                        d.getUserId(),
+                        d.getSurface(),
+                        d.getLocale(),
+                        100L,
+                        false,
+                        d.getEventTimeMillis(),
+                        "spam-en",
+                        1.0,
+                        List.of(new ReviewReason("spam", "REVIEW", "THRESHOLD", spam.getFusedRisk(), 1.0, 1L)),
+                        1.0,
+                        d.getDecidedAtMillis(),
+                        d.getDecidedAtMillis() + 86_400_000L));
             }
         }
         assertThat(tasks).isNotEmpty();
@@ -182,12 +198,14 @@ class FeedbackJobITCase {
 
         // one poison pill on each of the two main inputs, among the valid records
         List<byte[]> decisionBytes = run.encode("risk.decisions", RiskDecision.class, decisions);
-        List<String> decisionKeys = new ArrayList<>(decisions.stream().map(RiskDecision::getContentId).toList());
+        List<String> decisionKeys = new ArrayList<>(
+                decisions.stream().map(RiskDecision::getContentId).toList());
         decisionBytes.add(300, "not avro".getBytes(StandardCharsets.UTF_8));
         decisionKeys.add(300, "poison-decision");
         CLUSTER.kafka().produce(run.topic("risk.decisions"), decisionKeys, decisionBytes);
         List<byte[]> labelBytes = run.encode("review.labels", ReviewLabel.class, labels);
-        List<String> labelKeys = new ArrayList<>(labels.stream().map(ReviewLabel::getContentId).toList());
+        List<String> labelKeys =
+                new ArrayList<>(labels.stream().map(ReviewLabel::getContentId).toList());
         labelBytes.add(50, new byte[] {0, 0, 0, 0});
         labelKeys.add(50, "poison-label");
         CLUSTER.kafka().produce(run.topic("review.labels"), labelKeys, labelBytes);
@@ -204,13 +222,14 @@ class FeedbackJobITCase {
         Configuration conf = options(run, config, files);
         FailureInjection failure = FailureInjection.seeded(11, 1, 1, 30, Duration.ofMillis(20));
         Path checkpoints = tmp.resolve("checkpoints");
-        StreamExecutionEnvironment first = FeedbackJobRun.environment(checkpoints, Checkpoints.retainedWithoutRestarts());
+        StreamExecutionEnvironment first =
+                FeedbackJobRun.environment(checkpoints, Checkpoints.retainedWithoutRestarts());
         FeedbackJobRun.build(first, run, conf, "it-" + run.prefix(), failure::applyTo);
         Checkpoints.expectPlannedFailure(() -> first.execute("feedback-it-fails"));
         assertThat(failure.injected()).isEqualTo(1);
 
-        StreamExecutionEnvironment second = FeedbackJobRun.environment(tmp.resolve("checkpoints-2"),
-                Checkpoints.restoreFrom(Checkpoints.latest(checkpoints)));
+        StreamExecutionEnvironment second = FeedbackJobRun.environment(
+                tmp.resolve("checkpoints-2"), Checkpoints.restoreFrom(Checkpoints.latest(checkpoints)));
         second.setParallelism(1);
         Configuration restoredConf = new Configuration(conf);
         restoredConf.set(FeedbackOptions.BOUNDED, false);
@@ -219,7 +238,11 @@ class FeedbackJobITCase {
         JobClient restored = second.executeAsync("feedback-it-restored");
         try {
             for (String input : List.of("risk.decisions", "review.labels", "review.tasks", "policy.config")) {
-                CLUSTER.kafka().awaitConsumed("it-" + run.prefix() + "." + run.topic(input), run.topic(input), Duration.ofSeconds(120));
+                CLUSTER.kafka()
+                        .awaitConsumed(
+                                "it-" + run.prefix() + "." + run.topic(input),
+                                run.topic(input),
+                                Duration.ofSeconds(120));
             }
         } catch (Exception e) {
             restored.cancel();
@@ -252,37 +275,57 @@ class FeedbackJobITCase {
         List<io.moderato.udfs.io.TrainingExampleFiles.Read> fromFiles =
                 io.moderato.udfs.io.TrainingExampleFiles.read(List.of(files), message -> {});
         assertThat(fromFiles).hasSize(expectedExamples);
-        assertThat(fromFiles).extracting(r -> r.example().getContentId())
-                .containsExactlyInAnyOrderElementsOf(examples.stream().map(TrainingExample::getContentId).toList());
+        assertThat(fromFiles)
+                .extracting(r -> r.example().getContentId())
+                .containsExactlyInAnyOrderElementsOf(
+                        examples.stream().map(TrainingExample::getContentId).toList());
         assertThat(fromFiles).allMatch(r -> r.file().toString().contains("policy=spam/day=2026-01-01"));
 
         // ---- unmatched labels and dead letters
-        assertThat(run.read("review.labels.unmatched", ReviewLabel.class, 2)).containsExactlyInAnyOrder(orphan, foreign);
+        assertThat(run.read("review.labels.unmatched", ReviewLabel.class, 2))
+                .containsExactlyInAnyOrder(orphan, foreign);
         List<DeadLetter> deadLetters = run.read("deadletter", DeadLetter.class, 2);
-        assertThat(deadLetters).extracting(d -> d.getSourceTopic().substring(run.prefix().length()))
+        assertThat(deadLetters)
+                .extracting(d -> d.getSourceTopic().substring(run.prefix().length()))
                 .containsExactlyInAnyOrder("risk.decisions", "review.labels");
         assertThat(deadLetters).allMatch(d -> d.getJob().equals("feedback"));
 
         // ---- metric snapshots: 3 keys (comment, post, *) × (two 1h, one 24h, two cumulative)
         List<MetricSnapshot> snapshots = run.read("quality.metrics", MetricSnapshot.class, 15);
         assertThat(snapshots).hasSize(15);
-        assertThat(snapshots).allMatch(s -> s.getPolicyId().equals("spam") && s.getModelVersion().equals(SPAM_MODELS)
-                && s.getModality().equals("fused") && s.getThreshold() == 0.9);
+        assertThat(snapshots)
+                .allMatch(s -> s.getPolicyId().equals("spam")
+                        && s.getModelVersion().equals(SPAM_MODELS)
+                        && s.getModality().equals("fused")
+                        && s.getThreshold() == 0.9);
         for (String surface : List.of("comment", "post", "*")) {
-            assertThat(snapshots.stream().filter(s -> s.getSurface().equals(surface)).map(MetricSnapshot::getWindowKind))
-                    .as(surface).containsExactlyInAnyOrder("1h", "1h", "24h", "cumulative", "cumulative");
+            assertThat(snapshots.stream()
+                            .filter(s -> s.getSurface().equals(surface))
+                            .map(MetricSnapshot::getWindowKind))
+                    .as(surface)
+                    .containsExactlyInAnyOrder("1h", "1h", "24h", "cumulative", "cumulative");
         }
         // the whole day, all surfaces: weighted confusion of the final verdicts, computed here from the inputs
-        MetricSnapshot day = snapshots.stream().filter(s -> s.getSurface().equals("*") && s.getWindowKind().equals("24h"))
-                .findFirst().orElseThrow();
+        MetricSnapshot day = snapshots.stream()
+                .filter(s -> s.getSurface().equals("*") && s.getWindowKind().equals("24h"))
+                .findFirst()
+                .orElseThrow();
         double tp = 0, fp = 0, tn = 0, fn = 0;
         for (Labelled item : labelled) {
             double w = 1.0 / item.spam().getPropensity();
             boolean predicted = item.spam().getFusedRisk() >= 0.9;
             if (predicted) {
-                if (item.finalViolating()) { tp += w; } else { fp += w; }
+                if (item.finalViolating()) {
+                    tp += w;
+                } else {
+                    fp += w;
+                }
             } else {
-                if (item.finalViolating()) { fn += w; } else { tn += w; }
+                if (item.finalViolating()) {
+                    fn += w;
+                } else {
+                    tn += w;
+                }
             }
         }
         assertThat(day.getLabelCount()).isEqualTo(labelled.size());
@@ -294,7 +337,8 @@ class FeedbackJobITCase {
         assertThat(day.getWindowStartMillis()).isEqualTo(T0);
         MetricSnapshot lastCumulative = snapshots.stream()
                 .filter(s -> s.getSurface().equals("*") && s.getWindowKind().equals("cumulative"))
-                .max(Comparator.comparingLong(MetricSnapshot::getWindowEndMillis)).orElseThrow();
+                .max(Comparator.comparingLong(MetricSnapshot::getWindowEndMillis))
+                .orElseThrow();
         assertThat(lastCumulative.getLabelCount()).isEqualTo(labelled.size());
         assertThat(lastCumulative.getTruePositives()).isCloseTo(tp, within(1e-9));
 
@@ -316,23 +360,38 @@ class FeedbackJobITCase {
         List<ComplianceReport> reports = run.read("compliance.reports", ComplianceReport.class, 1);
         assertThat(reports).hasSize(1);
         ComplianceReport report = reports.get(0);
-        long automated = decisions.stream().filter(d -> d.getPolicies().get(0).getBand().equals("ACTION")).count();
+        long automated = decisions.stream()
+                .filter(d -> d.getPolicies().get(0).getBand().equals("ACTION"))
+                .count();
         assertThat(report.getPolicyId()).isEqualTo("spam");
         assertThat(report.getDayStartMillis()).isEqualTo(T0);
         assertThat(report.getDecisions()).isEqualTo(decisions.size());
         assertThat(report.getActionsAutomated()).isEqualTo(automated);
         assertThat(report.getReviewTasks()).isEqualTo(tasks.size());
         assertThat(report.getLabelledItems()).isEqualTo(labelled.size());
-        assertThat(report.getLabelsBySource().values().stream().mapToLong(Long::longValue).sum())
-                .as("distinct labels, redeliveries once").isEqualTo(labelled.size() + flips);
+        assertThat(report.getLabelsBySource().values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum())
+                .as("distinct labels, redeliveries once")
+                .isEqualTo(labelled.size() + flips);
         assertThat(report.getGeneratedAtMillis()).isEqualTo(T0 + 86_400_000L - 1);
 
         // ---- and rendered from the topic by the CLI
         Path markdown = tmp.resolve("compliance.md");
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int status = ComplianceReportFromKafkaCli.run(new String[] {"--bootstrap", CLUSTER.kafka().bootstrapServers(),
-                "--registry", run.registry(), "--topic", run.topic("compliance.reports"), "--out", markdown.toString()},
-                System.out, new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        int status = ComplianceReportFromKafkaCli.run(
+                new String[] {
+                    "--bootstrap",
+                    CLUSTER.kafka().bootstrapServers(),
+                    "--registry",
+                    run.registry(),
+                    "--topic",
+                    run.topic("compliance.reports"),
+                    "--out",
+                    markdown.toString()
+                },
+                System.out,
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("1 report(s) read");
         assertThat(java.nio.file.Files.readString(markdown)).contains("spam").contains("2026-01-01");

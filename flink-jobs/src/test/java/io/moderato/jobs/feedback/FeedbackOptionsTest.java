@@ -1,17 +1,16 @@
 package io.moderato.jobs.feedback;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.moderato.jobs.testing.FeedbackFixtures;
 import io.moderato.schemas.TrainingExample;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.Configuration;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
 
 class FeedbackOptionsTest {
 
@@ -19,8 +18,12 @@ class FeedbackOptionsTest {
     void shouldHaveUniqueKeysAndValidDefaults() {
         Set<String> keys = new HashSet<>();
         for (ConfigOption<?> option : FeedbackOptions.all()) {
-            assertThat(keys.add(option.key())).as("duplicate key %s", option.key()).isTrue();
-            assertThat(option.description().toString()).as("description of %s", option.key()).isNotBlank();
+            assertThat(keys.add(option.key()))
+                    .as("duplicate key %s", option.key())
+                    .isTrue();
+            assertThat(option.description().toString())
+                    .as("description of %s", option.key())
+                    .isNotBlank();
         }
         assertThat(FeedbackOptions.validate(new Configuration())).isEmpty();
         assertThat(new Configuration().get(FeedbackOptions.JOIN_TTL)).isEqualTo(Duration.ofDays(14));
@@ -46,8 +49,11 @@ class FeedbackOptionsTest {
 
         Configuration shortRetention = new Configuration();
         shortRetention.set(FeedbackOptions.COMPLIANCE_RETENTION, Duration.ofDays(1));
-        assertThat(FeedbackOptions.validate(shortRetention)).singleElement().asString()
-                .contains("feedback.compliance.retention").contains("feedback.join.ttl");
+        assertThat(FeedbackOptions.validate(shortRetention))
+                .singleElement()
+                .asString()
+                .contains("feedback.compliance.retention")
+                .contains("feedback.join.ttl");
     }
 
     @Test
@@ -56,14 +62,27 @@ class FeedbackOptionsTest {
         assertThat(Windows.kind(Duration.ofHours(24).toMillis())).isEqualTo("24h");
         assertThat(Windows.kind(Duration.ofMinutes(15).toMillis())).isEqualTo("15m");
         assertThat(Windows.kind(1500)).isEqualTo("1500ms");
-        assertThat(Windows.start(FeedbackFixtures.T0 + 5_400_000L, 3_600_000L)).isEqualTo(FeedbackFixtures.T0 + 3_600_000L);
+        assertThat(Windows.start(FeedbackFixtures.T0 + 5_400_000L, 3_600_000L))
+                .isEqualTo(FeedbackFixtures.T0 + 3_600_000L);
 
         TrainingExample example = TrainingExample.newBuilder()
-                .setContentId("c").setPolicyId("hate speech/x").setUserId("u").setSurface("s").setLocale("en")
-                .setViolating(true).setLabelSource("REVIEW").setPropensity(1).setWeight(1).setBand("REVIEW")
-                .setFusedRisk(0.5).setUserRisk(new io.moderato.schemas.WindowedUserRisk(0.5, 0.5, 0, 1))
-                .setConfigVersion(1).setEventTimeMillis(FeedbackFixtures.T0 + 86_400_000L - 1)
-                .setDecidedAtMillis(FeedbackFixtures.T0).setLabelledAtMillis(FeedbackFixtures.T0).build();
+                .setContentId("c")
+                .setPolicyId("hate speech/x")
+                .setUserId("u")
+                .setSurface("s")
+                .setLocale("en")
+                .setViolating(true)
+                .setLabelSource("REVIEW")
+                .setPropensity(1)
+                .setWeight(1)
+                .setBand("REVIEW")
+                .setFusedRisk(0.5)
+                .setUserRisk(new io.moderato.schemas.WindowedUserRisk(0.5, 0.5, 0, 1))
+                .setConfigVersion(1)
+                .setEventTimeMillis(FeedbackFixtures.T0 + 86_400_000L - 1)
+                .setDecidedAtMillis(FeedbackFixtures.T0)
+                .setLabelledAtMillis(FeedbackFixtures.T0)
+                .build();
         assertThat(new TrainingExampleFileSink.ByPolicyAndDay().getBucketId(example, null))
                 .isEqualTo("policy=hate_speech_x/day=2026-01-01");
     }

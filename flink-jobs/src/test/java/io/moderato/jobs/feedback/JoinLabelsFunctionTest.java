@@ -1,11 +1,20 @@
 package io.moderato.jobs.feedback;
 
-import io.moderato.jobs.testing.FeedbackFixtures;
+import static io.moderato.jobs.testing.FeedbackFixtures.MINUTE;
+import static io.moderato.jobs.testing.FeedbackFixtures.T0;
+import static io.moderato.jobs.testing.FeedbackFixtures.label;
+import static io.moderato.jobs.testing.FeedbackFixtures.spamDecision;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.moderato.schemas.ComplianceReport;
 import io.moderato.schemas.PolicyDecision;
 import io.moderato.schemas.ReviewLabel;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.TrainingExample;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
@@ -13,17 +22,6 @@ import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-
-import static io.moderato.jobs.testing.FeedbackFixtures.MINUTE;
-import static io.moderato.jobs.testing.FeedbackFixtures.T0;
-import static io.moderato.jobs.testing.FeedbackFixtures.label;
-import static io.moderato.jobs.testing.FeedbackFixtures.spamDecision;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The label ⋈ decision join: either order, duplicates, conflicts, TTL expiry, and no state left behind. */
 class JoinLabelsFunctionTest {
@@ -35,8 +33,8 @@ class JoinLabelsFunctionTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new JoinLabelsFunction(TTL),
-                RiskDecision::getContentId, ReviewLabel::getContentId, Types.STRING);
+        harness = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+                new JoinLabelsFunction(TTL), RiskDecision::getContentId, ReviewLabel::getContentId, Types.STRING);
     }
 
     @AfterEach
@@ -105,7 +103,9 @@ class JoinLabelsFunctionTest {
         assertThat(item.currentViolating).isTrue();
         assertThat(item.predictedPositive).isFalse();
         assertThat(item.weight).isEqualTo(10.0);
-        assertThat(item.auditSampled).as("the decision's audit draw, which recall's guard counts").isTrue();
+        assertThat(item.auditSampled)
+                .as("the decision's audit draw, which recall's guard counts")
+                .isTrue();
         assertThat(item.eventTimeMillis).isEqualTo(T0);
 
         List<ComplianceDelta> deltas = side(FeedbackState.COMPLIANCE_DELTAS);
@@ -142,7 +142,8 @@ class JoinLabelsFunctionTest {
         assertThat(e.getLabelledAtMillis()).isEqualTo(T0 + 20 * MINUTE);
 
         List<LabelledItem> items = side(FeedbackState.LABELLED_ITEMS);
-        assertThat(items).extracting(i -> (i.hadPrevious ? String.valueOf(i.previousViolating) : "-") + ">" + i.currentViolating)
+        assertThat(items)
+                .extracting(i -> (i.hadPrevious ? String.valueOf(i.previousViolating) : "-") + ">" + i.currentViolating)
                 .containsExactly("->true", "true>false");
         ComplianceDayCheck total = new ComplianceDayCheck(side(FeedbackState.COMPLIANCE_DELTAS));
         assertThat(total.report().getLabelledItems()).as("the item counts once").isEqualTo(1);
@@ -181,7 +182,9 @@ class JoinLabelsFunctionTest {
         assertThat(examples().get(1).getSeverity()).isEqualTo(3.0);
         assertThat(examples().get(1).getLabelCount()).isEqualTo(1);
         assertThat(side(FeedbackState.LABELLED_ITEMS)).as("verdict unchanged").hasSize(1);
-        assertThat(side(FeedbackState.COMPLIANCE_DELTAS)).as("no new distinct label").hasSize(1);
+        assertThat(side(FeedbackState.COMPLIANCE_DELTAS))
+                .as("no new distinct label")
+                .hasSize(1);
 
         watermark(T0 + MINUTE + TTL_MILLIS);
         assertNoStateLeft();
@@ -191,19 +194,23 @@ class JoinLabelsFunctionTest {
     void shouldReAdjudicateConflictingVerdictsInTheDocumentedOrder() throws Exception {
         send(spamDecision("c4", T0, "comment", 0.7));
         send(label("c4", true, "r1", "REVIEW", T0 + 10 * MINUTE));
-        send(label("c4", false, "r2", "REVIEW", T0 + 20 * MINUTE));   // tie: latest wins → clean
-        send(label("c4", true, "r3", "REVIEW", T0 + 30 * MINUTE));    // majority 2:1 → violating
+        send(label("c4", false, "r2", "REVIEW", T0 + 20 * MINUTE)); // tie: latest wins → clean
+        send(label("c4", true, "r3", "REVIEW", T0 + 30 * MINUTE)); // majority 2:1 → violating
         send(label("c4", false, "panel", "ADJUDICATION", T0 + 40 * MINUTE)); // a ruling beats votes
         send(label("c4", true, "author", "APPEAL", T0 + 50 * MINUTE)); // an appeal beats everything
 
-        assertThat(examples()).extracting(TrainingExample::getViolating).containsExactly(true, false, true, false, true);
-        assertThat(examples()).extracting(TrainingExample::getLabelSource)
+        assertThat(examples())
+                .extracting(TrainingExample::getViolating)
+                .containsExactly(true, false, true, false, true);
+        assertThat(examples())
+                .extracting(TrainingExample::getLabelSource)
                 .containsExactly("REVIEW", "REVIEW", "REVIEW", "ADJUDICATION", "APPEAL");
         assertThat(examples()).extracting(TrainingExample::getLabelCount).containsExactly(1, 2, 3, 4, 5);
 
         // the metrics see each flip as a retraction of the previous verdict
         List<LabelledItem> items = side(FeedbackState.LABELLED_ITEMS);
-        assertThat(items).extracting(i -> (i.hadPrevious ? String.valueOf(i.previousViolating) : "-") + ">" + i.currentViolating)
+        assertThat(items)
+                .extracting(i -> (i.hadPrevious ? String.valueOf(i.previousViolating) : "-") + ">" + i.currentViolating)
                 .containsExactly("->true", "true>false", "false>true", "true>false", "false>true");
 
         // the same labels, all before the decision and in reverse order, give the same examples
@@ -219,7 +226,10 @@ class JoinLabelsFunctionTest {
         List<TrainingExample> all = examples();
         assertThat(all).hasSize(10);
         for (int i = 0; i < 5; i++) {
-            assertThat(TrainingExample.newBuilder(all.get(5 + i)).setContentId("c4").setUserId("user-c4").build())
+            assertThat(TrainingExample.newBuilder(all.get(5 + i))
+                            .setContentId("c4")
+                            .setUserId("user-c4")
+                            .build())
                     .isEqualTo(all.get(i));
         }
     }
@@ -240,7 +250,9 @@ class JoinLabelsFunctionTest {
     void shouldKeepAnItemForTtlAfterItsLatestEventWithOneTimer() throws Exception {
         send(spamDecision("c7", T0, "comment", 0.7));
         send(label("c7", true, "r1", "REVIEW", T0 + 13 * 24 * 60 * MINUTE)); // 13 days later
-        assertThat(harness.numEventTimeTimers()).as("the expiry timer moved, not added").isEqualTo(1);
+        assertThat(harness.numEventTimeTimers())
+                .as("the expiry timer moved, not added")
+                .isEqualTo(1);
         watermark(T0 + TTL_MILLIS + 1); // the decision's own TTL has passed
         assertThat(harness.numKeyedStateEntries()).isPositive();
         // a late second label still joins
@@ -255,7 +267,8 @@ class JoinLabelsFunctionTest {
     void shouldSendLabelsTheDecisionCannotServeToUnmatchedRightAway() throws Exception {
         send(spamDecision("c8", T0, "comment", 0.7));
         ReviewLabel otherPolicy = ReviewLabel.newBuilder(label("c8", true, "r1", "REVIEW", T0 + MINUTE))
-                .setPolicyId("nudity").build();
+                .setPolicyId("nudity")
+                .build();
         send(otherPolicy);
         assertThat(side(FeedbackState.UNMATCHED_LABELS)).containsExactly(otherPolicy);
 
@@ -277,7 +290,8 @@ class JoinLabelsFunctionTest {
         send(label("c10", false, "author", "APPEAL", T0 + MINUTE));
         assertThat(examples()).hasSize(1);
         assertThat(side(FeedbackState.LABELLED_ITEMS)).isEmpty();
-        ComplianceReport report = side(FeedbackState.COMPLIANCE_DELTAS).get(0).day.toReport("spam", T0, T0);
+        ComplianceReport report =
+                side(FeedbackState.COMPLIANCE_DELTAS).get(0).day.toReport("spam", T0, T0);
         assertThat(report.getAppeals()).isEqualTo(1);
         assertThat(report.getAppealsOverturned()).isEqualTo(1);
         assertThat(report.getEstimateItems()).isZero();

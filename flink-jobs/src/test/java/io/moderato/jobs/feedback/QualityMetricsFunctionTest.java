@@ -1,18 +1,5 @@
 package io.moderato.jobs.feedback;
 
-import io.moderato.jobs.testing.FeedbackFixtures;
-import io.moderato.schemas.DriftAlert;
-import io.moderato.schemas.MetricSnapshot;
-import io.moderato.schemas.PolicyConfig;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static io.moderato.jobs.testing.FeedbackFixtures.HOUR;
 import static io.moderato.jobs.testing.FeedbackFixtures.MINUTE;
 import static io.moderato.jobs.testing.FeedbackFixtures.SPAM;
@@ -21,6 +8,18 @@ import static io.moderato.jobs.testing.FeedbackFixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.moderato.jobs.testing.FeedbackFixtures;
+import io.moderato.schemas.DriftAlert;
+import io.moderato.schemas.MetricSnapshot;
+import io.moderato.schemas.PolicyConfig;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
 class QualityMetricsFunctionTest {
 
     private static final long GRACE = 30 * MINUTE;
@@ -28,10 +27,17 @@ class QualityMetricsFunctionTest {
 
     private void start(long... windowSizes) throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new QualityMetricsFunction(List.of(FeedbackFixtures.spamConfig(1, 0.5, 0.9)),
-                        new QualityMetricsFunction.Settings(windowSizes, GRACE, 0.95, 3,
+                new QualityMetricsFunction(
+                        List.of(FeedbackFixtures.spamConfig(1, 0.5, 0.9)),
+                        new QualityMetricsFunction.Settings(
+                                windowSizes,
+                                GRACE,
+                                0.95,
+                                3,
                                 new QualityMetricsFunction.LabelDrift(0.002, 0.02, 50.0, 2.0))),
-                LabelledItem::key, Types.STRING, FeedbackState.POLICY_CONFIGS);
+                LabelledItem::key,
+                Types.STRING,
+                FeedbackState.POLICY_CONFIGS);
     }
 
     @AfterEach
@@ -81,10 +87,10 @@ class QualityMetricsFunctionTest {
     @Test
     void shouldEmitEachWindowOnlyAfterTheLabelGraceWithWeightedCounts() throws Exception {
         start(HOUR);
-        harness.processElement(verdict("comment", T0 + 5 * MINUTE, 0.95, true, 2.0), T0);   // TP w2
-        harness.processElement(verdict("comment", T0 + 6 * MINUTE, 0.92, false, 2.0), T0);  // FP w2
-        harness.processElement(verdict("comment", T0 + 7 * MINUTE, 0.6, true, 1.0), T0);    // FN w1
-        harness.processElement(verdict("comment", T0 + 8 * MINUTE, 0.1, false, 10.0), T0);  // TN w10
+        harness.processElement(verdict("comment", T0 + 5 * MINUTE, 0.95, true, 2.0), T0); // TP w2
+        harness.processElement(verdict("comment", T0 + 6 * MINUTE, 0.92, false, 2.0), T0); // FP w2
+        harness.processElement(verdict("comment", T0 + 7 * MINUTE, 0.6, true, 1.0), T0); // FN w1
+        harness.processElement(verdict("comment", T0 + 8 * MINUTE, 0.1, false, 10.0), T0); // TN w10
         harness.processElement(verdict("comment", T0 + HOUR + MINUTE, 0.1, false, 10.0), T0); // next window
 
         harness.watermark(T0 + HOUR + GRACE - 2);
@@ -111,7 +117,9 @@ class QualityMetricsFunctionTest {
         assertThat(hour.getPrecision().getUpper()).isGreaterThan(0.5);
         assertThat(hour.getFalsePositiveRate().getValue()).isCloseTo(2.0 / 12.0, within(1e-12));
         assertThat(hour.getPrevalence().getValue()).isCloseTo(3.0 / 15.0, within(1e-12));
-        assertThat(hour.getRecall()).as("one labelled false negative is too thin for recall").isNull();
+        assertThat(hour.getRecall())
+                .as("one labelled false negative is too thin for recall")
+                .isNull();
         assertThat(hour.getBrierScore()).isNotNull();
         assertThat(hour.getHistogram().getBinEdges()).hasSize(101);
         assertThat(hour.getHistogram().getPositiveWeights().get(95)).isEqualTo(2.0);
@@ -161,7 +169,9 @@ class QualityMetricsFunctionTest {
         harness.processElement(verdict("*", T0 + 2 * HOUR, 0.1, false, 10.0), T0 + HOUR + GRACE);
         harness.watermark(T0 + 3 * HOUR + GRACE);
         List<MetricSnapshot> out = snapshots();
-        assertThat(out).extracting(MetricSnapshot::getWindowKind).containsExactly("1h", "cumulative", "1h", "cumulative");
+        assertThat(out)
+                .extracting(MetricSnapshot::getWindowKind)
+                .containsExactly("1h", "cumulative", "1h", "cumulative");
         assertThat(out.get(3).getLabelCount()).isEqualTo(3);
         assertThat(out.get(3).getFalsePositives()).isEqualTo(1.0);
 
@@ -200,19 +210,20 @@ class QualityMetricsFunctionTest {
     void shouldPublishRecallOnlyWithEnoughAuditedMissesAndSayWhyNot() throws Exception {
         start(HOUR);
         for (int i = 0; i < 20; i++) {
-            harness.processElement(verdict("*", T0 + i * MINUTE, 0.95, true, 1.0), T0);     // TP, reviewed
-            harness.processElement(verdict("*", T0 + i * MINUTE, 0.7, true, 1.0), T0);      // FN, routed
+            harness.processElement(verdict("*", T0 + i * MINUTE, 0.95, true, 1.0), T0); // TP, reviewed
+            harness.processElement(verdict("*", T0 + i * MINUTE, 0.7, true, 1.0), T0); // FN, routed
         }
         for (int i = 0; i < 2; i++) {
-            harness.processElement(audited(verdict("*", T0 + 30 * MINUTE + i, 0.2, true, 50.0)), T0);  // audited misses
+            harness.processElement(audited(verdict("*", T0 + 30 * MINUTE + i, 0.2, true, 50.0)), T0); // audited misses
         }
-        harness.processElement(verdict("*", T0 + 2 * HOUR, 0.2, true, 50.0), T0);  // next hour: routed, not an audit
+        harness.processElement(verdict("*", T0 + 2 * HOUR, 0.2, true, 50.0), T0); // next hour: routed, not an audit
         for (int i = 0; i < 3; i++) {
             harness.processElement(audited(verdict("*", T0 + 2 * HOUR + i, 0.2, true, 50.0)), T0);
         }
         harness.processElement(verdict("*", T0 + 2 * HOUR + MINUTE, 0.95, true, 1.0), T0);
         harness.watermark(T0 + 3 * HOUR + GRACE);
-        List<MetricSnapshot> out = snapshots().stream().filter(s -> s.getWindowKind().equals("1h")).toList();
+        List<MetricSnapshot> out =
+                snapshots().stream().filter(s -> s.getWindowKind().equals("1h")).toList();
 
         assertThat(out.get(0).getRecall()).isNull();
         assertThat(out.get(0).getWithheld().get("recall")).startsWith("only 2 audited misses");
@@ -226,8 +237,11 @@ class QualityMetricsFunctionTest {
     @Test
     void shouldReportTheLiveActionThresholdAndObligationOfTheBroadcastConfig() throws Exception {
         start(HOUR);
-        harness.processBroadcastElement(PolicyConfig.newBuilder(FeedbackFixtures.spamConfig(2, 0.5, 0.8))
-                .setPrecisionObligation(0.9).build(), T0);
+        harness.processBroadcastElement(
+                PolicyConfig.newBuilder(FeedbackFixtures.spamConfig(2, 0.5, 0.8))
+                        .setPrecisionObligation(0.9)
+                        .build(),
+                T0);
         harness.processElement(verdict("*", T0 + MINUTE, 0.95, true, 1.0), T0);
         harness.watermark(T0 + HOUR + GRACE);
         assertThat(snapshots().get(0).getThreshold()).isEqualTo(0.8);
@@ -245,7 +259,8 @@ class QualityMetricsFunctionTest {
             harness.processElement(verdict("*", T0 + i * 1_000L, 0.1, violating, 10.0), T0);
         }
         List<DriftAlert> alerts = harness.getSideOutput(FeedbackState.LABEL_DRIFT_ALERTS).stream()
-                .map(StreamRecord::getValue).toList();
+                .map(StreamRecord::getValue)
+                .toList();
         assertThat(alerts).extracting(DriftAlert::getDetector).contains("ADWIN", "PAGE_HINKLEY");
         DriftAlert first = alerts.get(0);
         assertThat(first.getDetails()).containsEntry("configVersion", "1");
@@ -254,8 +269,9 @@ class QualityMetricsFunctionTest {
         assertThat(first.getStatistic()).isGreaterThan(first.getThreshold());
         assertThat(first.getWindowStartMillis()).isEqualTo(T0);
         assertThat(first.getDetectedAtMillis()).isGreaterThan(T0 + 600 * 1_000L);
-        assertThat(alerts).allMatch(a -> a.getDetails().get("stream").equals("error")
-                || a.getDetails().get("stream").equals("positive"));
+        assertThat(alerts)
+                .allMatch(a -> a.getDetails().get("stream").equals("error")
+                        || a.getDetails().get("stream").equals("positive"));
 
         // a new config version starts the detectors afresh: the first items after it cannot alarm
         int before = alerts.size();

@@ -1,23 +1,22 @@
 package io.moderato.jobs.feedback;
 
+import static io.moderato.jobs.testing.FeedbackFixtures.HOUR;
+import static io.moderato.jobs.testing.FeedbackFixtures.MINUTE;
+import static io.moderato.jobs.testing.FeedbackFixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.moderato.jobs.testing.FeedbackFixtures;
 import io.moderato.schemas.DriftAlert;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.udfs.metrics.WeightedScoreHistogram;
 import io.moderato.udfs.model.ReferenceHistogram;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
-import static io.moderato.jobs.testing.FeedbackFixtures.HOUR;
-import static io.moderato.jobs.testing.FeedbackFixtures.MINUTE;
-import static io.moderato.jobs.testing.FeedbackFixtures.T0;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Score-distribution drift: pre-aggregation of every decision's scores and PSI / KS against the manifest reference. */
 class ScoreDriftTest {
@@ -26,7 +25,8 @@ class ScoreDriftTest {
 
     /** Scores that reproduce the text-spam reference histogram for spam exactly: one per reference item, mid-bin. */
     static List<Double> referenceLikeScores() {
-        ReferenceHistogram reference = BUNDLED.reference("text-spam", "1.0.0", "spam").orElseThrow().histogram();
+        ReferenceHistogram reference =
+                BUNDLED.reference("text-spam", "1.0.0", "spam").orElseThrow().histogram();
         List<Double> scores = new ArrayList<>();
         for (int bin = 0; bin < reference.counts().length; bin++) {
             double mid = (reference.binEdges()[bin] + reference.binEdges()[bin + 1]) / 2;
@@ -46,12 +46,15 @@ class ScoreDriftTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, ScoreWindow, DriftAlert> driftHarness(int minItems)
             throws Exception {
         return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new ScoreDriftFunction(BUNDLED, new ScoreDriftFunction.Settings(minItems, 0.2, 0.001, 0.0, 2.0)), ScoreWindow::key, Types.STRING);
+                new ScoreDriftFunction(BUNDLED, new ScoreDriftFunction.Settings(minItems, 0.2, 0.001, 0.0, 2.0)),
+                ScoreWindow::key,
+                Types.STRING);
     }
 
     @Test
     void shouldMapFineBinsOntoTheManifestBinsExactly() {
-        ReferenceHistograms.Reference reference = BUNDLED.reference("text-spam", "1.0.0", "spam").orElseThrow();
+        ReferenceHistograms.Reference reference =
+                BUNDLED.reference("text-spam", "1.0.0", "spam").orElseThrow();
         assertThat(reference.exact()).isTrue();
         assertThat(reference.histogram().counts()).hasSize(20);
         double[] fine = new double[ScoreWindow.BINS];
@@ -81,7 +84,9 @@ class ScoreDriftTest {
         assertThat(harness.numEventTimeTimers()).isEqualTo(2);
 
         harness.processWatermark(T0 + HOUR - 1);
-        assertThat(harness.extractOutputValues()).as("the reference-like window does not alert").isEmpty();
+        assertThat(harness.extractOutputValues())
+                .as("the reference-like window does not alert")
+                .isEmpty();
         harness.processWatermark(T0 + 2 * HOUR - 1);
 
         List<DriftAlert> alerts = harness.extractOutputValues();
@@ -111,9 +116,13 @@ class ScoreDriftTest {
         }
         harness.processElement(window(T0, shifted), T0);
         harness.processWatermark(T0 + HOUR - 1);
-        assertThat(harness.extractOutputValues()).as("150 scores < 200: not tested").isEmpty();
+        assertThat(harness.extractOutputValues())
+                .as("150 scores < 200: not tested")
+                .isEmpty();
         harness.processElement(window(T0, shifted), T0 + HOUR);
-        assertThat(harness.numKeyedStateEntries()).as("a late partial starts no window").isZero();
+        assertThat(harness.numKeyedStateEntries())
+                .as("a late partial starts no window")
+                .isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
         harness.close();
     }
@@ -138,7 +147,8 @@ class ScoreDriftTest {
         assertThat(flushed.get(0).key()).isEqualTo("spam\u0000text\u0000text-spam:1.0.0");
 
         harness.prepareSnapshotPreBarrier(1);
-        assertThat(harness.extractOutputValues()).extracting(w -> w.kind + "@" + (w.start - T0) + ":" + w.items)
+        assertThat(harness.extractOutputValues())
+                .extracting(w -> w.kind + "@" + (w.start - T0) + ":" + w.items)
                 .containsExactlyInAnyOrder("1h@0:2", "1h@" + HOUR + ":1", "24h@0:3");
 
         // a decision behind the watermark only counts for the windows still open

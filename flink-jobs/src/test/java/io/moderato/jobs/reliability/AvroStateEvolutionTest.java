@@ -1,10 +1,24 @@
 package io.moderato.jobs.reliability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
 import io.moderato.jobs.detection.DetectionState;
 import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.Harnesses;
 import io.moderato.jobs.testing.OperatorMetrics;
 import io.moderato.schemas.UserSignal;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import javax.tools.ToolProvider;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.compiler.specific.SpecificCompiler;
@@ -24,21 +38,6 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import javax.tools.ToolProvider;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Avro state evolution (issue 10, item 5), on RocksDB, with the DetectionJob's per-user state
@@ -60,14 +59,21 @@ class AvroStateEvolutionTest {
     private static final Schema CURRENT = UserSignal.getClassSchema();
     /** The current record plus an optional field with a default: the allowed kind of change. */
     private static final Schema ADDED_OPTIONAL_FIELD = withFields(CURRENT, fields -> {
-        fields.add(new Schema.Field("trustScore", SchemaBuilder.unionOf().nullType().and().doubleType().endUnion(),
-                "added in the test's next version", Schema.Field.NULL_DEFAULT_VALUE));
+        fields.add(new Schema.Field(
+                "trustScore",
+                SchemaBuilder.unionOf().nullType().and().doubleType().endUnion(),
+                "added in the test's next version",
+                Schema.Field.NULL_DEFAULT_VALUE));
         return fields;
     });
     /** The current record with priorStrikes turned from int into string: Avro cannot read old values. */
-    private static final Schema INCOMPATIBLE = withFields(CURRENT, fields -> fields.stream()
-            .map(f -> f.name().equals("priorStrikes") ? new Schema.Field(f.name(), Schema.create(Schema.Type.STRING)) : f)
-            .toList());
+    private static final Schema INCOMPATIBLE = withFields(
+            CURRENT,
+            fields -> fields.stream()
+                    .map(f -> f.name().equals("priorStrikes")
+                            ? new Schema.Field(f.name(), Schema.create(Schema.Type.STRING))
+                            : f)
+                    .toList());
 
     private static final List<String> USERS = List.of("user-1", "user-2", "user-3", "user-4", "user-5");
 
@@ -95,12 +101,17 @@ class AvroStateEvolutionTest {
         for (int i = 0; i < USERS.size(); i++) {
             SpecificRecord evolved = restored.get(i);
             UserSignal old = signal(USERS.get(i));
-            assertThat(evolved.getClass().getClassLoader()).as("restored as the next version's class").isSameAs(nextVersion);
+            assertThat(evolved.getClass().getClassLoader())
+                    .as("restored as the next version's class")
+                    .isSameAs(nextVersion);
             for (Schema.Field field : CURRENT.getFields()) {
-                assertThat(evolved.get(evolved.getSchema().getField(field.name()).pos())).as("%s of %s", field.name(), old.getUserId())
+                assertThat(evolved.get(
+                                evolved.getSchema().getField(field.name()).pos()))
+                        .as("%s of %s", field.name(), old.getUserId())
                         .isEqualTo(old.get(field.pos()));
             }
-            assertThat(evolved.get(evolved.getSchema().getField("trustScore").pos())).as("the added field of %s", old.getUserId())
+            assertThat(evolved.get(evolved.getSchema().getField("trustScore").pos()))
+                    .as("the added field of %s", old.getUserId())
                     .isNull();
         }
     }
@@ -118,8 +129,12 @@ class AvroStateEvolutionTest {
             harness.close();
             return thrown;
         });
-        assertThat(failure).as("opening on state written with an incompatible schema").isNotNull();
-        assertThat(ExceptionUtils.findThrowableWithMessage(failure, "incompatible")).as("%s", failure).isPresent();
+        assertThat(failure)
+                .as("opening on state written with an incompatible schema")
+                .isNotNull();
+        assertThat(ExceptionUtils.findThrowableWithMessage(failure, "incompatible"))
+                .as("%s", failure)
+                .isPresent();
         assertThat(processed).as("records processed").hasValue(0);
     }
 
@@ -136,8 +151,11 @@ class AvroStateEvolutionTest {
 
     private static <OUT> KeyedOneInputStreamOperatorTestHarness<String, String, OUT> harness(
             KeyedProcessFunction<String, String, OUT> function, ClassLoader userCode) throws Exception {
-        var harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function),
-                (String user) -> user, Types.STRING, Harnesses.environment(1, 0, new OperatorMetrics(), userCode));
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(function),
+                (String user) -> user,
+                Types.STRING,
+                Harnesses.environment(1, 0, new OperatorMetrics(), userCode));
         harness.setStateBackend(Harnesses.Backend.ROCKSDB.create());
         return harness;
     }
@@ -145,7 +163,8 @@ class AvroStateEvolutionTest {
     /** A signal with every field set, distinct per user. */
     private static UserSignal signal(String user) {
         int n = Integer.parseInt(user.substring("user-".length()));
-        return new UserSignal(user, 10 * n, n, 2 * n, n % 2 == 0, DetectionFixtures.T0 + n, Map.of("reports_30d", 1.5 * n));
+        return new UserSignal(
+                user, 10 * n, n, 2 * n, n % 2 == 0, DetectionFixtures.T0 + n, Map.of("reports_30d", 1.5 * n));
     }
 
     private static Schema withFields(Schema schema, Function<List<Schema.Field>, List<Schema.Field>> change) {
@@ -153,7 +172,8 @@ class AvroStateEvolutionTest {
         for (Schema.Field f : schema.getFields()) {
             copies.add(new Schema.Field(f, f.schema()));
         }
-        return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, change.apply(copies));
+        return Schema.createRecord(
+                schema.getName(), schema.getDoc(), schema.getNamespace(), false, change.apply(copies));
     }
 
     /**
@@ -176,8 +196,8 @@ class AvroStateEvolutionTest {
         assertThat(code).contains(model);
         Files.writeString(source, code.replace(model, "new SpecificData(UserSignal.class.getClassLoader())"));
         List<String> files = List.of(source.toString());
-        List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "-cp", System.getProperty("java.class.path"),
-                "-proc:none", "-nowarn"));
+        List<String> args = new ArrayList<>(List.of(
+                "-d", classes.toString(), "-cp", System.getProperty("java.class.path"), "-proc:none", "-nowarn"));
         args.addAll(files);
         int exit = ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new));
         assertThat(exit).as("javac of the next version of UserSignal").isZero();
@@ -244,8 +264,9 @@ class AvroStateEvolutionTest {
         @SuppressWarnings({"unchecked", "rawtypes"})
         public void open(OpenContext openContext) throws Exception {
             Class type = nextVersion.loadClass(UserSignal.class.getName());
-            state = getRuntimeContext().getState(new ValueStateDescriptor<SpecificRecord>(DetectionState.USER_SIGNAL,
-                    new AvroTypeInfo(type)));
+            state = getRuntimeContext()
+                    .getState(new ValueStateDescriptor<SpecificRecord>(
+                            DetectionState.USER_SIGNAL, new AvroTypeInfo(type)));
         }
 
         @Override

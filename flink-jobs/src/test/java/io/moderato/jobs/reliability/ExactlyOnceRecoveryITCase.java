@@ -1,13 +1,15 @@
 package io.moderato.jobs.reliability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.moderato.jobs.detection.DetectionOptions;
-import io.moderato.jobs.testing.MiniClusterWithKafka;
 import io.moderato.jobs.testing.Committed;
 import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.DetectionJobRun;
 import io.moderato.jobs.testing.FailureInjection;
 import io.moderato.jobs.testing.FeedbackFixtures;
 import io.moderato.jobs.testing.FeedbackJobRun;
+import io.moderato.jobs.testing.MiniClusterWithKafka;
 import io.moderato.jobs.testing.OutputComparison;
 import io.moderato.jobs.testing.RunComparison;
 import io.moderato.jobs.testing.SequenceCheck;
@@ -19,21 +21,18 @@ import io.moderato.schemas.MetricSnapshot;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.TrainingExample;
-import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kill and restore equals a clean run (issue 10, items 1 and 2). Each job runs twice over the same
@@ -70,33 +69,39 @@ class ExactlyOnceRecoveryITCase {
         int items = 40;
         List<ContentEvent> events = DetectionFixtures.numberedEvents("", users, items, DetectionFixtures.T0);
         run.produce("content.events", ContentEvent.class, events, ContentEvent::getContentId);
-        Configuration options = DetectionJobRun.options(run,
-                DetectionFixtures.writeDefaults(tmp, List.of(DetectionFixtures.statefulSpamPolicy(1))), true);
+        Configuration options = DetectionJobRun.options(
+                run, DetectionFixtures.writeDefaults(tmp, List.of(DetectionFixtures.statefulSpamPolicy(1))), true);
         // a bounded replay: no pause of a slow machine counts as quiet, no partition as idle
         options.set(DetectionOptions.QUIET_ADVANCE, Duration.ofHours(1));
         options.set(DetectionOptions.SOURCE_IDLENESS, Duration.ofHours(1));
 
         Configuration clean = DetectionJobRun.writingTo(options, run, "clean", 2);
-        StreamExecutionEnvironment cleanEnv = DetectionJobRun.environment(tmp.resolve("clean"), DetectionJobRun.noRestarts());
-        DetectionJobRun.build(cleanEnv, run, clean, "it-clean-" + run.prefix(), FailureInjection.none(Duration.ZERO)::applyTo);
+        StreamExecutionEnvironment cleanEnv =
+                DetectionJobRun.environment(tmp.resolve("clean"), DetectionJobRun.noRestarts());
+        DetectionJobRun.build(
+                cleanEnv, run, clean, "it-clean-" + run.prefix(), FailureInjection.none(Duration.ZERO)::applyTo);
         cleanEnv.execute("detection-clean");
 
         FailureInjection failures = FailureInjection.seeded(SEED, FAILURES, 1, 150, THROTTLE);
         Configuration failing = DetectionJobRun.writingTo(options, run, "failing", 2);
-        StreamExecutionEnvironment failingEnv = DetectionJobRun.environment(tmp.resolve("failing"),
-                DetectionJobRun.fastRestarts(FAILURES + 2, CHECKPOINT_INTERVAL));
+        StreamExecutionEnvironment failingEnv = DetectionJobRun.environment(
+                tmp.resolve("failing"), DetectionJobRun.fastRestarts(FAILURES + 2, CHECKPOINT_INTERVAL));
         DetectionJobRun.build(failingEnv, run, failing, "it-failing-" + run.prefix(), failures::applyTo);
         long started = System.nanoTime();
         failingEnv.execute("detection-failing");
         long seconds = (System.nanoTime() - started) / 1_000_000_000L;
         assertThat(failures.injected()).as("failures injected").isEqualTo(FAILURES);
 
-        List<Committed<RiskDecision>> decisions = run.readCommitted("failing.risk.decisions", RiskDecision.class, events.size());
+        List<Committed<RiskDecision>> decisions =
+                run.readCommitted("failing.risk.decisions", RiskDecision.class, events.size());
         List<Committed<ReviewTask>> tasks = run.readCommitted("failing.review.tasks", ReviewTask.class, 1);
-        List<Committed<EnforcementAction>> actions = run.readCommitted("failing.enforcement.actions", EnforcementAction.class, 0);
+        List<Committed<EnforcementAction>> actions =
+                run.readCommitted("failing.enforcement.actions", EnforcementAction.class, 0);
         List<OutputComparison.Report> reports = RunComparison.detection(run, "clean", "failing", events.size());
-        System.out.printf("DetectionJob, %d events, %d planned failures (records after a checkpoint: %s) after checkpoints %s, "
-                + "%d s:%n", events.size(), FAILURES, failures.points(), failures.afterCheckpoints(), seconds);
+        System.out.printf(
+                "DetectionJob, %d events, %d planned failures (records after a checkpoint: %s) after checkpoints %s, "
+                        + "%d s:%n",
+                events.size(), FAILURES, failures.points(), failures.afterCheckpoints(), seconds);
         reports.forEach(r -> System.out.println("  " + r));
         assertThat(reports).allMatch(OutputComparison.Report::identical);
         assertThat(decisions).hasSize(events.size());
@@ -104,22 +109,31 @@ class ExactlyOnceRecoveryITCase {
         assertThat(decisions).anyMatch(d -> d.value().getPolicies().get(0).getEscalated());
 
         // per-key sequences after each stateful stage: the decider (per user), the router (per queue)
-        Map<String, List<Long>> perUser = SequenceCheck.sequences(decisions, c -> c.value().getUserId(),
-                d -> DetectionFixtures.sequenceOf(d.getContentId()));
+        Map<String, List<Long>> perUser = SequenceCheck.sequences(
+                decisions, c -> c.value().getUserId(), d -> DetectionFixtures.sequenceOf(d.getContentId()));
         Map<String, SortedSet<Long>> everyItem = new TreeMap<>();
         for (int u = 0; u < users; u++) {
             everyItem.put("user-" + u, SequenceCheck.range(0, items - 1));
         }
-        assertThat(SequenceCheck.gaps(perUser, everyItem)).as("decisions per user: gaps").isEmpty();
-        assertThat(SequenceCheck.repeatsOrDisorder(SequenceCheck.sequences(decisions,
-                c -> c.partition() + " " + c.value().getUserId() + " " + OutputComparison.writerOf(c.value()),
-                d -> DetectionFixtures.sequenceOf(d.getContentId())))).as("decisions per user and writer").isEmpty();
-        assertThat(SequenceCheck.repeatsOrDisorder(SequenceCheck.sequences(actions,
-                c -> c.partition() + " " + c.value().getUserId(), a -> DetectionFixtures.sequenceOf(a.getContentId()))))
-                .as("enforcement actions per user").isEmpty();
-        assertThat(SequenceCheck.repeatsOrDisorder(SequenceCheck.sequences(tasks,
-                c -> c.partition() + " " + c.value().getQueue(), ReviewTask::getEventTimeMillis)))
-                .as("review tasks per queue, in admission (event-time) order").isEmpty();
+        assertThat(SequenceCheck.gaps(perUser, everyItem))
+                .as("decisions per user: gaps")
+                .isEmpty();
+        assertThat(SequenceCheck.repeatsOrDisorder(SequenceCheck.sequences(
+                        decisions,
+                        c -> c.partition() + " " + c.value().getUserId() + " " + OutputComparison.writerOf(c.value()),
+                        d -> DetectionFixtures.sequenceOf(d.getContentId()))))
+                .as("decisions per user and writer")
+                .isEmpty();
+        assertThat(SequenceCheck.repeatsOrDisorder(SequenceCheck.sequences(
+                        actions,
+                        c -> c.partition() + " " + c.value().getUserId(),
+                        a -> DetectionFixtures.sequenceOf(a.getContentId()))))
+                .as("enforcement actions per user")
+                .isEmpty();
+        assertThat(SequenceCheck.repeatsOrDisorder(SequenceCheck.sequences(
+                        tasks, c -> c.partition() + " " + c.value().getQueue(), ReviewTask::getEventTimeMillis)))
+                .as("review tasks per queue, in admission (event-time) order")
+                .isEmpty();
     }
 
     @Test
@@ -128,18 +142,20 @@ class ExactlyOnceRecoveryITCase {
         FeedbackJobRun.createTopics(run, 2);
         FeedbackFixtures.Input input = FeedbackFixtures.mixed("d", FeedbackFixtures.T0, 2_400, SEED);
         FeedbackJobRun.produce(run, input);
-        Configuration options = FeedbackJobRun.options(run, FeedbackFixtures.spamConfig(1, 0.5, 0.9), tmp,
-                tmp.resolve("files"), true);
+        Configuration options =
+                FeedbackJobRun.options(run, FeedbackFixtures.spamConfig(1, 0.5, 0.9), tmp, tmp.resolve("files"), true);
 
         Configuration clean = FeedbackJobRun.writingTo(options, run, "clean", 2, tmp.resolve("clean-files"));
-        StreamExecutionEnvironment cleanEnv = FeedbackJobRun.environment(tmp.resolve("clean"), DetectionJobRun.noRestarts());
-        FeedbackJobRun.build(cleanEnv, run, clean, "it-clean-" + run.prefix(), FailureInjection.none(Duration.ZERO)::applyTo);
+        StreamExecutionEnvironment cleanEnv =
+                FeedbackJobRun.environment(tmp.resolve("clean"), DetectionJobRun.noRestarts());
+        FeedbackJobRun.build(
+                cleanEnv, run, clean, "it-clean-" + run.prefix(), FailureInjection.none(Duration.ZERO)::applyTo);
         cleanEnv.execute("feedback-clean");
 
         FailureInjection failures = FailureInjection.seeded(SEED, FAILURES, 1, 150, THROTTLE);
         Configuration failing = FeedbackJobRun.writingTo(options, run, "failing", 2, tmp.resolve("failing-files"));
-        StreamExecutionEnvironment failingEnv = FeedbackJobRun.environment(tmp.resolve("failing"),
-                DetectionJobRun.fastRestarts(FAILURES + 2, CHECKPOINT_INTERVAL));
+        StreamExecutionEnvironment failingEnv = FeedbackJobRun.environment(
+                tmp.resolve("failing"), DetectionJobRun.fastRestarts(FAILURES + 2, CHECKPOINT_INTERVAL));
         FeedbackJobRun.build(failingEnv, run, failing, "it-failing-" + run.prefix(), failures::applyTo);
         long started = System.nanoTime();
         failingEnv.execute("feedback-failing");
@@ -148,44 +164,66 @@ class ExactlyOnceRecoveryITCase {
 
         List<Committed<TrainingExample>> examples = read(run, "failing.training.examples", TrainingExample.class, 1);
         List<Committed<MetricSnapshot>> snapshots = read(run, "failing.quality.metrics", MetricSnapshot.class, 1);
-        List<Committed<ComplianceReport>> compliance = read(run, "failing.compliance.reports", ComplianceReport.class, 1);
+        List<Committed<ComplianceReport>> compliance =
+                read(run, "failing.compliance.reports", ComplianceReport.class, 1);
         List<OutputComparison.Report> reports = RunComparison.feedback(run, "clean", "failing");
-        System.out.printf("FeedbackJob, %d decisions + %d labels, %d planned failures (records after a checkpoint: %s) "
-                        + "after checkpoints %s, %d s:%n", input.decisions().size(), input.labels().size(), FAILURES,
-                failures.points(), failures.afterCheckpoints(), seconds);
+        System.out.printf(
+                "FeedbackJob, %d decisions + %d labels, %d planned failures (records after a checkpoint: %s) "
+                        + "after checkpoints %s, %d s:%n",
+                input.decisions().size(),
+                input.labels().size(),
+                FAILURES,
+                failures.points(),
+                failures.afterCheckpoints(),
+                seconds);
         reports.forEach(r -> System.out.println("  " + r));
         assertThat(reports).allMatch(OutputComparison.Report::identical);
         assertThat(examples).isNotEmpty();
         // the exactly-once file sink: the same examples in committed files
-        assertThat(exampleFiles(tmp.resolve("failing-files"))).hasSize(examples.size())
+        assertThat(exampleFiles(tmp.resolve("failing-files")))
+                .hasSize(examples.size())
                 .containsExactlyInAnyOrderElementsOf(exampleFiles(tmp.resolve("clean-files")));
         assertThat(snapshots).isNotEmpty();
         assertThat(compliance).isNotEmpty();
 
         // per-key sequences after each stateful stage: the join (label count per item), the metrics and
         // compliance (window or report time per key)
-        Map<String, List<Long>> labelCounts = SequenceCheck.sequences(examples, c -> c.value().getContentId(),
-                TrainingExample::getLabelCount);
+        Map<String, List<Long>> labelCounts =
+                SequenceCheck.sequences(examples, c -> c.value().getContentId(), TrainingExample::getLabelCount);
         Map<String, SortedSet<Long>> fromOne = new TreeMap<>();
-        labelCounts.forEach((id, counts) -> fromOne.put(id,
-                SequenceCheck.range(1, counts.stream().mapToLong(Long::longValue).max().orElse(0))));
-        assertThat(SequenceCheck.gaps(labelCounts, fromOne)).as("training examples per item: gaps").isEmpty();
-        assertThat(SequenceCheck.repeatsOrDisorder(labelCounts)).as("training examples per item").isEmpty();
-        assertThat(SequenceCheck.repeatsOrDisorder(SequenceCheck.sequences(snapshots,
-                c -> c.partition() + " " + RunComparison.metricKey(c.value()), MetricSnapshot::getWindowEndMillis)))
-                .as("metric snapshots per key and window kind").isEmpty();
-        assertThat(SequenceCheck.repeatsOrDisorder(SequenceCheck.sequences(compliance,
-                c -> c.partition() + " " + c.value().getPolicyId() + " " + c.value().getDayStartMillis(),
-                ComplianceReport::getGeneratedAtMillis))).as("compliance reports per policy and day").isEmpty();
+        labelCounts.forEach((id, counts) -> fromOne.put(
+                id,
+                SequenceCheck.range(
+                        1, counts.stream().mapToLong(Long::longValue).max().orElse(0))));
+        assertThat(SequenceCheck.gaps(labelCounts, fromOne))
+                .as("training examples per item: gaps")
+                .isEmpty();
+        assertThat(SequenceCheck.repeatsOrDisorder(labelCounts))
+                .as("training examples per item")
+                .isEmpty();
+        assertThat(SequenceCheck.repeatsOrDisorder(SequenceCheck.sequences(
+                        snapshots,
+                        c -> c.partition() + " " + RunComparison.metricKey(c.value()),
+                        MetricSnapshot::getWindowEndMillis)))
+                .as("metric snapshots per key and window kind")
+                .isEmpty();
+        assertThat(SequenceCheck.repeatsOrDisorder(SequenceCheck.sequences(
+                        compliance,
+                        c -> c.partition() + " " + c.value().getPolicyId() + " "
+                                + c.value().getDayStartMillis(),
+                        ComplianceReport::getGeneratedAtMillis)))
+                .as("compliance reports per policy and day")
+                .isEmpty();
     }
 
     private static List<String> exampleFiles(Path dir) throws Exception {
         return io.moderato.udfs.io.TrainingExampleFiles.read(List.of(dir), message -> {}).stream()
-                .map(r -> r.example().toString()).toList();
+                .map(r -> r.example().toString())
+                .toList();
     }
 
-    private static <T extends SpecificRecordBase> List<Committed<T>> read(TopicScope run, String topic, Class<T> type,
-                                                                         int expected) throws Exception {
+    private static <T extends SpecificRecordBase> List<Committed<T>> read(
+            TopicScope run, String topic, Class<T> type, int expected) throws Exception {
         return run.readCommitted(topic, type, expected);
     }
 }

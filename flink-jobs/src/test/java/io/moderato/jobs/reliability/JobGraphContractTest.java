@@ -1,5 +1,8 @@
 package io.moderato.jobs.reliability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.moderato.jobs.common.JobSettings;
 import io.moderato.jobs.common.KafkaIo;
 import io.moderato.jobs.common.KafkaRecord;
@@ -7,18 +10,6 @@ import io.moderato.jobs.detection.DetectionJob;
 import io.moderato.jobs.detection.DetectionState;
 import io.moderato.jobs.feedback.FeedbackJob;
 import io.moderato.jobs.feedback.FeedbackState;
-import org.apache.flink.api.common.ExecutionConfig;
-import org.apache.flink.api.common.state.StateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.graph.StreamGraph;
-import org.apache.flink.streaming.api.graph.StreamNode;
-import org.apache.flink.util.OutputTag;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
@@ -31,9 +22,17 @@ import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.Test;
 
 /**
  * What a savepoint relies on, checked on the production graphs of both jobs (Kafka sources and
@@ -48,7 +47,8 @@ class JobGraphContractTest {
     private static final String FEEDBACK_UIDS = "operator-uids/feedback-job.txt";
 
     private static StreamExecutionEnvironment environment() {
-        Configuration conf = JobSettings.streamingDefaults("file:///tmp/moderato-graph-test", java.time.Duration.ofSeconds(10));
+        Configuration conf =
+                JobSettings.streamingDefaults("file:///tmp/moderato-graph-test", java.time.Duration.ofSeconds(10));
         return StreamExecutionEnvironment.getExecutionEnvironment(conf);
     }
 
@@ -56,10 +56,15 @@ class JobGraphContractTest {
     static StreamGraph detectionGraph(UnaryOperator<DataStream<KafkaRecord>> contentSeam) {
         StreamExecutionEnvironment env = environment();
         Configuration conf = new Configuration();
-        KafkaIo kafka = new KafkaIo("localhost:9092", "mock://graph-test", DetectionJob.QUALIFIED_NAME, false, 600_000L);
+        KafkaIo kafka =
+                new KafkaIo("localhost:9092", "mock://graph-test", DetectionJob.QUALIFIED_NAME, false, 600_000L);
         DetectionJob.Sources sources = DetectionJob.kafkaSources(env, kafka, conf);
-        DetectionJob.build(env, new DetectionJob.Sources(contentSeam.apply(sources.contentEvents()), sources.userSignals(),
-                sources.policyConfigs()), DetectionJob.kafkaSinks(kafka, conf), conf);
+        DetectionJob.build(
+                env,
+                new DetectionJob.Sources(
+                        contentSeam.apply(sources.contentEvents()), sources.userSignals(), sources.policyConfigs()),
+                DetectionJob.kafkaSinks(kafka, conf),
+                conf);
         return env.getStreamGraph();
     }
 
@@ -90,12 +95,14 @@ class JobGraphContractTest {
     }
 
     private static List<String> checkedIn(String resource) throws IOException {
-        try (InputStream in = Objects.requireNonNull(JobGraphContractTest.class.getClassLoader().getResourceAsStream(resource),
-                resource + " missing")) {
+        try (InputStream in = Objects.requireNonNull(
+                JobGraphContractTest.class.getClassLoader().getResourceAsStream(resource), resource + " missing")) {
             // "<uid>    # <operator name>": the name is for readers, only the uid is state's address
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
                     .filter(l -> !l.isBlank() && !l.startsWith("#"))
-                    .map(l -> l.contains(" #") ? l.substring(0, l.indexOf(" #")).strip() : l.strip()).toList();
+                    .map(l -> l.contains(" #") ? l.substring(0, l.indexOf(" #")).strip() : l.strip())
+                    .toList();
         }
     }
 
@@ -111,22 +118,25 @@ class JobGraphContractTest {
 
     private static void assertUids(StreamGraph graph, String resource) throws IOException {
         assertThat(uids(graph))
-                .as("operator uids against src/test/resources/%s. A uid that changes orphans its operator's state in every "
-                        + "savepoint: never rename one. A new operator is added to the file; the graph's listing now:%n%s",
+                .as(
+                        "operator uids against src/test/resources/%s. A uid that changes orphans its operator's state in every "
+                                + "savepoint: never rename one. A new operator is added to the file; the graph's listing now:%n%s",
                         resource, listing(graph))
                 .containsExactlyElementsOf(checkedIn(resource));
     }
 
     @Test
     void shouldRefuseToBuildAJobGraphWithAnOperatorThatHasNoUid() {
-        assertThatThrownBy(() -> detectionGraph(content -> content.filter(r -> r.value != null).name("No uid")))
+        assertThatThrownBy(() -> detectionGraph(
+                        content -> content.filter(r -> r.value != null).name("No uid")))
                 .hasMessageContaining("uid");
     }
 
     @Test
     void shouldBuildBothJobGraphsWithoutAnyKryoSerializer() {
         for (StreamGraph graph : List.of(detectionGraph(UnaryOperator.identity()), feedbackGraph())) {
-            assertThat(graph.getExecutionConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
+            assertThat(graph.getExecutionConfig().getSerializerConfig().hasGenericTypesDisabled())
+                    .isTrue();
             graph.getJobGraph(); // generates every edge serializer
             for (StreamNode node : graph.getStreamNodes()) {
                 List<TypeSerializer<?>> serializers = new ArrayList<>(Arrays.asList(node.getTypeSerializersIn()));
@@ -140,7 +150,8 @@ class JobGraphContractTest {
     @Test
     void shouldCreateEveryStateAndSideOutputSerializerWithoutKryo() throws Exception {
         ExecutionConfig noGenerics = new ExecutionConfig();
-        noGenerics.configure(JobSettings.applySafetyRules(new Configuration()), JobGraphContractTest.class.getClassLoader());
+        noGenerics.configure(
+                JobSettings.applySafetyRules(new Configuration()), JobGraphContractTest.class.getClassLoader());
         assertThat(noGenerics.getSerializerConfig().hasGenericTypesDisabled()).isTrue();
         int checked = 0;
         for (Class<?> holder : List.of(DetectionState.class, FeedbackState.class)) {
@@ -153,7 +164,9 @@ class JobGraphContractTest {
                     TypeInformation<?> type = ((OutputTag<?>) declared).getTypeInfo();
                     serializer = type.createSerializer(noGenerics.getSerializerConfig());
                 }
-                assertThat(isKryo(serializer)).as("%s of %s", declared, holder.getSimpleName()).isFalse();
+                assertThat(isKryo(serializer))
+                        .as("%s of %s", declared, holder.getSimpleName())
+                        .isFalse();
                 checked++;
             }
         }
@@ -168,12 +181,14 @@ class JobGraphContractTest {
         List<Object> declared = new ArrayList<>();
         for (Field field : holder.getFields()) {
             if (Modifier.isStatic(field.getModifiers())
-                    && (StateDescriptor.class.isAssignableFrom(field.getType()) || field.getType() == OutputTag.class)) {
+                    && (StateDescriptor.class.isAssignableFrom(field.getType())
+                            || field.getType() == OutputTag.class)) {
                 declared.add(field.get(null));
             }
         }
         for (Method method : holder.getMethods()) {
-            if (Modifier.isStatic(method.getModifiers()) && method.getParameterCount() == 0
+            if (Modifier.isStatic(method.getModifiers())
+                    && method.getParameterCount() == 0
                     && StateDescriptor.class.isAssignableFrom(method.getReturnType())) {
                 declared.add(method.invoke(null));
             }

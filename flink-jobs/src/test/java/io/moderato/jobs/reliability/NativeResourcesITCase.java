@@ -1,24 +1,18 @@
 package io.moderato.jobs.reliability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.moderato.jobs.common.KafkaIo;
 import io.moderato.jobs.detection.DetectionJob;
-import io.moderato.jobs.detection.DetectionOptions;
-import io.moderato.jobs.testing.MiniClusterWithKafka;
 import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.DetectionJobRun;
 import io.moderato.jobs.testing.InMemorySinks;
+import io.moderato.jobs.testing.MiniClusterWithKafka;
 import io.moderato.jobs.testing.ParitySample;
 import io.moderato.jobs.testing.TopicScope;
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.udfs.model.OnnxModel;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -26,8 +20,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 10, item 11: the DetectionJob restarted 10 times in one JVM (a sink that fails at each of the
@@ -54,8 +52,12 @@ class NativeResourcesITCase {
         List<ContentEvent> events = new ArrayList<>();
         List<ParitySample.Message> messages = ParitySample.load();
         for (int i = 0; i < 60; i++) {
-            events.add(DetectionFixtures.textEvent("c" + i, "user-" + i, messages.get((i * 11) % messages.size()).text(),
-                    DetectionFixtures.T0 + i * 500L, false));
+            events.add(DetectionFixtures.textEvent(
+                    "c" + i,
+                    "user-" + i,
+                    messages.get((i * 11) % messages.size()).text(),
+                    DetectionFixtures.T0 + i * 500L,
+                    false));
         }
 
         // warm-up with the same restarts: the natives, the JIT, malloc's per-thread arenas and the heap reach their
@@ -72,7 +74,8 @@ class NativeResourcesITCase {
         int sessionsAfter = OnnxModel.openSessions();
         long rssGrowthMb = (residentKb() - rssBefore) / 1024;
         long heapGrowthMb = (heapCommittedKb() - heapBefore) / 1024;
-        System.out.printf("[reliability] native resources: %d restarts in %d ms; open ONNX sessions %d -> %d; "
+        System.out.printf(
+                "[reliability] native resources: %d restarts in %d ms; open ONNX sessions %d -> %d; "
                         + "VmRSS growth %d MB (bound %d MB), of which heap committed %d MB%n",
                 attempts, millis, sessionsBefore, sessionsAfter, rssGrowthMb, RSS_GROWTH_BOUND_MB, heapGrowthMb);
         assertThat(attempts).isEqualTo(RESTARTS);
@@ -89,18 +92,23 @@ class NativeResourcesITCase {
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, failures + 1);
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(10));
-        StreamExecutionEnvironment env = DetectionJobRun.environment(tmp.resolve("checkpoints-" + run.prefix()), restarts);
+        StreamExecutionEnvironment env =
+                DetectionJobRun.environment(tmp.resolve("checkpoints-" + run.prefix()), restarts);
         Configuration conf = DetectionJobRun.options(run, defaults, true);
-        KafkaIo io = new KafkaIo(CLUSTER.kafka().bootstrapServers(), run.registry(), "it-" + run.prefix(), true, 120_000L);
+        KafkaIo io =
+                new KafkaIo(CLUSTER.kafka().bootstrapServers(), run.registry(), "it-" + run.prefix(), true, 120_000L);
         InMemorySinks sinks = InMemorySinks.failingFirstAttempts(failures);
         DetectionJob.build(env, DetectionJob.kafkaSources(env, io, conf), sinks, conf);
         env.execute("native-resources-it");
 
         // the last attempt scored every event with the model: ONNX Runtime loaded at every attempt
         List<RiskDecision> decided = sinks.writtenDecisions();
-        assertThat(decided).extracting(RiskDecision::getContentId).containsAll(
-                events.stream().map(ContentEvent::getContentId).toList());
-        assertThat(decided).allSatisfy(d -> assertThat(d.getPolicies().get(0).getScoringProblems()).isEmpty());
+        assertThat(decided)
+                .extracting(RiskDecision::getContentId)
+                .containsAll(events.stream().map(ContentEvent::getContentId).toList());
+        assertThat(decided)
+                .allSatisfy(d ->
+                        assertThat(d.getPolicies().get(0).getScoringProblems()).isEmpty());
         return sinks.restarts();
     }
 

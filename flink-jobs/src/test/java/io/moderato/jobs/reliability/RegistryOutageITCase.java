@@ -1,25 +1,18 @@
 package io.moderato.jobs.reliability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.moderato.jobs.detection.DetectionOptions;
-import io.moderato.jobs.testing.MiniClusterWithKafka;
 import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.DetectionJobRun;
+import io.moderato.jobs.testing.MiniClusterWithKafka;
 import io.moderato.jobs.testing.ParitySample;
 import io.moderato.jobs.testing.TopicScope;
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.DeadLetter;
 import io.moderato.schemas.RiskDecision;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -32,8 +25,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 10, item 9: the schema registry goes away while the DetectionJob runs (an in-process HTTP server
@@ -71,8 +70,8 @@ class RegistryOutageITCase {
         Configuration options = DetectionJobRun.options(run, defaults, false);
         options.set(DetectionOptions.REGISTRY_OUTAGE_MAX_WAIT, OUTAGE_BUDGET);
 
-        JobClient job = DetectionJobRun.start(DetectionJobRun.environment(tmp.resolve("checkpoints"), DetectionJobRun.noRestarts()),
-                run, options);
+        JobClient job = DetectionJobRun.start(
+                DetectionJobRun.environment(tmp.resolve("checkpoints"), DetectionJobRun.noRestarts()), run, options);
         List<DeadLetter> deadLetters;
         List<RiskDecision> decisions;
         long outageMillis;
@@ -102,19 +101,28 @@ class RegistryOutageITCase {
             job.cancel().get();
             registry.stop();
         }
-        System.out.printf("[reliability] registry outage: %d cached-id records decided and %d unseen-id records "
-                        + "dead-lettered within %d ms of the outage (budget %d ms); reason: %s%n", during.size(), unseen.size(),
-                outageMillis, OUTAGE_BUDGET.toMillis(), deadLetters.isEmpty() ? "-" : deadLetters.get(0).getError());
+        System.out.printf(
+                "[reliability] registry outage: %d cached-id records decided and %d unseen-id records "
+                        + "dead-lettered within %d ms of the outage (budget %d ms); reason: %s%n",
+                during.size(),
+                unseen.size(),
+                outageMillis,
+                OUTAGE_BUDGET.toMillis(),
+                deadLetters.isEmpty() ? "-" : deadLetters.get(0).getError());
 
         assertThat(deadLetters).hasSize(unseen.size());
         assertThat(deadLetters).allSatisfy(d -> {
             assertThat(d.getErrorClass()).isEqualTo("REGISTRY_UNAVAILABLE");
-            assertThat(d.getError()).contains("schema registry unreachable").contains("schema-registry.outage-max-wait");
+            assertThat(d.getError())
+                    .contains("schema registry unreachable")
+                    .contains("schema-registry.outage-max-wait");
             assertThat(d.getSourceTopic()).isEqualTo(run.topic("content.events"));
             assertThat(d.getOffset()).isNotNegative();
         });
-        assertThat(deadLetters).extracting(d -> new String(bytes(d.getKey()), StandardCharsets.UTF_8))
-                .containsExactlyInAnyOrderElementsOf(unseen.stream().map(ContentEvent::getContentId).toList());
+        assertThat(deadLetters)
+                .extracting(d -> new String(bytes(d.getKey()), StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrderElementsOf(
+                        unseen.stream().map(ContentEvent::getContentId).toList());
 
         // baseline: the same decided events on a registry that never went away
         List<ContentEvent> decided = new ArrayList<>(before);
@@ -123,15 +131,19 @@ class RegistryOutageITCase {
         TopicScope baseline = TopicScope.create(CLUSTER.kafka(), "outage-baseline");
         DetectionJobRun.createTopics(baseline, 2);
         baseline.produce("content.events", ContentEvent.class, decided, ContentEvent::getContentId);
-        DetectionJobRun.runBounded(DetectionJobRun.environment(tmp.resolve("checkpoints-baseline"), DetectionJobRun.noRestarts()),
-                baseline, DetectionJobRun.options(baseline, defaults, true));
+        DetectionJobRun.runBounded(
+                DetectionJobRun.environment(tmp.resolve("checkpoints-baseline"), DetectionJobRun.noRestarts()),
+                baseline,
+                DetectionJobRun.options(baseline, defaults, true));
         // `late` says whether an item arrived after the watermark had passed its time: it depends on how the phases
         // of this live run were paced (a source quiet for detection.watermark.quiet-after advances its watermark),
         // not on the registry; with one user per item it changes nothing else in the decision
         long late = decisions.stream().filter(RiskDecision::getLate).count();
-        System.out.printf("[reliability] registry outage: %d of %d decisions flagged late by the pacing of the live run%n",
+        System.out.printf(
+                "[reliability] registry outage: %d of %d decisions flagged late by the pacing of the live run%n",
                 late, decisions.size());
-        assertThat(comparable(decisions)).hasSize(decided.size())
+        assertThat(comparable(decisions))
+                .hasSize(decided.size())
                 .isEqualTo(comparable(baseline.read("risk.decisions", RiskDecision.class, decided.size())));
     }
 
@@ -139,8 +151,12 @@ class RegistryOutageITCase {
     private static List<ContentEvent> events(String prefix, int first, int count, List<ParitySample.Message> messages) {
         List<ContentEvent> events = new ArrayList<>();
         for (int i = first; i < first + count; i++) {
-            events.add(DetectionFixtures.textEvent(prefix + i, "user-" + i, messages.get((i * 17) % messages.size()).text(),
-                    DetectionFixtures.T0 + i * 500L, i % 4 == 0));
+            events.add(DetectionFixtures.textEvent(
+                    prefix + i,
+                    "user-" + i,
+                    messages.get((i * 17) % messages.size()).text(),
+                    DetectionFixtures.T0 + i * 500L,
+                    i % 4 == 0));
         }
         return events;
     }
@@ -163,11 +179,16 @@ class RegistryOutageITCase {
             encoder.flush();
             values.add(out.toByteArray());
         }
-        CLUSTER.kafka().produce(run.topic("content.events"), events.stream().map(ContentEvent::getContentId).toList(), values);
+        CLUSTER.kafka()
+                .produce(
+                        run.topic("content.events"),
+                        events.stream().map(ContentEvent::getContentId).toList(),
+                        values);
     }
 
     private static void awaitCommitted(TopicScope run, String topic, int count) {
-        assertThat(CLUSTER.kafka().readCommitted(run.topic(topic), count, TopicScope.READ_TIMEOUT)).as("committed on %s", topic)
+        assertThat(CLUSTER.kafka().readCommitted(run.topic(topic), count, TopicScope.READ_TIMEOUT))
+                .as("committed on %s", topic)
                 .hasSizeGreaterThanOrEqualTo(count);
     }
 
@@ -180,7 +201,13 @@ class RegistryOutageITCase {
     private static Map<String, String> comparable(List<RiskDecision> decisions) {
         Map<String, String> byId = new TreeMap<>();
         for (RiskDecision d : decisions) {
-            byId.put(d.getContentId(), RiskDecision.newBuilder(d).setDecidedAtMillis(0).setLate(false).build().toString());
+            byId.put(
+                    d.getContentId(),
+                    RiskDecision.newBuilder(d)
+                            .setDecidedAtMillis(0)
+                            .setLate(false)
+                            .build()
+                            .toString());
         }
         return byId;
     }
@@ -241,7 +268,11 @@ class RegistryOutageITCase {
             } catch (RuntimeException | Error e) {
                 System.err.println("[reliability] test registry failed on " + exchange.getRequestURI() + ": " + e);
                 e.printStackTrace();
-                respond(exchange, 500, "{\"error_code\":50001,\"message\":\"test registry: " + e.getClass().getSimpleName() + "\"}");
+                respond(
+                        exchange,
+                        500,
+                        "{\"error_code\":50001,\"message\":\"test registry: "
+                                + e.getClass().getSimpleName() + "\"}");
             }
         }
 
@@ -256,8 +287,11 @@ class RegistryOutageITCase {
                 }
                 int id;
                 synchronized (this) {
-                    id = schemas.entrySet().stream().filter(e -> e.getValue().equals(schema)).map(Map.Entry::getKey)
-                            .findFirst().orElseGet(() -> add(schema));
+                    id = schemas.entrySet().stream()
+                            .filter(e -> e.getValue().equals(schema))
+                            .map(Map.Entry::getKey)
+                            .findFirst()
+                            .orElseGet(() -> add(schema));
                 }
                 respond(exchange, 200, "{\"id\":" + id + "}");
             } else if (exchange.getRequestMethod().equals("GET") && path.startsWith("/schemas/ids/")) {
@@ -268,8 +302,11 @@ class RegistryOutageITCase {
                     respond(exchange, 200, "{\"schema\":" + quote(schema) + "}");
                 }
             } else {
-                respond(exchange, 404, "{\"error_code\":40401,\"message\":\"not supported by this test registry: "
-                        + exchange.getRequestMethod() + " " + path + "\"}");
+                respond(
+                        exchange,
+                        404,
+                        "{\"error_code\":40401,\"message\":\"not supported by this test registry: "
+                                + exchange.getRequestMethod() + " " + path + "\"}");
             }
         }
 

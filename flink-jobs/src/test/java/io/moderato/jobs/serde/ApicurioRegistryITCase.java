@@ -5,6 +5,11 @@ import static io.moderato.jobs.serde.Probes.frame;
 import static io.moderato.jobs.serde.Probes.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.moderato.jobs.local.ApicurioRegistry;
+import io.moderato.jobs.serde.DecodeResult.Failure;
+import io.moderato.jobs.serde.testing.ProbeEvent;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,18 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.moderato.jobs.local.ApicurioRegistry;
-import io.moderato.jobs.serde.DecodeResult.Failure;
-import io.moderato.jobs.serde.testing.ProbeEvent;
 
 /**
  * Against a real Confluent-compatible registry server: Apicurio Registry 2.6 (in-memory H2
@@ -36,7 +33,8 @@ import io.moderato.jobs.serde.testing.ProbeEvent;
 class ApicurioRegistryITCase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private static ApicurioRegistry registry;
     private static Path log;
@@ -59,7 +57,8 @@ class ApicurioRegistryITCase {
 
     @Test
     void shouldRegisterThroughOurCoderAndServeTheSchemaOverTheCcompatApi() throws Exception {
-        RegistryAvroSerializer<ProbeEvent> serializer = RegistryAvroSerializer.forTopic(ProbeEvent.class, ccompatUrl, "it.events");
+        RegistryAvroSerializer<ProbeEvent> serializer =
+                RegistryAvroSerializer.forTopic(ProbeEvent.class, ccompatUrl, "it.events");
 
         byte[] bytes = serializer.serialize(probe("a-1"));
 
@@ -68,15 +67,20 @@ class ApicurioRegistryITCase {
         JsonNode byId = getJson("/schemas/ids/" + id);
         assertThat(new Schema.Parser().parse(byId.get("schema").asText())).isEqualTo(ProbeEvent.getClassSchema());
         assertThat(getJson("/subjects").toString()).contains("\"it.events-value\"");
-        assertThat(getJson("/subjects/it.events-value/versions/latest").get("id").asInt()).isEqualTo(id);
+        assertThat(getJson("/subjects/it.events-value/versions/latest")
+                        .get("id")
+                        .asInt())
+                .isEqualTo(id);
     }
 
     @Test
     void shouldRoundTripThroughTheServerWithFreshClients() throws Exception {
-        byte[] bytes = RegistryAvroSerializer.forTopic(ProbeEvent.class, ccompatUrl, "it.roundtrip").serialize(probe("a-2"));
+        byte[] bytes = RegistryAvroSerializer.forTopic(ProbeEvent.class, ccompatUrl, "it.roundtrip")
+                .serialize(probe("a-2"));
 
         // a new deserializer: its caches are empty, so the writer schema comes from the server
-        DecodeResult<ProbeEvent> result = RegistryAvroDeserializer.of(ProbeEvent.class, ccompatUrl).decode(bytes);
+        DecodeResult<ProbeEvent> result =
+                RegistryAvroDeserializer.of(ProbeEvent.class, ccompatUrl).decode(bytes);
 
         assertThat(result.isOk()).as(result.toString()).isTrue();
         assertThat(result.record()).isEqualTo(probe("a-2"));
@@ -89,7 +93,8 @@ class ApicurioRegistryITCase {
         int id = registerOverHttp("it.handmade-value", ProbeEvent.getClassSchema());
         byte[] payload = frame(id, avroBody(probe("a-3")));
 
-        DecodeResult<ProbeEvent> result = RegistryAvroDeserializer.of(ProbeEvent.class, ccompatUrl).decode(payload);
+        DecodeResult<ProbeEvent> result =
+                RegistryAvroDeserializer.of(ProbeEvent.class, ccompatUrl).decode(payload);
 
         assertThat(result.record()).isEqualTo(probe("a-3"));
         assertThat(result.schemaId()).isEqualTo(id);
@@ -126,7 +131,8 @@ class ApicurioRegistryITCase {
 
     private static int registerOverHttp(String subject, Schema schema) throws Exception {
         String body = JSON.writeValueAsString(JSON.createObjectNode().put("schema", schema.toString()));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(ccompatUrl + "/subjects/" + subject + "/versions"))
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(ccompatUrl + "/subjects/" + subject + "/versions"))
                         .timeout(Duration.ofSeconds(10))
                         .header("Content-Type", "application/vnd.schemaregistry.v1+json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
@@ -137,10 +143,15 @@ class ApicurioRegistryITCase {
     }
 
     private static JsonNode getJson(String path) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(ccompatUrl + path))
-                        .timeout(Duration.ofSeconds(10)).GET().build(),
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(ccompatUrl + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+        assertThat(response.statusCode())
+                .as("GET %s: %s", path, response.body())
+                .isEqualTo(200);
         return JSON.readTree(response.body());
     }
 }

@@ -1,16 +1,15 @@
 package io.moderato.jobs.serde;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.moderato.registry.SchemaRegistry;
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.Transcript;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Strings whose bytes are not valid UTF-8 are refused with the field named, never repaired: Java's
@@ -37,9 +36,15 @@ class InvalidUtf8Test {
     }
 
     private static ContentEvent event(String userId, String transcript) {
-        return ContentEvent.newBuilder().setContentId("c1").setUserId(userId).setSurface("comment").setLocale("en")
-                .setEventTimeMillis(1L).setText("hello")
-                .setTranscript(transcript == null ? null : new Transcript(transcript, "asr", "1")).build();
+        return ContentEvent.newBuilder()
+                .setContentId("c1")
+                .setUserId(userId)
+                .setSurface("comment")
+                .setLocale("en")
+                .setEventTimeMillis(1L)
+                .setText("hello")
+                .setTranscript(transcript == null ? null : new Transcript(transcript, "asr", "1"))
+                .build();
     }
 
     /** The frame of {@code event} with the UTF-8 bytes of {@code placeholder} replaced by {@code raw} (same length). */
@@ -62,14 +67,17 @@ class InvalidUtf8Test {
 
     @Test
     void shouldRefuseTwoDifferentInvalidUserIdsInsteadOfMergingThemIntoOneUser() throws Exception {
-        byte[] first = withRawBytes(event("u-AAAA", null), "AAAA", new byte[] {(byte) 0xC3, 0x28, (byte) 0xFF, (byte) 0xFE});
-        byte[] second = withRawBytes(event("u-BBBB", null), "BBBB", new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80, 0x41});
+        byte[] first =
+                withRawBytes(event("u-AAAA", null), "AAAA", new byte[] {(byte) 0xC3, 0x28, (byte) 0xFF, (byte) 0xFE});
+        byte[] second =
+                withRawBytes(event("u-BBBB", null), "BBBB", new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80, 0x41});
 
         for (byte[] frame : new byte[][] {first, second}) {
             DecodeResult<ContentEvent> result = deserializer.decode(frame);
             assertThat(result.isOk()).isFalse();
             assertThat(result.failure()).isEqualTo(DecodeResult.Failure.INVALID_UTF8);
-            assertThat(result.error()).startsWith("INVALID_UTF8: field 'userId': a string of 6 bytes is not valid UTF-8");
+            assertThat(result.error())
+                    .startsWith("INVALID_UTF8: field 'userId': a string of 6 bytes is not valid UTF-8");
         }
     }
 
@@ -78,7 +86,8 @@ class InvalidUtf8Test {
         byte[] frame = withRawBytes(event("u1", "say ZZ"), "ZZ", new byte[] {(byte) 0xF8, (byte) 0x88});
         DecodeResult<ContentEvent> result = deserializer.decode(frame);
         assertThat(result.failure()).isEqualTo(DecodeResult.Failure.INVALID_UTF8);
-        assertThat(result.error()).startsWith("INVALID_UTF8: field 'transcript.text': a string of 6 bytes is not valid UTF-8");
+        assertThat(result.error())
+                .startsWith("INVALID_UTF8: field 'transcript.text': a string of 6 bytes is not valid UTF-8");
     }
 
     @Test

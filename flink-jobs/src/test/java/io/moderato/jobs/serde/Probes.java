@@ -1,12 +1,13 @@
 package io.moderato.jobs.serde;
 
+import io.moderato.jobs.serde.testing.ProbeEvent;
+import io.moderato.jobs.serde.testing.ProbeSurface;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -14,9 +15,6 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
-
-import io.moderato.jobs.serde.testing.ProbeEvent;
-import io.moderato.jobs.serde.testing.ProbeSurface;
 
 /** Test fixtures: probe records, an evolved writer schema, and hand-built Confluent frames. */
 final class Probes {
@@ -60,8 +58,9 @@ final class Probes {
     private static Schema record(List<Schema.Field> fields) {
         Schema v1 = ProbeEvent.getClassSchema();
         // Through JSON, so that the result is a plain parsed schema like one from the registry.
-        return new Schema.Parser().parse(
-                Schema.createRecord(v1.getName(), v1.getDoc(), v1.getNamespace(), false, fields).toString());
+        return new Schema.Parser()
+                .parse(Schema.createRecord(v1.getName(), v1.getDoc(), v1.getNamespace(), false, fields)
+                        .toString());
     }
 
     static GenericRecord probeV2(Schema v2, String contentId, int severity) {
@@ -70,7 +69,10 @@ final class Probes {
         r.put("contentId", v1.getContentId());
         r.put("userId", v1.getUserId());
         r.put("score", v1.getScore());
-        r.put("surface", new GenericData.EnumSymbol(v2.getField("surface").schema(), v1.getSurface().name()));
+        r.put(
+                "surface",
+                new GenericData.EnumSymbol(
+                        v2.getField("surface").schema(), v1.getSurface().name()));
         r.put("labels", v1.getLabels());
         r.put("locale", v1.getLocale());
         r.put("eventTime", v1.getEventTime().toEpochMilli());

@@ -4,6 +4,8 @@ import static io.moderato.jobs.serde.Probes.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.moderato.jobs.serde.testing.ProbeEvent;
+import io.moderato.registry.SchemaRegistry;
 import java.io.File;
 import java.net.URL;
 import java.nio.file.Path;
@@ -13,16 +15,12 @@ import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
-
 import org.apache.flink.formats.avro.AvroDeserializationSchema;
 import org.apache.flink.formats.avro.AvroSerializationSchema;
 import org.apache.flink.formats.avro.RegistryAvroDeserializationSchema;
 import org.apache.flink.formats.avro.RegistryAvroSerializationSchema;
 import org.apache.flink.formats.avro.SchemaCoder;
 import org.junit.jupiter.api.Test;
-
-import io.moderato.jobs.serde.testing.ProbeEvent;
-import io.moderato.registry.SchemaRegistry;
 
 /**
  * Proves that the Confluent client reaches this classpath only as the re-packaged
@@ -48,8 +46,12 @@ class RegistryIsolationTest {
 
     @Test
     void shouldLoadFlinkAvroClassesFromTheFlinkAvroJarOnly() throws Exception {
-        for (Class<?> type : List.of(SchemaCoder.class, AvroSerializationSchema.class, AvroDeserializationSchema.class,
-                RegistryAvroSerializationSchema.class, RegistryAvroDeserializationSchema.class)) {
+        for (Class<?> type : List.of(
+                SchemaCoder.class,
+                AvroSerializationSchema.class,
+                AvroDeserializationSchema.class,
+                RegistryAvroSerializationSchema.class,
+                RegistryAvroDeserializationSchema.class)) {
             String location = codeSource(type);
             assertThat(Path.of(location).getFileName().toString())
                     .as("code source of %s", type.getName())
@@ -76,9 +78,11 @@ class RegistryIsolationTest {
         try (JarFile jar = new JarFile(location)) {
             jar.stream().map(JarEntry::getName).filter(n -> !n.endsWith("/")).forEach(entries::add);
         }
-        assertThat(entries).as("entries of %s", location)
+        assertThat(entries)
+                .as("entries of %s", location)
                 .isNotEmpty()
-                .contains("io/moderato/registry/SchemaRegistry.class",
+                .contains(
+                        "io/moderato/registry/SchemaRegistry.class",
                         RELOCATED_CLIENT.replace('.', '/') + ".class",
                         "io/moderato/shaded/guava/common/cache/CacheBuilder.class")
                 .noneMatch(n -> n.startsWith("org/apache/flink/formats/"))
@@ -94,14 +98,16 @@ class RegistryIsolationTest {
     @Test
     void shouldNotHaveTheConfluentBundleOnTheTestClasspath() throws Exception {
         String classpath = System.getProperty("surefire.test.class.path", "")
-                + File.pathSeparator + System.getProperty("java.class.path", "");
+                + File.pathSeparator
+                + System.getProperty("java.class.path", "");
         assertThat(classpath).as("test classpath").contains("flink-avro").doesNotContain(BUNDLE);
 
         // Its Flink-side classes would be loadable if any copy of it were present.
         assertThatThrownBy(() -> Class.forName(
-                "org.apache.flink.formats.avro.registry.confluent.ConfluentRegistryAvroSerializationSchema"))
+                        "org.apache.flink.formats.avro.registry.confluent.ConfluentRegistryAvroSerializationSchema"))
                 .isInstanceOf(ClassNotFoundException.class);
-        assertThat(Collections.list(getClass().getClassLoader()
+        assertThat(Collections.list(getClass()
+                        .getClassLoader()
                         .getResources("META-INF/services/org.apache.flink.table.factories.Factory")))
                 .noneMatch(url -> url.toString().contains(BUNDLE));
     }
@@ -113,13 +119,16 @@ class RegistryIsolationTest {
             // Load and use the relocated client first, then flink-avro: a clash would surface here
             // as NoSuchMethodError / LinkageError, not as a wrong value.
             try (SchemaRegistry registry = SchemaRegistry.connect("mock://" + scope)) {
-                assertThat(registry.register("probe-value", ProbeEvent.getClassSchema().toString())).isPositive();
+                assertThat(registry.register(
+                                "probe-value", ProbeEvent.getClassSchema().toString()))
+                        .isPositive();
             }
             AvroSerializationSchema<ProbeEvent> plainOut = AvroSerializationSchema.forSpecific(ProbeEvent.class);
             AvroDeserializationSchema<ProbeEvent> plainIn = AvroDeserializationSchema.forSpecific(ProbeEvent.class);
             assertThat(plainIn.deserialize(plainOut.serialize(probe("i-1")))).isEqualTo(probe("i-1"));
 
-            ConfluentSchemaCoder.Provider provider = ConfluentSchemaCoder.Provider.forTopicValues("mock://" + scope, "probe");
+            ConfluentSchemaCoder.Provider provider =
+                    ConfluentSchemaCoder.Provider.forTopicValues("mock://" + scope, "probe");
             RegistryAvroSerializationSchema<ProbeEvent> registryOut =
                     RegistryAvroSerializationSchema.forSpecific(ProbeEvent.class, provider);
             RegistryAvroDeserializationSchema<ProbeEvent> registryIn =
@@ -133,6 +142,7 @@ class RegistryIsolationTest {
     }
 
     private static String codeSource(Class<?> type) throws Exception {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
     }
 }

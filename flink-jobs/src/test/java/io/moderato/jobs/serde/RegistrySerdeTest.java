@@ -6,6 +6,10 @@ import static io.moderato.jobs.serde.Probes.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.moderato.jobs.serde.DecodeResult.Failure;
+import io.moderato.jobs.serde.testing.ProbeEvent;
+import io.moderato.registry.RegistryException;
+import io.moderato.registry.SchemaRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -14,7 +18,6 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.UUID;
-
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.formats.avro.RegistryAvroDeserializationSchema;
@@ -22,11 +25,6 @@ import org.apache.flink.formats.avro.RegistryAvroSerializationSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import io.moderato.jobs.serde.DecodeResult.Failure;
-import io.moderato.jobs.serde.testing.ProbeEvent;
-import io.moderato.registry.RegistryException;
-import io.moderato.registry.SchemaRegistry;
 
 /** Serializer, deserializer and coder against the in-JVM registry ({@code mock://}). */
 class RegistrySerdeTest {
@@ -86,7 +84,9 @@ class RegistrySerdeTest {
             String schema = ProbeEvent.getClassSchema().toString();
             assertThat(registry.idOf(SUBJECT, schema)).isEqualTo(serializer.writerSchemaId());
             assertThatThrownBy(() -> registry.idOf("content.events-key", schema))
-                    .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.isNotFound()).isTrue());
+                    .isInstanceOfSatisfying(
+                            RegistryException.class,
+                            e -> assertThat(e.isNotFound()).isTrue());
         }
     }
 
@@ -104,7 +104,8 @@ class RegistrySerdeTest {
     @Test
     void shouldReadARecordWrittenWithANewerSchemaThatHasAnExtraField() throws Exception {
         Schema v2 = Probes.probeV2Schema();
-        ConfluentSchemaCoder coder = ConfluentSchemaCoder.Provider.forTopicValues(url, TOPIC).get();
+        ConfluentSchemaCoder coder =
+                ConfluentSchemaCoder.Provider.forTopicValues(url, TOPIC).get();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         coder.writeSchema(v2, out);
         out.write(avroBody(Probes.probeV2(v2, "c-5", 3)));
@@ -126,8 +127,10 @@ class RegistrySerdeTest {
         GenericRecord v2 = Probes.probeV2(Probes.probeV2Schema(), "c-6", 1);
         GenericRecord partial = new org.apache.avro.generic.GenericData.Record(noScore);
         noScore.getFields().forEach(f -> partial.put(f.name(), v2.get(f.name())));
-        partial.put("surface", new org.apache.avro.generic.GenericData.EnumSymbol(
-                noScore.getField("surface").schema(), "FEED"));
+        partial.put(
+                "surface",
+                new org.apache.avro.generic.GenericData.EnumSymbol(
+                        noScore.getField("surface").schema(), "FEED"));
 
         DecodeResult<ProbeEvent> result = deserializer.decode(frame(id, avroBody(partial)));
 
@@ -226,7 +229,8 @@ class RegistrySerdeTest {
         }
         // Random bytes hardly ever form a whole ProbeEvent with nothing left over.
         assertThat(ok).isLessThan(50);
-        assertThat(deserializer.decode(serializer.serialize(probe("c-13"))).isOk()).isTrue();
+        assertThat(deserializer.decode(serializer.serialize(probe("c-13"))).isOk())
+                .isTrue();
     }
 
     @Test
@@ -259,8 +263,8 @@ class RegistrySerdeTest {
 
     @Test
     void shouldWriteOnlyAlreadyRegisteredSchemasWhenAutoRegistrationIsOff() throws Exception {
-        RegistryAvroSerializer<ProbeEvent> strict = new RegistryAvroSerializer<>(ProbeEvent.class,
-                new ConfluentSchemaCoder.Provider(url, "strict-value", false, java.util.Map.of()));
+        RegistryAvroSerializer<ProbeEvent> strict = new RegistryAvroSerializer<>(
+                ProbeEvent.class, new ConfluentSchemaCoder.Provider(url, "strict-value", false, java.util.Map.of()));
 
         assertThatThrownBy(() -> strict.serialize(probe("c-16")))
                 .isInstanceOf(java.io.UncheckedIOException.class)
@@ -269,35 +273,39 @@ class RegistrySerdeTest {
         try (SchemaRegistry registry = SchemaRegistry.connect(url)) {
             registry.register("strict-value", ProbeEvent.getClassSchema().toString());
         }
-        assertThat(deserializer.decode(strict.serialize(probe("c-16"))).record()).isEqualTo(probe("c-16"));
+        assertThat(deserializer.decode(strict.serialize(probe("c-16"))).record())
+                .isEqualTo(probe("c-16"));
     }
 
     @Test
     void shouldRetryAnUnreachableRegistryForTheOutageBudgetOnceThenAnswerRegistryUnavailable() throws Exception {
         // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
-        RegistryAvroDeserializer<ProbeEvent> offline = RegistryAvroDeserializer.of(ProbeEvent.class, "http://127.0.0.1:9")
+        RegistryAvroDeserializer<ProbeEvent> offline = RegistryAvroDeserializer.of(
+                        ProbeEvent.class, "http://127.0.0.1:9")
                 .withOutageMaxWait(java.time.Duration.ofMillis(300));
 
         long started = System.nanoTime();
         DecodeResult<ProbeEvent> first = offline.decode(frame(1, new byte[] {2, 'a'}));
         long firstMillis = (System.nanoTime() - started) / 1_000_000;
         assertThat(first.failure()).isEqualTo(DecodeResult.Failure.REGISTRY_UNAVAILABLE);
-        assertThat(first.error()).startsWith("REGISTRY_UNAVAILABLE: schema registry unreachable for ")
+        assertThat(first.error())
+                .startsWith("REGISTRY_UNAVAILABLE: schema registry unreachable for ")
                 .contains("outage budget 300 ms");
         assertThat(firstMillis).isGreaterThanOrEqualTo(300);
 
         // the budget belongs to the outage, not to each record: the next record is not held another 300 ms
         started = System.nanoTime();
-        assertThat(offline.decode(frame(2, new byte[] {2, 'b'})).failure()).isEqualTo(DecodeResult.Failure.REGISTRY_UNAVAILABLE);
+        assertThat(offline.decode(frame(2, new byte[] {2, 'b'})).failure())
+                .isEqualTo(DecodeResult.Failure.REGISTRY_UNAVAILABLE);
         assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(300);
     }
 
     @Test
     void shouldRejectUrlsThatAreNeitherMockNorHttp() {
         assertThatThrownBy(() -> SchemaRegistry.connect("kafka://broker:9092"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mock://");
-        assertThatThrownBy(() -> SchemaRegistry.connect("mock://"))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mock://");
+        assertThatThrownBy(() -> SchemaRegistry.connect("mock://")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @SuppressWarnings("unchecked")

@@ -5,17 +5,16 @@ import io.moderato.jobs.common.KafkaIo;
 import io.moderato.jobs.common.KafkaRecord;
 import io.moderato.jobs.detection.DetectionJob;
 import io.moderato.jobs.detection.DetectionOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.function.UnaryOperator;
 
 /**
  * How the DetectionJob ITCases run the real job graph on an {@link EmbeddedKafka} and a MiniCluster
@@ -25,8 +24,17 @@ import java.util.function.UnaryOperator;
 public final class DetectionJobRun {
 
     /** The topics a DetectionJob run reads and writes. */
-    public static final String[] TOPICS = {"content.events", "user.signals", "policy.config", "risk.decisions",
-            "review.tasks", "enforcement.actions", "config.audit", "deadletter", "prepublish.verdicts"};
+    public static final String[] TOPICS = {
+        "content.events",
+        "user.signals",
+        "policy.config",
+        "risk.decisions",
+        "review.tasks",
+        "enforcement.actions",
+        "config.audit",
+        "deadletter",
+        "prepublish.verdicts"
+    };
 
     private DetectionJobRun() {}
 
@@ -63,8 +71,8 @@ public final class DetectionJobRun {
 
     /** As {@link #environment(Path)} with {@code overrides} on top (e.g. a restart strategy, a savepoint to restore). */
     public static StreamExecutionEnvironment environment(Path checkpoints, Configuration overrides) {
-        Configuration conf = DetectionJob.tuned(JobSettings.streamingDefaults(
-                checkpoints.toUri().toString(), Duration.ofMillis(500)));
+        Configuration conf = DetectionJob.tuned(
+                JobSettings.streamingDefaults(checkpoints.toUri().toString(), Duration.ofMillis(500)));
         conf.addAll(overrides);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
@@ -93,8 +101,13 @@ public final class DetectionJobRun {
     }
 
     /** The topics a DetectionJob run writes. */
-    public static final List<String> OUTPUTS = List.of("risk.decisions", "review.tasks", "enforcement.actions",
-            "config.audit", "deadletter", "prepublish.verdicts");
+    public static final List<String> OUTPUTS = List.of(
+            "risk.decisions",
+            "review.tasks",
+            "enforcement.actions",
+            "config.audit",
+            "deadletter",
+            "prepublish.verdicts");
 
     /** Builds the job on {@code env} with Kafka I/O for {@code run}, under a transactional prefix of its own. */
     public static void build(StreamExecutionEnvironment env, TopicScope run, Configuration conf) {
@@ -106,13 +119,21 @@ public final class DetectionJobRun {
      * consumer groups and transactional ids), with {@code contentSeam} applied to the raw content.events
      * stream — where tests put failure injection or throttling, through the job's own source seam.
      */
-    public static void build(StreamExecutionEnvironment env, TopicScope run, Configuration conf, String jobName,
-                             UnaryOperator<DataStream<KafkaRecord>> contentSeam) {
-        KafkaIo io = new KafkaIo(run.kafka().bootstrapServers(), run.registry(), jobName,
-                conf.get(DetectionOptions.BOUNDED), 120_000L);
+    public static void build(
+            StreamExecutionEnvironment env,
+            TopicScope run,
+            Configuration conf,
+            String jobName,
+            UnaryOperator<DataStream<KafkaRecord>> contentSeam) {
+        KafkaIo io = new KafkaIo(
+                run.kafka().bootstrapServers(), run.registry(), jobName, conf.get(DetectionOptions.BOUNDED), 120_000L);
         DetectionJob.Sources kafka = DetectionJob.kafkaSources(env, io, conf);
-        DetectionJob.build(env, new DetectionJob.Sources(contentSeam.apply(kafka.contentEvents()), kafka.userSignals(),
-                kafka.policyConfigs()), DetectionJob.kafkaSinks(io, conf), conf);
+        DetectionJob.build(
+                env,
+                new DetectionJob.Sources(
+                        contentSeam.apply(kafka.contentEvents()), kafka.userSignals(), kafka.policyConfigs()),
+                DetectionJob.kafkaSinks(io, conf),
+                conf);
     }
 
     /**

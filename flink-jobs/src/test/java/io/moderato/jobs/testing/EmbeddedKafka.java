@@ -2,14 +2,6 @@ package io.moderato.jobs.testing;
 
 import io.moderato.jobs.common.AcknowledgedWrites;
 import io.moderato.jobs.local.LocalKafka;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The {@link LocalKafka} broker inside the test JVM, with helpers to create topics, produce raw
@@ -32,9 +31,8 @@ public final class EmbeddedKafka implements AutoCloseable {
      * Test topics keep everything (fixture event times are fixed dates, and a record's age must never
      * decide whether a slow test still finds it) and accept records up to {@link #MAX_RECORD_BYTES}.
      */
-    private static final Map<String, String> TOPIC_SETTINGS = Map.of(
-            "retention.ms", "-1",
-            "max.message.bytes", Integer.toString(MAX_RECORD_BYTES));
+    private static final Map<String, String> TOPIC_SETTINGS =
+            Map.of("retention.ms", "-1", "max.message.bytes", Integer.toString(MAX_RECORD_BYTES));
 
     private final LocalKafka broker;
 
@@ -59,7 +57,12 @@ public final class EmbeddedKafka implements AutoCloseable {
      * record is acknowledged and fails if any was not, so a test never runs on partial input.
      */
     public void produce(String topic, List<String> keys, List<byte[]> values) {
-        AcknowledgedWrites.write(bootstrapServers(), topic, keys, values, i -> "record " + i + " of " + values.size(),
+        AcknowledgedWrites.write(
+                bootstrapServers(),
+                topic,
+                keys,
+                values,
+                i -> "record " + i + " of " + values.size(),
                 Map.of("max.request.size", Integer.toString(MAX_RECORD_BYTES)));
     }
 
@@ -76,9 +79,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -99,7 +103,12 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public void awaitConsumed(String group, String topic, Duration timeout) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
-            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            int partitions = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions()
+                    .size();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (int p = 0; p < partitions; p++) {
                 latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
@@ -110,9 +119,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             Map<TopicPartition, Long> committed = new HashMap<>();
             while (true) {
                 committed.clear();
-                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata()
+                        .get()
                         .forEach((tp, om) -> committed.put(tp, om == null ? -1 : om.offset()));
-                if (ends.entrySet().stream().allMatch(e -> e.getValue() == 0 || committed.getOrDefault(e.getKey(), -1L) >= e.getValue())) {
+                if (ends.entrySet().stream()
+                        .allMatch(e -> e.getValue() == 0 || committed.getOrDefault(e.getKey(), -1L) >= e.getValue())) {
                     return;
                 }
                 if (System.nanoTime() > deadline) {

@@ -9,15 +9,14 @@ import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.ReviewLabel;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * How the FeedbackJob ITCases run the real job graph on an {@link EmbeddedKafka} and a MiniCluster
@@ -27,12 +26,26 @@ import java.util.function.UnaryOperator;
 public final class FeedbackJobRun {
 
     /** The topics a FeedbackJob run reads and writes. */
-    public static final String[] TOPICS = {"risk.decisions", "review.labels", "review.tasks", "policy.config",
-            "training.examples", "quality.metrics", "drift.alerts", "compliance.reports", "review.labels.unmatched",
-            "deadletter"};
+    public static final String[] TOPICS = {
+        "risk.decisions",
+        "review.labels",
+        "review.tasks",
+        "policy.config",
+        "training.examples",
+        "quality.metrics",
+        "drift.alerts",
+        "compliance.reports",
+        "review.labels.unmatched",
+        "deadletter"
+    };
     /** The Kafka topics a FeedbackJob run writes. */
-    public static final List<String> OUTPUTS = List.of("training.examples", "quality.metrics", "drift.alerts",
-            "compliance.reports", "review.labels.unmatched", "deadletter");
+    public static final List<String> OUTPUTS = List.of(
+            "training.examples",
+            "quality.metrics",
+            "drift.alerts",
+            "compliance.reports",
+            "review.labels.unmatched",
+            "deadletter");
 
     private FeedbackJobRun() {}
 
@@ -59,7 +72,9 @@ public final class FeedbackJobRun {
         conf.set(FeedbackOptions.SCHEMA_REGISTRY_URL, run.registry());
         conf.set(FeedbackOptions.BOUNDED, bounded);
         conf.set(FeedbackOptions.TRANSACTION_TIMEOUT_MS, 120_000L);
-        conf.set(FeedbackOptions.POLICY_DEFAULTS, DetectionFixtures.writeDefaults(dir, List.of(config)).toString());
+        conf.set(
+                FeedbackOptions.POLICY_DEFAULTS,
+                DetectionFixtures.writeDefaults(dir, List.of(config)).toString());
         for (var option : FeedbackOptions.all()) {
             if (option.key().startsWith("feedback.topic.")) {
                 conf.setString(option.key(), run.topic((String) option.defaultValue()));
@@ -113,12 +128,23 @@ public final class FeedbackJobRun {
      * As {@link #build(StreamExecutionEnvironment, TopicScope, Configuration)} under {@code jobName}, with
      * {@code decisionsSeam} applied to the raw risk.decisions stream (failure injection, throttling).
      */
-    public static void build(StreamExecutionEnvironment env, TopicScope run, Configuration conf, String jobName,
-                             UnaryOperator<DataStream<KafkaRecord>> decisionsSeam) {
+    public static void build(
+            StreamExecutionEnvironment env,
+            TopicScope run,
+            Configuration conf,
+            String jobName,
+            UnaryOperator<DataStream<KafkaRecord>> decisionsSeam) {
         KafkaIo io = FeedbackJob.kafkaIo(conf, jobName);
         FeedbackJob.Sources kafka = FeedbackJob.kafkaSources(env, io, conf);
-        FeedbackJob.build(env, new FeedbackJob.Sources(decisionsSeam.apply(kafka.decisions()), kafka.labels(),
-                kafka.policyConfigs(), kafka.reviewTasks()), FeedbackJob.kafkaSinks(io, conf), conf);
+        FeedbackJob.build(
+                env,
+                new FeedbackJob.Sources(
+                        decisionsSeam.apply(kafka.decisions()),
+                        kafka.labels(),
+                        kafka.policyConfigs(),
+                        kafka.reviewTasks()),
+                FeedbackJob.kafkaSinks(io, conf),
+                conf);
     }
 
     /** Runs to the end of the input that is in the topics now. */

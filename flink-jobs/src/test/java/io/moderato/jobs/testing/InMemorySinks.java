@@ -7,10 +7,6 @@ import io.moderato.schemas.EnforcementAction;
 import io.moderato.schemas.PrepublishVerdict;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,6 +14,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
  * DetectionJob sinks that keep decisions and review tasks in JVM memory (the MiniCluster runs in the

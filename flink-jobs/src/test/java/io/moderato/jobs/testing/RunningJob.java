@@ -1,13 +1,12 @@
 package io.moderato.jobs.testing;
 
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * A DetectionJob or FeedbackJob on embedded Kafka that a test starts, stops with a savepoint and
@@ -53,7 +52,8 @@ public final class RunningJob {
         if (fromSavepoint != null) {
             overrides.addAll(Checkpoints.restoreFrom(fromSavepoint));
         }
-        StreamExecutionEnvironment env = detection ? DetectionJobRun.environment(checkpoints, overrides)
+        StreamExecutionEnvironment env = detection
+                ? DetectionJobRun.environment(checkpoints, overrides)
                 : FeedbackJobRun.environment(checkpoints, overrides);
         env.setParallelism(parallelism);
         if (detection) {

@@ -1,18 +1,17 @@
 package io.moderato.jobs.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.moderato.jobs.serde.RegistryAvroDeserializer;
 import io.moderato.jobs.serde.RegistryAvroSerializer;
-import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * The topics and registry scope of one job run on an {@link EmbeddedKafka}: every topic name gets
@@ -54,13 +53,16 @@ public record TopicScope(EmbeddedKafka kafka, String prefix, String registry) {
         return values;
     }
 
-    public <T extends SpecificRecordBase> void produce(String topic, Class<T> type, List<T> records, Function<T, String> key) {
+    public <T extends SpecificRecordBase> void produce(
+            String topic, Class<T> type, List<T> records, Function<T, String> key) {
         kafka.produce(topic(topic), records.stream().map(key).toList(), encode(topic, type, records));
     }
 
     /** What committed transactions wrote to the scoped topic, decoded; every record must decode. */
     public <T extends SpecificRecordBase> List<T> read(String topic, Class<T> type, int expected) throws Exception {
-        return readCommitted(topic, type, expected).stream().map(Committed::value).toList();
+        return readCommitted(topic, type, expected).stream()
+                .map(Committed::value)
+                .toList();
     }
 
     /** As {@link #read}, with each record's partition, offset and key (in partition, then offset order). */
@@ -70,7 +72,9 @@ public record TopicScope(EmbeddedKafka kafka, String prefix, String registry) {
         List<Committed<T>> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted(topic(topic), expected, READ_TIMEOUT)) {
             var result = deserializer.decode(r.value());
-            assertThat(result.isOk()).as("output on %s decodes: %s", topic, result.isOk() ? "" : result.error()).isTrue();
+            assertThat(result.isOk())
+                    .as("output on %s decodes: %s", topic, result.isOk() ? "" : result.error())
+                    .isTrue();
             out.add(new Committed<>(r.partition(), r.offset(), EmbeddedKafka.text(r.key()), result.record()));
         }
         out.sort(Comparator.comparingInt((Committed<T> c) -> c.partition()).thenComparingLong(Committed::offset));

@@ -13,8 +13,13 @@ import java.util.function.Function;
  */
 record CliStart<O>(O options, int exitStatus) {
 
-    static <O> CliStart<O> parse(String command, String usage, String[] args, Function<String[], O> parser,
-                                 PrintStream out, PrintStream err) {
+    static <O> CliStart<O> parse(
+            String command,
+            String usage,
+            String[] args,
+            Function<String[], O> parser,
+            PrintStream out,
+            PrintStream err) {
         O options;
         try {
             options = parser.apply(args);

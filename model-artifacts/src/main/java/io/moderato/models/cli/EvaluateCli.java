@@ -9,7 +9,6 @@ import io.moderato.udfs.model.ModelLoadException;
 import io.moderato.udfs.model.ModelManifest;
 import io.moderato.udfs.model.ModelRegistry;
 import io.moderato.udfs.model.TextScorer;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -50,8 +49,17 @@ public final class EvaluateCli {
             Rows with a blank text are skipped (the engine never scores them) and counted on stderr.
             """;
 
-    record Options(String model, String version, Path input, String textColumn, String labelColumn,
-                   Set<String> positive, String policy, Map<String, Double> extraThresholds, Path plot, Path modelsDir) {}
+    record Options(
+            String model,
+            String version,
+            Path input,
+            String textColumn,
+            String labelColumn,
+            Set<String> positive,
+            String policy,
+            Map<String, Double> extraThresholds,
+            Path plot,
+            Path modelsDir) {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -83,12 +91,19 @@ public final class EvaluateCli {
                 return 1;
             }
             ModelManifest manifest = scorer.model().manifest();
-            Map<String, double[]> scores = ModelEvaluation.score(scorer, data.texts(), m -> err.println("evaluate: " + m));
+            Map<String, double[]> scores =
+                    ModelEvaluation.score(scorer, data.texts(), m -> err.println("evaluate: " + m));
             String definition = "`" + options.labelColumn() + "` ∈ {" + String.join(", ", options.positive()) + "}";
             HeadEvaluation evaluation;
             try {
-                evaluation = ModelEvaluation.evaluate(manifest, policy, scores.get(policy), data.positive(), definition,
-                        data.labels(), options.extraThresholds());
+                evaluation = ModelEvaluation.evaluate(
+                        manifest,
+                        policy,
+                        scores.get(policy),
+                        data.positive(),
+                        definition,
+                        data.labels(),
+                        options.extraThresholds());
             } catch (IllegalArgumentException e) {
                 err.println("evaluate: " + e.getMessage());
                 return 1;
@@ -96,7 +111,8 @@ public final class EvaluateCli {
             String title = manifest.id() + " on " + options.input().getFileName();
             out.println("# " + title + "\n");
             out.print(EvaluationMarkdown.render(evaluation));
-            Path plot = options.plot() != null ? options.plot()
+            Path plot = options.plot() != null
+                    ? options.plot()
                     : Path.of("target", "eval", manifest.name() + "-" + manifest.version() + "-" + policy + ".html");
             writePlot(plot, title, evaluation);
             err.println("evaluate: plot written to " + plot.toAbsolutePath());
@@ -116,8 +132,8 @@ public final class EvaluateCli {
             return requested;
         }
         if (manifest.policies().size() > 1) {
-            throw new IllegalArgumentException("model " + manifest.id() + " scores " + manifest.policies()
-                    + ": choose one with --policy");
+            throw new IllegalArgumentException(
+                    "model " + manifest.id() + " scores " + manifest.policies() + ": choose one with --policy");
         }
         return manifest.policies().get(0);
     }
@@ -139,18 +155,20 @@ public final class EvaluateCli {
             }
             String label = table.rows().get(i).get(options.labelColumn());
             if (label == null || label.isBlank()) {
-                throw new IllegalArgumentException(options.input() + ": row " + (i + 1) + " has no value in label column '"
-                        + options.labelColumn() + "'");
+                throw new IllegalArgumentException(options.input() + ": row " + (i + 1)
+                        + " has no value in label column '" + options.labelColumn() + "'");
             }
             texts.add(text);
             labels.add(label.trim());
         }
         if (!blank.isEmpty()) {
-            err.println("evaluate: skipped " + blank.size() + " row(s) with a blank '" + options.textColumn() + "' (rows "
-                    + blank.subList(0, Math.min(10, blank.size())) + (blank.size() > 10 ? " ..." : "") + ")");
+            err.println(
+                    "evaluate: skipped " + blank.size() + " row(s) with a blank '" + options.textColumn() + "' (rows "
+                            + blank.subList(0, Math.min(10, blank.size())) + (blank.size() > 10 ? " ..." : "") + ")");
         }
         if (texts.isEmpty()) {
-            throw new IllegalArgumentException(options.input() + ": no row with a non-blank '" + options.textColumn() + "'");
+            throw new IllegalArgumentException(
+                    options.input() + ": no row with a non-blank '" + options.textColumn() + "'");
         }
         Set<String> seen = new LinkedHashSet<>(labels);
         if (!seen.stream().anyMatch(options.positive()::contains)) {
@@ -212,8 +230,9 @@ public final class EvaluateCli {
                 case "--threshold" -> putThreshold(extra, value(args, ++i, arg));
                 case "--plot" -> plot = Path.of(value(args, ++i, arg));
                 case "--models-dir" -> modelsDir = Path.of(value(args, ++i, arg));
-                default -> throw new IllegalArgumentException(arg.startsWith("-") ? "unknown option " + arg
-                        : "unexpected argument '" + arg + "'");
+                default ->
+                    throw new IllegalArgumentException(
+                            arg.startsWith("-") ? "unknown option " + arg : "unexpected argument '" + arg + "'");
             }
         }
         List<String> missing = new ArrayList<>();

@@ -8,7 +8,6 @@ import io.moderato.udfs.model.ModelRegistry;
 import io.moderato.udfs.model.ModelSource;
 import io.moderato.udfs.model.ScoreBatch;
 import io.moderato.udfs.model.TextScorer;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -44,8 +43,15 @@ public final class ScoreCli {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Options(String model, String version, Path modelsDir, String input, boolean jsonlInput,
-                   boolean jsonlOutput, int batch, List<String> texts) {}
+    record Options(
+            String model,
+            String version,
+            Path modelsDir,
+            String input,
+            boolean jsonlInput,
+            boolean jsonlOutput,
+            int batch,
+            List<String> texts) {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -83,7 +89,10 @@ public final class ScoreCli {
             if (batch.size() == options.batch()) {
                 count[0] += flush(batch, scorer, printer);
                 if (count[0] % (options.batch() * 100L) == 0) {
-                    err.printf(Locale.ROOT, "score: %d texts scored (%.0f/s)%n", count[0],
+                    err.printf(
+                            Locale.ROOT,
+                            "score: %d texts scored (%.0f/s)%n",
+                            count[0],
                             count[0] / ((System.nanoTime() - started) / 1e9));
                 }
             }
@@ -128,7 +137,8 @@ public final class ScoreCli {
                 if (line.isBlank()) {
                     continue;
                 }
-                sink.accept(options.jsonlInput() ? parseJsonLine(line, lineNo) : new Item(String.valueOf(lineNo), line));
+                sink.accept(
+                        options.jsonlInput() ? parseJsonLine(line, lineNo) : new Item(String.valueOf(lineNo), line));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -140,7 +150,8 @@ public final class ScoreCli {
         try {
             node = JSON.readTree(line);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("input line " + lineNo + " is not valid JSON: " + e.getOriginalMessage());
+            throw new IllegalArgumentException(
+                    "input line " + lineNo + " is not valid JSON: " + e.getOriginalMessage());
         }
         JsonNode text = node.get("text");
         if (text == null || !text.isTextual()) {
@@ -159,7 +170,8 @@ public final class ScoreCli {
         if (!"latest".equals(version)) {
             return version;
         }
-        return registry.versions(model).stream().max(ScoreCli::compareVersions)
+        return registry.versions(model).stream()
+                .max(ScoreCli::compareVersions)
                 .orElseThrow(() -> new IllegalArgumentException("no versions of model '" + model + "' found"));
     }
 
@@ -171,7 +183,8 @@ public final class ScoreCli {
             String x = i < pa.length ? pa[i] : "0";
             String y = i < pb.length ? pb[i] : "0";
             int c = x.matches("\\d+") && y.matches("\\d+")
-                    ? Comparator.<Long>naturalOrder().compare(Long.parseLong(x), Long.parseLong(y)) : x.compareTo(y);
+                    ? Comparator.<Long>naturalOrder().compare(Long.parseLong(x), Long.parseLong(y))
+                    : x.compareTo(y);
             if (c != 0) {
                 return c;
             }
@@ -238,7 +251,8 @@ public final class ScoreCli {
     /** True when {@code value} is the second choice. */
     private static boolean choice(String value, String option, String first, String second) {
         if (!value.equals(first) && !value.equals(second)) {
-            throw new IllegalArgumentException(option + " must be '" + first + "' or '" + second + "', got '" + value + "'");
+            throw new IllegalArgumentException(
+                    option + " must be '" + first + "' or '" + second + "', got '" + value + "'");
         }
         return value.equals(second);
     }

@@ -21,8 +21,7 @@ public final class DavidsonTweets {
     public static final int NEITHER = 2;
     public static final List<String> CLASS_NAMES = List.of("hate speech", "offensive language", "neither");
 
-    private DavidsonTweets() {
-    }
+    private DavidsonTweets() {}
 
     /**
      * One annotated tweet.
@@ -55,11 +54,14 @@ public final class DavidsonTweets {
         List<Tweet> tweets = new ArrayList<>(table.rows().size());
         for (int i = 0; i < table.rows().size(); i++) {
             int count = integer(table, i, "count");
-            int[] votes = {integer(table, i, "hate_speech"), integer(table, i, "offensive_language"), integer(table, i, "neither")};
+            int[] votes = {
+                integer(table, i, "hate_speech"), integer(table, i, "offensive_language"), integer(table, i, "neither")
+            };
             int majority = integer(table, i, "class");
             if (votes[0] + votes[1] + votes[2] != count || majority < 0 || majority > 2 || count <= 0) {
-                throw new IllegalArgumentException(table.file() + ": row " + (i + 1) + ": votes " + votes[0] + "/"
-                        + votes[1] + "/" + votes[2] + " do not add up to count " + count + " or class " + majority + " is not 0-2");
+                throw new IllegalArgumentException(
+                        table.file() + ": row " + (i + 1) + ": votes " + votes[0] + "/" + votes[1] + "/" + votes[2]
+                                + " do not add up to count " + count + " or class " + majority + " is not 0-2");
             }
             String id = String.format("%06d", integer(table, i, ""));
             tweets.add(new Tweet(id, count, votes, majority, table.value(i, "tweet")));

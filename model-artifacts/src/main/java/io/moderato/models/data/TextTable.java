@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -37,7 +36,11 @@ import java.util.Map;
 public record TextTable(Path file, List<String> columns, List<Map<String, String>> rows) {
 
     /** File formats {@link #read} understands. */
-    public enum Format { CSV, TSV, JSONL }
+    public enum Format {
+        CSV,
+        TSV,
+        JSONL
+    }
 
     public static Format formatOf(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -69,7 +72,8 @@ public record TextTable(Path file, List<String> columns, List<Map<String, String
     public String value(int index, String column) {
         String value = rows.get(index).get(column);
         if (value == null) {
-            throw new IllegalArgumentException(file + ": row " + (index + 1) + " has no value for column '" + column + "'");
+            throw new IllegalArgumentException(
+                    file + ": row " + (index + 1) + " has no value for column '" + column + "'");
         }
         return value;
     }
@@ -85,11 +89,11 @@ public record TextTable(Path file, List<String> columns, List<Map<String, String
 
     private static TextTable readDelimited(Path file, Reader reader, Format format) throws IOException {
         CsvMapper mapper = new CsvMapper();
-        CsvSchema schema = CsvSchema.emptySchema().withHeader()
-                .withColumnSeparator(format == Format.TSV ? '\t' : ',');
+        CsvSchema schema = CsvSchema.emptySchema().withHeader().withColumnSeparator(format == Format.TSV ? '\t' : ',');
         List<Map<String, String>> rows = new ArrayList<>();
         List<String> columns;
-        try (MappingIterator<Map<String, String>> it = mapper.readerForMapOf(String.class).with(schema)
+        try (MappingIterator<Map<String, String>> it = mapper.readerForMapOf(String.class)
+                .with(schema)
                 .with(CsvParser.Feature.FAIL_ON_MISSING_HEADER_COLUMNS)
                 .readValues(reader)) {
             while (it.hasNextValue()) {
@@ -120,7 +124,8 @@ public record TextTable(Path file, List<String> columns, List<Map<String, String
             try {
                 node = json.readTree(line);
             } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException(file + ": line " + number + ": not valid JSON: " + e.getOriginalMessage(), e);
+                throw new IllegalArgumentException(
+                        file + ": line " + number + ": not valid JSON: " + e.getOriginalMessage(), e);
             }
             if (node == null || !node.isObject()) {
                 throw new IllegalArgumentException(file + ": line " + number + ": expected a JSON object, got "
@@ -149,6 +154,8 @@ public record TextTable(Path file, List<String> columns, List<Map<String, String
     }
 
     private static String message(Exception e) {
-        return e instanceof JsonProcessingException j ? j.getOriginalMessage() + " (" + j.getLocation() + ")" : String.valueOf(e.getMessage());
+        return e instanceof JsonProcessingException j
+                ? j.getOriginalMessage() + " (" + j.getLocation() + ")"
+                : String.valueOf(e.getMessage());
     }
 }

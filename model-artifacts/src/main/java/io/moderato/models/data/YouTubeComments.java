@@ -19,19 +19,20 @@ public final class YouTubeComments {
             + "ICMLA 2015; UCI YouTube Spam Collection";
     public static final String LICENSE = "CC BY 4.0";
 
-    private YouTubeComments() {
-    }
+    private YouTubeComments() {}
 
     /** One comment; {@code video} is the file stem, e.g. {@code Youtube01-Psy}. */
-    public record Comment(String id, String video, String author, String date, String text, boolean spam) {
-    }
+    public record Comment(String id, String video, String author, String date, String text, boolean spam) {}
 
     /** The video files in {@code <dataRoot>/youtube-spam-2015}, sorted by name (file stems). */
     public static List<String> videos(Path dataRoot) {
         Path dir = dataRoot.resolve(FOLDER);
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".csv"))
-                    .map(n -> n.substring(0, n.length() - ".csv".length())).sorted().toList();
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".csv"))
+                    .map(n -> n.substring(0, n.length() - ".csv".length()))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir.toAbsolutePath(), e);
         }
@@ -51,12 +52,18 @@ public final class YouTubeComments {
             for (int i = 0; i < table.rows().size(); i++) {
                 String label = table.value(i, "CLASS").trim();
                 if (!label.equals("0") && !label.equals("1")) {
-                    throw new IllegalArgumentException(table.file() + ": row " + (i + 1) + ", column 'CLASS': expected 0 or 1, got '" + label + "'");
+                    throw new IllegalArgumentException(table.file() + ": row " + (i + 1)
+                            + ", column 'CLASS': expected 0 or 1, got '" + label + "'");
                 }
                 String id = video + "/" + table.value(i, "COMMENT_ID");
                 int occurrence = seen.merge(id, 1, Integer::sum);
-                comments.add(new Comment(occurrence == 1 ? id : id + "#" + occurrence, video, table.value(i, "AUTHOR"),
-                        table.value(i, "DATE"), table.value(i, "CONTENT"), label.equals("1")));
+                comments.add(new Comment(
+                        occurrence == 1 ? id : id + "#" + occurrence,
+                        video,
+                        table.value(i, "AUTHOR"),
+                        table.value(i, "DATE"),
+                        table.value(i, "CONTENT"),
+                        label.equals("1")));
             }
         }
         return List.copyOf(comments);

@@ -34,7 +34,8 @@ public final class SyntheticEmbeddingGenerator {
                 throw new IllegalArgumentException("dimensions must be >= 2, got " + dimensions);
             }
             if (policies.isEmpty() || policies.size() != prevalence.length) {
-                throw new IllegalArgumentException(policies.size() + " policies but " + prevalence.length + " prevalences");
+                throw new IllegalArgumentException(
+                        policies.size() + " policies but " + prevalence.length + " prevalences");
             }
             for (double p : prevalence) {
                 if (!(p > 0 && p < 1)) {

@@ -10,8 +10,7 @@ import java.util.Comparator;
  */
 public final class BinaryMetrics {
 
-    private BinaryMetrics() {
-    }
+    private BinaryMetrics() {}
 
     /** Area under the ROC curve via the Mann–Whitney U statistic with mid-ranks for ties. */
     public static double rocAuc(double[] scores, boolean[] positive) {
@@ -41,8 +40,8 @@ public final class BinaryMetrics {
         }
         long negatives = n - positives;
         if (positives == 0 || negatives == 0) {
-            throw new IllegalArgumentException("ROC-AUC needs both classes, got " + positives + " positives and "
-                    + negatives + " negatives");
+            throw new IllegalArgumentException(
+                    "ROC-AUC needs both classes, got " + positives + " positives and " + negatives + " negatives");
         }
         return (positiveRankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
     }
@@ -102,8 +101,8 @@ public final class BinaryMetrics {
     }
 
     /** Confusion counts at one threshold. Precision is 1 when nothing is flagged (no false positives). */
-    public record Confusion(double threshold, long truePositives, long falsePositives, long trueNegatives,
-                            long falseNegatives) {
+    public record Confusion(
+            double threshold, long truePositives, long falsePositives, long trueNegatives, long falseNegatives) {
 
         public double precision() {
             long flagged = truePositives + falsePositives;

@@ -1,7 +1,6 @@
 package io.moderato.models.eval;
 
 import io.moderato.udfs.metrics.ProportionEstimate;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,15 +11,21 @@ import java.util.Map;
  */
 public final class EvaluationMarkdown {
 
-    private EvaluationMarkdown() {
-    }
+    private EvaluationMarkdown() {}
 
     public static String render(HeadEvaluation e) {
         StringBuilder s = new StringBuilder();
-        s.append("**`").append(e.policy()).append("`** — positive: ").append(e.positives()).append("; ")
-                .append(String.format(Locale.ROOT, "%,d", e.items())).append(" items, ")
-                .append(String.format(Locale.ROOT, "%,d", e.positiveItems())).append(" positive (prevalence ")
-                .append(f4(e.prevalence())).append(")\n\n");
+        s.append("**`")
+                .append(e.policy())
+                .append("`** — positive: ")
+                .append(e.positives())
+                .append("; ")
+                .append(String.format(Locale.ROOT, "%,d", e.items()))
+                .append(" items, ")
+                .append(String.format(Locale.ROOT, "%,d", e.positiveItems()))
+                .append(" positive (prevalence ")
+                .append(f4(e.prevalence()))
+                .append(")\n\n");
 
         s.append("| metric | value | 95% interval |\n|---|---:|---|\n");
         row(s, "ROC-AUC", e.rocAuc());
@@ -31,25 +36,44 @@ public final class EvaluationMarkdown {
 
         appendThresholds(s, e);
         s.append("Recall at fixed precision (the threshold reaching it on this data):\n\n")
-                .append("| precision target | threshold | precision | recall | at 95% confidence |\n|---|---:|---|---:|---|\n");
+                .append(
+                        "| precision target | threshold | precision | recall | at 95% confidence |\n|---|---:|---|---:|---|\n");
         for (HeadEvaluation.AtPrecision p : e.recallAtPrecision()) {
             s.append("| ").append(f2(p.target())).append(" | ");
             if (p.point() == null) {
                 s.append("— | — | 0 | not reached on this data |\n");
             } else {
-                s.append(f4(p.point().threshold())).append(" | ").append(estimate(p.precision())).append(" | ")
-                        .append(f4(p.point().recall())).append(" | ")
-                        .append(p.supported() ? "supported" : "not supported (precision lower bound " + f4(p.precision().lower())
-                                + " < " + f2(p.target()) + ")").append(" |\n");
+                s.append(f4(p.point().threshold()))
+                        .append(" | ")
+                        .append(estimate(p.precision()))
+                        .append(" | ")
+                        .append(f4(p.point().recall()))
+                        .append(" | ")
+                        .append(
+                                p.supported()
+                                        ? "supported"
+                                        : "not supported (precision lower bound "
+                                                + f4(p.precision().lower()) + " < " + f2(p.target()) + ")")
+                        .append(" |\n");
             }
         }
         s.append('\n');
 
         appendLabelBands(s, e);
-        s.append("Reliability (calibration) by score bin:\n\n| score bin | items | mean score | positive rate |\n|---|---:|---:|---:|\n");
+        s.append(
+                "Reliability (calibration) by score bin:\n\n| score bin | items | mean score | positive rate |\n|---|---:|---:|---:|\n");
         for (RankedScores.ReliabilityBin b : e.reliability()) {
-            s.append("| [").append(f2(b.from())).append(", ").append(f2(b.to())).append(b.to() >= 1 ? "] | " : ") | ")
-                    .append(b.items()).append(" | ").append(f4(b.meanScore())).append(" | ").append(f4(b.positiveRate())).append(" |\n");
+            s.append("| [")
+                    .append(f2(b.from()))
+                    .append(", ")
+                    .append(f2(b.to()))
+                    .append(b.to() >= 1 ? "] | " : ") | ")
+                    .append(b.items())
+                    .append(" | ")
+                    .append(f4(b.meanScore()))
+                    .append(" | ")
+                    .append(f4(b.positiveRate()))
+                    .append(" |\n");
         }
         return s.toString();
     }
@@ -63,17 +87,44 @@ public final class EvaluationMarkdown {
                 .append("| threshold | class | precision | recall | F1 |\n|---|---|---|---|---:|\n");
         for (HeadEvaluation.AtThreshold t : e.thresholds()) {
             String name = t.name() + " " + f2(t.threshold());
-            s.append("| ").append(name).append(" | positive (flagged) | ").append(estimate(t.precision())).append(" | ")
-                    .append(estimate(t.recall())).append(" | ").append(f4(t.f1())).append(" |\n");
-            s.append("| ").append(name).append(" | negative (not flagged) | ").append(estimate(t.negativePrecision()))
-                    .append(" | ").append(estimate(t.negativeRecall())).append(" | ").append(f4(t.negativeF1())).append(" |\n");
+            s.append("| ")
+                    .append(name)
+                    .append(" | positive (flagged) | ")
+                    .append(estimate(t.precision()))
+                    .append(" | ")
+                    .append(estimate(t.recall()))
+                    .append(" | ")
+                    .append(f4(t.f1()))
+                    .append(" |\n");
+            s.append("| ")
+                    .append(name)
+                    .append(" | negative (not flagged) | ")
+                    .append(estimate(t.negativePrecision()))
+                    .append(" | ")
+                    .append(estimate(t.negativeRecall()))
+                    .append(" | ")
+                    .append(f4(t.negativeF1()))
+                    .append(" |\n");
         }
-        s.append("\nConfusion matrices:\n\n| threshold | TP | FP | TN | FN | false-positive rate |\n|---|---:|---:|---:|---:|---:|\n");
+        s.append(
+                "\nConfusion matrices:\n\n| threshold | TP | FP | TN | FN | false-positive rate |\n|---|---:|---:|---:|---:|---:|\n");
         for (HeadEvaluation.AtThreshold t : e.thresholds()) {
             BinaryMetrics.Confusion c = t.confusion();
-            s.append("| ").append(t.name()).append(' ').append(f2(t.threshold())).append(" | ").append(c.truePositives())
-                    .append(" | ").append(c.falsePositives()).append(" | ").append(c.trueNegatives()).append(" | ")
-                    .append(c.falseNegatives()).append(" | ").append(f4(c.falsePositiveRate())).append(" |\n");
+            s.append("| ")
+                    .append(t.name())
+                    .append(' ')
+                    .append(f2(t.threshold()))
+                    .append(" | ")
+                    .append(c.truePositives())
+                    .append(" | ")
+                    .append(c.falsePositives())
+                    .append(" | ")
+                    .append(c.trueNegatives())
+                    .append(" | ")
+                    .append(c.falseNegatives())
+                    .append(" | ")
+                    .append(f4(c.falsePositiveRate()))
+                    .append(" |\n");
         }
         s.append('\n');
     }
@@ -83,8 +134,12 @@ public final class EvaluationMarkdown {
         if (e.labelBands().isEmpty()) {
             return;
         }
-        List<Double> cuts = e.thresholds().stream().map(HeadEvaluation.AtThreshold::threshold).sorted().toList();
-        s.append("Items per original label value and score band:\n\n| label | score < ").append(f2(cuts.get(0)));
+        List<Double> cuts = e.thresholds().stream()
+                .map(HeadEvaluation.AtThreshold::threshold)
+                .sorted()
+                .toList();
+        s.append("Items per original label value and score band:\n\n| label | score < ")
+                .append(f2(cuts.get(0)));
         for (int i = 1; i < cuts.size(); i++) {
             s.append(" | ").append(f2(cuts.get(i - 1))).append(" ≤ score < ").append(f2(cuts.get(i)));
         }
@@ -103,7 +158,11 @@ public final class EvaluationMarkdown {
     private static void row(StringBuilder s, String name, HeadEvaluation.Interval i) {
         s.append("| ").append(name).append(" | ").append(f4(i.value())).append(" | ");
         if (!Double.isNaN(i.lower())) {
-            s.append('[').append(f4(i.lower())).append(", ").append(f4(i.upper())).append(']');
+            s.append('[')
+                    .append(f4(i.lower()))
+                    .append(", ")
+                    .append(f4(i.upper()))
+                    .append(']');
         } else {
             s.append("withheld: too few resamples hold both classes");
         }

@@ -1,8 +1,7 @@
 package io.moderato.models.eval;
 
-import io.moderato.udfs.metrics.ProportionEstimate;
 import io.moderato.udfs.metrics.Intervals;
-
+import io.moderato.udfs.metrics.ProportionEstimate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,14 +44,19 @@ public record HeadEvaluation(
     public static final List<Double> PRECISION_TARGETS = List.of(0.90, 0.95);
 
     /** A point estimate with its 95% interval (NaN bounds when undefined). */
-    public record Interval(double value, double lower, double upper) {
-    }
+    public record Interval(double value, double lower, double upper) {}
 
     /** One named policy threshold: confusion counts, and precision / recall / F1 of each class. */
-    public record AtThreshold(String name, double threshold, BinaryMetrics.Confusion confusion,
-                              ProportionEstimate precision, ProportionEstimate recall, double f1,
-                              ProportionEstimate negativePrecision, ProportionEstimate negativeRecall, double negativeF1) {
-    }
+    public record AtThreshold(
+            String name,
+            double threshold,
+            BinaryMetrics.Confusion confusion,
+            ProportionEstimate precision,
+            ProportionEstimate recall,
+            double f1,
+            ProportionEstimate negativePrecision,
+            ProportionEstimate negativeRecall,
+            double negativeF1) {}
 
     /** Recall at a precision target: the curve point (null when never reached) and its precision's Wilson bounds. */
     public record AtPrecision(double target, RankedScores.CurvePoint point, ProportionEstimate precision) {
@@ -73,8 +77,13 @@ public record HeadEvaluation(
      * @param thresholds named thresholds to report at, e.g. review → 0.5, action → 0.9 (in this order)
      * @param labels     the original label value per item for the label × band table, or null to skip it
      */
-    public static HeadEvaluation of(String policy, String positives, double[] scores, boolean[] positive,
-                                    Map<String, Double> thresholds, String[] labels) {
+    public static HeadEvaluation of(
+            String policy,
+            String positives,
+            double[] scores,
+            boolean[] positive,
+            Map<String, Double> thresholds,
+            String[] labels) {
         RankedScores ranked = new RankedScores(scores, positive);
         if (ranked.positives() == 0 || ranked.negatives() == 0) {
             throw new IllegalArgumentException("policy " + policy + ": the labelled data hold " + ranked.positives()
@@ -88,23 +97,43 @@ public record HeadEvaluation(
             long cleared = c.trueNegatives() + c.falseNegatives();
             ProportionEstimate precision = Intervals.wilson(flagged == 0 ? Double.NaN : c.precision(), flagged, z);
             ProportionEstimate recall = Intervals.wilson(c.recall(), ranked.positives(), z);
-            ProportionEstimate negativePrecision = Intervals.wilson(cleared == 0 ? Double.NaN
-                    : (double) c.trueNegatives() / cleared, cleared, z);
-            ProportionEstimate negativeRecall = Intervals.wilson((double) c.trueNegatives() / ranked.negatives(), ranked.negatives(), z);
-            at.add(new AtThreshold(name, threshold, c, precision, recall, f1(precision.value(), recall.value()),
-                    negativePrecision, negativeRecall, f1(negativePrecision.value(), negativeRecall.value())));
+            ProportionEstimate negativePrecision =
+                    Intervals.wilson(cleared == 0 ? Double.NaN : (double) c.trueNegatives() / cleared, cleared, z);
+            ProportionEstimate negativeRecall =
+                    Intervals.wilson((double) c.trueNegatives() / ranked.negatives(), ranked.negatives(), z);
+            at.add(new AtThreshold(
+                    name,
+                    threshold,
+                    c,
+                    precision,
+                    recall,
+                    f1(precision.value(), recall.value()),
+                    negativePrecision,
+                    negativeRecall,
+                    f1(negativePrecision.value(), negativeRecall.value())));
         });
         List<AtPrecision> atPrecision = new ArrayList<>();
         for (double target : PRECISION_TARGETS) {
             RankedScores.CurvePoint point = ranked.recallAtPrecision(target);
-            ProportionEstimate precision = point == null ? ProportionEstimate.undefined()
+            ProportionEstimate precision = point == null
+                    ? ProportionEstimate.undefined()
                     : Intervals.wilson(point.precision(), point.truePositives() + point.falsePositives(), z);
             atPrecision.add(new AtPrecision(target, point, precision));
         }
-        return new HeadEvaluation(policy, positives, ranked.size(), ranked.positives(),
-                bootstrap(ranked, ranked::rocAuc), bootstrap(ranked, ranked::averagePrecision),
-                bootstrap(ranked, ranked::expectedCalibrationError), ranked.logLoss(null), ranked.brier(null),
-                List.copyOf(at), List.copyOf(atPrecision), ranked.reliability(), ranked.precisionRecallCurve(),
+        return new HeadEvaluation(
+                policy,
+                positives,
+                ranked.size(),
+                ranked.positives(),
+                bootstrap(ranked, ranked::rocAuc),
+                bootstrap(ranked, ranked::averagePrecision),
+                bootstrap(ranked, ranked::expectedCalibrationError),
+                ranked.logLoss(null),
+                ranked.brier(null),
+                List.copyOf(at),
+                List.copyOf(atPrecision),
+                ranked.reliability(),
+                ranked.precisionRecallCurve(),
                 labels == null ? Map.of() : labelBands(scores, labels, thresholds));
     }
 
@@ -131,10 +160,14 @@ public record HeadEvaluation(
             }
             m.put(prefix + "." + t.name() + ".recall", t.confusion().recall());
             m.put(prefix + "." + t.name() + ".f1", t.confusion().f1());
-            m.put(prefix + "." + t.name() + ".false_positive_rate", t.confusion().falsePositiveRate());
+            m.put(
+                    prefix + "." + t.name() + ".false_positive_rate",
+                    t.confusion().falsePositiveRate());
         }
         for (AtPrecision p : recallAtPrecision) {
-            m.put(prefix + ".recall_at_precision_" + Math.round(p.target() * 100), p.point() == null ? 0.0 : p.point().recall());
+            m.put(
+                    prefix + ".recall_at_precision_" + Math.round(p.target() * 100),
+                    p.point() == null ? 0.0 : p.point().recall());
         }
         return m;
     }
@@ -148,7 +181,10 @@ public record HeadEvaluation(
 
     /** Label value → items below the first threshold, between consecutive thresholds, at or above the last. */
     private static Map<String, long[]> labelBands(double[] scores, String[] labels, Map<String, Double> thresholds) {
-        double[] cuts = thresholds.values().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] cuts = thresholds.values().stream()
+                .mapToDouble(Double::doubleValue)
+                .sorted()
+                .toArray();
         Map<String, long[]> bands = new java.util.TreeMap<>();
         for (int i = 0; i < scores.length; i++) {
             int band = 0;
@@ -183,6 +219,7 @@ public record HeadEvaluation(
         double[] sorted = java.util.Arrays.copyOf(draws, kept);
         java.util.Arrays.sort(sorted);
         double alpha = (1 - CONFIDENCE) / 2;
-        return new Interval(value, sorted[(int) Math.floor(alpha * (kept - 1))], sorted[(int) Math.ceil((1 - alpha) * (kept - 1))]);
+        return new Interval(
+                value, sorted[(int) Math.floor(alpha * (kept - 1))], sorted[(int) Math.ceil((1 - alpha) * (kept - 1))]);
     }
 }

@@ -3,7 +3,6 @@ package io.moderato.models.eval;
 import io.moderato.udfs.model.ModelManifest;
 import io.moderato.udfs.model.ScoreBatch;
 import io.moderato.udfs.model.TextScorer;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +19,7 @@ public final class ModelEvaluation {
 
     public static final int BATCH = 64;
 
-    private ModelEvaluation() {
-    }
+    private ModelEvaluation() {}
 
     /** Probabilities per policy (in output-column order), one array entry per text. */
     public static Map<String, double[]> score(TextScorer scorer, List<String> texts, Consumer<String> progress) {
@@ -42,7 +40,11 @@ public final class ModelEvaluation {
             }
             int done = from + batch.size();
             if (done % 10_000 < BATCH || done == texts.size()) {
-                progress.accept(String.format(java.util.Locale.ROOT, "scored %,d/%,d texts (%.0f/s)", done, texts.size(),
+                progress.accept(String.format(
+                        java.util.Locale.ROOT,
+                        "scored %,d/%,d texts (%.0f/s)",
+                        done,
+                        texts.size(),
                         done / Math.max(1e-9, (System.nanoTime() - started) / 1e9)));
             }
         }
@@ -65,10 +67,17 @@ public final class ModelEvaluation {
     }
 
     /** Evaluates {@code policy}'s scores against labels at the manifest's thresholds (plus {@code extra} ones). */
-    public static HeadEvaluation evaluate(ModelManifest manifest, String policy, double[] scores, boolean[] positive,
-                                          String positiveDefinition, String[] labels, Map<String, Double> extra) {
+    public static HeadEvaluation evaluate(
+            ModelManifest manifest,
+            String policy,
+            double[] scores,
+            boolean[] positive,
+            String positiveDefinition,
+            String[] labels,
+            Map<String, Double> extra) {
         if (!manifest.policies().contains(policy)) {
-            throw new IllegalArgumentException("model " + manifest.id() + " scores " + manifest.policies() + ", not '" + policy + "'");
+            throw new IllegalArgumentException(
+                    "model " + manifest.id() + " scores " + manifest.policies() + ", not '" + policy + "'");
         }
         Map<String, Double> thresholds = policyThresholds(manifest, policy);
         thresholds.putAll(extra);
@@ -76,12 +85,18 @@ public final class ModelEvaluation {
     }
 
     /** Convenience for trainers: score and evaluate every (policy → labels) pair at the manifest's thresholds. */
-    public static List<HeadEvaluation> evaluateAll(TextScorer scorer, List<String> texts, Map<String, boolean[]> labels,
-                                                   Map<String, String> definitions) {
-        Map<String, double[]> scores = score(scorer, texts, m -> { });
+    public static List<HeadEvaluation> evaluateAll(
+            TextScorer scorer, List<String> texts, Map<String, boolean[]> labels, Map<String, String> definitions) {
+        Map<String, double[]> scores = score(scorer, texts, m -> {});
         List<HeadEvaluation> out = new ArrayList<>();
-        labels.forEach((policy, positive) -> out.add(evaluate(scorer.model().manifest(), policy, scores.get(policy), positive,
-                definitions.get(policy), null, Map.of())));
+        labels.forEach((policy, positive) -> out.add(evaluate(
+                scorer.model().manifest(),
+                policy,
+                scores.get(policy),
+                positive,
+                definitions.get(policy),
+                null,
+                Map.of())));
         return out;
     }
 }

@@ -87,14 +87,33 @@ public record MulticlassEvaluation(List<String> classes, long[][] confusion) {
 
     /** Per-class table, weighted averages and the confusion matrix, as Markdown. */
     public String markdown() {
-        StringBuilder s = new StringBuilder("| class | precision | recall | F1 | support |\n|---|---:|---:|---:|---:|\n");
+        StringBuilder s =
+                new StringBuilder("| class | precision | recall | F1 | support |\n|---|---:|---:|---:|---:|\n");
         for (int c = 0; c < classes.size(); c++) {
-            s.append("| ").append(classes.get(c)).append(" | ").append(f4(precision(c))).append(" | ").append(f4(recall(c)))
-                    .append(" | ").append(f4(f1(c))).append(" | ").append(support(c)).append(" |\n");
+            s.append("| ")
+                    .append(classes.get(c))
+                    .append(" | ")
+                    .append(f4(precision(c)))
+                    .append(" | ")
+                    .append(f4(recall(c)))
+                    .append(" | ")
+                    .append(f4(f1(c)))
+                    .append(" | ")
+                    .append(support(c))
+                    .append(" |\n");
         }
-        s.append("| **weighted average** | ").append(f4(weightedPrecision())).append(" | ").append(f4(weightedRecall()))
-                .append(" | **").append(f4(weightedF1())).append("** | ").append(total()).append(" |\n\n");
-        s.append("Accuracy ").append(f4(accuracy())).append(". Confusion matrix (rows: annotators' majority class, columns: predicted):\n\n| |");
+        s.append("| **weighted average** | ")
+                .append(f4(weightedPrecision()))
+                .append(" | ")
+                .append(f4(weightedRecall()))
+                .append(" | **")
+                .append(f4(weightedF1()))
+                .append("** | ")
+                .append(total())
+                .append(" |\n\n");
+        s.append("Accuracy ")
+                .append(f4(accuracy()))
+                .append(". Confusion matrix (rows: annotators' majority class, columns: predicted):\n\n| |");
         for (String c : classes) {
             s.append(" predicted ").append(c).append(" |");
         }

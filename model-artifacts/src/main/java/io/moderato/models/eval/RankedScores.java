@@ -19,10 +19,10 @@ public final class RankedScores {
 
     public static final int ECE_BINS = 10;
 
-    private final double[] scores;   // original order
+    private final double[] scores; // original order
     private final boolean[] positive;
-    private final int[] order;       // item indices by descending score
-    private final int[] groupEnd;    // for position i in order: end (exclusive) of its tie group
+    private final int[] order; // item indices by descending score
+    private final int[] groupEnd; // for position i in order: end (exclusive) of its tie group
     private final int positives;
 
     public RankedScores(double[] scores, boolean[] positive) {
@@ -187,16 +187,21 @@ public final class RankedScores {
         List<ReliabilityBin> bins = new ArrayList<>();
         for (int b = 0; b < ECE_BINS; b++) {
             if (count[b] > 0) {
-                bins.add(new ReliabilityBin((double) b / ECE_BINS, (double) (b + 1) / ECE_BINS, count[b],
-                        scoreSum[b] / count[b], positiveCount[b], (double) positiveCount[b] / count[b]));
+                bins.add(new ReliabilityBin(
+                        (double) b / ECE_BINS,
+                        (double) (b + 1) / ECE_BINS,
+                        count[b],
+                        scoreSum[b] / count[b],
+                        positiveCount[b],
+                        (double) positiveCount[b] / count[b]));
             }
         }
         return bins;
     }
 
     /** One bin of the reliability diagram: items with score in [from, to) ([0.9, 1] for the last). */
-    public record ReliabilityBin(double from, double to, int items, double meanScore, int positives, double positiveRate) {
-    }
+    public record ReliabilityBin(
+            double from, double to, int items, double meanScore, int positives, double positiveRate) {}
 
     public double logLoss(double[] weights) {
         double sum = 0;
@@ -239,8 +244,8 @@ public final class RankedScores {
     }
 
     /** One point of the precision–recall curve: everything scoring ≥ threshold is flagged. */
-    public record CurvePoint(double threshold, long truePositives, long falsePositives, double precision, double recall) {
-    }
+    public record CurvePoint(
+            double threshold, long truePositives, long falsePositives, double precision, double recall) {}
 
     /** The precision–recall curve at every distinct score, highest threshold first. */
     public List<CurvePoint> precisionRecallCurve() {
@@ -257,8 +262,8 @@ public final class RankedScores {
                     fp++;
                 }
             }
-            curve.add(new CurvePoint(scores[order[i]], tp, fp, (double) tp / (tp + fp),
-                    positives == 0 ? 0 : (double) tp / positives));
+            curve.add(new CurvePoint(
+                    scores[order[i]], tp, fp, (double) tp / (tp + fp), positives == 0 ? 0 : (double) tp / positives));
             i = end;
         }
         return curve;
@@ -271,7 +276,9 @@ public final class RankedScores {
     public CurvePoint recallAtPrecision(double minimumPrecision) {
         CurvePoint best = null;
         for (CurvePoint p : precisionRecallCurve()) {
-            if (p.truePositives() > 0 && p.precision() >= minimumPrecision && (best == null || p.recall() > best.recall())) {
+            if (p.truePositives() > 0
+                    && p.precision() >= minimumPrecision
+                    && (best == null || p.recall() > best.recall())) {
                 best = p;
             }
         }

@@ -18,31 +18,31 @@ import java.util.function.Predicate;
  */
 public final class StratifiedSplit {
 
-    private StratifiedSplit() {
-    }
+    private StratifiedSplit() {}
 
-    public record Parts<T>(List<T> first, List<T> second) {
-    }
+    public record Parts<T>(List<T> first, List<T> second) {}
 
     /** Binary strata: the split every model before 2.0 used (negatives shuffled with seed, positives with seed + 1). */
-    public static <T> Parts<T> split(List<T> items, Predicate<T> positive, Function<T, String> key,
-                                     double secondFraction, long seed) {
+    public static <T> Parts<T> split(
+            List<T> items, Predicate<T> positive, Function<T, String> key, double secondFraction, long seed) {
         TreeMap<Integer, List<T>> byClass = strata(items, t -> positive.test(t) ? 1 : 0, key);
         return split(byClass, (Integer cls) -> cls, key, secondFraction, seed);
     }
 
     /** Stratified by {@code stratum} (e.g. a class number); see the class comment for the order. */
-    public static <T, S extends Comparable<S>> Parts<T> splitBy(List<T> items, Function<T, S> stratum,
-                                                                Function<T, String> key, double secondFraction,
-                                                                long seed) {
+    public static <T, S extends Comparable<S>> Parts<T> splitBy(
+            List<T> items, Function<T, S> stratum, Function<T, String> key, double secondFraction, long seed) {
         TreeMap<S, List<T>> strata = strata(items, stratum, key);
         List<S> order = new ArrayList<>(strata.keySet());
         return split(strata, s -> order.indexOf(s), key, secondFraction, seed);
     }
 
-    private static <T, S extends Comparable<S>> Parts<T> split(TreeMap<S, List<T>> strata, Function<S, Integer> number,
-                                                               Function<T, String> key, double secondFraction,
-                                                               long seed) {
+    private static <T, S extends Comparable<S>> Parts<T> split(
+            TreeMap<S, List<T>> strata,
+            Function<S, Integer> number,
+            Function<T, String> key,
+            double secondFraction,
+            long seed) {
         if (!(secondFraction > 0 && secondFraction < 1)) {
             throw new IllegalArgumentException("fraction must be in (0, 1), got " + secondFraction);
         }
@@ -64,8 +64,8 @@ public final class StratifiedSplit {
      * A fold number in [0, k) per item (same order as {@code items}): each stratum, sorted by key and shuffled as
      * above, is dealt round-robin, so every fold holds about 1/k of every stratum.
      */
-    public static <T, S extends Comparable<S>> int[] folds(List<T> items, Function<T, S> stratum,
-                                                           Function<T, String> key, int k, long seed) {
+    public static <T, S extends Comparable<S>> int[] folds(
+            List<T> items, Function<T, S> stratum, Function<T, String> key, int k, long seed) {
         if (k < 2) {
             throw new IllegalArgumentException("need at least 2 folds, got " + k);
         }
@@ -85,8 +85,8 @@ public final class StratifiedSplit {
     }
 
     /** Items grouped by stratum, strata in natural order, each sorted by key. */
-    private static <T, S extends Comparable<S>> TreeMap<S, List<T>> strata(List<T> items, Function<T, S> stratum,
-                                                                          Function<T, String> key) {
+    private static <T, S extends Comparable<S>> TreeMap<S, List<T>> strata(
+            List<T> items, Function<T, S> stratum, Function<T, String> key) {
         TreeMap<S, List<T>> strata = new TreeMap<>();
         for (T item : items) {
             strata.computeIfAbsent(stratum.apply(item), s -> new ArrayList<>()).add(item);
@@ -96,8 +96,8 @@ public final class StratifiedSplit {
     }
 
     /** A stratified sample of about {@code size} items (class proportions kept), sorted by key. */
-    public static <T> List<T> sample(List<T> items, Predicate<T> positive, Function<T, String> key, int size,
-                                     long seed) {
+    public static <T> List<T> sample(
+            List<T> items, Predicate<T> positive, Function<T, String> key, int size, long seed) {
         if (size >= items.size()) {
             List<T> all = new ArrayList<>(items);
             all.sort(Comparator.comparing(key));

@@ -1,14 +1,6 @@
 package io.moderato.models.onnx;
 
 import ai.onnx.proto.OnnxMl;
-import org.tribuo.util.onnx.ONNXAttribute;
-import org.tribuo.util.onnx.ONNXContext;
-import org.tribuo.util.onnx.ONNXInitializer;
-import org.tribuo.util.onnx.ONNXNode;
-import org.tribuo.util.onnx.ONNXOperator;
-import org.tribuo.util.onnx.ONNXOperators;
-import org.tribuo.util.onnx.ONNXPlaceholder;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +10,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import org.tribuo.util.onnx.ONNXAttribute;
+import org.tribuo.util.onnx.ONNXContext;
+import org.tribuo.util.onnx.ONNXInitializer;
+import org.tribuo.util.onnx.ONNXNode;
+import org.tribuo.util.onnx.ONNXOperator;
+import org.tribuo.util.onnx.ONNXOperators;
+import org.tribuo.util.onnx.ONNXPlaceholder;
 
 /**
  * Writes a multi-label linear head, {@code probabilities = sigmoid(x·W + b)} with one independent
@@ -54,10 +53,11 @@ public final class LinearHeadOnnxExporter {
      * since 1.11.
      */
     public static final long IR_VERSION = 8L;
+
     private static final String PRODUCER = "moderato-model-artifacts";
 
     private final float[][] weights; // [D][P]
-    private final float[] bias;      // [P]
+    private final float[] bias; // [P]
     private final int dimensions;
     private final int outputs;
 
@@ -76,13 +76,13 @@ public final class LinearHeadOnnxExporter {
         }
         for (int i = 0; i < weights.length; i++) {
             if (weights[i].length != bias.length) {
-                throw new IllegalArgumentException("weights row " + i + " has " + weights[i].length
-                        + " columns but bias has " + bias.length);
+                throw new IllegalArgumentException(
+                        "weights row " + i + " has " + weights[i].length + " columns but bias has " + bias.length);
             }
         }
         if (OPSET != ONNXOperators.getOpsetVersion()) {
-            throw new IllegalStateException("Tribuo's ONNX operators target opset "
-                    + ONNXOperators.getOpsetVersion() + ", this exporter was written for " + OPSET);
+            throw new IllegalStateException("Tribuo's ONNX operators target opset " + ONNXOperators.getOpsetVersion()
+                    + ", this exporter was written for " + OPSET);
         }
         this.dimensions = weights.length;
         this.outputs = bias.length;
@@ -168,23 +168,26 @@ public final class LinearHeadOnnxExporter {
             }
         });
         ONNXInitializer b = ctx.floatTensor("b", List.of(outputs, 1), buf -> buf.put(bias));
-        ONNXInitializer policyCount = ctx.array("policy_count", new long[]{outputs});
+        ONNXInitializer policyCount = ctx.array("policy_count", new long[] {outputs});
         // [NNZ] → [P, NNZ]: a free Unsqueeze for one policy, an Expand (one copy per policy) otherwise
         ONNXInitializer perPolicyArg = outputs == 1
-                ? ctx.array("policy_axis", new long[]{0})
-                : ctx.array("per_policy_shape", new long[]{outputs, 1});
+                ? ctx.array("policy_axis", new long[] {0})
+                : ctx.array("per_policy_shape", new long[] {outputs, 1});
         ONNXOperator perPolicy = outputs == 1 ? ONNXOperators.UNSQUEEZE : SparseOps.EXPAND;
 
-        ONNXNode indicesPerPolicy = indices.apply(perPolicy, perPolicyArg);                      // [P, NNZ]
+        ONNXNode indicesPerPolicy = indices.apply(perPolicy, perPolicyArg); // [P, NNZ]
         ONNXNode gathered = wt.apply(SparseOps.GATHER_ELEMENTS, indicesPerPolicy, Map.of("axis", 1));
-        ONNXNode terms = gathered.apply(ONNXOperators.MUL, values);                             // [P, NNZ]
-        ONNXNode shape = policyCount.apply(ONNXOperators.CONCAT, batchSize, Map.of("axis", 0));  // (P, N)
-        ONNXNode zeros = shape.apply(ONNXOperators.CONSTANT_OF_SHAPE);                          // float 0 [P, N]
-        Map<String, Object> scatter = new TreeMap<>(Map.of("axis", 1, "reduction", "add"));     // fixed order
-        ONNXNode sums = ctx.operation(SparseOps.SCATTER_ELEMENTS,
-                List.of(zeros, rows.apply(perPolicy, perPolicyArg), terms), "row_sums", scatter);   // [P, N]
+        ONNXNode terms = gathered.apply(ONNXOperators.MUL, values); // [P, NNZ]
+        ONNXNode shape = policyCount.apply(ONNXOperators.CONCAT, batchSize, Map.of("axis", 0)); // (P, N)
+        ONNXNode zeros = shape.apply(ONNXOperators.CONSTANT_OF_SHAPE); // float 0 [P, N]
+        Map<String, Object> scatter = new TreeMap<>(Map.of("axis", 1, "reduction", "add")); // fixed order
+        ONNXNode sums = ctx.operation(
+                SparseOps.SCATTER_ELEMENTS,
+                List.of(zeros, rows.apply(perPolicy, perPolicyArg), terms),
+                "row_sums",
+                scatter); // [P, N]
         ONNXNode probabilities = sums.apply(ONNXOperators.ADD, b).apply(ONNXOperators.SIGMOID);
-        ctx.assignTo(probabilities.apply(SparseOps.TRANSPOSE, Map.of("perm", new int[]{1, 0})), output); // [N, P]
+        ctx.assignTo(probabilities.apply(SparseOps.TRANSPOSE, Map.of("perm", new int[] {1, 0})), output); // [N, P]
 
         OnnxMl.GraphProto graph = ctx.buildGraph().toBuilder()
                 .clearInput()
@@ -235,16 +238,23 @@ public final class LinearHeadOnnxExporter {
         } else {
             dim.setDimValue((Long) length);
         }
-        OnnxMl.TensorShapeProto shape = OnnxMl.TensorShapeProto.newBuilder().addDim(dim).build();
+        OnnxMl.TensorShapeProto shape =
+                OnnxMl.TensorShapeProto.newBuilder().addDim(dim).build();
         return OnnxMl.ValueInfoProto.newBuilder()
                 .setName(name)
-                .setType(OnnxMl.TypeProto.newBuilder().setTensorType(
-                        OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape)))
+                .setType(OnnxMl.TypeProto.newBuilder()
+                        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                                .setElemType(type.getNumber())
+                                .setShape(shape)))
                 .build();
     }
 
-    private OnnxMl.ModelProto model(OnnxMl.GraphProto graph, OnnxMl.OperatorSetIdProto opset, long modelVersion,
-                                    String docString, String encoding) {
+    private OnnxMl.ModelProto model(
+            OnnxMl.GraphProto graph,
+            OnnxMl.OperatorSetIdProto opset,
+            long modelVersion,
+            String docString,
+            String encoding) {
         return OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
                 .addOpsetImport(opset)
@@ -260,7 +270,10 @@ public final class LinearHeadOnnxExporter {
     }
 
     private static OnnxMl.StringStringEntryProto meta(String key, String value) {
-        return OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
+        return OnnxMl.StringStringEntryProto.newBuilder()
+                .setKey(key)
+                .setValue(value)
+                .build();
     }
 
     /**
@@ -269,7 +282,10 @@ public final class LinearHeadOnnxExporter {
      */
     private enum SparseOps implements ONNXOperator {
         GATHER_ELEMENTS("GatherElements", 2, attribute("axis", OnnxMl.AttributeProto.AttributeType.INT)),
-        SCATTER_ELEMENTS("ScatterElements", 3, attribute("axis", OnnxMl.AttributeProto.AttributeType.INT),
+        SCATTER_ELEMENTS(
+                "ScatterElements",
+                3,
+                attribute("axis", OnnxMl.AttributeProto.AttributeType.INT),
                 attribute("reduction", OnnxMl.AttributeProto.AttributeType.STRING)),
         EXPAND("Expand", 2),
         TRANSPOSE("Transpose", 1, attribute("perm", OnnxMl.AttributeProto.AttributeType.INTS));
@@ -294,7 +310,9 @@ public final class LinearHeadOnnxExporter {
 
         /** The default-domain opset import of the sparse graph (Tribuo's own operators keep their meaning in it). */
         static OnnxMl.OperatorSetIdProto opset() {
-            return ONNXOperators.getOpsetProto().toBuilder().setVersion(SPARSE_OPSET).build();
+            return ONNXOperators.getOpsetProto().toBuilder()
+                    .setVersion(SPARSE_OPSET)
+                    .build();
         }
 
         @Override

@@ -1,13 +1,14 @@
 package io.moderato.models.retrain;
 
 import io.moderato.models.ModelArtifacts;
-import io.moderato.udfs.io.TrainingExampleFiles;
 import io.moderato.models.eval.StratifiedSplit;
 import io.moderato.models.onnx.LinearHeadOnnxExporter;
 import io.moderato.models.tribuo.BinaryLogisticRegression;
 import io.moderato.schemas.FeatureVector;
 import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.TrainingExample;
+import io.moderato.udfs.io.TrainingExampleFiles;
+import io.moderato.udfs.metrics.ProportionEstimate;
 import io.moderato.udfs.model.Calibration;
 import io.moderato.udfs.model.InputEncoding;
 import io.moderato.udfs.model.Modality;
@@ -19,8 +20,6 @@ import io.moderato.udfs.model.ReferenceHistogram;
 import io.moderato.udfs.model.ScoreBatch;
 import io.moderato.udfs.vector.FeaturePacking;
 import io.moderato.udfs.vector.SparseVector;
-import io.moderato.udfs.metrics.ProportionEstimate;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -75,8 +74,7 @@ public final class RetrainFromExamples {
     public static final double PARITY_TOLERANCE = 1e-5;
     static final String FEATURE_PREFIX = "f";
 
-    private RetrainFromExamples() {
-    }
+    private RetrainFromExamples() {}
 
     /**
      * What to retrain.
@@ -92,8 +90,16 @@ public final class RetrainFromExamples {
      * @param seed               seed of the holdout split and of Tribuo's SGD
      * @param validationFraction share of each class held out for validation, in (0, 1)
      */
-    public record Options(List<Path> examples, Path modelsRoot, String policyId, String modality, String modelName,
-                          String baseVersion, String newVersion, long seed, double validationFraction) {
+    public record Options(
+            List<Path> examples,
+            Path modelsRoot,
+            String policyId,
+            String modality,
+            String modelName,
+            String baseVersion,
+            String newVersion,
+            long seed,
+            double validationFraction) {
         public Options {
             Objects.requireNonNull(examples, "examples");
             Objects.requireNonNull(modelsRoot, "modelsRoot");
@@ -101,7 +107,10 @@ public final class RetrainFromExamples {
             requireText(modality, "modality");
             requireText(modelName, "model");
             requireText(newVersion, "version");
-            if (newVersion.contains("/") || newVersion.contains("\\") || newVersion.equals(".") || newVersion.equals("..")) {
+            if (newVersion.contains("/")
+                    || newVersion.contains("\\")
+                    || newVersion.equals(".")
+                    || newVersion.equals("..")) {
                 throw new IllegalArgumentException("version '" + newVersion + "' cannot be a folder name");
             }
             if (examples.isEmpty()) {
@@ -116,18 +125,34 @@ public final class RetrainFromExamples {
 
         /** Defaults: text / text-spam / spam, parent inferred, seed 42, 20% holdout. */
         public static Options of(List<Path> examples, Path modelsRoot, String newVersion) {
-            return new Options(examples, modelsRoot, DEFAULT_POLICY, DEFAULT_MODALITY, DEFAULT_MODEL, null, newVersion,
-                    DEFAULT_SEED, DEFAULT_VALIDATION_FRACTION);
+            return new Options(
+                    examples,
+                    modelsRoot,
+                    DEFAULT_POLICY,
+                    DEFAULT_MODALITY,
+                    DEFAULT_MODEL,
+                    null,
+                    newVersion,
+                    DEFAULT_SEED,
+                    DEFAULT_VALIDATION_FRACTION);
         }
 
         public Options withSeed(long newSeed) {
-            return new Options(examples, modelsRoot, policyId, modality, modelName, baseVersion, newVersion, newSeed,
+            return new Options(
+                    examples,
+                    modelsRoot,
+                    policyId,
+                    modality,
+                    modelName,
+                    baseVersion,
+                    newVersion,
+                    newSeed,
                     validationFraction);
         }
 
         public Options withBaseVersion(String version) {
-            return new Options(examples, modelsRoot, policyId, modality, modelName, version, newVersion, seed,
-                    validationFraction);
+            return new Options(
+                    examples, modelsRoot, policyId, modality, modelName, version, newVersion, seed, validationFraction);
         }
     }
 
@@ -147,15 +172,27 @@ public final class RetrainFromExamples {
     }
 
     /** How the examples were selected (counts for the manifest, card and log). */
-    public record Selection(int read, int ofPolicy, int superseded, int withoutFeatures, int used,
-                            Map<String, Integer> otherModels, List<String> files) {
-    }
+    public record Selection(
+            int read,
+            int ofPolicy,
+            int superseded,
+            int withoutFeatures,
+            int used,
+            Map<String, Integer> otherModels,
+            List<String> files) {}
 
     /** What a retrain produced. */
-    public record Result(Path modelDir, ModelManifest manifest, ModelManifest parent, Selection selection,
-                         int trainExamples, int validationExamples, WeightedEvaluation validation,
-                         WeightedEvaluation parentValidation, double maxParityDifference, String activation) {
-    }
+    public record Result(
+            Path modelDir,
+            ModelManifest manifest,
+            ModelManifest parent,
+            Selection selection,
+            int trainExamples,
+            int validationExamples,
+            WeightedEvaluation validation,
+            WeightedEvaluation parentValidation,
+            double maxParityDifference,
+            String activation) {}
 
     public static void main(String[] args) {
         System.setProperty("java.util.logging.SimpleFormatter.format", "[tribuo] %5$s%n");
@@ -182,7 +219,8 @@ public final class RetrainFromExamples {
         }
     }
 
-    static final String USAGE = String.join("\n",
+    static final String USAGE = String.join(
+            "\n",
             "Usage: retrain-from-examples --examples PATH [--examples PATH]... --version NEW_VERSION",
             "         [--models DIR] [--policy ID] [--modality M] [--model NAME] [--base-version V]",
             "         [--seed N] [--validation-fraction F]",
@@ -209,8 +247,17 @@ public final class RetrainFromExamples {
             if (a.equals("-h") || a.equals("--help")) {
                 return null;
             }
-            if (!List.of("--examples", "--models", "--policy", "--modality", "--model", "--base-version", "--version",
-                    "--seed", "--validation-fraction").contains(a)) {
+            if (!List.of(
+                            "--examples",
+                            "--models",
+                            "--policy",
+                            "--modality",
+                            "--model",
+                            "--base-version",
+                            "--version",
+                            "--seed",
+                            "--validation-fraction")
+                    .contains(a)) {
                 throw new IllegalArgumentException("unknown argument " + a);
             }
             if (i + 1 >= args.length) {
@@ -230,12 +277,17 @@ public final class RetrainFromExamples {
             throw new IllegalArgumentException("--version is required");
         }
         try {
-            return new Options(examples, Path.of(values.getOrDefault("--models", DEFAULT_MODELS)),
-                    values.getOrDefault("--policy", DEFAULT_POLICY), values.getOrDefault("--modality", DEFAULT_MODALITY),
-                    values.getOrDefault("--model", DEFAULT_MODEL), values.get("--base-version"), values.get("--version"),
+            return new Options(
+                    examples,
+                    Path.of(values.getOrDefault("--models", DEFAULT_MODELS)),
+                    values.getOrDefault("--policy", DEFAULT_POLICY),
+                    values.getOrDefault("--modality", DEFAULT_MODALITY),
+                    values.getOrDefault("--model", DEFAULT_MODEL),
+                    values.get("--base-version"),
+                    values.get("--version"),
                     Long.parseLong(values.getOrDefault("--seed", Long.toString(DEFAULT_SEED))),
-                    Double.parseDouble(values.getOrDefault("--validation-fraction",
-                            Double.toString(DEFAULT_VALIDATION_FRACTION))));
+                    Double.parseDouble(values.getOrDefault(
+                            "--validation-fraction", Double.toString(DEFAULT_VALIDATION_FRACTION))));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a number: " + e.getMessage());
         }
@@ -255,7 +307,9 @@ public final class RetrainFromExamples {
 
         List<TrainingExampleFiles.Read> records = TrainingExampleFiles.read(options.examples(), log);
         Map<String, TrainingExampleFiles.Read> latest = latestOfPolicy(records, options);
-        int ofPolicy = (int) records.stream().filter(r -> r.example().getPolicyId().equals(options.policyId())).count();
+        int ofPolicy = (int) records.stream()
+                .filter(r -> r.example().getPolicyId().equals(options.policyId()))
+                .count();
         Map<String, Integer> otherModels = new TreeMap<>();
         List<Map.Entry<TrainingExample, FeatureVector>> chosen = chooseFeatures(latest, options, otherModels);
         ModelManifest parent = manifest(options.modelsRoot(), options.modelName(), parentVersion(chosen, options));
@@ -264,17 +318,33 @@ public final class RetrainFromExamples {
         List<Labelled> examples = new ArrayList<>(chosen.size());
         Map<String, ModelManifest> sameSpace = new TreeMap<>();
         for (Map.Entry<TrainingExample, FeatureVector> e : chosen) {
-            examples.add(new Labelled(e.getKey(), e.getValue(),
+            examples.add(new Labelled(
+                    e.getKey(),
+                    e.getValue(),
                     toVector(e.getKey(), e.getValue(), parent, options.modelsRoot(), sameSpace)));
         }
         int withoutFeatures = latest.size() - chosen.size();
-        List<String> fileNames = records.stream().map(r -> r.file().toString()).distinct().toList();
-        Selection selection = new Selection(records.size(), ofPolicy, ofPolicy - latest.size(), withoutFeatures,
-                examples.size(), otherModels, fileNames);
-        log.accept(String.format(Locale.ROOT,
+        List<String> fileNames =
+                records.stream().map(r -> r.file().toString()).distinct().toList();
+        Selection selection = new Selection(
+                records.size(),
+                ofPolicy,
+                ofPolicy - latest.size(),
+                withoutFeatures,
+                examples.size(),
+                otherModels,
+                fileNames);
+        log.accept(String.format(
+                Locale.ROOT,
                 "policy %s: %d of %d records, %d superseded by a later label, %d without %s features of %s, %d used",
-                options.policyId(), ofPolicy, records.size(), selection.superseded(), withoutFeatures, options.modality(),
-                options.modelName(), examples.size()));
+                options.policyId(),
+                ofPolicy,
+                records.size(),
+                selection.superseded(),
+                withoutFeatures,
+                options.modality(),
+                options.modelName(),
+                examples.size()));
         StratifiedSplit.Parts<Labelled> split = split(examples, options, log);
         List<Labelled> train = split.first();
         List<Labelled> validation = split.second();
@@ -286,16 +356,35 @@ public final class RetrainFromExamples {
 
         ModelManifest manifest = manifest(parent, options, selection, train, validation, lr, holdout, sgd);
         String activation = activation(manifest, options, target);
-        String card = RetrainModelCard.render(manifest, parent, options, selection, train.size(), validation.size(),
-                holdout.eval(), holdout.parentEval(), sgd, activation);
-        double maxDiff = writeWithServingParity(options, target, manifest, head, card, validation, holdout.scores(), log);
-        return new Result(target, manifest, parent, selection, train.size(), validation.size(), holdout.eval(),
-                holdout.parentEval(), maxDiff, activation);
+        String card = RetrainModelCard.render(
+                manifest,
+                parent,
+                options,
+                selection,
+                train.size(),
+                validation.size(),
+                holdout.eval(),
+                holdout.parentEval(),
+                sgd,
+                activation);
+        double maxDiff =
+                writeWithServingParity(options, target, manifest, head, card, validation, holdout.scores(), log);
+        return new Result(
+                target,
+                manifest,
+                parent,
+                selection,
+                train.size(),
+                validation.size(),
+                holdout.eval(),
+                holdout.parentEval(),
+                maxDiff,
+                activation);
     }
 
     /** The latest example per contentId of the policy; fails naming the policies found when there is none. */
-    private static Map<String, TrainingExampleFiles.Read> latestOfPolicy(List<TrainingExampleFiles.Read> records,
-                                                                         Options options) {
+    private static Map<String, TrainingExampleFiles.Read> latestOfPolicy(
+            List<TrainingExampleFiles.Read> records, Options options) {
         Map<String, TrainingExampleFiles.Read> latest = new TreeMap<>();
         for (TrainingExampleFiles.Read r : records) {
             if (r.example().getPolicyId().equals(options.policyId())) {
@@ -321,7 +410,8 @@ public final class RetrainFromExamples {
         for (TrainingExampleFiles.Read r : latest.values()) {
             List<FeatureVector> matches = new ArrayList<>();
             for (FeatureVector f : r.example().getFeatures()) {
-                if (f.getModality().equalsIgnoreCase(options.modality()) && f.getModel().getName().equals(options.modelName())) {
+                if (f.getModality().equalsIgnoreCase(options.modality())
+                        && f.getModel().getName().equals(options.modelName())) {
                     matches.add(f);
                 } else {
                     otherModels.merge(f.getModality() + "/" + id(f.getModel()), 1, Integer::sum);
@@ -331,14 +421,17 @@ public final class RetrainFromExamples {
                 // several only if the item was scored by two versions (e.g. active and shadow): prefer the parent's
                 FeatureVector match = matches.stream()
                         .filter(f -> f.getModel().getVersion().equals(options.baseVersion()))
-                        .findFirst().orElse(matches.get(0));
+                        .findFirst()
+                        .orElse(matches.get(0));
                 chosen.add(Map.entry(r.example(), match));
             }
         }
         if (chosen.isEmpty()) {
-            throw new IllegalArgumentException("none of the " + latest.size() + " examples of policy '" + options.policyId()
-                    + "' has " + options.modality() + " features scored by model '" + options.modelName()
-                    + "'; feature vectors found: " + (otherModels.isEmpty() ? "none (feature capture off?)" : otherModels));
+            throw new IllegalArgumentException(
+                    "none of the " + latest.size() + " examples of policy '" + options.policyId()
+                            + "' has " + options.modality() + " features scored by model '" + options.modelName()
+                            + "'; feature vectors found: "
+                            + (otherModels.isEmpty() ? "none (feature capture off?)" : otherModels));
         }
         return chosen;
     }
@@ -362,7 +455,8 @@ public final class RetrainFromExamples {
     }
 
     /** Stratified train / validation split; both labels must be present in the examples and in the holdout. */
-    private static StratifiedSplit.Parts<Labelled> split(List<Labelled> examples, Options options, Consumer<String> log) {
+    private static StratifiedSplit.Parts<Labelled> split(
+            List<Labelled> examples, Options options, Consumer<String> log) {
         long positives = examples.stream().filter(Labelled::violating).count();
         if (positives == 0 || positives == examples.size()) {
             throw new IllegalArgumentException("the " + examples.size() + " usable examples of policy '"
@@ -370,31 +464,43 @@ public final class RetrainFromExamples {
                     + ": a classifier needs both labels");
         }
 
-        StratifiedSplit.Parts<Labelled> split = StratifiedSplit.split(examples, Labelled::violating,
-                Labelled::contentId, options.validationFraction(), options.seed());
+        StratifiedSplit.Parts<Labelled> split = StratifiedSplit.split(
+                examples, Labelled::violating, Labelled::contentId, options.validationFraction(), options.seed());
         List<Labelled> train = split.first();
         List<Labelled> validation = split.second();
-        if (validation.stream().noneMatch(Labelled::violating) || validation.stream().allMatch(Labelled::violating)) {
+        if (validation.stream().noneMatch(Labelled::violating)
+                || validation.stream().allMatch(Labelled::violating)) {
             throw new IllegalArgumentException("the holdout of " + validation.size() + " examples lacks one label; "
                     + "more examples (or a larger --validation-fraction) are needed");
         }
-        log.accept(String.format(Locale.ROOT, "split (seed %d): train %d (%d violating), validation %d (%d violating)",
-                options.seed(), train.size(), count(train), validation.size(), count(validation)));
+        log.accept(String.format(
+                Locale.ROOT,
+                "split (seed %d): train %d (%d violating), validation %d (%d violating)",
+                options.seed(),
+                train.size(),
+                count(train),
+                validation.size(),
+                count(validation)));
         return split;
     }
 
     /** Tribuo logistic regression with example weights 1/propensity. */
-    private static BinaryLogisticRegression train(List<Labelled> train, Options options,
-                                                  BinaryLogisticRegression.Settings sgd, Consumer<String> log) {
+    private static BinaryLogisticRegression train(
+            List<Labelled> train, Options options, BinaryLogisticRegression.Settings sgd, Consumer<String> log) {
         List<BinaryLogisticRegression.Row> rows = new ArrayList<>(train.size());
         for (Labelled l : train) {
-            rows.add(new BinaryLogisticRegression.Row(l.vector().indices(), toDoubles(l.vector().values()),
-                    l.violating(), l.weight()));
+            rows.add(new BinaryLogisticRegression.Row(
+                    l.vector().indices(), toDoubles(l.vector().values()), l.violating(), l.weight()));
         }
         log.accept("training Tribuo logistic regression " + sgd + ", seed " + options.seed() + ", example weights "
                 + "1/propensity, on " + rows.size() + " examples");
-        return BinaryLogisticRegression.train(rows, FEATURE_PREFIX, sgd, options.seed(),
-                Math.max(1, rows.size()), options.modelName() + " " + options.newVersion() + " from training.examples");
+        return BinaryLogisticRegression.train(
+                rows,
+                FEATURE_PREFIX,
+                sgd,
+                options.seed(),
+                Math.max(1, rows.size()),
+                options.modelName() + " " + options.newVersion() + " from training.examples");
     }
 
     /** The trained weights and bias as the ONNX linear head over the parent's input dimensions. */
@@ -404,42 +510,67 @@ public final class RetrainFromExamples {
         for (int i = 0; i < dims; i++) {
             w[i][0] = headWithBias[i];
         }
-        return LinearHeadOnnxExporter.fromDoubles(w, new double[]{headWithBias[dims]});
+        return LinearHeadOnnxExporter.fromDoubles(w, new double[] {headWithBias[dims]});
     }
 
     /** The new model's holdout scores and IPW-weighted evaluation, and the serving parent's on the same holdout. */
-    private record Validation(double[] scores, double[] weights, WeightedEvaluation eval, WeightedEvaluation parentEval) {}
+    private record Validation(
+            double[] scores, double[] weights, WeightedEvaluation eval, WeightedEvaluation parentEval) {}
 
-    private static Validation validate(BinaryLogisticRegression lr, List<Labelled> validation, ModelManifest parent,
-                                       Options options, Consumer<String> log) throws IOException {
+    private static Validation validate(
+            BinaryLogisticRegression lr,
+            List<Labelled> validation,
+            ModelManifest parent,
+            Options options,
+            Consumer<String> log)
+            throws IOException {
         Map<String, Double> thresholds = thresholds(parent, options.policyId());
         double[] scores = new double[validation.size()];
         boolean[] labels = new boolean[validation.size()];
         double[] weights = new double[validation.size()];
         for (int i = 0; i < scores.length; i++) {
             Labelled l = validation.get(i);
-            scores[i] = lr.probability(l.vector().indices(), toDoubles(l.vector().values()));
+            scores[i] =
+                    lr.probability(l.vector().indices(), toDoubles(l.vector().values()));
             labels[i] = l.violating();
             weights[i] = l.weight();
         }
         WeightedEvaluation eval = WeightedEvaluation.of(scores, labels, weights, thresholds);
         double[] parentScores = scoreWithServingModel(options.modelsRoot(), parent, validation);
         WeightedEvaluation parentEval = WeightedEvaluation.of(parentScores, labels, weights, thresholds);
-        log.accept(String.format(Locale.ROOT, "validation (IPW-weighted, %d examples): ROC-AUC %.4f (parent %s %.4f)",
-                validation.size(), eval.rocAuc(), parent.version(), parentEval.rocAuc()));
-        for (Map.Entry<String, WeightedEvaluation.AtThreshold> t : eval.thresholds().entrySet()) {
+        log.accept(String.format(
+                Locale.ROOT,
+                "validation (IPW-weighted, %d examples): ROC-AUC %.4f (parent %s %.4f)",
+                validation.size(),
+                eval.rocAuc(),
+                parent.version(),
+                parentEval.rocAuc()));
+        for (Map.Entry<String, WeightedEvaluation.AtThreshold> t :
+                eval.thresholds().entrySet()) {
             WeightedEvaluation.AtThreshold p = parentEval.thresholds().get(t.getKey());
-            log.accept(String.format(Locale.ROOT, "  %s @ %.2f: precision %s recall %s (parent: precision %s recall %s)",
-                    t.getKey(), t.getValue().threshold(), fmt(t.getValue().precision()), fmt(t.getValue().recall()),
-                    fmt(p.precision()), fmt(p.recall())));
+            log.accept(String.format(
+                    Locale.ROOT,
+                    "  %s @ %.2f: precision %s recall %s (parent: precision %s recall %s)",
+                    t.getKey(),
+                    t.getValue().threshold(),
+                    fmt(t.getValue().precision()),
+                    fmt(t.getValue().recall()),
+                    fmt(p.precision()),
+                    fmt(p.recall())));
         }
         return new Validation(scores, weights, eval, parentEval);
     }
 
     /** The new version's manifest: the parent's feature space, identity calibration, provenance and metrics. */
-    private static ModelManifest manifest(ModelManifest parent, Options options, Selection selection, List<Labelled> train,
-                                          List<Labelled> validation, BinaryLogisticRegression lr, Validation holdout,
-                                          BinaryLogisticRegression.Settings sgd) {
+    private static ModelManifest manifest(
+            ModelManifest parent,
+            Options options,
+            Selection selection,
+            List<Labelled> train,
+            List<Labelled> validation,
+            BinaryLogisticRegression lr,
+            Validation holdout,
+            BinaryLogisticRegression.Settings sgd) {
         Map<String, Integer> counts = new TreeMap<>();
         counts.put("examples.read", selection.read());
         counts.put("examples.policy", selection.ofPolicy());
@@ -455,20 +586,33 @@ public final class RetrainFromExamples {
         Provenance provenance = new Provenance(
                 "training.examples: TrainingExample Avro container files written by the FeedbackJob (features as scored"
                         + " by " + parent.id() + ", adjudicated reviewer labels, weight 1/propensity)",
-                null, null, "internal platform data: reviewer labels on user content (not redistributable)",
+                null,
+                null,
+                "internal platform data: reviewer labels on user content (not redistributable)",
                 selection.files(),
                 "latest example per contentId; stratified by label: " + Math.round(options.validationFraction() * 100)
                         + "% validation, rest train; java.util.Random(seed) shuffle of contentIds sorted per class"
                         + " (seed + 1 for violating)",
-                options.seed(), counts);
+                options.seed(),
+                counts);
         Map<InputEncoding, String> graphs = new EnumMap<>(InputEncoding.class);
         for (InputEncoding encoding : parent.graphs().keySet()) {
             graphs.put(encoding, ModelArtifacts.GRAPH_FILES.get(encoding));
         }
-        return new ModelManifest(parent.name(), options.newVersion(), parent.modality(),
-                parent.inputDimensions(), graphs, parent.preferredEncoding(), List.of(policy), parent.featurizer(),
-                Map.of(policy, Calibration.IDENTITY), Map.of(policy, weightedHistogram(holdout.scores(), holdout.weights())),
-                parentThresholds(parent, policy), provenance, metrics(policy, holdout.eval(), holdout.parentEval()),
+        return new ModelManifest(
+                parent.name(),
+                options.newVersion(),
+                parent.modality(),
+                parent.inputDimensions(),
+                graphs,
+                parent.preferredEncoding(),
+                List.of(policy),
+                parent.featurizer(),
+                Map.of(policy, Calibration.IDENTITY),
+                Map.of(policy, weightedHistogram(holdout.scores(), holdout.weights())),
+                parentThresholds(parent, policy),
+                provenance,
+                metrics(policy, holdout.eval(), holdout.parentEval()),
                 "Retrained by io.moderato.models.retrain.RetrainFromExamples from " + selection.used()
                         + " TrainingExamples of policy " + policy + " (Tribuo example weights = 1/propensity; "
                         + sgd + "); parent version " + parent.version() + ", whose featurizer settings and input"
@@ -477,22 +621,34 @@ public final class RetrainFromExamples {
     }
 
     /** Writes into a hidden sibling folder, checks serving parity there, then moves into place. */
-    private static double writeWithServingParity(Options options, Path target, ModelManifest manifest,
-                                                 LinearHeadOnnxExporter head, String card, List<Labelled> validation,
-                                                 double[] scores, Consumer<String> log) throws IOException {
+    private static double writeWithServingParity(
+            Options options,
+            Path target,
+            ModelManifest manifest,
+            LinearHeadOnnxExporter head,
+            String card,
+            List<Labelled> validation,
+            double[] scores,
+            Consumer<String> log)
+            throws IOException {
         Path staging = Files.createDirectories(options.modelsRoot().resolve(options.modelName()));
         Path tmpRoot = Files.createTempDirectory(staging, ".retrain-" + options.newVersion() + "-");
         double maxDiff;
         try {
             Path written = ModelArtifacts.write(tmpRoot, manifest, head, card);
             maxDiff = verifyServingParity(tmpRoot, manifest, validation, scores);
-            log.accept(String.format(Locale.ROOT, "serving parity: max |ONNX - Tribuo| = %.2e over %d examples, %s",
-                    maxDiff, validation.size(), manifest.graphs().keySet()));
+            log.accept(String.format(
+                    Locale.ROOT,
+                    "serving parity: max |ONNX - Tribuo| = %.2e over %d examples, %s",
+                    maxDiff,
+                    validation.size(),
+                    manifest.graphs().keySet()));
             refuseExisting(target);
             try {
                 Files.move(written, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException e) {
-                throw new IllegalStateException("refusing to overwrite existing model version " + target.toAbsolutePath(), e);
+                throw new IllegalStateException(
+                        "refusing to overwrite existing model version " + target.toAbsolutePath(), e);
             }
         } finally {
             deleteRecursively(tmpRoot);
@@ -502,8 +658,8 @@ public final class RetrainFromExamples {
     }
 
     /** Later labelledAtMillis, then higher labelCount, then the record read later. */
-    private static final Comparator<TrainingExampleFiles.Read> LATEST = Comparator
-            .comparingLong((TrainingExampleFiles.Read r) -> r.example().getLabelledAtMillis())
+    private static final Comparator<TrainingExampleFiles.Read> LATEST = Comparator.comparingLong(
+                    (TrainingExampleFiles.Read r) -> r.example().getLabelledAtMillis())
             .thenComparingInt(r -> r.example().getLabelCount())
             .thenComparingLong(TrainingExampleFiles.Read::order);
 
@@ -519,9 +675,12 @@ public final class RetrainFromExamples {
         try (InputStream in = source.open(name, version, ModelArtifacts.MANIFEST)) {
             return ModelManifest.read(in, source.describe(name, version, ModelArtifacts.MANIFEST));
         } catch (java.io.FileNotFoundException e) {
-            throw new IllegalArgumentException("model " + name + ":" + version + " not found: no "
-                    + source.describe(name, version, ModelArtifacts.MANIFEST) + " (versions there: " + source.versions(name)
-                    + ")", e);
+            throw new IllegalArgumentException(
+                    "model " + name + ":" + version + " not found: no "
+                            + source.describe(name, version, ModelArtifacts.MANIFEST) + " (versions there: "
+                            + source.versions(name)
+                            + ")",
+                    e);
         }
     }
 
@@ -531,8 +690,8 @@ public final class RetrainFromExamples {
                     + ", not policy '" + options.policyId() + "'");
         }
         if (parent.policies().size() != 1) {
-            throw new IllegalArgumentException("parent " + parent.id() + " outputs several policies " + parent.policies()
-                    + "; retraining one column of a multi-policy head is not supported");
+            throw new IllegalArgumentException("parent " + parent.id() + " outputs several policies "
+                    + parent.policies() + "; retraining one column of a multi-policy head is not supported");
         }
         Modality expected = Modality.ofWireName(options.modality())
                 .orElseThrow(() -> new IllegalArgumentException("unknown modality '" + options.modality() + "'"));
@@ -543,8 +702,13 @@ public final class RetrainFromExamples {
     }
 
     /** The example's vector in the parent's feature space, or an error naming the example and the model. */
-    private static SparseVector toVector(TrainingExample example, FeatureVector f, ModelManifest parent, Path modelsRoot,
-                                         Map<String, ModelManifest> checked) throws IOException {
+    private static SparseVector toVector(
+            TrainingExample example,
+            FeatureVector f,
+            ModelManifest parent,
+            Path modelsRoot,
+            Map<String, ModelManifest> checked)
+            throws IOException {
         String where = "example contentId " + example.getContentId() + " (policy " + example.getPolicyId() + "): "
                 + f.getModality() + " features of " + id(f.getModel());
         if (f.getDimensions() != parent.inputDimensions()) {
@@ -557,8 +721,10 @@ public final class RetrainFromExamples {
             try {
                 scoredBy = manifest(modelsRoot, f.getModel().getName(), version);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(where + " come from a version whose manifest is not in "
-                        + modelsRoot + ", so its feature space cannot be checked against parent " + parent.id(), e);
+                throw new IllegalArgumentException(
+                        where + " come from a version whose manifest is not in " + modelsRoot
+                                + ", so its feature space cannot be checked against parent " + parent.id(),
+                        e);
             }
             if (!Objects.equals(scoredBy.featurizer(), parent.featurizer())
                     || scoredBy.inputDimensions() != parent.inputDimensions()) {
@@ -611,7 +777,8 @@ public final class RetrainFromExamples {
         m.put(prefix + "roc_auc", e.rocAuc());
         m.put(prefix + "log_loss", e.logLoss());
         m.put(prefix + "brier", e.brier());
-        for (Map.Entry<String, WeightedEvaluation.AtThreshold> t : e.thresholds().entrySet()) {
+        for (Map.Entry<String, WeightedEvaluation.AtThreshold> t :
+                e.thresholds().entrySet()) {
             String k = prefix + t.getKey() + ".";
             putEstimate(m, k + "precision", t.getValue().precision());
             putEstimate(m, k + "recall", t.getValue().recall());
@@ -635,7 +802,8 @@ public final class RetrainFromExamples {
         }
         double[] counts = new double[HISTOGRAM_BINS];
         for (int i = 0; i < scores.length; i++) {
-            counts[Math.min(HISTOGRAM_BINS - 1, Math.max(0, (int) Math.floor(scores[i] * HISTOGRAM_BINS)))] += weights[i];
+            counts[Math.min(HISTOGRAM_BINS - 1, Math.max(0, (int) Math.floor(scores[i] * HISTOGRAM_BINS)))] +=
+                    weights[i];
         }
         return new ReferenceHistogram(edges, counts);
     }
@@ -647,13 +815,16 @@ public final class RetrainFromExamples {
         }
     }
 
-    private static double[] score(ModelRegistry registry, ModelManifest model, InputEncoding encoding, List<Labelled> items) {
+    private static double[] score(
+            ModelRegistry registry, ModelManifest model, InputEncoding encoding, List<Labelled> items) {
         double[] out = new double[items.size()];
         int batchSize = 64;
         for (int from = 0; from < items.size(); from += batchSize) {
             List<SparseVector> batch = items.subList(from, Math.min(items.size(), from + batchSize)).stream()
-                    .map(Labelled::vector).toList();
-            ScoreBatch scores = registry.model(model.name(), model.version(), encoding).score(batch);
+                    .map(Labelled::vector)
+                    .toList();
+            ScoreBatch scores =
+                    registry.model(model.name(), model.version(), encoding).score(batch);
             for (int i = 0; i < batch.size(); i++) {
                 out[from + i] = scores.probability(i, 0);
             }
@@ -662,8 +833,8 @@ public final class RetrainFromExamples {
     }
 
     /** Loads the written graphs through the udfs registry and returns the largest difference from Tribuo. */
-    private static double verifyServingParity(Path root, ModelManifest manifest, List<Labelled> validation,
-                                              double[] tribuoScores) {
+    private static double verifyServingParity(
+            Path root, ModelManifest manifest, List<Labelled> validation, double[] tribuoScores) {
         double max = 0;
         try (ModelRegistry registry = ModelRegistry.open(ModelSource.directory(root))) {
             for (InputEncoding encoding : manifest.graphs().keySet()) {
@@ -682,12 +853,18 @@ public final class RetrainFromExamples {
 
     /** How to switch the new version on through policy.config. */
     static String activation(ModelManifest manifest, Options options, Path target) {
-        String entry = String.format(Locale.ROOT, "{\"modality\": \"%s\", \"name\": \"%s\", \"version\": \"%s\"}",
-                options.modality(), manifest.name(), manifest.version());
-        return String.join("\n",
+        String entry = String.format(
+                Locale.ROOT,
+                "{\"modality\": \"%s\", \"name\": \"%s\", \"version\": \"%s\"}",
+                options.modality(),
+                manifest.name(),
+                manifest.version());
+        return String.join(
+                "\n",
                 "New model version " + manifest.id() + " written to " + target + ".",
-                "To use it for policy '" + options.policyId() + "', publish a new PolicyConfig version (topic policy.config,"
-                        + " key " + options.policyId() + ") with one of:",
+                "To use it for policy '" + options.policyId()
+                        + "', publish a new PolicyConfig version (topic policy.config," + " key " + options.policyId()
+                        + ") with one of:",
                 "  shadow (scored on live traffic for evaluation only; compare quality.metrics per model version first):",
                 "    \"shadowModels\": [ ...existing shadow models..., " + entry + " ]",
                 "  live (replaces the active " + options.modality() + " model of the policy):",

@@ -2,7 +2,6 @@ package io.moderato.models.retrain;
 
 import io.moderato.udfs.metrics.ProportionEstimate;
 import io.moderato.udfs.metrics.WeightedConfusion;
-
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -20,16 +19,26 @@ import java.util.Objects;
  *
  * @param thresholds per name (e.g. {@code review}, {@code action}), in the order given
  */
-public record WeightedEvaluation(double rocAuc, double logLoss, double brier, double effectiveSampleSize,
-                                 long positives, long negatives, double positiveWeight, double negativeWeight,
-                                 Map<String, AtThreshold> thresholds) {
+public record WeightedEvaluation(
+        double rocAuc,
+        double logLoss,
+        double brier,
+        double effectiveSampleSize,
+        long positives,
+        long negatives,
+        double positiveWeight,
+        double negativeWeight,
+        Map<String, AtThreshold> thresholds) {
 
     /** Confidence level of the intervals. */
     public static final double CONFIDENCE = 0.95;
 
     /** Precision, recall and false-positive rate at one threshold, each with its 95% interval. */
-    public record AtThreshold(double threshold, ProportionEstimate precision, ProportionEstimate recall, ProportionEstimate falsePositiveRate) {
-    }
+    public record AtThreshold(
+            double threshold,
+            ProportionEstimate precision,
+            ProportionEstimate recall,
+            ProportionEstimate falsePositiveRate) {}
 
     /**
      * Evaluates {@code scores} against {@code labels} with {@code weights}.
@@ -37,12 +46,12 @@ public record WeightedEvaluation(double rocAuc, double logLoss, double brier, do
      * @throws IllegalArgumentException when the arrays differ in length, a weight is not finite and &gt; 0, or
      *                                  one class has no weight (ROC-AUC needs both)
      */
-    public static WeightedEvaluation of(double[] scores, boolean[] labels, double[] weights,
-                                        Map<String, Double> thresholds) {
+    public static WeightedEvaluation of(
+            double[] scores, boolean[] labels, double[] weights, Map<String, Double> thresholds) {
         Objects.requireNonNull(thresholds, "thresholds");
         if (scores.length != labels.length || scores.length != weights.length) {
-            throw new IllegalArgumentException(scores.length + " scores, " + labels.length + " labels, "
-                    + weights.length + " weights");
+            throw new IllegalArgumentException(
+                    scores.length + " scores, " + labels.length + " labels, " + weights.length + " weights");
         }
         double logLoss = 0;
         double total = 0;
@@ -63,11 +72,23 @@ public record WeightedEvaluation(double rocAuc, double logLoss, double brier, do
             for (int i = 0; i < scores.length; i++) {
                 c.add(Math.min(1, Math.max(0, scores[i])), scores[i] >= t.getValue(), labels[i], weights[i]);
             }
-            at.put(t.getKey(), new AtThreshold(t.getValue(), c.precision(CONFIDENCE), c.recall(CONFIDENCE, 0),
-                    c.falsePositiveRate(CONFIDENCE)));
+            at.put(
+                    t.getKey(),
+                    new AtThreshold(
+                            t.getValue(),
+                            c.precision(CONFIDENCE),
+                            c.recall(CONFIDENCE, 0),
+                            c.falsePositiveRate(CONFIDENCE)));
         }
-        return new WeightedEvaluation(rocAuc(scores, labels, weights), logLoss / total, all.brierScore(),
-                all.effectiveSampleSize(), positives, scores.length - positives, positiveWeight, total - positiveWeight,
+        return new WeightedEvaluation(
+                rocAuc(scores, labels, weights),
+                logLoss / total,
+                all.brierScore(),
+                all.effectiveSampleSize(),
+                positives,
+                scores.length - positives,
+                positiveWeight,
+                total - positiveWeight,
                 at);
     }
 

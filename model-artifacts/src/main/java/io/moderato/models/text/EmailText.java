@@ -32,19 +32,19 @@ public final class EmailText {
 
     private static final int MAX_DEPTH = 8;
     private static final Charset FALLBACK = Charset.forName("windows-1252");
-    private static final Pattern ENCODED_WORD =
-            Pattern.compile("=\\?([^?\\s]+)\\?([bBqQ])\\?([^?]*)\\?=");
+    private static final Pattern ENCODED_WORD = Pattern.compile("=\\?([^?\\s]+)\\?([bBqQ])\\?([^?]*)\\?=");
     private static final Pattern BETWEEN_ENCODED_WORDS =
             Pattern.compile("(=\\?[^?\\s]+\\?[bBqQ]\\?[^?]*\\?=)\\s+(?==\\?)");
     private static final Pattern HEADER_LINE = Pattern.compile("^([!-9;-~]+):[ \\t]?(.*)$");
 
-    private EmailText() {
-    }
+    private EmailText() {}
 
     /** Subject and body of a raw e-mail, in that order, separated by a blank line. */
     public static String extract(byte[] rawEmail) {
         // ISO-8859-1 maps every byte to one char and back, so the charset of each part can be applied later
-        String raw = new String(rawEmail, StandardCharsets.ISO_8859_1).replace("\r\n", "\n").replace('\r', '\n');
+        String raw = new String(rawEmail, StandardCharsets.ISO_8859_1)
+                .replace("\r\n", "\n")
+                .replace('\r', '\n');
         Entity message = Entity.parse(raw);
         StringBuilder out = new StringBuilder();
         appendMessage(message, out, 0);
@@ -73,7 +73,8 @@ public final class EmailText {
                 Entity best = null;
                 for (Entity part : parts) {
                     String mt = ContentType.parse(part.header("content-type")).mediaType();
-                    if (mt.equals("text/plain") && !decodeText(part, "text/plain").isBlank()) {
+                    if (mt.equals("text/plain")
+                            && !decodeText(part, "text/plain").isBlank()) {
                         best = part;
                         break;
                     }
@@ -92,7 +93,8 @@ public final class EmailText {
         } else if (type.mediaType().equals("message/rfc822")) {
             String inner = transferDecode(entity);
             appendMessage(Entity.parse(inner), out, depth + 1);
-        } else if (type.mediaType().equals("text/plain") || type.mediaType().equals("text/html")
+        } else if (type.mediaType().equals("text/plain")
+                || type.mediaType().equals("text/html")
                 || type.mediaType().equals("text/enriched")) {
             String text = decodeText(entity, type.mediaType());
             if (!text.isBlank()) {
@@ -105,7 +107,8 @@ public final class EmailText {
     private static String decodeText(Entity entity, String mediaType) {
         ContentType type = ContentType.parse(entity.header("content-type"));
         String bytesAsLatin1 = transferDecode(entity);
-        String text = new String(bytesAsLatin1.getBytes(StandardCharsets.ISO_8859_1), charset(type.parameter("charset")));
+        String text =
+                new String(bytesAsLatin1.getBytes(StandardCharsets.ISO_8859_1), charset(type.parameter("charset")));
         return switch (mediaType) {
             case "text/html" -> Html.toText(text);
             case "text/enriched" -> text.replaceAll("<[^>]{0,40}>", "");
@@ -286,8 +289,7 @@ public final class EmailText {
     /** Media type (lower case, default text/plain) and its parameters. */
     private record ContentType(String mediaType, Map<String, String> parameters) {
 
-        private static final Pattern PARAM =
-                Pattern.compile(";\\s*([A-Za-z0-9_.*-]+)\\s*=\\s*(\"([^\"]*)\"|[^;\\s]+)");
+        private static final Pattern PARAM = Pattern.compile(";\\s*([A-Za-z0-9_.*-]+)\\s*=\\s*(\"([^\"]*)\"|[^;\\s]+)");
 
         static ContentType parse(String header) {
             if (header == null || header.isBlank()) {
@@ -314,27 +316,42 @@ public final class EmailText {
 
     /** Visible text of an HTML document, with link targets kept. */
     static final class Html {
-        private static final Pattern INVISIBLE = Pattern.compile(
-                "(?is)<!--.*?-->|<(script|style|head)\\b[^>]*>.*?</\\1\\s*>");
+        private static final Pattern INVISIBLE =
+                Pattern.compile("(?is)<!--.*?-->|<(script|style|head)\\b[^>]*>.*?</\\1\\s*>");
         private static final Pattern TITLE = Pattern.compile("(?is)<title\\b[^>]*>(.*?)</title\\s*>");
-        private static final Pattern LINK = Pattern.compile(
-                "(?is)<a\\b[^>]*?\\bhref\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)'|([^\\s>]+))[^>]*>");
-        private static final Pattern BLOCK = Pattern.compile(
-                "(?i)<\\s*/?\\s*(br|p|div|tr|li|ul|ol|table|h[1-6]|blockquote|hr|center)\\b[^>]*>");
+        private static final Pattern LINK =
+                Pattern.compile("(?is)<a\\b[^>]*?\\bhref\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)'|([^\\s>]+))[^>]*>");
+        private static final Pattern BLOCK =
+                Pattern.compile("(?i)<\\s*/?\\s*(br|p|div|tr|li|ul|ol|table|h[1-6]|blockquote|hr|center)\\b[^>]*>");
         private static final Pattern TAG = Pattern.compile("(?s)<[^>]*>");
         private static final Pattern ENTITY = Pattern.compile("&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});?");
         private static final Map<String, String> NAMED = Map.ofEntries(
-                Map.entry("nbsp", " "), Map.entry("amp", "&"), Map.entry("lt", "<"), Map.entry("gt", ">"),
-                Map.entry("quot", "\""), Map.entry("apos", "'"), Map.entry("copy", "\u00a9"),
-                Map.entry("reg", "\u00ae"), Map.entry("trade", "\u2122"), Map.entry("euro", "\u20ac"),
-                Map.entry("pound", "\u00a3"), Map.entry("cent", "\u00a2"), Map.entry("yen", "\u00a5"),
-                Map.entry("middot", "\u00b7"), Map.entry("bull", "\u2022"), Map.entry("hellip", "\u2026"),
-                Map.entry("ndash", "\u2013"), Map.entry("mdash", "\u2014"), Map.entry("laquo", "\u00ab"),
-                Map.entry("raquo", "\u00bb"), Map.entry("lsquo", "\u2018"), Map.entry("rsquo", "\u2019"),
-                Map.entry("ldquo", "\u201c"), Map.entry("rdquo", "\u201d"));
+                Map.entry("nbsp", " "),
+                Map.entry("amp", "&"),
+                Map.entry("lt", "<"),
+                Map.entry("gt", ">"),
+                Map.entry("quot", "\""),
+                Map.entry("apos", "'"),
+                Map.entry("copy", "\u00a9"),
+                Map.entry("reg", "\u00ae"),
+                Map.entry("trade", "\u2122"),
+                Map.entry("euro", "\u20ac"),
+                Map.entry("pound", "\u00a3"),
+                Map.entry("cent", "\u00a2"),
+                Map.entry("yen", "\u00a5"),
+                Map.entry("middot", "\u00b7"),
+                Map.entry("bull", "\u2022"),
+                Map.entry("hellip", "\u2026"),
+                Map.entry("ndash", "\u2013"),
+                Map.entry("mdash", "\u2014"),
+                Map.entry("laquo", "\u00ab"),
+                Map.entry("raquo", "\u00bb"),
+                Map.entry("lsquo", "\u2018"),
+                Map.entry("rsquo", "\u2019"),
+                Map.entry("ldquo", "\u201c"),
+                Map.entry("rdquo", "\u201d"));
 
-        private Html() {
-        }
+        private Html() {}
 
         static String toText(String html) {
             String title = "";
@@ -361,7 +378,8 @@ public final class EmailText {
                 if (e.charAt(0) == '#') {
                     try {
                         int cp = (e.charAt(1) == 'x' || e.charAt(1) == 'X')
-                                ? Integer.parseInt(e.substring(2), 16) : Integer.parseInt(e.substring(1));
+                                ? Integer.parseInt(e.substring(2), 16)
+                                : Integer.parseInt(e.substring(1));
                         if (Character.isValidCodePoint(cp) && cp != 0) {
                             rep = new String(Character.toChars(cp));
                         }

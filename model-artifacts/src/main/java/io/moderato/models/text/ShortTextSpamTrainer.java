@@ -22,7 +22,6 @@ import io.moderato.udfs.text.FeaturizerSettings;
 import io.moderato.udfs.text.TextFeaturizer;
 import io.moderato.udfs.text.TextNormalization;
 import io.moderato.udfs.vector.SparseVector;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,6 +65,7 @@ public final class ShortTextSpamTrainer {
     public static final int PARITY_MAX_CHARS = TextSpamTrainer.PARITY_MAX_CHARS;
     /** Data-set prefixes of the validation figures in the manifest: {@code spam.comments.*}, {@code spam.email.*}. */
     public static final String COMMENTS = "comments";
+
     public static final String EMAIL = "email";
     public static final String EMAIL_SAMPLE = "email_parity_sample";
     /**
@@ -75,10 +75,10 @@ public final class ShortTextSpamTrainer {
      * how often chat-like messages are flagged ({@value #CHAT_PROXY} figures).
      */
     public static final String TWEETS = "tweets";
+
     public static final String CHAT_PROXY = "tweets_neither";
 
-    private ShortTextSpamTrainer() {
-    }
+    private ShortTextSpamTrainer() {}
 
     /**
      * The candidates cross-validation compares. An exploratory leave-one-video-out run on the training videos only
@@ -88,8 +88,8 @@ public final class ShortTextSpamTrainer {
     public static List<Recipe> recipes() {
         BinaryLogisticRegression.Settings sgd = new BinaryLogisticRegression.Settings(5, 0.1, 0.1, 1);
         BinaryLogisticRegression.Settings faster = new BinaryLogisticRegression.Settings(5, 0.3, 0.1, 1);
-        FeaturizerSettings words = new FeaturizerSettings(1 << 18, 42, 2, 0, 0, true, true, MAX_CHARS,
-                TextNormalization.SHORT_TEXT);
+        FeaturizerSettings words =
+                new FeaturizerSettings(1 << 18, 42, 2, 0, 0, true, true, MAX_CHARS, TextNormalization.SHORT_TEXT);
         Map<String, Double> noTweets = Map.of(TWEETS, 0.0);
         return List.of(
                 new Recipe("words", words, sgd, noTweets),
@@ -97,15 +97,28 @@ public final class ShortTextSpamTrainer {
                 new Recipe("words, lr 0.3", words, faster, noTweets),
                 new Recipe("words, lr 0.3, comments ×3", words, faster, Map.of(COMMENTS, 3.0, TWEETS, 0.0)),
                 new Recipe("words, comments ×3", words, sgd, Map.of(COMMENTS, 3.0, TWEETS, 0.0)),
-                new Recipe("words, lr 0.3, comments ×3, chat tweets as ham", words, faster, Map.of(COMMENTS, 3.0, TWEETS, 1.0)));
+                new Recipe(
+                        "words, lr 0.3, comments ×3, chat tweets as ham",
+                        words,
+                        faster,
+                        Map.of(COMMENTS, 3.0, TWEETS, 1.0)));
     }
 
     /** Davidson "neither" tweets of text-abuse's split (same seed): [0] its training split's, [1] its validation split's. */
     public static List<List<DavidsonTweets.Tweet>> chatTweets(Path data, long seed) {
-        StratifiedSplit.Parts<DavidsonTweets.Tweet> split = StratifiedSplit.splitBy(DavidsonTweets.load(data),
-                DavidsonTweets.Tweet::majority, DavidsonTweets.Tweet::id, TextAbuseTrainer.VALIDATION_FRACTION, seed);
-        return List.of(split.first().stream().filter(t -> t.majority() == DavidsonTweets.NEITHER).toList(),
-                split.second().stream().filter(t -> t.majority() == DavidsonTweets.NEITHER).toList());
+        StratifiedSplit.Parts<DavidsonTweets.Tweet> split = StratifiedSplit.splitBy(
+                DavidsonTweets.load(data),
+                DavidsonTweets.Tweet::majority,
+                DavidsonTweets.Tweet::id,
+                TextAbuseTrainer.VALIDATION_FRACTION,
+                seed);
+        return List.of(
+                split.first().stream()
+                        .filter(t -> t.majority() == DavidsonTweets.NEITHER)
+                        .toList(),
+                split.second().stream()
+                        .filter(t -> t.majority() == DavidsonTweets.NEITHER)
+                        .toList());
     }
 
     /** The validation video: drawn from the sorted video names with {@code new Random(seed)}. */
@@ -114,8 +127,7 @@ public final class ShortTextSpamTrainer {
     }
 
     /** An e-mail or a comment with its source. */
-    record Item(String id, String source, String text, boolean spam) {
-    }
+    record Item(String id, String source, String text, boolean spam) {}
 
     public static void main(String[] args) throws IOException {
         System.setProperty("java.util.logging.SimpleFormatter.format", "[tribuo] %5$s%n");
@@ -137,17 +149,27 @@ public final class ShortTextSpamTrainer {
      * @param baselineRoot where text-spam 1.0.0 is read from, to compare it on the same validation data (the card's
      *                     "against 1.0.0" table); a classpath fallback is used when it holds no 1.0.0
      */
-    public static TextModelRelease.Trained train(List<SpamCorpus.Message> emails, Path data, String version, long seed, List<Recipe> recipes,
-                               Path baselineRoot, Consumer<String> log) throws IOException {
-        StratifiedSplit.Parts<SpamCorpus.Message> emailSplit = StratifiedSplit.split(emails, SpamCorpus.Message::spam,
-                SpamCorpus.Message::id, TextSpamTrainer.VALIDATION_FRACTION, seed);
+    public static TextModelRelease.Trained train(
+            List<SpamCorpus.Message> emails,
+            Path data,
+            String version,
+            long seed,
+            List<Recipe> recipes,
+            Path baselineRoot,
+            Consumer<String> log)
+            throws IOException {
+        StratifiedSplit.Parts<SpamCorpus.Message> emailSplit = StratifiedSplit.split(
+                emails, SpamCorpus.Message::spam, SpamCorpus.Message::id, TextSpamTrainer.VALIDATION_FRACTION, seed);
         List<String> videos = YouTubeComments.videos(data);
         String heldOut = heldOutVideo(videos, seed);
-        List<String> trainVideos = videos.stream().filter(v -> !v.equals(heldOut)).toList();
+        List<String> trainVideos =
+                videos.stream().filter(v -> !v.equals(heldOut)).toList();
         List<YouTubeComments.Comment> trainComments = YouTubeComments.load(data, trainVideos);
         List<YouTubeComments.Comment> validationComments = YouTubeComments.load(data, List.of(heldOut));
-        log.accept("e-mails (seed " + seed + "): train " + emailSplit.first().size() + ", validation " + emailSplit.second().size()
-                + "; comments: train videos " + trainVideos + " (" + trainComments.size() + "), validation video " + heldOut
+        log.accept("e-mails (seed " + seed + "): train " + emailSplit.first().size() + ", validation "
+                + emailSplit.second().size()
+                + "; comments: train videos " + trainVideos + " (" + trainComments.size() + "), validation video "
+                + heldOut
                 + " (" + validationComments.size() + ")");
 
         List<List<DavidsonTweets.Tweet>> chat = chatTweets(data, seed);
@@ -155,45 +177,76 @@ public final class ShortTextSpamTrainer {
         emailSplit.first().forEach(m -> train.add(new Item(m.id(), EMAIL, m.text(), m.spam())));
         trainComments.forEach(c -> train.add(new Item(c.id(), c.video(), c.text(), c.spam())));
         chat.get(0).forEach(t -> train.add(new Item("davidson/" + t.id(), TWEETS, t.text(), false)));
-        int[] emailFolds = StratifiedSplit.folds(emailSplit.first(), SpamCorpus.Message::spam, SpamCorpus.Message::id, FOLDS, seed);
+        int[] emailFolds = StratifiedSplit.folds(
+                emailSplit.first(), SpamCorpus.Message::spam, SpamCorpus.Message::id, FOLDS, seed);
         int[] folds = new int[train.size()];
         for (int i = 0; i < train.size(); i++) {
             String source = train.get(i).source();
-            folds[i] = i < emailFolds.length ? emailFolds[i]
+            folds[i] = i < emailFolds.length
+                    ? emailFolds[i]
                     : source.equals(TWEETS) ? LinearTextTrainer.TRAINING_ONLY : trainVideos.indexOf(source);
         }
-        List<TrainingText> trainTexts = train.stream().map(t -> TrainingText.hard(t.id(), t.text(),
-                t.source().equals(EMAIL) || t.source().equals(TWEETS) ? t.source() : COMMENTS, t.spam())).toList();
+        List<TrainingText> trainTexts = train.stream()
+                .map(t -> TrainingText.hard(
+                        t.id(),
+                        t.text(),
+                        t.source().equals(EMAIL) || t.source().equals(TWEETS) ? t.source() : COMMENTS,
+                        t.spam()))
+                .toList();
         LinearTextTrainer.Selection selection = LinearTextTrainer.select(trainTexts, folds, recipes, seed, log);
         Recipe recipe = selection.recipe();
         boolean[] trainLabels = selection.labels()[0];
         ThresholdChoice.Choice review = ThresholdChoice.bestF1(selection.oofCalibrated()[0], trainLabels);
-        ThresholdChoice.Choice action = ThresholdChoice.precisionObligation(selection.oofCalibrated()[0], trainLabels,
-                ACTION_PRECISION, ACTION_CONFIDENCE, ACTION_FLOOR);
-        Map<String, Double> thresholds = new TreeMap<>(Map.of(POLICY + ".review", review.threshold(),
-                POLICY + ".action", Math.max(review.threshold(), action.threshold())));
+        ThresholdChoice.Choice action = ThresholdChoice.precisionObligation(
+                selection.oofCalibrated()[0], trainLabels, ACTION_PRECISION, ACTION_CONFIDENCE, ACTION_FLOOR);
+        Map<String, Double> thresholds = new TreeMap<>(Map.of(
+                POLICY + ".review",
+                review.threshold(),
+                POLICY + ".action",
+                Math.max(review.threshold(), action.threshold())));
         log.accept("review " + review.describe() + "; action " + action.describe());
 
         TextFeaturizer featurizer = new TextFeaturizer(recipe.featurizer());
         List<SparseVector> features = LinearTextTrainer.featurize(featurizer, trainTexts, "train", log);
         log.accept("training the final model: " + recipe.describe());
-        LinearTextTrainer.Heads heads = LinearTextTrainer.fit(features, trainTexts, null, recipe, seed,
-                NAME + " e-mail + comment train split");
+        LinearTextTrainer.Heads heads =
+                LinearTextTrainer.fit(features, trainTexts, null, recipe, seed, NAME + " e-mail + comment train split");
         Calibration calibration = selection.calibrations()[0];
 
-        List<String> commentTexts = validationComments.stream().map(YouTubeComments.Comment::text).toList();
-        List<String> emailTexts = emailSplit.second().stream().map(SpamCorpus.Message::text).toList();
-        List<SpamCorpus.Message> emailSample = StratifiedSplit.sample(emailSplit.second(), SpamCorpus.Message::spam,
-                SpamCorpus.Message::id, PARITY_EMAILS, seed);
-        List<String> emailSampleTexts = emailSample.stream().map(m -> TextSpamTrainer.truncate(m.text(), PARITY_MAX_CHARS)).toList();
+        List<String> commentTexts =
+                validationComments.stream().map(YouTubeComments.Comment::text).toList();
+        List<String> emailTexts =
+                emailSplit.second().stream().map(SpamCorpus.Message::text).toList();
+        List<SpamCorpus.Message> emailSample = StratifiedSplit.sample(
+                emailSplit.second(), SpamCorpus.Message::spam, SpamCorpus.Message::id, PARITY_EMAILS, seed);
+        List<String> emailSampleTexts = emailSample.stream()
+                .map(m -> TextSpamTrainer.truncate(m.text(), PARITY_MAX_CHARS))
+                .toList();
 
-        Provenance provenance = provenance(data, emailSplit, trainVideos, heldOut, trainComments, validationComments, seed,
-                heads.knownFeatures(), recipe.weightOf(TWEETS) > 0 ? chat.get(0).size() : 0, chat.get(1).size());
-        TextModelRelease.Spec spec = new TextModelRelease.Spec(NAME, version, List.of(POLICY), recipe.featurizer(),
-                new Calibration[]{calibration}, thresholds, provenance, "Tribuo logistic regression on udfs TextFeaturizer"
-                + " features of e-mails (SpamAssassin, as 1.0.0) and YouTube comments, Platt-calibrated on cross-validated"
-                + " scores; recipe '" + recipe.name() + "' chosen by cross-validation inside the training data (folds: one"
-                + " training video + a third of the training e-mails). See MODEL_CARD.md.");
+        Provenance provenance = provenance(
+                data,
+                emailSplit,
+                trainVideos,
+                heldOut,
+                trainComments,
+                validationComments,
+                seed,
+                heads.knownFeatures(),
+                recipe.weightOf(TWEETS) > 0 ? chat.get(0).size() : 0,
+                chat.get(1).size());
+        TextModelRelease.Spec spec = new TextModelRelease.Spec(
+                NAME,
+                version,
+                List.of(POLICY),
+                recipe.featurizer(),
+                new Calibration[] {calibration},
+                thresholds,
+                provenance,
+                "Tribuo logistic regression on udfs TextFeaturizer"
+                        + " features of e-mails (SpamAssassin, as 1.0.0) and YouTube comments, Platt-calibrated on cross-validated"
+                        + " scores; recipe '" + recipe.name()
+                        + "' chosen by cross-validation inside the training data (folds: one"
+                        + " training video + a third of the training e-mails). See MODEL_CARD.md.");
         LinearHeadOnnxExporter head = heads.export();
         ModelManifest provisional = TextModelRelease.manifest(spec, Map.of(), Map.of());
         Map<String, Double> metrics = new TreeMap<>();
@@ -204,56 +257,108 @@ public final class ShortTextSpamTrainer {
         Map<String, Double> probes = new LinkedHashMap<>();
         Map<String, Double> baselineProbes = new LinkedHashMap<>();
         try (TextModelRelease.Staged staged = TextModelRelease.stage(spec, head)) {
-            servedComments = TextModelRelease.checkParity(staged.scorer(), commentTexts,
-                    new double[][]{expected(heads, featurizer, calibration, commentTexts)}, "the held-out video", log);
+            servedComments = TextModelRelease.checkParity(
+                    staged.scorer(),
+                    commentTexts,
+                    new double[][] {expected(heads, featurizer, calibration, commentTexts)},
+                    "the held-out video",
+                    log);
             expectedSample = expected(heads, featurizer, calibration, emailSampleTexts);
-            Map<String, double[]> servedSample = TextModelRelease.checkParity(staged.scorer(), emailSampleTexts,
-                    new double[][]{expectedSample}, "the e-mail parity sample", log);
+            Map<String, double[]> servedSample = TextModelRelease.checkParity(
+                    staged.scorer(),
+                    emailSampleTexts,
+                    new double[][] {expectedSample},
+                    "the e-mail parity sample",
+                    log);
             Map<String, double[]> servedEmails = ModelEvaluation.score(staged.scorer(), emailTexts, log);
-            evaluations.put(COMMENTS, evaluate(provisional, servedComments.get(POLICY), spamFlags(validationComments),
-                    "CLASS = 1 (comment spam), video " + heldOut));
-            evaluations.put(EMAIL, evaluate(provisional, servedEmails.get(POLICY), emailFlags(emailSplit.second()),
-                    "spam-1 e-mail (validation split of easy-ham-1 + spam-1)"));
-            evaluations.put(EMAIL_SAMPLE, evaluate(provisional, servedSample.get(POLICY), emailFlags(emailSample),
-                    "spam-1 e-mail (committed parity sample, first " + PARITY_MAX_CHARS + " characters)"));
+            evaluations.put(
+                    COMMENTS,
+                    evaluate(
+                            provisional,
+                            servedComments.get(POLICY),
+                            spamFlags(validationComments),
+                            "CLASS = 1 (comment spam), video " + heldOut));
+            evaluations.put(
+                    EMAIL,
+                    evaluate(
+                            provisional,
+                            servedEmails.get(POLICY),
+                            emailFlags(emailSplit.second()),
+                            "spam-1 e-mail (validation split of easy-ham-1 + spam-1)"));
+            evaluations.put(
+                    EMAIL_SAMPLE,
+                    evaluate(
+                            provisional,
+                            servedSample.get(POLICY),
+                            emailFlags(emailSample),
+                            "spam-1 e-mail (committed parity sample, first " + PARITY_MAX_CHARS + " characters)"));
             evaluations.forEach((set, e) -> metrics.putAll(e.figures(POLICY + "." + set)));
             for (String probe : ShortTextSpamModelCard.PROBES) {
-                probes.put(probe, (double) staged.scorer().scoreTexts(List.of(probe)).probability(0, 0));
+                probes.put(probe, (double)
+                        staged.scorer().scoreTexts(List.of(probe)).probability(0, 0));
             }
             metrics.putAll(chatFlagRates(provisional, staged.scorer(), chat.get(1)));
             try (ModelRegistry registry = ModelRegistry.open(baselineSource(baselineRoot))) {
                 ModelManifest v1 = registry.manifest(NAME, TextSpamTrainer.DEFAULT_VERSION);
                 TextScorer old = registry.textScorer(NAME, TextSpamTrainer.DEFAULT_VERSION);
-                baseline.put(COMMENTS, evaluate(v1, ModelEvaluation.score(old, commentTexts, m -> { }).get(POLICY),
-                        spamFlags(validationComments), "CLASS = 1 (comment spam), video " + heldOut));
-                baseline.put(EMAIL, evaluate(v1, ModelEvaluation.score(old, emailTexts, m -> { }).get(POLICY),
-                        emailFlags(emailSplit.second()), "spam-1 e-mail (validation split of easy-ham-1 + spam-1)"));
+                baseline.put(
+                        COMMENTS,
+                        evaluate(
+                                v1,
+                                ModelEvaluation.score(old, commentTexts, m -> {})
+                                        .get(POLICY),
+                                spamFlags(validationComments),
+                                "CLASS = 1 (comment spam), video " + heldOut));
+                baseline.put(
+                        EMAIL,
+                        evaluate(
+                                v1,
+                                ModelEvaluation.score(old, emailTexts, m -> {}).get(POLICY),
+                                emailFlags(emailSplit.second()),
+                                "spam-1 e-mail (validation split of easy-ham-1 + spam-1)"));
                 for (String probe : ShortTextSpamModelCard.PROBES) {
-                    baselineProbes.put(probe, (double) old.scoreTexts(List.of(probe)).probability(0, 0));
+                    baselineProbes.put(
+                            probe, (double) old.scoreTexts(List.of(probe)).probability(0, 0));
                 }
             }
         }
         ModelManifest manifest = TextModelRelease.manifest(spec, TextModelRelease.histograms(servedComments), metrics);
-        log.accept(String.format(Locale.ROOT, "validation: comments ROC-AUC %.4f ECE %.4f; e-mail ROC-AUC %.4f ECE %.4f (1.0.0: %.4f)",
-                evaluations.get(COMMENTS).rocAuc().value(), evaluations.get(COMMENTS).expectedCalibrationError().value(),
-                evaluations.get(EMAIL).rocAuc().value(), evaluations.get(EMAIL).expectedCalibrationError().value(),
+        log.accept(String.format(
+                Locale.ROOT,
+                "validation: comments ROC-AUC %.4f ECE %.4f; e-mail ROC-AUC %.4f ECE %.4f (1.0.0: %.4f)",
+                evaluations.get(COMMENTS).rocAuc().value(),
+                evaluations.get(COMMENTS).expectedCalibrationError().value(),
+                evaluations.get(EMAIL).rocAuc().value(),
+                evaluations.get(EMAIL).expectedCalibrationError().value(),
                 baseline.get(EMAIL).rocAuc().value()));
 
         List<TextModelRelease.ParityRow> parity = new ArrayList<>();
         double[] expectedComments = expected(heads, featurizer, calibration, commentTexts);
-        List<YouTubeComments.Comment> commentSample = StratifiedSplit.sample(validationComments, YouTubeComments.Comment::spam,
-                YouTubeComments.Comment::id, PARITY_COMMENTS, seed);
+        List<YouTubeComments.Comment> commentSample = StratifiedSplit.sample(
+                validationComments, YouTubeComments.Comment::spam, YouTubeComments.Comment::id, PARITY_COMMENTS, seed);
         for (YouTubeComments.Comment c : commentSample) {
-            parity.add(new TextModelRelease.ParityRow(c.id(), c.spam() ? "spam" : "ham", c.text(),
+            parity.add(new TextModelRelease.ParityRow(
+                    c.id(),
+                    c.spam() ? "spam" : "ham",
+                    c.text(),
                     Map.of(POLICY, expectedComments[validationComments.indexOf(c)])));
         }
         for (int i = 0; i < emailSample.size(); i++) {
             SpamCorpus.Message m = emailSample.get(i);
-            parity.add(new TextModelRelease.ParityRow(m.id(), m.spam() ? "spam" : "ham", emailSampleTexts.get(i),
-                    Map.of(POLICY, expectedSample[i])));
+            parity.add(new TextModelRelease.ParityRow(
+                    m.id(), m.spam() ? "spam" : "ham", emailSampleTexts.get(i), Map.of(POLICY, expectedSample[i])));
         }
-        String card = ShortTextSpamModelCard.render(manifest, selection, review, action, evaluations, baseline, probes,
-                baselineProbes, heldOut, trainVideos);
+        String card = ShortTextSpamModelCard.render(
+                manifest,
+                selection,
+                review,
+                action,
+                evaluations,
+                baseline,
+                probes,
+                baselineProbes,
+                heldOut,
+                trainVideos);
         return new TextModelRelease.Trained(manifest, card, head, parity);
     }
 
@@ -262,12 +367,14 @@ public final class ShortTextSpamTrainer {
      * nobody labelled them for spam, and no spam recipe trains on them) at or above the review and action thresholds:
      * a measured proxy of false positives on chat-like messages.
      */
-    public static Map<String, Double> chatFlagRates(ModelManifest manifest, TextScorer scorer, List<DavidsonTweets.Tweet> heldOut) {
+    public static Map<String, Double> chatFlagRates(
+            ModelManifest manifest, TextScorer scorer, List<DavidsonTweets.Tweet> heldOut) {
         List<String> tweets = heldOut.stream().map(DavidsonTweets.Tweet::text).toList();
-        double[] scores = ModelEvaluation.score(scorer, tweets, m -> { }).get(POLICY);
+        double[] scores = ModelEvaluation.score(scorer, tweets, m -> {}).get(POLICY);
         Map<String, Double> rates = new TreeMap<>();
         ModelEvaluation.policyThresholds(manifest, POLICY).forEach((name, threshold) -> {
-            long flagged = java.util.Arrays.stream(scores).filter(p -> p >= threshold).count();
+            long flagged =
+                    java.util.Arrays.stream(scores).filter(p -> p >= threshold).count();
             rates.put(POLICY + "." + CHAT_PROXY + "." + name + ".flag_rate", (double) flagged / scores.length);
         });
         rates.put(POLICY + "." + CHAT_PROXY + ".items", (double) scores.length);
@@ -295,8 +402,8 @@ public final class ShortTextSpamTrainer {
     }
 
     /** The trainer's calibrated probabilities (Tribuo, then the manifest's calibration as serving applies it). */
-    private static double[] expected(LinearTextTrainer.Heads heads, TextFeaturizer featurizer, Calibration calibration,
-                                     List<String> texts) {
+    private static double[] expected(
+            LinearTextTrainer.Heads heads, TextFeaturizer featurizer, Calibration calibration, List<String> texts) {
         double[] out = new double[texts.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = calibration.apply((float) heads.probabilities(featurizer.featurize(texts.get(i)))[0]);
@@ -305,23 +412,41 @@ public final class ShortTextSpamTrainer {
     }
 
     private static ModelSource baselineSource(Path root) {
-        return root != null && java.nio.file.Files.isDirectory(root.resolve(NAME).resolve(TextSpamTrainer.DEFAULT_VERSION))
-                ? ModelSource.directory(root) : ModelSource.classpath("models");
+        return root != null
+                        && java.nio.file.Files.isDirectory(root.resolve(NAME).resolve(TextSpamTrainer.DEFAULT_VERSION))
+                ? ModelSource.directory(root)
+                : ModelSource.classpath("models");
     }
 
-    private static Provenance provenance(Path data, StratifiedSplit.Parts<SpamCorpus.Message> emails, List<String> trainVideos,
-                                         String heldOut, List<YouTubeComments.Comment> trainComments,
-                                         List<YouTubeComments.Comment> validationComments, long seed, int knownFeatures,
-                                         int trainTweets, int heldOutTweets) {
+    private static Provenance provenance(
+            Path data,
+            StratifiedSplit.Parts<SpamCorpus.Message> emails,
+            List<String> trainVideos,
+            String heldOut,
+            List<YouTubeComments.Comment> trainComments,
+            List<YouTubeComments.Comment> validationComments,
+            long seed,
+            int knownFeatures,
+            int trainTweets,
+            int heldOutTweets) {
         Map<String, Integer> counts = new TreeMap<>();
-        counts.put("train.email.ham", (int) emails.first().stream().filter(m -> !m.spam()).count());
-        counts.put("train.email.spam", (int) emails.first().stream().filter(SpamCorpus.Message::spam).count());
-        counts.put("validation.email.ham", (int) emails.second().stream().filter(m -> !m.spam()).count());
-        counts.put("validation.email.spam", (int) emails.second().stream().filter(SpamCorpus.Message::spam).count());
-        counts.put("train.comments.ham", (int) trainComments.stream().filter(c -> !c.spam()).count());
-        counts.put("train.comments.spam", (int) trainComments.stream().filter(YouTubeComments.Comment::spam).count());
-        counts.put("validation.comments.ham", (int) validationComments.stream().filter(c -> !c.spam()).count());
-        counts.put("validation.comments.spam", (int) validationComments.stream().filter(YouTubeComments.Comment::spam).count());
+        counts.put("train.email.ham", (int)
+                emails.first().stream().filter(m -> !m.spam()).count());
+        counts.put("train.email.spam", (int)
+                emails.first().stream().filter(SpamCorpus.Message::spam).count());
+        counts.put("validation.email.ham", (int)
+                emails.second().stream().filter(m -> !m.spam()).count());
+        counts.put("validation.email.spam", (int)
+                emails.second().stream().filter(SpamCorpus.Message::spam).count());
+        counts.put("train.comments.ham", (int)
+                trainComments.stream().filter(c -> !c.spam()).count());
+        counts.put("train.comments.spam", (int)
+                trainComments.stream().filter(YouTubeComments.Comment::spam).count());
+        counts.put("validation.comments.ham", (int)
+                validationComments.stream().filter(c -> !c.spam()).count());
+        counts.put("validation.comments.spam", (int) validationComments.stream()
+                .filter(YouTubeComments.Comment::spam)
+                .count());
         counts.put("features.seen_in_training", knownFeatures);
         counts.put("train.tweets.ham", trainTweets);
         counts.put("chat_proxy.tweets", heldOutTweets);
@@ -333,18 +458,30 @@ public final class ShortTextSpamTrainer {
         groups.add(YouTubeComments.FOLDER + "/" + heldOut + " (validation only)");
         StringBuilder hashes = new StringBuilder(SpamCorpus.PACKAGE + "@" + SpamCorpus.PACKAGE_VERSION);
         for (String v : YouTubeComments.videos(data)) {
-            hashes.append("; ").append(v).append(' ').append(TextModelRelease.sha256(data.resolve(YouTubeComments.FOLDER).resolve(v + ".csv")));
+            hashes.append("; ")
+                    .append(v)
+                    .append(' ')
+                    .append(TextModelRelease.sha256(
+                            data.resolve(YouTubeComments.FOLDER).resolve(v + ".csv")));
         }
-        hashes.append("; ").append(DavidsonTweets.FILE).append(' ')
-                .append(TextModelRelease.sha256(data.resolve(DavidsonTweets.FOLDER).resolve(DavidsonTweets.FILE)));
-        return new Provenance("SpamAssassin public corpus (raw e-mails, npm " + SpamCorpus.PACKAGE + ") and "
-                + YouTubeComments.CITATION, SpamCorpus.PACKAGE + " + model-artifacts/data/" + YouTubeComments.FOLDER,
-                hashes.toString(), SpamCorpus.LICENSE + "; comments " + YouTubeComments.LICENSE, groups,
+        hashes.append("; ")
+                .append(DavidsonTweets.FILE)
+                .append(' ')
+                .append(TextModelRelease.sha256(
+                        data.resolve(DavidsonTweets.FOLDER).resolve(DavidsonTweets.FILE)));
+        return new Provenance(
+                "SpamAssassin public corpus (raw e-mails, npm " + SpamCorpus.PACKAGE + ") and "
+                        + YouTubeComments.CITATION,
+                SpamCorpus.PACKAGE + " + model-artifacts/data/" + YouTubeComments.FOLDER,
+                hashes.toString(),
+                SpamCorpus.LICENSE + "; comments " + YouTubeComments.LICENSE,
+                groups,
                 "e-mails as text-spam 1.0.0 (stratified 20% validation, same seed); comments: video " + heldOut
                         + " held out whole (drawn with java.util.Random(seed) from the sorted video names); " + FOLDS
                         + "-fold cross-validation inside train, fold k = k-th training video + a stratified third of the e-mails"
                         + " (chat tweets, when used, are training data in every fold and never scored)",
-                seed, counts);
+                seed,
+                counts);
     }
 
     private static String arg(String[] args, int i, String fallback) {

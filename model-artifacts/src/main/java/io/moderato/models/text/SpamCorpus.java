@@ -23,11 +23,9 @@ public final class SpamCorpus {
     public static final String LICENSE = "PDDL-1.0 (database), CC0-1.0 (contents); package code Apache-2.0";
 
     /** One e-mail reduced to model text by {@link EmailText}. */
-    public record Message(String id, String group, String text, boolean spam) {
-    }
+    public record Message(String id, String group, String text, boolean spam) {}
 
-    private SpamCorpus() {
-    }
+    private SpamCorpus() {}
 
     /** The folder holding the group folders: accepts the fetch target, its {@code package/} or {@code package/data/}. */
     public static Path dataDir(Path corpus) {
@@ -58,7 +56,9 @@ public final class SpamCorpus {
             }
             List<Path> files;
             try (Stream<Path> list = Files.list(dir)) {
-                files = list.filter(p -> p.getFileName().toString().endsWith(".txt")).sorted().toList();
+                files = list.filter(p -> p.getFileName().toString().endsWith(".txt"))
+                        .sorted()
+                        .toList();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot list " + dir, e);
             }

@@ -15,12 +15,10 @@ import io.moderato.models.tribuo.BinaryLogisticRegression;
 import io.moderato.udfs.model.Calibration;
 import io.moderato.udfs.model.ModelManifest;
 import io.moderato.udfs.model.Provenance;
-import io.moderato.udfs.model.TextScorer;
 import io.moderato.udfs.text.FeaturizerSettings;
 import io.moderato.udfs.text.TextFeaturizer;
 import io.moderato.udfs.text.TextNormalization;
 import io.moderato.udfs.vector.SparseVector;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,31 +56,38 @@ public final class TextAbuseTrainer {
     public static final int FOLDS = 5;
     /** Precision an automatic action must keep, and the confidence it must keep it at (the policies' obligation). */
     public static final double ACTION_PRECISION = 0.95;
+
     public static final double ACTION_CONFIDENCE = 0.95;
     /** Automatic action also needs the calibrated probability itself to reach this (see {@link ThresholdChoice}). */
     public static final double ACTION_FLOOR = 0.90;
+
     public static final int PARITY_SAMPLE_SIZE = 300;
     public static final int MAX_CHARS = 4_000;
 
-    private TextAbuseTrainer() {
-    }
+    private TextAbuseTrainer() {}
 
     /** The candidates cross-validation compares (chosen before any validation data was looked at). */
     public static List<Recipe> recipes() {
         BinaryLogisticRegression.Settings sgd = new BinaryLogisticRegression.Settings(5, 0.1, 0.1, 1);
-        FeaturizerSettings words = new FeaturizerSettings(1 << 18, 42, 2, 0, 0, true, true, MAX_CHARS,
-                TextNormalization.SHORT_TEXT);
+        FeaturizerSettings words =
+                new FeaturizerSettings(1 << 18, 42, 2, 0, 0, true, true, MAX_CHARS, TextNormalization.SHORT_TEXT);
         return List.of(
                 new Recipe("words", words, sgd),
                 new Recipe("words+chars", words.withCharNgrams(2, 5), sgd),
-                new Recipe("words+chars, no short-text rules", words.withCharNgrams(2, 5).withNormalization(null), sgd));
+                new Recipe(
+                        "words+chars, no short-text rules",
+                        words.withCharNgrams(2, 5).withNormalization(null),
+                        sgd));
     }
 
     /** Soft targets (vote shares) and majority labels of the two heads. */
     static TrainingText trainingText(DavidsonTweets.Tweet t) {
-        return new TrainingText(t.id(), t.text(),
-                new double[]{t.share(DavidsonTweets.HATE), 1 - t.share(DavidsonTweets.NEITHER)},
-                new boolean[]{t.hate(), t.abusive()}, DavidsonTweets.FOLDER);
+        return new TrainingText(
+                t.id(),
+                t.text(),
+                new double[] {t.share(DavidsonTweets.HATE), 1 - t.share(DavidsonTweets.NEITHER)},
+                new boolean[] {t.hate(), t.abusive()},
+                DavidsonTweets.FOLDER);
     }
 
     public static void main(String[] args) throws IOException {
@@ -99,18 +104,20 @@ public final class TextAbuseTrainer {
         log.accept(String.format(Locale.ROOT, "done in %.0f s", (System.nanoTime() - start) / 1e9));
     }
 
-    public static TextModelRelease.Trained train(Path data, String version, long seed, List<Recipe> recipes, Consumer<String> log)
-            throws IOException {
+    public static TextModelRelease.Trained train(
+            Path data, String version, long seed, List<Recipe> recipes, Consumer<String> log) throws IOException {
         List<DavidsonTweets.Tweet> tweets = DavidsonTweets.load(data);
-        StratifiedSplit.Parts<DavidsonTweets.Tweet> split = StratifiedSplit.splitBy(tweets, DavidsonTweets.Tweet::majority,
-                DavidsonTweets.Tweet::id, VALIDATION_FRACTION, seed);
+        StratifiedSplit.Parts<DavidsonTweets.Tweet> split = StratifiedSplit.splitBy(
+                tweets, DavidsonTweets.Tweet::majority, DavidsonTweets.Tweet::id, VALIDATION_FRACTION, seed);
         List<DavidsonTweets.Tweet> train = split.first();
         List<DavidsonTweets.Tweet> validation = split.second();
         log.accept("split (seed " + seed + "): train " + train.size() + " " + classCounts(train) + ", validation "
                 + validation.size() + " " + classCounts(validation));
 
-        List<TrainingText> trainTexts = train.stream().map(TextAbuseTrainer::trainingText).toList();
-        int[] folds = StratifiedSplit.folds(train, DavidsonTweets.Tweet::majority, DavidsonTweets.Tweet::id, FOLDS, seed);
+        List<TrainingText> trainTexts =
+                train.stream().map(TextAbuseTrainer::trainingText).toList();
+        int[] folds =
+                StratifiedSplit.folds(train, DavidsonTweets.Tweet::majority, DavidsonTweets.Tweet::id, FOLDS, seed);
         LinearTextTrainer.Selection selection = LinearTextTrainer.select(trainTexts, folds, recipes, seed, log);
         Recipe recipe = selection.recipe();
         boolean[][] trainLabels = selection.labels();
@@ -121,21 +128,31 @@ public final class TextAbuseTrainer {
         for (int h = 0; h < POLICIES.size(); h++) {
             String policy = POLICIES.get(h);
             review.put(policy, ThresholdChoice.bestF1(selection.oofCalibrated()[h], trainLabels[h]));
-            action.put(policy, ThresholdChoice.precisionObligation(selection.oofCalibrated()[h], trainLabels[h],
-                    ACTION_PRECISION, ACTION_CONFIDENCE, ACTION_FLOOR));
+            action.put(
+                    policy,
+                    ThresholdChoice.precisionObligation(
+                            selection.oofCalibrated()[h],
+                            trainLabels[h],
+                            ACTION_PRECISION,
+                            ACTION_CONFIDENCE,
+                            ACTION_FLOOR));
             thresholds.put(policy + ".review", review.get(policy).threshold());
-            thresholds.put(policy + ".action", Math.max(review.get(policy).threshold(), action.get(policy).threshold()));
-            log.accept(policy + ": review " + review.get(policy).describe() + "; action " + action.get(policy).describe());
+            thresholds.put(
+                    policy + ".action",
+                    Math.max(review.get(policy).threshold(), action.get(policy).threshold()));
+            log.accept(policy + ": review " + review.get(policy).describe() + "; action "
+                    + action.get(policy).describe());
         }
 
         TextFeaturizer featurizer = new TextFeaturizer(recipe.featurizer());
         List<SparseVector> trainFeatures = LinearTextTrainer.featurize(featurizer, trainTexts, "train", log);
         log.accept("training the final model on all " + train.size() + " training tweets: " + recipe.describe());
-        LinearTextTrainer.Heads heads = LinearTextTrainer.fit(trainFeatures, trainTexts, null, recipe, seed,
-                NAME + " Davidson train split");
+        LinearTextTrainer.Heads heads =
+                LinearTextTrainer.fit(trainFeatures, trainTexts, null, recipe, seed, NAME + " Davidson train split");
         Calibration[] calibrations = selection.calibrations();
 
-        List<String> validationTexts = validation.stream().map(DavidsonTweets.Tweet::text).toList();
+        List<String> validationTexts =
+                validation.stream().map(DavidsonTweets.Tweet::text).toList();
         double[][] expected = new double[POLICIES.size()][validation.size()];
         for (int i = 0; i < validation.size(); i++) {
             double[] raw = heads.probabilities(featurizer.featurize(validationTexts.get(i)));
@@ -145,10 +162,18 @@ public final class TextAbuseTrainer {
         }
 
         Provenance provenance = provenance(data, train, validation, seed, heads.knownFeatures());
-        TextModelRelease.Spec spec = new TextModelRelease.Spec(NAME, version, POLICIES, recipe.featurizer(), calibrations,
-                thresholds, provenance, "Two independent logistic-regression heads (Tribuo, soft targets = annotator vote"
-                + " shares) on udfs TextFeaturizer features, Platt-calibrated on cross-validated scores; recipe '"
-                + recipe.name() + "' chosen by " + FOLDS + "-fold cross-validation inside the training split. See MODEL_CARD.md.");
+        TextModelRelease.Spec spec = new TextModelRelease.Spec(
+                NAME,
+                version,
+                POLICIES,
+                recipe.featurizer(),
+                calibrations,
+                thresholds,
+                provenance,
+                "Two independent logistic-regression heads (Tribuo, soft targets = annotator vote"
+                        + " shares) on udfs TextFeaturizer features, Platt-calibrated on cross-validated scores; recipe '"
+                        + recipe.name() + "' chosen by " + FOLDS
+                        + "-fold cross-validation inside the training split. See MODEL_CARD.md.");
         LinearHeadOnnxExporter head = heads.export();
         Map<String, double[]> served;
         List<HeadEvaluation> evaluations = new ArrayList<>();
@@ -157,7 +182,8 @@ public final class TextAbuseTrainer {
         TextAbuseModelCard.Bias bias;
         ModelManifest provisional = TextModelRelease.manifest(spec, Map.of(), Map.of());
         try (TextModelRelease.Staged staged = TextModelRelease.stage(spec, head)) {
-            served = TextModelRelease.checkParity(staged.scorer(), validationTexts, expected, "the validation split", log);
+            served = TextModelRelease.checkParity(
+                    staged.scorer(), validationTexts, expected, "the validation split", log);
             for (int h = 0; h < POLICIES.size(); h++) {
                 HeadEvaluation e = evaluateHead(provisional, POLICIES.get(h), served.get(POLICIES.get(h)), validation);
                 evaluations.add(e);
@@ -168,13 +194,19 @@ public final class TextAbuseTrainer {
             bias = TextAbuseModelCard.Bias.measure(staged.scorer(), validation, provisional, served);
         }
         ModelManifest manifest = TextModelRelease.manifest(spec, TextModelRelease.histograms(served), metrics);
-        log.accept(String.format(Locale.ROOT, "validation: hate_speech ROC-AUC %.4f F1@review %.4f ECE %.4f; harassment "
+        log.accept(String.format(
+                Locale.ROOT,
+                "validation: hate_speech ROC-AUC %.4f F1@review %.4f ECE %.4f; harassment "
                         + "ROC-AUC %.4f ECE %.4f; three-class weighted F1 %.4f",
-                metrics.get("hate_speech.roc_auc"), metrics.get("hate_speech.review.f1"), metrics.get("hate_speech.ece"),
-                metrics.get("harassment.roc_auc"), metrics.get("harassment.ece"), threeClass.weightedF1()));
+                metrics.get("hate_speech.roc_auc"),
+                metrics.get("hate_speech.review.f1"),
+                metrics.get("hate_speech.ece"),
+                metrics.get("harassment.roc_auc"),
+                metrics.get("harassment.ece"),
+                threeClass.weightedF1()));
 
-        List<DavidsonTweets.Tweet> paritySample = StratifiedSplit.sample(validation, DavidsonTweets.Tweet::abusive,
-                DavidsonTweets.Tweet::id, PARITY_SAMPLE_SIZE, seed);
+        List<DavidsonTweets.Tweet> paritySample = StratifiedSplit.sample(
+                validation, DavidsonTweets.Tweet::abusive, DavidsonTweets.Tweet::id, PARITY_SAMPLE_SIZE, seed);
         List<TextModelRelease.ParityRow> parity = new ArrayList<>();
         for (DavidsonTweets.Tweet t : paritySample) {
             int i = validation.indexOf(t);
@@ -182,24 +214,32 @@ public final class TextAbuseTrainer {
             for (int h = 0; h < POLICIES.size(); h++) {
                 probabilities.put(POLICIES.get(h), expected[h][i]);
             }
-            parity.add(new TextModelRelease.ParityRow(t.id(), DavidsonTweets.CLASS_NAMES.get(t.majority()), t.text(), probabilities));
+            parity.add(new TextModelRelease.ParityRow(
+                    t.id(), DavidsonTweets.CLASS_NAMES.get(t.majority()), t.text(), probabilities));
         }
         String card = TextAbuseModelCard.render(manifest, selection, review, action, evaluations, threeClass, bias);
         return new TextModelRelease.Trained(manifest, card, head, parity);
     }
 
     /** Evaluates one head on the validation tweets with the positive class that head is trained for. */
-    public static HeadEvaluation evaluateHead(ModelManifest manifest, String policy, double[] scores,
-                                              List<DavidsonTweets.Tweet> tweets) {
+    public static HeadEvaluation evaluateHead(
+            ModelManifest manifest, String policy, double[] scores, List<DavidsonTweets.Tweet> tweets) {
         boolean hate = policy.equals(HATE);
         boolean[] positive = new boolean[tweets.size()];
         String[] labels = new String[tweets.size()];
         for (int i = 0; i < positive.length; i++) {
             positive[i] = hate ? tweets.get(i).hate() : tweets.get(i).abusive();
-            labels[i] = tweets.get(i).majority() + " (" + DavidsonTweets.CLASS_NAMES.get(tweets.get(i).majority()) + ")";
+            labels[i] = tweets.get(i).majority() + " ("
+                    + DavidsonTweets.CLASS_NAMES.get(tweets.get(i).majority()) + ")";
         }
-        return ModelEvaluation.evaluate(manifest, policy, scores, positive,
-                hate ? "majority class = hate speech" : "majority class = hate speech or offensive language", labels, Map.of());
+        return ModelEvaluation.evaluate(
+                manifest,
+                policy,
+                scores,
+                positive,
+                hate ? "majority class = hate speech" : "majority class = hate speech or offensive language",
+                labels,
+                Map.of());
     }
 
     /**
@@ -238,24 +278,34 @@ public final class TextAbuseTrainer {
         return m;
     }
 
-    private static Provenance provenance(Path data, List<DavidsonTweets.Tweet> train, List<DavidsonTweets.Tweet> validation,
-                                         long seed, int knownFeatures) {
+    private static Provenance provenance(
+            Path data,
+            List<DavidsonTweets.Tweet> train,
+            List<DavidsonTweets.Tweet> validation,
+            long seed,
+            int knownFeatures) {
         Map<String, Integer> counts = new TreeMap<>();
         for (int c = 0; c < 3; c++) {
             int cls = c;
             String name = List.of("hate", "offensive", "neither").get(c);
-            counts.put("train." + name, (int) train.stream().filter(t -> t.majority() == cls).count());
-            counts.put("validation." + name, (int) validation.stream().filter(t -> t.majority() == cls).count());
+            counts.put("train." + name, (int)
+                    train.stream().filter(t -> t.majority() == cls).count());
+            counts.put("validation." + name, (int)
+                    validation.stream().filter(t -> t.majority() == cls).count());
         }
         counts.put("features.seen_in_training", knownFeatures);
         Path file = data.resolve(DavidsonTweets.FOLDER).resolve(DavidsonTweets.FILE);
-        return new Provenance(DavidsonTweets.CITATION + " (labeled_data.dev.csv: 19,807 of the 24,783 tweets)",
-                "model-artifacts/data/" + DavidsonTweets.FOLDER + "/" + DavidsonTweets.FILE, TextModelRelease.sha256(file),
-                DavidsonTweets.LICENSE, List.of(DavidsonTweets.FOLDER),
+        return new Provenance(
+                DavidsonTweets.CITATION + " (labeled_data.dev.csv: 19,807 of the 24,783 tweets)",
+                "model-artifacts/data/" + DavidsonTweets.FOLDER + "/" + DavidsonTweets.FILE,
+                TextModelRelease.sha256(file),
+                DavidsonTweets.LICENSE,
+                List.of(DavidsonTweets.FOLDER),
                 "stratified by majority class: " + Math.round(VALIDATION_FRACTION * 100) + "% validation, rest train; "
                         + "java.util.Random(seed + class) shuffle of row ids sorted per class; " + FOLDS
                         + "-fold stratified cross-validation inside train for recipe, calibration and thresholds",
-                seed, counts);
+                seed,
+                counts);
     }
 
     private static String classCounts(List<DavidsonTweets.Tweet> tweets) {

@@ -18,7 +18,6 @@ import io.moderato.udfs.model.ScoreBatch;
 import io.moderato.udfs.text.FeaturizerSettings;
 import io.moderato.udfs.text.TextFeaturizer;
 import io.moderato.udfs.vector.SparseVector;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,8 +59,7 @@ public final class TextSpamTrainer {
     public static final double PARITY_TOLERANCE = 1e-5;
     static final String FEATURE_PREFIX = "h";
 
-    private TextSpamTrainer() {
-    }
+    private TextSpamTrainer() {}
 
     /**
      * udfs defaults (2^16 hashed dimensions, seed 42, word 1–2-grams, no character n-grams, 1 + ln tf, L2)
@@ -70,19 +68,29 @@ public final class TextSpamTrainer {
      */
     public static FeaturizerSettings featurizerSettings() {
         FeaturizerSettings d = FeaturizerSettings.defaults();
-        return new FeaturizerSettings(d.dimensions(), d.hashSeed(), d.wordNgramMax(), d.charNgramMin(),
-                d.charNgramMax(), d.sublinearTf(), d.l2Normalize(), 20_000);
+        return new FeaturizerSettings(
+                d.dimensions(),
+                d.hashSeed(),
+                d.wordNgramMax(),
+                d.charNgramMin(),
+                d.charNgramMax(),
+                d.sublinearTf(),
+                d.l2Normalize(),
+                20_000);
     }
 
     /** One committed parity message: the (truncated) text and Tribuo's probability per policy. */
-    public record ParityRow(String id, String label, String text, Map<String, Double> expected) {
-    }
+    public record ParityRow(String id, String label, String text, Map<String, Double> expected) {}
 
     /** Everything a training run produces, before anything is written. */
-    public record Result(ModelManifest manifest, String modelCard, LinearHeadOnnxExporter head,
-                         List<ParityRow> parity, List<SparseVector> validationFeatures,
-                         double[] validationScores, double trainingSeconds) {
-    }
+    public record Result(
+            ModelManifest manifest,
+            String modelCard,
+            LinearHeadOnnxExporter head,
+            List<ParityRow> parity,
+            List<SparseVector> validationFeatures,
+            double[] validationScores,
+            double trainingSeconds) {}
 
     public static void main(String[] args) throws IOException {
         System.setProperty("java.util.logging.SimpleFormatter.format", "[tribuo] %5$s%n");
@@ -100,26 +108,39 @@ public final class TextSpamTrainer {
         Path dir = ModelArtifacts.write(outputRoot, result.manifest(), result.head(), result.modelCard());
         Path parityFile = writeParity(parityDir, version, result.parity());
         log.accept("wrote " + dir.toAbsolutePath());
-        for (String file : List.of(ModelArtifacts.MANIFEST, "model.dense.onnx", "model.sparse.onnx",
-                ModelArtifacts.MODEL_CARD)) {
+        for (String file :
+                List.of(ModelArtifacts.MANIFEST, "model.dense.onnx", "model.sparse.onnx", ModelArtifacts.MODEL_CARD)) {
             log.accept("  " + file + " (" + ModelArtifacts.size(dir.resolve(file)) + ")");
         }
-        log.accept("wrote " + parityFile.toAbsolutePath() + " (" + result.parity().size() + " messages, "
-                + ModelArtifacts.size(parityFile) + ")");
+        log.accept("wrote " + parityFile.toAbsolutePath() + " ("
+                + result.parity().size() + " messages, " + ModelArtifacts.size(parityFile) + ")");
         verifyServingParity(outputRoot, result, log);
-        log.accept(String.format(Locale.ROOT, "done in %.1f s (training %.1f s)",
-                (System.nanoTime() - start) / 1e9, result.trainingSeconds()));
+        log.accept(String.format(
+                Locale.ROOT,
+                "done in %.1f s (training %.1f s)",
+                (System.nanoTime() - start) / 1e9,
+                result.trainingSeconds()));
     }
 
     /** Split, featurize, train, evaluate, export: a pure function of the messages, version, seed and settings. */
-    public static Result train(List<SpamCorpus.Message> messages, String version, long seed,
-                               FeaturizerSettings settings, Consumer<String> log) {
-        StratifiedSplit.Parts<SpamCorpus.Message> split = StratifiedSplit.split(messages, SpamCorpus.Message::spam,
-                SpamCorpus.Message::id, VALIDATION_FRACTION, seed);
+    public static Result train(
+            List<SpamCorpus.Message> messages,
+            String version,
+            long seed,
+            FeaturizerSettings settings,
+            Consumer<String> log) {
+        StratifiedSplit.Parts<SpamCorpus.Message> split = StratifiedSplit.split(
+                messages, SpamCorpus.Message::spam, SpamCorpus.Message::id, VALIDATION_FRACTION, seed);
         List<SpamCorpus.Message> train = split.first();
         List<SpamCorpus.Message> validation = split.second();
-        log.accept(String.format(Locale.ROOT, "split (seed %d): train %d (%d spam), validation %d (%d spam)",
-                seed, train.size(), countSpam(train), validation.size(), countSpam(validation)));
+        log.accept(String.format(
+                Locale.ROOT,
+                "split (seed %d): train %d (%d spam), validation %d (%d spam)",
+                seed,
+                train.size(),
+                countSpam(train),
+                validation.size(),
+                countSpam(validation)));
 
         TextFeaturizer featurizer = new TextFeaturizer(settings);
         List<SparseVector> trainFeatures = featurize(featurizer, train, "train", log);
@@ -130,37 +151,53 @@ public final class TextSpamTrainer {
         for (int i = 0; i < train.size(); i++) {
             SparseVector v = trainFeatures.get(i);
             empty += v.nonZeros() == 0 ? 1 : 0;
-            rows.add(new BinaryLogisticRegression.Row(v.indices(), toDoubles(v.values()), train.get(i).spam()));
+            rows.add(new BinaryLogisticRegression.Row(
+                    v.indices(), toDoubles(v.values()), train.get(i).spam()));
         }
         BinaryLogisticRegression.Settings sgd = BinaryLogisticRegression.Settings.TRIBUO_DEFAULTS;
         log.accept("training Tribuo logistic regression " + sgd + ", seed " + seed + " on " + rows.size()
                 + " messages (" + empty + " without features skipped)");
         long t0 = System.nanoTime();
-        BinaryLogisticRegression lr = BinaryLogisticRegression.train(rows, FEATURE_PREFIX, sgd, seed,
-                rows.size(), NAME + " " + String.join("+", TRAINING_GROUPS) + " train split");
+        BinaryLogisticRegression lr = BinaryLogisticRegression.train(
+                rows,
+                FEATURE_PREFIX,
+                sgd,
+                seed,
+                rows.size(),
+                NAME + " " + String.join("+", TRAINING_GROUPS) + " train split");
         double trainingSeconds = (System.nanoTime() - t0) / 1e9;
-        log.accept(String.format(Locale.ROOT, "trained in %.1f s; %d distinct hashed features seen in training",
-                trainingSeconds, lr.knownFeatures()));
+        log.accept(String.format(
+                Locale.ROOT,
+                "trained in %.1f s; %d distinct hashed features seen in training",
+                trainingSeconds,
+                lr.knownFeatures()));
 
         double[] headWithBias = lr.head(settings.dimensions(), lr::indexOf);
         double[][] w = new double[settings.dimensions()][1];
         for (int i = 0; i < settings.dimensions(); i++) {
             w[i][0] = headWithBias[i];
         }
-        LinearHeadOnnxExporter head = LinearHeadOnnxExporter.fromDoubles(w,
-                new double[]{headWithBias[settings.dimensions()]});
+        LinearHeadOnnxExporter head =
+                LinearHeadOnnxExporter.fromDoubles(w, new double[] {headWithBias[settings.dimensions()]});
 
         double[] validationScores = score(lr, validationFeatures);
         boolean[] validationLabels = labels(validation);
         double[] trainScores = score(lr, trainFeatures);
-        Evaluation eval = Evaluation.of(validationScores, validationLabels, BinaryMetrics.rocAuc(trainScores, labels(train)));
-        log.accept(String.format(Locale.ROOT,
+        Evaluation eval =
+                Evaluation.of(validationScores, validationLabels, BinaryMetrics.rocAuc(trainScores, labels(train)));
+        log.accept(String.format(
+                Locale.ROOT,
                 "validation: ROC-AUC %.4f; review@%.2f precision %.4f recall %.4f; action@%.2f precision %.4f recall %.4f",
-                eval.rocAuc, REVIEW_THRESHOLD, eval.review.precision(), eval.review.recall(), ACTION_THRESHOLD,
-                eval.action.precision(), eval.action.recall()));
+                eval.rocAuc,
+                REVIEW_THRESHOLD,
+                eval.review.precision(),
+                eval.review.recall(),
+                ACTION_THRESHOLD,
+                eval.action.precision(),
+                eval.action.recall()));
 
-        List<SpamCorpus.Message> paritySample = StratifiedSplit.sample(validation, SpamCorpus.Message::spam,
-                SpamCorpus.Message::id, PARITY_SAMPLE_SIZE, seed);
+        List<SpamCorpus.Message> paritySample = StratifiedSplit.sample(
+                validation, SpamCorpus.Message::spam, SpamCorpus.Message::id, PARITY_SAMPLE_SIZE, seed);
         List<ParityRow> parity = new ArrayList<>(paritySample.size());
         for (SpamCorpus.Message m : paritySample) {
             String text = truncate(m.text(), PARITY_MAX_CHARS);
@@ -175,44 +212,71 @@ public final class TextSpamTrainer {
         counts.put("train.without_features", empty);
         counts.put("validation.ham", validation.size() - countSpam(validation));
         counts.put("validation.spam", countSpam(validation));
-        counts.put("parity.ham", (int) paritySample.stream().filter(m -> !m.spam()).count());
-        counts.put("parity.spam", (int) paritySample.stream().filter(SpamCorpus.Message::spam).count());
+        counts.put(
+                "parity.ham", (int) paritySample.stream().filter(m -> !m.spam()).count());
+        counts.put("parity.spam", (int)
+                paritySample.stream().filter(SpamCorpus.Message::spam).count());
         counts.put("features.seen_in_training", lr.knownFeatures());
 
         Provenance provenance = new Provenance(
                 "SpamAssassin public corpus (raw e-mails), via the npm package " + SpamCorpus.PACKAGE,
-                SpamCorpus.PACKAGE, SpamCorpus.PACKAGE_VERSION, SpamCorpus.LICENSE, TRAINING_GROUPS,
+                SpamCorpus.PACKAGE,
+                SpamCorpus.PACKAGE_VERSION,
+                SpamCorpus.LICENSE,
+                TRAINING_GROUPS,
                 "stratified by class: " + Math.round(VALIDATION_FRACTION * 100) + "% validation, rest train;"
                         + " java.util.Random(seed) shuffle of ids sorted per class (seed + 1 for spam)",
-                seed, counts);
+                seed,
+                counts);
         Map<InputEncoding, String> graphs = new EnumMap<>(InputEncoding.class);
         graphs.put(InputEncoding.DENSE, ModelArtifacts.GRAPH_FILES.get(InputEncoding.DENSE));
         graphs.put(InputEncoding.SPARSE, ModelArtifacts.GRAPH_FILES.get(InputEncoding.SPARSE));
-        ModelManifest manifest = new ModelManifest(NAME, version, Modality.TEXT, settings.dimensions(), graphs,
-                InputEncoding.SPARSE, List.of(POLICY), settings,
+        ModelManifest manifest = new ModelManifest(
+                NAME,
+                version,
+                Modality.TEXT,
+                settings.dimensions(),
+                graphs,
+                InputEncoding.SPARSE,
+                List.of(POLICY),
+                settings,
                 Map.of(POLICY, Calibration.IDENTITY),
                 Map.of(POLICY, ReferenceHistogram.of(validationScores, HISTOGRAM_BINS)),
                 Map.of(POLICY + ".review", REVIEW_THRESHOLD, POLICY + ".action", ACTION_THRESHOLD),
-                provenance, eval.metrics(),
+                provenance,
+                eval.metrics(),
                 "Tribuo logistic regression (LinearSGDTrainer + LogMulticlass, " + sgd + ") on udfs TextFeaturizer"
                         + " features of Subject + decoded body of e-mails; validation metrics on the held-out "
-                        + Math.round(VALIDATION_FRACTION * 100) + "% split. E-mail spam, not comment spam: see MODEL_CARD.md.");
+                        + Math.round(VALIDATION_FRACTION * 100)
+                        + "% split. E-mail spam, not comment spam: see MODEL_CARD.md.");
         double emptyText = 1.0 / (1.0 + Math.exp(-headWithBias[settings.dimensions()]));
         String card = TextSpamModelCard.render(manifest, eval, sgd, trainingMessageStats(train), emptyText);
         return new Result(manifest, card, head, parity, validationFeatures, validationScores, trainingSeconds);
     }
 
     /** Validation metrics of the spam policy. */
-    record Evaluation(double rocAuc, double trainRocAuc, BinaryMetrics.Confusion review, BinaryMetrics.Confusion action,
-                      double logLoss, double brier, long positives, long negatives) {
+    record Evaluation(
+            double rocAuc,
+            double trainRocAuc,
+            BinaryMetrics.Confusion review,
+            BinaryMetrics.Confusion action,
+            double logLoss,
+            double brier,
+            long positives,
+            long negatives) {
         static Evaluation of(double[] scores, boolean[] labels, double trainRocAuc) {
             long positives = 0;
             for (boolean b : labels) {
                 positives += b ? 1 : 0;
             }
-            return new Evaluation(BinaryMetrics.rocAuc(scores, labels), trainRocAuc,
-                    BinaryMetrics.at(scores, labels, REVIEW_THRESHOLD), BinaryMetrics.at(scores, labels, ACTION_THRESHOLD),
-                    BinaryMetrics.logLoss(scores, labels), BinaryMetrics.brier(scores, labels), positives,
+            return new Evaluation(
+                    BinaryMetrics.rocAuc(scores, labels),
+                    trainRocAuc,
+                    BinaryMetrics.at(scores, labels, REVIEW_THRESHOLD),
+                    BinaryMetrics.at(scores, labels, ACTION_THRESHOLD),
+                    BinaryMetrics.logLoss(scores, labels),
+                    BinaryMetrics.brier(scores, labels),
+                    positives,
                     labels.length - positives);
         }
 
@@ -234,10 +298,16 @@ public final class TextSpamTrainer {
     /** Median and 90th percentile of the model-text length in characters, per class (for the model card). */
     static Map<String, int[]> trainingMessageStats(List<SpamCorpus.Message> train) {
         Map<String, int[]> stats = new LinkedHashMap<>();
-        for (boolean spam : new boolean[]{false, true}) {
-            int[] lengths = train.stream().filter(m -> m.spam() == spam).mapToInt(m -> m.text().length()).sorted().toArray();
+        for (boolean spam : new boolean[] {false, true}) {
+            int[] lengths = train.stream()
+                    .filter(m -> m.spam() == spam)
+                    .mapToInt(m -> m.text().length())
+                    .sorted()
+                    .toArray();
             if (lengths.length > 0) {
-                stats.put(spam ? "spam" : "ham", new int[]{lengths[lengths.length / 2], lengths[(int) (lengths.length * 0.9)]});
+                stats.put(
+                        spam ? "spam" : "ham",
+                        new int[] {lengths[lengths.length / 2], lengths[(int) (lengths.length * 0.9)]});
             }
         }
         return stats;
@@ -258,22 +328,33 @@ public final class TextSpamTrainer {
                     List<SparseVector> batch = features.subList(from, Math.min(features.size(), from + 64));
                     ScoreBatch scores = model.score(batch);
                     for (int i = 0; i < batch.size(); i++) {
-                        maxDiff = Math.max(maxDiff, Math.abs(scores.probability(i, 0) - result.validationScores()[from + i]));
+                        maxDiff = Math.max(
+                                maxDiff, Math.abs(scores.probability(i, 0) - result.validationScores()[from + i]));
                     }
                 }
-                log.accept(String.format(Locale.ROOT, "serving check %s: max |ORT - Tribuo| = %.2e over %d validation messages",
-                        encoding, maxDiff, features.size()));
+                log.accept(String.format(
+                        Locale.ROOT,
+                        "serving check %s: max |ORT - Tribuo| = %.2e over %d validation messages",
+                        encoding,
+                        maxDiff,
+                        features.size()));
                 if (!(maxDiff <= PARITY_TOLERANCE)) {
-                    throw new IllegalStateException("serving path differs from Tribuo by " + maxDiff + " (" + encoding + ")");
+                    throw new IllegalStateException(
+                            "serving path differs from Tribuo by " + maxDiff + " (" + encoding + ")");
                 }
             }
         }
     }
 
     static Path writeParity(Path dir, String version, List<ParityRow> rows) throws IOException {
-        return io.moderato.models.train.TextModelRelease.writeParity(dir, NAME, version, rows.stream()
-                .map(r -> new io.moderato.models.train.TextModelRelease.ParityRow(r.id(), r.label(), r.text(), r.expected()))
-                .toList());
+        return io.moderato.models.train.TextModelRelease.writeParity(
+                dir,
+                NAME,
+                version,
+                rows.stream()
+                        .map(r -> new io.moderato.models.train.TextModelRelease.ParityRow(
+                                r.id(), r.label(), r.text(), r.expected()))
+                        .toList());
     }
 
     /** First {@code maxChars} UTF-16 units, never splitting a surrogate pair (as the featurizer truncates). */
@@ -288,8 +369,8 @@ public final class TextSpamTrainer {
         return text.substring(0, end);
     }
 
-    private static List<SparseVector> featurize(TextFeaturizer featurizer, List<SpamCorpus.Message> messages,
-                                                String what, Consumer<String> log) {
+    private static List<SparseVector> featurize(
+            TextFeaturizer featurizer, List<SpamCorpus.Message> messages, String what, Consumer<String> log) {
         List<SparseVector> out = new ArrayList<>(messages.size());
         for (SpamCorpus.Message m : messages) {
             out.add(featurizer.featurize(m.text()));

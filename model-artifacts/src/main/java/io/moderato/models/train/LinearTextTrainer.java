@@ -7,7 +7,6 @@ import io.moderato.udfs.model.Calibration;
 import io.moderato.udfs.text.FeaturizerSettings;
 import io.moderato.udfs.text.TextFeaturizer;
 import io.moderato.udfs.vector.SparseVector;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,8 +35,7 @@ public final class LinearTextTrainer {
     /** The fold number of a training-only text. */
     public static final int TRAINING_ONLY = -1;
 
-    private LinearTextTrainer() {
-    }
+    private LinearTextTrainer() {}
 
     /** The fitted logistic regressions of all heads over one feature space. */
     public record Heads(List<BinaryLogisticRegression> models, int dimensions) {
@@ -69,14 +67,16 @@ public final class LinearTextTrainer {
 
         /** Distinct hashed features any head saw in training. */
         public int knownFeatures() {
-            return models.stream().mapToInt(BinaryLogisticRegression::knownFeatures).max().orElse(0);
+            return models.stream()
+                    .mapToInt(BinaryLogisticRegression::knownFeatures)
+                    .max()
+                    .orElse(0);
         }
     }
 
     /** Cross-validated quality of one recipe: per head out-of-fold ROC-AUC and calibrated log loss. */
-    public record CandidateResult(Recipe recipe, double[] rocAuc, double[] logLoss, double[] relativeLogLoss,
-                                  double score, double seconds) {
-    }
+    public record CandidateResult(
+            Recipe recipe, double[] rocAuc, double[] logLoss, double[] relativeLogLoss, double score, double seconds) {}
 
     /**
      * The outcome of model selection.
@@ -86,16 +86,21 @@ public final class LinearTextTrainer {
      * @param oofCalibrated [head][scored item] the out-of-fold probabilities after calibration (as served)
      * @param labels        [head][scored item] the hard labels of the scored items (all but training-only ones)
      */
-    public record Selection(List<CandidateResult> results, int chosen, double[][] oofRaw, Calibration[] calibrations,
-                            double[][] oofCalibrated, boolean[][] labels) {
+    public record Selection(
+            List<CandidateResult> results,
+            int chosen,
+            double[][] oofRaw,
+            Calibration[] calibrations,
+            double[][] oofCalibrated,
+            boolean[][] labels) {
 
         public Recipe recipe() {
             return results.get(chosen).recipe();
         }
     }
 
-    public static List<SparseVector> featurize(TextFeaturizer featurizer, List<TrainingText> texts, String what,
-                                               Consumer<String> log) {
+    public static List<SparseVector> featurize(
+            TextFeaturizer featurizer, List<TrainingText> texts, String what, Consumer<String> log) {
         List<SparseVector> out = new ArrayList<>(texts.size());
         for (TrainingText t : texts) {
             out.add(featurizer.featurize(t.text()));
@@ -107,8 +112,13 @@ public final class LinearTextTrainer {
     }
 
     /** Fits every head with the recipe's SGD settings and source weights on the items whose {@code include} flag is set (null = all). */
-    public static Heads fit(List<SparseVector> features, List<TrainingText> texts, boolean[] include, Recipe recipe,
-                            long seed, String description) {
+    public static Heads fit(
+            List<SparseVector> features,
+            List<TrainingText> texts,
+            boolean[] include,
+            Recipe recipe,
+            long seed,
+            String description) {
         BinaryLogisticRegression.Settings sgd = recipe.sgd();
         int heads = texts.get(0).targets().length;
         int dimensions = features.get(0).dimensions();
@@ -133,8 +143,8 @@ public final class LinearTextTrainer {
             if (recipe.classBalance() > 0) {
                 rows = balanced(rows, recipe.classBalance());
             }
-            models.add(BinaryLogisticRegression.train(rows, FEATURE_PREFIX, sgd, seed + h, Integer.MAX_VALUE,
-                    description + " head " + h));
+            models.add(BinaryLogisticRegression.train(
+                    rows, FEATURE_PREFIX, sgd, seed + h, Integer.MAX_VALUE, description + " head " + h));
         }
         return new Heads(List.copyOf(models), dimensions);
     }
@@ -156,7 +166,10 @@ public final class LinearTextTrainer {
         double factor = Math.pow(negative / positive, balance);
         List<BinaryLogisticRegression.Row> out = new ArrayList<>(rows.size());
         for (BinaryLogisticRegression.Row row : rows) {
-            out.add(row.positive() ? new BinaryLogisticRegression.Row(row.indices(), row.values(), true, row.weight() * factor) : row);
+            out.add(
+                    row.positive()
+                            ? new BinaryLogisticRegression.Row(row.indices(), row.values(), true, row.weight() * factor)
+                            : row);
         }
         return out;
     }
@@ -165,8 +178,13 @@ public final class LinearTextTrainer {
      * [head][item] probabilities of models that never saw the item's fold (fold f's model trains with seed + 1000·(f + 1));
      * training-only items ({@value #TRAINING_ONLY}) are in every fold's training data and keep probability 0 here.
      */
-    public static double[][] outOfFold(List<SparseVector> features, List<TrainingText> texts, int[] folds,
-                                       Recipe recipe, long seed, Consumer<String> log) {
+    public static double[][] outOfFold(
+            List<SparseVector> features,
+            List<TrainingText> texts,
+            int[] folds,
+            Recipe recipe,
+            long seed,
+            Consumer<String> log) {
         int heads = texts.get(0).targets().length;
         int k = java.util.Arrays.stream(folds).max().orElse(-1) + 1;
         double[][] out = new double[heads][texts.size()];
@@ -190,13 +208,15 @@ public final class LinearTextTrainer {
     }
 
     /** Cross-validates every recipe and keeps the one with the lowest mean relative calibrated log loss. */
-    public static Selection select(List<TrainingText> texts, int[] folds, List<Recipe> recipes, long seed,
-                                   Consumer<String> log) {
+    public static Selection select(
+            List<TrainingText> texts, int[] folds, List<Recipe> recipes, long seed, Consumer<String> log) {
         if (recipes.isEmpty()) {
             throw new IllegalArgumentException("no recipe to choose from");
         }
         int heads = texts.get(0).targets().length;
-        int[] scored = java.util.stream.IntStream.range(0, texts.size()).filter(i -> folds[i] != TRAINING_ONLY).toArray();
+        int[] scored = java.util.stream.IntStream.range(0, texts.size())
+                .filter(i -> folds[i] != TRAINING_ONLY)
+                .toArray();
         boolean[][] labels = subset(labels(texts), scored);
         Map<FeaturizerSettings, List<SparseVector>> featureCache = new HashMap<>();
         List<CandidateResult> results = new ArrayList<>();
@@ -207,8 +227,8 @@ public final class LinearTextTrainer {
         for (Recipe recipe : recipes) {
             long started = System.nanoTime();
             log.accept("cross-validating " + recipe.name() + ": " + recipe.describe());
-            List<SparseVector> features = featureCache.computeIfAbsent(recipe.featurizer(),
-                    s -> featurize(new TextFeaturizer(s), texts, "training split", log));
+            List<SparseVector> features = featureCache.computeIfAbsent(
+                    recipe.featurizer(), s -> featurize(new TextFeaturizer(s), texts, "training split", log));
             double[][] raw = subset(outOfFold(features, texts, folds, recipe, seed, log), scored);
             Calibration[] calibrations = new Calibration[heads];
             double[][] calibrated = new double[heads][];
@@ -227,8 +247,14 @@ public final class LinearTextTrainer {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             results.add(new CandidateResult(recipe, auc, logLoss, relative, score, seconds));
-            log.accept(String.format(Locale.ROOT, "  %s: out-of-fold ROC-AUC %s, calibrated log loss %s, score %.4f (%.0f s)",
-                    recipe.name(), format(auc), format(logLoss), score, seconds));
+            log.accept(String.format(
+                    Locale.ROOT,
+                    "  %s: out-of-fold ROC-AUC %s, calibrated log loss %s, score %.4f (%.0f s)",
+                    recipe.name(),
+                    format(auc),
+                    format(logLoss),
+                    score,
+                    seconds));
             if (best < 0 || score < results.get(best).score()) {
                 best = results.size() - 1;
                 bestRaw = raw;

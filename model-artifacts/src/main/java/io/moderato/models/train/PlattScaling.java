@@ -17,8 +17,7 @@ public final class PlattScaling {
     private static final double SIGMA = 1e-12;
     private static final double EPSILON = 1e-5;
 
-    private PlattScaling() {
-    }
+    private PlattScaling() {}
 
     public static Calibration fit(double[] scores, boolean[] positive) {
         if (scores.length != positive.length || scores.length == 0) {
@@ -32,8 +31,8 @@ public final class PlattScaling {
         }
         double prior0 = n - prior1;
         if (prior1 == 0 || prior0 == 0) {
-            throw new IllegalArgumentException("Platt scaling needs both classes, got " + (int) prior1 + " positives and "
-                    + (int) prior0 + " negatives");
+            throw new IllegalArgumentException("Platt scaling needs both classes, got " + (int) prior1
+                    + " positives and " + (int) prior0 + " negatives");
         }
         double hiTarget = (prior1 + 1) / (prior1 + 2);
         double loTarget = 1 / (prior0 + 2);
@@ -116,7 +115,9 @@ public final class PlattScaling {
         double value = 0;
         for (int i = 0; i < f.length; i++) {
             double fApB = f[i] * a + b;
-            value += fApB >= 0 ? t[i] * fApB + Math.log1p(Math.exp(-fApB)) : (t[i] - 1) * fApB + Math.log1p(Math.exp(fApB));
+            value += fApB >= 0
+                    ? t[i] * fApB + Math.log1p(Math.exp(-fApB))
+                    : (t[i] - 1) * fApB + Math.log1p(Math.exp(fApB));
         }
         return value;
     }

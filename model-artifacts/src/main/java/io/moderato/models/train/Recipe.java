@@ -12,24 +12,33 @@ import io.moderato.udfs.text.FeaturizerSettings;
  * so a rare class (hate speech is 6% of the tweets) is not drowned in a few SGD epochs; Platt calibration on
  * out-of-fold scores then maps the shifted scores back to probabilities.
  */
-public record Recipe(String name, FeaturizerSettings featurizer, BinaryLogisticRegression.Settings sgd,
-                     java.util.Map<String, Double> sourceWeights, double classBalance) {
+public record Recipe(
+        String name,
+        FeaturizerSettings featurizer,
+        BinaryLogisticRegression.Settings sgd,
+        java.util.Map<String, Double> sourceWeights,
+        double classBalance) {
 
     public Recipe {
         if (!(classBalance >= 0 && classBalance <= 1)) {
-            throw new IllegalArgumentException("recipe " + name + ": classBalance must be in [0, 1], got " + classBalance);
+            throw new IllegalArgumentException(
+                    "recipe " + name + ": classBalance must be in [0, 1], got " + classBalance);
         }
         sourceWeights = java.util.Map.copyOf(sourceWeights);
         sourceWeights.forEach((source, w) -> {
             if (!(w >= 0) || Double.isInfinite(w)) {
-                throw new IllegalArgumentException("recipe " + name + ": weight of source " + source + " must be finite and >= 0, got " + w);
+                throw new IllegalArgumentException(
+                        "recipe " + name + ": weight of source " + source + " must be finite and >= 0, got " + w);
             }
         });
     }
 
     /** Source weights, no class balancing. */
-    public Recipe(String name, FeaturizerSettings featurizer, BinaryLogisticRegression.Settings sgd,
-                  java.util.Map<String, Double> sourceWeights) {
+    public Recipe(
+            String name,
+            FeaturizerSettings featurizer,
+            BinaryLogisticRegression.Settings sgd,
+            java.util.Map<String, Double> sourceWeights) {
         this(name, featurizer, sgd, sourceWeights, 0);
     }
 

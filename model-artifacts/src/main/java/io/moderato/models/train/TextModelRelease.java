@@ -14,7 +14,6 @@ import io.moderato.udfs.model.Provenance;
 import io.moderato.udfs.model.ReferenceHistogram;
 import io.moderato.udfs.model.TextScorer;
 import io.moderato.udfs.text.FeaturizerSettings;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -44,43 +43,63 @@ public final class TextModelRelease {
 
     /** Largest |serving − trainer| allowed for a calibrated probability. */
     public static final double PARITY_TOLERANCE = 1e-5;
+
     public static final int HISTOGRAM_BINS = 20;
 
-    private TextModelRelease() {
-    }
+    private TextModelRelease() {}
 
     /** Everything about a model version but its validation figures. */
-    public record Spec(String name, String version, List<String> policies, FeaturizerSettings featurizer,
-                       Calibration[] calibrations, Map<String, Double> thresholds, Provenance provenance, String notes) {
-    }
+    public record Spec(
+            String name,
+            String version,
+            List<String> policies,
+            FeaturizerSettings featurizer,
+            Calibration[] calibrations,
+            Map<String, Double> thresholds,
+            Provenance provenance,
+            String notes) {}
 
     /** What a training run produces before anything is written. */
-    public record Trained(ModelManifest manifest, String modelCard, LinearHeadOnnxExporter head, List<ParityRow> parity) {
-    }
+    public record Trained(
+            ModelManifest manifest, String modelCard, LinearHeadOnnxExporter head, List<ParityRow> parity) {}
 
     /** Writes the version folder (graph, manifest, card) and the parity sample; returns the version folder. */
-    public static Path write(Trained trained, Path outputRoot, Path parityDir, Consumer<String> log) throws IOException {
+    public static Path write(Trained trained, Path outputRoot, Path parityDir, Consumer<String> log)
+            throws IOException {
         Path dir = ModelArtifacts.write(outputRoot, trained.manifest(), trained.head(), trained.modelCard());
-        Path parity = writeParity(parityDir, trained.manifest().name(), trained.manifest().version(), trained.parity());
-        log.accept("wrote " + dir.toAbsolutePath() + " and " + parity.toAbsolutePath() + " (" + trained.parity().size() + " texts)");
+        Path parity = writeParity(
+                parityDir, trained.manifest().name(), trained.manifest().version(), trained.parity());
+        log.accept("wrote " + dir.toAbsolutePath() + " and " + parity.toAbsolutePath() + " ("
+                + trained.parity().size() + " texts)");
         return dir;
     }
 
     /** One committed parity text: the text, its label(s) and the trainer's calibrated probability per policy. */
-    public record ParityRow(String id, String label, String text, Map<String, Double> expected) {
-    }
+    public record ParityRow(String id, String label, String text, Map<String, Double> expected) {}
 
-    public static ModelManifest manifest(Spec spec, Map<String, ReferenceHistogram> histograms,
-                                         Map<String, Double> metrics) {
+    public static ModelManifest manifest(
+            Spec spec, Map<String, ReferenceHistogram> histograms, Map<String, Double> metrics) {
         Map<String, Calibration> calibration = new LinkedHashMap<>();
         for (int p = 0; p < spec.policies().size(); p++) {
             calibration.put(spec.policies().get(p), spec.calibrations()[p]);
         }
         Map<InputEncoding, String> graphs = new EnumMap<>(InputEncoding.class);
         graphs.put(InputEncoding.SPARSE, ModelArtifacts.GRAPH_FILES.get(InputEncoding.SPARSE));
-        return new ModelManifest(spec.name(), spec.version(), Modality.TEXT, spec.featurizer().dimensions(), graphs,
-                InputEncoding.SPARSE, spec.policies(), spec.featurizer(), calibration, histograms, spec.thresholds(),
-                spec.provenance(), metrics, spec.notes());
+        return new ModelManifest(
+                spec.name(),
+                spec.version(),
+                Modality.TEXT,
+                spec.featurizer().dimensions(),
+                graphs,
+                InputEncoding.SPARSE,
+                spec.policies(),
+                spec.featurizer(),
+                calibration,
+                histograms,
+                spec.thresholds(),
+                spec.provenance(),
+                metrics,
+                spec.notes());
     }
 
     /** A staged model version, loaded through the udfs registry; closing it deletes the staging folder. */
@@ -119,9 +138,9 @@ public final class TextModelRelease {
      * Scores {@code texts} through the staged serving path and fails when any probability differs from the
      * trainer's calibrated one by more than {@value #PARITY_TOLERANCE}. Returns the serving scores per policy.
      */
-    public static Map<String, double[]> checkParity(TextScorer scorer, List<String> texts, double[][] expected,
-                                                    String what, Consumer<String> log) {
-        Map<String, double[]> served = ModelEvaluation.score(scorer, texts, m -> { });
+    public static Map<String, double[]> checkParity(
+            TextScorer scorer, List<String> texts, double[][] expected, String what, Consumer<String> log) {
+        Map<String, double[]> served = ModelEvaluation.score(scorer, texts, m -> {});
         List<String> policies = scorer.model().policies();
         for (int p = 0; p < policies.size(); p++) {
             double[] s = served.get(policies.get(p));
@@ -129,11 +148,16 @@ public final class TextModelRelease {
             for (int i = 0; i < s.length; i++) {
                 max = Math.max(max, Math.abs(s[i] - expected[p][i]));
             }
-            log.accept(String.format(java.util.Locale.ROOT, "serving check %s on %s: max |ORT − trainer| = %.2e over %d texts",
-                    policies.get(p), what, max, s.length));
+            log.accept(String.format(
+                    java.util.Locale.ROOT,
+                    "serving check %s on %s: max |ORT − trainer| = %.2e over %d texts",
+                    policies.get(p),
+                    what,
+                    max,
+                    s.length));
             if (!(max <= PARITY_TOLERANCE)) {
-                throw new IllegalStateException("serving path differs from the trainer by " + max + " for "
-                        + policies.get(p) + " on " + what);
+                throw new IllegalStateException(
+                        "serving path differs from the trainer by " + max + " for " + policies.get(p) + " on " + what);
             }
         }
         return served;

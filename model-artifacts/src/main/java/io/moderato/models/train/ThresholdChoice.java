@@ -2,9 +2,8 @@ package io.moderato.models.train;
 
 import io.moderato.models.eval.BinaryMetrics;
 import io.moderato.models.eval.RankedScores;
-import io.moderato.udfs.metrics.ProportionEstimate;
 import io.moderato.udfs.metrics.Intervals;
-
+import io.moderato.udfs.metrics.ProportionEstimate;
 import java.util.Locale;
 
 /**
@@ -24,10 +23,10 @@ public final class ThresholdChoice {
 
     /** An action threshold no calibrated score reaches: every flagged item goes to review instead. */
     public static final double NEVER = 1.0;
+
     static final double STEP = 0.01;
 
-    private ThresholdChoice() {
-    }
+    private ThresholdChoice() {}
 
     /** A chosen threshold and how it was chosen, for the model card. */
     public record Choice(double threshold, String rule, BinaryMetrics.Confusion atTraining) {
@@ -36,8 +35,13 @@ public final class ThresholdChoice {
             if (atTraining.truePositives() + atTraining.falsePositives() == 0) {
                 return String.format(Locale.ROOT, "%.2f (%s; flags nothing out of fold)", threshold, rule);
             }
-            return String.format(Locale.ROOT, "%.2f (%s; out-of-fold precision %.4f, recall %.4f)", threshold, rule,
-                    atTraining.precision(), atTraining.recall());
+            return String.format(
+                    Locale.ROOT,
+                    "%.2f (%s; out-of-fold precision %.4f, recall %.4f)",
+                    threshold,
+                    rule,
+                    atTraining.precision(),
+                    atTraining.recall());
         }
     }
 
@@ -50,15 +54,22 @@ public final class ThresholdChoice {
                 best = c;
             }
         }
-        return new Choice(round(best.threshold()), "highest out-of-fold F1 " + String.format(Locale.ROOT, "%.4f", best.f1()), best);
+        return new Choice(
+                round(best.threshold()),
+                "highest out-of-fold F1 " + String.format(Locale.ROOT, "%.4f", best.f1()),
+                best);
     }
 
-    public static Choice precisionObligation(double[] calibrated, boolean[] labels, double minimumPrecision,
-                                             double confidence, double floor) {
+    public static Choice precisionObligation(
+            double[] calibrated, boolean[] labels, double minimumPrecision, double confidence, double floor) {
         RankedScores ranked = new RankedScores(calibrated, labels);
         double z = Intervals.oneSidedZ(confidence);
-        String rule = String.format(Locale.ROOT, "lowest threshold ≥ %.2f whose precision is ≥ %.2f at %.0f%% one-sided confidence",
-                floor, minimumPrecision, confidence * 100);
+        String rule = String.format(
+                Locale.ROOT,
+                "lowest threshold ≥ %.2f whose precision is ≥ %.2f at %.0f%% one-sided confidence",
+                floor,
+                minimumPrecision,
+                confidence * 100);
         for (int step = Math.max(1, (int) Math.round(floor / STEP)); step < 100; step++) {
             BinaryMetrics.Confusion c = ranked.at(step * STEP);
             long flagged = c.truePositives() + c.falsePositives();

@@ -20,7 +20,8 @@ public record TrainingText(String id, String text, double[] targets, boolean[] l
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(source, "source");
         if (targets.length != labels.length || targets.length == 0) {
-            throw new IllegalArgumentException(id + ": " + targets.length + " targets but " + labels.length + " labels");
+            throw new IllegalArgumentException(
+                    id + ": " + targets.length + " targets but " + labels.length + " labels");
         }
         for (double t : targets) {
             if (!(t >= 0 && t <= 1)) {

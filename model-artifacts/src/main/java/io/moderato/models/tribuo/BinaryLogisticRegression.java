@@ -1,5 +1,10 @@
 package io.moderato.models.tribuo;
 
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.ToIntFunction;
 import org.tribuo.Example;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.MutableDataset;
@@ -10,16 +15,10 @@ import org.tribuo.classification.LabelFactory;
 import org.tribuo.classification.sgd.linear.LinearSGDModel;
 import org.tribuo.classification.sgd.linear.LinearSGDTrainer;
 import org.tribuo.classification.sgd.objectives.LogMulticlass;
-import org.tribuo.provenance.SimpleDataSourceProvenance;
 import org.tribuo.impl.ArrayExample;
 import org.tribuo.math.la.DenseMatrix;
 import org.tribuo.math.optimisers.AdaGrad;
-
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.List;
-import java.util.Objects;
-import java.util.function.ToIntFunction;
+import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 /**
  * A Tribuo logistic regression for one binary policy, and its conversion to a linear head over a
@@ -109,10 +108,10 @@ public final class BinaryLogisticRegression {
      * @param prefix          feature-name prefix, e.g. "h" for hashed text features
      * @param loggingInterval Tribuo logs the running loss every so many examples
      */
-    public static BinaryLogisticRegression train(List<Row> rows, String prefix, Settings settings, long seed,
-                                                 int loggingInterval, String description) {
-        MutableDataset<Label> dataset = new MutableDataset<>(
-                new SimpleDataSourceProvenance(description, EPOCH, LABELS), LABELS);
+    public static BinaryLogisticRegression train(
+            List<Row> rows, String prefix, Settings settings, long seed, int loggingInterval, String description) {
+        MutableDataset<Label> dataset =
+                new MutableDataset<>(new SimpleDataSourceProvenance(description, EPOCH, LABELS), LABELS);
         int maxIndex = -1;
         for (Row row : rows) {
             for (int index : row.indices()) {
@@ -127,9 +126,13 @@ public final class BinaryLogisticRegression {
                 dataset.add(example);
             }
         }
-        LinearSGDTrainer trainer = new LinearSGDTrainer(new LogMulticlass(),
-                new AdaGrad(settings.learningRate(), settings.epsilon()), settings.epochs(),
-                loggingInterval, settings.minibatchSize(), seed);
+        LinearSGDTrainer trainer = new LinearSGDTrainer(
+                new LogMulticlass(),
+                new AdaGrad(settings.learningRate(), settings.epsilon()),
+                settings.epochs(),
+                loggingInterval,
+                settings.minibatchSize(),
+                seed);
         return new BinaryLogisticRegression((LinearSGDModel) trainer.train(dataset), prefix);
     }
 
@@ -150,7 +153,10 @@ public final class BinaryLogisticRegression {
         if (!anyKnown) {
             return sigmoid(bias);
         }
-        return model.predict(example(prefix, indices, values, false, null)).getOutputScores().get(POSITIVE).getScore();
+        return model.predict(example(prefix, indices, values, false, null))
+                .getOutputScores()
+                .get(POSITIVE)
+                .getScore();
     }
 
     public LinearSGDModel tribuoModel() {
@@ -175,8 +181,8 @@ public final class BinaryLogisticRegression {
             int id = ((VariableIDInfo) info).getID();
             int index = indexOf.applyAsInt(info.getName());
             if (index < 0 || index >= dimensions) {
-                throw new IllegalStateException("feature " + info.getName() + " maps to index " + index
-                        + " outside [0, " + dimensions + ")");
+                throw new IllegalStateException(
+                        "feature " + info.getName() + " maps to index " + index + " outside [0, " + dimensions + ")");
             }
             head[index] = w.get(pos, id) - w.get(neg, id);
         }
@@ -192,8 +198,8 @@ public final class BinaryLogisticRegression {
         return Integer.parseInt(featureName.substring(prefix.length()));
     }
 
-    private static Example<Label> example(String prefix, int[] indices, double[] values, boolean positive,
-                                          String[] nameCache) {
+    private static Example<Label> example(
+            String prefix, int[] indices, double[] values, boolean positive, String[] nameCache) {
         String[] names = new String[indices.length];
         for (int i = 0; i < indices.length; i++) {
             int index = indices[i];

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moderato.models.data.DavidsonTweets;
 import io.moderato.models.data.YouTubeComments;
 import io.moderato.models.text.SpamCorpus;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,8 +35,9 @@ public final class BenchmarkTexts {
     public static Texts load() {
         Path corpus = Path.of(System.getProperty("moderato.corpus", "data/spam-assassin"));
         if (Files.isDirectory(corpus.resolve("package").resolve("data").resolve("spam-1"))) {
-            List<String> texts = SpamCorpus.load(corpus, List.of("easy-ham-1", "spam-1"), progress -> { }).stream()
-                    .map(SpamCorpus.Message::text).toList();
+            List<String> texts = SpamCorpus.load(corpus, List.of("easy-ham-1", "spam-1"), progress -> {}).stream()
+                    .map(SpamCorpus.Message::text)
+                    .toList();
             return new Texts("SpamAssassin easy-ham-1 + spam-1, as the trainer reads them", interleave(texts));
         }
         return new Texts("committed parity sample (corpus not fetched)", parityTexts());

@@ -1,12 +1,5 @@
 package io.moderato.models.bench;
 
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.Options;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +7,12 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs {@link TextScoringBenchmark} (e-mails, text-spam 1.0.0, both graphs) and {@link ShortTextScoringBenchmark}
@@ -33,13 +32,20 @@ public final class ScoringBenchmarkReport {
 
         BenchmarkTexts.Texts texts = BenchmarkTexts.load();
         BenchmarkTexts.Texts shortTexts = BenchmarkTexts.shortTexts();
-        System.err.printf(Locale.ROOT, "benchmark texts: %d from %s, mean %.0f chars; short: %d from %s, mean %.0f chars%n",
-                texts.texts().size(), texts.origin(), texts.meanChars(), shortTexts.texts().size(), shortTexts.origin(),
+        System.err.printf(
+                Locale.ROOT,
+                "benchmark texts: %d from %s, mean %.0f chars; short: %d from %s, mean %.0f chars%n",
+                texts.texts().size(),
+                texts.origin(),
+                texts.meanChars(),
+                shortTexts.texts().size(),
+                shortTexts.origin(),
                 shortTexts.meanChars());
         String include = switch (which) {
             case "email" -> TextScoringBenchmark.class.getName() + "\\.";
             case "short" -> ShortTextScoringBenchmark.class.getName() + "\\.";
-            case "all" -> "(" + TextScoringBenchmark.class.getName() + "|" + ShortTextScoringBenchmark.class.getName() + ")\\.";
+            case "all" ->
+                "(" + TextScoringBenchmark.class.getName() + "|" + ShortTextScoringBenchmark.class.getName() + ")\\.";
             default -> throw new IllegalArgumentException("which must be all, email or short, got '" + which + "'");
         };
 
@@ -53,8 +59,11 @@ public final class ScoringBenchmarkReport {
                 .warmupTime(TimeValue.seconds(seconds))
                 .measurementIterations(iterations)
                 .measurementTime(TimeValue.seconds(seconds))
-                .jvmArgsAppend(System.getProperty("java.io.tmpdir") == null ? "-Xmx2g"
-                        : "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-Xmx2g",
+                .jvmArgsAppend(
+                        System.getProperty("java.io.tmpdir") == null
+                                ? "-Xmx2g"
+                                : "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                        "-Xmx2g",
                         "-Dmoderato.corpus=" + System.getProperty("moderato.corpus", "data/spam-assassin"),
                         "-Dmoderato.data=" + System.getProperty("moderato.data", "model-artifacts/data"))
                 .build();
@@ -68,38 +77,64 @@ public final class ScoringBenchmarkReport {
             if (model != null) {
                 name = name + " [" + model + "]";
             }
-            byName.put(name, new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
+            byName.put(name, new double[] {
+                r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()
+            });
         }
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "Texts: %d (%s), mean %.0f chars; short texts (`short*` rows): %d (%s), mean %.0f chars. "
+        md.append(String.format(
+                Locale.ROOT,
+                "Texts: %d (%s), mean %.0f chars; short texts (`short*` rows): %d (%s), mean %.0f chars. "
                         + "JMH: 1 fork, 1 thread, %d×%ds warm-up, %d×%ds measured; ± is JMH's 99.9%% error.%n%n",
-                texts.texts().size(), texts.origin(), texts.meanChars(), shortTexts.texts().size(), shortTexts.origin(),
-                shortTexts.meanChars(), warmups, seconds, iterations, seconds));
+                texts.texts().size(),
+                texts.origin(),
+                texts.meanChars(),
+                shortTexts.texts().size(),
+                shortTexts.origin(),
+                shortTexts.meanChars(),
+                warmups,
+                seconds,
+                iterations,
+                seconds));
         md.append("| step | items/s | ± |\n|---|---:|---:|\n");
-        byName.forEach((name, v) -> md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f |%n", name, v[0], v[1])));
+        byName.forEach(
+                (name, v) -> md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f |%n", name, v[0], v[1])));
         md.append("\n| ratio | value |\n|---|---:|\n");
         ratio(md, byName, "sparse scoring, batch 64 / batch 1", "scoreSparseBatch64", "scoreSparseBatch1");
         ratio(md, byName, "dense scoring, batch 64 / batch 1", "scoreDenseBatch64", "scoreDenseBatch1");
         ratio(md, byName, "batch 64: sparse / dense graph", "scoreSparseBatch64", "scoreDenseBatch64");
         ratio(md, byName, "batch 1: sparse / dense graph", "scoreSparseBatch1", "scoreDenseBatch1");
         ratio(md, byName, "end to end / featurize alone", "featurizeAndScoreBatch64", "featurize");
-        ratio(md, byName, "end to end / sparse scoring alone (batch 64)", "featurizeAndScoreBatch64", "scoreSparseBatch64");
+        ratio(
+                md,
+                byName,
+                "end to end / sparse scoring alone (batch 64)",
+                "featurizeAndScoreBatch64",
+                "scoreSparseBatch64");
         String baseline = "shortFeaturizeAndScoreBatch64 [text-spam:1.0.0]";
         String prefix = "shortFeaturizeAndScoreBatch64 [";
-        for (String name : byName.keySet().stream().filter(n -> n.startsWith(prefix) && !n.equals(baseline)).toList()) {
+        for (String name : byName.keySet().stream()
+                .filter(n -> n.startsWith(prefix) && !n.equals(baseline))
+                .toList()) {
             String model = name.substring(prefix.length(), name.length() - 1);
             ratio(md, byName, "short texts end to end: " + model + " / text-spam:1.0.0", name, baseline);
             if (byName.containsKey(name)) {
                 double v = byName.get(name)[0];
-                md.append(String.format(Locale.ROOT, "| short texts end to end, %s: ≥ 50,000 items/s on one thread | %s (%,.0f) |%n",
-                        model, v >= 50_000 ? "met" : "NOT met", v));
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| short texts end to end, %s: ≥ 50,000 items/s on one thread | %s (%,.0f) |%n",
+                        model,
+                        v >= 50_000 ? "met" : "NOT met",
+                        v));
             }
         }
         if (!which.equals("email")) {
             // wall-clock rates on a shared machine mostly measure the share of a core the thread got: add CPU time
-            md.append("\nThe same short-text loop per CPU-second of its thread (").append(ShortTextCpuThroughput.class.getSimpleName())
-                    .append("):\n\n").append(ShortTextCpuThroughput.report(warmups * seconds, iterations * seconds,
-                            ShortTextCpuThroughput.MODELS));
+            md.append("\nThe same short-text loop per CPU-second of its thread (")
+                    .append(ShortTextCpuThroughput.class.getSimpleName())
+                    .append("):\n\n")
+                    .append(ShortTextCpuThroughput.report(
+                            warmups * seconds, iterations * seconds, ShortTextCpuThroughput.MODELS));
         }
         System.out.println(md);
         Files.createDirectories(output.toAbsolutePath().getParent());

@@ -6,7 +6,6 @@ import io.moderato.udfs.model.ModelSource;
 import io.moderato.udfs.model.OnnxModel;
 import io.moderato.udfs.text.TextFeaturizer;
 import io.moderato.udfs.vector.SparseVector;
-
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -25,8 +24,7 @@ import java.util.Locale;
  */
 public final class ShortTextCpuThroughput {
 
-    private ShortTextCpuThroughput() {
-    }
+    private ShortTextCpuThroughput() {}
 
     public static void main(String[] args) {
         double warmup = args.length > 0 ? Double.parseDouble(args[0]) : 5;
@@ -42,11 +40,16 @@ public final class ShortTextCpuThroughput {
     static String report(double warmup, double measured, List<String> models) {
         List<String> texts = BenchmarkTexts.shortTexts().texts();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder md = new StringBuilder(String.format(
+                Locale.ROOT,
                 "Featurize + score, batch %d, one thread, %d short texts (mean %.0f chars); %.0f s warm-up, %.0f s measured per model.%n%n"
                         + "| model | items/s (wall) | items per CPU-second | CPU share of the thread | vs text-spam:1.0.0 (CPU) | ≥ 50,000 items per CPU-second |%n"
                         + "|---|---:|---:|---:|---:|---|%n",
-                ShortTextScoringBenchmark.BATCH, texts.size(), BenchmarkTexts.shortTexts().meanChars(), warmup, measured));
+                ShortTextScoringBenchmark.BATCH,
+                texts.size(),
+                BenchmarkTexts.shortTexts().meanChars(),
+                warmup,
+                measured));
         double baseline = Double.NaN;
         try (ModelRegistry registry = ModelRegistry.open(ModelSource.classpath("models"))) {
             for (String id : models) {
@@ -64,8 +67,15 @@ public final class ShortTextCpuThroughput {
                 if (Double.isNaN(baseline)) {
                     baseline = perCpu;
                 }
-                String line = String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.0f %% | %.2f× | %s |%n", id, items / wallSeconds,
-                        perCpu, 100 * cpuSeconds / wallSeconds, perCpu / baseline, perCpu >= 50_000 ? "met" : "NOT met");
+                String line = String.format(
+                        Locale.ROOT,
+                        "| %s | %,.0f | %,.0f | %.0f %% | %.2f× | %s |%n",
+                        id,
+                        items / wallSeconds,
+                        perCpu,
+                        100 * cpuSeconds / wallSeconds,
+                        perCpu / baseline,
+                        perCpu >= 50_000 ? "met" : "NOT met");
                 md.append(line);
                 System.err.print(line);
             }
@@ -74,8 +84,13 @@ public final class ShortTextCpuThroughput {
     }
 
     /** Featurizes and scores batches of 64 until {@code seconds} of this thread's CPU time have passed; returns items. */
-    private static long run(TextFeaturizer featurizer, OnnxModel onnx, List<String> texts, int[] cursor, double seconds,
-                            ThreadMXBean threads) {
+    private static long run(
+            TextFeaturizer featurizer,
+            OnnxModel onnx,
+            List<String> texts,
+            int[] cursor,
+            double seconds,
+            ThreadMXBean threads) {
         long end = threads.getCurrentThreadCpuTime() + (long) (seconds * 1e9);
         long items = 0;
         long sink = 0;

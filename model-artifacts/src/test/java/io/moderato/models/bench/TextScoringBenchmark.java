@@ -7,6 +7,9 @@ import io.moderato.udfs.model.OnnxModel;
 import io.moderato.udfs.model.ScoreBatch;
 import io.moderato.udfs.text.TextFeaturizer;
 import io.moderato.udfs.vector.SparseVector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -17,10 +20,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Text scoring cost split into its steps, every figure in items per second: featurization alone;

@@ -1,11 +1,10 @@
 package io.moderato.models.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The evaluation CLI end to end on small labelled files, with the bundled models. */
 class EvaluateCliTest {
@@ -26,7 +25,10 @@ class EvaluateCliTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) {
-        return EvaluateCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return EvaluateCli.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     private Path csv() throws Exception {
@@ -47,15 +49,37 @@ class EvaluateCliTest {
     @Test
     void shouldPrintTheCardMetricsAndWriteAPlot() throws Exception {
         Path plot = dir.resolve("plot.html");
-        int code = run("--model", "text-spam", "--version", "1.0.0", "--input", csv().toString(), "--text-column", "body",
-                "--label-column", "kind", "--positive", "spam", "--plot", plot.toString(), "--threshold", "strict=0.99");
+        int code = run(
+                "--model",
+                "text-spam",
+                "--version",
+                "1.0.0",
+                "--input",
+                csv().toString(),
+                "--text-column",
+                "body",
+                "--label-column",
+                "kind",
+                "--positive",
+                "spam",
+                "--plot",
+                plot.toString(),
+                "--threshold",
+                "strict=0.99");
         String stdout = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        assertThat(stdout).startsWith("# text-spam:1.0.0 on comments.csv")
+        assertThat(stdout)
+                .startsWith("# text-spam:1.0.0 on comments.csv")
                 .contains("positive: `kind` ∈ {spam}; 6 items, 3 positive")
-                .contains("| ROC-AUC | ").contains("| average precision | ").contains("ECE (10 equal-width bins)")
-                .contains("| review 0.50 | positive (flagged) |").contains("| action 0.90 |").contains("| strict 0.99 |")
-                .contains("Recall at fixed precision").contains("| `ham` |").contains("| `spam` |");
+                .contains("| ROC-AUC | ")
+                .contains("| average precision | ")
+                .contains("ECE (10 equal-width bins)")
+                .contains("| review 0.50 | positive (flagged) |")
+                .contains("| action 0.90 |")
+                .contains("| strict 0.99 |")
+                .contains("Recall at fixed precision")
+                .contains("| `ham` |")
+                .contains("| `spam` |");
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("skipped 1 row(s) with a blank 'body' (rows [5])");
         assertThat(Files.readString(plot)).contains("<svg").contains("text-spam:1.0.0 on comments.csv");
     }
@@ -68,11 +92,15 @@ class EvaluateCliTest {
     void shouldReportTheSameFiguresForTheSameRowsAsCsvTsvAndJsonLines() throws Exception {
         ObjectMapper json = new ObjectMapper();
         List<String[]> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("src/test/resources/parity/text-abuse-1.0.0.jsonl"), StandardCharsets.UTF_8)) {
+        for (String line : Files.readAllLines(
+                Path.of("src/test/resources/parity/text-abuse-1.0.0.jsonl"), StandardCharsets.UTF_8)) {
             JsonNode row = json.readTree(line);
             // tabs and line breaks become spaces in every format alike, so TSV rows stay one line each
-            rows.add(new String[]{row.get("id").asText(), row.get("text").asText().replaceAll("[\\t\\r\\n]", " "),
-                    row.get("label").asText()});
+            rows.add(new String[] {
+                row.get("id").asText(),
+                row.get("text").asText().replaceAll("[\\t\\r\\n]", " "),
+                row.get("label").asText()
+            });
         }
         StringBuilder csv = new StringBuilder("id,tweet,class\n");
         StringBuilder tsv = new StringBuilder("id\ttweet\tclass\n");
@@ -80,22 +108,45 @@ class EvaluateCliTest {
         for (String[] r : rows) {
             String quoted = "\"" + r[1].replace("\"", "\"\"") + "\"";
             csv.append(r[0]).append(',').append(quoted).append(',').append(r[2]).append('\n');
-            tsv.append(r[0]).append('\t').append(quoted).append('\t').append(r[2]).append('\n');
-            ObjectNode o = json.createObjectNode().put("id", r[0]).put("tweet", r[1]).put("class", r[2]);
+            tsv.append(r[0])
+                    .append('\t')
+                    .append(quoted)
+                    .append('\t')
+                    .append(r[2])
+                    .append('\n');
+            ObjectNode o =
+                    json.createObjectNode().put("id", r[0]).put("tweet", r[1]).put("class", r[2]);
             jsonl.append(json.writeValueAsString(o)).append('\n');
         }
         List<String> reports = new ArrayList<>();
-        for (String[] file : List.of(new String[]{"tweets.csv", csv.toString()}, new String[]{"tweets.tsv", tsv.toString()},
-                new String[]{"tweets.jsonl", jsonl.toString()})) {
+        for (String[] file : List.of(
+                new String[] {"tweets.csv", csv.toString()},
+                new String[] {"tweets.tsv", tsv.toString()},
+                new String[] {"tweets.jsonl", jsonl.toString()})) {
             Path input = dir.resolve(file[0]);
             Files.writeString(input, file[1], StandardCharsets.UTF_8);
             out.reset();
-            int code = run("--model", "text-abuse", "--policy", "hate_speech", "--input", input.toString(),
-                    "--text-column", "tweet", "--label-column", "class", "--positive", "hate speech",
-                    "--plot", dir.resolve(file[0] + ".html").toString());
+            int code = run(
+                    "--model",
+                    "text-abuse",
+                    "--policy",
+                    "hate_speech",
+                    "--input",
+                    input.toString(),
+                    "--text-column",
+                    "tweet",
+                    "--label-column",
+                    "class",
+                    "--positive",
+                    "hate speech",
+                    "--plot",
+                    dir.resolve(file[0] + ".html").toString());
             assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
             String report = out.toString(StandardCharsets.UTF_8);
-            assertThat(report).contains(file[0]).contains(rows.size() + " items").contains("| ROC-AUC | ");
+            assertThat(report)
+                    .contains(file[0])
+                    .contains(rows.size() + " items")
+                    .contains("| ROC-AUC | ");
             reports.add(report.replace(file[0], "tweets.*"));
         }
         assertThat(reports.get(1)).isEqualTo(reports.get(0));
@@ -110,29 +161,76 @@ class EvaluateCliTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option --bogus");
         assertThat(run("--model", "text-spam")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing --input, --text-column, --label-column");
-        assertThat(run("--model", "x", "--input", "a.csv", "--text-column", "t", "--label-column", "l", "--threshold", "r=2"))
+        assertThat(run(
+                        "--model",
+                        "x",
+                        "--input",
+                        "a.csv",
+                        "--text-column",
+                        "t",
+                        "--label-column",
+                        "l",
+                        "--threshold",
+                        "r=2"))
                 .isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--threshold must be NAME=X with X in [0, 1], got 'r=2'");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("--threshold must be NAME=X with X in [0, 1], got 'r=2'");
     }
 
     @Test
     void shouldNameTheMissingColumnOrLabelAsAnInputError() throws Exception {
         Path file = csv();
-        assertThat(run("--model", "text-spam", "--input", file.toString(), "--text-column", "text", "--label-column", "kind"))
+        assertThat(run(
+                        "--model",
+                        "text-spam",
+                        "--input",
+                        file.toString(),
+                        "--text-column",
+                        "text",
+                        "--label-column",
+                        "kind"))
                 .isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("no column 'text' (columns: [id, body, kind])");
-        assertThat(run("--model", "text-spam", "--input", file.toString(), "--text-column", "body", "--label-column", "kind",
-                "--positive", "1")).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no label in column 'kind' equals a --positive value [1]");
+        assertThat(run(
+                        "--model",
+                        "text-spam",
+                        "--input",
+                        file.toString(),
+                        "--text-column",
+                        "body",
+                        "--label-column",
+                        "kind",
+                        "--positive",
+                        "1"))
+                .isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("no label in column 'kind' equals a --positive value [1]");
     }
 
     @Test
     void shouldAskWhichPolicyOfAMultiHeadModelAndNameAnUnknownModel() throws Exception {
         Path file = csv();
-        assertThat(run("--model", "text-abuse", "--input", file.toString(), "--text-column", "body", "--label-column", "kind"))
+        assertThat(run(
+                        "--model",
+                        "text-abuse",
+                        "--input",
+                        file.toString(),
+                        "--text-column",
+                        "body",
+                        "--label-column",
+                        "kind"))
                 .isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("scores [hate_speech, harassment]: choose one with --policy");
-        assertThat(run("--model", "text-nope", "--input", file.toString(), "--text-column", "body", "--label-column", "kind"))
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("scores [hate_speech, harassment]: choose one with --policy");
+        assertThat(run(
+                        "--model",
+                        "text-nope",
+                        "--input",
+                        file.toString(),
+                        "--text-column",
+                        "body",
+                        "--label-column",
+                        "kind"))
                 .isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("no versions of model 'text-nope' found");
     }

@@ -1,5 +1,8 @@
 package io.moderato.models.embedding;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.moderato.models.ModelArtifacts;
 import io.moderato.udfs.model.EmbeddingScorer;
 import io.moderato.udfs.model.InputEncoding;
@@ -7,19 +10,15 @@ import io.moderato.udfs.model.ModelManifest;
 import io.moderato.udfs.model.ModelRegistry;
 import io.moderato.udfs.model.ModelSource;
 import io.moderato.udfs.model.ScoreBatch;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.FieldSource;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 
 /** The committed synthetic heads, loaded from the classpath as a job loads them. */
 class EmbeddingHeadsTest {
@@ -40,8 +39,9 @@ class EmbeddingHeadsTest {
     }
 
     private static SyntheticEmbeddingGenerator.Samples batch(EmbeddingHeadTrainer.Head head, int n) {
-        return new SyntheticEmbeddingGenerator(new SyntheticEmbeddingGenerator.Spec(head.dimensions(), head.policies(),
-                head.prevalence(), EmbeddingHeadTrainer.SEPARATION, 1234L)).generate(n, 5678L);
+        return new SyntheticEmbeddingGenerator(new SyntheticEmbeddingGenerator.Spec(
+                        head.dimensions(), head.policies(), head.prevalence(), EmbeddingHeadTrainer.SEPARATION, 1234L))
+                .generate(n, 5678L);
     }
 
     @ParameterizedTest
@@ -82,22 +82,31 @@ class EmbeddingHeadsTest {
         assertThat(manifest.featurizer()).isNull();
         assertThat(manifest.trainingData().source()).startsWith("SYNTHETIC");
         assertThat(manifest.notes()).contains("SYNTHETIC").contains("no quality");
-        assertThat(manifest.validationMetrics().keySet()).allSatisfy(k -> assertThat(k).startsWith("synthetic."));
+        assertThat(manifest.validationMetrics().keySet())
+                .allSatisfy(k -> assertThat(k).startsWith("synthetic."));
         String card;
-        try (InputStream in = getClass().getClassLoader()
+        try (InputStream in = getClass()
+                .getClassLoader()
                 .getResourceAsStream("models/" + head.name() + "/" + VERSION + "/" + ModelArtifacts.MODEL_CARD)) {
             assertThat(in).isNotNull();
             card = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        assertThat(card).contains("SYNTHETIC PLACEHOLDER").contains("NO QUALITY CLAIM")
+        assertThat(card)
+                .contains("SYNTHETIC PLACEHOLDER")
+                .contains("NO QUALITY CLAIM")
                 .contains("SyntheticEmbeddingGenerator");
     }
 
     @ParameterizedTest
     @FieldSource("HEADS")
     void shouldReproduceTheCommittedHeadFromTheTrainerAndSeed(EmbeddingHeadTrainer.Head head) throws IOException {
-        EmbeddingHeadTrainer.Result result = EmbeddingHeadTrainer.train(head, VERSION, EmbeddingHeadTrainer.DEFAULT_SEED,
-                EmbeddingHeadTrainer.TRAIN_SIZE, EmbeddingHeadTrainer.VALIDATION_SIZE, m -> { });
+        EmbeddingHeadTrainer.Result result = EmbeddingHeadTrainer.train(
+                head,
+                VERSION,
+                EmbeddingHeadTrainer.DEFAULT_SEED,
+                EmbeddingHeadTrainer.TRAIN_SIZE,
+                EmbeddingHeadTrainer.VALIDATION_SIZE,
+                m -> {});
         String base = "models/" + head.name() + "/" + VERSION + "/";
         assertThat(result.manifest().toJson() + "\n").isEqualTo(resource(base + ModelArtifacts.MANIFEST));
         assertThat(result.modelCard()).isEqualTo(resource(base + ModelArtifacts.MODEL_CARD));

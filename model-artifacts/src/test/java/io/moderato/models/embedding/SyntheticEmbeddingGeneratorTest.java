@@ -1,17 +1,16 @@
 package io.moderato.models.embedding;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 class SyntheticEmbeddingGeneratorTest {
 
-    private static final SyntheticEmbeddingGenerator.Spec SPEC = new SyntheticEmbeddingGenerator.Spec(
-            64, List.of("a", "b"), new double[]{0.2, 0.05}, 2.5, 11L);
+    private static final SyntheticEmbeddingGenerator.Spec SPEC =
+            new SyntheticEmbeddingGenerator.Spec(64, List.of("a", "b"), new double[] {0.2, 0.05}, 2.5, 11L);
 
     @Test
     void shouldEmitUnitLengthEmbeddingsWithTheConfiguredPrevalence() {
@@ -61,9 +60,9 @@ class SyntheticEmbeddingGeneratorTest {
 
     @Test
     void shouldRejectInconsistentSpecs() {
-        assertThatThrownBy(() -> new SyntheticEmbeddingGenerator.Spec(8, List.of("a"), new double[]{0.1, 0.2}, 1, 1))
+        assertThatThrownBy(() -> new SyntheticEmbeddingGenerator.Spec(8, List.of("a"), new double[] {0.1, 0.2}, 1, 1))
                 .hasMessageContaining("prevalences");
-        assertThatThrownBy(() -> new SyntheticEmbeddingGenerator.Spec(8, List.of("a"), new double[]{1.0}, 1, 1))
+        assertThatThrownBy(() -> new SyntheticEmbeddingGenerator.Spec(8, List.of("a"), new double[] {1.0}, 1, 1))
                 .hasMessageContaining("prevalence");
     }
 }

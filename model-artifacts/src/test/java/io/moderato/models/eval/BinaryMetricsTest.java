@@ -1,27 +1,27 @@
 package io.moderato.models.eval;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
+
+import org.junit.jupiter.api.Test;
 
 class BinaryMetricsTest {
 
     @Test
     void shouldGiveOneForPerfectRankingAndHalfForAllTies() {
-        assertThat(BinaryMetrics.rocAuc(new double[]{0.1, 0.2, 0.8, 0.9}, new boolean[]{false, false, true, true}))
+        assertThat(BinaryMetrics.rocAuc(new double[] {0.1, 0.2, 0.8, 0.9}, new boolean[] {false, false, true, true}))
                 .isEqualTo(1.0);
-        assertThat(BinaryMetrics.rocAuc(new double[]{0.5, 0.5, 0.5, 0.5}, new boolean[]{false, true, false, true}))
+        assertThat(BinaryMetrics.rocAuc(new double[] {0.5, 0.5, 0.5, 0.5}, new boolean[] {false, true, false, true}))
                 .isEqualTo(0.5);
-        assertThat(BinaryMetrics.rocAuc(new double[]{0.9, 0.8, 0.2, 0.1}, new boolean[]{false, false, true, true}))
+        assertThat(BinaryMetrics.rocAuc(new double[] {0.9, 0.8, 0.2, 0.1}, new boolean[] {false, false, true, true}))
                 .isEqualTo(0.0);
     }
 
     @Test
     void shouldCountPositiveNegativeTiesAsOneHalf() {
         // pairs (pos, neg): (0.4,0.1)=1 (0.4,0.4)=0.5 (0.9,0.1)=1 (0.9,0.4)=1 → 3.5 / 4
-        double auc = BinaryMetrics.rocAuc(new double[]{0.1, 0.4, 0.4, 0.9}, new boolean[]{false, false, true, true});
+        double auc = BinaryMetrics.rocAuc(new double[] {0.1, 0.4, 0.4, 0.9}, new boolean[] {false, false, true, true});
         assertThat(auc).isCloseTo(0.875, offset(1e-12));
     }
 
@@ -50,8 +50,8 @@ class BinaryMetricsTest {
 
     @Test
     void shouldFlagScoresAtOrAboveTheThreshold() {
-        BinaryMetrics.Confusion c = BinaryMetrics.at(new double[]{0.2, 0.5, 0.7, 0.4, 0.95},
-                new boolean[]{false, false, true, true, true}, 0.5);
+        BinaryMetrics.Confusion c = BinaryMetrics.at(
+                new double[] {0.2, 0.5, 0.7, 0.4, 0.95}, new boolean[] {false, false, true, true, true}, 0.5);
         assertThat(c.truePositives()).isEqualTo(2);
         assertThat(c.falsePositives()).isEqualTo(1);
         assertThat(c.trueNegatives()).isEqualTo(1);
@@ -63,7 +63,7 @@ class BinaryMetricsTest {
 
     @Test
     void shouldRefuseOneClassData() {
-        assertThatThrownBy(() -> BinaryMetrics.rocAuc(new double[]{0.1, 0.2}, new boolean[]{true, true}))
+        assertThatThrownBy(() -> BinaryMetrics.rocAuc(new double[] {0.1, 0.2}, new boolean[] {true, true}))
                 .hasMessageContaining("both classes");
     }
 }

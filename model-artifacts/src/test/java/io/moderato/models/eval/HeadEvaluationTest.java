@@ -1,13 +1,12 @@
 package io.moderato.models.eval;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class HeadEvaluationTest {
 
@@ -32,8 +31,10 @@ class HeadEvaluationTest {
     void shouldReportSmallCalibrationErrorForACalibratedScorerWithAnIntervalAroundIt() {
         HeadEvaluation e = calibrated(20_000, 5);
         assertThat(e.expectedCalibrationError().value()).isLessThan(0.02);
-        assertThat(e.expectedCalibrationError().lower()).isLessThanOrEqualTo(e.expectedCalibrationError().value());
-        assertThat(e.expectedCalibrationError().upper()).isGreaterThanOrEqualTo(e.expectedCalibrationError().value());
+        assertThat(e.expectedCalibrationError().lower())
+                .isLessThanOrEqualTo(e.expectedCalibrationError().value());
+        assertThat(e.expectedCalibrationError().upper())
+                .isGreaterThanOrEqualTo(e.expectedCalibrationError().value());
         // uniform scores, P(y|s) = s: ROC-AUC is 5/6 in expectation
         assertThat(e.rocAuc().value()).isBetween(0.82, 0.85);
         assertThat(e.rocAuc().lower()).isLessThan(e.rocAuc().value());
@@ -51,13 +52,21 @@ class HeadEvaluationTest {
         BinaryMetrics.Confusion c = review.confusion();
         assertThat(review.name()).isEqualTo("review");
         assertThat(review.precision().value()).isEqualTo(c.precision());
-        assertThat(review.negativeRecall().value()).isEqualTo((double) c.trueNegatives() / (c.trueNegatives() + c.falsePositives()));
+        assertThat(review.negativeRecall().value())
+                .isEqualTo((double) c.trueNegatives() / (c.trueNegatives() + c.falsePositives()));
         assertThat(e.labelBands()).containsOnlyKeys("no", "yes");
-        long yes = e.labelBands().get("yes")[0] + e.labelBands().get("yes")[1] + e.labelBands().get("yes")[2];
+        long yes = e.labelBands().get("yes")[0]
+                + e.labelBands().get("yes")[1]
+                + e.labelBands().get("yes")[2];
         assertThat(yes).isEqualTo(e.positiveItems());
         assertThat(e.labelBands().get("yes")[1] + e.labelBands().get("yes")[2]).isEqualTo(c.truePositives());
-        assertThat(e.figures("spam.comments")).containsKeys("spam.comments.roc_auc", "spam.comments.ece",
-                "spam.comments.review.f1", "spam.comments.action.precision", "spam.comments.recall_at_precision_95");
+        assertThat(e.figures("spam.comments"))
+                .containsKeys(
+                        "spam.comments.roc_auc",
+                        "spam.comments.ece",
+                        "spam.comments.review.f1",
+                        "spam.comments.action.precision",
+                        "spam.comments.recall_at_precision_95");
     }
 
     @Test
@@ -74,7 +83,8 @@ class HeadEvaluationTest {
 
     @Test
     void shouldRefuseDataWithOneClassOnly() {
-        assertThatThrownBy(() -> HeadEvaluation.of("spam", "x", new double[]{0.1, 0.2}, new boolean[]{true, true}, Map.of(), null))
+        assertThatThrownBy(() -> HeadEvaluation.of(
+                        "spam", "x", new double[] {0.1, 0.2}, new boolean[] {true, true}, Map.of(), null))
                 .hasMessageContaining("2 positive and 0 negative");
     }
 
@@ -82,11 +92,20 @@ class HeadEvaluationTest {
     void shouldRenderTheSameMarkdownAndAPlotForTheSameEvaluation() {
         HeadEvaluation e = calibrated(1_000, 4);
         String markdown = EvaluationMarkdown.render(e);
-        assertThat(markdown).contains("| ROC-AUC | ").contains("ECE (10 equal-width bins)").contains("| review 0.50 | positive")
-                .contains("Items per original label value").contains("| `yes` |");
+        assertThat(markdown)
+                .contains("| ROC-AUC | ")
+                .contains("ECE (10 equal-width bins)")
+                .contains("| review 0.50 | positive")
+                .contains("Items per original label value")
+                .contains("| `yes` |");
         String html = EvaluationPlot.html("t <&>", java.util.List.of(e));
-        assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").contains("Precision–recall").contains("Reliability")
-                .contains("t &lt;&amp;&gt;").doesNotContain("<script");
+        assertThat(html)
+                .startsWith("<!DOCTYPE html>")
+                .contains("<svg")
+                .contains("Precision–recall")
+                .contains("Reliability")
+                .contains("t &lt;&amp;&gt;")
+                .doesNotContain("<script");
         assertThat(EvaluationPlot.html("t <&>", java.util.List.of(e))).isEqualTo(html);
     }
 }

@@ -1,12 +1,11 @@
 package io.moderato.models.eval;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.SplittableRandom;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 class RankedScoresTest {
 
@@ -34,10 +33,10 @@ class RankedScoresTest {
     @Test
     void shouldComputeAveragePrecisionAsTheStepwiseAreaOverDistinctThresholds() {
         // descending: 0.9 P, 0.8 N, 0.7 P, 0.6 N → AP = 1/2 · 1 + 1/2 · 2/3
-        RankedScores r = new RankedScores(new double[]{0.9, 0.8, 0.7, 0.6}, new boolean[]{true, false, true, false});
+        RankedScores r = new RankedScores(new double[] {0.9, 0.8, 0.7, 0.6}, new boolean[] {true, false, true, false});
         assertThat(r.averagePrecision(null)).isCloseTo(0.5 + 1.0 / 3, offset(1e-12));
         // a tie group of one positive and one negative at the top counts as one threshold with precision 1/2
-        RankedScores tied = new RankedScores(new double[]{0.9, 0.9, 0.1}, new boolean[]{true, false, true});
+        RankedScores tied = new RankedScores(new double[] {0.9, 0.9, 0.1}, new boolean[] {true, false, true});
         assertThat(tied.averagePrecision(null)).isCloseTo(0.5 * 0.5 + 0.5 * 2.0 / 3, offset(1e-12));
     }
 
@@ -65,14 +64,15 @@ class RankedScoresTest {
         RankedScores repeated = new RankedScores(java.util.Arrays.copyOf(s, k), java.util.Arrays.copyOf(y, k));
         assertThat(weighted.rocAuc(w)).isCloseTo(repeated.rocAuc(null), offset(1e-12));
         assertThat(weighted.averagePrecision(w)).isCloseTo(repeated.averagePrecision(null), offset(1e-12));
-        assertThat(weighted.expectedCalibrationError(w)).isCloseTo(repeated.expectedCalibrationError(null), offset(1e-12));
+        assertThat(weighted.expectedCalibrationError(w))
+                .isCloseTo(repeated.expectedCalibrationError(null), offset(1e-12));
         assertThat(weighted.logLoss(w)).isCloseTo(repeated.logLoss(null), offset(1e-12));
     }
 
     @Test
     void shouldComputeExpectedCalibrationErrorOverEqualWidthBins() {
         // bin [0.2, 0.3): scores 0.2, 0.2, positive rate 1/2 → |0.2 − 0.5| · 2/4; bin [0.9, 1]: 0.9, 1.0, both positive
-        RankedScores r = new RankedScores(new double[]{0.2, 0.2, 0.9, 1.0}, new boolean[]{true, false, true, true});
+        RankedScores r = new RankedScores(new double[] {0.2, 0.2, 0.9, 1.0}, new boolean[] {true, false, true, true});
         assertThat(r.expectedCalibrationError(null)).isCloseTo(0.5 * 0.3 + 0.5 * 0.05, offset(1e-12));
         assertThat(r.reliability()).hasSize(2);
         assertThat(r.reliability().get(1).from()).isEqualTo(0.9);
@@ -81,13 +81,15 @@ class RankedScoresTest {
 
     @Test
     void shouldFindTheHighestRecallThatKeepsAPrecisionTarget() {
-        RankedScores r = new RankedScores(new double[]{0.9, 0.8, 0.7, 0.6, 0.5}, new boolean[]{true, true, false, true, false});
+        RankedScores r = new RankedScores(
+                new double[] {0.9, 0.8, 0.7, 0.6, 0.5}, new boolean[] {true, true, false, true, false});
         RankedScores.CurvePoint p = r.recallAtPrecision(0.75);
         assertThat(p.threshold()).isEqualTo(0.6);
         assertThat(p.recall()).isEqualTo(1.0);
         assertThat(p.precision()).isEqualTo(0.75);
         assertThat(r.recallAtPrecision(0.99).threshold()).isEqualTo(0.8);
-        assertThat(new RankedScores(new double[]{0.9, 0.1}, new boolean[]{false, true}).recallAtPrecision(0.9)).isNull();
+        assertThat(new RankedScores(new double[] {0.9, 0.1}, new boolean[] {false, true}).recallAtPrecision(0.9))
+                .isNull();
     }
 
     @Test
@@ -98,9 +100,9 @@ class RankedScoresTest {
 
     @Test
     void shouldRejectScoresThatAreNotProbabilities() {
-        assertThatThrownBy(() -> new RankedScores(new double[]{0.5, 1.5}, new boolean[]{true, false}))
+        assertThatThrownBy(() -> new RankedScores(new double[] {0.5, 1.5}, new boolean[] {true, false}))
                 .hasMessageContaining("score 1 is 1.5");
-        assertThatThrownBy(() -> new RankedScores(new double[]{0.5}, new boolean[]{true, false}))
+        assertThatThrownBy(() -> new RankedScores(new double[] {0.5}, new boolean[] {true, false}))
                 .hasMessageContaining("1 scores but 2 labels");
     }
 }

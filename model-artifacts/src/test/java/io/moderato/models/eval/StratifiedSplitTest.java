@@ -1,6 +1,6 @@
 package io.moderato.models.eval;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,8 +10,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class StratifiedSplitTest {
 
@@ -35,8 +34,9 @@ class StratifiedSplitTest {
     /** The binary split exactly as text-spam 1.0.0 was trained with (its files must stay reproducible). */
     private static List<Item> legacySecond(List<Item> items, double fraction, long seed) {
         List<Item> second = new ArrayList<>();
-        for (boolean cls : new boolean[]{false, true}) {
-            List<Item> members = new ArrayList<>(items.stream().filter(t -> t.positive() == cls).toList());
+        for (boolean cls : new boolean[] {false, true}) {
+            List<Item> members = new ArrayList<>(
+                    items.stream().filter(t -> t.positive() == cls).toList());
             members.sort(Comparator.comparing(Item::id));
             Collections.shuffle(members, new Random(seed + (cls ? 1 : 0)));
             second.addAll(members.subList(0, (int) Math.round(fraction * members.size())));
@@ -48,10 +48,12 @@ class StratifiedSplitTest {
     @Test
     void shouldKeepTheBinarySplitOfEarlierModelsBitForBit() {
         List<Item> items = items(2500, 500);
-        assertThat(StratifiedSplit.split(items, Item::positive, Item::id, 0.2, 42).second())
+        assertThat(StratifiedSplit.split(items, Item::positive, Item::id, 0.2, 42)
+                        .second())
                 .isEqualTo(legacySecond(items, 0.2, 42));
         List<Item> onlyPositives = items(0, 40);
-        assertThat(StratifiedSplit.split(onlyPositives, Item::positive, Item::id, 0.25, 7).second())
+        assertThat(StratifiedSplit.split(onlyPositives, Item::positive, Item::id, 0.25, 7)
+                        .second())
                 .isEqualTo(legacySecond(onlyPositives, 0.25, 7));
     }
 
@@ -59,12 +61,16 @@ class StratifiedSplitTest {
     void shouldKeepEveryStratumsShareInAMultiClassSplit() {
         List<Item> items = items(1165, 15324, 3318);
         StratifiedSplit.Parts<Item> parts = StratifiedSplit.splitBy(items, Item::cls, Item::id, 0.2, 42);
-        Map<Integer, Long> second = parts.second().stream().collect(Collectors.groupingBy(Item::cls, Collectors.counting()));
+        Map<Integer, Long> second =
+                parts.second().stream().collect(Collectors.groupingBy(Item::cls, Collectors.counting()));
         assertThat(second).containsEntry(0, 233L).containsEntry(1, 3065L).containsEntry(2, 664L);
         assertThat(parts.first().size() + parts.second().size()).isEqualTo(items.size());
-        assertThat(Collections.disjoint(new java.util.HashSet<>(parts.first()), parts.second())).isTrue();
-        assertThat(StratifiedSplit.splitBy(new ArrayList<>(items), Item::cls, Item::id, 0.2, 42)).isEqualTo(parts);
-        assertThat(StratifiedSplit.splitBy(items, Item::cls, Item::id, 0.2, 43).second()).isNotEqualTo(parts.second());
+        assertThat(Collections.disjoint(new java.util.HashSet<>(parts.first()), parts.second()))
+                .isTrue();
+        assertThat(StratifiedSplit.splitBy(new ArrayList<>(items), Item::cls, Item::id, 0.2, 42))
+                .isEqualTo(parts);
+        assertThat(StratifiedSplit.splitBy(items, Item::cls, Item::id, 0.2, 43).second())
+                .isNotEqualTo(parts.second());
     }
 
     @Test

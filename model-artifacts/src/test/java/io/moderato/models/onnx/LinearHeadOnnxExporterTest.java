@@ -1,24 +1,23 @@
 package io.moderato.models.onnx;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
+
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.offset;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LinearHeadOnnxExporterTest {
 
@@ -41,7 +40,7 @@ class LinearHeadOnnxExporterTest {
                 row[j] = (float) rnd.nextGaussian(0, 0.5);
             }
         }
-        b = new float[]{-1.5f, 0.25f, 2.0f};
+        b = new float[] {-1.5f, 0.25f, 2.0f};
         exporter = new LinearHeadOnnxExporter(w, b);
     }
 
@@ -49,15 +48,17 @@ class LinearHeadOnnxExporterTest {
     void shouldMatchDirectSigmoidOfLinearMapOnDenseGraph() throws OrtException {
         float[][] x = randomDense(new SplittableRandom(11));
         try (OrtSession session = env.createSession(exporter.denseBytes("test", 1, "test"));
-             OnnxTensor input = OnnxTensor.createTensor(env, x);
-             OrtSession.Result result = session.run(Map.of(LinearHeadOnnxExporter.DENSE_INPUT, input))) {
-            float[][] probs = (float[][]) result.get(LinearHeadOnnxExporter.OUTPUT).orElseThrow().getValue();
+                OnnxTensor input = OnnxTensor.createTensor(env, x);
+                OrtSession.Result result = session.run(Map.of(LinearHeadOnnxExporter.DENSE_INPUT, input))) {
+            float[][] probs = (float[][])
+                    result.get(LinearHeadOnnxExporter.OUTPUT).orElseThrow().getValue();
             assertThat(probs.length).isEqualTo(N);
             for (int n = 0; n < N; n++) {
                 assertThat(probs[n]).hasSize(P);
                 double[] expected = expectedDense(x[n]);
                 for (int j = 0; j < P; j++) {
-                    assertThat((double) probs[n][j]).as("row %d policy %d", n, j)
+                    assertThat((double) probs[n][j])
+                            .as("row %d policy %d", n, j)
                             .isCloseTo(expected[j], offset(1e-6));
                 }
             }
@@ -80,8 +81,8 @@ class LinearHeadOnnxExporterTest {
         assertSparseGraphMatches(new LinearHeadOnnxExporter(w1, b1), w1, b1, new SplittableRandom(17));
     }
 
-    private static void assertSparseGraphMatches(LinearHeadOnnxExporter head, float[][] weights, float[] bias,
-                                                 SplittableRandom rnd) throws OrtException {
+    private static void assertSparseGraphMatches(
+            LinearHeadOnnxExporter head, float[][] weights, float[] bias, SplittableRandom rnd) throws OrtException {
         // row n has (n * 7) % 41 non-zeros: rows 0 and the last are empty, one row reaches 40
         int[][] picked = new int[N][];
         int nnz = 0;
@@ -135,7 +136,8 @@ class LinearHeadOnnxExporterTest {
     @Test
     void shouldSumRepeatedIndicesOfOneRow() throws OrtException {
         // not produced by SparseVector (indices strictly ascending), but the graph's meaning is a sum
-        float[][] probs = runSparse(exporter, new long[]{5, 5, 9}, new float[]{0.5f, 0.25f, 1f}, new long[]{1, 1, 1}, 2);
+        float[][] probs =
+                runSparse(exporter, new long[] {5, 5, 9}, new float[] {0.5f, 0.25f, 1f}, new long[] {1, 1, 1}, 2);
         float[] dense = new float[D];
         dense[5] = 0.75f;
         dense[9] = 1f;
@@ -146,41 +148,54 @@ class LinearHeadOnnxExporterTest {
         }
     }
 
-    private static float[][] runSparse(LinearHeadOnnxExporter head, long[] indices, float[] values, long[] rows,
-                                       long batchSize) throws OrtException {
+    private static float[][] runSparse(
+            LinearHeadOnnxExporter head, long[] indices, float[] values, long[] rows, long batchSize)
+            throws OrtException {
         long[] shape = {indices.length};
         try (OrtSession session = env.createSession(head.sparseBytes("test", 1, "test"));
-             OnnxTensor idx = OnnxTensor.createTensor(env, LongBuffer.wrap(indices), shape);
-             OnnxTensor val = OnnxTensor.createTensor(env, FloatBuffer.wrap(values), shape);
-             OnnxTensor row = OnnxTensor.createTensor(env, LongBuffer.wrap(rows), shape);
-             OnnxTensor n = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[]{batchSize}), new long[]{1});
-             OrtSession.Result result = session.run(Map.of(
-                     LinearHeadOnnxExporter.SPARSE_INDICES, idx, LinearHeadOnnxExporter.SPARSE_VALUES, val,
-                     LinearHeadOnnxExporter.SPARSE_ROWS, row, LinearHeadOnnxExporter.SPARSE_BATCH_SIZE, n))) {
-            return (float[][]) result.get(LinearHeadOnnxExporter.OUTPUT).orElseThrow().getValue();
+                OnnxTensor idx = OnnxTensor.createTensor(env, LongBuffer.wrap(indices), shape);
+                OnnxTensor val = OnnxTensor.createTensor(env, FloatBuffer.wrap(values), shape);
+                OnnxTensor row = OnnxTensor.createTensor(env, LongBuffer.wrap(rows), shape);
+                OnnxTensor n = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[] {batchSize}), new long[] {1});
+                OrtSession.Result result = session.run(Map.of(
+                        LinearHeadOnnxExporter.SPARSE_INDICES,
+                        idx,
+                        LinearHeadOnnxExporter.SPARSE_VALUES,
+                        val,
+                        LinearHeadOnnxExporter.SPARSE_ROWS,
+                        row,
+                        LinearHeadOnnxExporter.SPARSE_BATCH_SIZE,
+                        n))) {
+            return (float[][])
+                    result.get(LinearHeadOnnxExporter.OUTPUT).orElseThrow().getValue();
         }
     }
 
     @Test
     void shouldDeclareTheServingContractOnBothGraphs() throws Exception {
         try (OrtSession dense = env.createSession(exporter.denseBytes("test", 1, "test"));
-             OrtSession sparse = env.createSession(exporter.sparseBytes("test", 1, "test"))) {
+                OrtSession sparse = env.createSession(exporter.sparseBytes("test", 1, "test"))) {
             assertThat(dense.getInputNames()).containsExactly(LinearHeadOnnxExporter.DENSE_INPUT);
             assertThat(dense.getOutputNames()).containsExactly(LinearHeadOnnxExporter.OUTPUT);
-            assertThat(dense.getInputInfo().get("input").getInfo().toString()).contains("FLOAT").contains(", " + D + "]");
+            assertThat(dense.getInputInfo().get("input").getInfo().toString())
+                    .contains("FLOAT")
+                    .contains(", " + D + "]");
             assertThat(sparse.getInputNames()).containsExactlyInAnyOrder("indices", "values", "rows", "batch_size");
             assertThat(shape(sparse, "indices")).containsExactly(-1L);
             assertThat(shape(sparse, "values")).containsExactly(-1L);
             assertThat(shape(sparse, "rows")).containsExactly(-1L);
             assertThat(shape(sparse, "batch_size")).containsExactly(1L);
-            assertThat(sparse.getInputInfo().get("indices").getInfo().toString()).contains("INT64");
+            assertThat(sparse.getInputInfo().get("indices").getInfo().toString())
+                    .contains("INT64");
             assertThat(sparse.getInputInfo().get("values").getInfo().toString()).contains("FLOAT");
             assertThat(sparse.getInputInfo().get("rows").getInfo().toString()).contains("INT64");
-            assertThat(sparse.getInputInfo().get("batch_size").getInfo().toString()).contains("INT64");
+            assertThat(sparse.getInputInfo().get("batch_size").getInfo().toString())
+                    .contains("INT64");
             assertThat(sparse.getOutputNames()).containsExactly(LinearHeadOnnxExporter.OUTPUT);
             assertThat(shape(sparse, LinearHeadOnnxExporter.OUTPUT)).containsExactly(-1L, P);
         }
-        assertThat(exporter.denseModel("test", 1, "test").getOpsetImport(0).getVersion()).isEqualTo(LinearHeadOnnxExporter.OPSET);
+        assertThat(exporter.denseModel("test", 1, "test").getOpsetImport(0).getVersion())
+                .isEqualTo(LinearHeadOnnxExporter.OPSET);
         assertThat(exporter.sparseModel("test", 1, "test").getOpsetImport(0).getVersion())
                 .isEqualTo(LinearHeadOnnxExporter.SPARSE_OPSET);
         assertThat(exporter.sparseModel("test", 1, "test").getGraph().getNodeList())
@@ -190,7 +205,9 @@ class LinearHeadOnnxExporterTest {
     }
 
     private static long[] shape(OrtSession session, String name) throws OrtException {
-        var info = session.getInputInfo().containsKey(name) ? session.getInputInfo().get(name) : session.getOutputInfo().get(name);
+        var info = session.getInputInfo().containsKey(name)
+                ? session.getInputInfo().get(name)
+                : session.getOutputInfo().get(name);
         return ((TensorInfo) info.getInfo()).getShape();
     }
 
@@ -205,10 +222,10 @@ class LinearHeadOnnxExporterTest {
 
     @Test
     void shouldRejectMismatchedShapes() {
-        assertThatThrownBy(() -> new LinearHeadOnnxExporter(new float[][]{{1f, 2f}, {3f}}, new float[]{0f, 0f}))
+        assertThatThrownBy(() -> new LinearHeadOnnxExporter(new float[][] {{1f, 2f}, {3f}}, new float[] {0f, 0f}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("row 1");
-        assertThatThrownBy(() -> new LinearHeadOnnxExporter(new float[0][], new float[]{0f}))
+        assertThatThrownBy(() -> new LinearHeadOnnxExporter(new float[0][], new float[] {0f}))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

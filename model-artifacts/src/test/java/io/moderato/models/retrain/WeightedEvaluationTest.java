@@ -1,15 +1,14 @@
 package io.moderato.models.retrain;
 
-import io.moderato.models.eval.BinaryMetrics;
-import org.junit.jupiter.api.Test;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Random;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import io.moderato.models.eval.BinaryMetrics;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 class WeightedEvaluationTest {
 
@@ -52,7 +51,8 @@ class WeightedEvaluationTest {
         double[] repeatedScores = {0.1, 0.4, 0.4, 0.4, 0.35, 0.8, 0.8, 0.8, 0.2};
         boolean[] repeatedLabels = {false, true, true, true, false, true, false, false, true};
 
-        assertThat(WeightedEvaluation.rocAuc(scores, labels, ones)).isCloseTo(BinaryMetrics.rocAuc(scores, labels), within(1e-12));
+        assertThat(WeightedEvaluation.rocAuc(scores, labels, ones))
+                .isCloseTo(BinaryMetrics.rocAuc(scores, labels), within(1e-12));
         assertThat(WeightedEvaluation.rocAuc(scores, labels, weights))
                 .isCloseTo(BinaryMetrics.rocAuc(repeatedScores, repeatedLabels), within(1e-12));
     }
@@ -79,9 +79,11 @@ class WeightedEvaluationTest {
 
     @Test
     void shouldRejectOneClassAndBadWeights() {
-        assertThatThrownBy(() -> WeightedEvaluation.rocAuc(new double[]{0.1, 0.2}, new boolean[]{true, true}, new double[]{1, 1}))
+        assertThatThrownBy(() -> WeightedEvaluation.rocAuc(
+                        new double[] {0.1, 0.2}, new boolean[] {true, true}, new double[] {1, 1}))
                 .hasMessageContaining("both classes");
-        assertThatThrownBy(() -> WeightedEvaluation.rocAuc(new double[]{0.1, 0.2}, new boolean[]{true, false}, new double[]{1, 0}))
+        assertThatThrownBy(() -> WeightedEvaluation.rocAuc(
+                        new double[] {0.1, 0.2}, new boolean[] {true, false}, new double[] {1, 0}))
                 .hasMessageContaining("weight 1");
     }
 }

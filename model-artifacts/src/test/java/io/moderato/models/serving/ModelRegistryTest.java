@@ -1,5 +1,8 @@
 package io.moderato.models.serving;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.moderato.udfs.model.InputEncoding;
 import io.moderato.udfs.model.ModelLoadException;
 import io.moderato.udfs.model.ModelManifest;
@@ -8,11 +11,6 @@ import io.moderato.udfs.model.ModelSource;
 import io.moderato.udfs.model.OnnxModel;
 import io.moderato.udfs.model.ScoreBatch;
 import io.moderato.udfs.model.TextScorer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +23,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The serving path on the real committed models: load-time errors that name the file and the
@@ -49,8 +48,8 @@ class ModelRegistryTest {
     static void openBundled() throws IOException {
         bundled = ModelRegistry.open(ModelSource.classpath("models"));
         texts = new ArrayList<>();
-        try (InputStream in = ModelRegistryTest.class.getClassLoader()
-                .getResourceAsStream("parity/text-spam-1.0.0.jsonl")) {
+        try (InputStream in =
+                ModelRegistryTest.class.getClassLoader().getResourceAsStream("parity/text-spam-1.0.0.jsonl")) {
             var json = new com.fasterxml.jackson.databind.ObjectMapper();
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 if (!line.isBlank()) {
@@ -70,8 +69,8 @@ class ModelRegistryTest {
         Path dir = tmp.resolve("models").resolve(MODEL).resolve(VERSION);
         Files.createDirectories(dir);
         for (String file : FILES) {
-            try (InputStream in = getClass().getClassLoader()
-                    .getResourceAsStream("models/" + MODEL + "/" + VERSION + "/" + file)) {
+            try (InputStream in =
+                    getClass().getClassLoader().getResourceAsStream("models/" + MODEL + "/" + VERSION + "/" + file)) {
                 Files.copy(in, dir.resolve(file));
             }
         }
@@ -104,7 +103,8 @@ class ModelRegistryTest {
                     .hasMessageContaining(dir.resolve("model.sparse.onnx").toString())
                     .hasMessageContaining("missing");
             // the other encoding is still usable
-            assertThat(registry.model(MODEL, VERSION, InputEncoding.DENSE).policies()).containsExactly("spam");
+            assertThat(registry.model(MODEL, VERSION, InputEncoding.DENSE).policies())
+                    .containsExactly("spam");
         }
     }
 
@@ -152,7 +152,8 @@ class ModelRegistryTest {
     void shouldRejectAGraphWithFewerOutputsThanTheManifestHasPolicies() throws IOException {
         Path dir = copyOfBundled();
         String manifest = Files.readString(dir.resolve("manifest.json"));
-        Files.writeString(dir.resolve("manifest.json"),
+        Files.writeString(
+                dir.resolve("manifest.json"),
                 manifest.replace("\"policies\" : [ \"spam\" ]", "\"policies\" : [ \"spam\", \"scam\" ]"));
         assertThat(Files.readString(dir.resolve("manifest.json"))).contains("\"scam\"");
         try (ModelRegistry registry = registryOver(dir)) {
@@ -189,7 +190,9 @@ class ModelRegistryTest {
             ScoreBatch together = scorer.scoreTexts(batch);
             for (int i = 0; i < batch.size(); i++) {
                 float alone = scorer.scoreTexts(List.of(batch.get(i))).probability(0, 0);
-                assertThat(together.probability(i, 0)).as("%s item %d", encoding, i).isEqualTo(alone);
+                assertThat(together.probability(i, 0))
+                        .as("%s item %d", encoding, i)
+                        .isEqualTo(alone);
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.moderato.models.serving;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.udfs.config.PolicyDefaults;
@@ -7,12 +9,9 @@ import io.moderato.udfs.model.Modality;
 import io.moderato.udfs.model.ModelManifest;
 import io.moderato.udfs.model.ModelRegistry;
 import io.moderato.udfs.model.ModelSource;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The shipped policy defaults ({@code policy-defaults.json} in the udfs) against the shipped models: every active
@@ -22,8 +21,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PolicyDefaultsModelsTest {
 
-    private static final Map<String, Modality> MODALITIES = Map.of("text", Modality.TEXT, "transcript", Modality.TEXT,
-            "image", Modality.IMAGE, "audio", Modality.AUDIO, "video", Modality.VIDEO);
+    private static final Map<String, Modality> MODALITIES = Map.of(
+            "text",
+            Modality.TEXT,
+            "transcript",
+            Modality.TEXT,
+            "image",
+            Modality.IMAGE,
+            "audio",
+            Modality.AUDIO,
+            "video",
+            Modality.VIDEO);
 
     @Test
     void shouldOnlyNameModelsThatExistScoreThePolicyAndFitTheModality() {
@@ -33,8 +41,12 @@ class PolicyDefaultsModelsTest {
                 models.addAll(policy.getShadowModels());
                 for (ModelVersion mv : models) {
                     ModelManifest m = registry.manifest(mv.getName(), mv.getVersion());
-                    assertThat(m.policies()).as(policy.getPolicyId() + " ← " + m.id()).contains(policy.getPolicyId());
-                    assertThat(m.modality()).as(m.id() + " on " + mv.getModality()).isEqualTo(MODALITIES.get(mv.getModality()));
+                    assertThat(m.policies())
+                            .as(policy.getPolicyId() + " ← " + m.id())
+                            .contains(policy.getPolicyId());
+                    assertThat(m.modality())
+                            .as(m.id() + " on " + mv.getModality())
+                            .isEqualTo(MODALITIES.get(mv.getModality()));
                 }
             }
         }
@@ -47,13 +59,18 @@ class PolicyDefaultsModelsTest {
             for (PolicyConfig policy : PolicyDefaults.shipped()) {
                 for (ModelVersion mv : policy.getActiveModels()) {
                     ModelManifest m = registry.manifest(mv.getName(), mv.getVersion());
-                    boolean calibrated = !"none".equals(m.calibrationFor(policy.getPolicyId()).method());
+                    boolean calibrated = !"none"
+                            .equals(m.calibrationFor(policy.getPolicyId()).method());
                     if (m.modality() != Modality.TEXT || !calibrated) {
                         continue;
                     }
                     String id = policy.getPolicyId();
-                    assertThat(policy.getReviewThreshold()).as(id + " review vs " + m.id()).isEqualTo(m.defaultThresholds().get(id + ".review"));
-                    assertThat(policy.getActionThreshold()).as(id + " action vs " + m.id()).isEqualTo(m.defaultThresholds().get(id + ".action"));
+                    assertThat(policy.getReviewThreshold())
+                            .as(id + " review vs " + m.id())
+                            .isEqualTo(m.defaultThresholds().get(id + ".review"));
+                    assertThat(policy.getActionThreshold())
+                            .as(id + " action vs " + m.id())
+                            .isEqualTo(m.defaultThresholds().get(id + ".action"));
                     checked++;
                 }
             }
@@ -65,11 +82,17 @@ class PolicyDefaultsModelsTest {
     void shouldScoreHateSpeechHarassmentAndSpamWithTheShortTextModelsOnTextAndTranscript() {
         Map<String, PolicyConfig> byId = new java.util.HashMap<>();
         PolicyDefaults.shipped().forEach(p -> byId.put(p.getPolicyId(), p));
-        assertThat(byId.get("hate_speech").getActiveModels()).containsExactly(
-                new ModelVersion("text", "text-abuse", "1.0.0"), new ModelVersion("transcript", "text-abuse", "1.0.0"));
-        assertThat(byId.get("harassment").getActiveModels()).containsExactly(
-                new ModelVersion("text", "text-abuse", "1.0.0"), new ModelVersion("transcript", "text-abuse", "1.0.0"));
-        assertThat(byId.get("spam").getActiveModels()).containsExactly(
-                new ModelVersion("text", "text-spam", "2.0.0"), new ModelVersion("transcript", "text-spam", "2.0.0"));
+        assertThat(byId.get("hate_speech").getActiveModels())
+                .containsExactly(
+                        new ModelVersion("text", "text-abuse", "1.0.0"),
+                        new ModelVersion("transcript", "text-abuse", "1.0.0"));
+        assertThat(byId.get("harassment").getActiveModels())
+                .containsExactly(
+                        new ModelVersion("text", "text-abuse", "1.0.0"),
+                        new ModelVersion("transcript", "text-abuse", "1.0.0"));
+        assertThat(byId.get("spam").getActiveModels())
+                .containsExactly(
+                        new ModelVersion("text", "text-spam", "2.0.0"),
+                        new ModelVersion("transcript", "text-spam", "2.0.0"));
     }
 }

@@ -1,11 +1,10 @@
 package io.moderato.models.text;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class EmailTextTest {
 
@@ -87,8 +86,13 @@ class EmailTextTest {
                 <body><!-- hidden --><p>Click <a href="http://win.example/now">HERE</a> &amp; save&nbsp;50&#37;</p>
                 <script>alert(1)</script></body></html>
                 """));
-        assertThat(text).contains("Big prize").contains("Click http://win.example/now HERE & save 50%")
-                .doesNotContain("color").doesNotContain("alert").doesNotContain("hidden").doesNotContain("<");
+        assertThat(text)
+                .contains("Big prize")
+                .contains("Click http://win.example/now HERE & save 50%")
+                .doesNotContain("color")
+                .doesNotContain("alert")
+                .doesNotContain("hidden")
+                .doesNotContain("<");
     }
 
     @Test
@@ -115,10 +119,63 @@ class EmailTextTest {
 
     @Test
     void shouldFallBackToWindows1252ForUnknownCharsets() {
-        String text = EmailText.extract(new byte[]{'S', 'u', 'b', 'j', 'e', 'c', 't', ':', ' ', 'x', '\n',
-                'C', 'o', 'n', 't', 'e', 'n', 't', '-', 'T', 'y', 'p', 'e', ':', ' ', 't', 'e', 'x', 't', '/', 'p', 'l',
-                'a', 'i', 'n', ';', ' ', 'c', 'h', 'a', 'r', 's', 'e', 't', '=', 'b', 'o', 'g', 'u', 's', '\n', '\n',
-                (byte) 0x93, 'q', (byte) 0x94});
+        String text = EmailText.extract(new byte[] {
+            'S',
+            'u',
+            'b',
+            'j',
+            'e',
+            'c',
+            't',
+            ':',
+            ' ',
+            'x',
+            '\n',
+            'C',
+            'o',
+            'n',
+            't',
+            'e',
+            'n',
+            't',
+            '-',
+            'T',
+            'y',
+            'p',
+            'e',
+            ':',
+            ' ',
+            't',
+            'e',
+            'x',
+            't',
+            '/',
+            'p',
+            'l',
+            'a',
+            'i',
+            'n',
+            ';',
+            ' ',
+            'c',
+            'h',
+            'a',
+            'r',
+            's',
+            'e',
+            't',
+            '=',
+            'b',
+            'o',
+            'g',
+            'u',
+            's',
+            '\n',
+            '\n',
+            (byte) 0x93,
+            'q',
+            (byte) 0x94
+        });
         assertThat(text).isEqualTo("x\n\n\u201cq\u201d");
     }
 }

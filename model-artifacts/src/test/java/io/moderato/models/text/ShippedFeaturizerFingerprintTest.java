@@ -1,19 +1,18 @@
 package io.moderato.models.text;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.moderato.models.bench.BenchmarkTexts;
 import io.moderato.udfs.model.ModelManifest;
 import io.moderato.udfs.text.TextFeaturizer;
 import io.moderato.udfs.vector.SparseVector;
-import org.junit.jupiter.api.Test;
-
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Each shipped text model's featurizer (settings from its manifest) gives, on every committed tweet and comment,
@@ -47,7 +46,9 @@ class ShippedFeaturizerFingerprintTest {
             }
             actual.put(model.id(), HexFormat.of().formatHex(sha.digest()));
         }
-        assertThat(actual).as("every shipped text model has a recorded fingerprint").containsOnlyKeys(DIGESTS.keySet());
+        assertThat(actual)
+                .as("every shipped text model has a recorded fingerprint")
+                .containsOnlyKeys(DIGESTS.keySet());
         assertThat(actual).isEqualTo(new TreeMap<>(DIGESTS));
     }
 }

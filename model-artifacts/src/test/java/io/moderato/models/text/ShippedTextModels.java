@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moderato.udfs.model.Modality;
 import io.moderato.udfs.model.ModelManifest;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,8 +24,7 @@ import java.util.stream.Stream;
 /** Test helper: the TEXT model versions the module ships (found on the classpath) and their parity samples. */
 final class ShippedTextModels {
 
-    private ShippedTextModels() {
-    }
+    private ShippedTextModels() {}
 
     /**
      * Every {@code models/<name>/<version>/manifest.json} of a TEXT model on the test classpath: the
@@ -38,9 +36,14 @@ final class ShippedTextModels {
             throw new IllegalStateException("no 'models' folder on the classpath");
         }
         List<ModelManifest> out = new ArrayList<>();
-        try (FileSystem jar = root.getProtocol().equals("jar") ? FileSystems.newFileSystem(root.toURI(), Map.of()) : null;
-             Stream<Path> manifests = Files.walk(jar != null ? jar.provider().getPath(root.toURI()) : Path.of(root.toURI()), 3)) {
-            for (Path file : manifests.filter(p -> p.getFileName().toString().equals("manifest.json")).sorted().toList()) {
+        try (FileSystem jar =
+                        root.getProtocol().equals("jar") ? FileSystems.newFileSystem(root.toURI(), Map.of()) : null;
+                Stream<Path> manifests =
+                        Files.walk(jar != null ? jar.provider().getPath(root.toURI()) : Path.of(root.toURI()), 3)) {
+            for (Path file : manifests
+                    .filter(p -> p.getFileName().toString().equals("manifest.json"))
+                    .sorted()
+                    .toList()) {
                 try (InputStream in = Files.newInputStream(file)) {
                     ModelManifest m = ModelManifest.read(in, file.toString());
                     if (m.modality() == Modality.TEXT) {
@@ -60,7 +63,9 @@ final class ShippedTextModels {
     static List<JsonNode> parity(String name, String version) {
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> rows = new ArrayList<>();
-        InputStream in = ShippedTextModels.class.getClassLoader().getResourceAsStream("parity/" + name + "-" + version + ".jsonl");
+        InputStream in = ShippedTextModels.class
+                .getClassLoader()
+                .getResourceAsStream("parity/" + name + "-" + version + ".jsonl");
         if (in == null) {
             return rows;
         }
@@ -77,7 +82,8 @@ final class ShippedTextModels {
     }
 
     static String card(String name, String version) {
-        try (InputStream in = ShippedTextModels.class.getClassLoader()
+        try (InputStream in = ShippedTextModels.class
+                .getClassLoader()
                 .getResourceAsStream("models/" + name + "/" + version + "/MODEL_CARD.md")) {
             if (in == null) {
                 throw new IllegalStateException("no MODEL_CARD.md for " + name + ":" + version);

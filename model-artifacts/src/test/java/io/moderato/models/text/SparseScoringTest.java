@@ -1,5 +1,8 @@
 package io.moderato.models.text;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
 import io.moderato.udfs.model.InputEncoding;
 import io.moderato.udfs.model.ModelRegistry;
 import io.moderato.udfs.model.ModelSource;
@@ -7,19 +10,15 @@ import io.moderato.udfs.model.OnnxModel;
 import io.moderato.udfs.model.ScoreBatch;
 import io.moderato.udfs.text.TextFeaturizer;
 import io.moderato.udfs.vector.SparseVector;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.offset;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The flattened (COO) SPARSE encoding through the udfs scorer: a row's score must not depend on the batch
@@ -78,18 +77,22 @@ class SparseScoringTest {
     void shouldGiveEveryRowTheSameScoreWhateverBatchItIsIn() {
         float[] single = oneByOne(sparse, features);
         assertThat(scores(sparse, features)).containsExactly(single);
-        for (int size : new int[]{2, 7, 64}) {
+        for (int size : new int[] {2, 7, 64}) {
             for (int from = 0; from < features.size(); from += size) {
                 List<SparseVector> batch = features.subList(from, Math.min(features.size(), from + size));
                 float[] got = scores(sparse, batch);
                 for (int i = 0; i < got.length; i++) {
-                    assertThat(got[i]).as("batch size %d, item %d", size, from + i).isEqualTo(single[from + i]);
+                    assertThat(got[i])
+                            .as("batch size %d, item %d", size, from + i)
+                            .isEqualTo(single[from + i]);
                 }
             }
         }
         float[] viaDense = scores(dense, features);
         for (int i = 0; i < single.length; i++) {
-            assertThat((double) single[i]).as("item %d, sparse vs dense graph", i).isCloseTo(viaDense[i], offset(1e-6));
+            assertThat((double) single[i])
+                    .as("item %d, sparse vs dense graph", i)
+                    .isCloseTo(viaDense[i], offset(1e-6));
         }
     }
 
@@ -145,7 +148,8 @@ class SparseScoringTest {
                             List<SparseVector> batch = features.subList(from, Math.min(features.size(), from + size));
                             float[] got = scores(sparse, batch);
                             for (int i = 0; i < got.length; i++) {
-                                assertThat(got[i]).as("thread batch %d, item %d", size, from + i)
+                                assertThat(got[i])
+                                        .as("thread batch %d, item %d", size, from + i)
                                         .isEqualTo(expected[from + i]);
                             }
                         }

@@ -8,7 +8,6 @@ import io.moderato.models.train.Recipe;
 import io.moderato.models.train.ThresholdChoice;
 import io.moderato.models.train.TrainingText;
 import io.moderato.models.tribuo.BinaryLogisticRegression;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +32,7 @@ import java.util.Map;
  */
 public final class TextAbuseRecipeSearch {
 
-    private TextAbuseRecipeSearch() {
-    }
+    private TextAbuseRecipeSearch() {}
 
     /** The trainer's recipes plus the variants of its chosen one ('words+chars') compared in the second pass. */
     public static Map<String, Recipe> candidates() {
@@ -46,7 +44,8 @@ public final class TextAbuseRecipeSearch {
                 wordsChars.withClassBalance("words+chars, half-balanced", 0.5),
                 wordsChars.withSgd("words+chars, 10 epochs", new BinaryLogisticRegression.Settings(10, 0.1, 0.1, 1)),
                 wordsChars.withSgd("words+chars, lr 0.3", new BinaryLogisticRegression.Settings(5, 0.3, 0.1, 1)),
-                wordsChars.withSgd("words+chars, lr 0.05, 10 epochs", new BinaryLogisticRegression.Settings(10, 0.05, 0.1, 1)),
+                wordsChars.withSgd(
+                        "words+chars, lr 0.05, 10 epochs", new BinaryLogisticRegression.Settings(10, 0.05, 0.1, 1)),
                 new Recipe("words+chars 2^20", wordsChars.featurizer().withDimensions(1 << 20), wordsChars.sgd()));
         variants.forEach(r -> out.put(r.name(), r));
         return out;
@@ -54,41 +53,64 @@ public final class TextAbuseRecipeSearch {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
-            System.err.println("usage: TextAbuseRecipeSearch dataDir outDir [candidate ...]; candidates: " + candidates().keySet());
+            System.err.println("usage: TextAbuseRecipeSearch dataDir outDir [candidate ...]; candidates: "
+                    + candidates().keySet());
             System.exit(2);
         }
         System.setProperty("java.util.logging.SimpleFormatter.format", "[tribuo] %5$s%n");
         Path data = Path.of(args[0]);
         Path outDir = Files.createDirectories(Path.of(args[1]));
         long seed = TextAbuseTrainer.DEFAULT_SEED;
-        List<DavidsonTweets.Tweet> train = StratifiedSplit.splitBy(DavidsonTweets.load(data), DavidsonTweets.Tweet::majority,
-                DavidsonTweets.Tweet::id, TextAbuseTrainer.VALIDATION_FRACTION, seed).first();
-        List<TrainingText> texts = train.stream().map(TextAbuseTrainer::trainingText).toList();
-        int[] folds = StratifiedSplit.folds(train, DavidsonTweets.Tweet::majority, DavidsonTweets.Tweet::id,
-                TextAbuseTrainer.FOLDS, seed);
+        List<DavidsonTweets.Tweet> train = StratifiedSplit.splitBy(
+                        DavidsonTweets.load(data),
+                        DavidsonTweets.Tweet::majority,
+                        DavidsonTweets.Tweet::id,
+                        TextAbuseTrainer.VALIDATION_FRACTION,
+                        seed)
+                .first();
+        List<TrainingText> texts =
+                train.stream().map(TextAbuseTrainer::trainingText).toList();
+        int[] folds = StratifiedSplit.folds(
+                train, DavidsonTweets.Tweet::majority, DavidsonTweets.Tweet::id, TextAbuseTrainer.FOLDS, seed);
         Map<String, Recipe> candidates = candidates();
-        List<String> names = args.length > 2 ? List.of(args).subList(2, args.length) : new ArrayList<>(candidates.keySet());
+        List<String> names =
+                args.length > 2 ? List.of(args).subList(2, args.length) : new ArrayList<>(candidates.keySet());
         for (String name : names) {
             Recipe recipe = candidates.get(name);
             if (recipe == null) {
                 throw new IllegalArgumentException("unknown candidate '" + name + "'; known: " + candidates.keySet());
             }
-            LinearTextTrainer.Selection s = LinearTextTrainer.select(texts, folds, List.of(recipe), seed,
-                    m -> System.out.println("[search] " + m));
+            LinearTextTrainer.Selection s = LinearTextTrainer.select(
+                    texts, folds, List.of(recipe), seed, m -> System.out.println("[search] " + m));
             double[][] calibrated = s.oofCalibrated();
             boolean[][] labels = s.labels();
             LinearTextTrainer.CandidateResult result = s.results().get(0);
             ThresholdChoice.Choice hateF1 = ThresholdChoice.bestF1(calibrated[0], labels[0]);
             double threeClass = TextAbuseTrainer.threeClass(
-                    Map.of(TextAbuseTrainer.HATE, calibrated[0], TextAbuseTrainer.HARASSMENT, calibrated[1]), train).weightedF1();
+                            Map.of(TextAbuseTrainer.HATE, calibrated[0], TextAbuseTrainer.HARASSMENT, calibrated[1]),
+                            train)
+                    .weightedF1();
             StringBuilder oof = new StringBuilder("majority\thate_speech\tharassment\n");
             for (int i = 0; i < train.size(); i++) {
-                oof.append(train.get(i).majority()).append('\t').append(calibrated[0][i]).append('\t').append(calibrated[1][i]).append('\n');
+                oof.append(train.get(i).majority())
+                        .append('\t')
+                        .append(calibrated[0][i])
+                        .append('\t')
+                        .append(calibrated[1][i])
+                        .append('\n');
             }
             Files.writeString(outDir.resolve("oof-" + name.replaceAll("[^A-Za-z0-9]+", "_") + ".tsv"), oof);
-            System.out.printf(Locale.ROOT, "RESULT | %s | %.4f | %.4f | %.4f | %s | %.4f | %.4f | %.0f s |%n",
-                    name, result.rocAuc()[0], result.rocAuc()[1], new RankedScores(calibrated[0], labels[0]).averagePrecision(null),
-                    hateF1.describe(), threeClass, result.score(), result.seconds());
+            System.out.printf(
+                    Locale.ROOT,
+                    "RESULT | %s | %.4f | %.4f | %.4f | %s | %.4f | %.4f | %.0f s |%n",
+                    name,
+                    result.rocAuc()[0],
+                    result.rocAuc()[1],
+                    new RankedScores(calibrated[0], labels[0]).averagePrecision(null),
+                    hateF1.describe(),
+                    threeClass,
+                    result.score(),
+                    result.seconds());
         }
     }
 }

@@ -1,21 +1,50 @@
 package io.moderato.models.text;
 
-import io.moderato.udfs.text.FeaturizerSettings;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.moderato.udfs.text.FeaturizerSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Runs the real training path on a small generated corpus (the SpamAssassin corpus is not in the repo). */
 class TextSpamTrainerTest {
 
-    private static final String[] HAM = {"meeting", "patch", "build", "kernel", "review", "thanks", "tomorrow",
-            "release", "bug", "list", "debian", "compile", "question", "config", "merge"};
-    private static final String[] SPAM = {"free", "money", "click", "offer", "cash", "winner", "viagra", "cheap",
-            "guaranteed", "limited", "order", "now", "mortgage", "prize", "unsubscribe"};
+    private static final String[] HAM = {
+        "meeting",
+        "patch",
+        "build",
+        "kernel",
+        "review",
+        "thanks",
+        "tomorrow",
+        "release",
+        "bug",
+        "list",
+        "debian",
+        "compile",
+        "question",
+        "config",
+        "merge"
+    };
+    private static final String[] SPAM = {
+        "free",
+        "money",
+        "click",
+        "offer",
+        "cash",
+        "winner",
+        "viagra",
+        "cheap",
+        "guaranteed",
+        "limited",
+        "order",
+        "now",
+        "mortgage",
+        "prize",
+        "unsubscribe"
+    };
 
     private static List<SpamCorpus.Message> corpus(int ham, int spam) {
         SplittableRandom rnd = new SplittableRandom(99);
@@ -28,7 +57,8 @@ class TextSpamTrainerTest {
                 text.append(vocab[rnd.nextInt(vocab.length)]).append(' ');
             }
             String group = isSpam ? "spam-1" : "easy-ham-1";
-            messages.add(new SpamCorpus.Message(group + "/" + String.format("%05d", i), group, text.toString(), isSpam));
+            messages.add(
+                    new SpamCorpus.Message(group + "/" + String.format("%05d", i), group, text.toString(), isSpam));
         }
         return messages;
     }
@@ -40,12 +70,13 @@ class TextSpamTrainerTest {
     @Test
     void shouldProduceIdenticalArtifactsForTheSameInputsAndSeed() {
         List<SpamCorpus.Message> messages = corpus(200, 50);
-        TextSpamTrainer.Result first = TextSpamTrainer.train(messages, "0.0.1", 7L, small(), m -> { });
-        TextSpamTrainer.Result second = TextSpamTrainer.train(new ArrayList<>(messages), "0.0.1", 7L, small(), m -> { });
+        TextSpamTrainer.Result first = TextSpamTrainer.train(messages, "0.0.1", 7L, small(), m -> {});
+        TextSpamTrainer.Result second = TextSpamTrainer.train(new ArrayList<>(messages), "0.0.1", 7L, small(), m -> {});
 
         assertThat(second.manifest().toJson()).isEqualTo(first.manifest().toJson());
         assertThat(second.modelCard()).isEqualTo(first.modelCard());
-        assertThat(second.head().sparseBytes("m", 1, "d")).isEqualTo(first.head().sparseBytes("m", 1, "d"));
+        assertThat(second.head().sparseBytes("m", 1, "d"))
+                .isEqualTo(first.head().sparseBytes("m", 1, "d"));
         assertThat(second.head().denseBytes("m", 1, "d")).isEqualTo(first.head().denseBytes("m", 1, "d"));
         assertThat(second.parity()).isEqualTo(first.parity());
     }
@@ -53,26 +84,39 @@ class TextSpamTrainerTest {
     @Test
     void shouldChangeTheSplitAndWeightsWithTheSeed() {
         List<SpamCorpus.Message> messages = corpus(200, 50);
-        TextSpamTrainer.Result a = TextSpamTrainer.train(messages, "0.0.1", 7L, small(), m -> { });
-        TextSpamTrainer.Result b = TextSpamTrainer.train(messages, "0.0.1", 8L, small(), m -> { });
+        TextSpamTrainer.Result a = TextSpamTrainer.train(messages, "0.0.1", 7L, small(), m -> {});
+        TextSpamTrainer.Result b = TextSpamTrainer.train(messages, "0.0.1", 8L, small(), m -> {});
         assertThat(b.head().sparseBytes("m", 1, "d")).isNotEqualTo(a.head().sparseBytes("m", 1, "d"));
         assertThat(b.parity().stream().map(TextSpamTrainer.ParityRow::id).toList())
-                .isNotEqualTo(a.parity().stream().map(TextSpamTrainer.ParityRow::id).toList());
+                .isNotEqualTo(
+                        a.parity().stream().map(TextSpamTrainer.ParityRow::id).toList());
     }
 
     @Test
     void shouldSplitStratifiedAndReportMetricsAndHistogram() {
-        TextSpamTrainer.Result r = TextSpamTrainer.train(corpus(200, 50), "0.0.1", 7L, small(), m -> { });
+        TextSpamTrainer.Result r = TextSpamTrainer.train(corpus(200, 50), "0.0.1", 7L, small(), m -> {});
         var counts = r.manifest().trainingData().counts();
-        assertThat(counts).containsEntry("validation.ham", 40).containsEntry("validation.spam", 10)
-                .containsEntry("train.ham", 160).containsEntry("train.spam", 40);
-        assertThat(r.manifest().validationMetrics()).containsKeys("spam.roc_auc", "spam.review.precision",
-                "spam.review.recall", "spam.action.precision", "spam.action.recall");
+        assertThat(counts)
+                .containsEntry("validation.ham", 40)
+                .containsEntry("validation.spam", 10)
+                .containsEntry("train.ham", 160)
+                .containsEntry("train.spam", 40);
+        assertThat(r.manifest().validationMetrics())
+                .containsKeys(
+                        "spam.roc_auc",
+                        "spam.review.precision",
+                        "spam.review.recall",
+                        "spam.action.precision",
+                        "spam.action.recall");
         assertThat(r.manifest().validationMetrics().get("spam.roc_auc")).isGreaterThan(0.9);
         assertThat(r.manifest().referenceHistograms().get("spam").counts()).hasSize(20);
         assertThat(r.manifest().referenceHistograms().get("spam").total()).isEqualTo(50.0);
         assertThat(r.parity()).hasSize(50); // the whole validation split when it is smaller than the sample size
-        assertThat(r.modelCard()).contains("ROC-AUC").contains("easy-ham-2").contains("hard-ham-1").contains("spam-2");
+        assertThat(r.modelCard())
+                .contains("ROC-AUC")
+                .contains("easy-ham-2")
+                .contains("hard-ham-1")
+                .contains("spam-2");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.moderato.models.text;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moderato.udfs.model.InputEncoding;
@@ -8,10 +10,6 @@ import io.moderato.udfs.model.ModelRegistry;
 import io.moderato.udfs.model.ModelSource;
 import io.moderato.udfs.model.ScoreBatch;
 import io.moderato.udfs.model.TextScorer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,8 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * text-spam 1.0.0 stays as it was shipped (decisions recorded with it must stay reproducible): its parity sample,
@@ -63,9 +62,12 @@ class TextSpamV1ModelTest {
             assertThat(row.get("text").asText().length()).isLessThanOrEqualTo(TextSpamTrainer.PARITY_MAX_CHARS);
             assertThat(row.get("expected").has(TextSpamTrainer.POLICY)).isTrue();
         });
-        long spam = sample.stream().filter(r -> r.get("label").asText().equals("spam")).count();
+        long spam = sample.stream()
+                .filter(r -> r.get("label").asText().equals("spam"))
+                .count();
         assertThat(spam).isGreaterThan(0).isLessThan(sample.size());
-        assertThat(sample.stream().map(r -> r.get("id").asText()).distinct().count()).isEqualTo(sample.size());
+        assertThat(sample.stream().map(r -> r.get("id").asText()).distinct().count())
+                .isEqualTo(sample.size());
     }
 
     @Test
@@ -84,9 +86,11 @@ class TextSpamV1ModelTest {
         ModelManifest manifest = registry.manifest(TextSpamTrainer.NAME, VERSION);
         double auc = manifest.validationMetrics().get("spam.roc_auc");
         assertThat(auc).isGreaterThanOrEqualTo(0.97);
-        assertThat(manifest.validationMetrics()).containsKeys("spam.review.precision", "spam.review.recall",
-                "spam.action.precision", "spam.action.recall");
-        assertThat(manifest.defaultThresholds()).containsEntry("spam.review", TextSpamTrainer.REVIEW_THRESHOLD)
+        assertThat(manifest.validationMetrics())
+                .containsKeys(
+                        "spam.review.precision", "spam.review.recall", "spam.action.precision", "spam.action.recall");
+        assertThat(manifest.defaultThresholds())
+                .containsEntry("spam.review", TextSpamTrainer.REVIEW_THRESHOLD)
                 .containsEntry("spam.action", TextSpamTrainer.ACTION_THRESHOLD);
         assertThat(manifest.featurizer()).isEqualTo(TextSpamTrainer.featurizerSettings());
         assertThat(manifest.trainingData().groups()).containsExactlyElementsOf(TextSpamTrainer.TRAINING_GROUPS);
@@ -97,13 +101,20 @@ class TextSpamV1ModelTest {
         assertThat(manifest.referenceHistograms().get("spam").total()).isEqualTo(validation);
 
         String card;
-        try (InputStream in = getClass().getClassLoader()
+        try (InputStream in = getClass()
+                .getClassLoader()
                 .getResourceAsStream("models/" + TextSpamTrainer.NAME + "/" + VERSION + "/MODEL_CARD.md")) {
             assertThat(in).isNotNull();
             card = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        assertThat(card).contains("ROC-AUC").contains(String.format(Locale.ROOT, "%.4f", auc))
-                .contains("Known limits").contains("Intended use").contains("PDDL-1.0")
-                .contains("easy-ham-2").contains("hard-ham-1").contains("spam-2");
+        assertThat(card)
+                .contains("ROC-AUC")
+                .contains(String.format(Locale.ROOT, "%.4f", auc))
+                .contains("Known limits")
+                .contains("Intended use")
+                .contains("PDDL-1.0")
+                .contains("easy-ham-2")
+                .contains("hard-ham-1")
+                .contains("spam-2");
     }
 }

@@ -1,13 +1,12 @@
 package io.moderato.models.train;
 
-import io.moderato.udfs.model.Calibration;
-import org.junit.jupiter.api.Test;
-
-import java.util.SplittableRandom;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
+
+import io.moderato.udfs.model.Calibration;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 class PlattScalingTest {
 
@@ -53,7 +52,7 @@ class PlattScalingTest {
 
     @Test
     void shouldRefuseASingleClass() {
-        assertThatThrownBy(() -> PlattScaling.fit(new double[]{0.2, 0.3}, new boolean[]{false, false}))
+        assertThatThrownBy(() -> PlattScaling.fit(new double[] {0.2, 0.3}, new boolean[] {false, false}))
                 .hasMessageContaining("needs both classes");
     }
 }

@@ -1,13 +1,12 @@
 package io.moderato.models.tribuo;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class BinaryLogisticRegressionTest {
 
@@ -21,8 +20,8 @@ class BinaryLogisticRegressionTest {
             int b = positive ? random.nextInt(12) : 8 + random.nextInt(12);
             int lo = Math.min(a, b);
             int hi = Math.max(a, b);
-            int[] indices = lo == hi ? new int[]{lo} : new int[]{lo, hi};
-            double[] values = lo == hi ? new double[]{1.0} : new double[]{0.7071, 0.7071};
+            int[] indices = lo == hi ? new int[] {lo} : new int[] {lo, hi};
+            double[] values = lo == hi ? new double[] {1.0} : new double[] {0.7071, 0.7071};
             rows.add(new BinaryLogisticRegression.Row(indices, values, positive, positive ? positiveWeight : 1.0));
         }
         return rows;
@@ -31,7 +30,7 @@ class BinaryLogisticRegressionTest {
     private static double meanProbability(BinaryLogisticRegression lr) {
         double sum = 0;
         for (int i = 0; i < 20; i++) {
-            sum += lr.probability(new int[]{i}, new double[]{1.0});
+            sum += lr.probability(new int[] {i}, new double[] {1.0});
         }
         return sum / 20;
     }
@@ -39,27 +38,33 @@ class BinaryLogisticRegressionTest {
     @Test
     void shouldTrainTheSameModelWithUnitWeightsAsWithoutWeights() {
         List<BinaryLogisticRegression.Row> unweighted = rows(1.0).stream()
-                .map(r -> new BinaryLogisticRegression.Row(r.indices(), r.values(), r.positive())).toList();
+                .map(r -> new BinaryLogisticRegression.Row(r.indices(), r.values(), r.positive()))
+                .toList();
 
-        BinaryLogisticRegression a = BinaryLogisticRegression.train(unweighted, "f", BinaryLogisticRegression.Settings.TRIBUO_DEFAULTS, 1L, 1000, "t");
-        BinaryLogisticRegression b = BinaryLogisticRegression.train(rows(1.0), "f", BinaryLogisticRegression.Settings.TRIBUO_DEFAULTS, 1L, 1000, "t");
+        BinaryLogisticRegression a = BinaryLogisticRegression.train(
+                unweighted, "f", BinaryLogisticRegression.Settings.TRIBUO_DEFAULTS, 1L, 1000, "t");
+        BinaryLogisticRegression b = BinaryLogisticRegression.train(
+                rows(1.0), "f", BinaryLogisticRegression.Settings.TRIBUO_DEFAULTS, 1L, 1000, "t");
 
         assertThat(b.head(20, b::indexOf)).containsExactly(a.head(20, a::indexOf));
     }
 
     @Test
     void shouldRaiseProbabilitiesWhenPositivesWeighMore() {
-        BinaryLogisticRegression even = BinaryLogisticRegression.train(rows(1.0), "f", BinaryLogisticRegression.Settings.TRIBUO_DEFAULTS, 1L, 1000, "t");
-        BinaryLogisticRegression heavy = BinaryLogisticRegression.train(rows(5.0), "f", BinaryLogisticRegression.Settings.TRIBUO_DEFAULTS, 1L, 1000, "t");
+        BinaryLogisticRegression even = BinaryLogisticRegression.train(
+                rows(1.0), "f", BinaryLogisticRegression.Settings.TRIBUO_DEFAULTS, 1L, 1000, "t");
+        BinaryLogisticRegression heavy = BinaryLogisticRegression.train(
+                rows(5.0), "f", BinaryLogisticRegression.Settings.TRIBUO_DEFAULTS, 1L, 1000, "t");
 
         assertThat(meanProbability(heavy)).isGreaterThan(meanProbability(even) + 0.05);
     }
 
     @Test
     void shouldRejectANonPositiveWeight() {
-        assertThatThrownBy(() -> new BinaryLogisticRegression.Row(new int[]{1}, new double[]{1}, true, 0.0))
+        assertThatThrownBy(() -> new BinaryLogisticRegression.Row(new int[] {1}, new double[] {1}, true, 0.0))
                 .hasMessageContaining("weight");
-        assertThatThrownBy(() -> new BinaryLogisticRegression.Row(new int[]{1}, new double[]{1}, true, Double.POSITIVE_INFINITY))
+        assertThatThrownBy(() -> new BinaryLogisticRegression.Row(
+                        new int[] {1}, new double[] {1}, true, Double.POSITIVE_INFINITY))
                 .hasMessageContaining("weight");
     }
 }

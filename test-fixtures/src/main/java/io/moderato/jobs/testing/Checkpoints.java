@@ -1,5 +1,11 @@
 package io.moderato.jobs.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -9,13 +15,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.test.util.TestUtils;
 import org.apache.flink.util.ExceptionUtils;
-
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** Retained checkpoints and savepoints: what a job leaves behind to start again from. */
 public final class Checkpoints {
@@ -29,7 +28,9 @@ public final class Checkpoints {
     public static Configuration retainedWithoutRestarts() {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         return conf;
     }
 
@@ -42,7 +43,9 @@ public final class Checkpoints {
 
     /** The most recent completed checkpoint under {@code checkpointDir} (its {@code chk-N} directory). */
     public static String latest(Path checkpointDir) throws Exception {
-        return TestUtils.getMostRecentCompletedCheckpoint(checkpointDir.toFile()).toURI().toString();
+        return TestUtils.getMostRecentCompletedCheckpoint(checkpointDir.toFile())
+                .toURI()
+                .toString();
     }
 
     /**
@@ -66,6 +69,7 @@ public final class Checkpoints {
         assertThat(thrown).as("the run fails").isNotNull();
         // the cause may arrive as a SerializedThrowable: find it by its message
         assertThat(ExceptionUtils.findThrowableWithMessage(thrown, "planned failure"))
-                .as("the run fails with the planned failure, not %s", thrown).isPresent();
+                .as("the run fails with the planned failure, not %s", thrown)
+                .isPresent();
     }
 }

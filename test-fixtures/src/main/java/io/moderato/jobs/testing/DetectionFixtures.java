@@ -2,7 +2,6 @@ package io.moderato.jobs.testing;
 
 import io.moderato.jobs.internal.ModelScore;
 import io.moderato.jobs.internal.ScoredContent;
-import io.moderato.udfs.input.ContentFingerprint;
 import io.moderato.jobs.internal.UserInput;
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.ModelVersion;
@@ -10,7 +9,7 @@ import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.ReviewQueue;
 import io.moderato.schemas.UserSignal;
 import io.moderato.udfs.config.PolicyDefaults;
-
+import io.moderato.udfs.input.ContentFingerprint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,7 +30,8 @@ public final class DetectionFixtures {
 
     private DetectionFixtures() {}
 
-    public static ContentEvent textEvent(String contentId, String userId, String text, long eventTime, boolean prePublish) {
+    public static ContentEvent textEvent(
+            String contentId, String userId, String text, long eventTime, boolean prePublish) {
         return ContentEvent.newBuilder()
                 .setContentId(contentId)
                 .setUserId(userId)
@@ -52,7 +52,9 @@ public final class DetectionFixtures {
      */
     public static PolicyConfig spamPolicy(long version, double review, double action) {
         PolicyConfig spam = PolicyDefaults.shipped().stream()
-                .filter(p -> p.getPolicyId().equals("spam")).findFirst().orElseThrow();
+                .filter(p -> p.getPolicyId().equals("spam"))
+                .findFirst()
+                .orElseThrow();
         return PolicyConfig.newBuilder(spam)
                 .setVersion(version)
                 .setReviewThreshold(review)
@@ -63,7 +65,8 @@ public final class DetectionFixtures {
                 .setFusionBias(0.0)
                 .setAuditSampleRateAllow(0.0)
                 .setAuditSampleRateAction(0.0)
-                .setActiveModels(List.of(new ModelVersion("text", "text-spam", "1.0.0"),
+                .setActiveModels(List.of(
+                        new ModelVersion("text", "text-spam", "1.0.0"),
                         new ModelVersion("transcript", "text-spam", "1.0.0")))
                 .build();
     }
@@ -106,8 +109,12 @@ public final class DetectionFixtures {
     }
 
     public static ReviewQueue queue(String name, List<String> locales, int capacityPerMinute) {
-        return ReviewQueue.newBuilder().setName(name).setLocales(locales).setCapacityPerMinute(capacityPerMinute)
-                .setSlaMillis(3_600_000L).build();
+        return ReviewQueue.newBuilder()
+                .setName(name)
+                .setLocales(locales)
+                .setCapacityPerMinute(capacityPerMinute)
+                .setSlaMillis(3_600_000L)
+                .build();
     }
 
     /** The active-model score of {@code policyId} from text-spam 1.0.0 on the text modality. */
@@ -121,20 +128,23 @@ public final class DetectionFixtures {
 
     /** A scored item as the DecideFunction receives it (ingested 1 s after its event time). */
     public static UserInput scored(ContentEvent event, ModelScore... scores) {
-        return new UserInput(event.getUserId(), ScoredContent.newBuilder()
-                .setEvent(event)
-                .setScores(List.of(scores))
-                .setContentHash(ContentFingerprint.of(event))
-                .setIngestMillis(event.getEventTimeMillis() + 1_000L)
-                .build(), null);
+        return new UserInput(
+                event.getUserId(),
+                ScoredContent.newBuilder()
+                        .setEvent(event)
+                        .setScores(List.of(scores))
+                        .setContentHash(ContentFingerprint.of(event))
+                        .setIngestMillis(event.getEventTimeMillis() + 1_000L)
+                        .build(),
+                null);
     }
 
     public static UserInput signal(UserSignal signal) {
         return new UserInput(signal.getUserId(), null, signal);
     }
 
-    public static UserSignal userSignal(String userId, int accountAgeDays, int priorStrikes, int recentReports,
-                                        boolean verified) {
+    public static UserSignal userSignal(
+            String userId, int accountAgeDays, int priorStrikes, int recentReports, boolean verified) {
         return new UserSignal(userId, accountAgeDays, priorStrikes, recentReports, verified, T0, Map.of());
     }
 
@@ -151,8 +161,8 @@ public final class DetectionFixtures {
             for (int u = 0; u < users; u++) {
                 int i = k * users + u;
                 ParitySample.Message m = messages.get((i * 7) % messages.size());
-                events.add(textEvent(prefix + "u" + u + "-" + k, "user-" + u, m.text(), start + k * 15_000L + u * 100L,
-                        false));
+                events.add(textEvent(
+                        prefix + "u" + u + "-" + k, "user-" + u, m.text(), start + k * 15_000L + u * 100L, false));
             }
         }
         return events;
@@ -172,8 +182,12 @@ public final class DetectionFixtures {
         return PolicyConfig.newBuilder(spamPolicy(version, 0.5, 0.98))
                 .setEscalationThreshold(0.3)
                 .setAuditSampleRateAllow(0.2)
-                .setReviewQueues(List.of(ReviewQueue.newBuilder().setName("spam-en").setLocales(List.of())
-                        .setCapacityPerMinute(3).setSlaMillis(3_600_000L).build()))
+                .setReviewQueues(List.of(ReviewQueue.newBuilder()
+                        .setName("spam-en")
+                        .setLocales(List.of())
+                        .setCapacityPerMinute(3)
+                        .setSlaMillis(3_600_000L)
+                        .build()))
                 .build();
     }
 }

@@ -1,10 +1,5 @@
 package io.moderato.jobs.testing;
 
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
-import org.apache.flink.streaming.api.datastream.DataStream;
-
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +11,10 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
  * Fails a running job at seeded points after completed checkpoints, the way flink-connector-kafka's
@@ -142,15 +141,18 @@ public final class FailureInjection implements Serializable {
                     LockSupport.parkNanos(plan.throttleNanos);
                 }
                 // records passed on since the checkpoint must be rolled back: at least one has gone out
-                if (lastCheckpoint >= 0 && sinceLastCheckpoint > 0 && afterFirstCheckpoint >= plan.points[next]
+                if (lastCheckpoint >= 0
+                        && sinceLastCheckpoint > 0
+                        && afterFirstCheckpoint >= plan.points[next]
                         && progress.injected.compareAndSet(next, next + 1)) {
                     synchronized (progress.afterCheckpoints) {
                         progress.afterCheckpoints.add(lastCheckpoint);
                     }
-                    throw new PlannedFailure("planned failure " + (next + 1) + " of " + plan.points.length + " at record "
-                            + afterFirstCheckpoint + " after the first checkpoint of this attempt (subtask "
-                            + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + ", last checkpoint "
-                            + lastCheckpoint + ")");
+                    throw new PlannedFailure(
+                            "planned failure " + (next + 1) + " of " + plan.points.length + " at record "
+                                    + afterFirstCheckpoint + " after the first checkpoint of this attempt (subtask "
+                                    + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + ", last checkpoint "
+                                    + lastCheckpoint + ")");
                 }
             }
             if (lastCheckpoint >= 0) {

@@ -8,7 +8,6 @@ import io.moderato.schemas.ReviewLabel;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.WindowedUserRisk;
-
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,8 +45,8 @@ public final class FeedbackFixtures {
         return spamDecision(contentId, eventTime, surface, score, 1L);
     }
 
-    public static RiskDecision spamDecision(String contentId, long eventTime, String surface, double score,
-                                            long configVersion) {
+    public static RiskDecision spamDecision(
+            String contentId, long eventTime, String surface, double score, long configVersion) {
         String band = score >= 0.9 ? "ACTION" : score >= 0.5 ? "REVIEW" : "ALLOW";
         double propensity = band.equals("REVIEW") ? 1.0 : band.equals("ACTION") ? 0.5 : 0.1;
         PolicyDecision spam = PolicyDecision.newBuilder()
@@ -105,23 +104,39 @@ public final class FeedbackFixtures {
         List<ReviewLabel> labels = new java.util.ArrayList<>();
         List<ReviewTask> tasks = new java.util.ArrayList<>();
         for (int i = 0; i < count; i++) {
-            RiskDecision d = spamDecision(prefix + i, start + i * 4_000L, i % 2 == 0 ? "comment" : "post",
+            RiskDecision d = spamDecision(
+                    prefix + i,
+                    start + i * 4_000L,
+                    i % 2 == 0 ? "comment" : "post",
                     Math.round(random.nextDouble() * 1000) / 1000.0);
             decisions.add(d);
             PolicyDecision spam = d.getPolicies().get(0);
             if (spam.getBand().equals("REVIEW")) {
-                tasks.add(new ReviewTask(d.getContentId(), d.getUserId(), d.getSurface(), d.getLocale(), 100L, false,
-                        d.getEventTimeMillis(), "spam-en", 1.0,
-                        List.of(new io.moderato.schemas.ReviewReason(SPAM, "REVIEW", "THRESHOLD", spam.getFusedRisk(), 1.0, 1L)),
-                        1.0, d.getDecidedAtMillis(), d.getEventTimeMillis() + 86_400_000L));
+                tasks.add(new ReviewTask(
+                        d.getContentId(),
+                        d.getUserId(),
+                        d.getSurface(),
+                        d.getLocale(),
+                        100L,
+                        false,
+                        d.getEventTimeMillis(),
+                        "spam-en",
+                        1.0,
+                        List.of(new io.moderato.schemas.ReviewReason(
+                                SPAM, "REVIEW", "THRESHOLD", spam.getFusedRisk(), 1.0, 1L)),
+                        1.0,
+                        d.getDecidedAtMillis(),
+                        d.getEventTimeMillis() + 86_400_000L));
             }
             if (i % 3 == 0) {
                 boolean violating = random.nextDouble() < spam.getFusedRisk();
                 String source = spam.getBand().equals("REVIEW") ? "REVIEW" : "AUDIT";
-                ReviewLabel first = label(d.getContentId(), violating, "r1", source, d.getEventTimeMillis() + 20 * MINUTE);
+                ReviewLabel first =
+                        label(d.getContentId(), violating, "r1", source, d.getEventTimeMillis() + 20 * MINUTE);
                 labels.add(first);
                 if (i % 30 == 0) {
-                    labels.add(label(d.getContentId(), !violating, "r2", "REVIEW", d.getEventTimeMillis() + 30 * MINUTE));
+                    labels.add(
+                            label(d.getContentId(), !violating, "r2", "REVIEW", d.getEventTimeMillis() + 30 * MINUTE));
                 }
                 if (i % 21 == 0) {
                     labels.add(ReviewLabel.newBuilder(first).build()); // redelivered

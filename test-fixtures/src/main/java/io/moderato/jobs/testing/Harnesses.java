@@ -1,5 +1,9 @@
 package io.moderato.jobs.testing;
 
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -15,11 +19,6 @@ import org.apache.flink.state.rocksdb.RocksDBKeyedStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-
 /**
  * Operator-harness plumbing shared by the job tests: a {@link MockEnvironment} with the production
  * serializer rule ({@code pipeline.generic-types=false}, so any state or record type that would
@@ -34,7 +33,8 @@ public final class Harnesses {
 
     /** The state backends a harness can run on; RocksDB serializes every access, so it proves the serializers. */
     public enum Backend {
-        HEAP, ROCKSDB;
+        HEAP,
+        ROCKSDB;
 
         public StateBackend create() {
             if (this == HEAP) {
@@ -53,8 +53,8 @@ public final class Harnesses {
     }
 
     /** As {@link #environment(int, int, OperatorMetrics)}, restoring state classes through {@code userCode}. */
-    public static MockEnvironment environment(int parallelism, int subtaskIndex, OperatorMetrics metrics,
-                                              ClassLoader userCode) {
+    public static MockEnvironment environment(
+            int parallelism, int subtaskIndex, OperatorMetrics metrics, ClassLoader userCode) {
         ExecutionConfig executionConfig = new ExecutionConfig();
         Configuration strict = new Configuration();
         strict.set(PipelineOptions.GENERIC_TYPES, false);

@@ -1,5 +1,8 @@
 package io.moderato.jobs.testing;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -13,10 +16,6 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-
 /**
  * Flink's {@code KeyedBroadcastOperatorTestHarness}, but on a caller-built {@link MockEnvironment}
  * (Flink's builds its own, so its metrics cannot be read, generic types cannot be disabled
@@ -27,9 +26,13 @@ public final class KeyedBroadcastHarness<K, IN1, IN2, OUT> extends AbstractStrea
 
     private final MockEnvironment env;
 
-    public KeyedBroadcastHarness(KeyedBroadcastProcessFunction<K, IN1, IN2, OUT> function, KeySelector<IN1, K> keySelector,
-                                 TypeInformation<K> keyType, MockEnvironment env,
-                                 MapStateDescriptor<?, ?>... broadcastStates) throws Exception {
+    public KeyedBroadcastHarness(
+            KeyedBroadcastProcessFunction<K, IN1, IN2, OUT> function,
+            KeySelector<IN1, K> keySelector,
+            TypeInformation<K> keyType,
+            MockEnvironment env,
+            MapStateDescriptor<?, ?>... broadcastStates)
+            throws Exception {
         super(new CoBroadcastWithKeyedOperator<>(function, List.of(broadcastStates)), env);
         this.env = env;
         config.setStatePartitioner(0, keySelector);

@@ -1,5 +1,8 @@
 package io.moderato.jobs.testing;
 
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -10,10 +13,6 @@ import org.apache.flink.runtime.executiongraph.ExecutionAttemptID;
 import org.apache.flink.runtime.metrics.groups.TaskManagerMetricGroup;
 import org.apache.flink.runtime.metrics.groups.TaskMetricGroup;
 import org.apache.flink.runtime.metrics.util.TestingMetricRegistry;
-
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A task metric group that records every metric an operator registers, nested groups included,
@@ -68,7 +67,8 @@ public final class OperatorMetrics {
     private Metric find(String suffix) {
         synchronized (byIdentifier) {
             List<Map.Entry<String, Metric>> matches = byIdentifier.entrySet().stream()
-                    .filter(e -> e.getKey().endsWith("." + suffix)).toList();
+                    .filter(e -> e.getKey().endsWith("." + suffix))
+                    .toList();
             if (matches.size() > 1) {
                 throw new AssertionError("metric suffix '" + suffix + "' is ambiguous: " + matches);
             }

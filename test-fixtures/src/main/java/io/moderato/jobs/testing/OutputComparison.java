@@ -5,7 +5,6 @@ import io.moderato.schemas.EnforcementAction;
 import io.moderato.schemas.PolicyDecision;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,8 +27,15 @@ public final class OutputComparison {
      * The comparison of one output: record counts, lost and duplicated records (with a few examples),
      * how many order groups were compared and which ones differ.
      */
-    public record Report(String output, int expected, int actual, int lost, int duplicated, List<String> examples,
-                         int orderGroups, List<String> orderProblems) {
+    public record Report(
+            String output,
+            int expected,
+            int actual,
+            int lost,
+            int duplicated,
+            List<String> examples,
+            int orderGroups,
+            List<String> orderProblems) {
 
         public boolean identical() {
             return lost == 0 && duplicated == 0 && orderProblems.isEmpty();
@@ -39,8 +45,11 @@ public final class OutputComparison {
         public String toString() {
             return output + ": " + actual + " records vs " + expected + " in the reference run, " + lost + " lost, "
                     + duplicated + " duplicated, " + orderGroups + " order groups, " + orderProblems.size()
-                    + " out of order" + (examples.isEmpty() && orderProblems.isEmpty() ? ""
-                    : "; e.g. " + examples + " " + orderProblems.stream().limit(3).toList());
+                    + " out of order"
+                    + (examples.isEmpty() && orderProblems.isEmpty()
+                            ? ""
+                            : "; e.g. " + examples + " "
+                                    + orderProblems.stream().limit(3).toList());
         }
     }
 
@@ -49,8 +58,12 @@ public final class OutputComparison {
      * @param orderGroup the group within which the job keeps the reference run's order (with the
      *                   partition added here), or null for outputs whose order is not guaranteed
      */
-    public static <T> Report compare(String output, List<Committed<T>> reference, List<Committed<T>> other,
-                                     Function<T, String> normal, Function<Committed<T>, String> orderGroup) {
+    public static <T> Report compare(
+            String output,
+            List<Committed<T>> reference,
+            List<Committed<T>> other,
+            Function<T, String> normal,
+            Function<Committed<T>, String> orderGroup) {
         Map<String, Integer> counts = new HashMap<>();
         reference.forEach(c -> counts.merge(normal.apply(c.value()), 1, Integer::sum));
         other.forEach(c -> counts.merge(normal.apply(c.value()), -1, Integer::sum));
@@ -84,13 +97,15 @@ public final class OutputComparison {
     }
 
     /** Records by "partition | group", each list in offset order. */
-    private static <T> Map<String, List<String>> groups(List<Committed<T>> records, Function<T, String> normal,
-                                                        Function<Committed<T>, String> orderGroup) {
+    private static <T> Map<String, List<String>> groups(
+            List<Committed<T>> records, Function<T, String> normal, Function<Committed<T>, String> orderGroup) {
         Map<String, List<String>> groups = new TreeMap<>();
         List<Committed<T>> sorted = new ArrayList<>(records);
-        sorted.sort(java.util.Comparator.comparingInt((Committed<T> c) -> c.partition()).thenComparingLong(Committed::offset));
+        sorted.sort(java.util.Comparator.comparingInt((Committed<T> c) -> c.partition())
+                .thenComparingLong(Committed::offset));
         for (Committed<T> c : sorted) {
-            groups.computeIfAbsent(c.partition() + " | " + orderGroup.apply(c), k -> new ArrayList<>()).add(normal.apply(c.value()));
+            groups.computeIfAbsent(c.partition() + " | " + orderGroup.apply(c), k -> new ArrayList<>())
+                    .add(normal.apply(c.value()));
         }
         return groups;
     }
@@ -106,7 +121,9 @@ public final class OutputComparison {
         java.util.regex.Matcher m = DECIMAL.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String rounded = new java.math.BigDecimal(m.group()).round(new java.math.MathContext(12)).stripTrailingZeros()
+            String rounded = new java.math.BigDecimal(m.group())
+                    .round(new java.math.MathContext(12))
+                    .stripTrailingZeros()
                     .toPlainString();
             m.appendReplacement(out, rounded);
         }

@@ -2,7 +2,6 @@ package io.moderato.jobs.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -26,14 +25,18 @@ public final class ParitySample {
     public static List<Message> load() {
         ObjectMapper json = new ObjectMapper();
         List<Message> messages = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Objects.requireNonNull(
-                ParitySample.class.getClassLoader().getResourceAsStream("parity/text-spam-1.0.0.jsonl"),
-                "parity sample missing from the test classpath"), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+                Objects.requireNonNull(
+                        ParitySample.class.getClassLoader().getResourceAsStream("parity/text-spam-1.0.0.jsonl"),
+                        "parity sample missing from the test classpath"),
+                StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 if (!line.isBlank()) {
                     JsonNode node = json.readTree(line);
-                    messages.add(new Message(node.get("id").asText(), node.get("text").asText(),
+                    messages.add(new Message(
+                            node.get("id").asText(),
+                            node.get("text").asText(),
                             node.get("expected").get("spam").asDouble()));
                 }
             }
@@ -45,6 +48,8 @@ public final class ParitySample {
 
     /** Messages whose trainer probability lies in [low, high). */
     public static List<Message> between(double low, double high) {
-        return load().stream().filter(m -> m.trainerProbability() >= low && m.trainerProbability() < high).toList();
+        return load().stream()
+                .filter(m -> m.trainerProbability() >= low && m.trainerProbability() < high)
+                .toList();
     }
 }

@@ -21,10 +21,11 @@ public final class SequenceCheck {
     private SequenceCheck() {}
 
     /** The per-key sequences of {@code records}, in partition/offset order (the key may include the partition). */
-    public static <T> Map<String, List<Long>> sequences(List<Committed<T>> records, Function<Committed<T>, String> key,
-                                                        ToLongFunction<T> sequence) {
+    public static <T> Map<String, List<Long>> sequences(
+            List<Committed<T>> records, Function<Committed<T>, String> key, ToLongFunction<T> sequence) {
         List<Committed<T>> sorted = new ArrayList<>(records);
-        sorted.sort(java.util.Comparator.comparingInt((Committed<T> c) -> c.partition()).thenComparingLong(Committed::offset));
+        sorted.sort(java.util.Comparator.comparingInt((Committed<T> c) -> c.partition())
+                .thenComparingLong(Committed::offset));
         Map<String, List<Long>> byKey = new TreeMap<>();
         for (Committed<T> c : sorted) {
             byKey.computeIfAbsent(key.apply(c), k -> new ArrayList<>()).add(sequence.applyAsLong(c.value()));
@@ -49,7 +50,8 @@ public final class SequenceCheck {
     }
 
     /** Gaps (and extras): one line per key whose numbers are not exactly {@code expected}'s for that key. */
-    public static List<String> gaps(Map<String, List<Long>> sequences, Map<String, ? extends SortedSet<Long>> expected) {
+    public static List<String> gaps(
+            Map<String, List<Long>> sequences, Map<String, ? extends SortedSet<Long>> expected) {
         List<String> problems = new ArrayList<>();
         Map<String, SortedSet<Long>> all = new HashMap<>(expected);
         sequences.keySet().forEach(k -> all.putIfAbsent(k, new TreeSet<>()));

@@ -32,7 +32,8 @@ public record ConfigVerdict(String status, List<String> violations, Long previou
     public String reason(long submittedVersion) {
         if (REJECTED.equals(status)) {
             int n = violations.size();
-            String stays = previousVersion == null ? ", the policy has no config in force"
+            String stays = previousVersion == null
+                    ? ", the policy has no config in force"
                     : ", version " + previousVersion + " stays in force";
             String detail = String.join("; ", violations);
             int room = MAX_REASON_CHARS - 40 - stays.length();

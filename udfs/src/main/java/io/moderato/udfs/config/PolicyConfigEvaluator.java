@@ -1,7 +1,6 @@
 package io.moderato.udfs.config;
 
 import io.moderato.schemas.PolicyConfig;
-
 import java.util.List;
 import java.util.Objects;
 

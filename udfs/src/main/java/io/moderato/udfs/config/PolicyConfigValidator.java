@@ -3,23 +3,20 @@ package io.moderato.udfs.config;
 import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.ReviewQueue;
-import io.moderato.udfs.model.Modality;
 import io.moderato.udfs.fusion.RiskFuser;
 import io.moderato.udfs.input.RecordBounds;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
-
+import io.moderato.udfs.model.Modality;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * Checks a {@link PolicyConfig} against the rules every job relies on, and reports every violation
@@ -90,7 +87,8 @@ public final class PolicyConfigValidator {
         unit(v, "reviewThreshold", c.getReviewThreshold());
         unit(v, "escalationThreshold", c.getEscalationThreshold());
         if (c.getReviewThreshold() > c.getActionThreshold()) {
-            v.add("reviewThreshold = " + c.getReviewThreshold() + " must be <= actionThreshold = " + c.getActionThreshold());
+            v.add("reviewThreshold = " + c.getReviewThreshold() + " must be <= actionThreshold = "
+                    + c.getActionThreshold());
         }
         fusion(v, c);
 
@@ -130,7 +128,8 @@ public final class PolicyConfigValidator {
             v.add("fusionWeights = null must be a map");
         } else {
             // sorted so that the violations come out in a stable order
-            for (Map.Entry<String, Double> e : sortedWithBlankForNull(c.getFusionWeights()).entrySet()) {
+            for (Map.Entry<String, Double> e :
+                    sortedWithBlankForNull(c.getFusionWeights()).entrySet()) {
                 String field = "fusionWeights[" + e.getKey() + "]";
                 Double w = e.getValue();
                 if (e.getKey().isBlank()) {
@@ -204,7 +203,8 @@ public final class PolicyConfigValidator {
             if (!Modality.isKnownWireName(m.getModality())) {
                 v.add(at + ".modality = " + quote(m.getModality()) + " must be one of " + Modality.WIRE_NAMES);
             } else if (onePerModality && !modalities.add(m.getModality())) {
-                v.add(at + ".modality = " + quote(m.getModality()) + " must be unique (at most one active model per modality)");
+                v.add(at + ".modality = " + quote(m.getModality())
+                        + " must be unique (at most one active model per modality)");
             }
             nonBlank(v, at + ".name", m.getName());
             nonBlank(v, at + ".version", m.getVersion());
@@ -243,7 +243,8 @@ public final class PolicyConfigValidator {
         if (s == null) {
             return "null";
         }
-        return s.length() <= MAX_QUOTED_CHARS ? "'" + s + "'"
+        return s.length() <= MAX_QUOTED_CHARS
+                ? "'" + s + "'"
                 : "'" + s.substring(0, MAX_QUOTED_CHARS) + "…' (" + s.length() + " characters)";
     }
 

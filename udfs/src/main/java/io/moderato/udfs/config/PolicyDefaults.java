@@ -9,10 +9,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.moderato.schemas.PolicyConfig;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.IndexedRecord;
-import org.apache.avro.specific.SpecificData;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,6 +19,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.specific.SpecificData;
 
 /**
  * Reads and writes policy configs as plain, human-editable JSON: one object per config whose keys
@@ -89,7 +88,8 @@ public final class PolicyDefaults {
             }
             List<String> violations = PolicyConfigValidator.violations(config);
             if (!violations.isEmpty()) {
-                throw new IllegalArgumentException(description + ": " + label + " is invalid: " + String.join("; ", violations));
+                throw new IllegalArgumentException(
+                        description + ": " + label + " is invalid: " + String.join("; ", violations));
             }
             Integer earlier = seen.putIfAbsent(config.getPolicyId(), i);
             if (earlier != null) {
@@ -200,7 +200,8 @@ public final class PolicyDefaults {
             case MAP:
                 return readMap(node, schema, path);
             default:
-                throw new IllegalStateException("PolicyDefaults cannot map Avro type " + schema.getType() + " at " + path);
+                throw new IllegalStateException(
+                        "PolicyDefaults cannot map Avro type " + schema.getType() + " at " + path);
         }
     }
 
@@ -248,8 +249,9 @@ public final class PolicyDefaults {
             throw mismatch(path, "an object (map)", node);
         }
         Map<String, Object> map = new TreeMap<>();
-        node.fields().forEachRemaining(e ->
-                map.put(e.getKey(), read(e.getValue(), schema.getValueType(), path + "[" + e.getKey() + "]")));
+        node.fields()
+                .forEachRemaining(e ->
+                        map.put(e.getKey(), read(e.getValue(), schema.getValueType(), path + "[" + e.getKey() + "]")));
         return map;
     }
 
@@ -342,6 +344,7 @@ public final class PolicyDefaults {
         if (shown.length() > 60) {
             shown = shown.substring(0, 57) + "...";
         }
-        return new IllegalArgumentException((path.isEmpty() ? "config" : path) + ": expected " + expected + ", got " + shown);
+        return new IllegalArgumentException(
+                (path.isEmpty() ? "config" : path) + ": expected " + expected + ", got " + shown);
     }
 }

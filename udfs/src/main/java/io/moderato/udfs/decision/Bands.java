@@ -25,7 +25,8 @@ public final class Bands {
      * @throws IllegalArgumentException when risk is NaN (fusion never produces one; a NaN is a bug
      *                                  that must not be silently allowed)
      */
-    public static String band(double risk, double reviewThreshold, double actionThreshold, boolean escalated, boolean prePublish) {
+    public static String band(
+            double risk, double reviewThreshold, double actionThreshold, boolean escalated, boolean prePublish) {
         if (Double.isNaN(risk)) {
             throw new IllegalArgumentException("risk = NaN cannot be banded");
         }

@@ -32,6 +32,7 @@ public final class CapacityLimiter {
     public static final double P_MIN = 0.01;
     /** EWMA weight of the newest completed minute (half-life of one minute). */
     public static final double ALPHA = 0.5;
+
     public static final long MINUTE_MILLIS = 60_000L;
 
     /** Current event-time minute (epoch minute), {@code Long.MIN_VALUE} before the first arrival. */

@@ -8,7 +8,6 @@ import io.moderato.schemas.ReviewReason;
 import io.moderato.schemas.ShadowScore;
 import io.moderato.udfs.model.ContentScorer;
 import io.moderato.udfs.window.SlidingRiskWindow;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,16 +47,25 @@ public final class ItemDecider {
     public record Action(PolicyConfig config, String action, double risk) {}
 
     /** Where the item goes for review and how urgently; {@code reasons} holds every policy's, the winner's first. */
-    public record ReviewRequest(String policyId, String queue, double priority, int capacityPerMinute, long slaMillis,
-                                List<ReviewReason> reasons) {}
+    public record ReviewRequest(
+            String policyId,
+            String queue,
+            double priority,
+            int capacityPerMinute,
+            long slaMillis,
+            List<ReviewReason> reasons) {}
 
     /**
      * The decisions of the policies that had something to decide on, in the order of the configs;
      * the config version of each; the active models whose scores were used; the actions; and the
      * review request, null when no policy asks for review.
      */
-    public record Decided(List<PolicyDecision> decisions, Map<String, Long> configVersions, List<ModelVersion> modelsUsed,
-                          List<Action> actions, ReviewRequest review) {}
+    public record Decided(
+            List<PolicyDecision> decisions,
+            Map<String, Long> configVersions,
+            List<ModelVersion> modelsUsed,
+            List<Action> actions,
+            ReviewRequest review) {}
 
     private final PolicyDecider decider;
     private final long windowLengthMillis;
@@ -76,8 +84,13 @@ public final class ItemDecider {
      * @param context  the author's context features
      * @param windows  the author's windows; a changed window is put back
      */
-    public Decided decide(Iterable<PolicyConfig> policies, Item item, List<ContentScorer.Score> scores,
-                          List<ContentScorer.Problem> problems, Map<String, Double> context, Windows windows)
+    public Decided decide(
+            Iterable<PolicyConfig> policies,
+            Item item,
+            List<ContentScorer.Score> scores,
+            List<ContentScorer.Problem> problems,
+            Map<String, Double> context,
+            Windows windows)
             throws Exception {
         List<PolicyDecision> decisions = new ArrayList<>();
         Map<String, Long> configVersions = new TreeMap<>();
@@ -93,8 +106,13 @@ public final class ItemDecider {
             if (window == null) {
                 window = new SlidingRiskWindow(windowLengthMillis, windowSlideMillis);
             }
-            PolicyDecider.Outcome outcome = decider.decide(config, item.decided(),
-                    modalityScores(scores, config, modelsUsed), problems(problems, config), context, window,
+            PolicyDecider.Outcome outcome = decider.decide(
+                    config,
+                    item.decided(),
+                    modalityScores(scores, config, modelsUsed),
+                    problems(problems, config),
+                    context,
+                    window,
                     shadowScores(scores, config));
             if (outcome == null) {
                 continue; // nothing the policy's models score is on this item
@@ -106,11 +124,12 @@ public final class ItemDecider {
             decisions.add(outcome.decision());
             winner.offer(config, outcome);
             if (outcome.action() != null) {
-                actions.add(new Action(config, outcome.action(), outcome.decision().getFusedRisk()));
+                actions.add(
+                        new Action(config, outcome.action(), outcome.decision().getFusedRisk()));
             }
         }
-        return new Decided(decisions, configVersions, new ArrayList<>(modelsUsed), actions,
-                winner.request(item.locale()));
+        return new Decided(
+                decisions, configVersions, new ArrayList<>(modelsUsed), actions, winner.request(item.locale()));
     }
 
     /** The policy whose review request has the highest priority (ties: the smaller policy id), and all reasons. */
@@ -136,25 +155,33 @@ public final class ItemDecider {
                 return null;
             }
             String winner = config.getPolicyId();
-            reasons.sort(Comparator.comparing((ReviewReason r) -> !r.getPolicyId().equals(winner))
-                    .thenComparing(ReviewReason::getPolicyId));
+            reasons.sort(
+                    Comparator.comparing((ReviewReason r) -> !r.getPolicyId().equals(winner))
+                            .thenComparing(ReviewReason::getPolicyId));
             String queue = QueueRouter.queueFor(config, locale);
             ReviewQueue listed = config.getReviewQueues().stream()
-                    .filter(q -> q.getName().equals(queue)).findFirst().orElse(null);
-            return new ReviewRequest(winner, queue, priority,
+                    .filter(q -> q.getName().equals(queue))
+                    .findFirst()
+                    .orElse(null);
+            return new ReviewRequest(
+                    winner,
+                    queue,
+                    priority,
                     listed == null ? FALLBACK_CAPACITY_PER_MINUTE : listed.getCapacityPerMinute(),
-                    listed == null ? FALLBACK_SLA_MILLIS : listed.getSlaMillis(), reasons);
+                    listed == null ? FALLBACK_SLA_MILLIS : listed.getSlaMillis(),
+                    reasons);
         }
     }
 
     /** An enabled policy applies to the surfaces it lists, or to all when it lists none. */
     public static boolean appliesTo(PolicyConfig config, String surface) {
-        return config.getEnabled() && (config.getSurfaces().isEmpty() || config.getSurfaces().contains(surface));
+        return config.getEnabled()
+                && (config.getSurfaces().isEmpty() || config.getSurfaces().contains(surface));
     }
 
     /** Scores of the policy's active models, one per modality (the policy's own output column). */
-    public static Map<String, Double> modalityScores(List<ContentScorer.Score> scores, PolicyConfig config,
-                                              Set<ModelVersion> modelsUsed) {
+    public static Map<String, Double> modalityScores(
+            List<ContentScorer.Score> scores, PolicyConfig config, Set<ModelVersion> modelsUsed) {
         Map<String, Double> byModality = new TreeMap<>();
         for (ContentScorer.Score score : scores) {
             if (score.shadow() || !score.policy().equals(config.getPolicyId())) {
@@ -162,7 +189,8 @@ public final class ItemDecider {
             }
             for (ModelVersion active : config.getActiveModels()) {
                 // match on modality and model name: if a new version failed to load, the working one scored
-                if (active.getModality().equals(score.modality()) && active.getName().equals(score.model())) {
+                if (active.getModality().equals(score.modality())
+                        && active.getName().equals(score.model())) {
                     byModality.put(score.modality(), score.score());
                     modelsUsed.add(new ModelVersion(score.modality(), score.model(), score.version()));
                 }
@@ -176,7 +204,8 @@ public final class ItemDecider {
         List<String> mine = new ArrayList<>();
         for (ContentScorer.Problem problem : problems) {
             for (ModelVersion active : config.getActiveModels()) {
-                if (active.getModality().equals(problem.modality()) && active.getName().equals(problem.model())) {
+                if (active.getModality().equals(problem.modality())
+                        && active.getName().equals(problem.model())) {
                     mine.add(problem.reason());
                 }
             }
@@ -188,8 +217,8 @@ public final class ItemDecider {
         List<ShadowScore> shadow = new ArrayList<>();
         for (ContentScorer.Score score : scores) {
             if (score.shadow() && score.policy().equals(config.getPolicyId())) {
-                shadow.add(new ShadowScore(new ModelVersion(score.modality(), score.model(), score.version()),
-                        score.score()));
+                shadow.add(new ShadowScore(
+                        new ModelVersion(score.modality(), score.model(), score.version()), score.score()));
             }
         }
         return shadow;

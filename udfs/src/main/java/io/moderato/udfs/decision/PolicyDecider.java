@@ -12,7 +12,6 @@ import io.moderato.udfs.fusion.RiskFuser;
 import io.moderato.udfs.window.Escalation;
 import io.moderato.udfs.window.SlidingRiskWindow;
 import io.moderato.udfs.window.WindowRisk;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +44,12 @@ public final class PolicyDecider {
      * request's priority; the enforcement action its band implies (null for none); and whether the
      * window passed in was changed (the caller then stores it).
      */
-    public record Outcome(PolicyDecision decision, ReviewReason reviewReason, double priority, String action,
-                          boolean windowChanged) {}
+    public record Outcome(
+            PolicyDecision decision,
+            ReviewReason reviewReason,
+            double priority,
+            String action,
+            boolean windowChanged) {}
 
     private final DeterministicSampler sampler;
     private final int topSignals;
@@ -81,8 +84,14 @@ public final class PolicyDecider {
      *                       model-made risk is added to it
      * @return null when the policy has nothing to decide on (no modality of the item is one it scores)
      */
-    public Outcome decide(PolicyConfig config, Item item, Map<String, Double> modalityScores, List<String> problems,
-                          Map<String, Double> context, SlidingRiskWindow window, List<ShadowScore> shadowScores) {
+    public Outcome decide(
+            PolicyConfig config,
+            Item item,
+            Map<String, Double> modalityScores,
+            List<String> problems,
+            Map<String, Double> context,
+            SlidingRiskWindow window,
+            List<ShadowScore> shadowScores) {
         if (modalityScores.isEmpty() && problems.isEmpty()) {
             return null;
         }
@@ -92,15 +101,19 @@ public final class PolicyDecider {
             window.add(item.eventTimeMillis(), itemRisk.risk(), itemRisk.borderline(config));
         }
         WindowRisk userRisk = window.aggregate(item.eventTimeMillis());
-        Banding banding = band(config, itemRisk, !problems.isEmpty(),
-                Escalation.escalate(userRisk, config.getEscalationThreshold()), item.prePublish());
+        Banding banding = band(
+                config,
+                itemRisk,
+                !problems.isEmpty(),
+                Escalation.escalate(userRisk, config.getEscalationThreshold()),
+                item.prePublish());
         Audit audit = audit(config, item.contentId(), banding);
         PolicyDecision decision = PolicyDecision.newBuilder()
                 .setPolicyId(config.getPolicyId())
                 .setModalityScores(modalityScores)
                 .setFusedRisk(itemRisk.risk())
-                .setUserRisk(new WindowedUserRisk(userRisk.maxRisk(), userRisk.meanRisk(), userRisk.borderlineCount(),
-                        userRisk.itemCount()))
+                .setUserRisk(new WindowedUserRisk(
+                        userRisk.maxRisk(), userRisk.meanRisk(), userRisk.borderlineCount(), userRisk.itemCount()))
                 .setBand(banding.band())
                 .setEscalated(banding.escalated())
                 .setActionThreshold(config.getActionThreshold())
@@ -115,14 +128,19 @@ public final class PolicyDecider {
         return outcome(config, item, decision, audit, windowChanged);
     }
 
-    private static Outcome outcome(PolicyConfig config, Item item, PolicyDecision decision, Audit audit,
-                                   boolean windowChanged) {
+    private static Outcome outcome(
+            PolicyConfig config, Item item, PolicyDecision decision, Audit audit, boolean windowChanged) {
         if (audit.reason() == null) {
             return new Outcome(decision, null, 0.0, action(config, decision.getBand()), windowChanged);
         }
         double risk = decision.getFusedRisk();
-        ReviewReason review = new ReviewReason(config.getPolicyId(), decision.getBand(), audit.reason(), risk,
-                audit.propensity(), config.getVersion());
+        ReviewReason review = new ReviewReason(
+                config.getPolicyId(),
+                decision.getBand(),
+                audit.reason(),
+                risk,
+                audit.propensity(),
+                config.getVersion());
         double priority = ReviewPriority.priority(config.getSeverity(), item.reachEstimate(), risk);
         return new Outcome(decision, review, priority, action(config, decision.getBand()), windowChanged);
     }
@@ -133,15 +151,23 @@ public final class PolicyDecider {
      * {@link #decide} does. What a verdict that cannot wait for the window (e.g. pre-publication)
      * can say; {@link #decide} may only raise it. Null when the policy has nothing to decide on.
      */
-    public Banding itemBand(PolicyConfig config, Map<String, Double> modalityScores, List<String> problems,
-                            Map<String, Double> context, boolean prePublish) {
+    public Banding itemBand(
+            PolicyConfig config,
+            Map<String, Double> modalityScores,
+            List<String> problems,
+            Map<String, Double> context,
+            boolean prePublish) {
         ItemOnly itemOnly = itemOnly(config, modalityScores, problems, context, prePublish);
         return itemOnly == null ? null : itemOnly.banding();
     }
 
     /** The item-only risk and band ({@link #itemBand}); null when the policy has nothing to decide on. */
-    public ItemOnly itemOnly(PolicyConfig config, Map<String, Double> modalityScores, List<String> problems,
-                             Map<String, Double> context, boolean prePublish) {
+    public ItemOnly itemOnly(
+            PolicyConfig config,
+            Map<String, Double> modalityScores,
+            List<String> problems,
+            Map<String, Double> context,
+            boolean prePublish) {
         if (modalityScores.isEmpty() && problems.isEmpty()) {
             return null;
         }
@@ -157,8 +183,13 @@ public final class PolicyDecider {
         if (modalityScores.isEmpty()) {
             return new ItemRisk(config.getReviewThreshold(), new ArrayList<>(), false);
         }
-        FusedRisk fused = RiskFuser.fuse(config.getFusionStrategy(), config.getFusionWeights(), config.getFusionBias(),
-                modalityScores, context, topSignals);
+        FusedRisk fused = RiskFuser.fuse(
+                config.getFusionStrategy(),
+                config.getFusionWeights(),
+                config.getFusionBias(),
+                modalityScores,
+                context,
+                topSignals);
         List<Signal> signals = new ArrayList<>();
         for (Contribution c : fused.topSignals()) {
             signals.add(new Signal(c.name(), c.contribution()));
@@ -166,10 +197,11 @@ public final class PolicyDecider {
         return new ItemRisk(fused.risk(), signals, true);
     }
 
-    private static Banding band(PolicyConfig config, ItemRisk itemRisk, boolean failSafe, boolean escalate,
-                                boolean prePublish) {
+    private static Banding band(
+            PolicyConfig config, ItemRisk itemRisk, boolean failSafe, boolean escalate, boolean prePublish) {
         double risk = itemRisk.risk();
-        String byRisk = Bands.band(risk, config.getReviewThreshold(), config.getActionThreshold(), escalate, prePublish);
+        String byRisk =
+                Bands.band(risk, config.getReviewThreshold(), config.getActionThreshold(), escalate, prePublish);
         // a policy that could not look at everything is never allowed by omission
         boolean raisedByFailSafe = failSafe && (!itemRisk.modelMade() || Bands.ALLOW.equals(byRisk));
         String band = raisedByFailSafe && Bands.ALLOW.equals(byRisk)
@@ -182,7 +214,8 @@ public final class PolicyDecider {
     private Audit audit(PolicyConfig config, String contentId, Banding banding) {
         String band = banding.band();
         if (Bands.needsReview(band)) {
-            return new Audit(false, 1.0, banding.raisedByFailSafe() ? FAIL_SAFE : banding.escalated() ? ESCALATION : THRESHOLD);
+            return new Audit(
+                    false, 1.0, banding.raisedByFailSafe() ? FAIL_SAFE : banding.escalated() ? ESCALATION : THRESHOLD);
         }
         boolean action = Bands.isAction(band);
         double propensity = action ? config.getAuditSampleRateAction() : config.getAuditSampleRateAllow();

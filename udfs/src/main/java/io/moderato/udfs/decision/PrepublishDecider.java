@@ -3,7 +3,6 @@ package io.moderato.udfs.decision;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.PolicyVerdict;
 import io.moderato.udfs.fusion.ContextFeatures;
-
 import java.util.List;
 import java.util.Map;
 

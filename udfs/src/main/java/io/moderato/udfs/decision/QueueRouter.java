@@ -2,7 +2,6 @@ package io.moderato.udfs.decision;
 
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.ReviewQueue;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;

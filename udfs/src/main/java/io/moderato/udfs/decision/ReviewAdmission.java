@@ -44,8 +44,14 @@ public final class ReviewAdmission {
      * @param capacityPerMinute the queue's soft capacity, ≥ 1
      * @return admitted with probability 1 for an audit sample, else the routed limiter's admission
      */
-    public static Admission admit(CapacityLimiter routed, CapacityLimiter audits, boolean auditSample,
-                                  long eventTimeMillis, double priority, double uniformDraw, int capacityPerMinute) {
+    public static Admission admit(
+            CapacityLimiter routed,
+            CapacityLimiter audits,
+            boolean auditSample,
+            long eventTimeMillis,
+            double priority,
+            double uniformDraw,
+            int capacityPerMinute) {
         if (capacityPerMinute < 1) {
             throw new IllegalArgumentException("capacityPerMinute = " + capacityPerMinute + " must be >= 1");
         }

@@ -61,6 +61,7 @@ public class Adwin {
     private double total;
     /** Σ (x − mean)² over the window. */
     private double variance;
+
     private int levels;
     private int[] bucketCounts;
     private double[] bucketTotals;

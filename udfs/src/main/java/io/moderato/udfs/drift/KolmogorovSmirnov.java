@@ -65,8 +65,8 @@ public final class KolmogorovSmirnov {
         if (!(n > 0.0) || Double.isNaN(d)) {
             return DriftSignal.of(NAME, Double.NaN, 1.0);
         }
-        double threshold = Math.max(minimumStatistic,
-                criticalValue(alpha, effectiveSampleSize(n, referenceSampleSize)));
+        double threshold =
+                Math.max(minimumStatistic, criticalValue(alpha, effectiveSampleSize(n, referenceSampleSize)));
         return DriftSignal.of(NAME, d, threshold);
     }
 

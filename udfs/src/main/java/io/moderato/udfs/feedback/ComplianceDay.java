@@ -1,17 +1,16 @@
 package io.moderato.udfs.feedback;
 
-import io.moderato.schemas.Estimate;
 import io.moderato.schemas.ComplianceReport;
+import io.moderato.schemas.Estimate;
 import io.moderato.schemas.PolicyDecision;
 import io.moderato.schemas.ReviewLabel;
 import io.moderato.schemas.ReviewReason;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
-import io.moderato.udfs.metrics.ProportionEstimate;
 import io.moderato.udfs.metrics.Intervals;
+import io.moderato.udfs.metrics.ProportionEstimate;
 import io.moderato.udfs.metrics.QualityReport;
 import io.moderato.udfs.metrics.WeightedConfusion;
-
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -78,6 +77,7 @@ public class ComplianceDay {
     private long[] labelsBySource = new long[SOURCES.length];
     /** The net {@link WeightedConfusion} of the items in the estimate, as its 17 sums (see {@link #confusion()}). */
     private double[] confusion = new double[CONFUSION_CELLS];
+
     private long[] automatedActionTimes = new long[TIME_BINS];
     private long[] reviewedActionTimes = new long[TIME_BINS];
 
@@ -130,8 +130,12 @@ public class ComplianceDay {
      * @throws IllegalArgumentException when label, adjudications and decision are not about the same
      *         item and policy
      */
-    public boolean addLabel(ReviewLabel label, Adjudication previous, Adjudication current,
-                            RiskDecision decision, PolicyDecision policy) {
+    public boolean addLabel(
+            ReviewLabel label,
+            Adjudication previous,
+            Adjudication current,
+            RiskDecision decision,
+            PolicyDecision policy) {
         Objects.requireNonNull(label, "label");
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(decision, "decision");
@@ -180,7 +184,11 @@ public class ComplianceDay {
 
     /** {@link #toReport(String, long, long, double, int)} at the default 95% confidence and recall guard. */
     public ComplianceReport toReport(String policyId, long dayStartMillis, long generatedAtMillis) {
-        return toReport(policyId, dayStartMillis, generatedAtMillis, Intervals.DEFAULT_CONFIDENCE,
+        return toReport(
+                policyId,
+                dayStartMillis,
+                generatedAtMillis,
+                Intervals.DEFAULT_CONFIDENCE,
                 QualityReport.DEFAULT_MINIMUM_AUDITED_LABELS);
     }
 
@@ -192,8 +200,8 @@ public class ComplianceDay {
      * @param confidence        two-sided confidence level of the precision and recall intervals
      * @param minimumAuditedLabels recall's guard ({@link WeightedConfusion#recall(double, int)})
      */
-    public ComplianceReport toReport(String policyId, long dayStartMillis, long generatedAtMillis, double confidence,
-                                     int minimumAuditedLabels) {
+    public ComplianceReport toReport(
+            String policyId, long dayStartMillis, long generatedAtMillis, double confidence, int minimumAuditedLabels) {
         Objects.requireNonNull(policyId, "policyId");
         if (dayStartMillis(dayStartMillis) != dayStartMillis) {
             throw new IllegalArgumentException("dayStartMillis " + dayStartMillis + " is not a UTC midnight");
@@ -280,7 +288,8 @@ public class ComplianceDay {
             return false;
         }
         boolean before = adjudication.previousViolating() != null
-                ? adjudication.previousViolating() : isAutomatedAction(policy.getBand());
+                ? adjudication.previousViolating()
+                : isAutomatedAction(policy.getBand());
         return adjudication.violating() != before;
     }
 
@@ -338,7 +347,12 @@ public class ComplianceDay {
             estimateItems += sign;
             double risk = policy.getFusedRisk();
             WeightedConfusion one = new WeightedConfusion()
-                    .add(risk, risk >= policy.getActionThreshold(), a.violating(), 1.0 / propensity, policy.getAuditSampled());
+                    .add(
+                            risk,
+                            risk >= policy.getActionThreshold(),
+                            a.violating(),
+                            1.0 / propensity,
+                            policy.getAuditSampled());
             double[] cells = cells(one);
             for (int i = 0; i < CONFUSION_CELLS; i++) {
                 confusion[i] += sign * cells[i];
@@ -348,13 +362,23 @@ public class ComplianceDay {
 
     private static double[] cells(WeightedConfusion c) {
         return new double[] {
-            c.getTruePositiveWeight(), c.getFalsePositiveWeight(), c.getTrueNegativeWeight(), c.getFalseNegativeWeight(),
-            c.getTruePositiveSquaredWeight(), c.getFalsePositiveSquaredWeight(),
-            c.getTrueNegativeSquaredWeight(), c.getFalseNegativeSquaredWeight(),
-            c.getTruePositiveCount(), c.getFalsePositiveCount(), c.getTrueNegativeCount(), c.getFalseNegativeCount(),
+            c.getTruePositiveWeight(),
+            c.getFalsePositiveWeight(),
+            c.getTrueNegativeWeight(),
+            c.getFalseNegativeWeight(),
+            c.getTruePositiveSquaredWeight(),
+            c.getFalsePositiveSquaredWeight(),
+            c.getTrueNegativeSquaredWeight(),
+            c.getFalseNegativeSquaredWeight(),
+            c.getTruePositiveCount(),
+            c.getFalsePositiveCount(),
+            c.getTrueNegativeCount(),
+            c.getFalseNegativeCount(),
             c.getWeightedSquaredError(),
-            c.getTruePositiveAuditedCount(), c.getFalsePositiveAuditedCount(),
-            c.getTrueNegativeAuditedCount(), c.getFalseNegativeAuditedCount()
+            c.getTruePositiveAuditedCount(),
+            c.getFalsePositiveAuditedCount(),
+            c.getTrueNegativeAuditedCount(),
+            c.getFalseNegativeAuditedCount()
         };
     }
 
@@ -374,7 +398,10 @@ public class ComplianceDay {
             return null;
         }
         return Estimate.newBuilder()
-                .setValue(e.value()).setLower(e.lower()).setUpper(e.upper()).build();
+                .setValue(e.value())
+                .setLower(e.lower())
+                .setUpper(e.upper())
+                .build();
     }
 
     private static int sourceIndex(String source) {
@@ -387,8 +414,8 @@ public class ComplianceDay {
         return SOURCES.length - 1;
     }
 
-    private static void requireSameItem(String contentId, String policyId, String otherContent, String otherPolicy,
-                                        String what) {
+    private static void requireSameItem(
+            String contentId, String policyId, String otherContent, String otherPolicy, String what) {
         if (!contentId.equals(otherContent) || !policyId.equals(otherPolicy)) {
             throw new IllegalArgumentException(what + " is about contentId " + otherContent + ", policy " + otherPolicy
                     + " but the decision is about contentId " + contentId + ", policy " + policyId);

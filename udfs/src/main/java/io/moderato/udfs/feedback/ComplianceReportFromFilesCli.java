@@ -2,11 +2,6 @@ package io.moderato.udfs.feedback;
 
 import io.moderato.schemas.ComplianceReport;
 import io.moderato.udfs.io.AvroContainerFiles;
-import org.apache.avro.AvroRuntimeException;
-import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +14,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
 
 /**
  * Command line: reads {@link ComplianceReport} records from files and prints the Markdown
@@ -32,7 +31,8 @@ import java.util.Set;
  */
 public final class ComplianceReportFromFilesCli {
 
-    static final String USAGE = String.join("\n",
+    static final String USAGE = String.join(
+            "\n",
             "Usage: compliance-report [--out FILE.md] [--policy ID]... [--title TEXT] INPUT...",
             "",
             "Renders ComplianceReport records (topic compliance.reports) as a Markdown transparency report:",
@@ -86,7 +86,8 @@ public final class ComplianceReportFromFilesCli {
             }
         }
         if (inputs.isEmpty()) {
-            err.println("compliance-report: no input given: name report files or folders, or '-' for standard input (see --help)");
+            err.println(
+                    "compliance-report: no input given: name report files or folders, or '-' for standard input (see --help)");
             return 2;
         }
 
@@ -118,13 +119,21 @@ public final class ComplianceReportFromFilesCli {
      * or writes it to {@code outFile} and says so on {@code err}. Returns the exit code; {@code cli}
      * prefixes messages, {@code source} says where the reports came from.
      */
-    public static int emit(List<ComplianceReport> reports, Set<String> policies, String title, Path outFile,
-                           String cli, String source, PrintStream out, PrintStream err) {
+    public static int emit(
+            List<ComplianceReport> reports,
+            Set<String> policies,
+            String title,
+            Path outFile,
+            String cli,
+            String source,
+            PrintStream out,
+            PrintStream err) {
         List<ComplianceReport> kept = new ArrayList<>(reports);
         if (!policies.isEmpty()) {
             Set<String> present = new java.util.TreeSet<>();
             reports.forEach(r -> present.add(r.getPolicyId()));
-            List<String> absent = policies.stream().filter(p -> !present.contains(p)).toList();
+            List<String> absent =
+                    policies.stream().filter(p -> !present.contains(p)).toList();
             if (!absent.isEmpty()) {
                 err.println(cli + ": no reports for policy " + String.join(", ", absent) + " (policies " + source + ": "
                         + (present.isEmpty() ? "none" : String.join(", ", present)) + ")");
@@ -132,7 +141,8 @@ public final class ComplianceReportFromFilesCli {
             }
             kept.removeIf(r -> !policies.contains(r.getPolicyId()));
         }
-        String markdown = title == null ? ComplianceReportRenderer.render(kept) : ComplianceReportRenderer.render(kept, title);
+        String markdown =
+                title == null ? ComplianceReportRenderer.render(kept) : ComplianceReportRenderer.render(kept, title);
         if (outFile == null) {
             out.print(markdown);
             out.flush();
@@ -174,8 +184,10 @@ public final class ComplianceReportFromFilesCli {
             try {
                 out.add(reader.read(null, DecoderFactory.get().jsonDecoder(ComplianceReport.getClassSchema(), line)));
             } catch (IOException | AvroRuntimeException e) {
-                throw new IOException(what + " line " + number + " is not a ComplianceReport in Avro JSON encoding: "
-                        + e.getMessage(), e);
+                throw new IOException(
+                        what + " line " + number + " is not a ComplianceReport in Avro JSON encoding: "
+                                + e.getMessage(),
+                        e);
             }
         }
         return out;

@@ -1,7 +1,6 @@
 package io.moderato.udfs.feedback;
 
 import io.moderato.schemas.ReviewLabel;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -48,8 +47,9 @@ public final class LabelAdjudicator {
     public static final String ADJUDICATION = "ADJUDICATION";
 
     /** Later first, then reviewerId, then non-violating, then source: the "latest" label is the minimum. */
-    static final Comparator<ReviewLabel> LATEST_FIRST = Comparator
-            .comparingLong((ReviewLabel l) -> l.getLabelledAtMillis()).reversed()
+    static final Comparator<ReviewLabel> LATEST_FIRST = Comparator.comparingLong(
+                    (ReviewLabel l) -> l.getLabelledAtMillis())
+            .reversed()
             .thenComparing(ReviewLabel::getReviewerId)
             .thenComparing(ReviewLabel::getViolating)
             .thenComparing(l -> normalised(l.getSource()));
@@ -95,11 +95,26 @@ public final class LabelAdjudicator {
 
         boolean anyViolating = distinct.stream().anyMatch(ReviewLabel::getViolating);
         boolean anyClean = distinct.stream().anyMatch(l -> !l.getViolating());
-        int sampleLabels = (int) distinct.stream().filter(LabelAdjudicator::fromReviewSample).count();
-        long last = distinct.stream().mapToLong(ReviewLabel::getLabelledAtMillis).max().orElseThrow();
-        return new Adjudication(contentId, policyId, verdict.violating(), verdict.severity(), normalised(winner.getSource()),
-                winner.getReviewerId(), distinct.size(), sampleLabels, anyViolating && anyClean,
-                winner.getLabelledAtMillis(), last, previousViolating, appealOverturned);
+        int sampleLabels = (int)
+                distinct.stream().filter(LabelAdjudicator::fromReviewSample).count();
+        long last = distinct.stream()
+                .mapToLong(ReviewLabel::getLabelledAtMillis)
+                .max()
+                .orElseThrow();
+        return new Adjudication(
+                contentId,
+                policyId,
+                verdict.violating(),
+                verdict.severity(),
+                normalised(winner.getSource()),
+                winner.getReviewerId(),
+                distinct.size(),
+                sampleLabels,
+                anyViolating && anyClean,
+                winner.getLabelledAtMillis(),
+                last,
+                previousViolating,
+                appealOverturned);
     }
 
     /** True for REVIEW and AUDIT labels: the ones that came through the review sample. */
@@ -108,7 +123,11 @@ public final class LabelAdjudicator {
         return REVIEW.equals(source) || AUDIT.equals(source);
     }
 
-    private enum Level { APPEAL, ADJUDICATION, MAJORITY }
+    private enum Level {
+        APPEAL,
+        ADJUDICATION,
+        MAJORITY
+    }
 
     private record Verdict(Level level, boolean violating, Double severity, ReviewLabel winner) {}
 
@@ -147,11 +166,16 @@ public final class LabelAdjudicator {
         long yes = votes.stream().filter(ReviewLabel::getViolating).count();
         long no = votes.size() - yes;
         boolean violating = yes == no ? latest(votes).getViolating() : yes > no;
-        List<ReviewLabel> majority = votes.stream().filter(v -> v.getViolating() == violating).toList();
+        List<ReviewLabel> majority =
+                votes.stream().filter(v -> v.getViolating() == violating).toList();
         Double severity = null;
         if (violating) {
-            double[] severities = majority.stream().map(ReviewLabel::getSeverity)
-                    .filter(s -> s != null && Double.isFinite(s)).mapToDouble(Double::doubleValue).sorted().toArray();
+            double[] severities = majority.stream()
+                    .map(ReviewLabel::getSeverity)
+                    .filter(s -> s != null && Double.isFinite(s))
+                    .mapToDouble(Double::doubleValue)
+                    .sorted()
+                    .toArray();
             if (severities.length > 0) {
                 severity = Arrays.stream(severities).sum() / severities.length;
             }
@@ -169,7 +193,10 @@ public final class LabelAdjudicator {
     private static List<ReviewLabel> distinct(List<ReviewLabel> labels) {
         Map<Key, ReviewLabel> byKey = new HashMap<>();
         for (ReviewLabel label : labels) {
-            Key key = new Key(label.getReviewerId(), normalised(label.getSource()), label.getViolating(),
+            Key key = new Key(
+                    label.getReviewerId(),
+                    normalised(label.getSource()),
+                    label.getViolating(),
                     label.getLabelledAtMillis());
             byKey.merge(key, label, (a, b) -> severityRank(b) > severityRank(a) ? b : a);
         }

@@ -7,7 +7,6 @@ import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.ShadowScore;
 import io.moderato.schemas.TrainingExample;
 import io.moderato.schemas.WindowedUserRisk;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,18 +50,18 @@ public final class TrainingExamples {
                     + adjudication.policyId() + " does not belong to the decision of " + what);
         }
         if (!decision.getPolicies().contains(policy)) {
-            throw new IllegalArgumentException("policy decision " + policyId + " is not one of the decision's for "
-                    + what);
+            throw new IllegalArgumentException(
+                    "policy decision " + policyId + " is not one of the decision's for " + what);
         }
         double propensity = policy.getPropensity();
         if (!(propensity > 0.0 && propensity <= 1.0)) {
-            throw new IllegalArgumentException("propensity must be in (0, 1] to weight a training example, got "
-                    + propensity + " for " + what);
+            throw new IllegalArgumentException(
+                    "propensity must be in (0, 1] to weight a training example, got " + propensity + " for " + what);
         }
         Long configVersion = decision.getConfigVersions().get(policyId);
         if (configVersion == null) {
-            throw new IllegalArgumentException("decision has no config version for " + what
-                    + " (configVersions " + decision.getConfigVersions().keySet() + ")");
+            throw new IllegalArgumentException("decision has no config version for " + what + " (configVersions "
+                    + decision.getConfigVersions().keySet() + ")");
         }
 
         return TrainingExample.newBuilder()

@@ -1,7 +1,6 @@
 package io.moderato.udfs.fusion;
 
 import io.moderato.schemas.UserSignal;
-
 import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;

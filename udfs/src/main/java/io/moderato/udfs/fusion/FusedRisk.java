@@ -1,7 +1,6 @@
 package io.moderato.udfs.fusion;
 
 import io.moderato.schemas.Signal;
-
 import java.util.List;
 
 /**

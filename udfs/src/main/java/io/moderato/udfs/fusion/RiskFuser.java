@@ -1,7 +1,6 @@
 package io.moderato.udfs.fusion;
 
 import io.moderato.schemas.PolicyConfig;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -40,9 +39,9 @@ public final class RiskFuser {
     /** Scores are clipped to [EPS, 1 − EPS] before logit, so a score of exactly 0 or 1 stays finite. */
     public static final double SCORE_EPSILON = 1e-6;
 
-    private static final Comparator<Contribution> BY_MAGNITUDE_THEN_NAME =
-            Comparator.comparingDouble((Contribution c) -> -Math.abs(c.contribution()))
-                    .thenComparing(Contribution::name);
+    private static final Comparator<Contribution> BY_MAGNITUDE_THEN_NAME = Comparator.comparingDouble(
+                    (Contribution c) -> -Math.abs(c.contribution()))
+            .thenComparing(Contribution::name);
 
     private RiskFuser() {}
 
@@ -51,10 +50,15 @@ public final class RiskFuser {
      *
      * @see #fuse(String, Map, double, Map, Map, int)
      */
-    public static FusedRisk fuse(PolicyConfig config, Map<String, Double> modalityScores,
-                                 Map<String, Double> context, int topK) {
-        return fuse(config.getFusionStrategy(), config.getFusionWeights(), config.getFusionBias(),
-                modalityScores, context, topK);
+    public static FusedRisk fuse(
+            PolicyConfig config, Map<String, Double> modalityScores, Map<String, Double> context, int topK) {
+        return fuse(
+                config.getFusionStrategy(),
+                config.getFusionWeights(),
+                config.getFusionBias(),
+                modalityScores,
+                context,
+                topK);
     }
 
     /**
@@ -71,13 +75,20 @@ public final class RiskFuser {
      *                                  score, weight or bias, a noisy_or / max weight outside [0, 1],
      *                                  or a context feature named like a modality
      */
-    public static FusedRisk fuse(String strategy, Map<String, Double> weights, double bias,
-                                 Map<String, Double> modalityScores, Map<String, Double> context, int topK) {
+    public static FusedRisk fuse(
+            String strategy,
+            Map<String, Double> weights,
+            double bias,
+            Map<String, Double> modalityScores,
+            Map<String, Double> context,
+            int topK) {
         if (strategy == null || !STRATEGIES.contains(strategy)) {
-            throw new IllegalArgumentException("unknown fusion strategy '" + strategy + "' (known: " + STRATEGIES + ")");
+            throw new IllegalArgumentException(
+                    "unknown fusion strategy '" + strategy + "' (known: " + STRATEGIES + ")");
         }
         if (modalityScores == null || modalityScores.isEmpty()) {
-            throw new IllegalArgumentException("no modality score to fuse (the caller skips a policy with no scored modality)");
+            throw new IllegalArgumentException(
+                    "no modality score to fuse (the caller skips a policy with no scored modality)");
         }
         Map<String, Double> w = weights == null ? Map.of() : weights;
         // one sorted list of (name, weight, value) so that sums and ties do not depend on map order
@@ -92,7 +103,8 @@ public final class RiskFuser {
         if (context != null) {
             for (Map.Entry<String, Double> e : new TreeMap<>(context).entrySet()) {
                 if (modalityScores.containsKey(e.getKey())) {
-                    throw new IllegalArgumentException("context feature '" + e.getKey() + "' has the name of a modality");
+                    throw new IllegalArgumentException(
+                            "context feature '" + e.getKey() + "' has the name of a modality");
                 }
                 Double x = e.getValue();
                 if (w.containsKey(e.getKey()) && x != null && Double.isFinite(x)) {
@@ -114,7 +126,8 @@ public final class RiskFuser {
         double z = bias;
         List<Contribution> terms = new ArrayList<>(inputs.size());
         for (Input in : inputs) {
-            double term = in.weight * (in.modality ? logit(clip(in.value, SCORE_EPSILON, 1 - SCORE_EPSILON)) : in.value);
+            double term =
+                    in.weight * (in.modality ? logit(clip(in.value, SCORE_EPSILON, 1 - SCORE_EPSILON)) : in.value);
             z += term;
             terms.add(new Contribution(in.name, term));
         }
@@ -146,13 +159,17 @@ public final class RiskFuser {
     /** w·s for the probability strategies, with s clipped to [0, 1] and w required in [0, 1]. */
     private static double probabilityTerm(Input in, String strategy) {
         if (!(in.weight >= 0.0 && in.weight <= 1.0)) {
-            throw new IllegalArgumentException(strategy + " weight " + in.name + " = " + in.weight + " must be in [0, 1]");
+            throw new IllegalArgumentException(
+                    strategy + " weight " + in.name + " = " + in.weight + " must be in [0, 1]");
         }
         return in.weight * clip(in.value, 0.0, 1.0);
     }
 
     private static List<Contribution> top(List<Contribution> terms, int topK) {
-        return terms.stream().sorted(BY_MAGNITUDE_THEN_NAME).limit(Math.max(0, topK)).toList();
+        return terms.stream()
+                .sorted(BY_MAGNITUDE_THEN_NAME)
+                .limit(Math.max(0, topK))
+                .toList();
     }
 
     private static double weightOf(Map<String, Double> weights, String name, double fallback) {

@@ -2,7 +2,6 @@ package io.moderato.udfs.input;
 
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.Embedding;
-
 import java.util.List;
 
 /**

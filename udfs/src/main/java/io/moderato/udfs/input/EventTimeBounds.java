@@ -23,7 +23,8 @@ public record EventTimeBounds(Duration maxPast, Duration maxFuture, String maxPa
         Objects.requireNonNull(maxPast, "maxPast");
         Objects.requireNonNull(maxFuture, "maxFuture");
         if (maxPast.isNegative() || maxFuture.isNegative()) {
-            throw new IllegalArgumentException("event-time bounds must not be negative: past " + maxPast + ", future " + maxFuture);
+            throw new IllegalArgumentException(
+                    "event-time bounds must not be negative: past " + maxPast + ", future " + maxFuture);
         }
     }
 

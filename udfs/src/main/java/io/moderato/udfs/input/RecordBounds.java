@@ -1,17 +1,16 @@
 package io.moderato.udfs.input;
 
-import org.apache.avro.Schema;
-import org.apache.avro.generic.IndexedRecord;
-import org.apache.avro.specific.SpecificData;
-
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Objects;
+import java.util.TreeMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.specific.SpecificData;
 
 /**
  * Size limits on every string, array and map of a decoded Avro record, so that no input can grow
@@ -88,7 +87,8 @@ public final class RecordBounds implements Serializable {
             check(nested, path + ".", found, max);
         } else if (value instanceof Collection<?> items) {
             if (add(found, tooLarge(path, items.size(), "items", DEFAULT_MAX_ITEMS))
-                    || items.isEmpty() || items.iterator().next() instanceof Number) {
+                    || items.isEmpty()
+                    || items.iterator().next() instanceof Number) {
                 return;
             }
             for (Object item : items) {

@@ -1,10 +1,5 @@
 package io.moderato.udfs.io;
 
-import org.apache.avro.AvroRuntimeException;
-import org.apache.avro.file.DataFileReader;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificRecord;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -13,6 +8,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Avro object container files as a Flink {@code FileSink} with an Avro bulk writer leaves them:
@@ -38,7 +37,10 @@ public final class AvroContainerFiles {
             return List.of(path);
         }
         try (Stream<Path> walk = Files.walk(path)) {
-            return walk.filter(Files::isRegularFile).filter(p -> visible(path.relativize(p))).sorted().toList();
+            return walk.filter(Files::isRegularFile)
+                    .filter(p -> visible(path.relativize(p)))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -50,8 +52,10 @@ public final class AvroContainerFiles {
                 out.add(record);
             }
         } catch (AvroRuntimeException e) {
-            throw new IOException("cannot read " + type.getSimpleName() + " records from " + file.toAbsolutePath()
-                    + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "cannot read " + type.getSimpleName() + " records from " + file.toAbsolutePath() + ": "
+                            + e.getMessage(),
+                    e);
         }
         return out;
     }

@@ -1,9 +1,6 @@
 package io.moderato.udfs.io;
 
 import io.moderato.schemas.TrainingExample;
-import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.specific.SpecificDatumWriter;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +9,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * The on-disk layout of training examples, written by the FeedbackJob's file sink and read by
@@ -30,12 +29,14 @@ public final class TrainingExampleFiles {
     /** Suffix of every part file the FeedbackJob writes. */
     public static final String PART_SUFFIX = ".avro";
 
-    private TrainingExampleFiles() {
-    }
+    private TrainingExampleFiles() {}
 
     /** {@code policy=<policyId>/day=<yyyy-MM-dd>}, the day of the decision's event time in UTC. */
     public static String bucket(TrainingExample example) {
-        String day = Instant.ofEpochMilli(example.getEventTimeMillis()).atZone(ZoneOffset.UTC).toLocalDate().toString();
+        String day = Instant.ofEpochMilli(example.getEventTimeMillis())
+                .atZone(ZoneOffset.UTC)
+                .toLocalDate()
+                .toString();
         return "policy=" + pathSafe(example.getPolicyId()) + "/day=" + day;
     }
 
@@ -45,8 +46,7 @@ public final class TrainingExampleFiles {
     }
 
     /** One record with where it was read from; {@code order} is its position across all files read. */
-    public record Read(TrainingExample example, Path file, long order) {
-    }
+    public record Read(TrainingExample example, Path file, long order) {}
 
     /**
      * The Avro container files under {@code path} (or {@code path} itself), sorted by path.
@@ -100,7 +100,8 @@ public final class TrainingExampleFiles {
         if (file.toAbsolutePath().getParent() != null) {
             Files.createDirectories(file.toAbsolutePath().getParent());
         }
-        try (DataFileWriter<TrainingExample> writer = new DataFileWriter<>(new SpecificDatumWriter<>(TrainingExample.class))) {
+        try (DataFileWriter<TrainingExample> writer =
+                new DataFileWriter<>(new SpecificDatumWriter<>(TrainingExample.class))) {
             writer.create(TrainingExample.getClassSchema(), file.toFile());
             for (TrainingExample e : examples) {
                 writer.append(e);

@@ -147,10 +147,12 @@ public final class Intervals {
             double successSquaredWeight,
             double failureSquaredWeight,
             long itemCount) {
-        double kish = kishEffectiveSampleSize(successWeight + failureWeight,
-                successSquaredWeight + failureSquaredWeight);
-        return Math.min(kish, linearizedEffectiveSampleSize(successWeight, failureWeight,
-                successSquaredWeight, failureSquaredWeight, itemCount));
+        double kish =
+                kishEffectiveSampleSize(successWeight + failureWeight, successSquaredWeight + failureSquaredWeight);
+        return Math.min(
+                kish,
+                linearizedEffectiveSampleSize(
+                        successWeight, failureWeight, successSquaredWeight, failureSquaredWeight, itemCount));
     }
 
     // ---------------------------------------------------------------------------------------
@@ -178,7 +180,8 @@ public final class Intervals {
         double lower = lowerBound(proportion, effectiveSampleSize, alpha / 2.0);
         double upper = 1.0 - lowerBound(1.0 - proportion, effectiveSampleSize, alpha / 2.0);
         // rounding of the Beta quantiles must never exclude the point estimate
-        return new ProportionEstimate(proportion, Math.min(lower, proportion), Math.max(upper, proportion), effectiveSampleSize);
+        return new ProportionEstimate(
+                proportion, Math.min(lower, proportion), Math.max(upper, proportion), effectiveSampleSize);
     }
 
     /**
@@ -203,8 +206,8 @@ public final class Intervals {
      * instead of a quantile search: Beta⁻¹(α; x, n − x + 1) ≥ b ⟺ I_b(x, n − x + 1) ≤ α. Agrees
      * with {@link #clopperPearsonLowerBound} (0 for n &lt; 1); false when undefined.
      */
-    public static boolean clopperPearsonLowerBoundAtLeast(double proportion, double effectiveSampleSize, double bound,
-                                                          double confidence) {
+    public static boolean clopperPearsonLowerBoundAtLeast(
+            double proportion, double effectiveSampleSize, double bound, double confidence) {
         requireConfidence(confidence);
         if (Double.isNaN(proportion) || !(effectiveSampleSize > 0.0)) {
             return false;
@@ -254,9 +257,10 @@ public final class Intervals {
             double failureSquaredWeight,
             long itemCount,
             double confidence) {
-        WeightedSample sample = WeightedSample.of(successWeight, failureWeight, successSquaredWeight,
-                failureSquaredWeight, itemCount, confidence);
-        return sample == null ? ProportionEstimate.undefined()
+        WeightedSample sample = WeightedSample.of(
+                successWeight, failureWeight, successSquaredWeight, failureSquaredWeight, itemCount, confidence);
+        return sample == null
+                ? ProportionEstimate.undefined()
                 : clopperPearson(sample.proportion(), sample.effectiveSampleSize(), confidence);
     }
 
@@ -272,9 +276,10 @@ public final class Intervals {
             double failureSquaredWeight,
             long itemCount,
             double confidence) {
-        WeightedSample sample = WeightedSample.of(successWeight, failureWeight, successSquaredWeight,
-                failureSquaredWeight, itemCount, confidence);
-        return sample == null ? Double.NaN
+        WeightedSample sample = WeightedSample.of(
+                successWeight, failureWeight, successSquaredWeight, failureSquaredWeight, itemCount, confidence);
+        return sample == null
+                ? Double.NaN
                 : clopperPearsonLowerBound(sample.proportion(), sample.effectiveSampleSize(), confidence);
     }
 
@@ -282,16 +287,23 @@ public final class Intervals {
     private record WeightedSample(double proportion, double effectiveSampleSize) {
 
         /** Null when the population has no weight (the confidence is still checked, so a bad one never passes). */
-        static WeightedSample of(double successWeight, double failureWeight, double successSquaredWeight,
-                                 double failureSquaredWeight, long itemCount, double confidence) {
+        static WeightedSample of(
+                double successWeight,
+                double failureWeight,
+                double successSquaredWeight,
+                double failureSquaredWeight,
+                long itemCount,
+                double confidence) {
             double total = successWeight + failureWeight;
             if (!(total > 0.0)) {
                 requireConfidence(confidence);
                 return null;
             }
             double proportion = Math.max(0.0, Math.min(1.0, successWeight / total));
-            return new WeightedSample(proportion, conservativeEffectiveSampleSize(successWeight, failureWeight,
-                    successSquaredWeight, failureSquaredWeight, itemCount));
+            return new WeightedSample(
+                    proportion,
+                    conservativeEffectiveSampleSize(
+                            successWeight, failureWeight, successSquaredWeight, failureSquaredWeight, itemCount));
         }
     }
 }

@@ -12,8 +12,7 @@ public record PrecisionObligation(double minimumPrecision, double confidence) {
 
     public PrecisionObligation {
         if (!(minimumPrecision > 0.0 && minimumPrecision <= 1.0)) {
-            throw new IllegalArgumentException(
-                    "minimumPrecision must be in (0, 1], got " + minimumPrecision);
+            throw new IllegalArgumentException("minimumPrecision must be in (0, 1], got " + minimumPrecision);
         }
         if (!(confidence > 0.0 && confidence < 1.0)) {
             throw new IllegalArgumentException("confidence must be in (0, 1), got " + confidence);

@@ -13,7 +13,8 @@ package io.moderato.udfs.metrics;
  * @param effectiveSampleSize the n_eff the interval was computed on (0 when undefined)
  * @param withheldReason why the estimate is not published, or null when it is
  */
-public record ProportionEstimate(double value, double lower, double upper, double effectiveSampleSize, String withheldReason) {
+public record ProportionEstimate(
+        double value, double lower, double upper, double effectiveSampleSize, String withheldReason) {
 
     /** A published estimate. */
     public ProportionEstimate(double value, double lower, double upper, double effectiveSampleSize) {

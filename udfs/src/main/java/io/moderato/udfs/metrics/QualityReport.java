@@ -62,8 +62,8 @@ public record QualityReport(
      * @param obligation the policy's precision obligation, or null for no recommendation
      * @param reviewThreshold the policy's review threshold (review volume of a recommendation), NaN when unknown
      */
-    public record Settings(double confidence, int minimumAuditedLabels, PrecisionObligation obligation,
-                           double reviewThreshold) {
+    public record Settings(
+            double confidence, int minimumAuditedLabels, PrecisionObligation obligation, double reviewThreshold) {
 
         public Settings {
             if (!(confidence > 0.0 && confidence < 1.0)) {
@@ -92,16 +92,20 @@ public record QualityReport(
      *
      * @param histogram labelled score histogram of the same items, or null (ECE NaN, no recommendation)
      */
-    public static QualityReport of(double threshold, WeightedConfusion confusion, WeightedScoreHistogram histogram,
-                                   Settings settings) {
+    public static QualityReport of(
+            double threshold, WeightedConfusion confusion, WeightedScoreHistogram histogram, Settings settings) {
         Objects.requireNonNull(confusion, "confusion");
         Objects.requireNonNull(settings, "settings");
         double confidence = settings.confidence();
         double ece = histogram == null ? Double.NaN : histogram.expectedCalibrationError();
         ThresholdRecommendation recommendation = histogram == null || settings.obligation() == null
                 ? ThresholdRecommendation.notRequested()
-                : new ThresholdRecommender(settings.obligation(), confidence, settings.minimumAuditedLabels(),
-                        settings.reviewThreshold()).recommend(histogram);
+                : new ThresholdRecommender(
+                                settings.obligation(),
+                                confidence,
+                                settings.minimumAuditedLabels(),
+                                settings.reviewThreshold())
+                        .recommend(histogram);
         return new QualityReport(
                 threshold,
                 confidence,

@@ -49,16 +49,37 @@ public record ThresholdRecommendation(
         }
     }
 
-    static ThresholdRecommendation recommended(double threshold, ProportionEstimate precision, double precisionLowerBound,
-                                               ProportionEstimate recall, double actionVolume, double reviewVolume) {
-        return new ThresholdRecommendation(OptionalDouble.of(threshold), precision, precisionLowerBound, recall,
-                actionVolume, reviewVolume, null, -1, OptionalDouble.empty());
+    static ThresholdRecommendation recommended(
+            double threshold,
+            ProportionEstimate precision,
+            double precisionLowerBound,
+            ProportionEstimate recall,
+            double actionVolume,
+            double reviewVolume) {
+        return new ThresholdRecommendation(
+                OptionalDouble.of(threshold),
+                precision,
+                precisionLowerBound,
+                recall,
+                actionVolume,
+                reviewVolume,
+                null,
+                -1,
+                OptionalDouble.empty());
     }
 
-    static ThresholdRecommendation insufficient(String reason, long additionalAuditedItems,
-                                                OptionalDouble candidateThreshold) {
-        return new ThresholdRecommendation(OptionalDouble.empty(), ProportionEstimate.undefined(), Double.NaN,
-                ProportionEstimate.undefined(), Double.NaN, Double.NaN, reason, additionalAuditedItems, candidateThreshold);
+    static ThresholdRecommendation insufficient(
+            String reason, long additionalAuditedItems, OptionalDouble candidateThreshold) {
+        return new ThresholdRecommendation(
+                OptionalDouble.empty(),
+                ProportionEstimate.undefined(),
+                Double.NaN,
+                ProportionEstimate.undefined(),
+                Double.NaN,
+                Double.NaN,
+                reason,
+                additionalAuditedItems,
+                candidateThreshold);
     }
 
     /** No recommendation was asked for (no obligation configured). */

@@ -54,8 +54,12 @@ public final class ThresholdRecommender {
      * @param reviewThreshold the policy's review threshold, for the review volume; NaN when unknown
      * @param selectionAllowance divisor of the test level, ≥ 1
      */
-    public ThresholdRecommender(PrecisionObligation obligation, double reportConfidence, int minimumAuditedLabels,
-                                double reviewThreshold, int selectionAllowance) {
+    public ThresholdRecommender(
+            PrecisionObligation obligation,
+            double reportConfidence,
+            int minimumAuditedLabels,
+            double reviewThreshold,
+            int selectionAllowance) {
         if (obligation == null) {
             throw new IllegalArgumentException("obligation is required");
         }
@@ -79,8 +83,8 @@ public final class ThresholdRecommender {
     }
 
     /** With the default selection allowance. */
-    public ThresholdRecommender(PrecisionObligation obligation, double reportConfidence, int minimumAuditedLabels,
-                                double reviewThreshold) {
+    public ThresholdRecommender(
+            PrecisionObligation obligation, double reportConfidence, int minimumAuditedLabels, double reviewThreshold) {
         this(obligation, reportConfidence, minimumAuditedLabels, reviewThreshold, DEFAULT_SELECTION_ALLOWANCE);
     }
 
@@ -129,10 +133,13 @@ public final class ThresholdRecommender {
         }
         if (certified >= 0) {
             WeightedConfusion at = histogram.confusionAtEdge(certified);
-            return ThresholdRecommendation.recommended(edges.threshold(certified),
-                    at.precision(reportConfidence), edges.lowerBound(certified, 1.0 - level),
+            return ThresholdRecommendation.recommended(
+                    edges.threshold(certified),
+                    at.precision(reportConfidence),
+                    edges.lowerBound(certified, 1.0 - level),
                     at.recall(reportConfidence, minimumAuditedLabels),
-                    edges.predictedWeight(certified), reviewVolume(histogram, certified));
+                    edges.predictedWeight(certified),
+                    reviewVolume(histogram, certified));
         }
         return insufficient(edges, start, failed, level);
     }
@@ -164,12 +171,19 @@ public final class ThresholdRecommender {
                 }
             }
         }
-        String target = String.format(Locale.ROOT, "precision >= %s at %s%% confidence",
-                trim(p), trim(100.0 * obligation.confidence()));
+        String target = String.format(
+                Locale.ROOT, "precision >= %s at %s%% confidence", trim(p), trim(100.0 * obligation.confidence()));
         if (candidate < 0) {
-            return ThresholdRecommendation.insufficient(String.format(Locale.ROOT,
-                    "insufficient labels: no threshold's estimated precision exceeds %s yet (%d labelled items); %s"
-                            + " cannot be certified", trim(p), edges.labels, target), -1, OptionalDouble.empty());
+            return ThresholdRecommendation.insufficient(
+                    String.format(
+                            Locale.ROOT,
+                            "insufficient labels: no threshold's estimated precision exceeds %s yet (%d labelled items); %s"
+                                    + " cannot be certified",
+                            trim(p),
+                            edges.labels,
+                            target),
+                    -1,
+                    OptionalDouble.empty());
         }
         double needed = requiredEffectiveSize(edges.precision(candidate), p, 1.0 - level);
         double missing = needed - edges.effectiveSize(candidate);
@@ -177,30 +191,52 @@ public final class ThresholdRecommender {
         if (missing <= 0.0) {
             // the candidate would pass on its own, but the walk from the top stopped above it
             String where = failed >= 0
-                    ? String.format(Locale.ROOT, "stopped at %s (precision lower bound %.3f)",
-                            trim(edges.threshold(failed)), edges.lowerBound(failed, 1.0 - level))
+                    ? String.format(
+                            Locale.ROOT,
+                            "stopped at %s (precision lower bound %.3f)",
+                            trim(edges.threshold(failed)),
+                            edges.lowerBound(failed, 1.0 - level))
                     : "could not start (too few labels on the highest thresholds)";
-            return ThresholdRecommendation.insufficient(String.format(Locale.ROOT,
-                    "insufficient labels: %s looks certifiable at %s, but the test walking down from the highest"
-                            + " threshold %s; more audited items on the high scores are needed",
-                    target, trim(edges.threshold(candidate)), where), -1, candidateThreshold);
+            return ThresholdRecommendation.insufficient(
+                    String.format(
+                            Locale.ROOT,
+                            "insufficient labels: %s looks certifiable at %s, but the test walking down from the highest"
+                                    + " threshold %s; more audited items on the high scores are needed",
+                            target,
+                            trim(edges.threshold(candidate)),
+                            where),
+                    -1,
+                    candidateThreshold);
         }
         double labelsAbove = edges.count(candidate);
         double perLabel = edges.effectiveSize(candidate) / labelsAbove;
         long moreLabelled = (long) Math.ceil(missing / perLabel);
         double auditedShare = edges.totalAudited == 0 ? 0.0 : (double) edges.audited(candidate) / edges.totalAudited;
         if (auditedShare <= 0.0) {
-            return ThresholdRecommendation.insufficient(String.format(Locale.ROOT,
-                    "insufficient labels: need ≈ %d more labelled items scoring >= %s (estimated precision %.3f there);"
-                            + " every such item is reviewed already, so only a longer window adds them",
-                    moreLabelled, trim(edges.threshold(candidate)), edges.precision(candidate)), -1, candidateThreshold);
+            return ThresholdRecommendation.insufficient(
+                    String.format(
+                            Locale.ROOT,
+                            "insufficient labels: need ≈ %d more labelled items scoring >= %s (estimated precision %.3f there);"
+                                    + " every such item is reviewed already, so only a longer window adds them",
+                            moreLabelled,
+                            trim(edges.threshold(candidate)),
+                            edges.precision(candidate)),
+                    -1,
+                    candidateThreshold);
         }
         long moreAudited = (long) Math.ceil(moreLabelled / auditedShare);
-        return ThresholdRecommendation.insufficient(String.format(Locale.ROOT,
-                "insufficient labels: need ≈ %d more audited items at this prevalence (≈ %d more labelled items"
-                        + " scoring >= %s, where precision is estimated at %.3f) to certify %s",
-                moreAudited, moreLabelled, trim(edges.threshold(candidate)), edges.precision(candidate), target),
-                moreAudited, candidateThreshold);
+        return ThresholdRecommendation.insufficient(
+                String.format(
+                        Locale.ROOT,
+                        "insufficient labels: need ≈ %d more audited items at this prevalence (≈ %d more labelled items"
+                                + " scoring >= %s, where precision is estimated at %.3f) to certify %s",
+                        moreAudited,
+                        moreLabelled,
+                        trim(edges.threshold(candidate)),
+                        edges.precision(candidate),
+                        target),
+                moreAudited,
+                candidateThreshold);
     }
 
     /**
@@ -297,7 +333,8 @@ public final class ThresholdRecommender {
         /** The fixed-sequence test at edge k: is precision's one-sided lower bound at least p? */
         boolean passes(int k, double p, double confidence) {
             double total = tp[k] + fp[k];
-            return total > 0.0 && Intervals.clopperPearsonLowerBoundAtLeast(tp[k] / total, effectiveSize(k), p, confidence);
+            return total > 0.0
+                    && Intervals.clopperPearsonLowerBoundAtLeast(tp[k] / total, effectiveSize(k), p, confidence);
         }
 
         double lowerBound(int k, double confidence) {

@@ -38,6 +38,7 @@ public class WeightedConfusion {
 
     /** Items per cell that reached review as audit samples (PolicyDecision.auditSampled). */
     private long truePositiveAuditedCount;
+
     private long falsePositiveAuditedCount;
     private long trueNegativeAuditedCount;
     private long falseNegativeAuditedCount;
@@ -135,9 +136,13 @@ public class WeightedConfusion {
 
     /** Precision TP / (TP + FP) with a two-sided interval at {@code confidence}. */
     public ProportionEstimate precision(double confidence) {
-        return published(Intervals.weightedProportion(truePositiveWeight, falsePositiveWeight,
-                truePositiveSquaredWeight, falsePositiveSquaredWeight,
-                truePositiveCount + falsePositiveCount, confidence));
+        return published(Intervals.weightedProportion(
+                truePositiveWeight,
+                falsePositiveWeight,
+                truePositiveSquaredWeight,
+                falsePositiveSquaredWeight,
+                truePositiveCount + falsePositiveCount,
+                confidence));
     }
 
     /**
@@ -161,26 +166,37 @@ public class WeightedConfusion {
             return ProportionEstimate.undefined();
         }
         if (falseNegativeAuditedCount < minimumAuditedLabels) {
-            return ProportionEstimate.withheld("only " + falseNegativeAuditedCount + " audited misses (violating audit samples"
-                    + " below the threshold); recall needs >= " + minimumAuditedLabels);
+            return ProportionEstimate.withheld(
+                    "only " + falseNegativeAuditedCount + " audited misses (violating audit samples"
+                            + " below the threshold); recall needs >= " + minimumAuditedLabels);
         }
         if (minimumAuditedLabels > 0 && truePositiveCount == 0) {
             return ProportionEstimate.withheld("no labelled violating item at or above the threshold");
         }
-        if (truePositiveAuditedCount + falsePositiveAuditedCount > 0 && truePositiveAuditedCount < minimumAuditedLabels) {
-            return ProportionEstimate.withheld("only " + truePositiveAuditedCount + " audited hits (violating audit samples"
-                    + " at or above the threshold); recall needs >= " + minimumAuditedLabels);
+        if (truePositiveAuditedCount + falsePositiveAuditedCount > 0
+                && truePositiveAuditedCount < minimumAuditedLabels) {
+            return ProportionEstimate.withheld(
+                    "only " + truePositiveAuditedCount + " audited hits (violating audit samples"
+                            + " at or above the threshold); recall needs >= " + minimumAuditedLabels);
         }
-        return published(Intervals.weightedProportion(truePositiveWeight, falseNegativeWeight,
-                truePositiveSquaredWeight, falseNegativeSquaredWeight,
-                truePositiveCount + falseNegativeCount, confidence));
+        return published(Intervals.weightedProportion(
+                truePositiveWeight,
+                falseNegativeWeight,
+                truePositiveSquaredWeight,
+                falseNegativeSquaredWeight,
+                truePositiveCount + falseNegativeCount,
+                confidence));
     }
 
     /** False-positive rate FP / (FP + TN) with a two-sided interval at {@code confidence}. */
     public ProportionEstimate falsePositiveRate(double confidence) {
-        return published(Intervals.weightedProportion(falsePositiveWeight, trueNegativeWeight,
-                falsePositiveSquaredWeight, trueNegativeSquaredWeight,
-                falsePositiveCount + trueNegativeCount, confidence));
+        return published(Intervals.weightedProportion(
+                falsePositiveWeight,
+                trueNegativeWeight,
+                falsePositiveSquaredWeight,
+                trueNegativeSquaredWeight,
+                falsePositiveCount + trueNegativeCount,
+                confidence));
     }
 
     /** Prevalence (TP + FN) / all with a two-sided interval at {@code confidence}. */
@@ -190,14 +206,17 @@ public class WeightedConfusion {
                 falsePositiveWeight + trueNegativeWeight,
                 truePositiveSquaredWeight + falseNegativeSquaredWeight,
                 falsePositiveSquaredWeight + trueNegativeSquaredWeight,
-                labelCount(), confidence));
+                labelCount(),
+                confidence));
     }
 
     /** An estimate on less than one effective labelled item says nothing: withhold it instead. */
     private static ProportionEstimate published(ProportionEstimate e) {
         if (e.isDefined() && e.effectiveSampleSize() < 1.0) {
-            return ProportionEstimate.withheld(String.format(java.util.Locale.ROOT,
-                    "%.2f effective labelled items: less than one observation's worth", e.effectiveSampleSize()));
+            return ProportionEstimate.withheld(String.format(
+                    java.util.Locale.ROOT,
+                    "%.2f effective labelled items: less than one observation's worth",
+                    e.effectiveSampleSize()));
         }
         return e;
     }
@@ -207,9 +226,13 @@ public class WeightedConfusion {
      * the quantity a precision obligation is checked against; NaN with no predicted positives.
      */
     public double precisionLowerBound(double confidence) {
-        return Intervals.weightedProportionLowerBound(truePositiveWeight, falsePositiveWeight,
-                truePositiveSquaredWeight, falsePositiveSquaredWeight,
-                truePositiveCount + falsePositiveCount, confidence);
+        return Intervals.weightedProportionLowerBound(
+                truePositiveWeight,
+                falsePositiveWeight,
+                truePositiveSquaredWeight,
+                falsePositiveSquaredWeight,
+                truePositiveCount + falsePositiveCount,
+                confidence);
     }
 
     /** Weighted Brier score Σw(s - y)² / Σw; NaN when empty. */
@@ -225,8 +248,10 @@ public class WeightedConfusion {
 
     /** Σw² over all labelled items. */
     public double totalSquaredWeight() {
-        return truePositiveSquaredWeight + falsePositiveSquaredWeight
-                + trueNegativeSquaredWeight + falseNegativeSquaredWeight;
+        return truePositiveSquaredWeight
+                + falsePositiveSquaredWeight
+                + trueNegativeSquaredWeight
+                + falseNegativeSquaredWeight;
     }
 
     /** Kish effective sample size of all labelled items, (Σw)² / Σw². */
@@ -260,8 +285,7 @@ public class WeightedConfusion {
 
     static void requireWeight(double weight) {
         if (!(weight > 0.0) || Double.isInfinite(weight)) {
-            throw new IllegalArgumentException(
-                    "weight (1/propensity) must be finite and > 0, got " + weight);
+            throw new IllegalArgumentException("weight (1/propensity) must be finite and > 0, got " + weight);
         }
     }
 

@@ -33,6 +33,7 @@ public class WeightedScoreHistogram {
     private long[] negativeCount;
     /** Audit samples per bin, per label: recall's guard, and where more audits would land (recommendations). */
     private long[] positiveAuditedCount;
+
     private long[] negativeAuditedCount;
     /** Σ w·score per bin, for the mean score of a reliability bin (ECE). */
     private double[] weightedScoreSum;
@@ -230,8 +231,15 @@ public class WeightedScoreHistogram {
         for (int k = 0; k <= b; k++) {
             double fn = positives - tp[k];
             double tn = negatives - fp[k];
-            points.add(new CurvePoint(edge(k, b), tp[k], fp[k], tn, fn,
-                    ratio(tp[k], tp[k] + fp[k]), ratio(tp[k], positives), ratio(fp[k], negatives)));
+            points.add(new CurvePoint(
+                    edge(k, b),
+                    tp[k],
+                    fp[k],
+                    tn,
+                    fn,
+                    ratio(tp[k], tp[k] + fp[k]),
+                    ratio(tp[k], positives),
+                    ratio(fp[k], negatives)));
         }
         return points;
     }
@@ -249,8 +257,7 @@ public class WeightedScoreHistogram {
     public double expectedCalibrationError(int reliabilityBins) {
         int b = bins();
         if (reliabilityBins < 1 || reliabilityBins > b) {
-            throw new IllegalArgumentException(
-                    "reliabilityBins must be in [1, " + b + "], got " + reliabilityBins);
+            throw new IllegalArgumentException("reliabilityBins must be in [1, " + b + "], got " + reliabilityBins);
         }
         double total = totalWeight();
         if (!(total > 0.0)) {

@@ -6,9 +6,6 @@ import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.udfs.text.FeaturizerSettings;
 import io.moderato.udfs.vector.SparseVector;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -20,6 +17,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scores batches of content events with the models the policy configs name, one ONNX call per
@@ -60,6 +59,7 @@ public final class ContentScorer implements AutoCloseable {
     private final Map<Slot, OnnxModel> active = new TreeMap<>(SLOT_ORDER);
     /** Wanted slots without any loaded version, and why. */
     private final Map<Slot, String> missing = new TreeMap<>(SLOT_ORDER);
+
     private final Map<OnnxModel, TextScorer> textScorers = new IdentityHashMap<>();
     private long invalidEmbeddings;
 
@@ -108,18 +108,29 @@ public final class ContentScorer implements AutoCloseable {
                 OnnxModel model = registry.model(slot.model(), entry.getValue());
                 checkModality(slot, model);
                 next.put(slot, model);
-                LOG.info("Scoring {} with {}{}", slot.modality(), model.manifest().id(), slot.shadow() ? " (shadow)" : "");
+                LOG.info(
+                        "Scoring {} with {}{}",
+                        slot.modality(),
+                        model.manifest().id(),
+                        slot.shadow() ? " (shadow)" : "");
             } catch (RuntimeException e) {
-                String problem = "model " + slot.model() + ":" + entry.getValue() + " for " + slot.modality()
-                        + " failed to load" + (current == null ? "" : ", keeping " + current.manifest().id()) + ": " + e.getMessage();
+                String problem =
+                        "model " + slot.model() + ":" + entry.getValue() + " for " + slot.modality() + " failed to load"
+                                + (current == null
+                                        ? ""
+                                        : ", keeping " + current.manifest().id()) + ": " + e.getMessage();
                 LOG.error(problem, e);
                 problems.add(problem);
                 if (current != null) {
                     next.put(slot, current);
                 } else {
-                    String reason = "model " + slot.model() + ":" + entry.getValue() + " is not loaded (" + e.getMessage() + ")";
-                    nextMissing.put(slot, reason.length() <= MAX_PROBLEM_CHARS ? reason
-                            : reason.substring(0, MAX_PROBLEM_CHARS - 1) + "…");
+                    String reason = "model " + slot.model() + ":" + entry.getValue() + " is not loaded ("
+                            + e.getMessage() + ")";
+                    nextMissing.put(
+                            slot,
+                            reason.length() <= MAX_PROBLEM_CHARS
+                                    ? reason
+                                    : reason.substring(0, MAX_PROBLEM_CHARS - 1) + "…");
                 }
             }
         }
@@ -156,8 +167,8 @@ public final class ContentScorer implements AutoCloseable {
             default -> throw new IllegalArgumentException("unknown modality '" + slot.modality() + "'");
         };
         if (model.manifest().modality() != expected) {
-            throw new IllegalArgumentException(model.manifest().id() + " is a " + model.manifest().modality()
-                    + " model and cannot score modality " + slot.modality());
+            throw new IllegalArgumentException(model.manifest().id() + " is a "
+                    + model.manifest().modality() + " model and cannot score modality " + slot.modality());
         }
     }
 
@@ -191,8 +202,8 @@ public final class ContentScorer implements AutoCloseable {
      * {@code featuresOmitted}, when they exceed {@link #MAX_CAPTURED_VALUES}); and the modalities it
      * carries that a wanted model could not score.
      */
-    public record Scored(List<Score> scores, List<CapturedInput> features, List<Problem> problems,
-                         boolean featuresOmitted) {}
+    public record Scored(
+            List<Score> scores, List<CapturedInput> features, List<Problem> problems, boolean featuresOmitted) {}
 
     /** Scores every present modality of every event; result i belongs to event i. */
     public List<Scored> score(List<ContentEvent> events, boolean captureFeatures) {
@@ -235,7 +246,8 @@ public final class ContentScorer implements AutoCloseable {
     }
 
     private static Function<ContentEvent, String> textOf(String modality) {
-        return "text".equals(modality) ? ContentEvent::getText
+        return "text".equals(modality)
+                ? ContentEvent::getText
                 : e -> e.getTranscript() == null ? null : e.getTranscript().getText();
     }
 
@@ -271,9 +283,14 @@ public final class ContentScorer implements AutoCloseable {
         record Key(String modality, FeaturizerSettings settings) {}
     }
 
-    private void scoreTexts(Slot slot, OnnxModel model, List<ContentEvent> events,
-                            Function<ContentEvent, String> text, List<Scored> out, boolean captureFeatures,
-                            Map<TextFeatures.Key, TextFeatures> featurized) {
+    private void scoreTexts(
+            Slot slot,
+            OnnxModel model,
+            List<ContentEvent> events,
+            Function<ContentEvent, String> text,
+            List<Scored> out,
+            boolean captureFeatures,
+            Map<TextFeatures.Key, TextFeatures> featurized) {
         TextFeatures features = featurized.computeIfAbsent(
                 new TextFeatures.Key(slot.modality(), model.manifest().featurizer()),
                 key -> featurize(textScorers.computeIfAbsent(model, TextScorer::new), events, text));
@@ -286,14 +303,16 @@ public final class ContentScorer implements AutoCloseable {
         if (captureFeatures && !slot.shadow()) {
             for (int r = 0; r < rows.size(); r++) {
                 SparseVector v = vectors.get(r);
-                out.get(rows.get(r)).features().add(new CapturedInput(slot.modality(), versionOf(slot, model),
-                        v.dimensions(), v.indices(), v.values()));
+                out.get(rows.get(r))
+                        .features()
+                        .add(new CapturedInput(
+                                slot.modality(), versionOf(slot, model), v.dimensions(), v.indices(), v.values()));
             }
         }
     }
 
-    private static TextFeatures featurize(TextScorer scorer, List<ContentEvent> events,
-                                          Function<ContentEvent, String> text) {
+    private static TextFeatures featurize(
+            TextScorer scorer, List<ContentEvent> events, Function<ContentEvent, String> text) {
         List<Integer> rows = new ArrayList<>();
         List<SparseVector> vectors = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
@@ -306,8 +325,13 @@ public final class ContentScorer implements AutoCloseable {
         return new TextFeatures(rows, vectors);
     }
 
-    private void scoreEmbeddings(Slot slot, OnnxModel model, List<ContentEvent> events,
-                                 Function<ContentEvent, Embedding> embedding, List<Scored> out, boolean captureFeatures) {
+    private void scoreEmbeddings(
+            Slot slot,
+            OnnxModel model,
+            List<ContentEvent> events,
+            Function<ContentEvent, Embedding> embedding,
+            List<Scored> out,
+            boolean captureFeatures) {
         List<Integer> rows = new ArrayList<>();
         List<float[]> vectors = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
@@ -317,8 +341,8 @@ public final class ContentScorer implements AutoCloseable {
             }
             float[] vector = toArray(e.getVector());
             String invalid = vector.length != model.dimensions()
-                    ? slot.modality() + " embedding has " + vector.length + " dimensions, model " + model.manifest().id()
-                            + " expects " + model.dimensions()
+                    ? slot.modality() + " embedding has " + vector.length + " dimensions, model "
+                            + model.manifest().id() + " expects " + model.dimensions()
                     : allFinite(vector) ? null : slot.modality() + " embedding has NaN or infinite values";
             if (invalid != null) {
                 if (!slot.shadow()) {
@@ -338,14 +362,21 @@ public final class ContentScorer implements AutoCloseable {
         if (captureFeatures && !slot.shadow()) {
             for (int r = 0; r < rows.size(); r++) {
                 // a dense vector: values only, indices empty (see FeatureVector)
-                out.get(rows.get(r)).features().add(new CapturedInput(slot.modality(), versionOf(slot, model),
-                        model.dimensions(), new int[0], vectors.get(r)));
+                out.get(rows.get(r))
+                        .features()
+                        .add(new CapturedInput(
+                                slot.modality(),
+                                versionOf(slot, model),
+                                model.dimensions(),
+                                new int[0],
+                                vectors.get(r)));
             }
         }
     }
 
     private static ModelVersion versionOf(Slot slot, OnnxModel model) {
-        return new ModelVersion(slot.modality(), model.manifest().name(), model.manifest().version());
+        return new ModelVersion(
+                slot.modality(), model.manifest().name(), model.manifest().version());
     }
 
     private static void collect(Slot slot, OnnxModel model, ScoreBatch batch, List<Integer> rows, List<Scored> out) {
@@ -353,8 +384,13 @@ public final class ContentScorer implements AutoCloseable {
         for (int r = 0; r < rows.size(); r++) {
             List<Score> target = out.get(rows.get(r)).scores();
             for (int p = 0; p < policies.size(); p++) {
-                target.add(new Score(slot.modality(), model.manifest().name(), model.manifest().version(),
-                        policies.get(p), (double) batch.probability(r, p), slot.shadow()));
+                target.add(new Score(
+                        slot.modality(),
+                        model.manifest().name(),
+                        model.manifest().version(),
+                        policies.get(p),
+                        (double) batch.probability(r, p),
+                        slot.shadow()));
             }
         }
     }

@@ -12,7 +12,8 @@ public final class EmbeddingScorer {
 
     public EmbeddingScorer(OnnxModel model) {
         if (model.manifest().modality() == Modality.TEXT) {
-            throw new IllegalArgumentException("Model " + model.manifest().id() + " is a TEXT model, not an embedding head");
+            throw new IllegalArgumentException(
+                    "Model " + model.manifest().id() + " is a TEXT model, not an embedding head");
         }
         this.model = model;
     }

@@ -12,5 +12,6 @@ package io.moderato.udfs.model;
  * </ul>
  */
 public enum InputEncoding {
-    DENSE, SPARSE
+    DENSE,
+    SPARSE
 }

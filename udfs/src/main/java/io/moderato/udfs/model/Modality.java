@@ -11,7 +11,10 @@ import java.util.Optional;
  * this code base knows how to score and validate.
  */
 public enum Modality {
-    TEXT("text"), IMAGE("image"), AUDIO("audio"), VIDEO("video");
+    TEXT("text"),
+    IMAGE("image"),
+    AUDIO("audio"),
+    VIDEO("video");
 
     /** Wire name of audio transcripts, scored by the text models. */
     public static final String TRANSCRIPT = "transcript";

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.moderato.udfs.text.FeaturizerSettings;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -65,7 +64,8 @@ public record ModelManifest(
         if (policies == null || policies.isEmpty()) {
             throw invalid(id, "policies", "must list the policy of each output column");
         }
-        if (new HashSet<>(policies).size() != policies.size() || policies.stream().anyMatch(p -> p == null || p.isBlank())) {
+        if (new HashSet<>(policies).size() != policies.size()
+                || policies.stream().anyMatch(p -> p == null || p.isBlank())) {
             throw invalid(id, "policies", "must be distinct, non-blank policy ids, got " + policies);
         }
         policies = List.copyOf(policies);
@@ -74,8 +74,10 @@ public record ModelManifest(
                 throw invalid(id, "featurizer", "is required for a TEXT model");
             }
             if (featurizer.dimensions() != inputDimensions) {
-                throw invalid(id, "featurizer.dimensions", featurizer.dimensions()
-                        + " differs from inputDimensions " + inputDimensions);
+                throw invalid(
+                        id,
+                        "featurizer.dimensions",
+                        featurizer.dimensions() + " differs from inputDimensions " + inputDimensions);
             }
         } else if (featurizer != null) {
             throw invalid(id, "featurizer", "is only allowed for TEXT models, this one is " + modality);
@@ -91,7 +93,8 @@ public record ModelManifest(
         }
         for (String policy : referenceHistograms.keySet()) {
             if (!policies.contains(policy)) {
-                throw invalid(id, "referenceHistograms." + policy, "names a policy the model does not output " + policies);
+                throw invalid(
+                        id, "referenceHistograms." + policy, "names a policy the model does not output " + policies);
             }
         }
     }

@@ -1,7 +1,6 @@
 package io.moderato.udfs.model;
 
 import ai.onnxruntime.OrtEnvironment;
-
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,7 +76,8 @@ public final class ModelRegistry implements AutoCloseable {
     public void unload(String name, String version) {
         List<OnnxModel> removed = new ArrayList<>();
         models.entrySet().removeIf(e -> {
-            boolean match = e.getKey().name().equals(name) && e.getKey().version().equals(version);
+            boolean match =
+                    e.getKey().name().equals(name) && e.getKey().version().equals(version);
             if (match) {
                 removed.add(e.getValue());
             }
@@ -97,12 +97,16 @@ public final class ModelRegistry implements AutoCloseable {
             return manifest;
         } catch (FileNotFoundException e) {
             List<String> known = source.versions(name);
-            throw new ModelLoadException("Unknown model " + name + ":" + version + ": no manifest at "
-                    + source.describe(name, version, MANIFEST_FILE)
-                    + (known.isEmpty() ? " (no versions of '" + name + "' found)" : " (available versions: " + known + ")"), e);
+            throw new ModelLoadException(
+                    "Unknown model " + name + ":" + version + ": no manifest at "
+                            + source.describe(name, version, MANIFEST_FILE)
+                            + (known.isEmpty()
+                                    ? " (no versions of '" + name + "' found)"
+                                    : " (available versions: " + known + ")"),
+                    e);
         } catch (IllegalArgumentException e) {
-            throw new ModelLoadException("Invalid manifest " + source.describe(name, version, MANIFEST_FILE) + ": "
-                    + e.getMessage(), e);
+            throw new ModelLoadException(
+                    "Invalid manifest " + source.describe(name, version, MANIFEST_FILE) + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new ModelLoadException("Cannot read " + source.describe(name, version, MANIFEST_FILE) + ": " + e, e);
         }

@@ -58,7 +58,11 @@ public interface ModelSource {
 
         @Override
         public String describe(String name, String version, String file) {
-            return root.resolve(name).resolve(version).resolve(file).toAbsolutePath().toString();
+            return root.resolve(name)
+                    .resolve(version)
+                    .resolve(file)
+                    .toAbsolutePath()
+                    .toString();
         }
 
         @Override
@@ -74,7 +78,9 @@ public interface ModelSource {
             }
             try (Stream<Path> children = Files.list(dir)) {
                 return children.filter(p -> Files.isRegularFile(p.resolve("manifest.json")))
-                        .map(p -> p.getFileName().toString()).sorted().toList();
+                        .map(p -> p.getFileName().toString())
+                        .sorted()
+                        .toList();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot list " + dir, e);
             }
@@ -119,7 +125,8 @@ public interface ModelSource {
                         for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
                             String entry = e.nextElement().getName();
                             if (entry.startsWith(folder) && entry.endsWith("/manifest.json")) {
-                                String rest = entry.substring(folder.length(), entry.length() - "/manifest.json".length());
+                                String rest =
+                                        entry.substring(folder.length(), entry.length() - "/manifest.json".length());
                                 if (!rest.contains("/")) {
                                     versions.add(rest);
                                 }

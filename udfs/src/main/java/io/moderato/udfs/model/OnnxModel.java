@@ -8,7 +8,6 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.moderato.udfs.vector.SparseVector;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -43,7 +42,8 @@ public final class OnnxModel implements AutoCloseable {
      * 64 e-mails (~20k non-zeros): allocating and filling them per call took ~130 µs, filling reused ones
      * 30-50 µs (of ~160-200 µs per batch in all).
      */
-    private static final ThreadLocal<SparseInputBuffers> SPARSE_BUFFERS = ThreadLocal.withInitial(SparseInputBuffers::new);
+    private static final ThreadLocal<SparseInputBuffers> SPARSE_BUFFERS =
+            ThreadLocal.withInitial(SparseInputBuffers::new);
 
     /** Sessions created and not yet closed in this JVM: native memory ONNX Runtime holds for us. */
     private static final AtomicInteger OPEN_SESSIONS = new AtomicInteger();
@@ -57,14 +57,15 @@ public final class OnnxModel implements AutoCloseable {
     private final Calibration[] calibrations;
     private final boolean calibrated;
 
-    private OnnxModel(ModelManifest manifest, InputEncoding encoding, OrtEnvironment env, OrtSession session,
-                      String location) {
+    private OnnxModel(
+            ModelManifest manifest, InputEncoding encoding, OrtEnvironment env, OrtSession session, String location) {
         this.manifest = manifest;
         this.encoding = encoding;
         this.env = env;
         this.session = session;
         this.location = location;
-        this.calibrations = manifest.policies().stream().map(manifest::calibrationFor).toArray(Calibration[]::new);
+        this.calibrations =
+                manifest.policies().stream().map(manifest::calibrationFor).toArray(Calibration[]::new);
         this.calibrated = Arrays.stream(calibrations).anyMatch(c -> !"none".equals(c.method()));
     }
 
@@ -73,8 +74,13 @@ public final class OnnxModel implements AutoCloseable {
      *
      * @param location where the bytes came from, for error messages
      */
-    static OnnxModel load(OrtEnvironment env, ModelManifest manifest, InputEncoding encoding, byte[] graphBytes,
-                          String location, ScoringOptions options) {
+    static OnnxModel load(
+            OrtEnvironment env,
+            ModelManifest manifest,
+            InputEncoding encoding,
+            byte[] graphBytes,
+            String location,
+            ScoringOptions options) {
         OrtSession session;
         try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
             sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
@@ -84,8 +90,8 @@ public final class OnnxModel implements AutoCloseable {
             session = env.createSession(graphBytes, sessionOptions);
             OPEN_SESSIONS.incrementAndGet();
         } catch (OrtException e) {
-            throw new ModelLoadException("Model " + manifest.id() + ": " + location
-                    + " is not a loadable ONNX graph: " + e.getMessage(), e);
+            throw new ModelLoadException(
+                    "Model " + manifest.id() + ": " + location + " is not a loadable ONNX graph: " + e.getMessage(), e);
         }
         OnnxModel model = new OnnxModel(manifest, encoding, env, session, location);
         try {
@@ -168,7 +174,8 @@ public final class OnnxModel implements AutoCloseable {
         }
         // allocateDirect zero-fills, and ORT reads a direct buffer without another copy
         FloatBuffer input = ByteBuffer.allocateDirect(Math.multiplyExact(rows, dimensions()) * Float.BYTES)
-                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
         for (int row = 0; row < rows; row++) {
             writer.write(input, row);
         }
@@ -248,11 +255,20 @@ public final class OnnxModel implements AutoCloseable {
         buffers.batchSize.put(0, rows);
         long[] shape = {nonZeros};
         try (OnnxTensor indexTensor = OnnxTensor.createTensor(env, indices.limit(nonZeros), shape);
-             OnnxTensor valueTensor = OnnxTensor.createTensor(env, values.limit(nonZeros), shape);
-             OnnxTensor rowTensor = OnnxTensor.createTensor(env, rowOf.limit(nonZeros), shape);
-             OnnxTensor batchSizeTensor = OnnxTensor.createTensor(env, buffers.batchSize, BATCH_SIZE_SHAPE)) {
-            return run(Map.of(SPARSE_INDICES, indexTensor, SPARSE_VALUES, valueTensor, SPARSE_ROWS, rowTensor,
-                    SPARSE_BATCH_SIZE, batchSizeTensor), rows);
+                OnnxTensor valueTensor = OnnxTensor.createTensor(env, values.limit(nonZeros), shape);
+                OnnxTensor rowTensor = OnnxTensor.createTensor(env, rowOf.limit(nonZeros), shape);
+                OnnxTensor batchSizeTensor = OnnxTensor.createTensor(env, buffers.batchSize, BATCH_SIZE_SHAPE)) {
+            return run(
+                    Map.of(
+                            SPARSE_INDICES,
+                            indexTensor,
+                            SPARSE_VALUES,
+                            valueTensor,
+                            SPARSE_ROWS,
+                            rowTensor,
+                            SPARSE_BATCH_SIZE,
+                            batchSizeTensor),
+                    rows);
         } catch (OrtException e) {
             throw new IllegalStateException("Model " + manifest.id() + " failed to score a batch of " + rows, e);
         }
@@ -270,7 +286,9 @@ public final class OnnxModel implements AutoCloseable {
         LongBuffer indices;
         FloatBuffer values;
         LongBuffer rows;
-        final LongBuffer batchSize = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+        final LongBuffer batchSize = ByteBuffer.allocateDirect(Long.BYTES)
+                .order(ByteOrder.nativeOrder())
+                .asLongBuffer();
         private int capacity;
 
         SparseInputBuffers() {
@@ -297,9 +315,15 @@ public final class OnnxModel implements AutoCloseable {
 
         private void allocate(int nonZeros) {
             capacity = nonZeros;
-            indices = ByteBuffer.allocateDirect(Math.multiplyExact(nonZeros, Long.BYTES)).order(ByteOrder.nativeOrder()).asLongBuffer();
-            values = ByteBuffer.allocateDirect(Math.multiplyExact(nonZeros, Float.BYTES)).order(ByteOrder.nativeOrder()).asFloatBuffer();
-            rows = ByteBuffer.allocateDirect(Math.multiplyExact(nonZeros, Long.BYTES)).order(ByteOrder.nativeOrder()).asLongBuffer();
+            indices = ByteBuffer.allocateDirect(Math.multiplyExact(nonZeros, Long.BYTES))
+                    .order(ByteOrder.nativeOrder())
+                    .asLongBuffer();
+            values = ByteBuffer.allocateDirect(Math.multiplyExact(nonZeros, Float.BYTES))
+                    .order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
+            rows = ByteBuffer.allocateDirect(Math.multiplyExact(nonZeros, Long.BYTES))
+                    .order(ByteOrder.nativeOrder())
+                    .asLongBuffer();
         }
     }
 
@@ -341,9 +365,11 @@ public final class OnnxModel implements AutoCloseable {
             if (!outputs.containsKey(OUTPUT)) {
                 throw mismatch("has outputs " + outputs.keySet() + " but the scorer reads '" + OUTPUT + "'");
             }
-            expectMatrix(outputs.get(OUTPUT), OUTPUT, OnnxJavaType.FLOAT, policies().size());
+            expectMatrix(
+                    outputs.get(OUTPUT), OUTPUT, OnnxJavaType.FLOAT, policies().size());
         } catch (OrtException e) {
-            throw new ModelLoadException("Model " + manifest.id() + ": cannot inspect " + location + ": " + e.getMessage(), e);
+            throw new ModelLoadException(
+                    "Model " + manifest.id() + ": cannot inspect " + location + ": " + e.getMessage(), e);
         }
     }
 
@@ -356,7 +382,7 @@ public final class OnnxModel implements AutoCloseable {
         try {
             probe = encoding == InputEncoding.SPARSE
                     ? runSparseOnce(List.of(SparseVector.empty(dimensions())))
-                    : runDense(1, (buffer, row) -> { });
+                    : runDense(1, (buffer, row) -> {});
         } catch (RuntimeException e) {
             throw mismatch("fails on a probe row of dimension " + dimensions() + ": " + e.getMessage());
         }
@@ -370,7 +396,8 @@ public final class OnnxModel implements AutoCloseable {
 
     private void expectInputs(Map<String, NodeInfo> inputs, List<String> expected) {
         if (!inputs.keySet().equals(new java.util.HashSet<>(expected))) {
-            throw mismatch("has inputs " + inputs.keySet() + " but a " + encoding + " graph must have exactly " + expected);
+            throw mismatch(
+                    "has inputs " + inputs.keySet() + " but a " + encoding + " graph must have exactly " + expected);
         }
     }
 
@@ -390,8 +417,8 @@ public final class OnnxModel implements AutoCloseable {
     private void expectVector(NodeInfo node, String name, OnnxJavaType type, long length) {
         long[] shape = expectTensor(node, name, type);
         if (shape.length != 1) {
-            throw mismatch("'" + name + "' has shape " + Arrays.toString(shape) + ", expected rank 1 (the "
-                    + encoding + " contract is flattened over the batch, see InputEncoding)");
+            throw mismatch("'" + name + "' has shape " + Arrays.toString(shape) + ", expected rank 1 (the " + encoding
+                    + " contract is flattened over the batch, see InputEncoding)");
         }
         if (length > 0 && shape[0] > 0 && shape[0] != length) {
             throw mismatch("'" + name + "' has shape " + Arrays.toString(shape) + ", expected [" + length + "]");

@@ -52,7 +52,8 @@ public record ReferenceHistogram(double[] binEdges, double[] counts) {
     @Override
     public boolean equals(Object o) {
         return o instanceof ReferenceHistogram other
-                && Arrays.equals(binEdges, other.binEdges) && Arrays.equals(counts, other.counts);
+                && Arrays.equals(binEdges, other.binEdges)
+                && Arrays.equals(counts, other.counts);
     }
 
     @Override

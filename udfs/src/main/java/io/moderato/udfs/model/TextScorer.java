@@ -2,7 +2,6 @@ package io.moderato.udfs.model;
 
 import io.moderato.udfs.text.TextFeaturizer;
 import io.moderato.udfs.vector.SparseVector;
-
 import java.util.ArrayList;
 import java.util.List;
 

@@ -36,15 +36,25 @@ public record FeaturizerSettings(
         require(wordNgramMax >= 1 && wordNgramMax <= 4, "wordNgramMax", wordNgramMax, "must be in [1, 4]");
         require(charNgramMax >= 0, "charNgramMax", charNgramMax, "must be >= 0 (0 = off)");
         if (charNgramMax > 0) {
-            require(charNgramMin >= 1 && charNgramMin <= charNgramMax,
-                    "charNgramMin", charNgramMin, "must be in [1, charNgramMax=" + charNgramMax + "]");
+            require(
+                    charNgramMin >= 1 && charNgramMin <= charNgramMax,
+                    "charNgramMin",
+                    charNgramMin,
+                    "must be in [1, charNgramMax=" + charNgramMax + "]");
         }
         require(maxChars >= 0, "maxChars", maxChars, "must be >= 0 (0 = no limit)");
     }
 
     /** Settings without short-text normalization (the shape of every manifest written before it existed). */
-    public FeaturizerSettings(int dimensions, int hashSeed, int wordNgramMax, int charNgramMin, int charNgramMax,
-                              boolean sublinearTf, boolean l2Normalize, int maxChars) {
+    public FeaturizerSettings(
+            int dimensions,
+            int hashSeed,
+            int wordNgramMax,
+            int charNgramMin,
+            int charNgramMax,
+            boolean sublinearTf,
+            boolean l2Normalize,
+            int maxChars) {
         this(dimensions, hashSeed, wordNgramMax, charNgramMin, charNgramMax, sublinearTf, l2Normalize, maxChars, null);
     }
 
@@ -54,28 +64,60 @@ public record FeaturizerSettings(
     }
 
     public FeaturizerSettings withDimensions(int newDimensions) {
-        return new FeaturizerSettings(newDimensions, hashSeed, wordNgramMax, charNgramMin, charNgramMax,
-                sublinearTf, l2Normalize, maxChars, normalization);
-    }
-
-    public FeaturizerSettings withCharNgrams(int min, int max) {
-        return new FeaturizerSettings(dimensions, hashSeed, wordNgramMax, min, max, sublinearTf, l2Normalize, maxChars,
+        return new FeaturizerSettings(
+                newDimensions,
+                hashSeed,
+                wordNgramMax,
+                charNgramMin,
+                charNgramMax,
+                sublinearTf,
+                l2Normalize,
+                maxChars,
                 normalization);
     }
 
+    public FeaturizerSettings withCharNgrams(int min, int max) {
+        return new FeaturizerSettings(
+                dimensions, hashSeed, wordNgramMax, min, max, sublinearTf, l2Normalize, maxChars, normalization);
+    }
+
     public FeaturizerSettings withWordNgramMax(int max) {
-        return new FeaturizerSettings(dimensions, hashSeed, max, charNgramMin, charNgramMax, sublinearTf, l2Normalize,
-                maxChars, normalization);
+        return new FeaturizerSettings(
+                dimensions,
+                hashSeed,
+                max,
+                charNgramMin,
+                charNgramMax,
+                sublinearTf,
+                l2Normalize,
+                maxChars,
+                normalization);
     }
 
     public FeaturizerSettings withMaxChars(int newMaxChars) {
-        return new FeaturizerSettings(dimensions, hashSeed, wordNgramMax, charNgramMin, charNgramMax, sublinearTf,
-                l2Normalize, newMaxChars, normalization);
+        return new FeaturizerSettings(
+                dimensions,
+                hashSeed,
+                wordNgramMax,
+                charNgramMin,
+                charNgramMax,
+                sublinearTf,
+                l2Normalize,
+                newMaxChars,
+                normalization);
     }
 
     public FeaturizerSettings withNormalization(TextNormalization newNormalization) {
-        return new FeaturizerSettings(dimensions, hashSeed, wordNgramMax, charNgramMin, charNgramMax, sublinearTf,
-                l2Normalize, maxChars, newNormalization);
+        return new FeaturizerSettings(
+                dimensions,
+                hashSeed,
+                wordNgramMax,
+                charNgramMin,
+                charNgramMax,
+                sublinearTf,
+                l2Normalize,
+                maxChars,
+                newNormalization);
     }
 
     private static void require(boolean ok, String key, int value, String rule) {

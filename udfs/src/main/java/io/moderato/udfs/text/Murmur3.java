@@ -21,17 +21,18 @@ public final class Murmur3 {
         int h1 = seed;
         int roundedEnd = offset + (length & 0xfffffffc);
         for (int i = offset; i < roundedEnd; i += 4) {
-            int k1 = (data[i] & 0xff) | ((data[i + 1] & 0xff) << 8) | ((data[i + 2] & 0xff) << 16) | (data[i + 3] << 24);
+            int k1 =
+                    (data[i] & 0xff) | ((data[i + 1] & 0xff) << 8) | ((data[i + 2] & 0xff) << 16) | (data[i + 3] << 24);
             h1 = mixBlock(h1, k1);
         }
         int k1 = 0;
         switch (length & 0x03) {
             case 3:
                 k1 = (data[roundedEnd + 2] & 0xff) << 16;
-                // fall through
+            // fall through
             case 2:
                 k1 |= (data[roundedEnd + 1] & 0xff) << 8;
-                // fall through
+            // fall through
             case 1:
                 k1 |= data[roundedEnd] & 0xff;
                 h1 = mixTail(h1, k1);

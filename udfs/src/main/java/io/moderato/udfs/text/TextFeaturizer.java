@@ -1,7 +1,6 @@
 package io.moderato.udfs.text;
 
 import io.moderato.udfs.vector.SparseVector;
-
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -50,6 +49,7 @@ public final class TextFeaturizer {
      * Unicode tables, several times per character of every text.
      */
     private static final byte[] ASCII_CLASSES = new byte[128];
+
     private static final int SPACE_CLASS = 1;
     private static final int WORD_CLASS = 2;
     private static final int LETTER_CLASS = 4;
@@ -70,6 +70,7 @@ public final class TextFeaturizer {
     private final FeaturizerSettings settings;
     /** dimensions − 1 when dimensions is a power of two, else −1. */
     private final int dimensionMask;
+
     private final boolean htmlEntities;
     private final boolean mentions;
     private final boolean elongations;
@@ -199,13 +200,20 @@ public final class TextFeaturizer {
     private static int entity(String text, int from, int to) {
         String name = text.substring(from, to);
         switch (name) {
-            case "amp": return '&';
-            case "lt": return '<';
-            case "gt": return '>';
-            case "quot": return '"';
-            case "apos": return '\'';
-            case "nbsp": return '\u00a0';
-            default: break;
+            case "amp":
+                return '&';
+            case "lt":
+                return '<';
+            case "gt":
+                return '>';
+            case "quot":
+                return '"';
+            case "apos":
+                return '\'';
+            case "nbsp":
+                return '\u00a0';
+            default:
+                break;
         }
         if (name.length() < 2 || name.charAt(0) != '#') {
             return -1;
@@ -223,7 +231,8 @@ public final class TextFeaturizer {
             }
             cp = cp * (hex ? 16 : 10) + d;
         }
-        boolean valid = cp > 0 && cp <= Character.MAX_CODE_POINT
+        boolean valid = cp > 0
+                && cp <= Character.MAX_CODE_POINT
                 && !(cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE);
         return valid ? cp : -1;
     }
@@ -315,7 +324,10 @@ public final class TextFeaturizer {
                 String run = s.substring(pos, runEnd);
                 tokens.add(isNumber(run) ? NUMBER_TOKEN : run);
                 pos = runEnd;
-            } else if (mentions && cp == '@' && pos + 1 < end && isHandleChar(s.codePointAt(pos + 1))
+            } else if (mentions
+                    && cp == '@'
+                    && pos + 1 < end
+                    && isHandleChar(s.codePointAt(pos + 1))
                     && (pos == start || !Character.isLetterOrDigit(s.codePointBefore(pos)))) {
                 tokens.add(MENTION_TOKEN);
                 pos++;
@@ -414,8 +426,8 @@ public final class TextFeaturizer {
                 i += Character.charCount(c);
                 continue;
             }
-            boolean readable = firstLetter >= 0 && i > firstLetter && groupEnd <= lastLetter
-                    && allHaveReadings(s, i, groupEnd);
+            boolean readable =
+                    firstLetter >= 0 && i > firstLetter && groupEnd <= lastLetter && allHaveReadings(s, i, groupEnd);
             if (readable && out == null) {
                 out = new StringBuilder(end - start).append(s, start, i);
             }
@@ -511,12 +523,15 @@ public final class TextFeaturizer {
     }
 
     private static boolean isSpace(int cp) {
-        return cp < 128 ? (ASCII_CLASSES[cp] & SPACE_CLASS) != 0 : Character.isWhitespace(cp) || Character.isSpaceChar(cp);
+        return cp < 128
+                ? (ASCII_CLASSES[cp] & SPACE_CLASS) != 0
+                : Character.isWhitespace(cp) || Character.isSpaceChar(cp);
     }
 
     private static boolean isMark(int cp) {
         int type = Character.getType(cp);
-        return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
+        return type == Character.NON_SPACING_MARK
+                || type == Character.COMBINING_SPACING_MARK
                 || type == Character.ENCLOSING_MARK;
     }
 
@@ -630,11 +645,11 @@ public final class TextFeaturizer {
     }
 
     /** The grams of {@code min..longest} code points starting at code point {@code start}, one growing key. */
-    private void hashGramsAt(byte[] bracketed, int[] boundaries, int start, int longest, int min, int seed,
-                             FeatureIndexCollector out) {
+    private void hashGramsAt(
+            byte[] bracketed, int[] boundaries, int start, int longest, int min, int seed, FeatureIndexCollector out) {
         int h1 = seed;
         int k1 = 'c' | (SPACE << 8); // the key starts "c "
-        int pending = 2;             // bytes in k1 not yet mixed as a block
+        int pending = 2; // bytes in k1 not yet mixed as a block
         int keyLength = 2;
         int b = boundaries[start];
         for (int n = 1; n <= longest; n++) {

@@ -1,13 +1,12 @@
 package io.moderato.udfs.tuning;
 
-import io.moderato.udfs.metrics.ProportionEstimate;
 import io.moderato.udfs.metrics.Intervals;
 import io.moderato.udfs.metrics.PrecisionObligation;
+import io.moderato.udfs.metrics.ProportionEstimate;
 import io.moderato.udfs.metrics.QualityReport;
 import io.moderato.udfs.metrics.ThresholdRecommendation;
 import io.moderato.udfs.metrics.ThresholdRecommender;
 import io.moderato.udfs.metrics.WeightedScoreHistogram;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -53,8 +52,12 @@ public final class ThresholdTuning {
      * @param reviewThreshold the policy's review threshold in force
      * @param actionThreshold the policy's action threshold in force
      */
-    public record Request(String policyId, double targetPrecision, double confidence, double reviewThreshold,
-                          double actionThreshold) {
+    public record Request(
+            String policyId,
+            double targetPrecision,
+            double confidence,
+            double reviewThreshold,
+            double actionThreshold) {
         public Request {
             Objects.requireNonNull(policyId, "policyId");
             new PrecisionObligation(targetPrecision, confidence);
@@ -70,7 +73,8 @@ public final class ThresholdTuning {
     }
 
     /** Expected quality and review volume at one action threshold. */
-    public record AtThreshold(double threshold, ProportionEstimate precision, ProportionEstimate recall, Volume reviewPerDay) {}
+    public record AtThreshold(
+            double threshold, ProportionEstimate precision, ProportionEstimate recall, Volume reviewPerDay) {}
 
     /**
      * @param recommended the recommended action threshold, empty when withheld
@@ -78,9 +82,16 @@ public final class ThresholdTuning {
      * @param atCurrent expectations at the action threshold in force
      * @param withheld why no threshold is recommended, null when one is
      */
-    public record Result(Request request, long labels, double effectiveSampleSize, double daysCovered,
-                         OptionalDouble recommended, AtThreshold atRecommended, AtThreshold atCurrent,
-                         List<Point> curve, String withheld) {}
+    public record Result(
+            Request request,
+            long labels,
+            double effectiveSampleSize,
+            double daysCovered,
+            OptionalDouble recommended,
+            AtThreshold atRecommended,
+            AtThreshold atCurrent,
+            List<Point> curve,
+            String withheld) {}
 
     private ThresholdTuning() {}
 
@@ -100,33 +111,47 @@ public final class ThresholdTuning {
         // a span shorter than a minute would turn a handful of items into a huge daily rate
         double days = examples.isEmpty() ? Double.NaN : Math.max(last - first, 60_000L) / 86_400_000.0;
         PrecisionObligation obligation = new PrecisionObligation(request.targetPrecision(), request.confidence());
-        ThresholdRecommendation answer = examples.isEmpty() ? null
-                : new ThresholdRecommender(obligation, request.confidence(), QualityReport.DEFAULT_MINIMUM_AUDITED_LABELS,
-                        request.reviewThreshold()).recommend(histogram);
+        ThresholdRecommendation answer = examples.isEmpty()
+                ? null
+                : new ThresholdRecommender(
+                                obligation,
+                                request.confidence(),
+                                QualityReport.DEFAULT_MINIMUM_AUDITED_LABELS,
+                                request.reviewThreshold())
+                        .recommend(histogram);
         OptionalDouble recommended = answer == null ? OptionalDouble.empty() : answer.threshold();
 
         List<Point> curve = new ArrayList<>();
         for (WeightedScoreHistogram.CurvePoint p : histogram.curve()) {
-            curve.add(new Point(p.threshold(), p.precision(), p.recall(),
-                    reviewPerDay(examples, request.reviewThreshold(), p.threshold(), days, request.confidence()).perDay()));
+            curve.add(new Point(
+                    p.threshold(),
+                    p.precision(),
+                    p.recall(),
+                    reviewPerDay(examples, request.reviewThreshold(), p.threshold(), days, request.confidence())
+                            .perDay()));
         }
         AtThreshold current = at(histogram, examples, request, request.actionThreshold(), days);
-        AtThreshold best = recommended.isPresent() ? at(histogram, examples, request, recommended.getAsDouble(), days) : null;
+        AtThreshold best =
+                recommended.isPresent() ? at(histogram, examples, request, recommended.getAsDouble(), days) : null;
         double neff = Intervals.kishEffectiveSampleSize(sumW, sumW2);
-        String withheld = answer == null ? "no labelled examples of " + request.policyId() : answer.insufficientReason();
+        String withheld =
+                answer == null ? "no labelled examples of " + request.policyId() : answer.insufficientReason();
         return new Result(request, examples.size(), neff, days, recommended, best, current, curve, withheld);
     }
 
-    private static AtThreshold at(WeightedScoreHistogram histogram, List<Example> examples, Request request,
-                                  double threshold, double days) {
+    private static AtThreshold at(
+            WeightedScoreHistogram histogram, List<Example> examples, Request request, double threshold, double days) {
         QualityReport report = histogram.report(threshold, QualityReport.Settings.of(request.confidence()));
-        return new AtThreshold(threshold, report.precision(), report.recall(),
+        return new AtThreshold(
+                threshold,
+                report.precision(),
+                report.recall(),
                 reviewPerDay(examples, request.reviewThreshold(), threshold, days, request.confidence()));
     }
 
     /** Horvitz–Thompson estimate of decisions per day with reviewThreshold ≤ score &lt; actionThreshold. */
-    static Volume reviewPerDay(List<Example> examples, double reviewThreshold, double actionThreshold, double days,
-                               double confidence) {
+    static Volume reviewPerDay(
+            List<Example> examples, double reviewThreshold, double actionThreshold, double days, double confidence) {
         if (!(days > 0)) {
             return Volume.UNDEFINED;
         }

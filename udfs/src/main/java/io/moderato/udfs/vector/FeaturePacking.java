@@ -3,7 +3,6 @@ package io.moderato.udfs.vector;
 import io.moderato.jobs.internal.PackedFeatures;
 import io.moderato.schemas.FeatureVector;
 import io.moderato.schemas.ModelVersion;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -25,7 +24,8 @@ public final class FeaturePacking {
 
     private FeaturePacking() {}
 
-    public static PackedFeatures pack(String modality, ModelVersion model, int dimensions, int[] indices, float[] values) {
+    public static PackedFeatures pack(
+            String modality, ModelVersion model, int dimensions, int[] indices, float[] values) {
         ByteBuffer idx = ByteBuffer.allocate(indices.length * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         idx.asIntBuffer().put(indices);
         ByteBuffer val = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -39,10 +39,16 @@ public final class FeaturePacking {
      * once; building boxed lists up front cost the decider a sixth of its CPU in the benchmark).
      */
     public static FeatureVector unpack(PackedFeatures packed) {
-        IntBuffer indices = packed.getIndices().duplicate().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
-        FloatBuffer values = packed.getValues().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-        return new FeatureVector(packed.getModality(), packed.getModel(), packed.getDimensions(),
-                new IntListView(indices), new FloatListView(values));
+        IntBuffer indices =
+                packed.getIndices().duplicate().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+        FloatBuffer values =
+                packed.getValues().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        return new FeatureVector(
+                packed.getModality(),
+                packed.getModel(),
+                packed.getDimensions(),
+                new IntListView(indices),
+                new FloatListView(values));
     }
 
     public static List<FeatureVector> unpackAll(List<PackedFeatures> packed) {
@@ -66,8 +72,8 @@ public final class FeaturePacking {
         List<Float> values = f.getValues();
         if (indices.isEmpty()) {
             if (values.size() != dims) {
-                throw new IllegalArgumentException("a dense vector of " + values.size() + " values for " + dims
-                        + " dimensions");
+                throw new IllegalArgumentException(
+                        "a dense vector of " + values.size() + " values for " + dims + " dimensions");
             }
             int nonZero = 0;
             for (Float v : values) {

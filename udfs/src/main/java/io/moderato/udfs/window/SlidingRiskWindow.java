@@ -36,6 +36,7 @@ public final class SlidingRiskWindow {
     public long slideMillis;
     /** Ends of the occupied buckets, ascending; the other arrays are parallel to it. */
     public long[] bucketEnds;
+
     public int[] counts;
     public int[] borderlineCounts;
     public double[] riskSums;
@@ -48,12 +49,12 @@ public final class SlidingRiskWindow {
 
     public SlidingRiskWindow(long lengthMillis, long slideMillis) {
         if (slideMillis <= 0 || lengthMillis <= 0 || lengthMillis % slideMillis != 0) {
-            throw new IllegalArgumentException("window length " + lengthMillis + " ms must be a positive multiple of slide "
-                    + slideMillis + " ms");
+            throw new IllegalArgumentException("window length " + lengthMillis
+                    + " ms must be a positive multiple of slide " + slideMillis + " ms");
         }
         if (lengthMillis / slideMillis > MAX_BUCKETS) {
-            throw new IllegalArgumentException("window length / slide = " + lengthMillis / slideMillis
-                    + " buckets must be <= " + MAX_BUCKETS);
+            throw new IllegalArgumentException(
+                    "window length / slide = " + lengthMillis / slideMillis + " buckets must be <= " + MAX_BUCKETS);
         }
         this.lengthMillis = lengthMillis;
         this.slideMillis = slideMillis;

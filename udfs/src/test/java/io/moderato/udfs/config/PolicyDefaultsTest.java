@@ -1,19 +1,18 @@
 package io.moderato.udfs.config;
 
+import static io.moderato.udfs.config.TestPolicies.valid;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.udfs.model.Modality;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static io.moderato.udfs.config.TestPolicies.valid;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class PolicyDefaultsTest {
 
@@ -32,8 +31,7 @@ class PolicyDefaultsTest {
 
     @Test
     void shouldRoundTripAConfigThroughJson() {
-        PolicyConfig original = valid()
-                .setChangeNote("ticket T-1")
+        PolicyConfig original = valid().setChangeNote("ticket T-1")
                 .setSurfaces(List.of("comment", "post"))
                 .setShadowModels(List.of(new ModelVersion("image", "image-safety", "2.0.0-rc1")))
                 .build();
@@ -44,7 +42,10 @@ class PolicyDefaultsTest {
     @Test
     void shouldWritePlainJsonWithoutAvroUnionWrappers() {
         String json = PolicyDefaults.toJson(valid().setChangeNote("why").build());
-        assertThat(json).contains("\"changeNote\" : \"why\"").doesNotContain("{\"string\"").doesNotContain("\"string\" :");
+        assertThat(json)
+                .contains("\"changeNote\" : \"why\"")
+                .doesNotContain("{\"string\"")
+                .doesNotContain("\"string\" :");
         assertThat(PolicyDefaults.toJson(valid().build())).contains("\"changeNote\" : null");
     }
 
@@ -67,13 +68,16 @@ class PolicyDefaultsTest {
 
     @Test
     void shouldRoundTripAListThroughTheArrayShape() {
-        List<PolicyConfig> configs = List.of(TestPolicies.validConfig(), valid().setPolicyId("nudity").build());
+        List<PolicyConfig> configs = List.of(
+                TestPolicies.validConfig(), valid().setPolicyId("nudity").build());
         assertThat(read(PolicyDefaults.toJson(configs))).isEqualTo(configs);
     }
 
     @Test
     void shouldRoundTripNonFiniteDoublesSoThatValidationCanRejectThem() {
-        PolicyConfig bad = valid().setFusionBias(Double.NaN).setSeverity(Double.POSITIVE_INFINITY).build();
+        PolicyConfig bad = valid().setFusionBias(Double.NaN)
+                .setSeverity(Double.POSITIVE_INFINITY)
+                .build();
         PolicyConfig back = PolicyDefaults.fromJson(PolicyDefaults.toJson(bad));
         assertThat(back.getFusionBias()).isNaN();
         assertThat(back.getSeverity()).isEqualTo(Double.POSITIVE_INFINITY);
@@ -81,7 +85,11 @@ class PolicyDefaultsTest {
 
     @Test
     void shouldNameThePolicyAndEveryViolationOfAnInvalidConfig() {
-        String json = "[" + MINIMAL + ", " + MINIMAL.replace("\"spam\"", "\"nudity\"").replace("0.5", "0.95").replace("\"version\": 2", "\"version\": 0") + "]";
+        String json = "[" + MINIMAL + ", "
+                + MINIMAL.replace("\"spam\"", "\"nudity\"")
+                        .replace("0.5", "0.95")
+                        .replace("\"version\": 2", "\"version\": 0")
+                + "]";
         assertThatThrownBy(() -> read(json))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("test.json: policy 'nudity' (element 1) is invalid: ")
@@ -94,7 +102,8 @@ class PolicyDefaultsTest {
         String json = "[" + MINIMAL.replace("\"capacityPerMinute\": 10", "\"capacityPerMinute\": \"lots\"") + "]";
         assertThatThrownBy(() -> read(json))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("test.json: policy 'spam' (element 0): reviewQueues[0].capacityPerMinute: expected a whole number (int), got \"lots\"");
+                .hasMessage(
+                        "test.json: policy 'spam' (element 0): reviewQueues[0].capacityPerMinute: expected a whole number (int), got \"lots\"");
     }
 
     @Test
@@ -114,7 +123,8 @@ class PolicyDefaultsTest {
 
     @Test
     void shouldRejectAvroUnionWrappedJson() {
-        String json = MINIMAL.replace("\"updatedBy\": \"alice\"", "\"updatedBy\": \"alice\", \"changeNote\": {\"string\": \"x\"}");
+        String json = MINIMAL.replace(
+                "\"updatedBy\": \"alice\"", "\"updatedBy\": \"alice\", \"changeNote\": {\"string\": \"x\"}");
         assertThatThrownBy(() -> PolicyDefaults.fromJson(json))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("changeNote: expected a string");
@@ -134,11 +144,14 @@ class PolicyDefaultsTest {
 
     @Test
     void shouldRejectSomethingOtherThanAnArray() {
-        assertThatThrownBy(() -> read(MINIMAL)).hasMessage("test.json: expected a JSON array of policy configs, got OBJECT");
+        assertThatThrownBy(() -> read(MINIMAL))
+                .hasMessage("test.json: expected a JSON array of policy configs, got OBJECT");
         assertThatThrownBy(() -> read("[ {")).hasMessageStartingWith("test.json: not valid JSON");
         assertThatThrownBy(() -> read("[] []")).hasMessageStartingWith("test.json: not valid JSON");
-        assertThatThrownBy(() -> read("")).hasMessage("test.json: expected a JSON array of policy configs, got nothing");
-        assertThatThrownBy(() -> read("[1]")).hasMessage("test.json: element 0 (no policyId): config: expected an object (PolicyConfig), got 1");
+        assertThatThrownBy(() -> read(""))
+                .hasMessage("test.json: expected a JSON array of policy configs, got nothing");
+        assertThatThrownBy(() -> read("[1]"))
+                .hasMessage("test.json: element 0 (no policyId): config: expected an object (PolicyConfig), got 1");
     }
 
     @Test
@@ -149,13 +162,21 @@ class PolicyDefaultsTest {
     @Test
     void shouldShipValidDefaultPolicies() {
         List<PolicyConfig> shipped = PolicyDefaults.shipped();
-        assertThat(shipped).extracting(PolicyConfig::getPolicyId)
+        assertThat(shipped)
+                .extracting(PolicyConfig::getPolicyId)
                 .containsExactly("spam", "nudity", "violence", "hate_speech", "harassment");
-        Map<String, List<String>> modalities = shipped.stream().collect(Collectors.toMap(PolicyConfig::getPolicyId,
-                c -> c.getActiveModels().stream().map(ModelVersion::getModality).toList()));
-        assertThat(modalities).containsEntry("spam", List.of(Modality.TEXT.wireName(), Modality.TRANSCRIPT))
+        Map<String, List<String>> modalities = shipped.stream()
+                .collect(Collectors.toMap(
+                        PolicyConfig::getPolicyId,
+                        c -> c.getActiveModels().stream()
+                                .map(ModelVersion::getModality)
+                                .toList()));
+        assertThat(modalities)
+                .containsEntry("spam", List.of(Modality.TEXT.wireName(), Modality.TRANSCRIPT))
                 .containsEntry("nudity", List.of(Modality.IMAGE.wireName(), Modality.VIDEO.wireName()))
-                .containsEntry("violence", List.of(Modality.IMAGE.wireName(), Modality.AUDIO.wireName(), Modality.VIDEO.wireName()))
+                .containsEntry(
+                        "violence",
+                        List.of(Modality.IMAGE.wireName(), Modality.AUDIO.wireName(), Modality.VIDEO.wireName()))
                 .containsEntry("hate_speech", List.of(Modality.TEXT.wireName(), Modality.TRANSCRIPT))
                 .containsEntry("harassment", List.of(Modality.TEXT.wireName(), Modality.TRANSCRIPT));
         for (PolicyConfig c : shipped) {
@@ -167,8 +188,9 @@ class PolicyDefaultsTest {
             assertThat(c.getAuditSampleRateAllow()).isEqualTo(0.01);
             assertThat(c.getAuditSampleRateAction()).isEqualTo(0.05);
             assertThat(c.getSeverity()).isBetween(1.0, 5.0);
-            assertThat(c.getActiveModels()).allSatisfy(m ->
-                    assertThat(m.getName()).isIn("text-spam", "text-abuse", "image-safety", "audio-safety", "video-safety"));
+            assertThat(c.getActiveModels())
+                    .allSatisfy(m -> assertThat(m.getName())
+                            .isIn("text-spam", "text-abuse", "image-safety", "audio-safety", "video-safety"));
             // every locale routes to a configured queue, so the fallback is never needed
             assertThat(c.getReviewQueues()).anySatisfy(q -> {
                 assertThat(q.getLocales()).isEmpty();

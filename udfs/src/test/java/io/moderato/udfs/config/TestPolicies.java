@@ -3,7 +3,6 @@ package io.moderato.udfs.config;
 import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.ReviewQueue;
-
 import java.util.List;
 import java.util.Map;
 
@@ -39,9 +38,8 @@ public final class TestPolicies {
                 .setAuditSampleRateAllow(0.01)
                 .setAuditSampleRateAction(0.05)
                 .setSeverity(2.0)
-                .setReviewQueues(List.of(
-                        queue("spam-es", List.of("es"), 0.0, 20),
-                        queue("spam-global", List.of(), 0.0, 100)))
+                .setReviewQueues(
+                        List.of(queue("spam-es", List.of("es"), 0.0, 20), queue("spam-global", List.of(), 0.0, 100)))
                 .setActiveModels(List.of(model("text", "text-spam"), model("transcript", "text-spam")))
                 .setUpdatedBy("test")
                 .setUpdatedAtMillis(1_700_000_000_000L);

@@ -1,12 +1,12 @@
 package io.moderato.udfs.decision;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import static io.moderato.udfs.decision.Bands.band;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class BandsTest {
 
@@ -15,23 +15,20 @@ class BandsTest {
 
     @ParameterizedTest(name = "risk {0} -> {1}")
     @CsvSource({
-            "0.0,    ALLOW",
-            "0.4999, ALLOW",
-            "0.5,    REVIEW",
-            "0.7,    REVIEW",
-            "0.8999, REVIEW",
-            "0.9,    ACTION",
-            "1.0,    ACTION"})
+        "0.0,    ALLOW",
+        "0.4999, ALLOW",
+        "0.5,    REVIEW",
+        "0.7,    REVIEW",
+        "0.8999, REVIEW",
+        "0.9,    ACTION",
+        "1.0,    ACTION"
+    })
     void shouldBandPublishedItemsWithInclusiveLowerThresholds(double risk, String expected) {
         assertThat(band(risk, REVIEW, ACTION, false, false)).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "risk {0} -> {1}")
-    @CsvSource({
-            "0.2,  ALLOW",
-            "0.5,  HOLD",
-            "0.89, HOLD",
-            "0.9,  BLOCK"})
+    @CsvSource({"0.2,  ALLOW", "0.5,  HOLD", "0.89, HOLD", "0.9,  BLOCK"})
     void shouldHoldOrBlockPrePublishItems(double risk, String expected) {
         assertThat(band(risk, REVIEW, ACTION, false, true)).isEqualTo(expected);
     }
@@ -57,7 +54,8 @@ class BandsTest {
 
     @Test
     void shouldRefuseANaNRisk() {
-        assertThatThrownBy(() -> band(Double.NaN, REVIEW, ACTION, false, false)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> band(Double.NaN, REVIEW, ACTION, false, false))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -67,7 +65,9 @@ class BandsTest {
         assertThat(Bands.needsReview(Bands.ALLOW)).isFalse();
         assertThat(Bands.needsReview(Bands.ACTION)).isFalse();
         assertThat(Bands.needsReview(Bands.BLOCK)).isFalse();
-        assertThat(Bands.needsReview("QUARANTINE")).as("unknown bands are treated as REVIEW").isTrue();
+        assertThat(Bands.needsReview("QUARANTINE"))
+                .as("unknown bands are treated as REVIEW")
+                .isTrue();
 
         assertThat(Bands.isAction(Bands.ACTION)).isTrue();
         assertThat(Bands.isAction(Bands.BLOCK)).isTrue();

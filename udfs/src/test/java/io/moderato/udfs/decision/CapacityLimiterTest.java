@@ -1,16 +1,15 @@
 package io.moderato.udfs.decision;
 
-import io.moderato.udfs.testing.FlinkPojoState;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import io.moderato.udfs.testing.FlinkPojoState;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
 
 class CapacityLimiterTest {
 
@@ -38,7 +37,8 @@ class CapacityLimiterTest {
                 long reach = (long) Math.exp(5 + 2 * random.nextGaussian());
                 double risk = 0.3 + 0.7 * random.nextDouble();
                 String contentId = "c-" + id++;
-                tasks.add(new Task(t, ReviewPriority.priority(severity, reach, risk), sampler.uniform(contentId, "capacity:q")));
+                tasks.add(new Task(
+                        t, ReviewPriority.priority(severity, reach, risk), sampler.uniform(contentId, "capacity:q")));
             }
         }
         return tasks;
@@ -85,11 +85,14 @@ class CapacityLimiterTest {
             }
         }
         // the first minute has no history: it admits freely until its own count exceeds capacity
-        double steadyMean = Arrays.stream(admittedPerMinute, 1, minutes).average().orElseThrow();
+        double steadyMean =
+                Arrays.stream(admittedPerMinute, 1, minutes).average().orElseThrow();
         assertThat(steadyMean).isCloseTo(capacity, within(0.10 * capacity));
         // a soft cap: single minutes vary (about ±√capacity and with the priority mix) but stay well below 2×
-        assertThat(Arrays.stream(admittedPerMinute, 1, minutes).max().orElseThrow()).isLessThan(2 * capacity);
-        assertThat(Arrays.stream(admittedPerMinute, 1, minutes).min().orElseThrow()).isGreaterThan(capacity / 3);
+        assertThat(Arrays.stream(admittedPerMinute, 1, minutes).max().orElseThrow())
+                .isLessThan(2 * capacity);
+        assertThat(Arrays.stream(admittedPerMinute, 1, minutes).min().orElseThrow())
+                .isGreaterThan(capacity / 3);
         // first minute: all of the first `capacity`, then capacity / k for the k-th: about capacity × (1 + ln 10)
         assertThat(admittedPerMinute[0]).isBetween(2 * capacity, 4 * capacity);
     }
@@ -100,23 +103,32 @@ class CapacityLimiterTest {
         // two hours, so that the 1/p = 100 floor tasks leave a standard error of ~1.6 % (5 % ≈ 3σ)
         List<Task> tasks = traffic(3, constant(120, 500));
         List<Outcome> outcomes = run(new CapacityLimiter(), tasks, capacity);
-        double ipw = outcomes.stream().filter(o -> o.admission().admitted())
-                .mapToDouble(o -> 1.0 / o.admission().probability()).sum();
+        double ipw = outcomes.stream()
+                .filter(o -> o.admission().admitted())
+                .mapToDouble(o -> 1.0 / o.admission().probability())
+                .sum();
         assertThat(ipw).isCloseTo(tasks.size(), within(0.05 * tasks.size()));
-        assertThat(outcomes).allSatisfy(o -> assertThat(o.admission().probability())
-                .isBetween(CapacityLimiter.P_MIN, 1.0));
+        assertThat(outcomes)
+                .allSatisfy(o -> assertThat(o.admission().probability()).isBetween(CapacityLimiter.P_MIN, 1.0));
     }
 
     @Test
     void shouldAdmitHigherPriorityTasksMoreOften() {
         List<Outcome> outcomes = run(new CapacityLimiter(), traffic(4, constant(30, 500)), 50);
-        double[] priorities = outcomes.stream().mapToDouble(o -> o.task().priority()).sorted().toArray();
+        double[] priorities =
+                outcomes.stream().mapToDouble(o -> o.task().priority()).sorted().toArray();
         double lowerQuartile = priorities[priorities.length / 4];
         double upperQuartile = priorities[3 * priorities.length / 4];
-        double lowRate = outcomes.stream().filter(o -> o.task().priority() <= lowerQuartile)
-                .mapToDouble(o -> o.admission().admitted() ? 1 : 0).average().orElseThrow();
-        double highRate = outcomes.stream().filter(o -> o.task().priority() >= upperQuartile)
-                .mapToDouble(o -> o.admission().admitted() ? 1 : 0).average().orElseThrow();
+        double lowRate = outcomes.stream()
+                .filter(o -> o.task().priority() <= lowerQuartile)
+                .mapToDouble(o -> o.admission().admitted() ? 1 : 0)
+                .average()
+                .orElseThrow();
+        double highRate = outcomes.stream()
+                .filter(o -> o.task().priority() >= upperQuartile)
+                .mapToDouble(o -> o.admission().admitted() ? 1 : 0)
+                .average()
+                .orElseThrow();
         assertThat(highRate).isGreaterThan(3 * lowRate);
         assertThat(lowRate).as("no task class is starved").isPositive();
     }
@@ -128,8 +140,8 @@ class CapacityLimiterTest {
         for (int i = 0; i < 40; i++) {
             limiter.admit(T0 + i, 1.0, 0.0, 1_000);
         }
-        assertThat(limiter.expectedLoadAt(T0 + 50)).isEqualTo(40.0);       // same minute: the running count
-        assertThat(limiter.expectedLoadAt(T0 + MINUTE)).isEqualTo(40.0);   // next minute: the closed minute
+        assertThat(limiter.expectedLoadAt(T0 + 50)).isEqualTo(40.0); // same minute: the running count
+        assertThat(limiter.expectedLoadAt(T0 + MINUTE)).isEqualTo(40.0); // next minute: the closed minute
         assertThat(limiter.expectedLoadAt(T0 + 3 * MINUTE)).isEqualTo(10.0); // two empty minutes: × 0.5²
         // it does not move the clock: admitting in the next minute sees the same load plus itself
         CapacityLimiter copy = new CapacityLimiter();
@@ -188,7 +200,8 @@ class CapacityLimiterTest {
             mixed.admit(T0 + i, 5.0, 0.0, 40);
         }
         assertThat(mixed.admit(T0 + MINUTE, 0.0, 0.0, 40).probability()).isEqualTo(CapacityLimiter.P_MIN);
-        assertThat(mixed.admit(T0 + MINUTE + 1, Double.NaN, 0.0, 40).probability()).isEqualTo(CapacityLimiter.P_MIN);
+        assertThat(mixed.admit(T0 + MINUTE + 1, Double.NaN, 0.0, 40).probability())
+                .isEqualTo(CapacityLimiter.P_MIN);
     }
 
     @Test
@@ -209,7 +222,8 @@ class CapacityLimiterTest {
 
     @Test
     void shouldRefuseACapacityBelowOne() {
-        assertThatThrownBy(() -> new CapacityLimiter().admit(T0, 1.0, 0.5, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CapacityLimiter().admit(T0, 1.0, 0.5, 0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -1,10 +1,10 @@
 package io.moderato.udfs.decision;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
 
 class DeterministicSamplerTest {
 
@@ -13,9 +13,11 @@ class DeterministicSamplerTest {
     @Test
     void shouldMatchTheSpecifiedHashBitForBit() {
         // values from an independent (Python) implementation of the documented FNV-1a 64 + SplitMix64 recipe
-        assertThat(new DeterministicSampler(42).uniform("content-1", "audit:spam")).isEqualTo(0.12731403124239138);
+        assertThat(new DeterministicSampler(42).uniform("content-1", "audit:spam"))
+                .isEqualTo(0.12731403124239138);
         assertThat(new DeterministicSampler(0).uniform("", "")).isEqualTo(0.6217355747473715);
-        assertThat(new DeterministicSampler(-7).uniform("ñ-ü", "capacity:hate-es")).isEqualTo(0.875342031184987);
+        assertThat(new DeterministicSampler(-7).uniform("ñ-ü", "capacity:hate-es"))
+                .isEqualTo(0.875342031184987);
     }
 
     @Test
@@ -33,7 +35,8 @@ class DeterministicSamplerTest {
     void shouldChangeWithTheSeed() {
         int same = 0;
         for (int i = 0; i < 1_000; i++) {
-            if (new DeterministicSampler(1).uniform("c-" + i, "s") == new DeterministicSampler(2).uniform("c-" + i, "s")) {
+            if (new DeterministicSampler(1).uniform("c-" + i, "s")
+                    == new DeterministicSampler(2).uniform("c-" + i, "s")) {
                 same++;
             }
         }

@@ -1,5 +1,7 @@
 package io.moderato.udfs.decision;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.PolicyDecision;
@@ -7,14 +9,11 @@ import io.moderato.schemas.ReviewQueue;
 import io.moderato.schemas.ReviewReason;
 import io.moderato.udfs.model.ContentScorer;
 import io.moderato.udfs.window.SlidingRiskWindow;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * One item under several policies, without Flink: which policies decide, which window changes, which
@@ -27,7 +26,8 @@ class ItemDeciderTest {
     private static final long WINDOW = Duration.ofMinutes(15).toMillis();
     private static final long SLIDE = Duration.ofMinutes(1).toMillis();
 
-    private final ItemDecider decider = new ItemDecider(new PolicyDecider(new DeterministicSampler(7L), 3), WINDOW, SLIDE);
+    private final ItemDecider decider =
+            new ItemDecider(new PolicyDecider(new DeterministicSampler(7L), 3), WINDOW, SLIDE);
     private final Map<String, SlidingRiskWindow> store = new HashMap<>();
     private final ItemDecider.Windows windows = new ItemDecider.Windows() {
         @Override
@@ -42,11 +42,20 @@ class ItemDeciderTest {
     };
 
     private static PolicyConfig.Builder config(String policy, String model, double severity) {
-        return PolicyConfig.newBuilder().setPolicyId(policy).setVersion(3).setReviewThreshold(0.5).setActionThreshold(0.9)
-                .setEscalationThreshold(0.45).setFusionStrategy("max").setFusionWeights(Map.of()).setSeverity(severity)
-                .setAutoAction("LIMIT").setReviewQueues(List.<ReviewQueue>of())
+        return PolicyConfig.newBuilder()
+                .setPolicyId(policy)
+                .setVersion(3)
+                .setReviewThreshold(0.5)
+                .setActionThreshold(0.9)
+                .setEscalationThreshold(0.45)
+                .setFusionStrategy("max")
+                .setFusionWeights(Map.of())
+                .setSeverity(severity)
+                .setAutoAction("LIMIT")
+                .setReviewQueues(List.<ReviewQueue>of())
                 .setActiveModels(List.of(new ModelVersion("text", model, "1.0.0")))
-                .setUpdatedBy("test").setUpdatedAtMillis(T0);
+                .setUpdatedBy("test")
+                .setUpdatedAtMillis(T0);
     }
 
     private static ItemDecider.Item item(boolean late) {
@@ -59,20 +68,31 @@ class ItemDeciderTest {
 
     @Test
     void shouldSendTheItemToTheQueueOfTheMostUrgentPolicyWithEveryReasonWinnerFirst() throws Exception {
-        ReviewQueue abuseQueue = ReviewQueue.newBuilder().setName("abuse-en").setLocales(List.of("en-US"))
-                .setCapacityPerMinute(7).setSlaMillis(3_600_000L).build();
+        ReviewQueue abuseQueue = ReviewQueue.newBuilder()
+                .setName("abuse-en")
+                .setLocales(List.of("en-US"))
+                .setCapacityPerMinute(7)
+                .setSlaMillis(3_600_000L)
+                .build();
         PolicyConfig spam = config("spam", "text-spam", 1.0).build();
-        PolicyConfig abuse = config("abuse", "text-abuse", 3.0).setReviewQueues(List.of(abuseQueue)).build();
-        List<ContentScorer.Score> scores = List.of(score("text-spam", "spam", 0.6), score("text-abuse", "abuse", 0.6),
+        PolicyConfig abuse = config("abuse", "text-abuse", 3.0)
+                .setReviewQueues(List.of(abuseQueue))
+                .build();
+        List<ContentScorer.Score> scores = List.of(
+                score("text-spam", "spam", 0.6),
+                score("text-abuse", "abuse", 0.6),
                 score("text-abuse", "spam", 0.99)); // another policy's column of the abuse model: not spam's
 
-        ItemDecider.Decided decided = decider.decide(List.of(spam, abuse), item(false), scores, List.of(), Map.of(), windows);
+        ItemDecider.Decided decided =
+                decider.decide(List.of(spam, abuse), item(false), scores, List.of(), Map.of(), windows);
 
         assertThat(decided.decisions()).extracting(PolicyDecision::getPolicyId).containsExactly("spam", "abuse");
         assertThat(decided.decisions()).extracting(PolicyDecision::getFusedRisk).containsExactly(0.6, 0.6);
         assertThat(decided.configVersions()).containsExactly(Map.entry("abuse", 3L), Map.entry("spam", 3L));
-        assertThat(decided.modelsUsed()).containsExactly(new ModelVersion("text", "text-spam", "1.0.0"),
-                new ModelVersion("text", "text-abuse", "1.0.0"));
+        assertThat(decided.modelsUsed())
+                .containsExactly(
+                        new ModelVersion("text", "text-spam", "1.0.0"),
+                        new ModelVersion("text", "text-abuse", "1.0.0"));
         ItemDecider.ReviewRequest review = decided.review();
         // same risk, same reach: severity 3 beats 1
         assertThat(review.policyId()).isEqualTo("abuse");
@@ -90,7 +110,8 @@ class ItemDeciderTest {
         PolicyConfig a = config("a-policy", "m", 1.0).build();
         List<ContentScorer.Score> scores = List.of(score("m", "a-policy", 0.7), score("m", "b-policy", 0.7));
 
-        ItemDecider.ReviewRequest review = decider.decide(List.of(b, a), item(false), scores, List.of(), Map.of(), windows)
+        ItemDecider.ReviewRequest review = decider.decide(
+                        List.of(b, a), item(false), scores, List.of(), Map.of(), windows)
                 .review();
 
         assertThat(review.policyId()).isEqualTo("a-policy");
@@ -102,16 +123,22 @@ class ItemDeciderTest {
 
     @Test
     void shouldLeaveOutPoliciesThatDoNotApplyAndNeverWindowLateItems() throws Exception {
-        PolicyConfig other = config("other-surface", "text-spam", 1.0).setSurfaces(List.of("profiles")).build();
-        PolicyConfig disabled = config("disabled", "text-spam", 1.0).setEnabled(false).build();
+        PolicyConfig other = config("other-surface", "text-spam", 1.0)
+                .setSurfaces(List.of("profiles"))
+                .build();
+        PolicyConfig disabled =
+                config("disabled", "text-spam", 1.0).setEnabled(false).build();
         PolicyConfig noScore = config("image-only", "text-spam", 1.0)
-                .setActiveModels(List.of(new ModelVersion("image", "image-safety", "1.0.0"))).build();
+                .setActiveModels(List.of(new ModelVersion("image", "image-safety", "1.0.0")))
+                .build();
         PolicyConfig spam = config("spam", "text-spam", 1.0).build();
-        List<ContentScorer.Score> scores = List.of(score("text-spam", "spam", 0.95),
-                score("text-spam", "other-surface", 0.95), score("text-spam", "disabled", 0.95));
+        List<ContentScorer.Score> scores = List.of(
+                score("text-spam", "spam", 0.95),
+                score("text-spam", "other-surface", 0.95),
+                score("text-spam", "disabled", 0.95));
 
-        ItemDecider.Decided decided = decider.decide(List.of(other, disabled, noScore, spam), item(true), scores,
-                List.of(), Map.of(), windows);
+        ItemDecider.Decided decided = decider.decide(
+                List.of(other, disabled, noScore, spam), item(true), scores, List.of(), Map.of(), windows);
 
         assertThat(decided.decisions()).extracting(PolicyDecision::getPolicyId).containsExactly("spam");
         assertThat(decided.actions()).singleElement().satisfies(a -> {
@@ -126,16 +153,19 @@ class ItemDeciderTest {
     @Test
     void shouldFailSafeToReviewWhenThePolicysModelCouldNotScore() throws Exception {
         PolicyConfig spam = config("spam", "text-spam", 1.0).build();
-        List<ContentScorer.Problem> problems = List.of(new ContentScorer.Problem("text", "text-spam", "not loaded"),
+        List<ContentScorer.Problem> problems = List.of(
+                new ContentScorer.Problem("text", "text-spam", "not loaded"),
                 new ContentScorer.Problem("text", "text-abuse", "another model's problem"));
 
-        ItemDecider.Decided decided = decider.decide(List.of(spam), item(false), List.of(), problems, Map.of(), windows);
+        ItemDecider.Decided decided =
+                decider.decide(List.of(spam), item(false), List.of(), problems, Map.of(), windows);
 
         assertThat(decided.decisions()).singleElement().satisfies(d -> {
             assertThat(d.getBand()).isEqualTo(Bands.REVIEW);
             assertThat(d.getScoringProblems()).containsExactly("not loaded");
         });
-        assertThat(decided.review().reasons()).singleElement()
+        assertThat(decided.review().reasons())
+                .singleElement()
                 .satisfies(r -> assertThat(r.getReason()).isEqualTo(PolicyDecider.FAIL_SAFE));
         assertThat(store).as("a risk no model made never enters a window").isEmpty();
     }
@@ -145,20 +175,37 @@ class ItemDeciderTest {
         PolicyDecider policyDecider = new PolicyDecider(new DeterministicSampler(7L), 3);
         PolicyConfig spam = config("spam", "text-spam", 1.0).build();
         SlidingRiskWindow window = new SlidingRiskWindow(WINDOW, SLIDE);
-        policyDecider.decide(spam, new PolicyDecider.Item("a", T0, false, 0, false), Map.of("text", 0.48), List.of(),
-                Map.of(), window, List.of());
+        policyDecider.decide(
+                spam,
+                new PolicyDecider.Item("a", T0, false, 0, false),
+                Map.of("text", 0.48),
+                List.of(),
+                Map.of(),
+                window,
+                List.of());
 
         PolicyDecider.Banding alone = policyDecider.itemBand(spam, Map.of("text", 0.46), List.of(), Map.of(), false);
-        PolicyDecider.Outcome windowed = policyDecider.decide(spam, new PolicyDecider.Item("b", T0 + 1, false, 0, false),
-                Map.of("text", 0.46), List.of(), Map.of(), window, List.of());
+        PolicyDecider.Outcome windowed = policyDecider.decide(
+                spam,
+                new PolicyDecider.Item("b", T0 + 1, false, 0, false),
+                Map.of("text", 0.46),
+                List.of(),
+                Map.of(),
+                window,
+                List.of());
 
         assertThat(alone.band()).isEqualTo(Bands.ALLOW);
         assertThat(alone.escalated()).isFalse();
         assertThat(windowed.decision().getBand()).isEqualTo(Bands.REVIEW);
-        assertThat(policyDecider.itemBand(spam, Map.of("text", 0.95), List.of(), Map.of(), true).band())
+        assertThat(policyDecider
+                        .itemBand(spam, Map.of("text", 0.95), List.of(), Map.of(), true)
+                        .band())
                 .isEqualTo(Bands.BLOCK);
-        assertThat(policyDecider.itemBand(spam, Map.of(), List.of("not loaded"), Map.of(), true).band())
+        assertThat(policyDecider
+                        .itemBand(spam, Map.of(), List.of("not loaded"), Map.of(), true)
+                        .band())
                 .isEqualTo(Bands.HOLD);
-        assertThat(policyDecider.itemBand(spam, Map.of(), List.of(), Map.of(), true)).isNull();
+        assertThat(policyDecider.itemBand(spam, Map.of(), List.of(), Map.of(), true))
+                .isNull();
     }
 }

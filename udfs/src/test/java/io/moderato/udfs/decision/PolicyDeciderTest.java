@@ -1,17 +1,16 @@
 package io.moderato.udfs.decision;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.PolicyDecision;
 import io.moderato.schemas.ReviewQueue;
 import io.moderato.udfs.window.SlidingRiskWindow;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
 
 /**
  * The per-policy decision as plain Java: expected risks, bands and propensities are computed here from
@@ -23,19 +22,28 @@ class PolicyDeciderTest {
     private static final PolicyDecider DECIDER = new PolicyDecider(new DeterministicSampler(7L), 3);
 
     private static PolicyConfig.Builder config() {
-        return PolicyConfig.newBuilder().setPolicyId("spam").setVersion(3).setReviewThreshold(0.5).setActionThreshold(0.9)
-                .setEscalationThreshold(0.45).setFusionStrategy("max").setFusionWeights(Map.of()).setSeverity(2.0)
-                .setAutoAction("LIMIT").setReviewQueues(List.<ReviewQueue>of())
+        return PolicyConfig.newBuilder()
+                .setPolicyId("spam")
+                .setVersion(3)
+                .setReviewThreshold(0.5)
+                .setActionThreshold(0.9)
+                .setEscalationThreshold(0.45)
+                .setFusionStrategy("max")
+                .setFusionWeights(Map.of())
+                .setSeverity(2.0)
+                .setAutoAction("LIMIT")
+                .setReviewQueues(List.<ReviewQueue>of())
                 .setActiveModels(List.of(new ModelVersion("text", "text-spam", "1.0.0")))
-                .setUpdatedBy("test").setUpdatedAtMillis(T0);
+                .setUpdatedBy("test")
+                .setUpdatedAtMillis(T0);
     }
 
     private static PolicyDecider.Item item(String id, long offset, boolean prePublish) {
         return new PolicyDecider.Item(id, T0 + offset, prePublish, 1000, false);
     }
 
-    private static PolicyDecider.Outcome decide(PolicyConfig config, PolicyDecider.Item item, double score,
-                                                SlidingRiskWindow window) {
+    private static PolicyDecider.Outcome decide(
+            PolicyConfig config, PolicyDecider.Item item, double score, SlidingRiskWindow window) {
         return DECIDER.decide(config, item, Map.of("text", score), List.of(), Map.of(), window, List.of());
     }
 
@@ -71,15 +79,23 @@ class PolicyDeciderTest {
         assertThat(second.reviewReason().getReason()).isEqualTo(PolicyDecider.ESCALATION);
         assertThat(second.windowChanged()).isTrue();
 
-        PolicyDecider.Outcome late = DECIDER.decide(c, new PolicyDecider.Item("late", T0 + 5_000, false, 0, true),
-                Map.of("text", 0.99), List.of(), Map.of(), window, List.of());
+        PolicyDecider.Outcome late = DECIDER.decide(
+                c,
+                new PolicyDecider.Item("late", T0 + 5_000, false, 0, true),
+                Map.of("text", 0.99),
+                List.of(),
+                Map.of(),
+                window,
+                List.of());
         assertThat(late.windowChanged()).isFalse();
         assertThat(window.aggregate(T0 + 20_000).itemCount()).isEqualTo(2);
     }
 
     @Test
     void shouldSampleAuditsAtTheConfiguredRatesAndRecordThemAsPropensities() {
-        PolicyConfig c = config().setAuditSampleRateAllow(0.3).setAuditSampleRateAction(1.0).build();
+        PolicyConfig c = config().setAuditSampleRateAllow(0.3)
+                .setAuditSampleRateAction(1.0)
+                .build();
         int sampled = 0;
         for (int i = 0; i < 2000; i++) {
             PolicyDecider.Outcome o = decide(c, item("c" + i, 0, false), 0.1, new SlidingRiskWindow());
@@ -99,8 +115,14 @@ class PolicyDeciderTest {
     void shouldFailSafeWhenAModalityCouldNotBeScored() {
         PolicyConfig c = config().build();
         SlidingRiskWindow window = new SlidingRiskWindow();
-        PolicyDecider.Outcome nothing = DECIDER.decide(c, item("n", 0, false), Map.of(),
-                List.of("model text-spam:9.9.9 is not loaded"), Map.of(), window, List.of());
+        PolicyDecider.Outcome nothing = DECIDER.decide(
+                c,
+                item("n", 0, false),
+                Map.of(),
+                List.of("model text-spam:9.9.9 is not loaded"),
+                Map.of(),
+                window,
+                List.of());
         PolicyDecision d = nothing.decision();
         assertThat(d.getBand()).isEqualTo("REVIEW");
         assertThat(d.getFusedRisk()).isEqualTo(0.5);
@@ -109,12 +131,21 @@ class PolicyDeciderTest {
         assertThat(nothing.windowChanged()).isFalse();
         assertThat(window.isEmpty()).isTrue();
 
-        PolicyDecider.Outcome highAnyway = DECIDER.decide(c, item("h", 0, true), Map.of("text", 0.95),
-                List.of("audio embedding has NaN or infinite values"), Map.of(), window, List.of());
-        assertThat(highAnyway.decision().getBand()).as("a problem never lowers a band").isEqualTo("BLOCK");
+        PolicyDecider.Outcome highAnyway = DECIDER.decide(
+                c,
+                item("h", 0, true),
+                Map.of("text", 0.95),
+                List.of("audio embedding has NaN or infinite values"),
+                Map.of(),
+                window,
+                List.of());
+        assertThat(highAnyway.decision().getBand())
+                .as("a problem never lowers a band")
+                .isEqualTo("BLOCK");
         assertThat(highAnyway.reviewReason()).isNull();
 
         assertThat(DECIDER.decide(c, item("none", 0, false), Map.of(), List.of(), Map.of(), window, List.of()))
-                .as("no score and no problem: the policy has nothing to decide on").isNull();
+                .as("no score and no problem: the policy has nothing to decide on")
+                .isNull();
     }
 }

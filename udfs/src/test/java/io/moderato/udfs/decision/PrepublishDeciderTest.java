@@ -1,5 +1,7 @@
 package io.moderato.udfs.decision;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.PolicyDecision;
@@ -10,15 +12,12 @@ import io.moderato.udfs.config.PolicyDefaults;
 import io.moderato.udfs.fusion.ContextFeatures;
 import io.moderato.udfs.fusion.RiskFuser;
 import io.moderato.udfs.window.SlidingRiskWindow;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The fast pre-publish verdict against the final decision {@link PolicyDecider} makes for the same item
@@ -32,11 +31,19 @@ class PrepublishDeciderTest {
     private static final PolicyDecider FINAL = new PolicyDecider(new DeterministicSampler(11L), 3);
 
     private static PolicyConfig.Builder config() {
-        return PolicyConfig.newBuilder().setPolicyId("spam").setVersion(3).setReviewThreshold(0.5).setActionThreshold(0.9)
-                .setEscalationThreshold(0.45).setFusionStrategy("max").setFusionWeights(Map.of()).setSeverity(1.0)
+        return PolicyConfig.newBuilder()
+                .setPolicyId("spam")
+                .setVersion(3)
+                .setReviewThreshold(0.5)
+                .setActionThreshold(0.9)
+                .setEscalationThreshold(0.45)
+                .setFusionStrategy("max")
+                .setFusionWeights(Map.of())
+                .setSeverity(1.0)
                 .setReviewQueues(List.<ReviewQueue>of())
                 .setActiveModels(List.of(new ModelVersion("text", "text-spam", "1.0.0")))
-                .setUpdatedBy("test").setUpdatedAtMillis(T0);
+                .setUpdatedBy("test")
+                .setUpdatedAtMillis(T0);
     }
 
     @Test
@@ -54,7 +61,9 @@ class PrepublishDeciderTest {
         PolicyVerdict failSafe = FAST.decide(c, Map.of(), List.of("text: model not loaded"));
         assertThat(failSafe.getBand()).isEqualTo("HOLD");
         assertThat(failSafe.getScoringProblems()).containsExactly("text: model not loaded");
-        assertThat(FAST.decide(c, Map.of(), List.of())).as("nothing to decide on").isNull();
+        assertThat(FAST.decide(c, Map.of(), List.of()))
+                .as("nothing to decide on")
+                .isNull();
     }
 
     @Test
@@ -65,11 +74,17 @@ class PrepublishDeciderTest {
         assertThat(PrepublishDecider.verdict(List.of())).isEqualTo("ALLOW");
         assertThat(PrepublishDecider.verdict(List.of(allow, hold, allow))).isEqualTo("HOLD");
         assertThat(PrepublishDecider.verdict(List.of(hold, block, allow))).isEqualTo("BLOCK");
-        assertThat(PrepublishDecider.severity("SOMETHING_NEW")).as("unknown bands count as a hold").isEqualTo(1);
+        assertThat(PrepublishDecider.severity("SOMETHING_NEW"))
+                .as("unknown bands count as a hold")
+                .isEqualTo(1);
     }
 
     private static PolicyVerdict verdict(String band) {
-        return PolicyVerdict.newBuilder().setPolicyId("p").setBand(band).setFusedRisk(0.5).build();
+        return PolicyVerdict.newBuilder()
+                .setPolicyId("p")
+                .setBand(band)
+                .setFusedRisk(0.5)
+                .build();
     }
 
     /**
@@ -100,14 +115,24 @@ class PrepublishDeciderTest {
             boolean late = random.nextInt(5) == 0;
 
             PolicyVerdict fast = FAST.decide(c, scores, problems);
-            PolicyDecision decided = FINAL.decide(c, new PolicyDecider.Item(id, T0, true, 10, late), scores, problems,
-                    ContextFeatures.of(null), window, List.of()).decision();
+            PolicyDecision decided = FINAL.decide(
+                            c,
+                            new PolicyDecider.Item(id, T0, true, 10, late),
+                            scores,
+                            problems,
+                            ContextFeatures.of(null),
+                            window,
+                            List.of())
+                    .decision();
 
             assertThat(decided.getFusedRisk()).as("case %d fused risk", i).isEqualTo(fast.getFusedRisk());
-            assertThat(PrepublishDecider.severity(decided.getBand())).as("case %d: final %s vs fast %s", i,
-                    decided.getBand(), fast.getBand()).isGreaterThanOrEqualTo(PrepublishDecider.severity(fast.getBand()));
+            assertThat(PrepublishDecider.severity(decided.getBand()))
+                    .as("case %d: final %s vs fast %s", i, decided.getBand(), fast.getBand())
+                    .isGreaterThanOrEqualTo(PrepublishDecider.severity(fast.getBand()));
             if (!decided.getBand().equals(fast.getBand())) {
-                assertThat(decided.getEscalated()).as("case %d differs only by escalation", i).isTrue();
+                assertThat(decided.getEscalated())
+                        .as("case %d differs only by escalation", i)
+                        .isTrue();
                 assertThat(fast.getBand()).isEqualTo("ALLOW");
                 assertThat(decided.getBand()).isEqualTo("HOLD");
                 escalated++;
@@ -124,7 +149,9 @@ class PrepublishDeciderTest {
      */
     @Test
     void shouldLetAWeightedAuthorSignalMoveTheFinalBandEitherWay() {
-        PolicyConfig spam = PolicyDefaults.shipped().stream().filter(p -> p.getPolicyId().equals("spam")).findFirst()
+        PolicyConfig spam = PolicyDefaults.shipped().stream()
+                .filter(p -> p.getPolicyId().equals("spam"))
+                .findFirst()
                 .orElseThrow();
         assertThat(spam.getFusionWeights()).containsEntry("ctx.verified", -0.7).containsEntry("ctx.new_account", 0.8);
         double review = spam.getReviewThreshold();
@@ -141,8 +168,16 @@ class PrepublishDeciderTest {
     }
 
     private static String finalBand(PolicyConfig config, Map<String, Double> scores, UserSignal signal) {
-        return FINAL.decide(config, new PolicyDecider.Item("x", T0, true, 10, false), scores, List.of(),
-                ContextFeatures.of(signal), new SlidingRiskWindow(), List.of()).decision().getBand();
+        return FINAL.decide(
+                        config,
+                        new PolicyDecider.Item("x", T0, true, 10, false),
+                        scores,
+                        List.of(),
+                        ContextFeatures.of(signal),
+                        new SlidingRiskWindow(),
+                        List.of())
+                .decision()
+                .getBand();
     }
 
     private static PolicyConfig randomConfig(Random random) {
@@ -155,11 +190,17 @@ class PrepublishDeciderTest {
         // context weights the unknown-author context gives a value to (valid for every strategy: in [0, 1])
         weights.put(ContextFeatures.UNKNOWN_USER, random.nextDouble());
         weights.put(ContextFeatures.NEW_ACCOUNT, random.nextDouble());
-        List<ModelVersion> active = new ArrayList<>(List.of(new ModelVersion("text", "text-spam", "1.0.0"),
-                new ModelVersion("transcript", "text-spam", "1.0.0"), new ModelVersion("image", "image-safety", "1.0.0")));
-        return config().setFusionStrategy(strategy).setFusionWeights(weights)
+        List<ModelVersion> active = new ArrayList<>(List.of(
+                new ModelVersion("text", "text-spam", "1.0.0"),
+                new ModelVersion("transcript", "text-spam", "1.0.0"),
+                new ModelVersion("image", "image-safety", "1.0.0")));
+        return config().setFusionStrategy(strategy)
+                .setFusionWeights(weights)
                 .setFusionBias(strategy.equals(RiskFuser.WEIGHTED_LOGIT) ? random.nextGaussian() : 0.0)
-                .setReviewThreshold(review).setActionThreshold(action).setEscalationThreshold(random.nextDouble())
-                .setActiveModels(active).build();
+                .setReviewThreshold(review)
+                .setActionThreshold(action)
+                .setEscalationThreshold(random.nextDouble())
+                .setActiveModels(active)
+                .build();
     }
 }

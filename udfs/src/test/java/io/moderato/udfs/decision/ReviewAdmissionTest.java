@@ -18,8 +18,13 @@ class ReviewAdmissionTest {
     private static final long T0 = 1_767_225_600_000L;
 
     /** What a run admitted: audits, routed items and the IPW estimate of the routed arrivals. */
-    private record Run(int audits, int auditsAdmitted, int routed, double routedIpw, int[] admittedPerMinute,
-                       double minAuditPropensity) {}
+    private record Run(
+            int audits,
+            int auditsAdmitted,
+            int routed,
+            double routedIpw,
+            int[] admittedPerMinute,
+            double minAuditPropensity) {}
 
     /**
      * {@code routedPerMinute} routed candidates (risk 0.5..0.8) and {@code auditsPerMinute} audit
@@ -43,7 +48,8 @@ class ReviewAdmissionTest {
             for (int i = 0; i < arrivals; i++) {
                 long t = T0 + m * MINUTE + i * MINUTE / arrivals;
                 boolean audit = random.nextInt(arrivals) < auditsPerMinute;
-                double risk = audit ? (random.nextBoolean() ? 0.01 : 0.97) + 0.02 * random.nextDouble()
+                double risk = audit
+                        ? (random.nextBoolean() ? 0.01 : 0.97) + 0.02 * random.nextDouble()
                         : 0.5 + 0.3 * random.nextDouble();
                 double priority = ReviewPriority.priority(2.0, 1_000, risk);
                 double draw = sampler.uniform("c-" + id++, "capacity:q");
@@ -86,7 +92,9 @@ class ReviewAdmissionTest {
     void shouldGiveRoutedCandidatesWhatTheAuditsLeaveAndKeepTheirWeightsUnbiased() {
         Run run = run(true, 80, 20, 90, 60);
         // after the first minute (no history yet) the queue takes about its capacity
-        double steady = java.util.Arrays.stream(run.admittedPerMinute(), 1, 90).average().orElseThrow();
+        double steady = java.util.Arrays.stream(run.admittedPerMinute(), 1, 90)
+                .average()
+                .orElseThrow();
         assertThat(steady).isCloseTo(60, within(6.0));
         // Σ 1/p over admitted routed candidates estimates all routed arrivals
         assertThat(run.routedIpw()).isCloseTo(run.routed(), within(0.05 * run.routed()));
@@ -97,7 +105,9 @@ class ReviewAdmissionTest {
         CapacityLimiter routed = new CapacityLimiter();
         CapacityLimiter audits = new CapacityLimiter();
         for (int i = 0; i < 30; i++) {
-            assertThat(ReviewAdmission.admit(routed, audits, true, T0 + i, 0.1, 0.99, 10).probability()).isEqualTo(1.0);
+            assertThat(ReviewAdmission.admit(routed, audits, true, T0 + i, 0.1, 0.99, 10)
+                            .probability())
+                    .isEqualTo(1.0);
         }
         // 30 audits this minute against a capacity of 10: routed candidates get capacity 1 and p ≤ 1
         Admission a = ReviewAdmission.admit(routed, audits, false, T0 + 40, 1.0, 0.5, 10);

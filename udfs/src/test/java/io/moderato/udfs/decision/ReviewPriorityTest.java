@@ -1,9 +1,9 @@
 package io.moderato.udfs.decision;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
 
 class ReviewPriorityTest {
 
@@ -52,7 +52,9 @@ class ReviewPriorityTest {
 
     @Test
     void shouldTreatUnknownReachAsOneSoThePriorityIsNotZero() {
-        assertThat(ReviewPriority.priority(1.0, 0, 0.5)).isEqualTo(Math.log(2)).isEqualTo(ReviewPriority.priority(1.0, 1, 0.5));
+        assertThat(ReviewPriority.priority(1.0, 0, 0.5))
+                .isEqualTo(Math.log(2))
+                .isEqualTo(ReviewPriority.priority(1.0, 1, 0.5));
         assertThat(ReviewPriority.priority(1.0, -5, 0.5)).isEqualTo(Math.log(2));
     }
 

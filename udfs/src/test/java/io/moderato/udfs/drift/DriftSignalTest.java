@@ -12,7 +12,9 @@ class DriftSignalTest {
     @Test
     void severityShouldFollowTheRatioOfStatisticToThreshold() {
         assertThat(DriftSignal.of("PSI", 0.1, 0.2).severity()).isEqualTo(Severity.NONE);
-        assertThat(DriftSignal.of("PSI", 0.2, 0.2).severity()).as("at the threshold").isEqualTo(Severity.NONE);
+        assertThat(DriftSignal.of("PSI", 0.2, 0.2).severity())
+                .as("at the threshold")
+                .isEqualTo(Severity.NONE);
         assertThat(DriftSignal.of("PSI", 0.21, 0.2).severity()).isEqualTo(Severity.WARNING);
         assertThat(DriftSignal.of("PSI", 0.4, 0.2).severity()).isEqualTo(Severity.CRITICAL);
         assertThat(DriftSignal.of("PSI", 0.5, 0.2, 3.0).severity()).isEqualTo(Severity.WARNING);

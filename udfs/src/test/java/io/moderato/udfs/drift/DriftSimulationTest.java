@@ -66,7 +66,8 @@ class DriftSimulationTest {
                 seedsWithAlarm++;
             }
         }
-        System.out.printf("[drift false alarms] %-24s %-22s p=%.2f: %d of %d streams of %,d items alarmed (%d alarms)%n",
+        System.out.printf(
+                "[drift false alarms] %-24s %-22s p=%.2f: %d of %d streams of %,d items alarmed (%d alarms)%n",
                 detector, stream, rate, seedsWithAlarm, SEEDS, ITEMS, totalAlarms);
         return new FalseAlarms(seedsWithAlarm, totalAlarms);
     }
@@ -99,29 +100,53 @@ class DriftSimulationTest {
         Arrays.sort(sorted);
         Delays result = detected == 0
                 ? new Delays(0, early, -1, Double.NaN, -1, -1)
-                : new Delays(detected, early, sorted[detected / 2], Arrays.stream(sorted).average().orElse(Double.NaN),
-                        sorted[(int) Math.ceil(0.9 * detected) - 1], sorted[detected - 1]);
-        System.out.printf("[drift delay] %-24s %-22s %.2f -> %.2f at item %,d: detected in %d/%d seeds, "
+                : new Delays(
+                        detected,
+                        early,
+                        sorted[detected / 2],
+                        Arrays.stream(sorted).average().orElse(Double.NaN),
+                        sorted[(int) Math.ceil(0.9 * detected) - 1],
+                        sorted[detected - 1]);
+        System.out.printf(
+                "[drift delay] %-24s %-22s %.2f -> %.2f at item %,d: detected in %d/%d seeds, "
                         + "delay median %d, mean %.0f, p90 %d, max %d items (alarms before the change: %d)%n",
-                detector, stream, before, after, CHANGE_AT, result.detected(), SEEDS, result.median(), result.mean(),
-                result.p90(), result.max(), early);
+                detector,
+                stream,
+                before,
+                after,
+                CHANGE_AT,
+                result.detected(),
+                SEEDS,
+                result.median(),
+                result.mean(),
+                result.p90(),
+                result.max(),
+                early);
         return result;
     }
 
     @Test
     void adwinShouldRarelyAlarmOnStationaryErrorAndPositiveRateStreams() {
         assertThat(falseAlarms(ADWIN, 0.1, "error indicator").seedsWithAlarm()).isLessThan(5);
-        assertThat(falseAlarms(ADWIN, 0.3, "positive indicator").seedsWithAlarm()).isLessThan(5);
+        assertThat(falseAlarms(ADWIN, 0.3, "positive indicator").seedsWithAlarm())
+                .isLessThan(5);
     }
 
     @Test
     void pageHinkleyShouldRarelyAlarmOnStationaryErrorAndPositiveRateStreams() {
-        assertThat(falseAlarms(PAGE_HINKLEY, 0.1, "error indicator").seedsWithAlarm()).isLessThan(5);
-        assertThat(falseAlarms(PAGE_HINKLEY, 0.3, "positive indicator").seedsWithAlarm()).isLessThan(5);
-        assertThat(falseAlarms(PAGE_HINKLEY_TWO_SIDED, 0.1, "error indicator").seedsWithAlarm()).isLessThan(5);
-        assertThat(falseAlarms(PAGE_HINKLEY_TWO_SIDED, 0.3, "positive indicator").seedsWithAlarm()).isLessThan(5);
+        assertThat(falseAlarms(PAGE_HINKLEY, 0.1, "error indicator").seedsWithAlarm())
+                .isLessThan(5);
+        assertThat(falseAlarms(PAGE_HINKLEY, 0.3, "positive indicator").seedsWithAlarm())
+                .isLessThan(5);
+        assertThat(falseAlarms(PAGE_HINKLEY_TWO_SIDED, 0.1, "error indicator").seedsWithAlarm())
+                .isLessThan(5);
+        assertThat(falseAlarms(PAGE_HINKLEY_TWO_SIDED, 0.3, "positive indicator")
+                        .seedsWithAlarm())
+                .isLessThan(5);
         // Worst case for a 0/1 stream: the largest variance.
-        assertThat(falseAlarms(PAGE_HINKLEY_TWO_SIDED, 0.5, "positive indicator").seedsWithAlarm()).isLessThan(5);
+        assertThat(falseAlarms(PAGE_HINKLEY_TWO_SIDED, 0.5, "positive indicator")
+                        .seedsWithAlarm())
+                .isLessThan(5);
     }
 
     @Test
@@ -156,7 +181,8 @@ class DriftSimulationTest {
         assertThat(adwin.max()).isLessThan(1_500);
         assertThat(pageHinkley.max()).isLessThan(1_500);
         // The increase-only variant must stay silent on a drop.
-        assertThat(delays(PAGE_HINKLEY, 0.3, 0.15, "positive indicator").detected()).isLessThan(5);
+        assertThat(delays(PAGE_HINKLEY, 0.3, 0.15, "positive indicator").detected())
+                .isLessThan(5);
     }
 
     // ---- score-distribution drift (PSI, KS) on windows -----------------------------------------
@@ -180,6 +206,7 @@ class DriftSimulationTest {
 
     /** The manifest's reference histogram: a large sample of the model's scores at release time. */
     private static final double[] REFERENCE = histogram(new SplittableRandom(1L), 1_000_000, 0.0);
+
     private static final double REFERENCE_SIZE = 1_000_000;
 
     private static double[] histogram(SplittableRandom random, int n, double shiftInSd) {
@@ -229,10 +256,21 @@ class DriftSimulationTest {
                 }
             }
         }
-        System.out.printf("[score drift] %-30s stationary: %d of %d streams of %,d items alarmed (%d of %d windows); "
+        System.out.printf(
+                "[score drift] %-30s stationary: %d of %d streams of %,d items alarmed (%d of %d windows); "
                         + "latent shift %.2f sd at item %,d: detected in %d/%d, delay ≤ %d items (windows of %,d)%n",
-                name, seedsWithFalseAlarm, SEEDS, ITEMS, falseAlarmWindows, SEEDS * ITEMS / WINDOW, SHIFT_IN_SD, CHANGE_AT,
-                detected, SEEDS, maxDelay, WINDOW);
+                name,
+                seedsWithFalseAlarm,
+                SEEDS,
+                ITEMS,
+                falseAlarmWindows,
+                SEEDS * ITEMS / WINDOW,
+                SHIFT_IN_SD,
+                CHANGE_AT,
+                detected,
+                SEEDS,
+                maxDelay,
+                WINDOW);
         assertThat(seedsWithFalseAlarm).as(name + " streams with a false alarm").isLessThan(5);
         assertThat(detected).as(name + " detected shifts").isEqualTo(SEEDS);
         assertThat(maxDelay).as(name + " delay").isLessThanOrEqualTo(WINDOW);
@@ -247,7 +285,8 @@ class DriftSimulationTest {
     @Test
     void ksShouldAlertOnAShiftedScoreDistributionAndStayQuietOtherwise() {
         KolmogorovSmirnov ks = new KolmogorovSmirnov();
-        assertScoreDriftDetector("KS(alpha=" + KolmogorovSmirnov.DEFAULT_ALPHA + ")",
+        assertScoreDriftDetector(
+                "KS(alpha=" + KolmogorovSmirnov.DEFAULT_ALPHA + ")",
                 window -> ks.evaluate(REFERENCE, window, REFERENCE_SIZE));
     }
 
@@ -257,11 +296,15 @@ class DriftSimulationTest {
         double[] shifted = histogram(new SplittableRandom(3L), 200_000, 0.5);
         PopulationStabilityIndex psi = new PopulationStabilityIndex();
         PopulationStabilityIndex fine = new PopulationStabilityIndex(0.2, PopulationStabilityIndex.DEFAULT_EPSILON, 0);
-        System.out.printf("[score drift] 200k items: PSI identical %.5f (100 bins %.5f), shifted 0.5 sd %.3f (100 bins %.3f); "
+        System.out.printf(
+                "[score drift] 200k items: PSI identical %.5f (100 bins %.5f), shifted 0.5 sd %.3f (100 bins %.3f); "
                         + "KS identical %.4f, shifted %.4f%n",
-                psi.statistic(REFERENCE, same), fine.statistic(REFERENCE, same),
-                psi.statistic(REFERENCE, shifted), fine.statistic(REFERENCE, shifted),
-                KolmogorovSmirnov.statistic(REFERENCE, same), KolmogorovSmirnov.statistic(REFERENCE, shifted));
+                psi.statistic(REFERENCE, same),
+                fine.statistic(REFERENCE, same),
+                psi.statistic(REFERENCE, shifted),
+                fine.statistic(REFERENCE, shifted),
+                KolmogorovSmirnov.statistic(REFERENCE, same),
+                KolmogorovSmirnov.statistic(REFERENCE, shifted));
         assertThat(psi.statistic(REFERENCE, same)).isLessThan(0.01);
         assertThat(fine.statistic(REFERENCE, same)).isLessThan(0.1);
         assertThat(psi.evaluate(REFERENCE, shifted).isAlert()).isTrue();

@@ -109,7 +109,8 @@ class KolmogorovSmirnovTest {
 
     @Test
     void effectiveSampleSizeShouldCombineWindowAndReferenceSamples() {
-        assertThat(KolmogorovSmirnov.effectiveSampleSize(1_000, Double.POSITIVE_INFINITY)).isEqualTo(1_000);
+        assertThat(KolmogorovSmirnov.effectiveSampleSize(1_000, Double.POSITIVE_INFINITY))
+                .isEqualTo(1_000);
         assertThat(KolmogorovSmirnov.effectiveSampleSize(1_000, 1_000)).isEqualTo(500);
     }
 
@@ -125,7 +126,9 @@ class KolmogorovSmirnovTest {
         assertThat(same.isAlert()).isFalse();
         assertThat(ks.evaluate(reference, new double[BINS]).isAlert()).isFalse();
         // A floor on D keeps a significant but small shift quiet.
-        assertThat(new KolmogorovSmirnov(0.001, 0.5).evaluate(reference, histogram(sample(9, 2_000, 2.0))).isAlert())
+        assertThat(new KolmogorovSmirnov(0.001, 0.5)
+                        .evaluate(reference, histogram(sample(9, 2_000, 2.0)))
+                        .isAlert())
                 .isFalse();
     }
 }

@@ -113,8 +113,11 @@ class PageHinkleyTest {
 
     @Test
     void invalidInputsShouldBeRejected() {
-        assertThatThrownBy(() -> new PageHinkley().add(Double.POSITIVE_INFINITY)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new PageHinkley(0.01, 0.0, 1.0, 30, false)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new PageHinkley(0.01, 50, 1.5, 30, false)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PageHinkley().add(Double.POSITIVE_INFINITY))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PageHinkley(0.01, 0.0, 1.0, 30, false))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PageHinkley(0.01, 50, 1.5, 30, false))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

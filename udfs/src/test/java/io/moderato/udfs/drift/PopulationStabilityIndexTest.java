@@ -22,11 +22,14 @@ class PopulationStabilityIndexTest {
     void psiShouldBeZeroForIdenticalDistributionsSymmetricAndScaleFree() {
         double[] a = {10, 20, 30, 40};
         double[] b = {40, 30, 20, 10};
-        assertThat(PopulationStabilityIndex.psi(a, new double[] {1, 2, 3, 4}, 1e-4)).isCloseTo(0.0, within(1e-15));
+        assertThat(PopulationStabilityIndex.psi(a, new double[] {1, 2, 3, 4}, 1e-4))
+                .isCloseTo(0.0, within(1e-15));
         assertThat(PopulationStabilityIndex.psi(a, b, 1e-4))
                 .isCloseTo(PopulationStabilityIndex.psi(b, a, 1e-4), within(1e-15));
         assertThat(PopulationStabilityIndex.psi(a, b, 1e-4))
-                .isCloseTo(PopulationStabilityIndex.psi(new double[] {0.1, 0.2, 0.3, 0.4}, new double[] {4, 3, 2, 1}, 1e-4),
+                .isCloseTo(
+                        PopulationStabilityIndex.psi(
+                                new double[] {0.1, 0.2, 0.3, 0.4}, new double[] {4, 3, 2, 1}, 1e-4),
                         within(1e-15));
     }
 
@@ -42,8 +45,12 @@ class PopulationStabilityIndexTest {
     @Test
     void emptyHistogramShouldGiveNaNAndNoAlert() {
         double[] reference = {1, 1};
-        assertThat(PopulationStabilityIndex.psi(reference, new double[] {0, 0}, 1e-4)).isNaN();
-        assertThat(new PopulationStabilityIndex().evaluate(reference, new double[] {0, 0}).isAlert()).isFalse();
+        assertThat(PopulationStabilityIndex.psi(reference, new double[] {0, 0}, 1e-4))
+                .isNaN();
+        assertThat(new PopulationStabilityIndex()
+                        .evaluate(reference, new double[] {0, 0})
+                        .isAlert())
+                .isFalse();
     }
 
     @Test
@@ -52,7 +59,8 @@ class PopulationStabilityIndexTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> PopulationStabilityIndex.psi(new double[] {1, -2}, new double[] {1, 2}, 1e-4))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new PopulationStabilityIndex(0.2, 1e-4, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PopulationStabilityIndex(0.2, 1e-4, 1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.moderato.udfs.feedback;
 
-import io.moderato.schemas.Estimate;
 import static io.moderato.udfs.feedback.FeedbackFixtures.DAY;
 import static io.moderato.udfs.feedback.FeedbackFixtures.POLICY;
 import static io.moderato.udfs.feedback.FeedbackFixtures.decision;
@@ -15,15 +14,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.moderato.schemas.ComplianceReport;
+import io.moderato.schemas.Estimate;
 import io.moderato.schemas.PolicyDecision;
 import io.moderato.schemas.ReviewLabel;
 import io.moderato.schemas.ReviewReason;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
-import io.moderato.udfs.testing.FlinkPojoState;
 import io.moderato.udfs.metrics.QualityReport;
 import io.moderato.udfs.metrics.WeightedConfusion;
-
+import io.moderato.udfs.testing.FlinkPojoState;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
 class ComplianceDayTest {
@@ -42,8 +40,14 @@ class ComplianceDayTest {
     /** One item of a simulated day: its decision and its labels in arrival order. */
     record Item(RiskDecision decision, PolicyDecision policy, boolean routed, List<ReviewLabel> labels) {}
 
-    private static Item item(String id, String band, double risk, double propensity, boolean audited, boolean routed,
-                             ReviewLabel... labels) {
+    private static Item item(
+            String id,
+            String band,
+            double risk,
+            double propensity,
+            boolean audited,
+            boolean routed,
+            ReviewLabel... labels) {
         PolicyDecision p = policy(band, risk, propensity, audited);
         return new Item(decision(id, p, 0L), p, routed, List.of(labels));
     }
@@ -70,18 +74,31 @@ class ComplianceDayTest {
     }
 
     private static ReviewReason reason(Item item) {
-        return ReviewReason.newBuilder().setPolicyId(POLICY).setBand(item.policy().getBand())
+        return ReviewReason.newBuilder()
+                .setPolicyId(POLICY)
+                .setBand(item.policy().getBand())
                 .setReason(item.policy().getAuditSampled() ? "AUDIT_ALLOW" : "THRESHOLD")
-                .setScore(item.policy().getFusedRisk()).setPropensity(item.policy().getPropensity())
-                .setConfigVersion(7L).build();
+                .setScore(item.policy().getFusedRisk())
+                .setPropensity(item.policy().getPropensity())
+                .setConfigVersion(7L)
+                .build();
     }
 
     private static ReviewTask task(Item item) {
         RiskDecision d = item.decision();
-        return ReviewTask.newBuilder().setContentId(d.getContentId()).setUserId(d.getUserId()).setSurface(d.getSurface())
-                .setLocale(d.getLocale()).setEventTimeMillis(d.getEventTimeMillis()).setQueue("spam-en").setPriority(1.0)
-                .setReasons(List.of(reason(item))).setPropensity(item.policy().getPropensity())
-                .setCreatedAtMillis(d.getDecidedAtMillis()).setDeadlineMillis(d.getDecidedAtMillis() + HOUR).build();
+        return ReviewTask.newBuilder()
+                .setContentId(d.getContentId())
+                .setUserId(d.getUserId())
+                .setSurface(d.getSurface())
+                .setLocale(d.getLocale())
+                .setEventTimeMillis(d.getEventTimeMillis())
+                .setQueue("spam-en")
+                .setPriority(1.0)
+                .setReasons(List.of(reason(item)))
+                .setPropensity(item.policy().getPropensity())
+                .setCreatedAtMillis(d.getDecidedAtMillis())
+                .setDeadlineMillis(d.getDecidedAtMillis() + HOUR)
+                .build();
     }
 
     /** A small hand-made day; the expected numbers are worked out in the test below. */
@@ -90,11 +107,25 @@ class ComplianceDayTest {
         ReviewLabel aAudit = label("c-a", "r-1", AUDIT, true, t + HOUR);
         return List.of(
                 // auto-actioned, audited (p = 0.1), confirmed: automated action, TP with weight 10; delivered twice
-                item("c-a", "ACTION", 0.95, 0.1, true, true, aAudit, ReviewLabel.newBuilder(aAudit).build()),
+                item(
+                        "c-a",
+                        "ACTION",
+                        0.95,
+                        0.1,
+                        true,
+                        true,
+                        aAudit,
+                        ReviewLabel.newBuilder(aAudit).build()),
                 // auto-actioned, not audited, appeal wins: automated action, appeal overturned, not in the estimate
                 item("c-b", "ACTION", 0.97, 0.1, false, false, label("c-b", "panel", APPEAL, false, t + 48 * HOUR)),
                 // review band: 1-1 tie (latest: clean), then a ruling "violating": action after review at +2 h, FN w 1
-                item("c-c", "REVIEW", 0.7, 1.0, false, true,
+                item(
+                        "c-c",
+                        "REVIEW",
+                        0.7,
+                        1.0,
+                        false,
+                        true,
                         label("c-c", "r-1", REVIEW, true, t + HOUR / 2),
                         label("c-c", "r-2", REVIEW, false, t + 2 * HOUR / 3),
                         label("c-c", "lead", ADJUDICATION, true, t + 2 * HOUR)),
@@ -121,8 +152,12 @@ class ComplianceDayTest {
         assertThat(r.getActionsAfterReview()).isEqualTo(2);
         assertThat(r.getReviewTasks()).isEqualTo(5);
         assertThat(r.getLabelledItems()).isEqualTo(6);
-        assertThat(r.getLabelsBySource()).containsExactly(
-                Map.entry("REVIEW", 3L), Map.entry("AUDIT", 3L), Map.entry("APPEAL", 1L), Map.entry("ADJUDICATION", 1L));
+        assertThat(r.getLabelsBySource())
+                .containsExactly(
+                        Map.entry("REVIEW", 3L),
+                        Map.entry("AUDIT", 3L),
+                        Map.entry("APPEAL", 1L),
+                        Map.entry("ADJUDICATION", 1L));
         assertThat(r.getEstimateItems()).isEqualTo(5);
         // TP 10, FP 10, FN 1 + 50, TN 1
         assertThat(r.getPrecision().getValue()).isCloseTo(0.5, within(1e-12));
@@ -174,7 +209,9 @@ class ComplianceDayTest {
         assertSameReport(left, right, "(a+b)+c vs a+(b+c)");
         assertSameReport(left, swapped, "(a+b)+c vs (c+a)+b");
         assertSameReport(left, whole, "merged vs one accumulator");
-        assertThat(a.getDecisions()).as("merge must not change its argument's source").isEqualTo(parts.get(0).size());
+        assertThat(a.getDecisions())
+                .as("merge must not change its argument's source")
+                .isEqualTo(parts.get(0).size());
     }
 
     @Test
@@ -186,7 +223,8 @@ class ComplianceDayTest {
         ComplianceDay day = new ComplianceDay();
 
         assertThat(day.addLabel(l, null, first, item.decision(), item.policy())).isTrue();
-        assertThat(day.addLabel(l, first, again, item.decision(), item.policy())).isFalse();
+        assertThat(day.addLabel(l, first, again, item.decision(), item.policy()))
+                .isFalse();
 
         ComplianceReport r = day.toReport(POLICY, DAY, GENERATED);
         assertThat(r.getLabelsBySource().get("REVIEW")).isEqualTo(1L);
@@ -196,7 +234,13 @@ class ComplianceDayTest {
 
     @Test
     void shouldMoveAnItemWhenALaterLabelFlipsItsVerdict() {
-        Item item = item("c-1", "REVIEW", 0.6, 1.0, false, true,
+        Item item = item(
+                "c-1",
+                "REVIEW",
+                0.6,
+                1.0,
+                false,
+                true,
                 label("c-1", "r-1", REVIEW, true, DAY + HOUR),
                 label("c-1", "lead", ADJUDICATION, false, DAY + 2 * HOUR));
 
@@ -214,14 +258,17 @@ class ComplianceDayTest {
     @Test
     void shouldCallAnAppealAgainstAnAllowedItemWithoutReviewAnOverturnOnlyWhenItFindsAViolation() {
         Item upheld = item("c-1", "ALLOW", 0.1, 0.02, false, false, label("c-1", "panel", APPEAL, false, DAY + HOUR));
-        Item overturned = item("c-2", "ALLOW", 0.1, 0.02, false, false, label("c-2", "panel", APPEAL, true, DAY + HOUR));
+        Item overturned =
+                item("c-2", "ALLOW", 0.1, 0.02, false, false, label("c-2", "panel", APPEAL, true, DAY + HOUR));
 
         ComplianceReport r = feed(List.of(upheld, overturned)).toReport(POLICY, DAY, GENERATED);
 
         assertThat(r.getAppeals()).isEqualTo(2);
         assertThat(r.getAppealsOverturned()).isEqualTo(1);
         assertThat(r.getAppealOverturnRate()).isEqualTo(0.5);
-        assertThat(r.getEstimateItems()).as("appeal-only items are not a random sample").isZero();
+        assertThat(r.getEstimateItems())
+                .as("appeal-only items are not a random sample")
+                .isZero();
         assertThat(r.getActionsAfterReview()).isEqualTo(1);
     }
 
@@ -239,7 +286,8 @@ class ComplianceDayTest {
 
     @Test
     void shouldCountUnknownLabelSourcesAsOther() {
-        Item item = item("c-1", "REVIEW", 0.6, 1.0, false, true, label("c-1", "tf-1", "TRUSTED_FLAGGER", true, DAY + 1));
+        Item item =
+                item("c-1", "REVIEW", 0.6, 1.0, false, true, label("c-1", "tf-1", "TRUSTED_FLAGGER", true, DAY + 1));
 
         ComplianceReport r = feed(List.of(item)).toReport(POLICY, DAY, GENERATED);
 
@@ -253,12 +301,14 @@ class ComplianceDayTest {
         for (int i = 0; i < 20_000; i++) {
             long millis = (long) Math.pow(10, random.nextDouble() * 10);
             long reported = ComplianceDay.binValue(ComplianceDay.timeBin(millis));
-            assertThat((double) reported).as("%d ms", millis)
+            assertThat((double) reported)
+                    .as("%d ms", millis)
                     .isCloseTo(millis, within(Math.max(1.0, millis * 0.03664 + 0.5)));
         }
         assertThat(ComplianceDay.binValue(ComplianceDay.timeBin(-5))).isZero();
         assertThat(ComplianceDay.binValue(ComplianceDay.timeBin(0))).isZero();
-        assertThat(ComplianceDay.binValue(ComplianceDay.timeBin(20_000_000_000L))).isEqualTo(10_000_000_000L);
+        assertThat(ComplianceDay.binValue(ComplianceDay.timeBin(20_000_000_000L)))
+                .isEqualTo(10_000_000_000L);
     }
 
     @Test
@@ -269,7 +319,8 @@ class ComplianceDayTest {
         }
 
         assertThat((double) ComplianceDay.medianMillis(histogram)).isCloseTo(1_000, within(37.0));
-        assertThat(ComplianceDay.medianMillis(new long[ComplianceDay.TIME_BINS])).isNull();
+        assertThat(ComplianceDay.medianMillis(new long[ComplianceDay.TIME_BINS]))
+                .isNull();
     }
 
     @Test
@@ -278,10 +329,13 @@ class ComplianceDayTest {
         Adjudication other = LabelAdjudicator.adjudicate(List.of(label("c-2", "r-1", REVIEW, true, DAY)));
 
         assertThatThrownBy(() -> new ComplianceDay().toReport(POLICY, DAY + 1, GENERATED))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("midnight");
-        assertThatThrownBy(() -> new ComplianceDay().addLabel(label("c-2", "r-1", REVIEW, true, DAY), null, other,
-                item.decision(), item.policy()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("c-2").hasMessageContaining("c-1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("midnight");
+        assertThatThrownBy(() -> new ComplianceDay()
+                        .addLabel(label("c-2", "r-1", REVIEW, true, DAY), null, other, item.decision(), item.policy()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("c-2")
+                .hasMessageContaining("c-1");
         assertThat(ComplianceDay.dayStartMillis(DAY + 5 * HOUR)).isEqualTo(DAY);
         assertThat(ComplianceDay.dayStartMillis(DAY - 1)).isEqualTo(DAY - 24 * HOUR);
     }
@@ -306,18 +360,25 @@ class ComplianceDayTest {
         for (int i = 0; i < n; i++) {
             String band = bands[random.nextInt(bands.length)];
             boolean action = ComplianceDay.isAutomatedAction(band);
-            double risk = action ? 0.9 + 0.1 * random.nextDouble() : band.equals("ALLOW") ? 0.5 * random.nextDouble()
-                    : 0.5 + 0.4 * random.nextDouble();
+            double risk = action
+                    ? 0.9 + 0.1 * random.nextDouble()
+                    : band.equals("ALLOW") ? 0.5 * random.nextDouble() : 0.5 + 0.4 * random.nextDouble();
             boolean sampled = band.equals("REVIEW") || band.equals("HOLD") || random.nextInt(3) == 0;
-            double propensity = band.equals("REVIEW") || band.equals("HOLD") ? (random.nextBoolean() ? 1.0 : 0.5)
+            double propensity = band.equals("REVIEW") || band.equals("HOLD")
+                    ? (random.nextBoolean() ? 1.0 : 0.5)
                     : propensities[random.nextInt(propensities.length)];
-            PolicyDecision p = policy(band, risk, propensity, sampled && !band.equals("REVIEW") && !band.equals("HOLD"));
+            PolicyDecision p =
+                    policy(band, risk, propensity, sampled && !band.equals("REVIEW") && !band.equals("HOLD"));
             RiskDecision d = decision("c-" + i, p, (long) (random.nextDouble() * 20 * HOUR));
             List<ReviewLabel> labels = new ArrayList<>();
             int count = sampled ? random.nextInt(4) : random.nextInt(5) == 0 ? 1 : 0;
             for (int k = 0; k < count; k++) {
                 String source = sampled ? sources[random.nextInt(sources.length)] : APPEAL;
-                ReviewLabel l = label(d.getContentId(), "r-" + random.nextInt(3), source, random.nextBoolean(),
+                ReviewLabel l = label(
+                        d.getContentId(),
+                        "r-" + random.nextInt(3),
+                        source,
+                        random.nextBoolean(),
                         d.getEventTimeMillis() + (long) Math.pow(10, 2 + 6 * random.nextDouble()));
                 labels.add(l);
                 if (random.nextInt(5) == 0) {
@@ -361,8 +422,11 @@ class ComplianceDayTest {
             labelled++;
             Set<List<Object>> distinct = new HashSet<>();
             for (ReviewLabel l : item.labels()) {
-                if (distinct.add(List.of(l.getReviewerId(), l.getSource(), l.getViolating(), l.getLabelledAtMillis()))) {
-                    String s = List.of(REVIEW, AUDIT, APPEAL, ADJUDICATION).contains(l.getSource()) ? l.getSource() : "OTHER";
+                if (distinct.add(
+                        List.of(l.getReviewerId(), l.getSource(), l.getViolating(), l.getLabelledAtMillis()))) {
+                    String s = List.of(REVIEW, AUDIT, APPEAL, ADJUDICATION).contains(l.getSource())
+                            ? l.getSource()
+                            : "OTHER";
                     bySource.merge(s, 1L, Long::sum);
                 }
             }
@@ -391,13 +455,20 @@ class ComplianceDayTest {
         List<Long> all = new ArrayList<>(automatedTimes);
         all.addAll(reviewedTimes);
         ComplianceReport.Builder r = ComplianceReport.newBuilder()
-                .setPolicyId(POLICY).setDayStartMillis(DAY).setDayEndMillis(DAY + 24 * HOUR)
-                .setDecisions(decisions).setActionsAutomated(automated).setActionsAfterReview(afterReview)
+                .setPolicyId(POLICY)
+                .setDayStartMillis(DAY)
+                .setDayEndMillis(DAY + 24 * HOUR)
+                .setDecisions(decisions)
+                .setActionsAutomated(automated)
+                .setActionsAfterReview(afterReview)
                 .setMedianTimeToActionMillis(binnedLowerMedian(all))
                 .setMedianTimeToAutomatedActionMillis(binnedLowerMedian(automatedTimes))
                 .setMedianTimeToReviewedActionMillis(binnedLowerMedian(reviewedTimes))
-                .setReviewTasks(tasks).setLabelledItems(labelled).setEstimateItems(estimateItems)
-                .setAppeals(appeals).setAppealsOverturned(overturned)
+                .setReviewTasks(tasks)
+                .setLabelledItems(labelled)
+                .setEstimateItems(estimateItems)
+                .setAppeals(appeals)
+                .setAppealsOverturned(overturned)
                 .setAppealOverturnRate(appeals == 0 ? null : (double) overturned / appeals)
                 .setGeneratedAtMillis(GENERATED);
         Map<String, Long> sources = new java.util.LinkedHashMap<>();
@@ -411,10 +482,22 @@ class ComplianceDayTest {
         // point estimates from plain sums, intervals from a WeightedConfusion of the final verdicts
         var precision = confusion.precision(0.95);
         var recall = confusion.recall(0.95, QualityReport.DEFAULT_MINIMUM_AUDITED_LABELS);
-        r.setPrecision(precision.isDefined() ? Estimate.newBuilder().setValue(tp / (tp + fp))
-                .setLower(precision.lower()).setUpper(precision.upper()).build() : null);
-        r.setRecall(recall.isDefined() ? Estimate.newBuilder().setValue(tp / (tp + fn))
-                .setLower(recall.lower()).setUpper(recall.upper()).build() : null);
+        r.setPrecision(
+                precision.isDefined()
+                        ? Estimate.newBuilder()
+                                .setValue(tp / (tp + fp))
+                                .setLower(precision.lower())
+                                .setUpper(precision.upper())
+                                .build()
+                        : null);
+        r.setRecall(
+                recall.isDefined()
+                        ? Estimate.newBuilder()
+                                .setValue(tp / (tp + fn))
+                                .setLower(recall.lower())
+                                .setUpper(recall.upper())
+                                .build()
+                        : null);
         Map<String, String> withheld = new java.util.LinkedHashMap<>();
         if (precision.isWithheld()) {
             withheld.put("precision", precision.withheldReason());
@@ -434,9 +517,11 @@ class ComplianceDayTest {
         restored.setConfusion(thirteen);
         assertThat(restored.getConfusion()).hasSize(17);
         assertThat(restored.confusion().getFalseNegativeAuditedCount()).isZero();
-        assertThat(restored.confusion().getTruePositiveWeight()).isEqualTo(day.confusion().getTruePositiveWeight());
+        assertThat(restored.confusion().getTruePositiveWeight())
+                .isEqualTo(day.confusion().getTruePositiveWeight());
         // and it merges with new state
-        assertThat(restored.merge(day).confusion().getFalseNegativeAuditedCount()).isEqualTo(1);
+        assertThat(restored.merge(day).confusion().getFalseNegativeAuditedCount())
+                .isEqualTo(1);
     }
 
     /** The exact lower median, as the histogram reports it (monotone binning keeps the rank). */
@@ -453,8 +538,14 @@ class ComplianceDayTest {
     }
 
     static void assertSameReport(ComplianceReport actual, ComplianceReport expected, String what) {
-        ComplianceReport a = ComplianceReport.newBuilder(actual).setPrecision(null).setRecall(null).build();
-        ComplianceReport e = ComplianceReport.newBuilder(expected).setPrecision(null).setRecall(null).build();
+        ComplianceReport a = ComplianceReport.newBuilder(actual)
+                .setPrecision(null)
+                .setRecall(null)
+                .build();
+        ComplianceReport e = ComplianceReport.newBuilder(expected)
+                .setPrecision(null)
+                .setRecall(null)
+                .build();
         assertThat(a).as(what).isEqualTo(e);
         assertSameEstimate(actual.getPrecision(), expected.getPrecision(), what + " precision");
         assertSameEstimate(actual.getRecall(), expected.getRecall(), what + " recall");

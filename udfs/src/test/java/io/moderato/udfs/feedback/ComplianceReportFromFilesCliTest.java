@@ -5,7 +5,6 @@ import static io.moderato.udfs.feedback.FeedbackFixtures.DAY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.moderato.schemas.ComplianceReport;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.io.JsonEncoder;
@@ -35,12 +33,16 @@ class ComplianceReportFromFilesCliTest {
     }
 
     private int run(byte[] stdin, String... args) {
-        return ComplianceReportFromFilesCli.run(args, new ByteArrayInputStream(stdin),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return ComplianceReportFromFilesCli.run(
+                args,
+                new ByteArrayInputStream(stdin),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     private static void writeAvro(Path file, List<ComplianceReport> reports) throws IOException {
-        try (DataFileWriter<ComplianceReport> writer = new DataFileWriter<>(new SpecificDatumWriter<>(ComplianceReport.class))) {
+        try (DataFileWriter<ComplianceReport> writer =
+                new DataFileWriter<>(new SpecificDatumWriter<>(ComplianceReport.class))) {
             writer.create(ComplianceReport.getClassSchema(), file.toFile());
             for (ComplianceReport r : reports) {
                 writer.append(r);
@@ -93,9 +95,17 @@ class ComplianceReportFromFilesCliTest {
         Files.writeString(folder.resolve("spam.jsonl"), jsonLines(List.of(report("spam", DAY, 310, DAY))));
         writeAvro(folder.resolve("hate.avro"), List.of(report("hate", DAY, 42, DAY)));
         Files.writeString(folder.resolve(".part-1.inprogress"), "not a report");
-        byte[] stdin = jsonLines(List.of(report("spam", DAY + 86_400_000L, 290, DAY))).getBytes(StandardCharsets.UTF_8);
+        byte[] stdin =
+                jsonLines(List.of(report("spam", DAY + 86_400_000L, 290, DAY))).getBytes(StandardCharsets.UTF_8);
 
-        int status = run(stdin, "--policy", "spam", "--title", "Spam only", dir.resolve("reports").toString(), "-");
+        int status = run(
+                stdin,
+                "--policy",
+                "spam",
+                "--title",
+                "Spam only",
+                dir.resolve("reports").toString(),
+                "-");
 
         String md = out.toString(StandardCharsets.UTF_8);
         assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
@@ -120,8 +130,9 @@ class ComplianceReportFromFilesCliTest {
         assertThat(run()).isEqualTo(2);
         assertThat(run("--colour", "x.avro")).isEqualTo(2);
         assertThat(run(dir.resolve("missing.avro").toString())).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no input given", "unknown flag '--colour' (see --help)",
-                "no such file").doesNotContain("Usage:");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("no input given", "unknown flag '--colour' (see --help)", "no such file")
+                .doesNotContain("Usage:");
         assertThat(run("--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: compliance-report");
     }
@@ -135,6 +146,7 @@ class ComplianceReportFromFilesCliTest {
 
         assertThat(status).isEqualTo(1);
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
-        assertThat(err.toString(StandardCharsets.UTF_8).strip()).isEqualTo("compliance-report: no reports for policy nope (policies read: spam)");
+        assertThat(err.toString(StandardCharsets.UTF_8).strip())
+                .isEqualTo("compliance-report: no reports for policy nope (policies read: spam)");
     }
 }

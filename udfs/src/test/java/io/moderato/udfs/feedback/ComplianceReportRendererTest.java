@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.moderato.schemas.ComplianceReport;
 import io.moderato.schemas.Estimate;
-
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class ComplianceReportRendererTest {
@@ -50,10 +48,13 @@ class ComplianceReportRendererTest {
         assertThat(md).startsWith("# Content moderation transparency report\n");
         assertThat(md).contains("## Policy `hate`", "## Policy `spam`");
         assertThat(md.indexOf("## Policy `hate`")).isLessThan(md.indexOf("## Policy `spam`"));
-        assertThat(md).contains("| 2025-06-15 | 12,345 | 310 | 17 | 912 ms / 850 ms / 1.5 h | 640 | 580 / 40 / 12 / 3"
-                + " | 0.931 (0.880–0.963) | 0.712 (0.521–0.852) | 12 | 3 | 25.0% |");
+        assertThat(md)
+                .contains("| 2025-06-15 | 12,345 | 310 | 17 | 912 ms / 850 ms / 1.5 h | 640 | 580 / 40 / 12 / 3"
+                        + " | 0.931 (0.880–0.963) | 0.712 (0.521–0.852) | 12 | 3 | 25.0% |");
         assertThat(md).contains("| 2025-06-16 | 12,345 | 290 |");
-        assertThat(md).contains("| **total** | 24,690 | 600 | 34 | — | 1,280 | 1,160 / 80 / 24 / 6 | — | — | 24 | 6 | 25.0% |");
+        assertThat(md)
+                .contains(
+                        "| **total** | 24,690 | 600 | 34 | — | 1,280 | 1,160 / 80 / 24 / 6 | — | — | 24 | 6 | 25.0% |");
         assertThat(md).contains("from 2025-06-15 to 2025-06-16", "2 policies, 3 policy-days");
     }
 
@@ -62,12 +63,22 @@ class ComplianceReportRendererTest {
         String md = ComplianceReportRenderer.render(List.of(report("spam", DAY, 1, DAY)));
 
         assertThat(md).contains("## How to read this report", "## How precision and recall are estimated");
-        for (String column : List.of("decisions", "automated actions", "actions after review", "median time to action",
-                "review tasks", "labels", "estimated precision", "estimated recall", "appeals", "overturned",
+        for (String column : List.of(
+                "decisions",
+                "automated actions",
+                "actions after review",
+                "median time to action",
+                "review tasks",
+                "labels",
+                "estimated precision",
+                "estimated recall",
+                "appeals",
+                "overturned",
                 "overturn rate")) {
             assertThat(md).as(column).contains("| " + column + " | ");
         }
-        assertThat(md).contains("inverse-propensity", "95% confidence interval", "Clopper-Pearson", "withheld", "cohort");
+        assertThat(md)
+                .contains("inverse-propensity", "95% confidence interval", "Clopper-Pearson", "withheld", "cohort");
     }
 
     @Test
@@ -94,15 +105,17 @@ class ComplianceReportRendererTest {
     void shouldMarkWithheldNumbersAndSayWhy() {
         ComplianceReport thin = ComplianceReport.newBuilder(report("spam", DAY, 310, DAY + DAY_MILLIS))
                 .setRecall(null)
-                .setWithheld(Map.of("recall", "only 1 audited misses (violating audit samples below the threshold);"
-                        + " recall needs >= 3"))
+                .setWithheld(Map.of(
+                        "recall",
+                        "only 1 audited misses (violating audit samples below the threshold);" + " recall needs >= 3"))
                 .build();
 
         String md = ComplianceReportRenderer.render(List.of(thin));
 
         assertThat(md).contains("| 0.931 (0.880–0.963) | withheld | 12 |");
-        assertThat(md).contains("Not published, because the labels cannot support them at the stated confidence:\n\n"
-                + "- 2025-06-15, recall withheld: only 1 audited misses");
+        assertThat(md)
+                .contains("Not published, because the labels cannot support them at the stated confidence:\n\n"
+                        + "- 2025-06-15, recall withheld: only 1 audited misses");
     }
 
     @Test
@@ -122,6 +135,7 @@ class ComplianceReportRendererTest {
 
     @Test
     void shouldAddOtherLabelSourcesToTheLabelCount() {
-        assertThat(ComplianceReportRenderer.labels(Map.of("REVIEW", 2L, "OTHER", 5L))).isEqualTo("2 / 0 / 0 / 0 (+5 other)");
+        assertThat(ComplianceReportRenderer.labels(Map.of("REVIEW", 2L, "OTHER", 5L)))
+                .isEqualTo("2 / 0 / 0 / 0 (+5 other)");
     }
 }

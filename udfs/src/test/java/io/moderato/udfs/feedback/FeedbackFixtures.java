@@ -7,7 +7,6 @@ import io.moderato.schemas.ReviewLabel;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.ShadowScore;
 import io.moderato.schemas.WindowedUserRisk;
-
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +15,7 @@ final class FeedbackFixtures {
 
     /** 2025-06-15T00:00:00Z. */
     static final long DAY = 1_749_945_600_000L;
+
     static final String POLICY = "spam";
 
     private FeedbackFixtures() {}
@@ -24,8 +24,8 @@ final class FeedbackFixtures {
         return label(contentId, reviewer, source, violating, atMillis, violating ? 1.0 : null);
     }
 
-    static ReviewLabel label(String contentId, String reviewer, String source, boolean violating, long atMillis,
-                             Double severity) {
+    static ReviewLabel label(
+            String contentId, String reviewer, String source, boolean violating, long atMillis, Double severity) {
         return ReviewLabel.newBuilder()
                 .setContentId(contentId)
                 .setPolicyId(POLICY)
@@ -42,7 +42,11 @@ final class FeedbackFixtures {
     }
 
     static WindowedUserRisk userRisk() {
-        return WindowedUserRisk.newBuilder().setMaxRisk(0.7).setMeanRisk(0.3).setBorderlineCount(1).setItemCount(4)
+        return WindowedUserRisk.newBuilder()
+                .setMaxRisk(0.7)
+                .setMeanRisk(0.3)
+                .setBorderlineCount(1)
+                .setItemCount(4)
                 .build();
     }
 
@@ -59,7 +63,9 @@ final class FeedbackFixtures {
                 .setAuditSampled(auditSampled)
                 .setPropensity(propensity)
                 .setShadowScores(List.of(ShadowScore.newBuilder()
-                        .setModel(new ModelVersion("text", "text-spam", "1.1.0")).setScore(fusedRisk * 0.9).build()))
+                        .setModel(new ModelVersion("text", "text-spam", "1.1.0"))
+                        .setScore(fusedRisk * 0.9)
+                        .build()))
                 .build();
     }
 
@@ -87,7 +93,8 @@ final class FeedbackFixtures {
                 .setPrePublish(false)
                 .setLate(false)
                 .setPolicies(List.of(policy))
-                .setModelVersions(List.of(new ModelVersion("text", "text-spam", "1.0.0"),
+                .setModelVersions(List.of(
+                        new ModelVersion("text", "text-spam", "1.0.0"),
                         new ModelVersion("image", "image-safety", "1.0.0")))
                 .setConfigVersions(Map.of(POLICY, 7L))
                 .setContextFeatures(Map.of("account_age_days", 3.0, "prior_strikes", 1.0))

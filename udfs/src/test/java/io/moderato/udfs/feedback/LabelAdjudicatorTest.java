@@ -9,12 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moderato.schemas.ReviewLabel;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 
 class LabelAdjudicatorTest {
@@ -26,9 +24,7 @@ class LabelAdjudicatorTest {
     @Test
     void shouldFollowTheMajorityOfReviewers() {
         Adjudication a = adjudicate(
-                label("r-1", REVIEW, true, 100),
-                label("r-2", REVIEW, false, 200),
-                label("r-3", AUDIT, true, 150));
+                label("r-1", REVIEW, true, 100), label("r-2", REVIEW, false, 200), label("r-3", AUDIT, true, 150));
 
         assertThat(a.violating()).isTrue();
         assertThat(a.source()).isEqualTo(AUDIT); // latest label of the majority
@@ -59,9 +55,7 @@ class LabelAdjudicatorTest {
         // r-1 first said violating, then changed their mind: 1 vote "clean" against r-2's "violating" = tie,
         // broken by the latest vote (r-1 at 300)
         Adjudication a = adjudicate(
-                label("r-1", REVIEW, true, 100),
-                label("r-1", REVIEW, false, 300),
-                label("r-2", REVIEW, true, 200));
+                label("r-1", REVIEW, true, 100), label("r-1", REVIEW, false, 300), label("r-2", REVIEW, true, 200));
 
         assertThat(a.violating()).isFalse();
         assertThat(a.labelCount()).isEqualTo(3);
@@ -71,7 +65,8 @@ class LabelAdjudicatorTest {
     @Test
     void shouldBreakSameMillisecondTiesBySmallerReviewerIdThenBenefitOfTheDoubt() {
         Adjudication byReviewer = adjudicate(label("r-b", REVIEW, false, 100), label("r-a", REVIEW, true, 100));
-        Adjudication sameReviewer = adjudicate(label("r-a", ADJUDICATION, true, 100), label("r-a", ADJUDICATION, false, 100));
+        Adjudication sameReviewer =
+                adjudicate(label("r-a", ADJUDICATION, true, 100), label("r-a", ADJUDICATION, false, 100));
 
         assertThat(byReviewer.violating()).isTrue();
         assertThat(byReviewer.reviewerId()).isEqualTo("r-a");
@@ -96,7 +91,8 @@ class LabelAdjudicatorTest {
 
     @Test
     void shouldLetTheLatestAdjudicationWinOverAnEarlierOne() {
-        Adjudication a = adjudicate(label("lead-1", ADJUDICATION, false, 100), label("lead-2", ADJUDICATION, true, 200));
+        Adjudication a =
+                adjudicate(label("lead-1", ADJUDICATION, false, 100), label("lead-2", ADJUDICATION, true, 200));
 
         assertThat(a.violating()).isTrue();
         assertThat(a.reviewerId()).isEqualTo("lead-2");
@@ -152,7 +148,10 @@ class LabelAdjudicatorTest {
     void shouldTreatExactDuplicatesAsOneLabel() {
         ReviewLabel once = label("r-1", REVIEW, true, 100);
         Adjudication single = adjudicate(once);
-        Adjudication redelivered = adjudicate(once, ReviewLabel.newBuilder(once).build(), once,
+        Adjudication redelivered = adjudicate(
+                once,
+                ReviewLabel.newBuilder(once).build(),
+                once,
                 ReviewLabel.newBuilder(once).setNotes("redelivered copy").build());
 
         assertThat(redelivered).isEqualTo(single);
@@ -194,7 +193,9 @@ class LabelAdjudicatorTest {
 
     @Test
     void shouldLetUnknownSourcesVoteWithReviewersButNotCountAsSampleLabels() {
-        Adjudication a = adjudicate(label("trusted-flagger", "FLAGGER", true, 100), label("r-1", REVIEW, false, 50),
+        Adjudication a = adjudicate(
+                label("trusted-flagger", "FLAGGER", true, 100),
+                label("r-1", REVIEW, false, 50),
                 label("r-2", REVIEW, true, 60));
 
         assertThat(a.violating()).isTrue();
@@ -211,8 +212,13 @@ class LabelAdjudicatorTest {
             int n = 1 + random.nextInt(7);
             for (int i = 0; i < n; i++) {
                 // few reviewers and few distinct times, so ties and duplicates are common
-                ReviewLabel l = label("c-1", "r-" + random.nextInt(3), sources[random.nextInt(sources.length)],
-                        random.nextBoolean(), 100L * random.nextInt(4), random.nextBoolean() ? 1.0 + random.nextInt(3) : null);
+                ReviewLabel l = label(
+                        "c-1",
+                        "r-" + random.nextInt(3),
+                        sources[random.nextInt(sources.length)],
+                        random.nextBoolean(),
+                        100L * random.nextInt(4),
+                        random.nextBoolean() ? 1.0 + random.nextInt(3) : null);
                 labels.add(l);
                 if (random.nextInt(4) == 0) {
                     labels.add(ReviewLabel.newBuilder(l).build());
@@ -222,7 +228,8 @@ class LabelAdjudicatorTest {
             for (int shuffle = 0; shuffle < 10; shuffle++) {
                 List<ReviewLabel> shuffled = new ArrayList<>(labels);
                 Collections.shuffle(shuffled, random);
-                assertThat(LabelAdjudicator.adjudicate(shuffled)).as("round %d, labels %s", round, labels)
+                assertThat(LabelAdjudicator.adjudicate(shuffled))
+                        .as("round %d, labels %s", round, labels)
                         .isEqualTo(expected);
             }
         }
@@ -230,13 +237,18 @@ class LabelAdjudicatorTest {
 
     @Test
     void shouldRejectAnEmptyListAndLabelsOfDifferentItemsOrPolicies() {
-        ReviewLabel other = ReviewLabel.newBuilder(label("r-1", REVIEW, true, 100)).setPolicyId("hate").build();
+        ReviewLabel other = ReviewLabel.newBuilder(label("r-1", REVIEW, true, 100))
+                .setPolicyId("hate")
+                .build();
 
         assertThatThrownBy(() -> LabelAdjudicator.adjudicate(List.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("empty");
         assertThatThrownBy(() -> adjudicate(label("r-1", REVIEW, true, 100), other))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hate");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("hate");
         assertThatThrownBy(() -> adjudicate(label("r-1", REVIEW, true, 100), label("c-2", "r-1", REVIEW, true, 100)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("c-2");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("c-2");
     }
 }

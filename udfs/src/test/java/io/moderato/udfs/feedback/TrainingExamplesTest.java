@@ -14,12 +14,10 @@ import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyDecision;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.TrainingExample;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
@@ -92,7 +90,8 @@ class TrainingExamplesTest {
     @ParameterizedTest
     @ValueSource(doubles = {0.0, -0.5, 1.5, Double.NaN})
     void shouldRejectAPropensityOutsideZeroToOneNamingTheItemAndPolicy(double propensity) {
-        PolicyDecision p = PolicyDecision.newBuilder(audited).setPropensity(propensity).build();
+        PolicyDecision p =
+                PolicyDecision.newBuilder(audited).setPropensity(propensity).build();
         RiskDecision d = decision("c-1", p, 3_600_000L);
 
         assertThatThrownBy(() -> TrainingExamples.of(d, p, adjudication))
@@ -108,17 +107,23 @@ class TrainingExamplesTest {
         PolicyDecision foreign = policy("REVIEW", 0.6, 1.0, false);
 
         assertThatThrownBy(() -> TrainingExamples.of(decision, audited, other))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("c-9").hasMessageContaining("c-1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("c-9")
+                .hasMessageContaining("c-1");
         assertThatThrownBy(() -> TrainingExamples.of(decision, foreign, adjudication))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not one of");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not one of");
     }
 
     @Test
     void shouldRejectADecisionWithoutAConfigVersionForThePolicy() {
-        RiskDecision d = RiskDecision.newBuilder(decision).setConfigVersions(Map.of("hate", 3L)).build();
+        RiskDecision d = RiskDecision.newBuilder(decision)
+                .setConfigVersions(Map.of("hate", 3L))
+                .build();
 
         assertThatThrownBy(() -> TrainingExamples.of(d, audited, adjudication))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("config version")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("config version")
                 .hasMessageContaining("c-1");
     }
 

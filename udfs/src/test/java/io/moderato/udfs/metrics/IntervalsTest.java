@@ -85,7 +85,8 @@ class IntervalsTest {
         double linearised = Intervals.linearizedEffectiveSampleSize(750, 250, 750, 5 * 2500, 755);
         double kish = Intervals.kishEffectiveSampleSize(1000, 750 + 5 * 2500);
         assertThat(linearised).isLessThan(kish);
-        assertThat(Intervals.conservativeEffectiveSampleSize(750, 250, 750, 5 * 2500, 755)).isEqualTo(linearised);
+        assertThat(Intervals.conservativeEffectiveSampleSize(750, 250, 750, 5 * 2500, 755))
+                .isEqualTo(linearised);
     }
 
     @Test
@@ -104,8 +105,7 @@ class IntervalsTest {
         double successes2 = 750;
         double failures2 = 5 * 2500;
         double p = successes / (successes + failures);
-        double expected = p * (1 - p) * 1000 * 1000
-                / ((1 - p) * (1 - p) * successes2 + p * p * failures2);
+        double expected = p * (1 - p) * 1000 * 1000 / ((1 - p) * (1 - p) * successes2 + p * p * failures2);
         double linearised = Intervals.linearizedEffectiveSampleSize(successes, failures, successes2, failures2, 755);
         double kish = Intervals.kishEffectiveSampleSize(1000, successes2 + failures2);
 
@@ -119,9 +119,11 @@ class IntervalsTest {
         // items is meaninglessly small; the cap keeps n_eff at 2.
         double uncapped = Intervals.linearizedEffectiveSampleSize(100, 1, 10_000, 1, Long.MAX_VALUE);
         assertThat(uncapped).isGreaterThan(50);
-        assertThat(Intervals.linearizedEffectiveSampleSize(100, 1, 10_000, 1, 2)).isEqualTo(2.0);
+        assertThat(Intervals.linearizedEffectiveSampleSize(100, 1, 10_000, 1, 2))
+                .isEqualTo(2.0);
         // Sums restored without item counts: no cap rather than a zero n_eff.
-        assertThat(Intervals.linearizedEffectiveSampleSize(100, 1, 10_000, 1, 0)).isEqualTo(uncapped);
+        assertThat(Intervals.linearizedEffectiveSampleSize(100, 1, 10_000, 1, 0))
+                .isEqualTo(uncapped);
     }
 
     @Test
@@ -140,11 +142,13 @@ class IntervalsTest {
                         continue; // on the boundary the quantile's rounding decides
                     }
                     assertThat(Intervals.clopperPearsonLowerBoundAtLeast(p, n, bound, 0.95))
-                            .as("p=%s n=%s bound=%s (lower %s)", p, n, bound, lower).isEqualTo(lower >= bound);
+                            .as("p=%s n=%s bound=%s (lower %s)", p, n, bound, lower)
+                            .isEqualTo(lower >= bound);
                 }
             }
         }
-        assertThat(Intervals.clopperPearsonLowerBoundAtLeast(Double.NaN, 10, 0.5, 0.95)).isFalse();
+        assertThat(Intervals.clopperPearsonLowerBoundAtLeast(Double.NaN, 10, 0.5, 0.95))
+                .isFalse();
     }
 
     @Test

@@ -32,11 +32,20 @@ class WeightedMetricsBruteForceTest {
 
     /** Weights as review sampling makes them: 1 for routed items, 2 to 50 for audit samples. */
     private static final List<Item> HAND_STREAM = List.of(
-            new Item(0.05, false, 50), new Item(0.12, true, 50), new Item(0.12, false, 1),
-            new Item(0.30, false, 2), new Item(0.35, true, 1), new Item(0.50, false, 1),
-            new Item(0.50, true, 1.5), new Item(0.62, true, 1), new Item(0.71, false, 4),
-            new Item(0.80, true, 10), new Item(0.88, false, 10), new Item(0.93, true, 10),
-            new Item(0.99, true, 1), new Item(1.00, true, 10));
+            new Item(0.05, false, 50),
+            new Item(0.12, true, 50),
+            new Item(0.12, false, 1),
+            new Item(0.30, false, 2),
+            new Item(0.35, true, 1),
+            new Item(0.50, false, 1),
+            new Item(0.50, true, 1.5),
+            new Item(0.62, true, 1),
+            new Item(0.71, false, 4),
+            new Item(0.80, true, 10),
+            new Item(0.88, false, 10),
+            new Item(0.93, true, 10),
+            new Item(0.99, true, 1),
+            new Item(1.00, true, 10));
 
     private static List<Item> randomStream(long seed, int n) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -106,29 +115,40 @@ class WeightedMetricsBruteForceTest {
         assertThat(actual.value()).as(what + " value").isCloseTo(expected.value(), within(TOLERANCE));
         assertThat(actual.lower()).as(what + " lower").isCloseTo(expected.lower(), within(TOLERANCE));
         assertThat(actual.upper()).as(what + " upper").isCloseTo(expected.upper(), within(TOLERANCE));
-        assertThat(actual.effectiveSampleSize()).as(what + " n_eff")
+        assertThat(actual.effectiveSampleSize())
+                .as(what + " n_eff")
                 .isCloseTo(expected.effectiveSampleSize(), within(1e-7 * Math.max(1, expected.effectiveSampleSize())));
     }
 
     /** Compares every metric of {@code c} with the brute force at threshold {@code t}. */
     private static void assertMatchesBruteForce(WeightedConfusion c, List<Item> items, double t) {
         String at = " at t=" + t;
-        assertThat(c.getTruePositiveWeight()).as("TP" + at)
+        assertThat(c.getTruePositiveWeight())
+                .as("TP" + at)
                 .isCloseTo(sum(where(items, i -> i.score() >= t && i.positive()), Item::weight), within(TOLERANCE));
-        assertThat(c.getFalsePositiveWeight()).as("FP" + at)
+        assertThat(c.getFalsePositiveWeight())
+                .as("FP" + at)
                 .isCloseTo(sum(where(items, i -> i.score() >= t && !i.positive()), Item::weight), within(TOLERANCE));
-        assertThat(c.getTrueNegativeWeight()).as("TN" + at)
+        assertThat(c.getTrueNegativeWeight())
+                .as("TN" + at)
                 .isCloseTo(sum(where(items, i -> i.score() < t && !i.positive()), Item::weight), within(TOLERANCE));
-        assertThat(c.getFalseNegativeWeight()).as("FN" + at)
+        assertThat(c.getFalseNegativeWeight())
+                .as("FN" + at)
                 .isCloseTo(sum(where(items, i -> i.score() < t && i.positive()), Item::weight), within(TOLERANCE));
         assertThat(c.labelCount()).isEqualTo(items.size());
 
-        assertEstimate(c.precision(CONFIDENCE),
-                bruteProportion(where(items, i -> i.score() >= t), Item::positive), "precision" + at);
-        assertEstimate(c.recall(CONFIDENCE, 0),
-                bruteProportion(where(items, Item::positive), i -> i.score() >= t), "recall" + at);
-        assertEstimate(c.falsePositiveRate(CONFIDENCE),
-                bruteProportion(where(items, i -> !i.positive()), i -> i.score() >= t), "FPR" + at);
+        assertEstimate(
+                c.precision(CONFIDENCE),
+                bruteProportion(where(items, i -> i.score() >= t), Item::positive),
+                "precision" + at);
+        assertEstimate(
+                c.recall(CONFIDENCE, 0),
+                bruteProportion(where(items, Item::positive), i -> i.score() >= t),
+                "recall" + at);
+        assertEstimate(
+                c.falsePositiveRate(CONFIDENCE),
+                bruteProportion(where(items, i -> !i.positive()), i -> i.score() >= t),
+                "FPR" + at);
         assertEstimate(c.prevalence(CONFIDENCE), bruteProportion(items, Item::positive), "prevalence" + at);
 
         double totalW = sum(items, Item::weight);
@@ -227,7 +247,8 @@ class WeightedMetricsBruteForceTest {
         WeightedScoreHistogram h = histogram(HAND_STREAM, 10);
         assertThat(h.nearestEdge(0.72)).isEqualTo(7);
         assertMatchesBruteForce(h.confusionAt(0.72), HAND_STREAM, 0.7);
-        assertThat(h.report(0.72, QualityReport.Settings.of(CONFIDENCE)).threshold()).isEqualTo(0.7);
+        assertThat(h.report(0.72, QualityReport.Settings.of(CONFIDENCE)).threshold())
+                .isEqualTo(0.7);
     }
 
     @Test
@@ -241,12 +262,21 @@ class WeightedMetricsBruteForceTest {
             double t = k / 50.0;
             WeightedScoreHistogram.CurvePoint point = curve.get(k);
             assertThat(point.threshold()).isEqualTo(t);
-            assertThat(point.precision()).isCloseTo(
-                    bruteProportion(where(items, i -> i.score() >= t), Item::positive).value(), within(TOLERANCE));
-            assertThat(point.recall()).isCloseTo(
-                    bruteProportion(where(items, Item::positive), i -> i.score() >= t).value(), within(TOLERANCE));
-            assertThat(point.falsePositiveRate()).isCloseTo(
-                    bruteProportion(where(items, i -> !i.positive()), i -> i.score() >= t).value(), within(TOLERANCE));
+            assertThat(point.precision())
+                    .isCloseTo(
+                            bruteProportion(where(items, i -> i.score() >= t), Item::positive)
+                                    .value(),
+                            within(TOLERANCE));
+            assertThat(point.recall())
+                    .isCloseTo(
+                            bruteProportion(where(items, Item::positive), i -> i.score() >= t)
+                                    .value(),
+                            within(TOLERANCE));
+            assertThat(point.falsePositiveRate())
+                    .isCloseTo(
+                            bruteProportion(where(items, i -> !i.positive()), i -> i.score() >= t)
+                                    .value(),
+                            within(TOLERANCE));
         }
         assertThat(curve.get(50).precision()).isNaN();
         assertThat(curve.get(50).recall()).isZero();
@@ -289,7 +319,8 @@ class WeightedMetricsBruteForceTest {
 
         WeightedScoreHistogram mergedHistogram = histogram(a, 100).merge(histogram(b, 100));
         assertSameState(mergedHistogram, histogram(items, 100));
-        ThresholdRecommender recommender = new ThresholdRecommender(new PrecisionObligation(0.8, 0.95), CONFIDENCE, 3, 0.5);
+        ThresholdRecommender recommender =
+                new ThresholdRecommender(new PrecisionObligation(0.8, 0.95), CONFIDENCE, 3, 0.5);
         assertThat(recommender.recommend(mergedHistogram)).isEqualTo(recommender.recommend(histogram(items, 100)));
 
         // Merging into an empty accumulator is the identity; copies are independent.
@@ -308,14 +339,15 @@ class WeightedMetricsBruteForceTest {
         assertThat(restored.getPositiveAuditedCount()).hasSize(100).containsOnly(0L);
         restored.add(0.12, true, 50, true);
         assertThat(restored.confusionAtEdge(50).getFalseNegativeAuditedCount()).isEqualTo(1);
-        assertThat(restored.merge(histogram(HAND_STREAM, 100)).confusionAtEdge(50).getFalseNegativeAuditedCount())
+        assertThat(restored.merge(histogram(HAND_STREAM, 100))
+                        .confusionAtEdge(50)
+                        .getFalseNegativeAuditedCount())
                 .isEqualTo(1 + liveConfusion(HAND_STREAM, 0.5).getFalseNegativeAuditedCount());
     }
 
     @Test
     void mergeShouldRejectHistogramsWithDifferentBins() {
-        assertThatThrownBy(
-                        () -> new WeightedScoreHistogram(100).merge(new WeightedScoreHistogram(50)))
+        assertThatThrownBy(() -> new WeightedScoreHistogram(100).merge(new WeightedScoreHistogram(50)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -347,9 +379,12 @@ class WeightedMetricsBruteForceTest {
         for (int bins : new int[] {1, 7, 10, 100, 1000}) {
             for (int k = 0; k < bins; k++) {
                 double edge = WeightedScoreHistogram.edge(k, bins);
-                assertThat(WeightedScoreHistogram.binOf(edge, bins)).as("edge %d/%d", k, bins).isEqualTo(k);
+                assertThat(WeightedScoreHistogram.binOf(edge, bins))
+                        .as("edge %d/%d", k, bins)
+                        .isEqualTo(k);
                 if (k > 0) {
-                    assertThat(WeightedScoreHistogram.binOf(Math.nextDown(edge), bins)).isEqualTo(k - 1);
+                    assertThat(WeightedScoreHistogram.binOf(Math.nextDown(edge), bins))
+                            .isEqualTo(k - 1);
                 }
             }
             assertThat(WeightedScoreHistogram.binOf(1.0, bins)).isEqualTo(bins - 1);
@@ -361,22 +396,21 @@ class WeightedMetricsBruteForceTest {
         WeightedConfusion c = new WeightedConfusion();
         WeightedScoreHistogram h = new WeightedScoreHistogram();
         for (double score : new double[] {-0.01, 1.01, Double.NaN}) {
-            assertThatThrownBy(() -> c.add(score, true, true, 1))
-                    .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> h.add(score, true, 1))
-                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> c.add(score, true, true, 1)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> h.add(score, true, 1)).isInstanceOf(IllegalArgumentException.class);
         }
         for (double weight : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
-            assertThatThrownBy(() -> c.add(0.5, true, true, weight))
-                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> c.add(0.5, true, true, weight)).isInstanceOf(IllegalArgumentException.class);
         }
         assertThat(c.labelCount()).isZero();
     }
 
     @Test
     void emptyAccumulatorsShouldReportUndefinedEstimatesNotThrow() {
-        QualityReport report = new WeightedScoreHistogram().report(0.5,
-                QualityReport.Settings.of(CONFIDENCE).withObligation(new PrecisionObligation(0.9, 0.95), 0.3));
+        QualityReport report = new WeightedScoreHistogram()
+                .report(
+                        0.5,
+                        QualityReport.Settings.of(CONFIDENCE).withObligation(new PrecisionObligation(0.9, 0.95), 0.3));
         assertThat(report.precision().isDefined()).isFalse();
         assertThat(report.recall().isDefined()).isFalse();
         assertThat(report.brierScore()).isNaN();
@@ -408,8 +442,12 @@ class WeightedMetricsBruteForceTest {
         assertThat(report.labelCount()).isEqualTo(2_000);
         assertThat(report.recommendation())
                 .isEqualTo(new ThresholdRecommender(obligation, CONFIDENCE, 3, 0.5).recommend(h));
-        assertThat(live.report(0.873, QualityReport.Settings.of(CONFIDENCE)).recommendation().isRecommended()).isFalse();
-        assertThat(live.report(0.873, QualityReport.Settings.of(CONFIDENCE)).expectedCalibrationError()).isNaN();
+        assertThat(live.report(0.873, QualityReport.Settings.of(CONFIDENCE))
+                        .recommendation()
+                        .isRecommended())
+                .isFalse();
+        assertThat(live.report(0.873, QualityReport.Settings.of(CONFIDENCE)).expectedCalibrationError())
+                .isNaN();
     }
 
     @Test
@@ -421,8 +459,8 @@ class WeightedMetricsBruteForceTest {
         WeightedScoreHistogram h = histogram(items, 100);
         WeightedScoreHistogram restored = FlinkPojoState.restored(h);
         assertSameState(restored, h);
-        QualityReport.Settings settings = QualityReport.Settings.of(CONFIDENCE)
-                .withObligation(new PrecisionObligation(0.7, 0.9), 0.3);
+        QualityReport.Settings settings =
+                QualityReport.Settings.of(CONFIDENCE).withObligation(new PrecisionObligation(0.7, 0.9), 0.3);
         assertThat(restored.report(0.5, settings)).isEqualTo(h.report(0.5, settings));
 
         WeightedConfusion c = liveConfusion(items, 0.5);

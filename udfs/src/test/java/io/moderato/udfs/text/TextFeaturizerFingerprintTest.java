@@ -1,10 +1,8 @@
 package io.moderato.udfs.text;
 
-import io.moderato.udfs.vector.SparseVector;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.moderato.udfs.vector.SparseVector;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -12,8 +10,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Pins the featurizer's output bit for bit: every shipped model was trained on these vectors, so a change of the
@@ -29,38 +28,112 @@ class TextFeaturizerFingerprintTest {
     private static final int TEXTS = 6_000;
 
     private static final String[] PIECES = {
-        "http://spam.example.com/x?y=1", "https://t.co/AbC", "www.example.org", "deals@spam.example.com",
-        "<jane.doe+x@mail.example.com>;", "@user_1", "me@", "@@", "&amp;", "&lt;3", "&#128514;", "&#x1F600;", "&bogus;",
-        "&#0;", "&nbsp;", "1,000.50", "42", "3.14", "n1gga", "b!tch", "a$$hole", "f*ck", "4ever", "win10", "lol!!!",
-        "h3ll0", "sooooo", "hiiiiii", "NOOOO", "don't", "rock'n'roll", "it\u2019s", "😂", "🔥🔥", "$", "€100", "©",
-        "ＦＲＥＥ", "ﬁne", "caf\u00e9", "cafe\u0301", "مرحبا", "שלום", "日本語", "한국어", "Ελληνικά", "\u0939\u093f\u0902",
-        "\ud83d", "\ude00", "_", "--", "...", "?!", "#hashtag", "RT", "x", "I", "the", "free", "money", "click", "here",
-        "fag", "bitch", "hoe", "trash", "love", "you", "\t", "\u00a0", "\u2003", "\n",
+        "http://spam.example.com/x?y=1",
+        "https://t.co/AbC",
+        "www.example.org",
+        "deals@spam.example.com",
+        "<jane.doe+x@mail.example.com>;",
+        "@user_1",
+        "me@",
+        "@@",
+        "&amp;",
+        "&lt;3",
+        "&#128514;",
+        "&#x1F600;",
+        "&bogus;",
+        "&#0;",
+        "&nbsp;",
+        "1,000.50",
+        "42",
+        "3.14",
+        "n1gga",
+        "b!tch",
+        "a$$hole",
+        "f*ck",
+        "4ever",
+        "win10",
+        "lol!!!",
+        "h3ll0",
+        "sooooo",
+        "hiiiiii",
+        "NOOOO",
+        "don't",
+        "rock'n'roll",
+        "it\u2019s",
+        "😂",
+        "🔥🔥",
+        "$",
+        "€100",
+        "©",
+        "ＦＲＥＥ",
+        "ﬁne",
+        "caf\u00e9",
+        "cafe\u0301",
+        "مرحبا",
+        "שלום",
+        "日本語",
+        "한국어",
+        "Ελληνικά",
+        "\u0939\u093f\u0902",
+        "\ud83d",
+        "\ude00",
+        "_",
+        "--",
+        "...",
+        "?!",
+        "#hashtag",
+        "RT",
+        "x",
+        "I",
+        "the",
+        "free",
+        "money",
+        "click",
+        "here",
+        "fag",
+        "bitch",
+        "hoe",
+        "trash",
+        "love",
+        "you",
+        "\t",
+        "\u00a0",
+        "\u2003",
+        "\n",
     };
 
     static Stream<Arguments> settings() {
-        FeaturizerSettings shortText = new FeaturizerSettings(1 << 18, 42, 2, 0, 0, true, true, 4000,
-                TextNormalization.SHORT_TEXT);
+        FeaturizerSettings shortText =
+                new FeaturizerSettings(1 << 18, 42, 2, 0, 0, true, true, 4000, TextNormalization.SHORT_TEXT);
         return Stream.of(
-                Arguments.of("text-spam 1.0.0 (words, 2^16, 20k chars)",
+                Arguments.of(
+                        "text-spam 1.0.0 (words, 2^16, 20k chars)",
                         new FeaturizerSettings(1 << 16, 42, 2, 0, 0, true, true, 20_000),
                         "92aed0eb44ffb1ea6c7f36bb42f0592eda5ac899909875fcc18a8f6113886097"),
-                Arguments.of("text-spam 2.0.0 (words, short-text rules)", shortText,
+                Arguments.of(
+                        "text-spam 2.0.0 (words, short-text rules)",
+                        shortText,
                         "03956966771633953aecacfd2394853216cf23902c0835fa22b70501ec30d190"),
-                Arguments.of("text-abuse 1.0.0 (words + chars 2-5, short-text rules)", shortText.withCharNgrams(2, 5),
+                Arguments.of(
+                        "text-abuse 1.0.0 (words + chars 2-5, short-text rules)",
+                        shortText.withCharNgrams(2, 5),
                         "459db3752b51b5a330831f63d71dfca0201e1581e9c120cb735762b77cec0105"),
-                Arguments.of("chars 1-3, words 1-4, raw tf, no L2, 1000 dims, seed 7, 60 chars",
-                        new FeaturizerSettings(1000, 7, 4, 1, 3, false, false, 60, new TextNormalization(false, true, false, true)),
+                Arguments.of(
+                        "chars 1-3, words 1-4, raw tf, no L2, 1000 dims, seed 7, 60 chars",
+                        new FeaturizerSettings(
+                                1000, 7, 4, 1, 3, false, false, 60, new TextNormalization(false, true, false, true)),
                         "bb13a853c1a9c77342dd34bd5ca64d7639eb5a1f3f54f9273b7b04e9170f5d18"),
-                Arguments.of("chars 3-7, words 1-3, 2^20, entities and elongations only",
-                        new FeaturizerSettings(1 << 20, 1, 3, 3, 7, true, true, 0, new TextNormalization(true, false, true, false)),
+                Arguments.of(
+                        "chars 3-7, words 1-3, 2^20, entities and elongations only",
+                        new FeaturizerSettings(
+                                1 << 20, 1, 3, 3, 7, true, true, 0, new TextNormalization(true, false, true, false)),
                         "0ba7e4ffcdb69f1b4a7b90b08455dca12d25f6cb231785952814a48af21fa266"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("settings")
-    void shouldFeaturizeNoisyTextsBitForBitAsTheShippedModelsWereTrained(String name, FeaturizerSettings settings,
-                                                                         String expectedDigest) throws Exception {
+    void shouldFeaturizeNoisyTextsBitForBitAsTheShippedModelsWereTrained(
+            String name, FeaturizerSettings settings, String expectedDigest) throws Exception {
         TextFeaturizer featurizer = new TextFeaturizer(settings);
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         long nonZeros = 0;

@@ -1,13 +1,12 @@
 package io.moderato.udfs.text;
 
-import io.moderato.udfs.vector.SparseVector;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.SplittableRandom;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.moderato.udfs.vector.SparseVector;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 class TextFeaturizerTest {
 
@@ -80,7 +79,9 @@ class TextFeaturizerTest {
         String broken = "bad \uD800 text \uDC00 end \uD83D";
         SparseVector v = featurizer.featurize(broken);
         assertThat(v.nonZeros()).isPositive();
-        assertThat(TextFeaturizer.replaceLoneSurrogates(broken)).doesNotContain("\uD800").contains("\uFFFD");
+        assertThat(TextFeaturizer.replaceLoneSurrogates(broken))
+                .doesNotContain("\uD800")
+                .contains("\uFFFD");
         // a valid pair is kept
         assertThat(TextFeaturizer.replaceLoneSurrogates("a😀b")).isEqualTo("a😀b");
     }
@@ -145,16 +146,20 @@ class TextFeaturizerTest {
     @Test
     void shouldAddCharacterNgramsWhenEnabled() {
         TextFeaturizer chars = new TextFeaturizer(FeaturizerSettings.defaults().withCharNgrams(3, 4));
-        assertThat(chars.featurize("viagra").nonZeros()).isGreaterThan(featurizer.featurize("viagra").nonZeros());
+        assertThat(chars.featurize("viagra").nonZeros())
+                .isGreaterThan(featurizer.featurize("viagra").nonZeros());
         // v1agra and viagra share character n-grams, so their vectors overlap
-        assertThat(cosine(chars.featurize("viagra"), chars.featurize("viagraa"))).isGreaterThan(0.5);
+        assertThat(cosine(chars.featurize("viagra"), chars.featurize("viagraa")))
+                .isGreaterThan(0.5);
     }
 
     @Test
     void shouldProduceIndicesWithinDimensionsForTinyHashSpaces() {
         TextFeaturizer tiny = new TextFeaturizer(FeaturizerSettings.defaults().withDimensions(7));
         SparseVector v = tiny.featurize("many different words collide into seven buckets here");
-        assertThat(java.util.Arrays.stream(v.indices()).boxed().toList()).allMatch(i -> i >= 0 && i < 7).isNotEmpty();
+        assertThat(java.util.Arrays.stream(v.indices()).boxed().toList())
+                .allMatch(i -> i >= 0 && i < 7)
+                .isNotEmpty();
     }
 
     @Test
@@ -176,7 +181,9 @@ class TextFeaturizerTest {
                 }
             }
             SparseVector v = chars.featurize(text);
-            assertThat(java.util.Arrays.stream(v.indices()).boxed().toList()).as(text).containsExactlyElementsOf(expected.keySet());
+            assertThat(java.util.Arrays.stream(v.indices()).boxed().toList())
+                    .as(text)
+                    .containsExactlyElementsOf(expected.keySet());
             for (int i = 0; i < v.nonZeros(); i++) {
                 assertThat(v.values()[i]).as(text).isEqualTo(expected.get(v.indices()[i]));
             }
@@ -186,8 +193,8 @@ class TextFeaturizerTest {
     @Test
     void shouldSortFeatureIndicesLikeArraysSortForEverySizeAndDimension() {
         SplittableRandom random = new SplittableRandom(5);
-        for (int dimensions : new int[]{7, 1 << 12, 1 << 16, 1 << 18, (1 << 20) + 3, Integer.MAX_VALUE}) {
-            for (int n : new int[]{0, 1, 95, 96, 97, 300, 5000}) {
+        for (int dimensions : new int[] {7, 1 << 12, 1 << 16, 1 << 18, (1 << 20) + 3, Integer.MAX_VALUE}) {
+            for (int n : new int[] {0, 1, 95, 96, 97, 300, 5000}) {
                 int[] a = new int[n + 3];
                 for (int i = 0; i < a.length; i++) {
                     a[i] = random.nextInt(dimensions);
@@ -203,44 +210,45 @@ class TextFeaturizerTest {
     @Test
     void shouldApplyNoShortTextRuleWithoutNormalizationSettings() {
         String tweet = "RT @someone: soooo &amp; n1gga b!tch f*ck &#128514;";
-        assertThat(featurizer.tokenize(tweet)).containsExactly("rt", "someone", "soooo", "amp", "n1gga", "b", "tch", "f", "ck", "<num>");
+        assertThat(featurizer.tokenize(tweet))
+                .containsExactly("rt", "someone", "soooo", "amp", "n1gga", "b", "tch", "f", "ck", "<num>");
     }
 
     @Test
     void shouldReplaceMentionsWithAPlaceholderWhenEnabled() {
-        TextFeaturizer rules = new TextFeaturizer(FeaturizerSettings.defaults()
-                .withNormalization(new TextNormalization(false, true, false, false)));
+        TextFeaturizer rules = new TextFeaturizer(
+                FeaturizerSettings.defaults().withNormalization(new TextNormalization(false, true, false, false)));
         assertThat(rules.tokenize("RT @some_one: hi .@Other, mail me@example.com x@y"))
                 .containsExactly("rt", "<mention>", "hi", "<mention>", "mail", "<email>", "x", "y");
     }
 
     @Test
     void shouldDecodeHtmlEntitiesWhenEnabled() {
-        TextFeaturizer rules = new TextFeaturizer(FeaturizerSettings.defaults()
-                .withNormalization(new TextNormalization(true, false, false, false)));
-        assertThat(rules.tokenize("fish &amp; chips &#128514;&#x1F525; &lt;3 &bogus; &#55296; &")).containsExactly(
-                "fish", "chips", "😂", "🔥", "<num>", "bogus", "<num>");
+        TextFeaturizer rules = new TextFeaturizer(
+                FeaturizerSettings.defaults().withNormalization(new TextNormalization(true, false, false, false)));
+        assertThat(rules.tokenize("fish &amp; chips &#128514;&#x1F525; &lt;3 &bogus; &#55296; &"))
+                .containsExactly("fish", "chips", "😂", "🔥", "<num>", "bogus", "<num>");
         assertThat(TextFeaturizer.decodeHtmlEntities("a&quot;b&apos;c&nbsp;d")).isEqualTo("a\"b'c\u00a0d");
         assertThat(TextFeaturizer.decodeHtmlEntities("no entity")).isSameAs("no entity");
     }
 
     @Test
     void shouldCutElongatedLettersToTwoWhenEnabled() {
-        TextFeaturizer rules = new TextFeaturizer(FeaturizerSettings.defaults()
-                .withNormalization(new TextNormalization(false, false, true, false)));
+        TextFeaturizer rules = new TextFeaturizer(
+                FeaturizerSettings.defaults().withNormalization(new TextNormalization(false, false, true, false)));
         assertThat(rules.tokenize("Sooooo GOOOOD hiiii 1000 aa")).containsExactly("soo", "good", "hii", "<num>", "aa");
         assertThat(rules.featurize("soooooo")).isEqualTo(rules.featurize("sooo"));
     }
 
     @Test
     void shouldReadLeetspeakInsideWordsOnlyWhenEnabled() {
-        TextFeaturizer rules = new TextFeaturizer(FeaturizerSettings.defaults()
-                .withNormalization(new TextNormalization(false, false, false, true)));
-        assertThat(rules.tokenize("n1gga b!tch a$$hole f*ck c00l sh|t")).containsExactly(
-                "nigga", "bitch", "asshole", "f_ck", "cool", "shit");
+        TextFeaturizer rules = new TextFeaturizer(
+                FeaturizerSettings.defaults().withNormalization(new TextNormalization(false, false, false, true)));
+        assertThat(rules.tokenize("n1gga b!tch a$$hole f*ck c00l sh|t"))
+                .containsExactly("nigga", "bitch", "asshole", "f_ck", "cool", "shit");
         // leading and trailing digits or symbols, and digit groups without a reading, are left alone
-        assertThat(rules.tokenize("4ever win10 lol!!! covid19s $100 b4")).containsExactly(
-                "4ever", "win10", "lol", "covid19s", "$", "<num>", "b4");
+        assertThat(rules.tokenize("4ever win10 lol!!! covid19s $100 b4"))
+                .containsExactly("4ever", "win10", "lol", "covid19s", "$", "<num>", "b4");
         assertThat(rules.featurize("n1gga")).isEqualTo(rules.featurize("nigga"));
     }
 
@@ -254,9 +262,11 @@ class TextFeaturizerTest {
                 .hasMessageContaining("featurizer.charNgramMin");
     }
 
-    private static void addFeature(java.util.Map<Integer, Float> features, String feature, FeaturizerSettings settings) {
+    private static void addFeature(
+            java.util.Map<Integer, Float> features, String feature, FeaturizerSettings settings) {
         byte[] bytes = feature.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        int index = (int) (Integer.toUnsignedLong(Murmur3.hash32(bytes, 0, bytes.length, settings.hashSeed())) % settings.dimensions());
+        int index = (int) (Integer.toUnsignedLong(Murmur3.hash32(bytes, 0, bytes.length, settings.hashSeed()))
+                % settings.dimensions());
         features.merge(index, 1f, Float::sum);
     }
 
@@ -280,12 +290,15 @@ class TextFeaturizerTest {
 
     @Test
     void shouldIndexEachFeatureAtItsUnsignedHashModuloTheDimensionsWhetherOrNotThatIsAPowerOfTwo() {
-        for (int dimensions : new int[]{1 << 18, 1000, 1 << 16, 7}) {
-            TextFeaturizer unigrams = new TextFeaturizer(new FeaturizerSettings(dimensions, 42, 1, 0, 0, true, true, 0));
+        for (int dimensions : new int[] {1 << 18, 1000, 1 << 16, 7}) {
+            TextFeaturizer unigrams =
+                    new TextFeaturizer(new FeaturizerSettings(dimensions, 42, 1, 0, 0, true, true, 0));
             for (String word : List.of("hello", "spam", "zebra", "qwerty")) {
                 byte[] feature = ("1 " + word).getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 int expected = Integer.remainderUnsigned(Murmur3.hash32(feature, 0, feature.length, 42), dimensions);
-                assertThat(unigrams.featurize(word).indices()).as("%s in %d dimensions", word, dimensions).containsExactly(expected);
+                assertThat(unigrams.featurize(word).indices())
+                        .as("%s in %d dimensions", word, dimensions)
+                        .containsExactly(expected);
             }
         }
     }

@@ -1,15 +1,14 @@
 package io.moderato.udfs.tuning;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.moderato.udfs.metrics.PrecisionObligation;
 import io.moderato.udfs.metrics.QualityReport;
 import io.moderato.udfs.metrics.ThresholdRecommender;
 import io.moderato.udfs.metrics.WeightedScoreHistogram;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
 
 class ThresholdTuningTest {
 
@@ -23,11 +22,18 @@ class ThresholdTuningTest {
 
         ThresholdTuning.Result result = ThresholdTuning.recommend(examples, REQUEST);
 
-        assertThat(result.recommended()).isEqualTo(new ThresholdRecommender(new PrecisionObligation(0.9, 0.95), 0.95,
-                QualityReport.DEFAULT_MINIMUM_AUDITED_LABELS, 0.5).recommend(histogram).threshold());
+        assertThat(result.recommended())
+                .isEqualTo(new ThresholdRecommender(
+                                new PrecisionObligation(0.9, 0.95),
+                                0.95,
+                                QualityReport.DEFAULT_MINIMUM_AUDITED_LABELS,
+                                0.5)
+                        .recommend(histogram)
+                        .threshold());
         assertThat(result.recommended()).isPresent();
         assertThat(result.withheld()).isNull();
-        assertThat(result.atRecommended().precision().lower()).isLessThanOrEqualTo(result.atRecommended().precision().value());
+        assertThat(result.atRecommended().precision().lower())
+                .isLessThanOrEqualTo(result.atRecommended().precision().value());
         assertThat(result.atRecommended().recall().isDefined()).isTrue();
         assertThat(result.curve()).hasSize(WeightedScoreHistogram.DEFAULT_BINS + 1);
     }
@@ -36,8 +42,10 @@ class ThresholdTuningTest {
     void shouldCountReviewVolumeAsTheWeightedItemsBetweenReviewAndActionThresholdPerDay() {
         long day = 86_400_000L;
         List<ThresholdTuning.Example> examples = List.of(
-                new ThresholdTuning.Example(0.55, false, 1, false, 0), new ThresholdTuning.Example(0.6, true, 1, false, day / 2),
-                new ThresholdTuning.Example(0.7, true, 4, false, day), new ThresholdTuning.Example(0.95, true, 10, true, day),
+                new ThresholdTuning.Example(0.55, false, 1, false, 0),
+                new ThresholdTuning.Example(0.6, true, 1, false, day / 2),
+                new ThresholdTuning.Example(0.7, true, 4, false, day),
+                new ThresholdTuning.Example(0.95, true, 10, true, day),
                 new ThresholdTuning.Example(0.1, false, 50, true, 0));
 
         ThresholdTuning.Volume at80 = ThresholdTuning.reviewPerDay(examples, 0.5, 0.8, 1.0, 0.95);
@@ -54,11 +62,14 @@ class ThresholdTuningTest {
     void shouldWithholdTheRecommendationWhenTheLabelsCannotSupportTheTarget() {
         List<ThresholdTuning.Example> few = TuningExamples.draw(600, 0.5, 0.9, 1, 3);
 
-        ThresholdTuning.Result result = ThresholdTuning.recommend(few, new ThresholdTuning.Request("spam", 0.99, 0.95, 0.5, 0.9));
+        ThresholdTuning.Result result =
+                ThresholdTuning.recommend(few, new ThresholdTuning.Request("spam", 0.99, 0.95, 0.5, 0.9));
 
         assertThat(result.recommended()).isEmpty();
         assertThat(result.atRecommended()).isNull();
-        assertThat(result.withheld()).startsWith("insufficient labels: need ≈ ").contains("more audited items at this prevalence")
+        assertThat(result.withheld())
+                .startsWith("insufficient labels: need ≈ ")
+                .contains("more audited items at this prevalence")
                 .contains("to certify precision >= 0.99 at 95% confidence");
         assertThat(TuningReport.text(result)).contains("no threshold recommended");
     }

@@ -1,8 +1,7 @@
 package io.moderato.udfs.tuning;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
 
 /**
  * The tuning report as a person sees it: headless Chromium (Debian package {@code chromium}; {@code .ci/run}
@@ -26,7 +25,8 @@ class TuningReportBrowserTest {
 
     @Test
     void shouldRenderThePrCurveWithBothThresholdsMarkedInChromium() throws Exception {
-        ThresholdTuning.Result result = ThresholdTuning.recommend(TuningExamples.draw(60_000, 0.5, 0.9, 24, 11),
+        ThresholdTuning.Result result = ThresholdTuning.recommend(
+                TuningExamples.draw(60_000, 0.5, 0.9, 24, 11),
                 new ThresholdTuning.Request("spam", 0.9, 0.95, 0.5, 0.9));
         assertThat(result.recommended()).isPresent();
         Files.createDirectories(OUT);
@@ -39,28 +39,51 @@ class TuningReportBrowserTest {
 
         BufferedImage image = ImageIO.read(png.toFile());
         assertThat(image.getWidth()).isEqualTo(1280);
-        assertThat(pixels(image, TuningReport.CURVE_COLOUR)).as("pixels of the PR and volume curves").isGreaterThan(600);
-        assertThat(pixels(image, TuningReport.CURRENT_COLOUR)).as("pixels of the threshold in force").isGreaterThan(80);
-        assertThat(pixels(image, TuningReport.RECOMMENDED_COLOUR)).as("pixels of the recommended threshold").isGreaterThan(80);
+        assertThat(pixels(image, TuningReport.CURVE_COLOUR))
+                .as("pixels of the PR and volume curves")
+                .isGreaterThan(600);
+        assertThat(pixels(image, TuningReport.CURRENT_COLOUR))
+                .as("pixels of the threshold in force")
+                .isGreaterThan(80);
+        assertThat(pixels(image, TuningReport.RECOMMENDED_COLOUR))
+                .as("pixels of the recommended threshold")
+                .isGreaterThan(80);
     }
 
     static void screenshot(Path html, Path png) throws Exception {
         String chromium = System.getenv().getOrDefault("MODERATO_CHROMIUM", "/usr/bin/chromium");
         assertThat(new File(chromium).canExecute())
-                .as("headless Chromium at %s (apt-get install chromium; .ci/run installs it)", chromium).isTrue();
+                .as("headless Chromium at %s (apt-get install chromium; .ci/run installs it)", chromium)
+                .isTrue();
         Path profile = Files.createTempDirectory(OUT.toAbsolutePath(), "chromium-profile");
-        List<String> command = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + profile, "--window-size=1280,1100",
-                "--screenshot=" + png, html.toUri().toString()));
+        List<String> command = new ArrayList<>(List.of(
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+                "--user-data-dir=" + profile,
+                "--window-size=1280,1100",
+                "--screenshot=" + png,
+                html.toUri().toString()));
         Path log = OUT.resolve("chromium.log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         boolean done = process.waitFor(90, TimeUnit.SECONDS);
         if (!done) {
             process.destroyForcibly();
         }
         assertThat(done).as("chromium finished within 90 s").isTrue();
-        assertThat(png).as("screenshot written; chromium said:%n%s", Files.readString(log)).exists();
+        assertThat(png)
+                .as("screenshot written; chromium said:%n%s", Files.readString(log))
+                .exists();
     }
 
     /** Pixels within a small distance of {@code hex} (anti-aliasing blends edges, not the strokes' cores). */

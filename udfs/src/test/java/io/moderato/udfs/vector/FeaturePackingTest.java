@@ -1,8 +1,15 @@
 package io.moderato.udfs.vector;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.moderato.jobs.internal.PackedFeatures;
 import io.moderato.schemas.FeatureVector;
 import io.moderato.schemas.ModelVersion;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -10,14 +17,6 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
-
-import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FeaturePackingTest {
 
@@ -53,7 +52,7 @@ class FeaturePackingTest {
         PackedFeatures packed = FeaturePacking.pack("text", MODEL, 8, new int[] {1, 5}, new float[] {0.25f, -2f});
 
         FeatureVector first = FeaturePacking.unpack(packed);
-        first.getIndices().forEach(i -> { }); // walking one view must not move another's position
+        first.getIndices().forEach(i -> {}); // walking one view must not move another's position
         FeatureVector second = FeaturePacking.unpack(packed);
 
         assertThat(second.getIndices()).containsExactly(1, 5);
@@ -67,7 +66,8 @@ class FeaturePackingTest {
         assertThat(empty.getIndices()).isEmpty();
         assertThat(empty.getValues()).isEmpty();
 
-        FeatureVector one = FeaturePacking.unpack(FeaturePacking.pack("text", MODEL, 8, new int[] {3}, new float[] {1f}));
+        FeatureVector one =
+                FeaturePacking.unpack(FeaturePacking.pack("text", MODEL, 8, new int[] {3}, new float[] {1f}));
         assertThatThrownBy(() -> one.getIndices().add(4)).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> one.getValues().set(0, 2f)).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> one.getIndices().get(1)).isInstanceOf(IndexOutOfBoundsException.class);
@@ -89,8 +89,8 @@ class FeaturePackingTest {
 
     @Test
     void shouldReadADenseWireVectorAsSparseWithoutItsZeros() {
-        SparseVector v = FeaturePacking.toSparse(new FeatureVector("image", MODEL, 4, List.of(),
-                List.of(0.5f, 0f, 0f, -1.25f)));
+        SparseVector v =
+                FeaturePacking.toSparse(new FeatureVector("image", MODEL, 4, List.of(), List.of(0.5f, 0f, 0f, -1.25f)));
 
         assertThat(v.indices()).containsExactly(0, 3);
         assertThat(v.values()).containsExactly(0.5f, -1.25f);
@@ -98,16 +98,18 @@ class FeaturePackingTest {
 
     @Test
     void shouldReadASparseWireVectorAsPackedAndRefuseUnpairedLists() {
-        FeatureVector packed = FeaturePacking.unpack(FeaturePacking.pack("text", MODEL, 8, new int[] {1, 5},
-                new float[] {0.25f, 2f}));
+        FeatureVector packed =
+                FeaturePacking.unpack(FeaturePacking.pack("text", MODEL, 8, new int[] {1, 5}, new float[] {0.25f, 2f}));
         SparseVector v = FeaturePacking.toSparse(packed);
         assertThat(v.indices()).containsExactly(1, 5);
         assertThat(v.values()).containsExactly(0.25f, 2f);
 
-        assertThatThrownBy(() -> FeaturePacking.toSparse(new FeatureVector("text", MODEL, 8, List.of(1, 2),
-                List.of(1f))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("2 indices but 1 values");
+        assertThatThrownBy(
+                        () -> FeaturePacking.toSparse(new FeatureVector("text", MODEL, 8, List.of(1, 2), List.of(1f))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("2 indices but 1 values");
         assertThatThrownBy(() -> FeaturePacking.toSparse(new FeatureVector("image", MODEL, 3, List.of(), List.of(1f))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("a dense vector of 1 values for 3 dimensions");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a dense vector of 1 values for 3 dimensions");
     }
 }

@@ -1,8 +1,8 @@
 package io.moderato.udfs.window;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class EscalationTest {
 
@@ -14,7 +14,8 @@ class EscalationTest {
 
     @Test
     void shouldNotEscalateBelowTheThreshold() {
-        assertThat(Escalation.escalate(new WindowRisk(0.95, 0.5999, 1, 10), 0.6)).isFalse();
+        assertThat(Escalation.escalate(new WindowRisk(0.95, 0.5999, 1, 10), 0.6))
+                .isFalse();
     }
 
     @Test

@@ -1,16 +1,15 @@
 package io.moderato.udfs.window;
 
-import io.moderato.schemas.WindowedUserRisk;
-import io.moderato.udfs.testing.FlinkPojoState;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import io.moderato.schemas.WindowedUserRisk;
+import io.moderato.udfs.testing.FlinkPojoState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 class SlidingRiskWindowTest {
 
@@ -35,10 +34,10 @@ class SlidingRiskWindowTest {
     @Test
     void shouldIncludeTheEndAndExcludeTheStartOfTheWindow() {
         SlidingRiskWindow w = new SlidingRiskWindow(LENGTH, MINUTE);
-        w.add(T - LENGTH, 0.9, false);     // exactly t − length: outside (t − length, t]
+        w.add(T - LENGTH, 0.9, false); // exactly t − length: outside (t − length, t]
         w.add(T - LENGTH + 1, 0.4, false); // just inside
-        w.add(T, 0.2, false);              // exactly t: inside
-        w.add(T + 1, 0.7, false);          // after t: outside
+        w.add(T, 0.2, false); // exactly t: inside
+        w.add(T + 1, 0.7, false); // after t: outside
         WindowRisk risk = w.aggregate(T);
         assertThat(risk.itemCount()).isEqualTo(2);
         assertThat(risk.maxRisk()).isEqualTo(0.4);
@@ -51,7 +50,7 @@ class SlidingRiskWindowTest {
         w.add(T - LENGTH - 40_000, 0.1, false); // bucket (T − 16 min, T − 15 min]: partly inside (t − 15 min, t]
         w.add(T - LENGTH - 60_000, 0.2, false); // bucket (T − 17 min, T − 16 min]: entirely before
         w.add(T - 20_000, 0.3, false);
-        w.add(T - 10_000, 0.6, false);          // after t, but in t's bucket
+        w.add(T - 10_000, 0.6, false); // after t, but in t's bucket
         WindowRisk offGrid = w.aggregate(T - 15_000);
         assertThat(offGrid.itemCount()).isEqualTo(3);
         assertThat(offGrid.maxRisk()).isEqualTo(0.6);
@@ -91,7 +90,9 @@ class SlidingRiskWindowTest {
         w.evictBefore(T + LENGTH - 1);
         assertThat(w.aggregate(T + LENGTH - 1).itemCount()).isEqualTo(2);
         w.evictBefore(T + LENGTH);
-        assertThat(w.aggregate(T + 5 * MINUTE).itemCount()).as("the bucket ending at t was dropped").isEqualTo(1);
+        assertThat(w.aggregate(T + 5 * MINUTE).itemCount())
+                .as("the bucket ending at t was dropped")
+                .isEqualTo(1);
         assertThat(w.isEmpty()).isFalse();
         assertThat(w.latestBucketEnd()).isEqualTo(T + 5 * MINUTE);
     }
@@ -115,7 +116,7 @@ class SlidingRiskWindowTest {
     void shouldStayExactForOutOfOrderItemsUpToOneWindowBehind() {
         SlidingRiskWindow w = new SlidingRiskWindow(LENGTH, MINUTE);
         w.add(T, 0.3, false);
-        w.add(T + LENGTH, 0.9, false);           // newest
+        w.add(T + LENGTH, 0.9, false); // newest
         assertThat(w.add(T + 2 * MINUTE, 0.6, true)).isTrue(); // 13 minutes late
         WindowRisk atLate = w.aggregate(T + 2 * MINUTE);
         assertThat(atLate.itemCount()).isEqualTo(2);
@@ -197,10 +198,13 @@ class SlidingRiskWindowTest {
 
     @Test
     void shouldRefuseALengthThatIsNotAPositiveMultipleOfTheSlide() {
-        assertThatThrownBy(() -> new SlidingRiskWindow(LENGTH + 1, MINUTE)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SlidingRiskWindow(LENGTH + 1, MINUTE))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new SlidingRiskWindow(LENGTH, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new SlidingRiskWindow(1_000_000L * MINUTE, 1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new SlidingRiskWindow().add(T, Double.NaN, false)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SlidingRiskWindow(1_000_000L * MINUTE, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SlidingRiskWindow().add(T, Double.NaN, false))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -14,13 +14,6 @@ import io.moderato.udfs.model.ModelRegistry;
 import io.moderato.udfs.model.ModelSource;
 import io.moderato.udfs.model.ScoreBatch;
 import io.moderato.udfs.model.TextScorer;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.runtime.jobgraph.JobGraph;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.producer.KafkaProducer;
-
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -28,6 +21,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
  * What the cluster does with the job jar, minus the cluster: loaded by {@link ProbeLauncher} through
@@ -43,10 +42,18 @@ public final class JobJarProbe {
 
     public static List<String> run() throws Exception {
         List<String> report = new ArrayList<>();
-        for (Class<?> type : List.of(DetectionJob.class, OrtEnvironment.class, KafkaSource.class, KafkaProducer.class,
-                AvroTypeInfo.class, SchemaRegistry.class, ContentEvent.class, StreamExecutionEnvironment.class,
+        for (Class<?> type : List.of(
+                DetectionJob.class,
+                OrtEnvironment.class,
+                KafkaSource.class,
+                KafkaProducer.class,
+                AvroTypeInfo.class,
+                SchemaRegistry.class,
+                ContentEvent.class,
+                StreamExecutionEnvironment.class,
                 Configuration.class)) {
-            report.add("source " + type.getName() + " " + type.getProtectionDomain().getCodeSource().getLocation());
+            report.add("source " + type.getName() + " "
+                    + type.getProtectionDomain().getCodeSource().getLocation());
         }
 
         report.add("jobgraph vertices=" + detectionJobGraph().getNumberOfVertices());
@@ -86,16 +93,24 @@ public final class JobJarProbe {
             models.textScorer("text-abuse", "1.0.0").scoreTexts(longTexts);
             models.textScorer("text-spam", "2.0.0").scoreTexts(longTexts);
             long rssAll = rssKiB();
-            report.add("memory rssKiB.start=" + rssBefore + " afterTextModel=" + rssLoaded + " afterMaxBatches+allModels=" + rssAll
-                    + " directBytes.heldAfterBatches=" + (directAfter - directBefore));
+            report.add(
+                    "memory rssKiB.start=" + rssBefore + " afterTextModel=" + rssLoaded + " afterMaxBatches+allModels="
+                            + rssAll + " directBytes.heldAfterBatches=" + (directAfter - directBefore));
         }
 
         String scope = "mock://job-jar-probe";
         ContentEvent event = ContentEvent.newBuilder()
-                .setContentId("c-1").setUserId("u-1").setSurface("comment").setLocale("en-GB")
-                .setReachEstimate(100).setEventTimeMillis(1_767_225_600_000L).setPrePublish(false)
-                .setText("hello").build();
-        byte[] framed = RegistryAvroSerializer.forTopic(ContentEvent.class, scope, "content.events").serialize(event);
+                .setContentId("c-1")
+                .setUserId("u-1")
+                .setSurface("comment")
+                .setLocale("en-GB")
+                .setReachEstimate(100)
+                .setEventTimeMillis(1_767_225_600_000L)
+                .setPrePublish(false)
+                .setText("hello")
+                .build();
+        byte[] framed = RegistryAvroSerializer.forTopic(ContentEvent.class, scope, "content.events")
+                .serialize(event);
         RegistryAvroDeserializer<ContentEvent> deserializer = RegistryAvroDeserializer.of(ContentEvent.class, scope);
         deserializer.open();
         DecodeResult<ContentEvent> decoded = deserializer.decode(framed);
@@ -111,21 +126,29 @@ public final class JobJarProbe {
         Configuration args = new Configuration();
         args.set(DetectionOptions.BOOTSTRAP_SERVERS, "localhost:9");
         args.set(DetectionOptions.SCHEMA_REGISTRY_URL, "http://localhost:9");
-        args.set(DetectionOptions.CHECKPOINT_DIR, Files.createTempDirectory("probe-checkpoints").toUri().toString());
-        Configuration jobConf = JobSettings.streamingDefaults(args.get(DetectionOptions.CHECKPOINT_DIR),
-                args.get(DetectionOptions.CHECKPOINT_INTERVAL));
+        args.set(
+                DetectionOptions.CHECKPOINT_DIR,
+                Files.createTempDirectory("probe-checkpoints").toUri().toString());
+        Configuration jobConf = JobSettings.streamingDefaults(
+                args.get(DetectionOptions.CHECKPOINT_DIR), args.get(DetectionOptions.CHECKPOINT_INTERVAL));
         jobConf.addAll(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConf);
-        KafkaIo kafka = new KafkaIo(args.get(DetectionOptions.BOOTSTRAP_SERVERS),
-                args.get(DetectionOptions.SCHEMA_REGISTRY_URL), DetectionJob.QUALIFIED_NAME, false,
+        KafkaIo kafka = new KafkaIo(
+                args.get(DetectionOptions.BOOTSTRAP_SERVERS),
+                args.get(DetectionOptions.SCHEMA_REGISTRY_URL),
+                DetectionJob.QUALIFIED_NAME,
+                false,
                 args.get(DetectionOptions.TRANSACTION_TIMEOUT_MS));
-        DetectionJob.build(env, DetectionJob.kafkaSources(env, kafka, args), DetectionJob.kafkaSinks(kafka, args), args);
+        DetectionJob.build(
+                env, DetectionJob.kafkaSources(env, kafka, args), DetectionJob.kafkaSinks(kafka, args), args);
         return env.getStreamGraph().getJobGraph();
     }
 
     private static long directBytes() {
         return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-                .filter(pool -> pool.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+                .filter(pool -> pool.getName().equals("direct"))
+                .mapToLong(BufferPoolMXBean::getMemoryUsed)
+                .sum();
     }
 
     private static long rssKiB() throws Exception {

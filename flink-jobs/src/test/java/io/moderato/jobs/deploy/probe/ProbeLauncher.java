@@ -1,12 +1,11 @@
 package io.moderato.jobs.deploy.probe;
 
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.util.FlinkUserCodeClassLoaders;
-import org.apache.flink.util.MutableURLClassLoader;
-
 import java.net.URL;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.FlinkUserCodeClassLoaders;
+import org.apache.flink.util.MutableURLClassLoader;
 
 /**
  * Runs in a fresh JVM whose classpath is only what a Flink cluster provides (plus this class): loads
@@ -25,7 +24,7 @@ public final class ProbeLauncher {
         Path probeClasses = Path.of(args[1]);
         URL[] userCode = {jobJar.toUri().toURL(), probeClasses.toUri().toURL()};
         try (MutableURLClassLoader userLoader =
-                     FlinkUserCodeClassLoaders.create(userCode, ProbeLauncher.class.getClassLoader(), new Configuration())) {
+                FlinkUserCodeClassLoaders.create(userCode, ProbeLauncher.class.getClassLoader(), new Configuration())) {
             Thread.currentThread().setContextClassLoader(userLoader);
             Class<?> probe = Class.forName("io.moderato.jobs.deploy.probe.JobJarProbe", true, userLoader);
             @SuppressWarnings("unchecked")

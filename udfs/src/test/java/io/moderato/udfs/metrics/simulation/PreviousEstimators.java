@@ -1,7 +1,7 @@
 package io.moderato.udfs.metrics.simulation;
 
-import io.moderato.udfs.metrics.ProportionEstimate;
 import io.moderato.udfs.metrics.Intervals;
+import io.moderato.udfs.metrics.ProportionEstimate;
 import io.moderato.udfs.metrics.WeightedConfusion;
 import io.moderato.udfs.metrics.WeightedScoreHistogram;
 
@@ -17,8 +17,13 @@ final class PreviousEstimators {
     private PreviousEstimators() {}
 
     static ProportionEstimate precision(WeightedConfusion c, double confidence) {
-        return wilson(c.getTruePositiveWeight(), c.getFalsePositiveWeight(), c.getTruePositiveSquaredWeight(),
-                c.getFalsePositiveSquaredWeight(), c.getTruePositiveCount() + c.getFalsePositiveCount(), Intervals.twoSidedZ(confidence));
+        return wilson(
+                c.getTruePositiveWeight(),
+                c.getFalsePositiveWeight(),
+                c.getTruePositiveSquaredWeight(),
+                c.getFalsePositiveSquaredWeight(),
+                c.getTruePositiveCount() + c.getFalsePositiveCount(),
+                Intervals.twoSidedZ(confidence));
     }
 
     /** Published when at least 3 false negatives were labelled, audited or not (the guard that never fired). */
@@ -26,13 +31,23 @@ final class PreviousEstimators {
         if (c.getFalseNegativeCount() < 3) {
             return ProportionEstimate.withheld("fewer than 3 labelled false negatives");
         }
-        return wilson(c.getTruePositiveWeight(), c.getFalseNegativeWeight(), c.getTruePositiveSquaredWeight(),
-                c.getFalseNegativeSquaredWeight(), c.getTruePositiveCount() + c.getFalseNegativeCount(), Intervals.twoSidedZ(confidence));
+        return wilson(
+                c.getTruePositiveWeight(),
+                c.getFalseNegativeWeight(),
+                c.getTruePositiveSquaredWeight(),
+                c.getFalseNegativeSquaredWeight(),
+                c.getTruePositiveCount() + c.getFalseNegativeCount(),
+                Intervals.twoSidedZ(confidence));
     }
 
     static ProportionEstimate falsePositiveRate(WeightedConfusion c, double confidence) {
-        return wilson(c.getFalsePositiveWeight(), c.getTrueNegativeWeight(), c.getFalsePositiveSquaredWeight(),
-                c.getTrueNegativeSquaredWeight(), c.getFalsePositiveCount() + c.getTrueNegativeCount(), Intervals.twoSidedZ(confidence));
+        return wilson(
+                c.getFalsePositiveWeight(),
+                c.getTrueNegativeWeight(),
+                c.getFalsePositiveSquaredWeight(),
+                c.getTrueNegativeSquaredWeight(),
+                c.getFalsePositiveCount() + c.getTrueNegativeCount(),
+                Intervals.twoSidedZ(confidence));
     }
 
     /** The lowest edge whose one-sided Wilson lower bound meets p; -1 when none does. */
@@ -40,8 +55,13 @@ final class PreviousEstimators {
         double z = Intervals.oneSidedZ(confidence);
         for (int k = 0; k < h.bins(); k++) {
             WeightedConfusion c = h.confusionAtEdge(k);
-            ProportionEstimate e = wilson(c.getTruePositiveWeight(), c.getFalsePositiveWeight(), c.getTruePositiveSquaredWeight(),
-                    c.getFalsePositiveSquaredWeight(), c.getTruePositiveCount() + c.getFalsePositiveCount(), z);
+            ProportionEstimate e = wilson(
+                    c.getTruePositiveWeight(),
+                    c.getFalsePositiveWeight(),
+                    c.getTruePositiveSquaredWeight(),
+                    c.getFalsePositiveSquaredWeight(),
+                    c.getTruePositiveCount() + c.getFalsePositiveCount(),
+                    z);
             if (e.isDefined() && e.lower() >= minimumPrecision) {
                 return k;
             }

@@ -25,8 +25,11 @@ public final class QualitySimulation {
 
     public QualitySimulation() {
         for (int i = 0; i < OBLIGATIONS.length; i++) {
-            recommenders[i] = new ThresholdRecommender(new PrecisionObligation(OBLIGATIONS[i], CONFIDENCE), CONFIDENCE,
-                    MINIMUM_AUDITED_LABELS, ScoreWorld.REVIEW_THRESHOLD);
+            recommenders[i] = new ThresholdRecommender(
+                    new PrecisionObligation(OBLIGATIONS[i], CONFIDENCE),
+                    CONFIDENCE,
+                    MINIMUM_AUDITED_LABELS,
+                    ScoreWorld.REVIEW_THRESHOLD);
         }
     }
 
@@ -62,7 +65,8 @@ public final class QualitySimulation {
         result.unguarded(Metric.FALSE_POSITIVE_RATE).observe(c.falsePositiveRate(CONFIDENCE), truth[2]);
         result.previous(Metric.PRECISION).observe(PreviousEstimators.precision(c, CONFIDENCE), truth[0]);
         result.previous(Metric.RECALL).observe(PreviousEstimators.recall(c, CONFIDENCE), truth[1]);
-        result.previous(Metric.FALSE_POSITIVE_RATE).observe(PreviousEstimators.falsePositiveRate(c, CONFIDENCE), truth[2]);
+        result.previous(Metric.FALSE_POSITIVE_RATE)
+                .observe(PreviousEstimators.falsePositiveRate(c, CONFIDENCE), truth[2]);
 
         for (int i = 0; i < OBLIGATIONS.length; i++) {
             double p = OBLIGATIONS[i];
@@ -77,8 +81,8 @@ public final class QualitySimulation {
             }
             int previous = PreviousEstimators.recommendedEdge(w.histogram, p, CONFIDENCE);
             if (previous >= 0) {
-                result.previousRecommendations[i].recommended(w.truePrecision(previous), p, oracleRecall,
-                        w.trueRecall(previous));
+                result.previousRecommendations[i].recommended(
+                        w.truePrecision(previous), p, oracleRecall, w.trueRecall(previous));
             }
         }
     }

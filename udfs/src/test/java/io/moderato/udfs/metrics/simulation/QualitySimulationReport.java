@@ -3,7 +3,6 @@ package io.moderato.udfs.metrics.simulation;
 import io.moderato.udfs.metrics.simulation.ScenarioResult.Metric;
 import io.moderato.udfs.metrics.simulation.ScenarioResult.MetricStats;
 import io.moderato.udfs.metrics.simulation.ScenarioResult.RecommendationStats;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +24,8 @@ import java.util.concurrent.Future;
  */
 public final class QualitySimulationReport {
 
-    private static final String USAGE = String.join("\n",
+    private static final String USAGE = String.join(
+            "\n",
             "usage: quality-simulation [--seeds N] [--grid all|short|capacity|cumulative] [--threads T] [--out FILE]",
             "  Simulates N seeded windows per scenario and prints coverage, width, bias and publication share of the",
             "  95 % precision / recall / FPR intervals, threshold recommendations (share, correctness, recall lost",
@@ -44,7 +44,8 @@ public final class QualitySimulationReport {
     }
 
     /** Runs the command; returns the exit status. */
-    static int run(String[] args, PrintStream out, PrintStream err) throws IOException, InterruptedException, ExecutionException {
+    static int run(String[] args, PrintStream out, PrintStream err)
+            throws IOException, InterruptedException, ExecutionException {
         int seeds = 1_000;
         String grid = "all";
         int threads = 1;
@@ -91,7 +92,8 @@ public final class QualitySimulationReport {
                 scenarios.addAll(Scenario.cumulativeWindows());
             }
             default -> {
-                err.println("quality-simulation: --grid must be all, short, capacity or cumulative, got '" + grid + "'");
+                err.println(
+                        "quality-simulation: --grid must be all, short, capacity or cumulative, got '" + grid + "'");
                 return 2;
             }
         }
@@ -134,8 +136,14 @@ public final class QualitySimulationReport {
                     ScenarioResult result = new QualitySimulation().run(scenario, seeds);
                     synchronized (done) {
                         done[0]++;
-                        progress.printf(Locale.ROOT, "[%d/%d] %s: %d seeds, %.0f labels per window (%.0f s elapsed)%n",
-                                done[0], scenarios.size(), scenario, seeds, result.meanLabels(),
+                        progress.printf(
+                                Locale.ROOT,
+                                "[%d/%d] %s: %d seeds, %.0f labels per window (%.0f s elapsed)%n",
+                                done[0],
+                                scenarios.size(),
+                                scenario,
+                                seeds,
+                                result.meanLabels(),
                                 (System.nanoTime() - start) / 1e9);
                     }
                     return result;
@@ -157,57 +165,89 @@ public final class QualitySimulationReport {
     static String tables(List<ScenarioResult> results) {
         StringBuilder md = new StringBuilder();
         int seeds = results.isEmpty() ? 0 : results.get(0).seeds();
-        md.append(String.format(Locale.ROOT, "Seeds per scenario: %d. Truth = all items of the window. Intervals: 95 %%, at the"
-                + " action threshold 0.8 (review threshold 0.5). Cells: coverage of the published intervals"
-                + " (share of windows where the number is published) · mean width · bias.%n%n", seeds));
+        md.append(String.format(
+                Locale.ROOT,
+                "Seeds per scenario: %d. Truth = all items of the window. Intervals: 95 %%, at the"
+                        + " action threshold 0.8 (review threshold 0.5). Cells: coverage of the published intervals"
+                        + " (share of windows where the number is published) · mean width · bias.%n%n",
+                seeds));
 
-        md.append("### Intervals (Clopper–Pearson on the conservative n_eff, recall guard on audited misses and hits)\n\n");
+        md.append(
+                "### Intervals (Clopper–Pearson on the conservative n_eff, recall guard on audited misses and hits)\n\n");
         md.append("| scenario | items | labels | precision | recall | FPR |\n|---|---:|---:|---|---|---|\n");
         for (ScenarioResult r : results) {
-            md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %s | %s | %s |%n", r.scenario(), r.meanItems(),
-                    r.meanLabels(), cell(r.current(Metric.PRECISION)), cell(r.current(Metric.RECALL)),
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.0f | %.0f | %s | %s | %s |%n",
+                    r.scenario(),
+                    r.meanItems(),
+                    r.meanLabels(),
+                    cell(r.current(Metric.PRECISION)),
+                    cell(r.current(Metric.RECALL)),
                     cell(r.current(Metric.FALSE_POSITIVE_RATE))));
         }
 
-        md.append("\n### Before issue 11 on the same windows (Wilson on the linearised n_eff, recall from any 3 false negatives)\n\n");
+        md.append(
+                "\n### Before issue 11 on the same windows (Wilson on the linearised n_eff, recall from any 3 false negatives)\n\n");
         md.append("| scenario | precision | recall | FPR |\n|---|---|---|---|\n");
         for (ScenarioResult r : results) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", r.scenario(), shortCell(r.previous(Metric.PRECISION)),
-                    shortCell(r.previous(Metric.RECALL)), shortCell(r.previous(Metric.FALSE_POSITIVE_RATE))));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %s |%n",
+                    r.scenario(),
+                    shortCell(r.previous(Metric.PRECISION)),
+                    shortCell(r.previous(Metric.RECALL)),
+                    shortCell(r.previous(Metric.FALSE_POSITIVE_RATE))));
         }
 
         md.append("\n### Threshold recommendations (precision ≥ p at 95 % confidence)\n\n");
-        md.append("Now: Learn-then-Test fixed sequence from the top, level 0.05 / 5. Before: lowest edge whose one-sided"
-                + " Wilson bound meets p. Cells: share of windows with a recommendation · share of those meeting p"
-                + " (true precision ≥ p; with the count of those that miss it and by how much at most) · mean recall"
-                + " lost against the oracle threshold (the lowest threshold whose true precision, walking down from"
-                + " the top, stays ≥ p). \"need\": median"
-                + " \"≈ N more audited items\" of the windows without one.\n\n");
-        md.append("| scenario | p = 0.90 now | need | before | p = 0.95 now | need | before |\n|---|---|---:|---|---|---:|---|\n");
+        md.append(
+                "Now: Learn-then-Test fixed sequence from the top, level 0.05 / 5. Before: lowest edge whose one-sided"
+                        + " Wilson bound meets p. Cells: share of windows with a recommendation · share of those meeting p"
+                        + " (true precision ≥ p; with the count of those that miss it and by how much at most) · mean recall"
+                        + " lost against the oracle threshold (the lowest threshold whose true precision, walking down from"
+                        + " the top, stays ≥ p). \"need\": median"
+                        + " \"≈ N more audited items\" of the windows without one.\n\n");
+        md.append(
+                "| scenario | p = 0.90 now | need | before | p = 0.95 now | need | before |\n|---|---|---:|---|---|---:|---|\n");
         for (ScenarioResult r : results) {
             md.append("| ").append(r.scenario());
             for (int i = 0; i < QualitySimulation.OBLIGATIONS.length; i++) {
                 RecommendationStats now = r.currentRecommendation(i);
-                md.append(" | ").append(recommendation(now, r.seeds()))
-                        .append(" | ").append(Double.isNaN(now.medianAuditedItemsNeeded()) ? "–"
-                                : String.format(Locale.ROOT, "%.0f", now.medianAuditedItemsNeeded()))
-                        .append(" | ").append(recommendation(r.previousRecommendation(i), r.seeds()));
+                md.append(" | ")
+                        .append(recommendation(now, r.seeds()))
+                        .append(" | ")
+                        .append(
+                                Double.isNaN(now.medianAuditedItemsNeeded())
+                                        ? "–"
+                                        : String.format(Locale.ROOT, "%.0f", now.medianAuditedItemsNeeded()))
+                        .append(" | ")
+                        .append(recommendation(r.previousRecommendation(i), r.seeds()));
             }
             md.append(" |\n");
         }
 
-        List<ScenarioResult> pressured = results.stream().filter(r -> r.scenario().capacityShare() < 1.0).toList();
+        List<ScenarioResult> pressured =
+                results.stream().filter(r -> r.scenario().capacityShare() < 1.0).toList();
         if (!pressured.isEmpty()) {
             md.append("\n### Review capacity at 60 % of the queue's load\n\n");
             md.append("Audits: labelled audit samples / audits drawn at the configured rates. Coverage of the published"
                     + " intervals (share published); IPW bias of the point estimate over every window where it is"
                     + " defined, published or not, in units of its standard error.\n\n");
-            md.append("| scenario | labels | audits | max weight | precision cov · bias (SE) | recall cov · bias (SE) | FPR cov · bias (SE) |\n");
+            md.append(
+                    "| scenario | labels | audits | max weight | precision cov · bias (SE) | recall cov · bias (SE) | FPR cov · bias (SE) |\n");
             md.append("|---|---:|---:|---:|---|---|---|\n");
             for (ScenarioResult r : pressured) {
-                md.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f%% | %.0f | %s | %s | %s |%n", r.scenario(),
-                        r.meanLabels(), 100 * r.auditRatio(), r.maxWeight(), biasCell(r, Metric.PRECISION),
-                        biasCell(r, Metric.RECALL), biasCell(r, Metric.FALSE_POSITIVE_RATE)));
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %.0f | %.1f%% | %.0f | %s | %s | %s |%n",
+                        r.scenario(),
+                        r.meanLabels(),
+                        100 * r.auditRatio(),
+                        r.maxWeight(),
+                        biasCell(r, Metric.PRECISION),
+                        biasCell(r, Metric.RECALL),
+                        biasCell(r, Metric.FALSE_POSITIVE_RATE)));
             }
         }
         return md.toString();
@@ -217,8 +257,13 @@ public final class QualitySimulationReport {
         if (s.published() == 0) {
             return "withheld (0 %)";
         }
-        return String.format(Locale.ROOT, "%.1f%% (%.0f%%) · %.3f · %+.4f", 100 * s.coverage(), 100 * s.publishedShare(),
-                s.meanWidth(), s.bias());
+        return String.format(
+                Locale.ROOT,
+                "%.1f%% (%.0f%%) · %.3f · %+.4f",
+                100 * s.coverage(),
+                100 * s.publishedShare(),
+                s.meanWidth(),
+                s.bias());
     }
 
     private static String shortCell(MetricStats s) {
@@ -231,18 +276,27 @@ public final class QualitySimulationReport {
     private static String biasCell(ScenarioResult r, Metric metric) {
         MetricStats published = r.current(metric);
         MetricStats all = r.unguarded(metric);
-        String coverage = published.published() == 0 ? "withheld"
-                : String.format(Locale.ROOT, "%.1f%% (%.0f%%)", 100 * published.coverage(), 100 * published.publishedShare());
-        return String.format(Locale.ROOT, "%s · %+.4f (%.1f SE)", coverage, all.bias(), all.bias() / all.biasStandardError());
+        String coverage = published.published() == 0
+                ? "withheld"
+                : String.format(
+                        Locale.ROOT, "%.1f%% (%.0f%%)", 100 * published.coverage(), 100 * published.publishedShare());
+        return String.format(
+                Locale.ROOT, "%s · %+.4f (%.1f SE)", coverage, all.bias(), all.bias() / all.biasStandardError());
     }
 
     private static String recommendation(RecommendationStats s, int seeds) {
         if (s.recommended() == 0) {
             return "0 %";
         }
-        String misses = s.wrong() == 0 ? "" : String.format(Locale.ROOT, " (%d/%d miss p, by ≤ %.3f)", s.wrong(),
-                s.recommended(), s.worstMiss());
-        return String.format(Locale.ROOT, "%.1f%% · %.1f%%%s · %.3f", 100.0 * s.recommended() / seeds, 100 * s.correctShare(),
-                misses, s.meanRecallLost());
+        String misses = s.wrong() == 0
+                ? ""
+                : String.format(Locale.ROOT, " (%d/%d miss p, by ≤ %.3f)", s.wrong(), s.recommended(), s.worstMiss());
+        return String.format(
+                Locale.ROOT,
+                "%.1f%% · %.1f%%%s · %.3f",
+                100.0 * s.recommended() / seeds,
+                100 * s.correctShare(),
+                misses,
+                s.meanRecallLost());
     }
 }

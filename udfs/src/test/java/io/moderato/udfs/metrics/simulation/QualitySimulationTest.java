@@ -6,7 +6,6 @@ import io.moderato.udfs.metrics.simulation.Scenario.Admission;
 import io.moderato.udfs.metrics.simulation.ScenarioResult.Metric;
 import io.moderato.udfs.metrics.simulation.ScenarioResult.MetricStats;
 import io.moderato.udfs.metrics.simulation.ScenarioResult.RecommendationStats;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -49,19 +48,23 @@ class QualitySimulationTest {
         all.addAll(pressured);
         all.addAll(cumulative);
         System.out.print(QualitySimulationReport.tables(all));
-        System.out.printf("[quality simulation] %d + %d seeds per scenario in %.1f s%n", SEEDS, CUMULATIVE_SEEDS,
-                (System.nanoTime() - start) / 1e9);
+        System.out.printf(
+                "[quality simulation] %d + %d seeds per scenario in %.1f s%n",
+                SEEDS, CUMULATIVE_SEEDS, (System.nanoTime() - start) / 1e9);
     }
 
     @Test
     void publishedIntervalsShouldCoverTheTruthInEveryScenario() {
         List<ScenarioResult> audited = new ArrayList<>(windows);
-        audited.addAll(pressured.stream().filter(r -> r.scenario().admission() == Admission.AUDIT_FIRST).toList());
+        audited.addAll(pressured.stream()
+                .filter(r -> r.scenario().admission() == Admission.AUDIT_FIRST)
+                .toList());
         audited.addAll(cumulative);
         for (ScenarioResult r : audited) {
             for (Metric metric : Metric.values()) {
                 MetricStats s = r.current(metric);
-                assertMeetsTarget(s.covered(), s.published(), COVERAGE_TARGET, r.scenario() + " " + metric + " coverage");
+                assertMeetsTarget(
+                        s.covered(), s.published(), COVERAGE_TARGET, r.scenario() + " " + metric + " coverage");
             }
         }
     }
@@ -86,7 +89,10 @@ class QualitySimulationTest {
             for (int i = 0; i < QualitySimulation.OBLIGATIONS.length; i++) {
                 RecommendationStats s = r.currentRecommendation(i);
                 recommended += s.recommended();
-                assertMeetsTarget(s.recommended() - s.wrong(), s.recommended(), RECOMMENDATION_TARGET,
+                assertMeetsTarget(
+                        s.recommended() - s.wrong(),
+                        s.recommended(),
+                        RECOMMENDATION_TARGET,
                         r.scenario() + " p=" + QualitySimulation.OBLIGATIONS[i] + " recommendations meeting p");
             }
         }
@@ -106,7 +112,8 @@ class QualitySimulationTest {
                 assertThat(r.auditRatio()).as(r.scenario() + " audit share").isGreaterThanOrEqualTo(0.90);
                 for (Metric metric : Metric.values()) {
                     MetricStats s = r.unguarded(metric);
-                    assertThat(Math.abs(s.bias())).as(r.scenario() + " " + metric + " bias (SE " + s.biasStandardError() + ")")
+                    assertThat(Math.abs(s.bias()))
+                            .as(r.scenario() + " " + metric + " bias (SE " + s.biasStandardError() + ")")
                             .isLessThanOrEqualTo(2 * s.biasStandardError());
                 }
             } else {
@@ -120,7 +127,10 @@ class QualitySimulationTest {
     @Test
     void previousEstimatorsShouldFailWhereTheIssueFoundThemFailing() {
         // recall coverage far below 95 % in short windows with a 1 % ACTION audit
-        assertThat(find(windows, Scenario.of(300, 0.03, 0.05, 0.01)).previous(Metric.RECALL).coverage()).isLessThan(0.80);
+        assertThat(find(windows, Scenario.of(300, 0.03, 0.05, 0.01))
+                        .previous(Metric.RECALL)
+                        .coverage())
+                .isLessThan(0.80);
         // recommendations wrong in most windows that get one
         ScenarioResult r = find(windows, Scenario.of(1_000, 0.05, 0.05, 0.01));
         assertThat(r.previousRecommendation(0).recommended()).isGreaterThan(SEEDS / 10);
@@ -136,18 +146,24 @@ class QualitySimulationTest {
             return;
         }
         if (trials >= SMALL) {
-            assertThat((double) successes / trials).as(what + " (" + successes + "/" + trials + ")")
+            assertThat((double) successes / trials)
+                    .as(what + " (" + successes + "/" + trials + ")")
                     .isGreaterThanOrEqualTo(target);
             return;
         }
         int misses = trials - successes;
-        double pValue = misses == 0 ? 1.0
+        double pValue = misses == 0
+                ? 1.0
                 : 1.0 - new BinomialDistribution(null, trials, 1.0 - target).cumulativeProbability(misses - 1);
-        assertThat(pValue).as(what + " (" + successes + "/" + trials + "), binomial p").isGreaterThanOrEqualTo(0.01);
+        assertThat(pValue)
+                .as(what + " (" + successes + "/" + trials + "), binomial p")
+                .isGreaterThanOrEqualTo(0.01);
     }
 
     private static ScenarioResult find(List<ScenarioResult> results, Scenario scenario) {
-        return results.stream().filter(r -> r.scenario().equals(scenario)).findFirst()
+        return results.stream()
+                .filter(r -> r.scenario().equals(scenario))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no scenario " + scenario));
     }
 }

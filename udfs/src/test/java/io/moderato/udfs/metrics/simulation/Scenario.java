@@ -17,8 +17,13 @@ import java.util.Locale;
  * @param capacityShare the queue's capacity per minute as a share of its expected arrivals; 1 = no pressure
  * @param admission how candidates are admitted when capacity binds
  */
-public record Scenario(int windowLabels, double prevalence, double allowAudit, double actionAudit,
-                       double capacityShare, Admission admission) {
+public record Scenario(
+        int windowLabels,
+        double prevalence,
+        double allowAudit,
+        double actionAudit,
+        double capacityShare,
+        Admission admission) {
 
     /** The admission rule of the review queue. */
     public enum Admission {
@@ -31,8 +36,11 @@ public record Scenario(int windowLabels, double prevalence, double allowAudit, d
     }
 
     public Scenario {
-        if (windowLabels < 1 || !(prevalence > 0 && prevalence < 1) || !(allowAudit > 0 && allowAudit <= 1)
-                || !(actionAudit > 0 && actionAudit <= 1) || !(capacityShare > 0 && capacityShare <= 1)) {
+        if (windowLabels < 1
+                || !(prevalence > 0 && prevalence < 1)
+                || !(allowAudit > 0 && allowAudit <= 1)
+                || !(actionAudit > 0 && actionAudit <= 1)
+                || !(capacityShare > 0 && capacityShare <= 1)) {
             throw new IllegalArgumentException("bad scenario " + windowLabels + ", " + prevalence + ", " + allowAudit
                     + ", " + actionAudit + ", " + capacityShare);
         }
@@ -48,18 +56,29 @@ public record Scenario(int windowLabels, double prevalence, double allowAudit, d
 
     /** Items per window so that the expected label count (without capacity pressure) is {@link #windowLabels}. */
     public int items(ScoreWorld world) {
-        double labelledShare = world.reviewShare(prevalence) + world.actionShare(prevalence) * actionAudit
+        double labelledShare = world.reviewShare(prevalence)
+                + world.actionShare(prevalence) * actionAudit
                 + world.allowShare(prevalence) * allowAudit;
         return (int) Math.round(windowLabels / labelledShare);
     }
 
     /** A stable, readable name, e.g. "300 labels, prev 3%, audit 5%/1%" (ALLOW/ACTION rates). */
     public String name() {
-        String base = String.format(Locale.ROOT, "%d labels, prev %s, audit %s/%s", windowLabels, percent(prevalence),
-                percent(allowAudit), percent(actionAudit));
-        return admission == Admission.ALL ? base
-                : base + String.format(Locale.ROOT, ", capacity %s (%s)", percent(capacityShare),
-                        admission == Admission.SHARED ? "shared" : "audit first");
+        String base = String.format(
+                Locale.ROOT,
+                "%d labels, prev %s, audit %s/%s",
+                windowLabels,
+                percent(prevalence),
+                percent(allowAudit),
+                percent(actionAudit));
+        return admission == Admission.ALL
+                ? base
+                : base
+                        + String.format(
+                                Locale.ROOT,
+                                ", capacity %s (%s)",
+                                percent(capacityShare),
+                                admission == Admission.SHARED ? "shared" : "audit first");
     }
 
     private static String percent(double x) {

@@ -1,7 +1,6 @@
 package io.moderato.udfs.metrics.simulation;
 
 import io.moderato.udfs.metrics.ProportionEstimate;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -10,7 +9,11 @@ import java.util.List;
 public final class ScenarioResult {
 
     /** The three published rates, in table order. */
-    public enum Metric { PRECISION, RECALL, FALSE_POSITIVE_RATE }
+    public enum Metric {
+        PRECISION,
+        RECALL,
+        FALSE_POSITIVE_RATE
+    }
 
     final Scenario scenario;
     int seeds;
@@ -22,6 +25,7 @@ public final class ScenarioResult {
     final MetricStats[] previous = {new MetricStats(), new MetricStats(), new MetricStats()};
     /** The IPW point estimates with no guard: their bias is the estimator's, not the guard's selection. */
     final MetricStats[] unguarded = {new MetricStats(), new MetricStats(), new MetricStats()};
+
     final RecommendationStats[] currentRecommendations;
     final RecommendationStats[] previousRecommendations;
 

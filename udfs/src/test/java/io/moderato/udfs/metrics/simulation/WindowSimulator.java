@@ -6,7 +6,6 @@ import io.moderato.udfs.decision.ReviewAdmission;
 import io.moderato.udfs.decision.ReviewPriority;
 import io.moderato.udfs.metrics.WeightedConfusion;
 import io.moderato.udfs.metrics.WeightedScoreHistogram;
-
 import java.util.SplittableRandom;
 
 /**
@@ -67,7 +66,8 @@ public final class WindowSimulator {
             Admission admission = switch (scenario.admission()) {
                 case ALL -> new Admission(true, 1.0);
                 case SHARED -> shared.admit(eventTime, priority, capacityDraw, capacity);
-                case AUDIT_FIRST -> ReviewAdmission.admit(routed, audits, audit, eventTime, priority, capacityDraw, capacity);
+                case AUDIT_FIRST ->
+                    ReviewAdmission.admit(routed, audits, audit, eventTime, priority, capacityDraw, capacity);
             };
             if (!admission.admitted()) {
                 continue;
@@ -79,8 +79,11 @@ public final class WindowSimulator {
 
     /** The queue's capacity: the scenario's share of its expected arrivals per minute (routed + audits). */
     private int capacityPerMinute(Scenario s, int items) {
-        double perMinute = items / 60.0 * (world.reviewShare(s.prevalence())
-                + world.actionShare(s.prevalence()) * s.actionAudit() + world.allowShare(s.prevalence()) * s.allowAudit());
+        double perMinute = items
+                / 60.0
+                * (world.reviewShare(s.prevalence())
+                        + world.actionShare(s.prevalence()) * s.actionAudit()
+                        + world.allowShare(s.prevalence()) * s.allowAudit());
         return (int) Math.max(1, Math.round(s.capacityShare() * perMinute));
     }
 
