@@ -34,6 +34,8 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
+import static io.moderato.models.text.TrainerArgs.arg;
+
 /**
  * Trains {@code text-spam} 2.x, a calibrated spam head for e-mail <em>and</em> short comments: the SpamAssassin
  * groups of 1.0.0 (fetched, never committed) together with the YouTube Spam Collection videos committed under
@@ -345,9 +347,5 @@ public final class ShortTextSpamTrainer {
                         + "-fold cross-validation inside train, fold k = k-th training video + a stratified third of the e-mails"
                         + " (chat tweets, when used, are training data in every fold and never scored)",
                 seed, counts);
-    }
-
-    private static String arg(String[] args, int i, String fallback) {
-        return args.length > i && !args[i].isBlank() ? args[i] : fallback;
     }
 }

@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
+import static io.moderato.models.text.TrainerArgs.arg;
+
 /**
  * Trains the {@code text-spam} model reproducibly: SpamAssassin groups {@code easy-ham-1} and
  * {@code spam-1} → {@link EmailText} (Subject + decoded body) → seeded stratified 80/20 split →
@@ -327,9 +329,5 @@ public final class TextSpamTrainer {
             out[i] = values[i];
         }
         return out;
-    }
-
-    private static String arg(String[] args, int i, String fallback) {
-        return args.length > i && !args[i].isBlank() ? args[i] : fallback;
     }
 }
