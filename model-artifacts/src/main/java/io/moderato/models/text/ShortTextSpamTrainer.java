@@ -1,5 +1,7 @@
 package io.moderato.models.text;
 
+import static io.moderato.models.text.TrainerArgs.arg;
+
 import io.moderato.models.data.DavidsonTweets;
 import io.moderato.models.data.YouTubeComments;
 import io.moderato.models.eval.HeadEvaluation;
@@ -9,7 +11,6 @@ import io.moderato.models.onnx.LinearHeadOnnxExporter;
 import io.moderato.models.train.LinearTextTrainer;
 import io.moderato.models.train.Recipe;
 import io.moderato.models.train.TextModelRelease;
-import io.moderato.models.train.ThresholdChoice;
 import io.moderato.models.train.TrainingText;
 import io.moderato.models.tribuo.BinaryLogisticRegression;
 import io.moderato.udfs.model.Calibration;
@@ -158,34 +159,8 @@ public final class ShortTextSpamTrainer {
             Path baselineRoot,
             Consumer<String> log)
             throws IOException {
-        StratifiedSplit.Parts<SpamCorpus.Message> emailSplit = StratifiedSplit.split(
-                emails, SpamCorpus.Message::spam, SpamCorpus.Message::id, TextSpamTrainer.VALIDATION_FRACTION, seed);
-        List<String> videos = YouTubeComments.videos(data);
-        String heldOut = heldOutVideo(videos, seed);
-        List<String> trainVideos =
-                videos.stream().filter(v -> !v.equals(heldOut)).toList();
-        List<YouTubeComments.Comment> trainComments = YouTubeComments.load(data, trainVideos);
-        List<YouTubeComments.Comment> validationComments = YouTubeComments.load(data, List.of(heldOut));
-        log.accept("e-mails (seed " + seed + "): train " + emailSplit.first().size() + ", validation "
-                + emailSplit.second().size()
-                + "; comments: train videos " + trainVideos + " (" + trainComments.size() + "), validation video "
-                + heldOut
-                + " (" + validationComments.size() + ")");
-
-        List<List<DavidsonTweets.Tweet>> chat = chatTweets(data, seed);
-        List<Item> train = new ArrayList<>();
-        emailSplit.first().forEach(m -> train.add(new Item(m.id(), EMAIL, m.text(), m.spam())));
-        trainComments.forEach(c -> train.add(new Item(c.id(), c.video(), c.text(), c.spam())));
-        chat.get(0).forEach(t -> train.add(new Item("davidson/" + t.id(), TWEETS, t.text(), false)));
-        int[] emailFolds = StratifiedSplit.folds(
-                emailSplit.first(), SpamCorpus.Message::spam, SpamCorpus.Message::id, FOLDS, seed);
-        int[] folds = new int[train.size()];
-        for (int i = 0; i < train.size(); i++) {
-            String source = train.get(i).source();
-            folds[i] = i < emailFolds.length
-                    ? emailFolds[i]
-                    : source.equals(TWEETS) ? LinearTextTrainer.TRAINING_ONLY : trainVideos.indexOf(source);
-        }
+        Sources sources = Sources.load(emails, data, seed, log);
+        List<Item> train = sources.trainItems();
         List<TrainingText> trainTexts = train.stream()
                 .map(t -> TrainingText.hard(
                         t.id(),
@@ -193,53 +168,39 @@ public final class ShortTextSpamTrainer {
                         t.source().equals(EMAIL) || t.source().equals(TWEETS) ? t.source() : COMMENTS,
                         t.spam()))
                 .toList();
-        LinearTextTrainer.Selection selection = LinearTextTrainer.select(trainTexts, folds, recipes, seed, log);
+        LinearTextTrainer.Selection selection =
+                LinearTextTrainer.select(trainTexts, sources.folds(train, seed), recipes, seed, log);
         Recipe recipe = selection.recipe();
-        boolean[] trainLabels = selection.labels()[0];
-        ThresholdChoice.Choice review = ThresholdChoice.bestF1(selection.oofCalibrated()[0], trainLabels);
-        ThresholdChoice.Choice action = ThresholdChoice.precisionObligation(
-                selection.oofCalibrated()[0], trainLabels, ACTION_PRECISION, ACTION_CONFIDENCE, ACTION_FLOOR);
-        Map<String, Double> thresholds = new TreeMap<>(Map.of(
-                POLICY + ".review",
-                review.threshold(),
-                POLICY + ".action",
-                Math.max(review.threshold(), action.threshold())));
-        log.accept("review " + review.describe() + "; action " + action.describe());
+        HeadThresholds chosen = HeadThresholds.choose(
+                selection.oofCalibrated()[0], selection.labels()[0], ACTION_PRECISION, ACTION_CONFIDENCE, ACTION_FLOOR);
+        Map<String, Double> thresholds = new TreeMap<>();
+        chosen.putInto(thresholds, POLICY);
+        log.accept(chosen.describe());
 
         TextFeaturizer featurizer = new TextFeaturizer(recipe.featurizer());
         List<SparseVector> features = LinearTextTrainer.featurize(featurizer, trainTexts, "train", log);
         log.accept("training the final model: " + recipe.describe());
         LinearTextTrainer.Heads heads =
                 LinearTextTrainer.fit(features, trainTexts, null, recipe, seed, NAME + " e-mail + comment train split");
-        Calibration calibration = selection.calibrations()[0];
-
-        List<String> commentTexts =
-                validationComments.stream().map(YouTubeComments.Comment::text).toList();
-        List<String> emailTexts =
-                emailSplit.second().stream().map(SpamCorpus.Message::text).toList();
+        Calibration[] calibration = {selection.calibrations()[0]};
         List<SpamCorpus.Message> emailSample = StratifiedSplit.sample(
-                emailSplit.second(), SpamCorpus.Message::spam, SpamCorpus.Message::id, PARITY_EMAILS, seed);
-        List<String> emailSampleTexts = emailSample.stream()
-                .map(m -> TextSpamTrainer.truncate(m.text(), PARITY_MAX_CHARS))
-                .toList();
+                sources.emailSplit().second(), SpamCorpus.Message::spam, SpamCorpus.Message::id, PARITY_EMAILS, seed);
+        ValidationTexts texts = new ValidationTexts(sources, emailSample);
+        double[] expectedComments = CalibratedScores.of(heads, featurizer, calibration, texts.comments())[0];
+        double[] expectedSample = CalibratedScores.of(heads, featurizer, calibration, texts.emailSample())[0];
 
         Provenance provenance = provenance(
                 data,
-                emailSplit,
-                trainVideos,
-                heldOut,
-                trainComments,
-                validationComments,
+                sources,
                 seed,
                 heads.knownFeatures(),
-                recipe.weightOf(TWEETS) > 0 ? chat.get(0).size() : 0,
-                chat.get(1).size());
+                recipe.weightOf(TWEETS) > 0 ? sources.chat().get(0).size() : 0);
         TextModelRelease.Spec spec = new TextModelRelease.Spec(
                 NAME,
                 version,
                 List.of(POLICY),
                 recipe.featurizer(),
-                new Calibration[] {calibration},
+                calibration,
                 thresholds,
                 provenance,
                 "Tribuo logistic regression on udfs TextFeaturizer"
@@ -248,42 +209,160 @@ public final class ShortTextSpamTrainer {
                         + "' chosen by cross-validation inside the training data (folds: one"
                         + " training video + a third of the training e-mails). See MODEL_CARD.md.");
         LinearHeadOnnxExporter head = heads.export();
+        Validation v = validate(spec, head, sources, emailSample, texts, expectedComments, expectedSample, log);
+        Baseline baseline = baseline(baselineRoot, sources, texts);
+        ModelManifest manifest =
+                TextModelRelease.manifest(spec, TextModelRelease.histograms(v.servedComments()), v.metrics());
+        log.accept(String.format(
+                Locale.ROOT,
+                "validation: comments ROC-AUC %.4f ECE %.4f; e-mail ROC-AUC %.4f ECE %.4f (1.0.0: %.4f)",
+                v.evaluations().get(COMMENTS).rocAuc().value(),
+                v.evaluations().get(COMMENTS).expectedCalibrationError().value(),
+                v.evaluations().get(EMAIL).rocAuc().value(),
+                v.evaluations().get(EMAIL).expectedCalibrationError().value(),
+                baseline.evaluations().get(EMAIL).rocAuc().value()));
+
+        List<TextModelRelease.ParityRow> parity =
+                parityRows(sources, expectedComments, emailSample, texts, expectedSample, seed);
+        String card = ShortTextSpamModelCard.render(
+                manifest,
+                selection,
+                chosen.review(),
+                chosen.action(),
+                v.evaluations(),
+                baseline.evaluations(),
+                v.probes(),
+                baseline.probes(),
+                sources.heldOut(),
+                sources.trainVideos());
+        return new TextModelRelease.Trained(manifest, card, head, parity);
+    }
+
+    /**
+     * The data of one run: e-mails split as for 1.0.0, comments split by video (one held out whole), and the Davidson
+     * "neither" tweets split as for text-abuse ({@link #chatTweets}).
+     */
+    private record Sources(
+            StratifiedSplit.Parts<SpamCorpus.Message> emailSplit,
+            String heldOut,
+            List<String> trainVideos,
+            List<YouTubeComments.Comment> trainComments,
+            List<YouTubeComments.Comment> validationComments,
+            List<List<DavidsonTweets.Tweet>> chat) {
+
+        static Sources load(List<SpamCorpus.Message> emails, Path data, long seed, Consumer<String> log) {
+            StratifiedSplit.Parts<SpamCorpus.Message> emailSplit = StratifiedSplit.split(
+                    emails,
+                    SpamCorpus.Message::spam,
+                    SpamCorpus.Message::id,
+                    TextSpamTrainer.VALIDATION_FRACTION,
+                    seed);
+            List<String> videos = YouTubeComments.videos(data);
+            String heldOut = heldOutVideo(videos, seed);
+            List<String> trainVideos =
+                    videos.stream().filter(v -> !v.equals(heldOut)).toList();
+            List<YouTubeComments.Comment> trainComments = YouTubeComments.load(data, trainVideos);
+            List<YouTubeComments.Comment> validationComments = YouTubeComments.load(data, List.of(heldOut));
+            log.accept(
+                    "e-mails (seed " + seed + "): train " + emailSplit.first().size() + ", validation "
+                            + emailSplit.second().size()
+                            + "; comments: train videos " + trainVideos + " (" + trainComments.size()
+                            + "), validation video " + heldOut
+                            + " (" + validationComments.size() + ")");
+            return new Sources(
+                    emailSplit, heldOut, trainVideos, trainComments, validationComments, chatTweets(data, seed));
+        }
+
+        /** Training e-mails, then the training videos' comments, then text-abuse's training "neither" tweets as ham. */
+        List<Item> trainItems() {
+            List<Item> train = new ArrayList<>();
+            emailSplit.first().forEach(m -> train.add(new Item(m.id(), EMAIL, m.text(), m.spam())));
+            trainComments.forEach(c -> train.add(new Item(c.id(), c.video(), c.text(), c.spam())));
+            chat.get(0).forEach(t -> train.add(new Item("davidson/" + t.id(), TWEETS, t.text(), false)));
+            return train;
+        }
+
+        /** Fold k: a stratified third of the e-mails and the k-th training video; tweets train in every fold. */
+        int[] folds(List<Item> train, long seed) {
+            int[] emailFolds = StratifiedSplit.folds(
+                    emailSplit.first(), SpamCorpus.Message::spam, SpamCorpus.Message::id, FOLDS, seed);
+            int[] folds = new int[train.size()];
+            for (int i = 0; i < train.size(); i++) {
+                String source = train.get(i).source();
+                folds[i] = i < emailFolds.length
+                        ? emailFolds[i]
+                        : source.equals(TWEETS) ? LinearTextTrainer.TRAINING_ONLY : trainVideos.indexOf(source);
+            }
+            return folds;
+        }
+    }
+
+    /** The validation texts: the held-out video's comments, the validation e-mails, the truncated e-mail sample. */
+    private record ValidationTexts(List<String> comments, List<String> emails, List<String> emailSample) {
+
+        ValidationTexts(Sources sources, List<SpamCorpus.Message> emailSample) {
+            this(
+                    sources.validationComments().stream()
+                            .map(YouTubeComments.Comment::text)
+                            .toList(),
+                    sources.emailSplit().second().stream()
+                            .map(SpamCorpus.Message::text)
+                            .toList(),
+                    emailSample.stream()
+                            .map(m -> TextSpamTrainer.truncate(m.text(), PARITY_MAX_CHARS))
+                            .toList());
+        }
+    }
+
+    /** What the validation data says about the staged model, scored through the serving path. */
+    private record Validation(
+            Map<String, double[]> servedComments,
+            Map<String, HeadEvaluation> evaluations,
+            Map<String, Double> metrics,
+            Map<String, Double> probes) {}
+
+    /** text-spam 1.0.0 on the same validation data and probes (the card's comparison). */
+    private record Baseline(Map<String, HeadEvaluation> evaluations, Map<String, Double> probes) {}
+
+    /** Stages the model, checks serving parity on the held-out video and the e-mail sample, then evaluates. */
+    private static Validation validate(
+            TextModelRelease.Spec spec,
+            LinearHeadOnnxExporter head,
+            Sources sources,
+            List<SpamCorpus.Message> emailSample,
+            ValidationTexts texts,
+            double[] expectedComments,
+            double[] expectedSample,
+            Consumer<String> log)
+            throws IOException {
         ModelManifest provisional = TextModelRelease.manifest(spec, Map.of(), Map.of());
+        List<SpamCorpus.Message> validationEmails = sources.emailSplit().second();
         Map<String, Double> metrics = new TreeMap<>();
         Map<String, HeadEvaluation> evaluations = new LinkedHashMap<>();
-        Map<String, HeadEvaluation> baseline = new LinkedHashMap<>();
-        Map<String, double[]> servedComments;
-        double[] expectedSample;
         Map<String, Double> probes = new LinkedHashMap<>();
-        Map<String, Double> baselineProbes = new LinkedHashMap<>();
         try (TextModelRelease.Staged staged = TextModelRelease.stage(spec, head)) {
-            servedComments = TextModelRelease.checkParity(
-                    staged.scorer(),
-                    commentTexts,
-                    new double[][] {expected(heads, featurizer, calibration, commentTexts)},
-                    "the held-out video",
-                    log);
-            expectedSample = expected(heads, featurizer, calibration, emailSampleTexts);
+            Map<String, double[]> servedComments = TextModelRelease.checkParity(
+                    staged.scorer(), texts.comments(), new double[][] {expectedComments}, "the held-out video", log);
             Map<String, double[]> servedSample = TextModelRelease.checkParity(
                     staged.scorer(),
-                    emailSampleTexts,
+                    texts.emailSample(),
                     new double[][] {expectedSample},
                     "the e-mail parity sample",
                     log);
-            Map<String, double[]> servedEmails = ModelEvaluation.score(staged.scorer(), emailTexts, log);
+            Map<String, double[]> servedEmails = ModelEvaluation.score(staged.scorer(), texts.emails(), log);
             evaluations.put(
                     COMMENTS,
                     evaluate(
                             provisional,
                             servedComments.get(POLICY),
-                            spamFlags(validationComments),
-                            "CLASS = 1 (comment spam), video " + heldOut));
+                            spamFlags(sources.validationComments()),
+                            "CLASS = 1 (comment spam), video " + sources.heldOut()));
             evaluations.put(
                     EMAIL,
                     evaluate(
                             provisional,
                             servedEmails.get(POLICY),
-                            emailFlags(emailSplit.second()),
+                            emailFlags(validationEmails),
                             "spam-1 e-mail (validation split of easy-ham-1 + spam-1)"));
             evaluations.put(
                     EMAIL_SAMPLE,
@@ -293,47 +372,56 @@ public final class ShortTextSpamTrainer {
                             emailFlags(emailSample),
                             "spam-1 e-mail (committed parity sample, first " + PARITY_MAX_CHARS + " characters)"));
             evaluations.forEach((set, e) -> metrics.putAll(e.figures(POLICY + "." + set)));
-            for (String probe : ShortTextSpamModelCard.PROBES) {
-                probes.put(probe, (double)
-                        staged.scorer().scoreTexts(List.of(probe)).probability(0, 0));
-            }
-            metrics.putAll(chatFlagRates(provisional, staged.scorer(), chat.get(1)));
-            try (ModelRegistry registry = ModelRegistry.open(baselineSource(baselineRoot))) {
-                ModelManifest v1 = registry.manifest(NAME, TextSpamTrainer.DEFAULT_VERSION);
-                TextScorer old = registry.textScorer(NAME, TextSpamTrainer.DEFAULT_VERSION);
-                baseline.put(
-                        COMMENTS,
-                        evaluate(
-                                v1,
-                                ModelEvaluation.score(old, commentTexts, m -> {})
-                                        .get(POLICY),
-                                spamFlags(validationComments),
-                                "CLASS = 1 (comment spam), video " + heldOut));
-                baseline.put(
-                        EMAIL,
-                        evaluate(
-                                v1,
-                                ModelEvaluation.score(old, emailTexts, m -> {}).get(POLICY),
-                                emailFlags(emailSplit.second()),
-                                "spam-1 e-mail (validation split of easy-ham-1 + spam-1)"));
-                for (String probe : ShortTextSpamModelCard.PROBES) {
-                    baselineProbes.put(
-                            probe, (double) old.scoreTexts(List.of(probe)).probability(0, 0));
-                }
-            }
+            probes.putAll(probeScores(staged.scorer()));
+            metrics.putAll(
+                    chatFlagRates(provisional, staged.scorer(), sources.chat().get(1)));
+            return new Validation(servedComments, evaluations, metrics, probes);
         }
-        ModelManifest manifest = TextModelRelease.manifest(spec, TextModelRelease.histograms(servedComments), metrics);
-        log.accept(String.format(
-                Locale.ROOT,
-                "validation: comments ROC-AUC %.4f ECE %.4f; e-mail ROC-AUC %.4f ECE %.4f (1.0.0: %.4f)",
-                evaluations.get(COMMENTS).rocAuc().value(),
-                evaluations.get(COMMENTS).expectedCalibrationError().value(),
-                evaluations.get(EMAIL).rocAuc().value(),
-                evaluations.get(EMAIL).expectedCalibrationError().value(),
-                baseline.get(EMAIL).rocAuc().value()));
+    }
 
+    private static Baseline baseline(Path baselineRoot, Sources sources, ValidationTexts texts) {
+        Map<String, HeadEvaluation> evaluations = new LinkedHashMap<>();
+        try (ModelRegistry registry = ModelRegistry.open(baselineSource(baselineRoot))) {
+            ModelManifest v1 = registry.manifest(NAME, TextSpamTrainer.DEFAULT_VERSION);
+            TextScorer old = registry.textScorer(NAME, TextSpamTrainer.DEFAULT_VERSION);
+            evaluations.put(
+                    COMMENTS,
+                    evaluate(
+                            v1,
+                            ModelEvaluation.score(old, texts.comments(), m -> {})
+                                    .get(POLICY),
+                            spamFlags(sources.validationComments()),
+                            "CLASS = 1 (comment spam), video " + sources.heldOut()));
+            evaluations.put(
+                    EMAIL,
+                    evaluate(
+                            v1,
+                            ModelEvaluation.score(old, texts.emails(), m -> {}).get(POLICY),
+                            emailFlags(sources.emailSplit().second()),
+                            "spam-1 e-mail (validation split of easy-ham-1 + spam-1)"));
+            return new Baseline(evaluations, probeScores(old));
+        }
+    }
+
+    /** {@link ShortTextSpamModelCard#PROBES} scored one at a time, in their order. */
+    private static Map<String, Double> probeScores(TextScorer scorer) {
+        Map<String, Double> probes = new LinkedHashMap<>();
+        for (String probe : ShortTextSpamModelCard.PROBES) {
+            probes.put(probe, (double) scorer.scoreTexts(List.of(probe)).probability(0, 0));
+        }
+        return probes;
+    }
+
+    /** Sampled comments of the held-out video, then the sampled e-mails, each with the trainer's probability. */
+    private static List<TextModelRelease.ParityRow> parityRows(
+            Sources sources,
+            double[] expectedComments,
+            List<SpamCorpus.Message> emailSample,
+            ValidationTexts texts,
+            double[] expectedSample,
+            long seed) {
         List<TextModelRelease.ParityRow> parity = new ArrayList<>();
-        double[] expectedComments = expected(heads, featurizer, calibration, commentTexts);
+        List<YouTubeComments.Comment> validationComments = sources.validationComments();
         List<YouTubeComments.Comment> commentSample = StratifiedSplit.sample(
                 validationComments, YouTubeComments.Comment::spam, YouTubeComments.Comment::id, PARITY_COMMENTS, seed);
         for (YouTubeComments.Comment c : commentSample) {
@@ -346,20 +434,9 @@ public final class ShortTextSpamTrainer {
         for (int i = 0; i < emailSample.size(); i++) {
             SpamCorpus.Message m = emailSample.get(i);
             parity.add(new TextModelRelease.ParityRow(
-                    m.id(), m.spam() ? "spam" : "ham", emailSampleTexts.get(i), Map.of(POLICY, expectedSample[i])));
+                    m.id(), m.spam() ? "spam" : "ham", texts.emailSample().get(i), Map.of(POLICY, expectedSample[i])));
         }
-        String card = ShortTextSpamModelCard.render(
-                manifest,
-                selection,
-                review,
-                action,
-                evaluations,
-                baseline,
-                probes,
-                baselineProbes,
-                heldOut,
-                trainVideos);
-        return new TextModelRelease.Trained(manifest, card, head, parity);
+        return parity;
     }
 
     /**
@@ -401,16 +478,6 @@ public final class ShortTextSpamTrainer {
         return out;
     }
 
-    /** The trainer's calibrated probabilities (Tribuo, then the manifest's calibration as serving applies it). */
-    private static double[] expected(
-            LinearTextTrainer.Heads heads, TextFeaturizer featurizer, Calibration calibration, List<String> texts) {
-        double[] out = new double[texts.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = calibration.apply((float) heads.probabilities(featurizer.featurize(texts.get(i)))[0]);
-        }
-        return out;
-    }
-
     private static ModelSource baselineSource(Path root) {
         return root != null
                         && java.nio.file.Files.isDirectory(root.resolve(NAME).resolve(TextSpamTrainer.DEFAULT_VERSION))
@@ -418,17 +485,12 @@ public final class ShortTextSpamTrainer {
                 : ModelSource.classpath("models");
     }
 
-    private static Provenance provenance(
-            Path data,
-            StratifiedSplit.Parts<SpamCorpus.Message> emails,
-            List<String> trainVideos,
-            String heldOut,
-            List<YouTubeComments.Comment> trainComments,
-            List<YouTubeComments.Comment> validationComments,
-            long seed,
-            int knownFeatures,
-            int trainTweets,
-            int heldOutTweets) {
+    private static Provenance provenance(Path data, Sources sources, long seed, int knownFeatures, int trainTweets) {
+        StratifiedSplit.Parts<SpamCorpus.Message> emails = sources.emailSplit();
+        List<YouTubeComments.Comment> trainComments = sources.trainComments();
+        List<YouTubeComments.Comment> validationComments = sources.validationComments();
+        String heldOut = sources.heldOut();
+        int heldOutTweets = sources.chat().get(1).size();
         Map<String, Integer> counts = new TreeMap<>();
         counts.put("train.email.ham", (int)
                 emails.first().stream().filter(m -> !m.spam()).count());
@@ -451,7 +513,7 @@ public final class ShortTextSpamTrainer {
         counts.put("train.tweets.ham", trainTweets);
         counts.put("chat_proxy.tweets", heldOutTweets);
         List<String> groups = new ArrayList<>(TextSpamTrainer.TRAINING_GROUPS);
-        trainVideos.forEach(v -> groups.add(YouTubeComments.FOLDER + "/" + v));
+        sources.trainVideos().forEach(v -> groups.add(YouTubeComments.FOLDER + "/" + v));
         if (trainTweets > 0) {
             groups.add(DavidsonTweets.FOLDER + " \"neither\" tweets of text-abuse's training split (as ham)");
         }
@@ -482,9 +544,5 @@ public final class ShortTextSpamTrainer {
                         + " (chat tweets, when used, are training data in every fold and never scored)",
                 seed,
                 counts);
-    }
-
-    private static String arg(String[] args, int i, String fallback) {
-        return args.length > i && !args[i].isBlank() ? args[i] : fallback;
     }
 }

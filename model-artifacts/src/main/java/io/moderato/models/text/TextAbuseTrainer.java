@@ -1,5 +1,7 @@
 package io.moderato.models.text;
 
+import static io.moderato.models.text.TrainerArgs.arg;
+
 import io.moderato.models.data.DavidsonTweets;
 import io.moderato.models.eval.HeadEvaluation;
 import io.moderato.models.eval.ModelEvaluation;
@@ -106,13 +108,9 @@ public final class TextAbuseTrainer {
 
     public static TextModelRelease.Trained train(
             Path data, String version, long seed, List<Recipe> recipes, Consumer<String> log) throws IOException {
-        List<DavidsonTweets.Tweet> tweets = DavidsonTweets.load(data);
-        StratifiedSplit.Parts<DavidsonTweets.Tweet> split = StratifiedSplit.splitBy(
-                tweets, DavidsonTweets.Tweet::majority, DavidsonTweets.Tweet::id, VALIDATION_FRACTION, seed);
+        StratifiedSplit.Parts<DavidsonTweets.Tweet> split = split(data, seed, log);
         List<DavidsonTweets.Tweet> train = split.first();
         List<DavidsonTweets.Tweet> validation = split.second();
-        log.accept("split (seed " + seed + "): train " + train.size() + " " + classCounts(train) + ", validation "
-                + validation.size() + " " + classCounts(validation));
 
         List<TrainingText> trainTexts =
                 train.stream().map(TextAbuseTrainer::trainingText).toList();
@@ -120,47 +118,17 @@ public final class TextAbuseTrainer {
                 StratifiedSplit.folds(train, DavidsonTweets.Tweet::majority, DavidsonTweets.Tweet::id, FOLDS, seed);
         LinearTextTrainer.Selection selection = LinearTextTrainer.select(trainTexts, folds, recipes, seed, log);
         Recipe recipe = selection.recipe();
-        boolean[][] trainLabels = selection.labels();
-
-        Map<String, ThresholdChoice.Choice> review = new LinkedHashMap<>();
-        Map<String, ThresholdChoice.Choice> action = new LinkedHashMap<>();
-        Map<String, Double> thresholds = new TreeMap<>();
-        for (int h = 0; h < POLICIES.size(); h++) {
-            String policy = POLICIES.get(h);
-            review.put(policy, ThresholdChoice.bestF1(selection.oofCalibrated()[h], trainLabels[h]));
-            action.put(
-                    policy,
-                    ThresholdChoice.precisionObligation(
-                            selection.oofCalibrated()[h],
-                            trainLabels[h],
-                            ACTION_PRECISION,
-                            ACTION_CONFIDENCE,
-                            ACTION_FLOOR));
-            thresholds.put(policy + ".review", review.get(policy).threshold());
-            thresholds.put(
-                    policy + ".action",
-                    Math.max(review.get(policy).threshold(), action.get(policy).threshold()));
-            log.accept(policy + ": review " + review.get(policy).describe() + "; action "
-                    + action.get(policy).describe());
-        }
+        Map<String, HeadThresholds> chosen = chooseThresholds(selection, log);
 
         TextFeaturizer featurizer = new TextFeaturizer(recipe.featurizer());
-        List<SparseVector> trainFeatures = LinearTextTrainer.featurize(featurizer, trainTexts, "train", log);
-        log.accept("training the final model on all " + train.size() + " training tweets: " + recipe.describe());
-        LinearTextTrainer.Heads heads =
-                LinearTextTrainer.fit(trainFeatures, trainTexts, null, recipe, seed, NAME + " Davidson train split");
+        LinearTextTrainer.Heads heads = fitFinal(featurizer, trainTexts, recipe, seed, log);
         Calibration[] calibrations = selection.calibrations();
-
         List<String> validationTexts =
                 validation.stream().map(DavidsonTweets.Tweet::text).toList();
-        double[][] expected = new double[POLICIES.size()][validation.size()];
-        for (int i = 0; i < validation.size(); i++) {
-            double[] raw = heads.probabilities(featurizer.featurize(validationTexts.get(i)));
-            for (int h = 0; h < raw.length; h++) {
-                expected[h][i] = calibrations[h].apply((float) raw[h]);
-            }
-        }
+        double[][] expected = CalibratedScores.of(heads, featurizer, calibrations, validationTexts);
 
+        Map<String, Double> thresholds = new TreeMap<>();
+        chosen.forEach((policy, t) -> t.putInto(thresholds, policy));
         Provenance provenance = provenance(data, train, validation, seed, heads.knownFeatures());
         TextModelRelease.Spec spec = new TextModelRelease.Spec(
                 NAME,
@@ -175,36 +143,104 @@ public final class TextAbuseTrainer {
                         + recipe.name() + "' chosen by " + FOLDS
                         + "-fold cross-validation inside the training split. See MODEL_CARD.md.");
         LinearHeadOnnxExporter head = heads.export();
-        Map<String, double[]> served;
-        List<HeadEvaluation> evaluations = new ArrayList<>();
-        Map<String, Double> metrics = new TreeMap<>();
-        MulticlassEvaluation threeClass;
-        TextAbuseModelCard.Bias bias;
-        ModelManifest provisional = TextModelRelease.manifest(spec, Map.of(), Map.of());
-        try (TextModelRelease.Staged staged = TextModelRelease.stage(spec, head)) {
-            served = TextModelRelease.checkParity(
-                    staged.scorer(), validationTexts, expected, "the validation split", log);
-            for (int h = 0; h < POLICIES.size(); h++) {
-                HeadEvaluation e = evaluateHead(provisional, POLICIES.get(h), served.get(POLICIES.get(h)), validation);
-                evaluations.add(e);
-                metrics.putAll(e.figures(e.policy()));
-            }
-            threeClass = threeClass(served, validation);
-            metrics.putAll(threeClassFigures(threeClass));
-            bias = TextAbuseModelCard.Bias.measure(staged.scorer(), validation, provisional, served);
-        }
-        ModelManifest manifest = TextModelRelease.manifest(spec, TextModelRelease.histograms(served), metrics);
+        Validation v = validate(spec, head, validation, validationTexts, expected, log);
+        ModelManifest manifest = TextModelRelease.manifest(spec, TextModelRelease.histograms(v.served()), v.metrics());
         log.accept(String.format(
                 Locale.ROOT,
                 "validation: hate_speech ROC-AUC %.4f F1@review %.4f ECE %.4f; harassment "
                         + "ROC-AUC %.4f ECE %.4f; three-class weighted F1 %.4f",
-                metrics.get("hate_speech.roc_auc"),
-                metrics.get("hate_speech.review.f1"),
-                metrics.get("hate_speech.ece"),
-                metrics.get("harassment.roc_auc"),
-                metrics.get("harassment.ece"),
-                threeClass.weightedF1()));
+                v.metrics().get("hate_speech.roc_auc"),
+                v.metrics().get("hate_speech.review.f1"),
+                v.metrics().get("hate_speech.ece"),
+                v.metrics().get("harassment.roc_auc"),
+                v.metrics().get("harassment.ece"),
+                v.threeClass().weightedF1()));
 
+        List<TextModelRelease.ParityRow> parity = parityRows(validation, expected, seed);
+        Map<String, ThresholdChoice.Choice> review = new LinkedHashMap<>();
+        Map<String, ThresholdChoice.Choice> action = new LinkedHashMap<>();
+        chosen.forEach((policy, t) -> {
+            review.put(policy, t.review());
+            action.put(policy, t.action());
+        });
+        String card = TextAbuseModelCard.render(
+                manifest, selection, review, action, v.evaluations(), v.threeClass(), v.bias());
+        return new TextModelRelease.Trained(manifest, card, head, parity);
+    }
+
+    /** What the validation split says about the staged model, scored through the serving path. */
+    private record Validation(
+            Map<String, double[]> served,
+            List<HeadEvaluation> evaluations,
+            Map<String, Double> metrics,
+            MulticlassEvaluation threeClass,
+            TextAbuseModelCard.Bias bias) {}
+
+    private static StratifiedSplit.Parts<DavidsonTweets.Tweet> split(Path data, long seed, Consumer<String> log)
+            throws IOException {
+        List<DavidsonTweets.Tweet> tweets = DavidsonTweets.load(data);
+        StratifiedSplit.Parts<DavidsonTweets.Tweet> split = StratifiedSplit.splitBy(
+                tweets, DavidsonTweets.Tweet::majority, DavidsonTweets.Tweet::id, VALIDATION_FRACTION, seed);
+        log.accept("split (seed " + seed + "): train " + split.first().size() + " " + classCounts(split.first())
+                + ", validation " + split.second().size() + " " + classCounts(split.second()));
+        return split;
+    }
+
+    /** Per policy, in {@link #POLICIES} order: thresholds chosen on the out-of-fold calibrated scores. */
+    private static Map<String, HeadThresholds> chooseThresholds(
+            LinearTextTrainer.Selection selection, Consumer<String> log) {
+        Map<String, HeadThresholds> chosen = new LinkedHashMap<>();
+        for (int h = 0; h < POLICIES.size(); h++) {
+            HeadThresholds t = HeadThresholds.choose(
+                    selection.oofCalibrated()[h],
+                    selection.labels()[h],
+                    ACTION_PRECISION,
+                    ACTION_CONFIDENCE,
+                    ACTION_FLOOR);
+            chosen.put(POLICIES.get(h), t);
+            log.accept(POLICIES.get(h) + ": " + t.describe());
+        }
+        return chosen;
+    }
+
+    private static LinearTextTrainer.Heads fitFinal(
+            TextFeaturizer featurizer, List<TrainingText> trainTexts, Recipe recipe, long seed, Consumer<String> log) {
+        List<SparseVector> trainFeatures = LinearTextTrainer.featurize(featurizer, trainTexts, "train", log);
+        log.accept("training the final model on all " + trainTexts.size() + " training tweets: " + recipe.describe());
+        return LinearTextTrainer.fit(trainFeatures, trainTexts, null, recipe, seed, NAME + " Davidson train split");
+    }
+
+    /** Stages the model, checks serving parity on every validation tweet, then evaluates what serving returned. */
+    private static Validation validate(
+            TextModelRelease.Spec spec,
+            LinearHeadOnnxExporter head,
+            List<DavidsonTweets.Tweet> validation,
+            List<String> validationTexts,
+            double[][] expected,
+            Consumer<String> log)
+            throws IOException {
+        ModelManifest provisional = TextModelRelease.manifest(spec, Map.of(), Map.of());
+        try (TextModelRelease.Staged staged = TextModelRelease.stage(spec, head)) {
+            Map<String, double[]> served = TextModelRelease.checkParity(
+                    staged.scorer(), validationTexts, expected, "the validation split", log);
+            List<HeadEvaluation> evaluations = new ArrayList<>();
+            Map<String, Double> metrics = new TreeMap<>();
+            for (String policy : POLICIES) {
+                HeadEvaluation e = evaluateHead(provisional, policy, served.get(policy), validation);
+                evaluations.add(e);
+                metrics.putAll(e.figures(e.policy()));
+            }
+            MulticlassEvaluation threeClass = threeClass(served, validation);
+            metrics.putAll(threeClassFigures(threeClass));
+            TextAbuseModelCard.Bias bias =
+                    TextAbuseModelCard.Bias.measure(staged.scorer(), validation, provisional, served);
+            return new Validation(served, evaluations, metrics, threeClass, bias);
+        }
+    }
+
+    /** A sample of validation tweets stratified by abusive/not, with the trainer's probabilities serving must match. */
+    private static List<TextModelRelease.ParityRow> parityRows(
+            List<DavidsonTweets.Tweet> validation, double[][] expected, long seed) {
         List<DavidsonTweets.Tweet> paritySample = StratifiedSplit.sample(
                 validation, DavidsonTweets.Tweet::abusive, DavidsonTweets.Tweet::id, PARITY_SAMPLE_SIZE, seed);
         List<TextModelRelease.ParityRow> parity = new ArrayList<>();
@@ -217,8 +253,7 @@ public final class TextAbuseTrainer {
             parity.add(new TextModelRelease.ParityRow(
                     t.id(), DavidsonTweets.CLASS_NAMES.get(t.majority()), t.text(), probabilities));
         }
-        String card = TextAbuseModelCard.render(manifest, selection, review, action, evaluations, threeClass, bias);
-        return new TextModelRelease.Trained(manifest, card, head, parity);
+        return parity;
     }
 
     /** Evaluates one head on the validation tweets with the positive class that head is trained for. */
@@ -312,9 +347,5 @@ public final class TextAbuseTrainer {
         int[] n = new int[3];
         tweets.forEach(t -> n[t.majority()]++);
         return "(hate " + n[0] + ", offensive " + n[1] + ", neither " + n[2] + ")";
-    }
-
-    private static String arg(String[] args, int i, String fallback) {
-        return args.length > i && !args[i].isBlank() ? args[i] : fallback;
     }
 }

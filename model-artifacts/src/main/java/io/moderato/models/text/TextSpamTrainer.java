@@ -1,5 +1,7 @@
 package io.moderato.models.text;
 
+import static io.moderato.models.text.TrainerArgs.arg;
+
 import io.moderato.models.ModelArtifacts;
 import io.moderato.models.eval.BinaryMetrics;
 import io.moderato.models.eval.StratifiedSplit;
@@ -145,7 +147,45 @@ public final class TextSpamTrainer {
         TextFeaturizer featurizer = new TextFeaturizer(settings);
         List<SparseVector> trainFeatures = featurize(featurizer, train, "train", log);
         List<SparseVector> validationFeatures = featurize(featurizer, validation, "validation", log);
+        BinaryLogisticRegression.Settings sgd = BinaryLogisticRegression.Settings.TRIBUO_DEFAULTS;
+        Fit fit = fit(train, trainFeatures, sgd, seed, log);
+        BinaryLogisticRegression lr = fit.model();
+        double[] headWithBias = lr.head(settings.dimensions(), lr::indexOf);
+        LinearHeadOnnxExporter head = export(headWithBias, settings.dimensions());
 
+        double[] validationScores = score(lr, validationFeatures);
+        Evaluation eval = Evaluation.of(
+                validationScores, labels(validation), BinaryMetrics.rocAuc(score(lr, trainFeatures), labels(train)));
+        log.accept(String.format(
+                Locale.ROOT,
+                "validation: ROC-AUC %.4f; review@%.2f precision %.4f recall %.4f; action@%.2f precision %.4f recall %.4f",
+                eval.rocAuc,
+                REVIEW_THRESHOLD,
+                eval.review.precision(),
+                eval.review.recall(),
+                ACTION_THRESHOLD,
+                eval.action.precision(),
+                eval.action.recall()));
+
+        List<SpamCorpus.Message> paritySample = StratifiedSplit.sample(
+                validation, SpamCorpus.Message::spam, SpamCorpus.Message::id, PARITY_SAMPLE_SIZE, seed);
+        List<ParityRow> parity = parityRows(paritySample, featurizer, lr);
+        Provenance provenance = provenance(train, validation, paritySample, fit, seed);
+        ModelManifest manifest = manifest(version, settings, sgd, validationScores, eval, provenance);
+        double emptyText = 1.0 / (1.0 + Math.exp(-headWithBias[settings.dimensions()]));
+        String card = TextSpamModelCard.render(manifest, eval, sgd, trainingMessageStats(train), emptyText);
+        return new Result(manifest, card, head, parity, validationFeatures, validationScores, fit.seconds());
+    }
+
+    /** The trained model, its training time and how many training messages had no feature (skipped). */
+    private record Fit(BinaryLogisticRegression model, double seconds, int withoutFeatures) {}
+
+    private static Fit fit(
+            List<SpamCorpus.Message> train,
+            List<SparseVector> trainFeatures,
+            BinaryLogisticRegression.Settings sgd,
+            long seed,
+            Consumer<String> log) {
         List<BinaryLogisticRegression.Row> rows = new ArrayList<>(train.size());
         int empty = 0;
         for (int i = 0; i < train.size(); i++) {
@@ -154,7 +194,6 @@ public final class TextSpamTrainer {
             rows.add(new BinaryLogisticRegression.Row(
                     v.indices(), toDoubles(v.values()), train.get(i).spam()));
         }
-        BinaryLogisticRegression.Settings sgd = BinaryLogisticRegression.Settings.TRIBUO_DEFAULTS;
         log.accept("training Tribuo logistic regression " + sgd + ", seed " + seed + " on " + rows.size()
                 + " messages (" + empty + " without features skipped)");
         long t0 = System.nanoTime();
@@ -171,33 +210,21 @@ public final class TextSpamTrainer {
                 "trained in %.1f s; %d distinct hashed features seen in training",
                 trainingSeconds,
                 lr.knownFeatures()));
+        return new Fit(lr, trainingSeconds, empty);
+    }
 
-        double[] headWithBias = lr.head(settings.dimensions(), lr::indexOf);
-        double[][] w = new double[settings.dimensions()][1];
-        for (int i = 0; i < settings.dimensions(); i++) {
+    /** One sigmoid column: weights in rows 0..dimensions-1 of {@code headWithBias}, the bias after them. */
+    private static LinearHeadOnnxExporter export(double[] headWithBias, int dimensions) {
+        double[][] w = new double[dimensions][1];
+        for (int i = 0; i < dimensions; i++) {
             w[i][0] = headWithBias[i];
         }
-        LinearHeadOnnxExporter head =
-                LinearHeadOnnxExporter.fromDoubles(w, new double[] {headWithBias[settings.dimensions()]});
+        return LinearHeadOnnxExporter.fromDoubles(w, new double[] {headWithBias[dimensions]});
+    }
 
-        double[] validationScores = score(lr, validationFeatures);
-        boolean[] validationLabels = labels(validation);
-        double[] trainScores = score(lr, trainFeatures);
-        Evaluation eval =
-                Evaluation.of(validationScores, validationLabels, BinaryMetrics.rocAuc(trainScores, labels(train)));
-        log.accept(String.format(
-                Locale.ROOT,
-                "validation: ROC-AUC %.4f; review@%.2f precision %.4f recall %.4f; action@%.2f precision %.4f recall %.4f",
-                eval.rocAuc,
-                REVIEW_THRESHOLD,
-                eval.review.precision(),
-                eval.review.recall(),
-                ACTION_THRESHOLD,
-                eval.action.precision(),
-                eval.action.recall()));
-
-        List<SpamCorpus.Message> paritySample = StratifiedSplit.sample(
-                validation, SpamCorpus.Message::spam, SpamCorpus.Message::id, PARITY_SAMPLE_SIZE, seed);
+    /** The sampled validation messages, truncated, with Tribuo's probability that serving must reproduce. */
+    private static List<ParityRow> parityRows(
+            List<SpamCorpus.Message> paritySample, TextFeaturizer featurizer, BinaryLogisticRegression lr) {
         List<ParityRow> parity = new ArrayList<>(paritySample.size());
         for (SpamCorpus.Message m : paritySample) {
             String text = truncate(m.text(), PARITY_MAX_CHARS);
@@ -205,20 +232,27 @@ public final class TextSpamTrainer {
             double p = lr.probability(v.indices(), toDoubles(v.values()));
             parity.add(new ParityRow(m.id(), m.spam() ? "spam" : "ham", text, Map.of(POLICY, p)));
         }
+        return parity;
+    }
 
+    private static Provenance provenance(
+            List<SpamCorpus.Message> train,
+            List<SpamCorpus.Message> validation,
+            List<SpamCorpus.Message> paritySample,
+            Fit fit,
+            long seed) {
         Map<String, Integer> counts = new TreeMap<>();
         counts.put("train.ham", train.size() - countSpam(train));
         counts.put("train.spam", countSpam(train));
-        counts.put("train.without_features", empty);
+        counts.put("train.without_features", fit.withoutFeatures());
         counts.put("validation.ham", validation.size() - countSpam(validation));
         counts.put("validation.spam", countSpam(validation));
         counts.put(
                 "parity.ham", (int) paritySample.stream().filter(m -> !m.spam()).count());
         counts.put("parity.spam", (int)
                 paritySample.stream().filter(SpamCorpus.Message::spam).count());
-        counts.put("features.seen_in_training", lr.knownFeatures());
-
-        Provenance provenance = new Provenance(
+        counts.put("features.seen_in_training", fit.model().knownFeatures());
+        return new Provenance(
                 "SpamAssassin public corpus (raw e-mails), via the npm package " + SpamCorpus.PACKAGE,
                 SpamCorpus.PACKAGE,
                 SpamCorpus.PACKAGE_VERSION,
@@ -228,10 +262,19 @@ public final class TextSpamTrainer {
                         + " java.util.Random(seed) shuffle of ids sorted per class (seed + 1 for spam)",
                 seed,
                 counts);
+    }
+
+    private static ModelManifest manifest(
+            String version,
+            FeaturizerSettings settings,
+            BinaryLogisticRegression.Settings sgd,
+            double[] validationScores,
+            Evaluation eval,
+            Provenance provenance) {
         Map<InputEncoding, String> graphs = new EnumMap<>(InputEncoding.class);
         graphs.put(InputEncoding.DENSE, ModelArtifacts.GRAPH_FILES.get(InputEncoding.DENSE));
         graphs.put(InputEncoding.SPARSE, ModelArtifacts.GRAPH_FILES.get(InputEncoding.SPARSE));
-        ModelManifest manifest = new ModelManifest(
+        return new ModelManifest(
                 NAME,
                 version,
                 Modality.TEXT,
@@ -249,9 +292,6 @@ public final class TextSpamTrainer {
                         + " features of Subject + decoded body of e-mails; validation metrics on the held-out "
                         + Math.round(VALIDATION_FRACTION * 100)
                         + "% split. E-mail spam, not comment spam: see MODEL_CARD.md.");
-        double emptyText = 1.0 / (1.0 + Math.exp(-headWithBias[settings.dimensions()]));
-        String card = TextSpamModelCard.render(manifest, eval, sgd, trainingMessageStats(train), emptyText);
-        return new Result(manifest, card, head, parity, validationFeatures, validationScores, trainingSeconds);
     }
 
     /** Validation metrics of the spam policy. */
@@ -408,9 +448,5 @@ public final class TextSpamTrainer {
             out[i] = values[i];
         }
         return out;
-    }
-
-    private static String arg(String[] args, int i, String fallback) {
-        return args.length > i && !args[i].isBlank() ? args[i] : fallback;
     }
 }
