@@ -64,13 +64,7 @@ public final class PublishPolicyCli {
         }
         List<PolicyConfig> configs;
         try {
-            String json = Files.readString(Path.of(options.get("file")), StandardCharsets.UTF_8)
-                    .strip();
-            configs = json.startsWith("[")
-                    ? PolicyDefaults.read(
-                            new java.io.ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
-                            options.get("file"))
-                    : List.of(PolicyDefaults.fromJson(json));
+            configs = readConfigs(options.get("file"));
         } catch (IOException | RuntimeException e) {
             err.println("publish-policy: cannot read " + options.get("file") + ": " + e.getMessage());
             return 2;
@@ -110,6 +104,14 @@ public final class PublishPolicyCli {
                 Duration.ofSeconds(waitSeconds),
                 out,
                 err);
+    }
+
+    /** The configs in {@code file}: one JSON object, or a JSON array of them. */
+    private static List<PolicyConfig> readConfigs(String file) throws IOException {
+        String json = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+        return json.startsWith("[")
+                ? PolicyDefaults.read(new java.io.ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), file)
+                : List.of(PolicyDefaults.fromJson(json));
     }
 
     /** True when every config is valid; otherwise prints each invalid one's violations. */

@@ -98,30 +98,16 @@ public final class TuneCli {
             PolicyConfig config = configInForce(policy, options, bootstrap, registry);
             List<TrainingExample> examples = new ArrayList<>();
             String source = readExamples(options, files, bootstrap, registry, examples);
-            List<ThresholdTuning.Example> labelled = new ArrayList<>();
-            for (TrainingExample e : examples) {
-                if (e.getPolicyId().equals(policy)) {
-                    labelled.add(new ThresholdTuning.Example(
-                            e.getFusedRisk(),
-                            e.getViolating(),
-                            e.getWeight(),
-                            e.getAuditSampled(),
-                            e.getEventTimeMillis()));
-                }
-            }
+            List<ThresholdTuning.Example> labelled = labelledExamples(examples, policy);
             ThresholdTuning.Result result = ThresholdTuning.recommend(
                     labelled,
                     new ThresholdTuning.Request(
                             policy, target, confidence, config.getReviewThreshold(), config.getActionThreshold()));
             out.print(TuningReport.text(result));
             Path html = Path.of(options.getOrDefault("out", "tune-" + policy + ".html"));
-            Files.writeString(
-                    html,
-                    TuningReport.html(
-                            result,
-                            source + " (" + examples.size() + " examples, " + labelled.size() + " of policy " + policy
-                                    + "; config v" + config.getVersion() + ")"),
-                    StandardCharsets.UTF_8);
+            String data = source + " (" + examples.size() + " examples, " + labelled.size() + " of policy " + policy
+                    + "; config v" + config.getVersion() + ")";
+            Files.writeString(html, TuningReport.html(result, data), StandardCharsets.UTF_8);
             out.println("report: " + html.toAbsolutePath());
             return result.recommended().isPresent() ? 0 : 1;
         } catch (TopicReader.Unreachable e) {
@@ -131,6 +117,22 @@ public final class TuneCli {
             err.println("moderato tune: " + e.getMessage());
             return 2;
         }
+    }
+
+    /** The examples of {@code policy}, as the tuner takes them. */
+    private static List<ThresholdTuning.Example> labelledExamples(List<TrainingExample> examples, String policy) {
+        List<ThresholdTuning.Example> labelled = new ArrayList<>();
+        for (TrainingExample e : examples) {
+            if (e.getPolicyId().equals(policy)) {
+                labelled.add(new ThresholdTuning.Example(
+                        e.getFusedRisk(),
+                        e.getViolating(),
+                        e.getWeight(),
+                        e.getAuditSampled(),
+                        e.getEventTimeMillis()));
+            }
+        }
+        return labelled;
     }
 
     /** Adds the training examples of the topic (with {@code bootstrap}) or of the files to {@code examples}; returns where from. */

@@ -126,24 +126,28 @@ public final class RouteReviewFunction extends KeyedProcessFunction<String, Revi
             return;
         }
         counter(tasksByQueue, queue, "tasks").inc();
-        ctx.output(
-                DetectionState.REVIEW_TASKS,
-                ReviewTask.newBuilder()
-                        .setContentId(decision.getContentId())
-                        .setUserId(decision.getUserId())
-                        .setSurface(decision.getSurface())
-                        .setLocale(decision.getLocale())
-                        .setReachEstimate(decision.getReachEstimate())
-                        .setPrePublish(decision.getPrePublish())
-                        .setEventTimeMillis(decision.getEventTimeMillis())
-                        .setQueue(queue)
-                        .setPriority(candidate.getPriority())
-                        .setReasons(reasons)
-                        // one admission draw per task: P(some policy asks) × P(admitted), not 1 − Π(1 − p·p_i)
-                        .setPropensity(p * (1.0 - notAsked))
-                        .setCreatedAtMillis(decision.getDecidedAtMillis())
-                        .setDeadlineMillis(decision.getEventTimeMillis() + candidate.getSlaMillis())
-                        .build());
+        // one admission draw per task: P(some policy asks) × P(admitted), not 1 − Π(1 − p·p_i)
+        ctx.output(DetectionState.REVIEW_TASKS, reviewTask(candidate, reasons, p * (1.0 - notAsked)));
+    }
+
+    /** The review task of an admitted {@code candidate}, with its reasons' propensities already scaled. */
+    private static ReviewTask reviewTask(ReviewCandidate candidate, List<ReviewReason> reasons, double propensity) {
+        RiskDecision decision = candidate.getDecision();
+        return ReviewTask.newBuilder()
+                .setContentId(decision.getContentId())
+                .setUserId(decision.getUserId())
+                .setSurface(decision.getSurface())
+                .setLocale(decision.getLocale())
+                .setReachEstimate(decision.getReachEstimate())
+                .setPrePublish(decision.getPrePublish())
+                .setEventTimeMillis(decision.getEventTimeMillis())
+                .setQueue(candidate.getQueue())
+                .setPriority(candidate.getPriority())
+                .setReasons(reasons)
+                .setPropensity(propensity)
+                .setCreatedAtMillis(decision.getDecidedAtMillis())
+                .setDeadlineMillis(decision.getEventTimeMillis() + candidate.getSlaMillis())
+                .build();
     }
 
     private static CapacityLimiter orNew(CapacityLimiter limiter) {

@@ -130,18 +130,8 @@ public final class FeedbackJob {
                 .union(labels.getSideOutput(DeadLetters.TAG), configs.getSideOutput(DeadLetters.TAG));
         DataStream<ReviewTask> timedTasks = null;
         if (sources.reviewTasks() != null) {
-            SingleOutputStreamOperator<ReviewTask> tasks = JobWiring.decode(
-                    sources.reviewTasks(),
-                    ReviewTask.class,
-                    registry,
-                    FeedbackInputs.task(conf),
-                    JOB,
-                    FeedbackUids.DECODE_TASKS,
-                    "Decode review.tasks");
-            timedTasks = tasks.assignTimestampsAndWatermarks(
-                            eventTime(conf, (ReviewTask t, long ts) -> t.getEventTimeMillis()))
-                    .uid(FeedbackUids.WATERMARKS_TASKS)
-                    .name("Event time of review tasks");
+            SingleOutputStreamOperator<ReviewTask> tasks = decodeTasks(sources, registry, conf);
+            timedTasks = withEventTime(tasks, conf);
             deadLetters = deadLetters.union(tasks.getSideOutput(DeadLetters.TAG));
         }
         return new Decoded(
@@ -159,6 +149,24 @@ public final class FeedbackJob {
                         .name("Policy config (no event time)"),
                 timedTasks,
                 deadLetters);
+    }
+
+    private static SingleOutputStreamOperator<ReviewTask> decodeTasks(
+            Sources sources, String registry, Configuration conf) {
+        return JobWiring.decode(
+                sources.reviewTasks(),
+                ReviewTask.class,
+                registry,
+                FeedbackInputs.task(conf),
+                JOB,
+                FeedbackUids.DECODE_TASKS,
+                "Decode review.tasks");
+    }
+
+    private static DataStream<ReviewTask> withEventTime(DataStream<ReviewTask> tasks, Configuration conf) {
+        return tasks.assignTimestampsAndWatermarks(eventTime(conf, (ReviewTask t, long ts) -> t.getEventTimeMillis()))
+                .uid(FeedbackUids.WATERMARKS_TASKS)
+                .name("Event time of review tasks");
     }
 
     /** 1. join labels to decisions, 2. training examples (Kafka and files); unmatched labels go to their topic. */

@@ -91,27 +91,33 @@ public final class ComplianceReportFromFilesCli {
             return 2;
         }
 
-        List<ComplianceReport> reports = new ArrayList<>();
+        List<ComplianceReport> reports;
         try {
-            for (String input : inputs) {
-                if (input.equals("-")) {
-                    reports.addAll(readJsonLines(stdin, "standard input"));
-                } else {
-                    Path path = Path.of(input);
-                    if (!Files.exists(path)) {
-                        err.println("compliance-report: no such file or folder: " + path);
-                        return 1;
-                    }
-                    for (Path file : files(path)) {
-                        reports.addAll(read(file));
-                    }
-                }
-            }
+            reports = readInputs(inputs, stdin);
         } catch (IOException | RuntimeException e) {
             err.println("compliance-report: " + e.getMessage());
             return 1;
         }
         return emit(reports, policies, title, outFile, "compliance-report", "read", out, err);
+    }
+
+    /** Reads every input in order: '-' is standard input, a folder is read file by file. */
+    private static List<ComplianceReport> readInputs(List<String> inputs, InputStream stdin) throws IOException {
+        List<ComplianceReport> reports = new ArrayList<>();
+        for (String input : inputs) {
+            if (input.equals("-")) {
+                reports.addAll(readJsonLines(stdin, "standard input"));
+            } else {
+                Path path = Path.of(input);
+                if (!Files.exists(path)) {
+                    throw new IOException("no such file or folder: " + path);
+                }
+                for (Path file : files(path)) {
+                    reports.addAll(read(file));
+                }
+            }
+        }
+        return reports;
     }
 
     /**

@@ -192,6 +192,12 @@ public final class ComplianceReportRenderer {
                 : String.join(
                         ", ",
                         confidences.stream().map(c -> trimPercent(c * 100)).toList());
+        appendReadingGuide(md);
+        appendColumnTable(md);
+        appendEstimationMethod(md, level);
+    }
+
+    private static void appendReadingGuide(StringBuilder md) {
         md.append("## How to read this report\n\n")
                 .append("Every row is one content policy on one UTC day. The day is a **cohort**: it counts the items")
                 .append(
@@ -199,8 +205,11 @@ public final class ComplianceReportRenderer {
                 .append(
                         " happened to those items afterwards — human reviews, labels and appeals — even if it happened on")
                 .append(" a later day. Recent days therefore still grow while reviews and appeals come in; the figures")
-                .append(" shown are the latest available.\n\n")
-                .append("| column | meaning |\n|---|---|\n")
+                .append(" shown are the latest available.\n\n");
+    }
+
+    private static void appendColumnTable(StringBuilder md) {
+        md.append("| column | meaning |\n|---|---|\n")
                 .append("| decisions | Items the automated system decided for this policy. |\n")
                 .append(
                         "| automated actions | Items removed, limited or blocked automatically, without a human looking at them")
@@ -237,6 +246,9 @@ public final class ComplianceReportRenderer {
                 .append(DASH)
                 .append(") means there is nothing to measure yet (for example no action,")
                 .append(" no appeal, or no reviewed item above the action threshold).\n\n");
+    }
+
+    private static void appendEstimationMethod(StringBuilder md, String level) {
         md.append("## How precision and recall are estimated\n\n")
                 .append(
                         "Humans review only some items: everything the system is unsure about, plus a small random audit")

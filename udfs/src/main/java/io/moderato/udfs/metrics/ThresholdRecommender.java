@@ -158,19 +158,7 @@ public final class ThresholdRecommender {
     /** The "insufficient labels" answer: how far the best-supported edge is from passing. */
     private ThresholdRecommendation insufficient(Edges edges, int start, int failed, double level) {
         double p = obligation.minimumPrecision();
-        int candidate = -1;
-        double bestEvidence = 0.0;
-        for (int k = 0; k < edges.bins; k++) {
-            double nEff = edges.effectiveSize(k);
-            double estimate = edges.precision(k);
-            if (nEff >= 1.0 && estimate > p) {
-                double evidence = (estimate - p) * Math.sqrt(nEff);
-                if (evidence > bestEvidence) {
-                    bestEvidence = evidence;
-                    candidate = k;
-                }
-            }
-        }
+        int candidate = bestSupportedEdge(edges, p);
         String target = String.format(
                 Locale.ROOT, "precision >= %s at %s%% confidence", trim(p), trim(100.0 * obligation.confidence()));
         if (candidate < 0) {
@@ -187,27 +175,56 @@ public final class ThresholdRecommender {
         }
         double needed = requiredEffectiveSize(edges.precision(candidate), p, 1.0 - level);
         double missing = needed - edges.effectiveSize(candidate);
-        OptionalDouble candidateThreshold = OptionalDouble.of(edges.threshold(candidate));
         if (missing <= 0.0) {
-            // the candidate would pass on its own, but the walk from the top stopped above it
-            String where = failed >= 0
-                    ? String.format(
-                            Locale.ROOT,
-                            "stopped at %s (precision lower bound %.3f)",
-                            trim(edges.threshold(failed)),
-                            edges.lowerBound(failed, 1.0 - level))
-                    : "could not start (too few labels on the highest thresholds)";
-            return ThresholdRecommendation.insufficient(
-                    String.format(
-                            Locale.ROOT,
-                            "insufficient labels: %s looks certifiable at %s, but the test walking down from the highest"
-                                    + " threshold %s; more audited items on the high scores are needed",
-                            target,
-                            trim(edges.threshold(candidate)),
-                            where),
-                    -1,
-                    candidateThreshold);
+            return walkStoppedAbove(edges, candidate, failed, level, target);
         }
+        return moreLabelsNeeded(edges, candidate, missing, target);
+    }
+
+    /** The edge whose estimated precision exceeds {@code p} with the most evidence, or -1 if none does. */
+    private static int bestSupportedEdge(Edges edges, double p) {
+        int candidate = -1;
+        double bestEvidence = 0.0;
+        for (int k = 0; k < edges.bins; k++) {
+            double nEff = edges.effectiveSize(k);
+            double estimate = edges.precision(k);
+            if (nEff >= 1.0 && estimate > p) {
+                double evidence = (estimate - p) * Math.sqrt(nEff);
+                if (evidence > bestEvidence) {
+                    bestEvidence = evidence;
+                    candidate = k;
+                }
+            }
+        }
+        return candidate;
+    }
+
+    /** The candidate would pass on its own, but the walk from the top stopped above it. */
+    private static ThresholdRecommendation walkStoppedAbove(
+            Edges edges, int candidate, int failed, double level, String target) {
+        OptionalDouble candidateThreshold = OptionalDouble.of(edges.threshold(candidate));
+        String where = failed >= 0
+                ? String.format(
+                        Locale.ROOT,
+                        "stopped at %s (precision lower bound %.3f)",
+                        trim(edges.threshold(failed)),
+                        edges.lowerBound(failed, 1.0 - level))
+                : "could not start (too few labels on the highest thresholds)";
+        return ThresholdRecommendation.insufficient(
+                String.format(
+                        Locale.ROOT,
+                        "insufficient labels: %s looks certifiable at %s, but the test walking down from the highest"
+                                + " threshold %s; more audited items on the high scores are needed",
+                        target,
+                        trim(edges.threshold(candidate)),
+                        where),
+                -1,
+                candidateThreshold);
+    }
+
+    /** How many more labelled (and audited) items the candidate edge needs to be certified. */
+    private static ThresholdRecommendation moreLabelsNeeded(Edges edges, int candidate, double missing, String target) {
+        OptionalDouble candidateThreshold = OptionalDouble.of(edges.threshold(candidate));
         double labelsAbove = edges.count(candidate);
         double perLabel = edges.effectiveSize(candidate) / labelsAbove;
         long moreLabelled = (long) Math.ceil(missing / perLabel);

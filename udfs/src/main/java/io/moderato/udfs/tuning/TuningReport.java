@@ -233,6 +233,15 @@ public final class TuningReport {
                 y0));
         svg.append(String.format(
                 Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#222\"/>\n", x0, y0, x0, TOP));
+        appendTicksAndGrid(svg, xMax, yMax);
+        appendAxisLabels(svg, xLabel, yLabel);
+        return svg;
+    }
+
+    /** Six ticks on each axis, with a light horizontal grid line at each y tick. */
+    private static void appendTicksAndGrid(StringBuilder svg, double xMax, double yMax) {
+        int x0 = LEFT;
+        int y0 = H - BOTTOM;
         for (int i = 0; i <= 5; i++) {
             double fx = i / 5.0;
             double x = sx(fx * xMax, xMax);
@@ -257,6 +266,11 @@ public final class TuningReport {
                     W - RIGHT,
                     y));
         }
+    }
+
+    private static void appendAxisLabels(StringBuilder svg, String xLabel, String yLabel) {
+        int x0 = LEFT;
+        int y0 = H - BOTTOM;
         svg.append(String.format(
                 Locale.ROOT,
                 "<text x=\"%d\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\">%s</text>\n",
@@ -269,7 +283,6 @@ public final class TuningReport {
                 (TOP + y0) / 2,
                 (TOP + y0) / 2,
                 escape(yLabel)));
-        return svg;
     }
 
     private static String path(String id, List<double[]> points, double xMax, double yMax) {
