@@ -35,6 +35,14 @@ public final class EvaluationMarkdown {
         s.append("| Brier score | ").append(f4(e.brier())).append(" | |\n\n");
 
         appendThresholds(s, e);
+        appendRecallAtPrecision(s, e);
+        appendLabelBands(s, e);
+        appendReliability(s, e);
+        return s.toString();
+    }
+
+    /** Recall at each fixed precision target, with the threshold reaching it. */
+    private static void appendRecallAtPrecision(StringBuilder s, HeadEvaluation e) {
         s.append("Recall at fixed precision (the threshold reaching it on this data):\n\n")
                 .append(
                         "| precision target | threshold | precision | recall | at 95% confidence |\n|---|---:|---|---:|---|\n");
@@ -58,8 +66,10 @@ public final class EvaluationMarkdown {
             }
         }
         s.append('\n');
+    }
 
-        appendLabelBands(s, e);
+    /** Reliability (calibration) table by score bin. */
+    private static void appendReliability(StringBuilder s, HeadEvaluation e) {
         s.append(
                 "Reliability (calibration) by score bin:\n\n| score bin | items | mean score | positive rate |\n|---|---:|---:|---:|\n");
         for (RankedScores.ReliabilityBin b : e.reliability()) {
@@ -75,7 +85,6 @@ public final class EvaluationMarkdown {
                     .append(f4(b.positiveRate()))
                     .append(" |\n");
         }
-        return s.toString();
     }
 
     /** Per-class precision, recall and F1 and the confusion matrix at each policy threshold. */

@@ -150,6 +150,12 @@ public final class EvaluationPlot {
                 full,
                 full,
                 full));
+        appendGrid(s);
+        appendAxisAndLabels(s, title, xLabel, yLabel);
+        return s;
+    }
+
+    private static void appendGrid(StringBuilder s) {
         for (int i = 0; i <= 10; i++) {
             double v = i / 10.0;
             s.append(String.format(
@@ -177,6 +183,9 @@ public final class EvaluationPlot {
                         v));
             }
         }
+    }
+
+    private static void appendAxisAndLabels(StringBuilder s, String title, String xLabel, String yLabel) {
         s.append(String.format(
                 Locale.ROOT,
                 "<rect class=\"axis\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\"/>%n",
@@ -202,7 +211,6 @@ public final class EvaluationPlot {
                 MARGIN + SIZE / 2,
                 MARGIN + SIZE / 2,
                 escape(yLabel)));
-        return s;
     }
 
     private static void point(StringBuilder s, double px, double py) {

@@ -307,44 +307,13 @@ public final class RetrainFromExamples {
 
         List<TrainingExampleFiles.Read> records = TrainingExampleFiles.read(options.examples(), log);
         Map<String, TrainingExampleFiles.Read> latest = latestOfPolicy(records, options);
-        int ofPolicy = (int) records.stream()
-                .filter(r -> r.example().getPolicyId().equals(options.policyId()))
-                .count();
         Map<String, Integer> otherModels = new TreeMap<>();
         List<Map.Entry<TrainingExample, FeatureVector>> chosen = chooseFeatures(latest, options, otherModels);
         ModelManifest parent = manifest(options.modelsRoot(), options.modelName(), parentVersion(chosen, options));
         checkParent(parent, options);
 
-        List<Labelled> examples = new ArrayList<>(chosen.size());
-        Map<String, ModelManifest> sameSpace = new TreeMap<>();
-        for (Map.Entry<TrainingExample, FeatureVector> e : chosen) {
-            examples.add(new Labelled(
-                    e.getKey(),
-                    e.getValue(),
-                    toVector(e.getKey(), e.getValue(), parent, options.modelsRoot(), sameSpace)));
-        }
-        int withoutFeatures = latest.size() - chosen.size();
-        List<String> fileNames =
-                records.stream().map(r -> r.file().toString()).distinct().toList();
-        Selection selection = new Selection(
-                records.size(),
-                ofPolicy,
-                ofPolicy - latest.size(),
-                withoutFeatures,
-                examples.size(),
-                otherModels,
-                fileNames);
-        log.accept(String.format(
-                Locale.ROOT,
-                "policy %s: %d of %d records, %d superseded by a later label, %d without %s features of %s, %d used",
-                options.policyId(),
-                ofPolicy,
-                records.size(),
-                selection.superseded(),
-                withoutFeatures,
-                options.modality(),
-                options.modelName(),
-                examples.size()));
+        List<Labelled> examples = label(chosen, parent, options);
+        Selection selection = selection(records, latest, chosen.size(), examples.size(), otherModels, options, log);
         StratifiedSplit.Parts<Labelled> split = split(examples, options, log);
         List<Labelled> train = split.first();
         List<Labelled> validation = split.second();
@@ -380,6 +349,52 @@ public final class RetrainFromExamples {
                 holdout.parentEval(),
                 maxDiff,
                 activation);
+    }
+
+    /** Each chosen example with its features as a vector of the parent's feature space. */
+    private static List<Labelled> label(
+            List<Map.Entry<TrainingExample, FeatureVector>> chosen, ModelManifest parent, Options options)
+            throws IOException {
+        List<Labelled> examples = new ArrayList<>(chosen.size());
+        Map<String, ModelManifest> sameSpace = new TreeMap<>();
+        for (Map.Entry<TrainingExample, FeatureVector> e : chosen) {
+            examples.add(new Labelled(
+                    e.getKey(),
+                    e.getValue(),
+                    toVector(e.getKey(), e.getValue(), parent, options.modelsRoot(), sameSpace)));
+        }
+        return examples;
+    }
+
+    /** What was read, superseded, skipped and used; logged as one line. */
+    private static Selection selection(
+            List<TrainingExampleFiles.Read> records,
+            Map<String, TrainingExampleFiles.Read> latest,
+            int chosen,
+            int used,
+            Map<String, Integer> otherModels,
+            Options options,
+            Consumer<String> log) {
+        int ofPolicy = (int) records.stream()
+                .filter(r -> r.example().getPolicyId().equals(options.policyId()))
+                .count();
+        int withoutFeatures = latest.size() - chosen;
+        List<String> fileNames =
+                records.stream().map(r -> r.file().toString()).distinct().toList();
+        Selection selection = new Selection(
+                records.size(), ofPolicy, ofPolicy - latest.size(), withoutFeatures, used, otherModels, fileNames);
+        log.accept(String.format(
+                Locale.ROOT,
+                "policy %s: %d of %d records, %d superseded by a later label, %d without %s features of %s, %d used",
+                options.policyId(),
+                ofPolicy,
+                records.size(),
+                selection.superseded(),
+                withoutFeatures,
+                options.modality(),
+                options.modelName(),
+                used));
+        return selection;
     }
 
     /** The latest example per contentId of the policy; fails naming the policies found when there is none. */

@@ -23,6 +23,19 @@ final class RetrainModelCard {
             BinaryLogisticRegression.Settings sgd,
             String activation) {
         StringBuilder s = new StringBuilder();
+        appendHeader(s, m, parent);
+        appendIdentity(s, m, parent, options);
+        appendData(s, m, options, selection, trainSize, validationSize);
+        appendTraining(s, options, sgd);
+
+        appendValidation(s, m, parent, eval, parentEval);
+        appendServingArtifacts(s);
+        appendKnownLimits(s);
+        s.append("## Activate\n\n```\n").append(activation).append("\n```\n");
+        return s.toString();
+    }
+
+    private static void appendHeader(StringBuilder s, ModelManifest m, ModelManifest parent) {
         s.append("# Model card: ")
                 .append(m.name())
                 .append(' ')
@@ -33,7 +46,10 @@ final class RetrainModelCard {
                 .append(parent.id())
                 .append("**. Written by `io.moderato.models.retrain.RetrainFromExamples`; the manifest")
                 .append(" (`manifest.json`) holds every number below.\n\n");
+    }
 
+    private static void appendIdentity(
+            StringBuilder s, ModelManifest m, ModelManifest parent, RetrainFromExamples.Options options) {
         s.append("## Identity\n\n| | |\n|---|---|\n")
                 .append("| name / version | `")
                 .append(m.name())
@@ -58,8 +74,10 @@ final class RetrainModelCard {
                 .append(", preferred ")
                 .append(m.preferredEncoding())
                 .append(" |\n\n");
+    }
 
-        appendData(s, m, options, selection, trainSize, validationSize);
+    private static void appendTraining(
+            StringBuilder s, RetrainFromExamples.Options options, BinaryLogisticRegression.Settings sgd) {
         s.append("## Training\n\n")
                 .append("Tribuo 4.3.2 logistic regression (`LinearSGDTrainer` + `LogMulticlass`, ")
                 .append(sgd)
@@ -72,8 +90,9 @@ final class RetrainModelCard {
                         " for many unreviewed ones (audit samples of allowed content) count as much as they should and the")
                 .append(" model is trained for the whole traffic, not for the reviewed part. The two-class softmax is")
                 .append(" exported as one sigmoid column (w = w⁺ − w⁻).\n\n");
+    }
 
-        appendValidation(s, m, parent, eval, parentEval);
+    private static void appendServingArtifacts(StringBuilder s) {
         s.append("## Serving artifacts\n\n")
                 .append(
                         "`manifest.json`, `model.sparse.onnx` / `model.dense.onnx` as the parent's (sigmoid(x·W + b), ONNX opset 13).")
@@ -82,7 +101,9 @@ final class RetrainModelCard {
                 .append(
                         " with Tribuo on the holdout (tolerance 1e-5). The reference score histogram is the weighted holdout")
                 .append(" histogram (drift baseline). Calibration: none.\n\n");
+    }
 
+    private static void appendKnownLimits(StringBuilder s) {
         s.append("## Known limits\n\n")
                 .append(
                         "- **Labels are reviewer verdicts, weights are estimates.** Reviewer error is not modelled; weights are")
@@ -95,9 +116,6 @@ final class RetrainModelCard {
                 .append(
                         "- **Same feature space as the parent.** Vocabulary the parent's featurizer cannot see stays unseen.\n")
                 .append("- **Uncalibrated.** Thresholds in `policy.config` must be re-checked for this version.\n\n");
-
-        s.append("## Activate\n\n```\n").append(activation).append("\n```\n");
-        return s.toString();
     }
 
     private static void appendData(
@@ -107,7 +125,6 @@ final class RetrainModelCard {
             RetrainFromExamples.Selection selection,
             int trainSize,
             int validationSize) {
-        Map<String, Integer> c = m.trainingData().counts();
         s.append("## Data\n\n")
                 .append(
                         "TrainingExample records (Avro container files) written by the FeedbackJob: the model inputs exactly as")
@@ -138,8 +155,19 @@ final class RetrainModelCard {
                 .append(" |\n")
                 .append("| used | ")
                 .append(selection.used())
-                .append(" |\n")
-                .append("| train | ")
+                .append(" |\n");
+        appendSplitRows(s, m, options, trainSize, validationSize);
+        if (!selection.otherModels().isEmpty()) {
+            s.append("Other feature vectors on the examples (not used): `")
+                    .append(selection.otherModels())
+                    .append("`.\n\n");
+        }
+    }
+
+    private static void appendSplitRows(
+            StringBuilder s, ModelManifest m, RetrainFromExamples.Options options, int trainSize, int validationSize) {
+        Map<String, Integer> c = m.trainingData().counts();
+        s.append("| train | ")
                 .append(c.get("train.violating"))
                 .append(" violating + ")
                 .append(c.get("train.not_violating"))
@@ -158,11 +186,6 @@ final class RetrainModelCard {
                 .append(", seed ")
                 .append(options.seed())
                 .append(" |\n\n");
-        if (!selection.otherModels().isEmpty()) {
-            s.append("Other feature vectors on the examples (not used): `")
-                    .append(selection.otherModels())
-                    .append("`.\n\n");
-        }
     }
 
     private static void appendValidation(
@@ -186,6 +209,27 @@ final class RetrainModelCard {
                 .append("** | ")
                 .append(f4(parentEval.rocAuc()))
                 .append(" |\n");
+        appendThresholdRows(s, eval, parentEval);
+        s.append("| log loss (weighted) | ")
+                .append(f4(eval.logLoss()))
+                .append(" | ")
+                .append(f4(parentEval.logLoss()))
+                .append(" |\n")
+                .append("| Brier score (weighted) | ")
+                .append(f4(eval.brier()))
+                .append(" | ")
+                .append(f4(parentEval.brier()))
+                .append(" |\n")
+                .append("| holdout: examples (violating), Kish n_eff | ")
+                .append(eval.positives() + eval.negatives())
+                .append(" (")
+                .append(eval.positives())
+                .append("), ")
+                .append(String.format(Locale.ROOT, "%.1f", eval.effectiveSampleSize()))
+                .append(" | same |\n\n");
+    }
+
+    private static void appendThresholdRows(StringBuilder s, WeightedEvaluation eval, WeightedEvaluation parentEval) {
         for (Map.Entry<String, WeightedEvaluation.AtThreshold> t :
                 eval.thresholds().entrySet()) {
             WeightedEvaluation.AtThreshold p = parentEval.thresholds().get(t.getKey());
@@ -213,23 +257,6 @@ final class RetrainModelCard {
                     .append(est(p.falsePositiveRate()))
                     .append(" |\n");
         }
-        s.append("| log loss (weighted) | ")
-                .append(f4(eval.logLoss()))
-                .append(" | ")
-                .append(f4(parentEval.logLoss()))
-                .append(" |\n")
-                .append("| Brier score (weighted) | ")
-                .append(f4(eval.brier()))
-                .append(" | ")
-                .append(f4(parentEval.brier()))
-                .append(" |\n")
-                .append("| holdout: examples (violating), Kish n_eff | ")
-                .append(eval.positives() + eval.negatives())
-                .append(" (")
-                .append(eval.positives())
-                .append("), ")
-                .append(String.format(Locale.ROOT, "%.1f", eval.effectiveSampleSize()))
-                .append(" | same |\n\n");
     }
 
     private static String est(ProportionEstimate e) {
