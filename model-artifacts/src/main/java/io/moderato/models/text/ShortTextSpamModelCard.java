@@ -261,7 +261,17 @@ final class ShortTextSpamModelCard {
             Map<String, Double> probes,
             Map<String, Double> baselineProbes,
             String heldOut) {
-        HeadEvaluation email = evaluations.get(ShortTextSpamTrainer.EMAIL);
+        comparisonTable(s, m, evaluations, baseline, heldOut);
+        rocAucIntervals(s, m, evaluations.get(ShortTextSpamTrainer.EMAIL), baseline);
+        shortProbes(s, m, probes, baselineProbes);
+    }
+
+    private static void comparisonTable(
+            StringBuilder s,
+            ModelManifest m,
+            Map<String, HeadEvaluation> evaluations,
+            Map<String, HeadEvaluation> baseline,
+            String heldOut) {
         s.append("## Against 1.0.0 on the same validation data\n\n")
                 .append(
                         "| data | version | ROC-AUC | average precision | ECE | precision @ review | recall @ review |\n|---|---|---:|---:|---:|---:|---:|\n");
@@ -291,6 +301,10 @@ final class ShortTextSpamModelCard {
                         .append(" |\n");
             }
         }
+    }
+
+    private static void rocAucIntervals(
+            StringBuilder s, ModelManifest m, HeadEvaluation email, Map<String, HeadEvaluation> baseline) {
         s.append("\nROC-AUC intervals (95% bootstrap): e-mail 1.0.0 [")
                 .append(f4(baseline.get(ShortTextSpamTrainer.EMAIL).rocAuc().lower()))
                 .append(", ")
@@ -301,8 +315,12 @@ final class ShortTextSpamModelCard {
                 .append(f4(email.rocAuc().lower()))
                 .append(", ")
                 .append(f4(email.rocAuc().upper()))
-                .append("].\n\n")
-                .append("Short probes (not data; written to show behaviour on chat-like text):\n\n| text | 1.0.0 | ")
+                .append("].\n\n");
+    }
+
+    private static void shortProbes(
+            StringBuilder s, ModelManifest m, Map<String, Double> probes, Map<String, Double> baselineProbes) {
+        s.append("Short probes (not data; written to show behaviour on chat-like text):\n\n| text | 1.0.0 | ")
                 .append(m.version())
                 .append(" |\n|---|---:|---:|\n");
         for (String probe : PROBES) {

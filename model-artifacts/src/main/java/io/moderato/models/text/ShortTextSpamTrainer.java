@@ -161,13 +161,7 @@ public final class ShortTextSpamTrainer {
             throws IOException {
         Sources sources = Sources.load(emails, data, seed, log);
         List<Item> train = sources.trainItems();
-        List<TrainingText> trainTexts = train.stream()
-                .map(t -> TrainingText.hard(
-                        t.id(),
-                        t.text(),
-                        t.source().equals(EMAIL) || t.source().equals(TWEETS) ? t.source() : COMMENTS,
-                        t.spam()))
-                .toList();
+        List<TrainingText> trainTexts = trainingTexts(train);
         LinearTextTrainer.Selection selection =
                 LinearTextTrainer.select(trainTexts, sources.folds(train, seed), recipes, seed, log);
         Recipe recipe = selection.recipe();
@@ -189,13 +183,47 @@ public final class ShortTextSpamTrainer {
         double[] expectedComments = CalibratedScores.of(heads, featurizer, calibration, texts.comments())[0];
         double[] expectedSample = CalibratedScores.of(heads, featurizer, calibration, texts.emailSample())[0];
 
+        TextModelRelease.Spec spec = spec(data, version, seed, sources, recipe, heads, calibration, thresholds);
+        LinearHeadOnnxExporter head = heads.export();
+        Validation v = validate(spec, head, sources, emailSample, texts, expectedComments, expectedSample, log);
+        Baseline baseline = baseline(baselineRoot, sources, texts);
+        ModelManifest manifest =
+                TextModelRelease.manifest(spec, TextModelRelease.histograms(v.servedComments()), v.metrics());
+        logValidation(v, baseline, log);
+
+        List<TextModelRelease.ParityRow> parity =
+                parityRows(sources, expectedComments, emailSample, texts, expectedSample, seed);
+        String card = card(manifest, selection, chosen, v, baseline, sources);
+        return new TextModelRelease.Trained(manifest, card, head, parity);
+    }
+
+    /** Training texts: e-mails and tweets keep their source as the group, every comment video is "comments". */
+    private static List<TrainingText> trainingTexts(List<Item> train) {
+        return train.stream()
+                .map(t -> TrainingText.hard(
+                        t.id(),
+                        t.text(),
+                        t.source().equals(EMAIL) || t.source().equals(TWEETS) ? t.source() : COMMENTS,
+                        t.spam()))
+                .toList();
+    }
+
+    private static TextModelRelease.Spec spec(
+            Path data,
+            String version,
+            long seed,
+            Sources sources,
+            Recipe recipe,
+            LinearTextTrainer.Heads heads,
+            Calibration[] calibration,
+            Map<String, Double> thresholds) {
         Provenance provenance = provenance(
                 data,
                 sources,
                 seed,
                 heads.knownFeatures(),
                 recipe.weightOf(TWEETS) > 0 ? sources.chat().get(0).size() : 0);
-        TextModelRelease.Spec spec = new TextModelRelease.Spec(
+        return new TextModelRelease.Spec(
                 NAME,
                 version,
                 List.of(POLICY),
@@ -208,11 +236,9 @@ public final class ShortTextSpamTrainer {
                         + " scores; recipe '" + recipe.name()
                         + "' chosen by cross-validation inside the training data (folds: one"
                         + " training video + a third of the training e-mails). See MODEL_CARD.md.");
-        LinearHeadOnnxExporter head = heads.export();
-        Validation v = validate(spec, head, sources, emailSample, texts, expectedComments, expectedSample, log);
-        Baseline baseline = baseline(baselineRoot, sources, texts);
-        ModelManifest manifest =
-                TextModelRelease.manifest(spec, TextModelRelease.histograms(v.servedComments()), v.metrics());
+    }
+
+    private static void logValidation(Validation v, Baseline baseline, Consumer<String> log) {
         log.accept(String.format(
                 Locale.ROOT,
                 "validation: comments ROC-AUC %.4f ECE %.4f; e-mail ROC-AUC %.4f ECE %.4f (1.0.0: %.4f)",
@@ -221,10 +247,16 @@ public final class ShortTextSpamTrainer {
                 v.evaluations().get(EMAIL).rocAuc().value(),
                 v.evaluations().get(EMAIL).expectedCalibrationError().value(),
                 baseline.evaluations().get(EMAIL).rocAuc().value()));
+    }
 
-        List<TextModelRelease.ParityRow> parity =
-                parityRows(sources, expectedComments, emailSample, texts, expectedSample, seed);
-        String card = ShortTextSpamModelCard.render(
+    private static String card(
+            ModelManifest manifest,
+            LinearTextTrainer.Selection selection,
+            HeadThresholds chosen,
+            Validation v,
+            Baseline baseline,
+            Sources sources) {
+        return ShortTextSpamModelCard.render(
                 manifest,
                 selection,
                 chosen.review(),
@@ -235,7 +267,6 @@ public final class ShortTextSpamTrainer {
                 baseline.probes(),
                 sources.heldOut(),
                 sources.trainVideos());
-        return new TextModelRelease.Trained(manifest, card, head, parity);
     }
 
     /**

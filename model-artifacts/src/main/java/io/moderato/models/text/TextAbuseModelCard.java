@@ -61,13 +61,33 @@ final class TextAbuseModelCard {
                 List<DavidsonTweets.Tweet> validation,
                 ModelManifest manifest,
                 Map<String, double[]> served) {
-            TextFeaturizer featurizer = scorer.featurizer();
+            List<Integer> neither = neitherIndices(validation);
+            List<GroupRate> groups = groupRates(scorer.featurizer(), validation, neither, manifest, served);
+            List<String> texts = neither.stream()
+                    .map(i -> validation.get(i).text() + COUNTERFACTUAL_SUFFIX)
+                    .toList();
+            Map<String, double[]> after = ModelEvaluation.score(scorer, texts, m -> {});
+            return withCounterfactual(groups, neither, manifest, served, after);
+        }
+
+        /** Indices of the validation tweets whose majority label is "neither". */
+        private static List<Integer> neitherIndices(List<DavidsonTweets.Tweet> validation) {
             List<Integer> neither = new ArrayList<>();
             for (int i = 0; i < validation.size(); i++) {
                 if (validation.get(i).majority() == DavidsonTweets.NEITHER) {
                     neither.add(i);
                 }
             }
+            return neither;
+        }
+
+        /** False-positive rates of the "neither" tweets, by reclaimed term, AAE marker, neither, and all. */
+        private static List<GroupRate> groupRates(
+                TextFeaturizer featurizer,
+                List<DavidsonTweets.Tweet> validation,
+                List<Integer> neither,
+                ModelManifest manifest,
+                Map<String, double[]> served) {
             List<Integer> reclaimed = new ArrayList<>();
             List<Integer> aae = new ArrayList<>();
             List<Integer> rest = new ArrayList<>();
@@ -86,15 +106,20 @@ final class TextAbuseModelCard {
                     rest.add(i);
                 }
             }
-            List<GroupRate> groups = List.of(
+            return List.of(
                     rate("\"neither\" with a reclaimed in-group term", reclaimed, manifest, served),
                     rate("\"neither\" with an African-American-English marker", aae, manifest, served),
                     rate("\"neither\" with neither", rest, manifest, served),
                     rate("all \"neither\"", neither, manifest, served));
-            List<String> texts = neither.stream()
-                    .map(i -> validation.get(i).text() + COUNTERFACTUAL_SUFFIX)
-                    .toList();
-            Map<String, double[]> after = ModelEvaluation.score(scorer, texts, m -> {});
+        }
+
+        /** The bias figures: the group rates, and how the counterfactual suffix ({@code after}) moves the scores. */
+        private static Bias withCounterfactual(
+                List<GroupRate> groups,
+                List<Integer> neither,
+                ModelManifest manifest,
+                Map<String, double[]> served,
+                Map<String, double[]> after) {
             double shiftHarassment = 0;
             double shiftHate = 0;
             long[] before = new long[2];
@@ -416,8 +441,12 @@ final class TextAbuseModelCard {
     }
 
     private static void knownFailureModes(StringBuilder s, MulticlassEvaluation threeClass, Bias bias) {
-        long falseHate = threeClass.confusion()[DavidsonTweets.OFFENSIVE][DavidsonTweets.HATE]
-                + threeClass.confusion()[DavidsonTweets.NEITHER][DavidsonTweets.HATE];
+        dialectBiasRates(s, bias);
+        dialectCounterfactual(s, bias);
+        otherFailureModes(s, threeClass);
+    }
+
+    private static void dialectBiasRates(StringBuilder s, Bias bias) {
         s.append("## Known failure modes and bias\n\n")
                 .append(
                         "- **Dialect bias (documented for this data set).** Davidson et al. (2017) and Davidson, Bhattacharya and Weber\n")
@@ -447,6 +476,9 @@ final class TextAbuseModelCard {
                     .append(groupRate(g, TextAbuseTrainer.HATE, 0))
                     .append(" |\n");
         }
+    }
+
+    private static void dialectCounterfactual(StringBuilder s, Bias bias) {
         s.append("\n  Reclaimed terms: `")
                 .append(String.join("`, `", new java.util.TreeSet<>(RECLAIMED)))
                 .append("`; AAE markers (a crude lexical proxy — no dialect\n  classifier is available here): `")
@@ -472,8 +504,13 @@ final class TextAbuseModelCard {
                 .append(" (`hate_speech`). The model reads the word,\n")
                 .append(
                         "  not who says it to whom: route such items to reviewers who know the dialect, and never act automatically on\n")
-                .append("  `harassment` alone for them.\n")
-                .append(
+                .append("  `harassment` alone for them.\n");
+    }
+
+    private static void otherFailureModes(StringBuilder s, MulticlassEvaluation threeClass) {
+        long falseHate = threeClass.confusion()[DavidsonTweets.OFFENSIVE][DavidsonTweets.HATE]
+                + threeClass.confusion()[DavidsonTweets.NEITHER][DavidsonTweets.HATE];
+        s.append(
                         "- **Sampling and base rates.** The tweets were collected by searching for lexicon terms, so 83% of them are\n")
                 .append(
                         "  offensive: the probabilities are calibrated to that mix. On platform traffic, where abuse is rare, the same\n")

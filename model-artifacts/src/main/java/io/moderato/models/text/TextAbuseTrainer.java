@@ -145,6 +145,14 @@ public final class TextAbuseTrainer {
         LinearHeadOnnxExporter head = heads.export();
         Validation v = validate(spec, head, validation, validationTexts, expected, log);
         ModelManifest manifest = TextModelRelease.manifest(spec, TextModelRelease.histograms(v.served()), v.metrics());
+        logValidation(v, log);
+
+        List<TextModelRelease.ParityRow> parity = parityRows(validation, expected, seed);
+        String card = card(manifest, selection, chosen, v);
+        return new TextModelRelease.Trained(manifest, card, head, parity);
+    }
+
+    private static void logValidation(Validation v, Consumer<String> log) {
         log.accept(String.format(
                 Locale.ROOT,
                 "validation: hate_speech ROC-AUC %.4f F1@review %.4f ECE %.4f; harassment "
@@ -155,17 +163,22 @@ public final class TextAbuseTrainer {
                 v.metrics().get("harassment.roc_auc"),
                 v.metrics().get("harassment.ece"),
                 v.threeClass().weightedF1()));
+    }
 
-        List<TextModelRelease.ParityRow> parity = parityRows(validation, expected, seed);
+    /** The model card, with each policy's review and action threshold choices. */
+    private static String card(
+            ModelManifest manifest,
+            LinearTextTrainer.Selection selection,
+            Map<String, HeadThresholds> chosen,
+            Validation v) {
         Map<String, ThresholdChoice.Choice> review = new LinkedHashMap<>();
         Map<String, ThresholdChoice.Choice> action = new LinkedHashMap<>();
         chosen.forEach((policy, t) -> {
             review.put(policy, t.review());
             action.put(policy, t.action());
         });
-        String card = TextAbuseModelCard.render(
+        return TextAbuseModelCard.render(
                 manifest, selection, review, action, v.evaluations(), v.threeClass(), v.bias());
-        return new TextModelRelease.Trained(manifest, card, head, parity);
     }
 
     /** What the validation split says about the staged model, scored through the serving path. */

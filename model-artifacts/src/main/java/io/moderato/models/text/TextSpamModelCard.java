@@ -252,8 +252,12 @@ final class TextSpamModelCard {
                 .append(" |\n")
                 .append("| (training-split ROC-AUC, for over-fit checks) | ")
                 .append(f4(e.trainRocAuc()))
-                .append(" |\n\n")
-                .append("Confusion counts (flagged = score ≥ threshold):\n\n")
+                .append(" |\n\n");
+        confusionCounts(s, e);
+    }
+
+    private static void confusionCounts(StringBuilder s, TextSpamTrainer.Evaluation e) {
+        s.append("Confusion counts (flagged = score ≥ threshold):\n\n")
                 .append("| threshold | TP | FP | TN | FN |\n|---|---|---|---|---|\n");
         for (var conf : new io.moderato.models.eval.BinaryMetrics.Confusion[] {e.review(), e.action()}) {
             s.append("| ")
