@@ -1,6 +1,8 @@
 package io.moderato.jobs.bench;
 
 import io.moderato.jobs.detection.DetectionOptions;
+import io.moderato.jobs.serde.DecodeResult;
+import io.moderato.jobs.serde.RegistryAvroDeserializer;
 import io.moderato.jobs.serde.RegistryAvroSerializer;
 import io.moderato.jobs.testing.DetectionFixtures;
 import io.moderato.jobs.testing.DetectionJobRun;
@@ -8,6 +10,11 @@ import io.moderato.jobs.testing.EmbeddedKafka;
 import io.moderato.jobs.testing.ParitySample;
 import io.moderato.jobs.testing.TopicScope;
 import io.moderato.schemas.ContentEvent;
+import io.moderato.schemas.PrepublishVerdict;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,11 +89,12 @@ public final class PrepublishVisibility {
             Map<String, Long> verdictAt = new ConcurrentHashMap<>();
             Map<String, Long> committedAt = new ConcurrentHashMap<>();
             Map<String, Long> writtenAt = new ConcurrentHashMap<>();
+            Map<String, Long> scoredAt = new ConcurrentHashMap<>();
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> watchers = List.of(
-                    watch(kafka, run.topic("prepublish.verdicts"), "read_committed", verdictAt, stop),
-                    watch(kafka, run.topic("risk.decisions"), "read_committed", committedAt, stop),
-                    watch(kafka, run.topic("risk.decisions"), "read_uncommitted", writtenAt, stop));
+                    watch(kafka, run, "prepublish.verdicts", "read_committed", verdictAt, scoredAt, stop),
+                    watch(kafka, run, "risk.decisions", "read_committed", committedAt, null, stop),
+                    watch(kafka, run, "risk.decisions", "read_uncommitted", writtenAt, null, stop));
 
             // 1. maximum rate: a burst the job cannot keep up with, then how fast its verdicts arrive
             produce(kafka, run, "b-", burst, Integer.MAX_VALUE, sentAt);
@@ -97,7 +105,9 @@ public final class PrepublishVisibility {
 
             // 2. latency at half the maximum rate
             int rate = fixedRate != null ? fixedRate : Math.max(1, (int) (maxRate / 2));
+            GcTotals gcBefore = GcTotals.now();
             int total = produce(kafka, run, "pp-", rate * seconds, rate, sentAt);
+            GcTotals gcDuring = GcTotals.now().minus(gcBefore);
             long deadline = System.currentTimeMillis() + checkpointInterval.toMillis() * 3 + 30_000;
             awaitAll(committedAt, "pp-", total, deadline);
             stop.set(true);
@@ -117,9 +127,11 @@ public final class PrepublishVisibility {
                             checkpointInterval,
                             total,
                             loadBefore,
-                            loadAfter),
+                            loadAfter,
+                            gcDuring),
                     sentAt,
                     verdictAt,
+                    scoredAt,
                     committedAt,
                     writtenAt);
             System.out.println(report);
@@ -137,7 +149,25 @@ public final class PrepublishVisibility {
             Duration interval,
             int total,
             String loadBefore,
-            String loadAfter) {}
+            String loadAfter,
+            GcTotals gc) {}
+
+    /** Collections and their total time in this JVM (job, broker and clients share it), from the GC MXBeans. */
+    private record GcTotals(long collections, long millis) {
+        static GcTotals now() {
+            long count = 0;
+            long millis = 0;
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                count += Math.max(0, gc.getCollectionCount());
+                millis += Math.max(0, gc.getCollectionTime());
+            }
+            return new GcTotals(count, millis);
+        }
+
+        GcTotals minus(GcTotals earlier) {
+            return new GcTotals(collections - earlier.collections, millis - earlier.millis);
+        }
+    }
 
     /** Waits until {@code count} items with ids starting with {@code prefix} were seen, or the deadline. */
     private static void awaitAll(Map<String, Long> seenAt, String prefix, int count, long deadline)
@@ -215,28 +245,47 @@ public final class PrepublishVisibility {
         return count;
     }
 
-    /** A consumer thread noting when each contentId first becomes visible at {@code isolation}. */
+    /**
+     * A consumer thread noting when each contentId first becomes visible at {@code isolation}, and, when
+     * {@code decidedAt} is given (the verdicts topic), the verdict's own decidedAtMillis: when the job scored it.
+     */
     private static Thread watch(
-            EmbeddedKafka kafka, String topic, String isolation, Map<String, Long> seenAt, AtomicBoolean stop) {
+            EmbeddedKafka kafka,
+            TopicScope run,
+            String topic,
+            String isolation,
+            Map<String, Long> seenAt,
+            Map<String, Long> decidedAt,
+            AtomicBoolean stop) {
+        RegistryAvroDeserializer<PrepublishVerdict> verdicts =
+                RegistryAvroDeserializer.of(PrepublishVerdict.class, run.registry());
         Thread t = new Thread(
                 () -> {
                     Properties props = new Properties();
                     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-                    props.put(ConsumerConfig.GROUP_ID_CONFIG, "visibility-" + isolation);
+                    props.put(ConsumerConfig.GROUP_ID_CONFIG, "visibility-" + topic + "-" + isolation);
                     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
                     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
                     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
                     try (KafkaConsumer<String, byte[]> consumer =
                             new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-                        consumer.subscribe(List.of(topic));
+                        consumer.subscribe(List.of(run.topic(topic)));
                         while (!stop.get()) {
                             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(20))) {
-                                seenAt.putIfAbsent(r.key(), System.currentTimeMillis());
+                                if (seenAt.putIfAbsent(r.key(), System.currentTimeMillis()) == null
+                                        && decidedAt != null) {
+                                    DecodeResult<PrepublishVerdict> verdict = verdicts.decode(r.value());
+                                    if (verdict.isOk()) {
+                                        decidedAt.put(r.key(), verdict.record().getDecidedAtMillis());
+                                    }
+                                }
                             }
                         }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
                 },
-                "visibility-" + isolation);
+                "visibility-" + topic + "-" + isolation);
         t.start();
         return t;
     }
@@ -245,6 +294,7 @@ public final class PrepublishVisibility {
             Run r,
             Map<String, Long> sentAt,
             Map<String, Long> verdictAt,
+            Map<String, Long> scoredAt,
             Map<String, Long> committedAt,
             Map<String, Long> writtenAt) {
         StringBuilder out = new StringBuilder();
@@ -280,14 +330,31 @@ public final class PrepublishVisibility {
         row(out, "prepublish.verdicts, read_committed (at least once)", r.total(), sentAt, verdictAt);
         row(out, "risk.decisions, read_committed (exactly once: the contract)", r.total(), sentAt, committedAt);
         row(out, "risk.decisions, read_uncommitted (written by the job)", r.total(), sentAt, writtenAt);
+        out.append(String.format(
+                Locale.ROOT,
+                "%nWhere a verdict's time goes (the verdict's decidedAtMillis: when the scoring operator decided it):%n%n"
+                        + "| stage | items | p50 ms | p90 ms | p99 ms | max ms |%n|---|---:|---:|---:|---:|---:|%n"));
+        row(
+                out,
+                "sent → scored (producer, broker, source, network, micro-batch wait, scoring)",
+                r.total(),
+                sentAt,
+                scoredAt);
+        row(out, "scored → visible (verdict sink, broker, consumer)", r.total(), scoredAt, verdictAt);
+        out.append(String.format(
+                Locale.ROOT,
+                "%nGarbage collection while the latency run's events were sent (one JVM: job, broker, clients): "
+                        + "%d collections, %d ms in all.%n",
+                r.gc().collections(),
+                r.gc().millis()));
         return out.toString();
     }
 
     private static void row(
-            StringBuilder out, String name, int total, Map<String, Long> sentAt, Map<String, Long> seenAt) {
+            StringBuilder out, String name, int total, Map<String, Long> from, Map<String, Long> seenAt) {
         long[] latencies = seenAt.entrySet().stream()
-                .filter(e -> e.getKey().startsWith("pp-") && sentAt.containsKey(e.getKey()))
-                .mapToLong(e -> e.getValue() - sentAt.get(e.getKey()))
+                .filter(e -> e.getKey().startsWith("pp-") && from.containsKey(e.getKey()))
+                .mapToLong(e -> e.getValue() - from.get(e.getKey()))
                 .sorted()
                 .toArray();
         if (latencies.length == 0) {

@@ -33,14 +33,16 @@ import org.junit.jupiter.api.io.TempDir;
  * ONNX Runtime and its models at every attempt without an {@code UnsatisfiedLinkError}, closes every session it
  * opened, and does not leak native memory: after a warm-up round, each of {@value #ROUNDS} rounds of
  * {@value #RESTARTS_PER_ROUND} restarts is measured ({@code VmRSS} of /proc/self/status less the committed heap,
- * after a GC), and the least growth of a round stays under {@value #ROUND_GROWTH_BOUND_MB} MB.
+ * after a GC), and the median growth of a round stays under {@value #ROUND_GROWTH_BOUND_MB} MB.
  */
 class NativeResourcesITCase {
 
     @RegisterExtension
     static final MiniClusterWithKafka CLUSTER = MiniClusterWithKafka.withSlots(2);
 
+    /** Odd: the median is one of the rounds. */
     static final int ROUNDS = 3;
+
     static final int RESTARTS_PER_ROUND = 5;
     /**
      * Sessions are counted exactly; this bounds every other native leak (a RocksDB instance or thread arenas left per
@@ -78,23 +80,24 @@ class NativeResourcesITCase {
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         int sessionsAfter = OnnxModel.openSessions();
-        // a leak grows every round; a one-off growth (a malloc arena, the code cache, a GC resizing) shows in one
-        long leastGrowthMb = Arrays.stream(growthKb).min().orElseThrow() / 1024;
+        // a leak grows every round; a one-off change (a malloc arena, the code cache, the heap shrinking before its
+        // pages return: +257 then -241 MB in one CI run) shows in one round, or in two with opposite signs
+        long medianGrowthMb = Arrays.stream(growthKb).sorted().toArray()[ROUNDS / 2] / 1024;
         System.out.printf(
                 "[reliability] native resources: %d restarts in %d ms; open ONNX sessions %d -> %d; "
-                        + "VmRSS outside the heap grew per round of %d restarts by %s MB, least %d MB (bound %d MB)%n",
+                        + "VmRSS outside the heap grew per round of %d restarts by %s MB, median %d MB (bound %d MB)%n",
                 attempts,
                 millis,
                 sessionsBefore,
                 sessionsAfter,
                 RESTARTS_PER_ROUND,
                 Arrays.toString(Arrays.stream(growthKb).map(kb -> kb / 1024).toArray()),
-                leastGrowthMb,
+                medianGrowthMb,
                 ROUND_GROWTH_BOUND_MB);
         assertThat(attempts).isEqualTo(ROUNDS * RESTARTS_PER_ROUND);
         assertThat(sessionsAfter).as("ONNX sessions left open by the restarts").isEqualTo(sessionsBefore);
-        assertThat(leastGrowthMb)
-                .as("least VmRSS growth outside the heap in a round of %d restarts, MB", RESTARTS_PER_ROUND)
+        assertThat(medianGrowthMb)
+                .as("median VmRSS growth outside the heap in a round of %d restarts, MB", RESTARTS_PER_ROUND)
                 .isLessThan(ROUND_GROWTH_BOUND_MB);
     }
 
