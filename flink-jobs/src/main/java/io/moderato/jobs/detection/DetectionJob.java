@@ -193,8 +193,12 @@ public final class DetectionJob {
                         "Score modalities (ONNX, micro-batched)",
                         new AvroTypeInfo<>(ScoredContent.class),
                         new ScoringOperator(
-                                conf.get(DetectionOptions.BATCH_MAX_SIZE),
-                                conf.get(DetectionOptions.BATCH_MAX_WAIT).toMillis(),
+                                new ScoringOperator.Batching(
+                                        conf.get(DetectionOptions.BATCH_MAX_SIZE),
+                                        conf.get(DetectionOptions.BATCH_MAX_WAIT)
+                                                .toMillis(),
+                                        conf.get(DetectionOptions.BATCH_PREPUBLISH_MAX_WAIT)
+                                                .toMillis()),
                                 modelsDir(conf),
                                 conf.get(DetectionOptions.INTRA_OP_THREADS),
                                 defaults,

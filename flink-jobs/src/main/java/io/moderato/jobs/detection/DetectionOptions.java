@@ -70,6 +70,13 @@ public final class DetectionOptions {
             .defaultValue(Duration.ofMillis(10))
             .withDescription(
                     "Longest an event waits for its batch to fill (processing time); batches also flush at checkpoints and watermarks.");
+    public static final ConfigOption<Duration> BATCH_PREPUBLISH_MAX_WAIT = ConfigOptions.key(
+                    "detection.scoring.batch.prepublish-max-wait")
+            .durationType()
+            .defaultValue(Duration.ofMillis(1))
+            .withDescription("Longest a pre-publish event waits for its batch to fill (at most "
+                    + "detection.scoring.batch.max-wait; 0: its arrival flushes the batch). Its verdict on "
+                    + "prepublish.verdicts leaves when the batch is scored, so this wait is part of its latency.");
     public static final ConfigOption<Integer> INTRA_OP_THREADS = ConfigOptions.key("detection.scoring.intra-op-threads")
             .intType()
             .defaultValue(1)
@@ -183,6 +190,12 @@ public final class DetectionOptions {
         positive(problems, conf, BATCH_MAX_SIZE, 4096);
         positive(problems, conf, INTRA_OP_THREADS, 64);
         positive(problems, conf, BATCH_MAX_WAIT);
+        Duration prepublishWait = conf.get(BATCH_PREPUBLISH_MAX_WAIT);
+        Duration maxWait = conf.get(BATCH_MAX_WAIT);
+        if (prepublishWait.isNegative() || (maxWait.toMillis() >= 1 && prepublishWait.compareTo(maxWait) > 0)) {
+            problems.add(BATCH_PREPUBLISH_MAX_WAIT.key() + " must be in [0, " + BATCH_MAX_WAIT.key() + " = " + maxWait
+                    + "], got " + prepublishWait);
+        }
         positive(problems, conf, WINDOW_LENGTH);
         positive(problems, conf, WINDOW_SLIDE);
         positive(problems, conf, USER_SIGNAL_TTL);

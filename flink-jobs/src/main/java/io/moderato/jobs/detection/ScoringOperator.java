@@ -10,6 +10,7 @@ import io.moderato.udfs.model.ContentScorer;
 import io.moderato.udfs.model.ModelRegistry;
 import io.moderato.udfs.model.ModelSource;
 import io.moderato.udfs.model.ScoringOptions;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * Micro-batching ONNX scorer. Input 1: content events; input 2: the policy-config stream,
  * broadcast to every subtask, which chooses the models (hot swap without restart). Events are
  * buffered per subtask and scored together when the batch is full, when the oldest has waited
- * {@code maxWait}, before a checkpoint barrier, before a watermark, and at end of input — so the
+ * {@code maxWait} (a pre-publish event: {@code prepublishMaxWait}), before a checkpoint barrier, before a watermark, and at end of input — so the
  * buffer is always empty at a checkpoint and nothing waits forever. Configs arrive already accepted
  * by the config gate (which loaded every model they name); they are kept in union operator state,
  * so a restored job loads the models of the last configs whose models loaded — and a model that
@@ -44,8 +45,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 public final class ScoringOperator extends FlushingOperator<ScoredContent>
         implements TwoInputStreamOperator<ContentEvent, PolicyConfig, ScoredContent>, BoundedMultiInput {
 
-    private final int maxBatch;
-    private final long maxWaitMillis;
+    private final Batching batching;
     private final String modelsDir;
     private final int intraOpThreads;
     private final List<PolicyConfig> defaults;
@@ -64,16 +64,28 @@ public final class ScoringOperator extends FlushingOperator<ScoredContent>
     private transient Counter modelLoadFailures;
     private transient Counter eventsScored;
 
+    /**
+     * When a batch is scored: at {@code maxSize} events, or when its oldest event has waited {@code maxWaitMillis},
+     * or a pre-publish event {@code prepublishMaxWaitMillis} (0: at once), whichever comes first.
+     */
+    public record Batching(int maxSize, long maxWaitMillis, long prepublishMaxWaitMillis) implements Serializable {
+        public Batching {
+            if (maxSize < 1 || maxWaitMillis < 1 || prepublishMaxWaitMillis < 0) {
+                throw new IllegalArgumentException("batching needs maxSize >= 1, maxWaitMillis >= 1 and "
+                        + "prepublishMaxWaitMillis >= 0, got " + maxSize + ", " + maxWaitMillis + ", "
+                        + prepublishMaxWaitMillis);
+            }
+        }
+    }
+
     public ScoringOperator(
-            int maxBatch,
-            long maxWaitMillis,
+            Batching batching,
             String modelsDir,
             int intraOpThreads,
             List<PolicyConfig> defaults,
             boolean captureFeatures) {
         this.captureFeatures = captureFeatures;
-        this.maxBatch = maxBatch;
-        this.maxWaitMillis = maxWaitMillis;
+        this.batching = batching;
         this.modelsDir = modelsDir;
         this.intraOpThreads = intraOpThreads;
         this.defaults = List.copyOf(defaults);
@@ -99,8 +111,8 @@ public final class ScoringOperator extends FlushingOperator<ScoredContent>
         registry = ModelRegistry.open(source, new ScoringOptions(intraOpThreads));
         scorer = new ContentScorer(registry);
         prepublishVerdicts = new PrepublishVerdicts();
-        buffer = new ArrayList<>(maxBatch);
-        ingestTimes = new ArrayList<>(maxBatch);
+        buffer = new ArrayList<>(batching.maxSize());
+        ingestTimes = new ArrayList<>(batching.maxSize());
         var metrics = getMetricGroup();
         batchSizes = metrics.histogram("scoringBatchSize", new DescriptiveStatisticsHistogram(1024));
         batchLatencyMillis = metrics.histogram("scoringBatchLatencyMillis", new DescriptiveStatisticsHistogram(1024));
@@ -116,19 +128,30 @@ public final class ScoringOperator extends FlushingOperator<ScoredContent>
     public void processElement1(StreamRecord<ContentEvent> element) throws Exception {
         long now = getProcessingTimeService().getCurrentProcessingTime();
         ingestTimes.add(now);
-        if (buffer.isEmpty()) {
-            bufferDeadline = now + maxWaitMillis;
-            long deadline = bufferDeadline;
-            getProcessingTimeService().registerTimer(deadline, time -> {
-                if (!buffer.isEmpty() && bufferDeadline == deadline) {
-                    flush();
-                }
-            });
-        }
+        boolean wasEmpty = buffer.isEmpty();
         buffer.add(element);
-        if (buffer.size() >= maxBatch) {
+        if (buffer.size() >= batching.maxSize()) {
             flush();
+        } else if (element.getValue().getPrePublish()) {
+            // a publishing service waits for this item's verdict: a short wait only
+            if (batching.prepublishMaxWaitMillis() == 0) {
+                flush();
+            } else if (wasEmpty || now + batching.prepublishMaxWaitMillis() < bufferDeadline) {
+                flushAt(now + batching.prepublishMaxWaitMillis());
+            }
+        } else if (wasEmpty) {
+            flushAt(now + batching.maxWaitMillis());
         }
+    }
+
+    /** Flushes the buffer at {@code deadline} unless it was flushed or given an earlier deadline before. */
+    private void flushAt(long deadline) {
+        bufferDeadline = deadline;
+        getProcessingTimeService().registerTimer(deadline, time -> {
+            if (!buffer.isEmpty() && bufferDeadline == deadline) {
+                flush();
+            }
+        });
     }
 
     @Override
@@ -187,6 +210,7 @@ public final class ScoringOperator extends FlushingOperator<ScoredContent>
                     record.getTimestamp()));
         }
         ingestTimes.clear();
+        bufferDeadline = Long.MAX_VALUE;
         batchSizes.update(buffer.size());
         batchLatencyMillis.update((System.nanoTime() - started) / 1_000_000);
         eventsScored.inc(buffer.size());

@@ -266,7 +266,8 @@ public final class PrepublishVisibility {
                     props.put(ConsumerConfig.GROUP_ID_CONFIG, "visibility-" + topic + "-" + isolation);
                     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
                     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-                    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+                    // the default fetch.max.wait (500 ms) is a long poll: the broker answers as soon as a record
+                    // arrives, without the 200 empty fetches a second a short wait costs the 2 cores per consumer
                     try (KafkaConsumer<String, byte[]> consumer =
                             new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
                         consumer.subscribe(List.of(run.topic(topic)));

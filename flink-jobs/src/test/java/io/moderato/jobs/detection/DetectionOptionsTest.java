@@ -57,6 +57,8 @@ class DetectionOptionsTest {
                 invalid("detection.scoring.intra-op-threads", "0"),
                 invalid("detection.scoring.intra-op-threads", "65"),
                 invalid("detection.scoring.batch.max-wait", "0 ms"),
+                // longer than detection.scoring.batch.max-wait (10 ms): a pre-publish item would wait longer
+                invalid("detection.scoring.batch.prepublish-max-wait", "11 ms"),
                 invalid("detection.user-window.length", "0 s"),
                 invalid("detection.user-window.slide", "0 s"),
                 invalid("detection.user-signal.ttl", "0 s"),

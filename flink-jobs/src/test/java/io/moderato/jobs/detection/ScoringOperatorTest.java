@@ -76,11 +76,18 @@ class ScoringOperatorTest {
         return harness(maxBatch, maxWaitMillis, captureFeatures, null);
     }
 
+    /** Pre-publish events wait as long as the others. */
     private TwoInputHarness<ContentEvent, PolicyConfig, ScoredContent> harness(
             int maxBatch, long maxWaitMillis, boolean captureFeatures, OperatorSubtaskState restored) throws Exception {
+        return harness(new ScoringOperator.Batching(maxBatch, maxWaitMillis, maxWaitMillis), captureFeatures, restored);
+    }
+
+    private TwoInputHarness<ContentEvent, PolicyConfig, ScoredContent> harness(
+            ScoringOperator.Batching batching, boolean captureFeatures, OperatorSubtaskState restored)
+            throws Exception {
         metrics = new OperatorMetrics();
         var harness = new TwoInputHarness<>(
-                new ScoringOperator(maxBatch, maxWaitMillis, null, 1, DEFAULTS, captureFeatures),
+                new ScoringOperator(batching, null, 1, DEFAULTS, captureFeatures),
                 Harnesses.environment(1, 0, metrics));
         opened.add(harness);
         harness.setProcessingTime(START);
@@ -201,6 +208,42 @@ class ScoringOperatorTest {
         assertThat(scored(h).get("c1").getIngestMillis()).isEqualTo(START + 4);
         // one timer per batch (for its oldest event), not one per event
         assertThat(h.getProcessingTimeService().getNumActiveTimers()).isZero();
+    }
+
+    @Test
+    void shouldCutTheWaitOfABatchShortWhenAPrePublishEventJoinsIt() throws Exception {
+        var h = harness(new ScoringOperator.Batching(64, 10, 2), false, null);
+
+        process(h, text("c0", "hello")); // due at START + 10
+        h.setProcessingTime(START + 3);
+        process(h, textEvent("p1", "u-p1", "win money now", T0, true)); // due at START + 5
+        h.setProcessingTime(START + 4);
+        process(h, text("c2", "see you")); // joins the batch, keeps START + 5
+        assertThat(emitted(h)).isEmpty();
+        h.setProcessingTime(START + 5);
+
+        assertThat(emitted(h)).containsExactly("c0", "p1", "c2");
+        assertThat(h.getSideOutput(DetectionState.PREPUBLISH_VERDICTS))
+                .singleElement()
+                .satisfies(r -> assertThat(r.getValue().getDecidedAtMillis()).isEqualTo(START + 5));
+        // the next batch waits the full max-wait again
+        process(h, text("c3", "lunch?"));
+        h.setProcessingTime(START + 14);
+        assertThat(emitted(h)).containsExactly("c0", "p1", "c2");
+        h.setProcessingTime(START + 15);
+        assertThat(emitted(h)).containsExactly("c0", "p1", "c2", "c3");
+    }
+
+    @Test
+    void shouldScoreAtOnceWhenAPrePublishEventArrivesAndItsWaitIsZero() throws Exception {
+        var h = harness(new ScoringOperator.Batching(64, 10, 0), false, null);
+
+        process(h, text("c0", "hello"));
+        assertThat(emitted(h)).isEmpty();
+        process(h, textEvent("p1", "u-p1", "win money now", T0, true));
+
+        assertThat(emitted(h)).as("no processing time has passed").containsExactly("c0", "p1");
+        assertThat(h.getSideOutput(DetectionState.PREPUBLISH_VERDICTS)).hasSize(1);
     }
 
     @Test
