@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Pre-publish verdict visibility (issue 10, item 14): the real DetectionJob on an embedded Kafka broker with its
 # exactly-once sinks, the at-least-once prepublish.verdicts sink and the production checkpoint interval. First the
-# path's maximum rate: a burst of --burst pre-publish events produced faster than the job reads, and the rate at
-# which their verdicts arrive on prepublish.verdicts (middle 80 % of arrivals). Then pre-publish events at half that
+# maximum rate: a burst of --burst pre-publish events produced faster than the job reads, and the lower of the rates
+# at which their verdicts arrive on prepublish.verdicts and their decisions on risk.decisions (middle 80 % of
+# arrivals; the whole job shares the cores with the verdict path). Then pre-publish events at half that
 # rate (or --rate) for --seconds: how long until each item is visible on prepublish.verdicts (read_committed) and on
 # risk.decisions (read_committed, and read_uncommitted for comparison). Prints p50/p90/p99/max and the load average;
 # Markdown to target/bench/prepublish.md.
