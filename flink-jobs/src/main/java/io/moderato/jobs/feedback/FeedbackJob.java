@@ -40,7 +40,18 @@ import org.apache.flink.util.Collector;
  */
 public final class FeedbackJob {
 
-    static final String JOB = "feedback";
+    /**
+     * The job's one name. It is the {@code job} of the dead letters it writes; the product-qualified
+     * {@link #QUALIFIED_NAME} is the Flink job name, the FlinkDeployment's name and the prefix of its Kafka consumer
+     * groups and transactional ids.
+     */
+    public static final String NAME = "feedback";
+
+    /**
+     * {@code moderato-feedback}. Never change it: it prefixes the Kafka transactional ids, and a restored job with
+     * another prefix would not abort the transactions its predecessor left open.
+     */
+    public static final String QUALIFIED_NAME = "moderato-" + NAME;
 
     /**
      * Raw Kafka records of the inputs (decoding happens in the graph). {@code reviewTasks} may be
@@ -68,9 +79,6 @@ public final class FeedbackJob {
 
         Sink<DeadLetter> deadLetters();
     }
-
-    /** The job name shown in the Flink UI. */
-    public static final String NAME = "Moderato FeedbackJob";
 
     private FeedbackJob() {}
 
@@ -106,7 +114,7 @@ public final class FeedbackJob {
                 RiskDecision.class,
                 registry,
                 FeedbackInputs.decision(conf),
-                JOB,
+                NAME,
                 FeedbackUids.DECODE_DECISIONS,
                 "Decode risk.decisions");
         SingleOutputStreamOperator<ReviewLabel> labels = JobWiring.decode(
@@ -114,7 +122,7 @@ public final class FeedbackJob {
                 ReviewLabel.class,
                 registry,
                 FeedbackInputs.label(conf),
-                JOB,
+                NAME,
                 FeedbackUids.DECODE_LABELS,
                 "Decode review.labels");
         SingleOutputStreamOperator<PolicyConfig> configs = JobWiring.decode(
@@ -122,7 +130,7 @@ public final class FeedbackJob {
                 PolicyConfig.class,
                 registry,
                 DetectionInputs.policyConfig(),
-                JOB,
+                NAME,
                 FeedbackUids.DECODE_POLICY_CONFIG,
                 "Decode policy.config");
         DataStream<DeadLetter> deadLetters = decisions
@@ -158,7 +166,7 @@ public final class FeedbackJob {
                 ReviewTask.class,
                 registry,
                 FeedbackInputs.task(conf),
-                JOB,
+                NAME,
                 FeedbackUids.DECODE_TASKS,
                 "Decode review.tasks");
     }
@@ -333,9 +341,9 @@ public final class FeedbackJob {
         tuned(jobConf);
         jobConf.addAll(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConf);
-        KafkaIo kafka = kafkaIo(conf, "moderato-feedback");
+        KafkaIo kafka = kafkaIo(conf, QUALIFIED_NAME);
         build(env, kafkaSources(env, kafka, conf), kafkaSinks(kafka, conf), conf);
-        env.execute(NAME);
+        env.execute(QUALIFIED_NAME);
     }
 
     public static KafkaIo kafkaIo(Configuration conf, String jobName) {

@@ -209,9 +209,9 @@ public final class LocalStack implements AutoCloseable {
                         detection.get(DetectionOptions.CHECKPOINT_INTERVAL)))));
         jobs.add(submit(
                 feedback,
-                FeedbackJob.NAME,
+                FeedbackJob.QUALIFIED_NAME,
                 env -> {
-                    KafkaIo io = FeedbackJob.kafkaIo(feedback, "moderato-feedback");
+                    KafkaIo io = FeedbackJob.kafkaIo(feedback, FeedbackJob.QUALIFIED_NAME);
                     FeedbackJob.build(
                             env,
                             FeedbackJob.kafkaSources(env, io, feedback),
@@ -271,8 +271,8 @@ public final class LocalStack implements AutoCloseable {
 
     private void printWhereEverythingIs() {
         out.println();
-        out.println("  Flink web UI     " + uiUrl + "   (jobs: " + DetectionJob.QUALIFIED_NAME + ", " + FeedbackJob.NAME
-                + ")");
+        out.println("  Flink web UI     " + uiUrl + "   (jobs: " + DetectionJob.QUALIFIED_NAME + ", "
+                + FeedbackJob.QUALIFIED_NAME + ")");
         out.println("  Kafka bootstrap  " + bootstrap + (kafka == null ? "   (external)" : "   (in-process, KRaft)"));
         out.println("  schema registry  " + registryUrl
                 + (registry == null ? "   (external)" : "   (Apicurio, in-memory)"));
