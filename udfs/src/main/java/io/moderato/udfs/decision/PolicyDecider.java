@@ -146,22 +146,11 @@ public final class PolicyDecider {
     }
 
     /**
-     * The item-only decision: the policy's band for this item on its own scores and the author's
+     * The item-only decision: the policy's risk and band for this item on its own scores and the author's
      * context, before (and without) the author's window, so never escalated; failing safe as
      * {@link #decide} does. What a verdict that cannot wait for the window (e.g. pre-publication)
      * can say; {@link #decide} may only raise it. Null when the policy has nothing to decide on.
      */
-    public Banding itemBand(
-            PolicyConfig config,
-            Map<String, Double> modalityScores,
-            List<String> problems,
-            Map<String, Double> context,
-            boolean prePublish) {
-        ItemOnly itemOnly = itemOnly(config, modalityScores, problems, context, prePublish);
-        return itemOnly == null ? null : itemOnly.banding();
-    }
-
-    /** The item-only risk and band ({@link #itemBand}); null when the policy has nothing to decide on. */
     public ItemOnly itemOnly(
             PolicyConfig config,
             Map<String, Double> modalityScores,

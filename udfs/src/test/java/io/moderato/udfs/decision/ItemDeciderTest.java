@@ -184,7 +184,9 @@ class ItemDeciderTest {
                 window,
                 List.of());
 
-        PolicyDecider.Banding alone = policyDecider.itemBand(spam, Map.of("text", 0.46), List.of(), Map.of(), false);
+        PolicyDecider.Banding alone = policyDecider
+                .itemOnly(spam, Map.of("text", 0.46), List.of(), Map.of(), false)
+                .banding();
         PolicyDecider.Outcome windowed = policyDecider.decide(
                 spam,
                 new PolicyDecider.Item("b", T0 + 1, false, 0, false),
@@ -198,14 +200,16 @@ class ItemDeciderTest {
         assertThat(alone.escalated()).isFalse();
         assertThat(windowed.decision().getBand()).isEqualTo(Bands.REVIEW);
         assertThat(policyDecider
-                        .itemBand(spam, Map.of("text", 0.95), List.of(), Map.of(), true)
+                        .itemOnly(spam, Map.of("text", 0.95), List.of(), Map.of(), true)
+                        .banding()
                         .band())
                 .isEqualTo(Bands.BLOCK);
         assertThat(policyDecider
-                        .itemBand(spam, Map.of(), List.of("not loaded"), Map.of(), true)
+                        .itemOnly(spam, Map.of(), List.of("not loaded"), Map.of(), true)
+                        .banding()
                         .band())
                 .isEqualTo(Bands.HOLD);
-        assertThat(policyDecider.itemBand(spam, Map.of(), List.of(), Map.of(), true))
+        assertThat(policyDecider.itemOnly(spam, Map.of(), List.of(), Map.of(), true))
                 .isNull();
     }
 }
