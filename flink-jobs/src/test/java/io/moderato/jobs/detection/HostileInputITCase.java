@@ -13,7 +13,6 @@ import io.moderato.schemas.DeadLetter;
 import io.moderato.schemas.ModelVersion;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.PolicyDecision;
-import io.moderato.schemas.ReviewQueue;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import java.io.ByteArrayOutputStream;
@@ -229,16 +228,7 @@ class HostileInputITCase {
                 events.add(text("c" + i, "user-" + u, m.text(), DetectionFixtures.T0 + k * MINUTE + u * 1_000L));
             }
         }
-        PolicyConfig spam = PolicyConfig.newBuilder(DetectionFixtures.spamPolicy(1, 0.5, 0.98))
-                .setEscalationThreshold(0.3)
-                .setAuditSampleRateAllow(0.2)
-                .setReviewQueues(List.of(ReviewQueue.newBuilder()
-                        .setName("spam-en")
-                        .setLocales(List.of())
-                        .setCapacityPerMinute(3)
-                        .setSlaMillis(3_600_000L)
-                        .build()))
-                .build();
+        PolicyConfig spam = DetectionFixtures.statefulSpamPolicy(1);
         Path defaults = defaults(spam);
 
         Map<String, String> first = null;

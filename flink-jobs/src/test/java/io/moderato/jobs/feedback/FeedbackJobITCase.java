@@ -21,7 +21,6 @@ import io.moderato.schemas.MetricSnapshot;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.PolicyDecision;
 import io.moderato.schemas.ReviewLabel;
-import io.moderato.schemas.ReviewReason;
 import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.TrainingExample;
@@ -175,22 +174,8 @@ class FeedbackJobITCase {
         // ---- review tasks for the REVIEW band, the config in force
         List<ReviewTask> tasks = new ArrayList<>();
         for (RiskDecision d : decisions) {
-            PolicyDecision spam = d.getPolicies().get(0);
-            if (spam.getBand().equals("REVIEW")) {
-                tasks.add(new ReviewTask(
-                        d.getContentId(),
-                        d.getUserId(),
-                        d.getSurface(),
-                        d.getLocale(),
-                        100L,
-                        false,
-                        d.getEventTimeMillis(),
-                        "spam-en",
-                        1.0,
-                        List.of(new ReviewReason("spam", "REVIEW", "THRESHOLD", spam.getFusedRisk(), 1.0, 1L)),
-                        1.0,
-                        d.getDecidedAtMillis(),
-                        d.getDecidedAtMillis() + 86_400_000L));
+            if (d.getPolicies().get(0).getBand().equals("REVIEW")) {
+                tasks.add(FeedbackFixtures.spamReviewTask(d, d.getDecidedAtMillis() + 86_400_000L));
             }
         }
         assertThat(tasks).isNotEmpty();

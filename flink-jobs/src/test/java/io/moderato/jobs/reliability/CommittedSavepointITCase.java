@@ -170,7 +170,7 @@ class CommittedSavepointITCase {
         Predicate<String> firstHalf = id -> Integer.parseInt(id.substring(1)) < 100;
 
         if (REFRESH) {
-            produce(run, input, firstHalf, firstHalf.negate());
+            FeedbackJobRun.produce(run, input, firstHalf, firstHalf.negate());
         } else {
             placeholders(
                     run,
@@ -197,7 +197,7 @@ class CommittedSavepointITCase {
         Path savepoint = committedOrRefreshed(run, job, "feedback-job");
 
         job.start(run, tmp, 2, savepoint.toUri().toString());
-        produce(run, input, firstHalf.negate(), firstHalf);
+        FeedbackJobRun.produce(run, input, firstHalf.negate(), firstHalf);
         job.awaitConsumed(run);
         job.stop(tmp, true);
 
@@ -247,31 +247,6 @@ class CommittedSavepointITCase {
                         run.topic(topic),
                         keys,
                         keys.stream().map(k -> placeholder).toList());
-    }
-
-    private static void produce(
-            TopicScope run, FeedbackFixtures.Input input, Predicate<String> decisions, Predicate<String> labels) {
-        run.produce(
-                "risk.decisions",
-                RiskDecision.class,
-                input.decisions().stream()
-                        .filter(d -> decisions.test(d.getContentId()))
-                        .toList(),
-                RiskDecision::getContentId);
-        run.produce(
-                "review.tasks",
-                ReviewTask.class,
-                input.tasks().stream()
-                        .filter(t -> decisions.test(t.getContentId()))
-                        .toList(),
-                ReviewTask::getContentId);
-        run.produce(
-                "review.labels",
-                ReviewLabel.class,
-                input.labels().stream()
-                        .filter(l -> labels.test(l.getContentId()))
-                        .toList(),
-                ReviewLabel::getContentId);
     }
 
     /**

@@ -17,7 +17,6 @@ import io.moderato.jobs.testing.TopicScope;
 import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.PolicyConfig;
 import io.moderato.schemas.ReviewLabel;
-import io.moderato.schemas.ReviewTask;
 import io.moderato.schemas.RiskDecision;
 import io.moderato.schemas.TrainingExample;
 import io.moderato.schemas.UserSignal;
@@ -206,27 +205,7 @@ class SavepointUpgradeITCase {
             int s = stage;
             Predicate<String> decisionsNow = id -> stage(id) == 0 ? s == 0 : s == 1;
             Predicate<String> labelsNow = id -> stage(id) == 0 ? s == 1 : stage(id) == 1 ? s == 0 : s == 2;
-            run.produce(
-                    "risk.decisions",
-                    RiskDecision.class,
-                    input.decisions().stream()
-                            .filter(d -> decisionsNow.test(d.getContentId()))
-                            .toList(),
-                    RiskDecision::getContentId);
-            run.produce(
-                    "review.tasks",
-                    ReviewTask.class,
-                    input.tasks().stream()
-                            .filter(t -> decisionsNow.test(t.getContentId()))
-                            .toList(),
-                    ReviewTask::getContentId);
-            run.produce(
-                    "review.labels",
-                    ReviewLabel.class,
-                    input.labels().stream()
-                            .filter(l -> labelsNow.test(l.getContentId()))
-                            .toList(),
-                    ReviewLabel::getContentId);
+            FeedbackJobRun.produce(run, input, decisionsNow, labelsNow);
             if (stage > 0) {
                 upgraded.start(run, tmp, PARALLELISM[stage], upgraded.savepoint());
             }

@@ -12,6 +12,7 @@ import io.moderato.schemas.RiskDecision;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -53,11 +54,38 @@ public final class FeedbackJobRun {
         run.createTopics(partitions, TOPICS);
     }
 
-    /** Produces {@code input} to {@code run}'s risk.decisions, review.labels and review.tasks. */
+    /** Produces {@code input} to {@code run}'s risk.decisions, review.tasks and review.labels. */
     public static void produce(TopicScope run, FeedbackFixtures.Input input) {
-        run.produce("risk.decisions", RiskDecision.class, input.decisions(), RiskDecision::getContentId);
-        run.produce("review.labels", ReviewLabel.class, input.labels(), ReviewLabel::getContentId);
-        run.produce("review.tasks", ReviewTask.class, input.tasks(), ReviewTask::getContentId);
+        produce(run, input, contentId -> true, contentId -> true);
+    }
+
+    /**
+     * Produces the part of {@code input} whose contentIds {@code decisions} (decisions and their review tasks) and
+     * {@code labels} (labels) accept.
+     */
+    public static void produce(
+            TopicScope run, FeedbackFixtures.Input input, Predicate<String> decisions, Predicate<String> labels) {
+        run.produce(
+                "risk.decisions",
+                RiskDecision.class,
+                input.decisions().stream()
+                        .filter(d -> decisions.test(d.getContentId()))
+                        .toList(),
+                RiskDecision::getContentId);
+        run.produce(
+                "review.tasks",
+                ReviewTask.class,
+                input.tasks().stream()
+                        .filter(t -> decisions.test(t.getContentId()))
+                        .toList(),
+                ReviewTask::getContentId);
+        run.produce(
+                "review.labels",
+                ReviewLabel.class,
+                input.labels().stream()
+                        .filter(l -> labels.test(l.getContentId()))
+                        .toList(),
+                ReviewLabel::getContentId);
     }
 
     /**

@@ -112,21 +112,7 @@ public final class FeedbackFixtures {
             decisions.add(d);
             PolicyDecision spam = d.getPolicies().get(0);
             if (spam.getBand().equals("REVIEW")) {
-                tasks.add(new ReviewTask(
-                        d.getContentId(),
-                        d.getUserId(),
-                        d.getSurface(),
-                        d.getLocale(),
-                        100L,
-                        false,
-                        d.getEventTimeMillis(),
-                        "spam-en",
-                        1.0,
-                        List.of(new io.moderato.schemas.ReviewReason(
-                                SPAM, "REVIEW", "THRESHOLD", spam.getFusedRisk(), 1.0, 1L)),
-                        1.0,
-                        d.getDecidedAtMillis(),
-                        d.getEventTimeMillis() + 86_400_000L));
+                tasks.add(spamReviewTask(d, d.getEventTimeMillis() + 86_400_000L));
             }
             if (i % 3 == 0) {
                 boolean violating = random.nextDouble() < spam.getFusedRisk();
@@ -145,5 +131,28 @@ public final class FeedbackFixtures {
         }
         labels.sort(java.util.Comparator.comparingLong(ReviewLabel::getLabelledAtMillis));
         return new Input(decisions, labels, tasks);
+    }
+
+    /**
+     * The review task the DetectionJob writes for a decision whose spam policy (its first) is in the REVIEW band:
+     * queue spam-en, priority 1, due at {@code dueAtMillis}.
+     */
+    public static ReviewTask spamReviewTask(RiskDecision d, long dueAtMillis) {
+        PolicyDecision spam = d.getPolicies().get(0);
+        return new ReviewTask(
+                d.getContentId(),
+                d.getUserId(),
+                d.getSurface(),
+                d.getLocale(),
+                100L,
+                false,
+                d.getEventTimeMillis(),
+                "spam-en",
+                1.0,
+                List.of(new io.moderato.schemas.ReviewReason(
+                        SPAM, "REVIEW", "THRESHOLD", spam.getFusedRisk(), 1.0, 1L)),
+                1.0,
+                d.getDecidedAtMillis(),
+                dueAtMillis);
     }
 }
