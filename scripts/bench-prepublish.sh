@@ -9,7 +9,7 @@
 # Markdown to target/bench/prepublish.md.
 #   scripts/bench-prepublish.sh [--burst 20000] [--rate N] [--seconds 30] [--checkpoint-interval 10s]
 source "$(dirname "$0")/lib.sh"
-moderato_flags "--rate --seconds --checkpoint-interval --burst" "" "" "$@"
+moderato_flags "--rate --seconds --checkpoint-interval --burst --parallelism --flink" "" "" "$@"
 MODERATO_JAVA_OPTS="-Xmx2g -Dlog4j2.configurationFile=log4j2-bench.properties ${MODERATO_JAVA_OPTS:-}" \
   moderato_java flink-jobs test io.moderato.jobs.bench.PrepublishVisibility \
   --output "$MODERATO_ROOT/target/bench/prepublish.md" \

@@ -68,6 +68,7 @@ public final class PrepublishVisibility {
         Integer fixedRate = flags.containsKey("rate") ? Integer.valueOf(flags.get("rate")) : null;
         int seconds = Integer.parseInt(flags.getOrDefault("seconds", "30"));
         int burst = Integer.parseInt(flags.getOrDefault("burst", "20000"));
+        int parallelism = Integer.parseInt(flags.getOrDefault("parallelism", "2"));
         Duration checkpointInterval =
                 DetectionBenchmark.parseDuration(flags.getOrDefault("checkpoint-interval", "10s"));
         Path output = Path.of(flags.getOrDefault("output", "target/bench/prepublish.md"));
@@ -81,7 +82,9 @@ public final class PrepublishVisibility {
             conf.set(DetectionOptions.MAX_PAST, Duration.ofDays(7)); // events carry the wall-clock time here
             Configuration overrides = new Configuration();
             overrides.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
+            overrides.addAll(flinkSettings(flags.getOrDefault("flink", "")));
             StreamExecutionEnvironment env = DetectionJobRun.environment(work.resolve("checkpoints"), overrides);
+            env.setParallelism(parallelism);
             JobClient job = DetectionJobRun.start(env, run, conf);
             String loadBefore = loadAverage();
 
@@ -146,6 +149,7 @@ public final class PrepublishVisibility {
             System.out.println(report);
             Files.createDirectories(output.toAbsolutePath().getParent());
             Files.writeString(output, report, StandardCharsets.UTF_8);
+            writeTimes(work.resolve("latency-run.csv"), sentAt, scoredAt, verdictAt);
         }
     }
 
@@ -376,6 +380,26 @@ public final class PrepublishVisibility {
         return out.toString();
     }
 
+    /** Each latency-run item's send, scoring and visibility times (epoch ms), for looking at them over time. */
+    private static void writeTimes(
+            Path csv, Map<String, Long> sentAt, Map<String, Long> scoredAt, Map<String, Long> verdictAt)
+            throws java.io.IOException {
+        StringBuilder out = new StringBuilder("content_id,sent_ms,scored_ms,verdict_visible_ms\n");
+        sentAt.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("pp-"))
+                .sorted(Map.Entry.comparingByValue())
+                .forEach(e -> out.append(e.getKey())
+                        .append(',')
+                        .append(e.getValue())
+                        .append(',')
+                        .append(scoredAt.getOrDefault(e.getKey(), -1L))
+                        .append(',')
+                        .append(verdictAt.getOrDefault(e.getKey(), -1L))
+                        .append('\n'));
+        Files.writeString(csv, out, StandardCharsets.UTF_8);
+        System.err.println("[prepublish] per-item times: " + csv);
+    }
+
     private static void row(
             StringBuilder out, String name, int total, Map<String, Long> from, Map<String, Long> seenAt) {
         long[] latencies = seenAt.entrySet().stream()
@@ -397,6 +421,22 @@ public final class PrepublishVisibility {
                 (long) BenchmarkJob.RunStats.quantile(latencies, 0.90),
                 (long) BenchmarkJob.RunStats.quantile(latencies, 0.99),
                 latencies[latencies.length - 1]));
+    }
+
+    /** {@code key=value,key=value}: Flink settings on top of the job's production ones (e.g. network buffers). */
+    private static Configuration flinkSettings(String settings) {
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (String pair : settings.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq < 1) {
+                throw new IllegalArgumentException("--flink expects key=value pairs, got '" + pair + "'");
+            }
+            map.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return Configuration.fromMap(map);
     }
 
     private static Map<String, String> parse(String[] args) {
