@@ -8,6 +8,7 @@
 # risk.decisions (read_committed, and read_uncommitted for comparison). Prints p50/p90/p99/max and the load average;
 # Markdown to target/bench/prepublish.md.
 #   scripts/bench-prepublish.sh [--burst 20000] [--rate N] [--seconds 30] [--checkpoint-interval 10s]
+#     [--parallelism 2] [--flink key=value,key=value]   (per-item times: flink-jobs/target/bench-prepublish/latency-run.csv)
 source "$(dirname "$0")/lib.sh"
 moderato_flags "--rate --seconds --checkpoint-interval --burst --parallelism --flink" "" "" "$@"
 MODERATO_JAVA_OPTS="-Xmx2g -Dlog4j2.configurationFile=log4j2-bench.properties ${MODERATO_JAVA_OPTS:-}" \
