@@ -51,6 +51,27 @@ public final class TextAbuseRecipeSearch {
         return out;
     }
 
+    /** The trainer's training split (the 80 % its seed leaves after the validation split). */
+    static List<DavidsonTweets.Tweet> trainingSplit(Path data) {
+        return StratifiedSplit.splitBy(
+                        DavidsonTweets.load(data),
+                        DavidsonTweets.Tweet::majority,
+                        DavidsonTweets.Tweet::id,
+                        TextAbuseTrainer.VALIDATION_FRACTION,
+                        TextAbuseTrainer.DEFAULT_SEED)
+                .first();
+    }
+
+    /** The trainer's stratified cross-validation folds of {@code train}. */
+    static int[] folds(List<DavidsonTweets.Tweet> train) {
+        return StratifiedSplit.folds(
+                train,
+                DavidsonTweets.Tweet::majority,
+                DavidsonTweets.Tweet::id,
+                TextAbuseTrainer.FOLDS,
+                TextAbuseTrainer.DEFAULT_SEED);
+    }
+
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
             System.err.println("usage: TextAbuseRecipeSearch dataDir outDir [candidate ...]; candidates: "
@@ -61,17 +82,10 @@ public final class TextAbuseRecipeSearch {
         Path data = Path.of(args[0]);
         Path outDir = Files.createDirectories(Path.of(args[1]));
         long seed = TextAbuseTrainer.DEFAULT_SEED;
-        List<DavidsonTweets.Tweet> train = StratifiedSplit.splitBy(
-                        DavidsonTweets.load(data),
-                        DavidsonTweets.Tweet::majority,
-                        DavidsonTweets.Tweet::id,
-                        TextAbuseTrainer.VALIDATION_FRACTION,
-                        seed)
-                .first();
+        List<DavidsonTweets.Tweet> train = trainingSplit(data);
         List<TrainingText> texts =
                 train.stream().map(TextAbuseTrainer::trainingText).toList();
-        int[] folds = StratifiedSplit.folds(
-                train, DavidsonTweets.Tweet::majority, DavidsonTweets.Tweet::id, TextAbuseTrainer.FOLDS, seed);
+        int[] folds = folds(train);
         Map<String, Recipe> candidates = candidates();
         List<String> names =
                 args.length > 2 ? List.of(args).subList(2, args.length) : new ArrayList<>(candidates.keySet());
