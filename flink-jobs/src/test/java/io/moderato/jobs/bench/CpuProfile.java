@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -26,8 +27,13 @@ import java.util.regex.Pattern;
  */
 final class CpuProfile implements AutoCloseable {
 
-    /** CPU ms per thread group (largest first), process CPU ms, GC time ms and elapsed ms. */
-    record Snapshot(Map<String, Long> groupsMillis, long processMillis, long gcMillis, long elapsedMillis) {}
+    /** CPU ms per thread group (largest first), process CPU ms, GC collections and time ms, and elapsed ms. */
+    record Snapshot(
+            Map<String, Long> groupsMillis,
+            long processMillis,
+            long gcCollections,
+            long gcMillis,
+            long elapsedMillis) {}
 
     static final String JIT_GROUP = "[native] JIT compilers";
     static final String GC_GROUP = "[native] GC (G1)";
@@ -54,16 +60,20 @@ final class CpuProfile implements AutoCloseable {
     private final Map<Long, Long> startCpu = new HashMap<>();
     private final Map<Long, Long> lastCpu = new HashMap<>();
     private final Map<Long, String> names = new HashMap<>();
+    private final Function<String, String> grouping;
     private final Thread sampler;
     private final long startProcess;
+    private final long startGcCollections;
     private final long startGc;
     private final long startNanos;
     private volatile boolean running = true;
 
-    private CpuProfile() {
+    private CpuProfile(Function<String, String> grouping) {
+        this.grouping = grouping;
         threads.setThreadCpuTimeEnabled(true);
         sample(true);
         startProcess = processCpuNanos();
+        startGcCollections = gcCollections();
         startGc = gcMillis();
         startNanos = System.nanoTime();
         sampler = new Thread(
@@ -82,8 +92,14 @@ final class CpuProfile implements AutoCloseable {
         sampler.start();
     }
 
+    /** Java threads grouped by {@link #group}. */
     static CpuProfile start() {
-        return new CpuProfile();
+        return new CpuProfile(CpuProfile::group);
+    }
+
+    /** Java threads grouped by {@code grouping} of their names; the native groups as always. */
+    static CpuProfile start(Function<String, String> grouping) {
+        return new CpuProfile(grouping);
     }
 
     private synchronized void sample(boolean baseline) {
@@ -156,7 +172,8 @@ final class CpuProfile implements AutoCloseable {
             for (Map.Entry<Long, Long> e : lastCpu.entrySet()) {
                 long used = e.getValue() - startCpu.getOrDefault(e.getKey(), 0L);
                 if (used > 0) {
-                    groups.merge(group(names.get(e.getKey())), used / 1_000_000, Long::sum);
+                    String name = names.get(e.getKey());
+                    groups.merge(name == null ? "?" : grouping.apply(name), used / 1_000_000, Long::sum);
                 }
             }
             for (Map.Entry<String, Long> e : nativeLast.entrySet()) {
@@ -170,7 +187,12 @@ final class CpuProfile implements AutoCloseable {
         sorted.sort(Map.Entry.<String, Long>comparingByValue().reversed());
         Map<String, Long> ordered = new LinkedHashMap<>();
         sorted.forEach(e -> ordered.put(e.getKey(), e.getValue()));
-        return new Snapshot(ordered, (processCpuNanos() - startProcess) / 1_000_000, gcMillis() - startGc, elapsed);
+        return new Snapshot(
+                ordered,
+                (processCpuNanos() - startProcess) / 1_000_000,
+                gcCollections() - startGcCollections,
+                gcMillis() - startGc,
+                elapsed);
     }
 
     /** Task threads lose their subtask suffix; other threads their numbers (pools become one group). */
@@ -189,6 +211,14 @@ final class CpuProfile implements AutoCloseable {
             return os.getProcessCpuTime();
         }
         return 0;
+    }
+
+    private static long gcCollections() {
+        long total = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionCount());
+        }
+        return total;
     }
 
     private static long gcMillis() {

@@ -13,20 +13,20 @@ import io.moderato.schemas.ContentEvent;
 import io.moderato.schemas.PrepublishVerdict;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -60,6 +60,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * report (with the machine's load average) and writes it to the output file.
  */
 public final class PrepublishVisibility {
+
+    /** Flink names a task thread after its chain and subtask: "... (1/2)#0". */
+    private static final Pattern FLINK_TASK = Pattern.compile(".*\\(\\d+/\\d+\\)#\\d+.*");
 
     private PrepublishVisibility() {}
 
@@ -112,11 +115,9 @@ public final class PrepublishVisibility {
 
             // 2. latency at half the maximum rate
             int rate = fixedRate != null ? fixedRate : Math.max(1, (int) (maxRate / 2));
-            GcTotals gcBefore = GcTotals.now();
-            ThreadCpu cpuBefore = ThreadCpu.now();
+            CpuProfile profile = CpuProfile.start(PrepublishVisibility::threadGroup);
             int total = produce(kafka, run, "pp-", rate * seconds, rate, sentAt);
-            GcTotals gcDuring = GcTotals.now().minus(gcBefore);
-            Map<String, Double> coresDuring = ThreadCpu.now().coresSince(cpuBefore);
+            CpuProfile.Snapshot cpuDuring = profile.stop();
             long deadline = System.currentTimeMillis() + checkpointInterval.toMillis() * 3 + 30_000;
             awaitAll(committedAt, "pp-", total, deadline);
             stop.set(true);
@@ -139,8 +140,7 @@ public final class PrepublishVisibility {
                             total,
                             loadBefore,
                             loadAfter,
-                            gcDuring,
-                            coresDuring),
+                            cpuDuring),
                     sentAt,
                     verdictAt,
                     scoredAt,
@@ -165,25 +165,7 @@ public final class PrepublishVisibility {
             int total,
             String loadBefore,
             String loadAfter,
-            GcTotals gc,
-            Map<String, Double> cores) {}
-
-    /** Collections and their total time in this JVM (job, broker and clients share it), from the GC MXBeans. */
-    private record GcTotals(long collections, long millis) {
-        static GcTotals now() {
-            long count = 0;
-            long millis = 0;
-            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-                count += Math.max(0, gc.getCollectionCount());
-                millis += Math.max(0, gc.getCollectionTime());
-            }
-            return new GcTotals(count, millis);
-        }
-
-        GcTotals minus(GcTotals earlier) {
-            return new GcTotals(collections - earlier.collections, millis - earlier.millis);
-        }
-    }
+            CpuProfile.Snapshot cpu) {}
 
     /** Waits until {@code count} items with ids starting with {@code prefix} were seen, or the deadline. */
     private static void awaitAll(Map<String, Long> seenAt, String prefix, int count, long deadline)
@@ -212,7 +194,7 @@ public final class PrepublishVisibility {
         try {
             String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return parts[0] + " / " + parts[1] + " / " + parts[2];
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "unknown";
         }
     }
@@ -365,25 +347,29 @@ public final class PrepublishVisibility {
                 Locale.ROOT,
                 "%nGarbage collection while the latency run's events were sent (one JVM: job, broker, clients): "
                         + "%d collections, %d ms in all.%n",
-                r.gc().collections(),
-                r.gc().millis()));
+                r.cpu().gcCollections(),
+                r.cpu().gcMillis()));
         out.append(String.format(
                 Locale.ROOT,
                 "%nCores used meanwhile (thread CPU time per wall-clock second; %d cores in all):%n%n"
                         + "| threads | cores |%n|---|---:|%n",
                 Runtime.getRuntime().availableProcessors()));
-        r.cores().forEach((group, cores) -> out.append(String.format(Locale.ROOT, "| %s | %.2f |%n", group, cores)));
+        double elapsed = Math.max(1, r.cpu().elapsedMillis());
+        r.cpu()
+                .groupsMillis()
+                .forEach((group, millis) ->
+                        out.append(String.format(Locale.ROOT, "| %s | %.2f |%n", group, millis / elapsed)));
         out.append(String.format(
                 Locale.ROOT,
-                "| all | %.2f |%n",
-                r.cores().values().stream().mapToDouble(Double::doubleValue).sum()));
+                "| the process, as the OS counts it | %.2f |%n",
+                r.cpu().processMillis() / elapsed));
         return out.toString();
     }
 
     /** Each latency-run item's send, scoring and visibility times (epoch ms), for looking at them over time. */
     private static void writeTimes(
             Path csv, Map<String, Long> sentAt, Map<String, Long> scoredAt, Map<String, Long> verdictAt)
-            throws java.io.IOException {
+            throws IOException {
         StringBuilder out = new StringBuilder("content_id,sent_ms,scored_ms,verdict_visible_ms\n");
         sentAt.entrySet().stream()
                 .filter(e -> e.getKey().startsWith("pp-"))
@@ -425,7 +411,7 @@ public final class PrepublishVisibility {
 
     /** {@code key=value,key=value}: Flink settings on top of the job's production ones (e.g. network buffers). */
     private static Configuration flinkSettings(String settings) {
-        Map<String, String> map = new java.util.LinkedHashMap<>();
+        Map<String, String> map = new LinkedHashMap<>();
         for (String pair : settings.split(",")) {
             if (pair.isBlank()) {
                 continue;
@@ -437,6 +423,33 @@ public final class PrepublishVisibility {
             map.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
         }
         return Configuration.fromMap(map);
+    }
+
+    /**
+     * The benchmark's coarse thread groups: which of the parts sharing this JVM — the job, the embedded broker, the
+     * producers, the benchmark's consumers — used the cores. GC, JIT and RocksDB's native threads are {@link
+     * CpuProfile}'s own groups.
+     */
+    static String threadGroup(String name) {
+        if (FLINK_TASK.matcher(name).matches()) {
+            return "Flink tasks (operators, sinks' writers, their source fetchers)";
+        }
+        if (name.startsWith("kafka-producer-network-thread")) {
+            return "Kafka producer I/O threads (job sinks, benchmark producer)";
+        }
+        if (name.startsWith("visibility-")) {
+            return "benchmark consumers";
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.contains("kafka")
+                || lower.contains("broker")
+                || lower.contains("controller")
+                || lower.contains("raft")
+                || lower.contains("quorum")
+                || lower.contains("replica")) {
+            return "embedded Kafka broker (and the clients' heartbeat threads)";
+        }
+        return "other Java threads (Flink runtime, benchmark producer loop)";
     }
 
     private static Map<String, String> parse(String[] args) {
