@@ -12,8 +12,10 @@ import io.moderato.schemas.RiskDecision;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -65,27 +67,25 @@ public final class FeedbackJobRun {
      */
     public static void produce(
             TopicScope run, FeedbackFixtures.Input input, Predicate<String> decisions, Predicate<String> labels) {
+        produceWhere(
+                run, "risk.decisions", RiskDecision.class, input.decisions(), RiskDecision::getContentId, decisions);
+        produceWhere(run, "review.tasks", ReviewTask.class, input.tasks(), ReviewTask::getContentId, decisions);
+        produceWhere(run, "review.labels", ReviewLabel.class, input.labels(), ReviewLabel::getContentId, labels);
+    }
+
+    /** Produces the {@code records} whose contentId (also their key) {@code keep} accepts. */
+    private static <T extends SpecificRecordBase> void produceWhere(
+            TopicScope run,
+            String topic,
+            Class<T> type,
+            List<T> records,
+            Function<T, String> contentId,
+            Predicate<String> keep) {
         run.produce(
-                "risk.decisions",
-                RiskDecision.class,
-                input.decisions().stream()
-                        .filter(d -> decisions.test(d.getContentId()))
-                        .toList(),
-                RiskDecision::getContentId);
-        run.produce(
-                "review.tasks",
-                ReviewTask.class,
-                input.tasks().stream()
-                        .filter(t -> decisions.test(t.getContentId()))
-                        .toList(),
-                ReviewTask::getContentId);
-        run.produce(
-                "review.labels",
-                ReviewLabel.class,
-                input.labels().stream()
-                        .filter(l -> labels.test(l.getContentId()))
-                        .toList(),
-                ReviewLabel::getContentId);
+                topic,
+                type,
+                records.stream().filter(r -> keep.test(contentId.apply(r))).toList(),
+                contentId);
     }
 
     /**
