@@ -31,9 +31,10 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * Micro-batching ONNX scorer. Input 1: content events; input 2: the policy-config stream,
  * broadcast to every subtask, which chooses the models (hot swap without restart). Events are
  * buffered per subtask and scored together when the batch is full, when the oldest has waited
- * {@code maxWait} (a pre-publish event: {@code prepublishMaxWait}), before a checkpoint barrier, before a
- * watermark, and at end of input — so the buffer is always empty at a checkpoint and nothing waits forever. Configs arrive already accepted
- * by the config gate (which loaded every model they name); they are kept in union operator state,
+ * {@code maxWait} (a pre-publish event: {@code prepublishMaxWait}), before a checkpoint barrier,
+ * before a watermark, and at end of input — so the buffer is always empty at a checkpoint and
+ * nothing waits forever. Configs arrive already accepted by the config gate (which loaded every
+ * model they name); they are kept in union operator state,
  * so a restored job loads the models of the last configs whose models loaded — and a model that
  * still fails keeps the version in use, or, with none, makes its modality a scoring problem on
  * every item that carries it (the decider fails safe), never a silent gap.
