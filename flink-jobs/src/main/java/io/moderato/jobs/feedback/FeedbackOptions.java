@@ -126,6 +126,17 @@ public final class FeedbackOptions {
             .defaultValues(Duration.ofHours(1), Duration.ofHours(24))
             .withDescription(
                     "Tumbling event-time windows over which each model's scores are compared with its reference histogram (PSI, KS).");
+    public static final ConfigOption<ScoreDriftFunction.Reference> DRIFT_REFERENCE = ConfigOptions.key(
+                    "feedback.drift.reference")
+            .enumType(ScoreDriftFunction.Reference.class)
+            .defaultValue(ScoreDriftFunction.Reference.MANIFEST)
+            .withDescription(
+                    "What score drift compares each window with. MANIFEST: the model manifest's reference histogram (the scores of its validation data; a platform whose traffic differs from that data alerts from the first window). TRAFFIC: the model version's own first windows on this platform, those ending within feedback.drift.baseline of the first one's start (not tested themselves; each new model version starts a new baseline).");
+    public static final ConfigOption<Duration> DRIFT_BASELINE = ConfigOptions.key("feedback.drift.baseline")
+            .durationType()
+            .defaultValue(Duration.ofHours(24))
+            .withDescription(
+                    "With feedback.drift.reference TRAFFIC: how long after a model version's first drift window starts its windows still form the reference (per window kind). A baseline still holding fewer than feedback.drift.min-window-items scores at the end of that period takes the following windows too until it does.");
     public static final ConfigOption<Integer> DRIFT_MIN_ITEMS = ConfigOptions.key("feedback.drift.min-window-items")
             .intType()
             .defaultValue(200)
@@ -278,7 +289,9 @@ public final class FeedbackOptions {
                 conf.get(PSI_THRESHOLD),
                 conf.get(KS_ALPHA),
                 conf.get(KS_MIN_STATISTIC),
-                conf.get(CRITICAL_RATIO));
+                conf.get(CRITICAL_RATIO),
+                conf.get(DRIFT_REFERENCE),
+                conf.get(DRIFT_BASELINE).toMillis());
     }
 
     /** The compliance operator's settings from {@code conf}: the same confidence and recall guard as the metrics. */
@@ -310,6 +323,10 @@ public final class FeedbackOptions {
         }
         if (!(conf.get(PH_LAMBDA) > 0.0)) {
             problems.add(PH_LAMBDA.key() + " must be > 0, got " + conf.get(PH_LAMBDA));
+        }
+        Duration baseline = conf.get(DRIFT_BASELINE);
+        if (baseline.isZero() || baseline.isNegative()) {
+            problems.add(DRIFT_BASELINE.key() + " must be positive, got " + baseline);
         }
         if (conf.get(DRIFT_MIN_ITEMS) < 1) {
             problems.add(DRIFT_MIN_ITEMS.key() + " must be >= 1, got " + conf.get(DRIFT_MIN_ITEMS));

@@ -61,6 +61,11 @@ public final class FeedbackState {
         return new MapStateDescriptor<>("score-windows", Types.STRING, TypeInformation.of(ScoreWindow.class));
     }
 
+    /** Per window kind: the model version's own first windows, the reference of the traffic mode. */
+    public static MapStateDescriptor<String, TrafficBaseline> trafficBaselines() {
+        return new MapStateDescriptor<>("traffic-baselines", Types.STRING, TypeInformation.of(TrafficBaseline.class));
+    }
+
     // ---------------------------------------------------------------- compliance, keyed by policy|day
 
     /** The day's accumulator and its emission bookkeeping. */

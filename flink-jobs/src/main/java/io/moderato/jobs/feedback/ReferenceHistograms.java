@@ -79,6 +79,15 @@ public final class ReferenceHistograms implements Serializable {
         }
     }
 
+    /** A reference made of counts on the fine bins themselves (a traffic baseline): exact, one bin per fine bin. */
+    static Reference ofFineCounts(double[] fineCounts) {
+        double[] edges = new double[ScoreWindow.BINS + 1];
+        for (int i = 0; i <= ScoreWindow.BINS; i++) {
+            edges[i] = WeightedScoreHistogram.edge(i, ScoreWindow.BINS);
+        }
+        return onFineBins(new ReferenceHistogram(edges, fineCounts.clone()));
+    }
+
     /** Maps each fine bin to the reference bin holding its lower edge. */
     static Reference onFineBins(ReferenceHistogram reference) {
         double[] edges = reference.binEdges();

@@ -22,7 +22,11 @@ import org.apache.flink.util.Collector;
 /**
  * Keyed by policy | modality | model:version. Merges the pre-aggregated score counts of every
  * decision (labelled or not) per tumbling event-time window and, when the watermark passes the
- * window's end, compares them with the model manifest's reference histogram for that policy: PSI
+ * window's end, compares them with a reference: the model manifest's histogram for that policy
+ * ({@link Reference#MANIFEST}: the validation data the model was trained beside), or the model
+ * version's own first windows of the same kind ({@link Reference#TRAFFIC}: the windows ending within
+ * {@code baselineMillis} of the first one's start, and any further ones until it holds {@code minItems}
+ * scores, form the reference and are not tested; a new model version starts a new baseline). Either way: PSI
  * (regrouped into ≤ 10 equal-reference-mass groups) and KS (the reference treated as a sample of
  * its item count). A statistic above its threshold emits a {@link DriftAlert} (WARNING, or CRITICAL
  * at {@code criticalRatio} × threshold). Windows with fewer than {@code minItems} scores, or models
@@ -37,8 +41,29 @@ public final class ScoreDriftFunction extends KeyedProcessFunction<String, Score
      * an alert is CRITICAL at {@code criticalRatio} × its threshold.
      */
     public record Settings(
-            int minItems, double psiThreshold, double ksAlpha, double ksMinStatistic, double criticalRatio)
-            implements Serializable {}
+            int minItems,
+            double psiThreshold,
+            double ksAlpha,
+            double ksMinStatistic,
+            double criticalRatio,
+            Reference reference,
+            long baselineMillis)
+            implements Serializable {
+
+        /** Against the manifests' references. */
+        public Settings(
+                int minItems, double psiThreshold, double ksAlpha, double ksMinStatistic, double criticalRatio) {
+            this(minItems, psiThreshold, ksAlpha, ksMinStatistic, criticalRatio, Reference.MANIFEST, 0);
+        }
+    }
+
+    /** What a window's scores are compared with. */
+    public enum Reference {
+        /** The model manifest's reference histogram (its validation data). */
+        MANIFEST,
+        /** The model version's own first windows on this platform. */
+        TRAFFIC
+    }
 
     private final ReferenceHistograms references;
     private final int minItems;
@@ -46,8 +71,11 @@ public final class ScoreDriftFunction extends KeyedProcessFunction<String, Score
     private final double ksAlpha;
     private final double ksMinStatistic;
     private final double criticalRatio;
+    private final Reference referenceSource;
+    private final long baselineMillis;
 
     private transient MapState<String, ScoreWindow> windows;
+    private transient MapState<String, TrafficBaseline> baselines;
     private transient PopulationStabilityIndex psi;
     private transient KolmogorovSmirnov ks;
     private transient MetricGroup metrics;
@@ -55,6 +83,7 @@ public final class ScoreDriftFunction extends KeyedProcessFunction<String, Score
     private transient Counter thinWindows;
     private transient Counter withoutReference;
     private transient Counter windowsTested;
+    private transient Counter baselineWindows;
     private transient Map<String, double[]> gaugeValues;
     private transient Map<String, Counter> alertCounters;
 
@@ -65,11 +94,14 @@ public final class ScoreDriftFunction extends KeyedProcessFunction<String, Score
         this.ksAlpha = settings.ksAlpha();
         this.ksMinStatistic = settings.ksMinStatistic();
         this.criticalRatio = settings.criticalRatio();
+        this.referenceSource = settings.reference();
+        this.baselineMillis = settings.baselineMillis();
     }
 
     @Override
     public void open(OpenContext openContext) {
         windows = getRuntimeContext().getMapState(FeedbackState.scoreWindows());
+        baselines = getRuntimeContext().getMapState(FeedbackState.trafficBaselines());
         psi = new PopulationStabilityIndex(
                 psiThreshold, PopulationStabilityIndex.DEFAULT_EPSILON, PopulationStabilityIndex.DEFAULT_GROUPS);
         ks = new KolmogorovSmirnov(ksAlpha, ksMinStatistic);
@@ -78,6 +110,7 @@ public final class ScoreDriftFunction extends KeyedProcessFunction<String, Score
         thinWindows = metrics.counter("driftWindowsTooThin");
         withoutReference = metrics.counter("driftWindowsWithoutReference");
         windowsTested = metrics.counter("driftWindowsTested");
+        baselineWindows = metrics.counter("driftWindowsInTrafficBaseline");
         gaugeValues = new HashMap<>();
         alertCounters = new HashMap<>();
     }
@@ -113,20 +146,24 @@ public final class ScoreDriftFunction extends KeyedProcessFunction<String, Score
                 due.add(Map.entry(entry.getKey(), entry.getValue()));
             }
         }
-        due.sort(Comparator.comparingLong((Map.Entry<String, ScoreWindow> e) -> e.getValue().end - e.getValue().start));
+        // by kind, then in time order: a traffic baseline is made of each kind's first windows
+        due.sort(Comparator.comparingLong((Map.Entry<String, ScoreWindow> e) -> e.getValue().end - e.getValue().start)
+                .thenComparingLong(e -> e.getValue().start));
         for (Map.Entry<String, ScoreWindow> entry : due) {
             evaluate(entry.getValue(), out);
             windows.remove(entry.getKey());
         }
     }
 
-    private void evaluate(ScoreWindow window, Collector<DriftAlert> out) {
+    private void evaluate(ScoreWindow window, Collector<DriftAlert> out) throws Exception {
+        if (referenceSource == Reference.TRAFFIC && addedToBaseline(window)) {
+            return;
+        }
         if (window.items < minItems) {
             thinWindows.inc();
             return;
         }
-        Optional<ReferenceHistograms.Reference> found =
-                references.reference(window.model, window.version, window.policyId);
+        Optional<ReferenceHistograms.Reference> found = reference(window);
         if (found.isEmpty()) {
             withoutReference.inc();
             return;
@@ -146,15 +183,46 @@ public final class ScoreDriftFunction extends KeyedProcessFunction<String, Score
         }
     }
 
+    /** Adds the window to its kind's baseline while the baseline period lasts; true if it did (not tested then). */
+    private boolean addedToBaseline(ScoreWindow window) throws Exception {
+        TrafficBaseline baseline = baselines.get(window.kind);
+        if (baseline == null) {
+            baseline = TrafficBaseline.startingAt(window.start);
+        }
+        if (!baseline.covers(window, baselineMillis, minItems)) {
+            return false;
+        }
+        baseline.add(window);
+        baselines.put(window.kind, baseline);
+        baselineWindows.inc();
+        return true;
+    }
+
+    /** The manifest's reference, or the traffic baseline (complete: it holds at least {@code minItems} scores). */
+    private Optional<ReferenceHistograms.Reference> reference(ScoreWindow window) throws Exception {
+        if (referenceSource == Reference.MANIFEST) {
+            return references.reference(window.model, window.version, window.policyId);
+        }
+        TrafficBaseline baseline = baselines.get(window.kind);
+        return Optional.of(ReferenceHistograms.ofFineCounts(baseline.counts));
+    }
+
     private DriftSignal grade(DriftSignal signal) {
         return DriftSignal.of(signal.detector(), signal.statistic(), signal.threshold(), criticalRatio);
     }
 
-    private DriftAlert alert(ScoreWindow window, DriftSignal signal, ReferenceHistograms.Reference reference) {
+    private DriftAlert alert(ScoreWindow window, DriftSignal signal, ReferenceHistograms.Reference reference)
+            throws Exception {
         Map<String, String> details = new TreeMap<>();
         details.put("windowKind", window.kind);
         details.put("items", Long.toString(window.items));
         details.put("reference", window.model + ":" + window.version + "/" + window.policyId);
+        details.put("referenceSource", referenceSource.name());
+        if (referenceSource == Reference.TRAFFIC) {
+            TrafficBaseline baseline = baselines.get(window.kind);
+            details.put("baselineStartMillis", Long.toString(baseline.start));
+            details.put("baselineEndMillis", Long.toString(baseline.end));
+        }
         details.put(
                 "referenceItems", Long.toString(Math.round(reference.histogram().total())));
         details.put("referenceBins", Integer.toString(reference.histogram().counts().length));

@@ -10,6 +10,7 @@ import io.moderato.jobs.detection.DetectionJob;
 import io.moderato.jobs.detection.DetectionOptions;
 import io.moderato.jobs.feedback.FeedbackJob;
 import io.moderato.jobs.feedback.FeedbackOptions;
+import io.moderato.jobs.feedback.ScoreDriftFunction;
 import io.moderato.jobs.serde.RegistryAvroSerializer;
 import io.moderato.schemas.ComplianceReport;
 import io.moderato.schemas.ConfigAudit;
@@ -426,7 +427,11 @@ public final class LocalStack implements AutoCloseable {
         return conf;
     }
 
-    /** The FeedbackJob with windows short enough to watch: 30 s metric and drift windows, 20 s label grace. */
+    /**
+     * The FeedbackJob with windows short enough to watch: 30 s metric and drift windows, 20 s label grace; drift
+     * against each model's first window of this traffic (the manifests' references are the corpora's validation
+     * splits, a different mix: they alert on every window).
+     */
     Configuration feedbackConf() {
         Configuration conf = new Configuration();
         conf.set(FeedbackOptions.BOOTSTRAP_SERVERS, bootstrap);
@@ -444,6 +449,8 @@ public final class LocalStack implements AutoCloseable {
         conf.set(FeedbackOptions.METRICS_LABEL_GRACE, options.labelGrace());
         conf.set(FeedbackOptions.DRIFT_WINDOWS, List.of(options.windowLength()));
         conf.set(FeedbackOptions.DRIFT_MIN_ITEMS, 100);
+        conf.set(FeedbackOptions.DRIFT_REFERENCE, ScoreDriftFunction.Reference.TRAFFIC);
+        conf.set(FeedbackOptions.DRIFT_BASELINE, options.windowLength());
         conf.set(FeedbackOptions.COMPLIANCE_UPDATE_INTERVAL, Duration.ofMinutes(1));
         options.policyDefaults().ifPresent(f -> conf.set(FeedbackOptions.POLICY_DEFAULTS, f));
         conf.addAll(Configuration.fromMap(options.jobOptions("feedback.")));

@@ -47,6 +47,16 @@ class FeedbackOptionsTest {
                 .contains("feedback.drift.adwin.delta")
                 .contains("feedback.drift.windows");
 
+        Configuration zeroBaseline = new Configuration();
+        zeroBaseline.set(FeedbackOptions.DRIFT_BASELINE, Duration.ZERO);
+        assertThat(FeedbackOptions.validate(zeroBaseline))
+                .singleElement()
+                .asString()
+                .contains("feedback.drift.baseline");
+        Configuration badReference = new Configuration();
+        badReference.setString("feedback.drift.reference", "validation");
+        assertThat(String.join("\n", FeedbackOptions.validate(badReference))).contains("feedback.drift.reference");
+
         Configuration shortRetention = new Configuration();
         shortRetention.set(FeedbackOptions.COMPLIANCE_RETENTION, Duration.ofDays(1));
         assertThat(FeedbackOptions.validate(shortRetention))

@@ -107,6 +107,96 @@ class ScoreDriftTest {
         harness.close();
     }
 
+    /** 2 h baseline, 1 h windows: the first two windows of each model version are its reference. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, ScoreWindow, DriftAlert> trafficHarness()
+            throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new ScoreDriftFunction(
+                        BUNDLED,
+                        new ScoreDriftFunction.Settings(
+                                100, 0.2, 0.001, 0.0, 2.0, ScoreDriftFunction.Reference.TRAFFIC, 2 * HOUR)),
+                ScoreWindow::key,
+                Types.STRING);
+    }
+
+    /** {@code n} scores spread evenly over [from, from + width). */
+    private static List<Double> spread(int n, double from, double width) {
+        List<Double> scores = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            scores.add(from + width * (i + 0.5) / n);
+        }
+        return scores;
+    }
+
+    @Test
+    void shouldCompareWithTheModelVersionsOwnFirstWindowsInTrafficMode() throws Exception {
+        var harness = trafficHarness();
+        // this platform's traffic sits mid-range, far from the manifest's reference: the manifest mode alerts on it
+        List<Double> platform = spread(400, 0.3, 0.3);
+        harness.processElement(window(T0, spread(150, 0.3, 0.3)), T0); // thin, but still part of the baseline
+        harness.processElement(window(T0 + HOUR, platform), T0);
+        harness.processElement(window(T0 + 2 * HOUR, platform), T0);
+        harness.processElement(window(T0 + 3 * HOUR, spread(400, 0.8, 0.2)), T0);
+        harness.processWatermark(T0 + 3 * HOUR - 1);
+        assertThat(harness.extractOutputValues())
+                .as("two baseline windows, then one like them")
+                .isEmpty();
+        harness.processWatermark(T0 + 4 * HOUR - 1);
+        List<DriftAlert> alerts = harness.extractOutputValues();
+        assertThat(alerts).extracting(DriftAlert::getDetector).containsExactly("PSI", "KS");
+        assertThat(alerts.get(0).getWindowStartMillis()).isEqualTo(T0 + 3 * HOUR);
+        assertThat(alerts.get(0).getDetails())
+                .containsEntry("referenceSource", "TRAFFIC")
+                .containsEntry("referenceItems", "550")
+                .containsEntry("baselineStartMillis", Long.toString(T0))
+                .containsEntry("baselineEndMillis", Long.toString(T0 + 2 * HOUR))
+                .containsEntry("binsAligned", "true");
+        assertThat(harness.numKeyedStateEntries()).as("only the baseline stays").isEqualTo(1);
+
+        // a new model version is a new key: its first windows are its own baseline, whatever they look like
+        ScoreWindow next = ScoreWindow.of("spam", "text", "text-spam", "2.0.0", "1h", T0 + 4 * HOUR, T0 + 5 * HOUR);
+        spread(400, 0.8, 0.2).forEach(next::add);
+        harness.processElement(next, T0);
+        harness.processWatermark(T0 + 5 * HOUR - 1);
+        assertThat(harness.extractOutputValues()).hasSize(2);
+        harness.close();
+    }
+
+    @Test
+    void shouldBuildTheBaselineFromTheEarliestWindowsWhenOneWatermarkClosesSeveral() throws Exception {
+        var harness = trafficHarness();
+        harness.processElement(window(T0 + 2 * HOUR, spread(400, 0.8, 0.2)), T0);
+        harness.processElement(window(T0 + HOUR, spread(400, 0.3, 0.3)), T0);
+        harness.processElement(window(T0, spread(400, 0.3, 0.3)), T0);
+        harness.processWatermark(T0 + 3 * HOUR - 1);
+        assertThat(harness.extractOutputValues())
+                .as("the baseline is the first two hours, so the third alerts")
+                .extracting(DriftAlert::getWindowStartMillis)
+                .containsExactly(T0 + 2 * HOUR, T0 + 2 * HOUR);
+        harness.close();
+    }
+
+    @Test
+    void shouldExtendAThinBaselineUntilItHoldsMinItemsScores() throws Exception {
+        var harness = trafficHarness();
+        // a quiet start: 30 + 40 scores in the 2 h period, so the third window completes the baseline (min 100)
+        harness.processElement(window(T0, spread(30, 0.3, 0.3)), T0);
+        harness.processElement(window(T0 + HOUR, spread(40, 0.3, 0.3)), T0);
+        harness.processElement(window(T0 + 2 * HOUR, spread(400, 0.3, 0.3)), T0);
+        harness.processElement(window(T0 + 3 * HOUR, spread(400, 0.3, 0.3)), T0);
+        harness.processElement(window(T0 + 4 * HOUR, spread(400, 0.8, 0.2)), T0);
+        harness.processWatermark(T0 + 5 * HOUR - 1);
+        List<DriftAlert> alerts = harness.extractOutputValues();
+        assertThat(alerts)
+                .as("only the shifted fifth window alerts, against all three baseline windows")
+                .extracting(DriftAlert::getWindowStartMillis)
+                .containsOnly(T0 + 4 * HOUR);
+        assertThat(alerts.get(0).getDetails())
+                .containsEntry("referenceItems", "470")
+                .containsEntry("baselineEndMillis", Long.toString(T0 + 3 * HOUR));
+        harness.close();
+    }
+
     @Test
     void shouldSkipThinWindowsAndDropPartialsOfWindowsAlreadyTested() throws Exception {
         var harness = driftHarness(200);
