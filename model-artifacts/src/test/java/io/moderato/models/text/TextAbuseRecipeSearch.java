@@ -24,11 +24,13 @@ import java.util.Map;
  * `hate_speech` and `harassment` ROC-AUC, `hate_speech` average precision and best F1, three-class weighted F1 of
  * the argmax rule and the relative log loss the trainer ranks by. The validation split is never scored, so a
  * candidate can be promoted into {@link TextAbuseTrainer#recipes()} without having looked at it. Writes each
- * candidate's calibrated out-of-fold scores to {@code <outDir>/oof-<name>.tsv}.
+ * candidate's calibrated out-of-fold scores to {@code <outDir>/oof-<name>.tsv} and, first, the training split
+ * with its folds to {@code <outDir>/split.tsv} (tweet id, fold), so that other learners can be compared on exactly
+ * the same folds ({@code model-artifacts/exploration/linear_ceiling.py}).
  *
  * <p>Usage (from the repository root, on the model-artifacts test classpath):
- * {@code TextAbuseRecipeSearch dataDir outDir [candidate name ...]} (no names: every candidate). Each candidate
- * takes 2–8 minutes on the shared 2-core machine.
+ * {@code TextAbuseRecipeSearch dataDir outDir [candidate name ... | --split-only]} (no names: every candidate).
+ * Each candidate takes 2–8 minutes on the shared 2-core machine.
  */
 public final class TextAbuseRecipeSearch {
 
@@ -74,8 +76,9 @@ public final class TextAbuseRecipeSearch {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
-            System.err.println("usage: TextAbuseRecipeSearch dataDir outDir [candidate ...]; candidates: "
-                    + candidates().keySet());
+            System.err.println(
+                    "usage: TextAbuseRecipeSearch dataDir outDir [candidate ... | --split-only]; candidates: "
+                            + candidates().keySet());
             System.exit(2);
         }
         System.setProperty("java.util.logging.SimpleFormatter.format", "[tribuo] %5$s%n");
@@ -86,6 +89,14 @@ public final class TextAbuseRecipeSearch {
         List<TrainingText> texts =
                 train.stream().map(TextAbuseTrainer::trainingText).toList();
         int[] folds = folds(train);
+        StringBuilder split = new StringBuilder("id\tfold\n");
+        for (int i = 0; i < train.size(); i++) {
+            split.append(train.get(i).id()).append('\t').append(folds[i]).append('\n');
+        }
+        Files.writeString(outDir.resolve("split.tsv"), split);
+        if (args.length == 3 && args[2].equals("--split-only")) {
+            return;
+        }
         Map<String, Recipe> candidates = candidates();
         List<String> names =
                 args.length > 2 ? List.of(args).subList(2, args.length) : new ArrayList<>(candidates.keySet());
