@@ -137,6 +137,11 @@ public final class FeedbackOptions {
             .defaultValue(Duration.ofHours(24))
             .withDescription(
                     "With feedback.drift.reference TRAFFIC: how long after a model version's first drift window starts its windows still form the reference (per window kind). A baseline still holding fewer than feedback.drift.min-window-items scores at the end of that period takes the following windows too until it does.");
+    public static final ConfigOption<Duration> DRIFT_BASELINE_IDLE = ConfigOptions.key("feedback.drift.baseline-idle")
+            .durationType()
+            .defaultValue(Duration.ofDays(30))
+            .withDescription(
+                    "With feedback.drift.reference TRAFFIC: a baseline no window has been compared with for this long (processing time: its model version retired) is dropped from state; if the version scores again, it starts a new baseline.");
     public static final ConfigOption<Integer> DRIFT_MIN_ITEMS = ConfigOptions.key("feedback.drift.min-window-items")
             .intType()
             .defaultValue(200)
@@ -291,7 +296,8 @@ public final class FeedbackOptions {
                 conf.get(KS_MIN_STATISTIC),
                 conf.get(CRITICAL_RATIO),
                 conf.get(DRIFT_REFERENCE),
-                conf.get(DRIFT_BASELINE).toMillis());
+                conf.get(DRIFT_BASELINE).toMillis(),
+                conf.get(DRIFT_BASELINE_IDLE).toMillis());
     }
 
     /** The compliance operator's settings from {@code conf}: the same confidence and recall guard as the metrics. */
@@ -327,6 +333,10 @@ public final class FeedbackOptions {
         Duration baseline = conf.get(DRIFT_BASELINE);
         if (baseline.isZero() || baseline.isNegative()) {
             problems.add(DRIFT_BASELINE.key() + " must be positive, got " + baseline);
+        }
+        Duration idle = conf.get(DRIFT_BASELINE_IDLE);
+        if (idle.compareTo(Duration.ofMillis(1)) < 0) {
+            problems.add(DRIFT_BASELINE_IDLE.key() + " must be at least 1 ms, got " + idle);
         }
         if (conf.get(DRIFT_MIN_ITEMS) < 1) {
             problems.add(DRIFT_MIN_ITEMS.key() + " must be >= 1, got " + conf.get(DRIFT_MIN_ITEMS));

@@ -5,6 +5,7 @@ import io.moderato.udfs.drift.DriftSignal;
 import io.moderato.udfs.drift.KolmogorovSmirnov;
 import io.moderato.udfs.drift.PopulationStabilityIndex;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -14,6 +15,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -26,7 +29,8 @@ import org.apache.flink.util.Collector;
  * ({@link Reference#MANIFEST}: the validation data the model was trained beside), or the model
  * version's own first windows of the same kind ({@link Reference#TRAFFIC}: the windows ending within
  * {@code baselineMillis} of the first one's start, and any further ones until it holds {@code minItems}
- * scores, form the reference and are not tested; a new model version starts a new baseline). Either way: PSI
+ * scores, form the reference and are not tested; a new model version starts a new baseline, and a baseline not
+ * read for {@code baselineIdleMillis} — a retired version's — expires). Either way: PSI
  * (regrouped into ≤ 10 equal-reference-mass groups) and KS (the reference treated as a sample of
  * its item count). A statistic above its threshold emits a {@link DriftAlert} (WARNING, or CRITICAL
  * at {@code criticalRatio} × threshold). Windows with fewer than {@code minItems} scores, or models
@@ -47,13 +51,14 @@ public final class ScoreDriftFunction extends KeyedProcessFunction<String, Score
             double ksMinStatistic,
             double criticalRatio,
             Reference reference,
-            long baselineMillis)
+            long baselineMillis,
+            long baselineIdleMillis)
             implements Serializable {
 
         /** Against the manifests' references. */
         public Settings(
                 int minItems, double psiThreshold, double ksAlpha, double ksMinStatistic, double criticalRatio) {
-            this(minItems, psiThreshold, ksAlpha, ksMinStatistic, criticalRatio, Reference.MANIFEST, 0);
+            this(minItems, psiThreshold, ksAlpha, ksMinStatistic, criticalRatio, Reference.MANIFEST, 0, 0);
         }
     }
 
@@ -73,6 +78,7 @@ public final class ScoreDriftFunction extends KeyedProcessFunction<String, Score
     private final double criticalRatio;
     private final Reference referenceSource;
     private final long baselineMillis;
+    private final long baselineIdleMillis;
 
     private transient MapState<String, ScoreWindow> windows;
     private transient MapState<String, TrafficBaseline> baselines;
@@ -96,12 +102,21 @@ public final class ScoreDriftFunction extends KeyedProcessFunction<String, Score
         this.criticalRatio = settings.criticalRatio();
         this.referenceSource = settings.reference();
         this.baselineMillis = settings.baselineMillis();
+        this.baselineIdleMillis = settings.baselineIdleMillis();
     }
 
     @Override
     public void open(OpenContext openContext) {
         windows = getRuntimeContext().getMapState(FeedbackState.scoreWindows());
-        baselines = getRuntimeContext().getMapState(FeedbackState.trafficBaselines());
+        MapStateDescriptor<String, TrafficBaseline> baselineState = FeedbackState.trafficBaselines();
+        if (baselineIdleMillis > 0) {
+            // a retired model version's baseline is not read any more: let it go (processing time, as all state TTL)
+            baselineState.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(baselineIdleMillis))
+                    .setUpdateType(StateTtlConfig.UpdateType.OnReadAndWrite)
+                    .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                    .build());
+        }
+        baselines = getRuntimeContext().getMapState(baselineState);
         psi = new PopulationStabilityIndex(
                 psiThreshold, PopulationStabilityIndex.DEFAULT_EPSILON, PopulationStabilityIndex.DEFAULT_GROUPS);
         ks = new KolmogorovSmirnov(ksAlpha, ksMinStatistic);

@@ -5,7 +5,8 @@ package io.moderato.jobs.feedback;
  * drift reference when {@code feedback.drift.reference} is {@code TRAFFIC}. It covers the windows that end at most
  * {@code feedback.drift.baseline} after the start of the first window of that kind, and after that further windows
  * until it holds {@code feedback.drift.min-window-items} scores (a quiet start must not leave a reference too thin
- * to test against, for good). A Flink POJO (keyed state of {@link ScoreDriftFunction}, one per window kind).
+ * to test against, for good). A Flink POJO (keyed state of {@link ScoreDriftFunction}, one per window kind, with a
+ * TTL of {@code feedback.drift.baseline-idle} refreshed by every comparison).
  */
 public class TrafficBaseline {
 

@@ -49,10 +49,11 @@ class FeedbackOptionsTest {
 
         Configuration zeroBaseline = new Configuration();
         zeroBaseline.set(FeedbackOptions.DRIFT_BASELINE, Duration.ZERO);
+        zeroBaseline.set(FeedbackOptions.DRIFT_BASELINE_IDLE, Duration.ZERO);
         assertThat(FeedbackOptions.validate(zeroBaseline))
-                .singleElement()
-                .asString()
-                .contains("feedback.drift.baseline");
+                .hasSize(2)
+                .anySatisfy(p -> assertThat(p).startsWith("feedback.drift.baseline must be positive"))
+                .anySatisfy(p -> assertThat(p).startsWith("feedback.drift.baseline-idle must be"));
         Configuration badReference = new Configuration();
         badReference.setString("feedback.drift.reference", "validation");
         assertThat(String.join("\n", FeedbackOptions.validate(badReference))).contains("feedback.drift.reference");

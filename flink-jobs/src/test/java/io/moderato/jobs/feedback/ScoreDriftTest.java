@@ -107,6 +107,9 @@ class ScoreDriftTest {
         harness.close();
     }
 
+    /** How long a traffic baseline nobody compares with is kept (processing time). */
+    private static final long IDLE = 30 * 24 * HOUR;
+
     /** 2 h baseline, 1 h windows: the first two windows of each model version are its reference. */
     private static KeyedOneInputStreamOperatorTestHarness<String, ScoreWindow, DriftAlert> trafficHarness()
             throws Exception {
@@ -114,7 +117,7 @@ class ScoreDriftTest {
                 new ScoreDriftFunction(
                         BUNDLED,
                         new ScoreDriftFunction.Settings(
-                                100, 0.2, 0.001, 0.0, 2.0, ScoreDriftFunction.Reference.TRAFFIC, 2 * HOUR)),
+                                100, 0.2, 0.001, 0.0, 2.0, ScoreDriftFunction.Reference.TRAFFIC, 2 * HOUR, IDLE)),
                 ScoreWindow::key,
                 Types.STRING);
     }
@@ -194,6 +197,34 @@ class ScoreDriftTest {
         assertThat(alerts.get(0).getDetails())
                 .containsEntry("referenceItems", "470")
                 .containsEntry("baselineEndMillis", Long.toString(T0 + 3 * HOUR));
+        harness.close();
+    }
+
+    @Test
+    void shouldDropABaselineNobodyComparedWithForTheIdlePeriodAndStartANewOne() throws Exception {
+        var harness = trafficHarness();
+        harness.setStateTtlProcessingTime(0);
+        harness.processElement(window(T0, spread(400, 0.3, 0.3)), T0);
+        harness.processElement(window(T0 + HOUR, spread(400, 0.3, 0.3)), T0);
+        harness.processWatermark(T0 + 2 * HOUR - 1);
+
+        harness.setStateTtlProcessingTime(IDLE - 1); // still there; the comparison reads it, which keeps it
+        harness.processElement(window(T0 + 2 * HOUR, spread(400, 0.3, 0.3)), T0);
+        harness.processWatermark(T0 + 3 * HOUR - 1);
+        harness.setStateTtlProcessingTime(2 * IDLE - 2);
+        harness.processElement(window(T0 + 3 * HOUR, spread(400, 0.8, 0.2)), T0);
+        harness.processWatermark(T0 + 4 * HOUR - 1);
+        assertThat(harness.extractOutputValues())
+                .as("a shift from a baseline read within the idle period alerts")
+                .hasSize(2);
+
+        harness.setStateTtlProcessingTime(3 * IDLE); // not read for longer than the idle period: expired
+        harness.processElement(window(T0 + 4 * HOUR, spread(400, 0.8, 0.2)), T0);
+        harness.processElement(window(T0 + 6 * HOUR, spread(400, 0.8, 0.2)), T0);
+        harness.processWatermark(T0 + 7 * HOUR - 1);
+        assertThat(harness.extractOutputValues())
+                .as("the returning version's windows form a new baseline, the next one is like it")
+                .hasSize(2);
         harness.close();
     }
 
