@@ -330,10 +330,8 @@ public final class FeedbackOptions {
         if (!(conf.get(PH_LAMBDA) > 0.0)) {
             problems.add(PH_LAMBDA.key() + " must be > 0, got " + conf.get(PH_LAMBDA));
         }
-        Duration baseline = conf.get(DRIFT_BASELINE);
-        if (baseline.isZero() || baseline.isNegative()) {
-            problems.add(DRIFT_BASELINE.key() + " must be positive, got " + baseline);
-        }
+        positive(problems, conf, DRIFT_BASELINE);
+        // at least 1 ms: the state TTL is set in whole milliseconds, and 0 would switch it off
         Duration idle = conf.get(DRIFT_BASELINE_IDLE);
         if (idle.compareTo(Duration.ofMillis(1)) < 0) {
             problems.add(DRIFT_BASELINE_IDLE.key() + " must be at least 1 ms, got " + idle);
