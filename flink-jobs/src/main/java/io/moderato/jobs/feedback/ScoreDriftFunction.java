@@ -171,14 +171,27 @@ public final class ScoreDriftFunction extends KeyedProcessFunction<String, Score
     }
 
     private void evaluate(ScoreWindow window, Collector<DriftAlert> out) throws Exception {
-        if (referenceSource == Reference.TRAFFIC && addedToBaseline(window)) {
-            return;
+        TrafficBaseline baseline = null;
+        if (referenceSource == Reference.TRAFFIC) {
+            baseline = baselines.get(window.kind);
+            if (baseline == null) {
+                baseline = TrafficBaseline.startingAt(window.start);
+            }
+            if (baseline.covers(window, baselineMillis, minItems)) {
+                baseline.add(window);
+                baselines.put(window.kind, baseline);
+                baselineWindows.inc();
+                return; // a baseline window is not tested
+            }
         }
         if (window.items < minItems) {
             thinWindows.inc();
             return;
         }
-        Optional<ReferenceHistograms.Reference> found = reference(window);
+        // past its period a baseline holds at least minItems scores (covers() kept it growing until then)
+        Optional<ReferenceHistograms.Reference> found = baseline == null
+                ? references.reference(window.model, window.version, window.policyId)
+                : Optional.of(ReferenceHistograms.ofFineCounts(baseline.counts));
         if (found.isEmpty()) {
             withoutReference.inc();
             return;
@@ -193,48 +206,24 @@ public final class ScoreDriftFunction extends KeyedProcessFunction<String, Score
         track(window, psiSignal, ksSignal);
         for (DriftSignal signal : List.of(psiSignal, ksSignal)) {
             if (signal.isAlert()) {
-                out.collect(alert(window, signal, reference));
+                out.collect(alert(window, signal, reference, baseline));
             }
         }
-    }
-
-    /** Adds the window to its kind's baseline while the baseline period lasts; true if it did (not tested then). */
-    private boolean addedToBaseline(ScoreWindow window) throws Exception {
-        TrafficBaseline baseline = baselines.get(window.kind);
-        if (baseline == null) {
-            baseline = TrafficBaseline.startingAt(window.start);
-        }
-        if (!baseline.covers(window, baselineMillis, minItems)) {
-            return false;
-        }
-        baseline.add(window);
-        baselines.put(window.kind, baseline);
-        baselineWindows.inc();
-        return true;
-    }
-
-    /** The manifest's reference, or the traffic baseline (complete: it holds at least {@code minItems} scores). */
-    private Optional<ReferenceHistograms.Reference> reference(ScoreWindow window) throws Exception {
-        if (referenceSource == Reference.MANIFEST) {
-            return references.reference(window.model, window.version, window.policyId);
-        }
-        TrafficBaseline baseline = baselines.get(window.kind);
-        return Optional.of(ReferenceHistograms.ofFineCounts(baseline.counts));
     }
 
     private DriftSignal grade(DriftSignal signal) {
         return DriftSignal.of(signal.detector(), signal.statistic(), signal.threshold(), criticalRatio);
     }
 
-    private DriftAlert alert(ScoreWindow window, DriftSignal signal, ReferenceHistograms.Reference reference)
-            throws Exception {
+    /** @param baseline the traffic baseline {@code reference} was made of, or null for a manifest reference */
+    private DriftAlert alert(
+            ScoreWindow window, DriftSignal signal, ReferenceHistograms.Reference reference, TrafficBaseline baseline) {
         Map<String, String> details = new TreeMap<>();
         details.put("windowKind", window.kind);
         details.put("items", Long.toString(window.items));
         details.put("reference", window.model + ":" + window.version + "/" + window.policyId);
         details.put("referenceSource", referenceSource.name());
-        if (referenceSource == Reference.TRAFFIC) {
-            TrafficBaseline baseline = baselines.get(window.kind);
+        if (baseline != null) {
             details.put("baselineStartMillis", Long.toString(baseline.start));
             details.put("baselineEndMillis", Long.toString(baseline.end));
         }

@@ -12,7 +12,6 @@ public class TrafficBaseline {
 
     public long start;
     public long end;
-    public int windows;
     public long items;
     public double[] counts;
 
@@ -36,7 +35,6 @@ public class TrafficBaseline {
             counts[i] += window.counts[i];
         }
         items += window.items;
-        windows++;
         end = Math.max(end, window.end);
     }
 }
