@@ -144,16 +144,11 @@ class RegistryOutageITCase {
         // not on the registry. A late item is decided at once and does not enter its author's window, so its
         // userRisk is the (here empty) window without it: compared apart from that, as from `late` itself
         List<RiskDecision> baselineDecisions = baseline.read("risk.decisions", RiskDecision.class, decided.size());
-        Set<String> late = new HashSet<>();
-        for (RiskDecision d : decisions) {
-            if (d.getLate()) {
-                late.add(d.getContentId());
-            }
-        }
+        Set<String> late = lateIds(decisions);
         System.out.printf(
                 "[reliability] registry outage: %d of %d decisions flagged late by the pacing of the live run%n",
                 late.size(), decisions.size());
-        baselineDecisions.stream().filter(RiskDecision::getLate).forEach(d -> late.add(d.getContentId()));
+        late.addAll(lateIds(baselineDecisions));
         assertThat(comparable(decisions, late)).hasSize(decided.size()).isEqualTo(comparable(baselineDecisions, late));
     }
 
@@ -206,6 +201,12 @@ class RegistryOutageITCase {
         byte[] out = new byte[buffer.remaining()];
         buffer.duplicate().get(out);
         return out;
+    }
+
+    private static Set<String> lateIds(List<RiskDecision> decisions) {
+        Set<String> ids = new HashSet<>();
+        decisions.stream().filter(RiskDecision::getLate).forEach(d -> ids.add(d.getContentId()));
+        return ids;
     }
 
     /** By content id, the decisions without their decision time and lateness, and without userRisk where {@code late}. */
